@@ -1,0 +1,129 @@
+# chpsync build.  `make` builds ./chpsync; `make check` builds and runs every test.
+# `make ASAN=1 check` builds into build-asan/ with AddressSanitizer + UBSan.
+
+CC      ?= cc
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Isrc -MMD -MP
+LDLIBS  += -lm
+
+ifeq ($(ASAN),1)
+BUILD   ?= build-asan
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+else
+BUILD   ?= build
+endif
+ifeq ($(WERROR),1)
+CFLAGS  += -Werror
+endif
+
+# Layers, lowest first.  A layer may use only the layers before it.
+LAYERS  := arch sim dev machine os vmm cli
+
+define layer_objs
+$(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(1)/*.c))
+endef
+
+ARCH_O    := $(call layer_objs,arch)
+SIM_O     := $(call layer_objs,sim)
+DEV_O     := $(call layer_objs,dev)
+MACHINE_O := $(call layer_objs,machine)
+OS_O      := $(call layer_objs,os)
+VMM_O     := $(call layer_objs,vmm)
+CLI_O     := $(filter-out $(BUILD)/cli/main.o,$(call layer_objs,cli))
+
+LIB_ARCH    := $(BUILD)/libarch.a
+LIB_SIM     := $(BUILD)/libsim.a
+LIB_DEV     := $(BUILD)/libdev.a
+LIB_MACHINE := $(BUILD)/libmachine.a
+LIB_OS      := $(BUILD)/libos.a
+LIB_VMM     := $(BUILD)/libvmm.a
+LIB_CLI     := $(BUILD)/libcli.a
+
+# Link order: highest layer first.
+LIBS_SIM     := $(LIB_SIM) $(LIB_ARCH)
+LIBS_DEV     := $(LIB_DEV) $(LIBS_SIM)
+LIBS_MACHINE := $(LIB_MACHINE) $(LIBS_DEV)
+LIBS_OS      := $(LIB_OS) $(LIBS_MACHINE)
+LIBS_VMM     := $(LIB_VMM) $(LIBS_OS)
+LIBS_CLI     := $(LIB_CLI) $(LIBS_VMM)
+
+all: chpsync
+
+chpsync: $(BUILD)/chpsync
+	ln -sf $(BUILD)/chpsync chpsync
+
+$(BUILD)/chpsync: $(BUILD)/cli/main.o $(LIBS_CLI)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB_ARCH): $(ARCH_O)
+$(LIB_SIM): $(SIM_O)
+$(LIB_DEV): $(DEV_O)
+$(LIB_MACHINE): $(MACHINE_O)
+$(LIB_OS): $(OS_O)
+$(LIB_VMM): $(VMM_O)
+$(LIB_CLI): $(CLI_O)
+$(BUILD)/lib%.a:
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^ $(if $^,,$(BUILD)/empty.o)
+
+$(BUILD)/empty.o:
+	@mkdir -p $(dir $@)
+	echo 'typedef int chpsync_empty_unit;' | $(CC) -x c -c -o $@ -
+
+$(foreach l,$(LAYERS),$(eval $(BUILD)/lib$(l).a: | $(BUILD)/empty.o))
+
+# ---- tests: one binary per layer, from tests/<layer>/*.c + the harness ----
+HARNESS_O := $(BUILD)/tests/harness.o
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -c -o $@ $<
+
+define test_bin
+$(BUILD)/tests/test_$(1): $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/$(1)/*.c)) $(HARNESS_O) $(2)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(eval $(call test_bin,arch,$(LIBS_SIM)))
+$(eval $(call test_bin,sim,$(LIBS_SIM)))
+$(eval $(call test_bin,dev,$(LIBS_DEV)))
+$(eval $(call test_bin,machine,$(LIBS_MACHINE)))
+$(eval $(call test_bin,os,$(LIBS_OS)))
+$(eval $(call test_bin,vmm,$(LIBS_VMM)))
+$(eval $(call test_bin,cli,$(LIBS_CLI)))
+
+TEST_LAYERS := $(foreach l,$(LAYERS),$(if $(wildcard tests/$(l)/*.c),$(l)))
+TEST_BINS   := $(foreach l,$(TEST_LAYERS),$(BUILD)/tests/test_$(l))
+
+tests: $(TEST_BINS) $(BUILD)/chpsync
+
+# Run one layer's tests: make check-arch, check-machine, ...
+check-%: $(BUILD)/tests/test_%
+	$(BUILD)/tests/test_$*
+
+check: tests
+	@sh tests/run.sh $(BUILD) $(TEST_LAYERS)
+
+# ---- benchmarks (never part of check): they print figures ----
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+$(BUILD)/bench/%: bench/%.c $(LIBS_CLI)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $^ $(LDLIBS)
+bench: $(BENCH_BIN) $(BUILD)/chpsync
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+
+format:
+	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]')
+
+clean:
+	rm -rf build build-asan chpsync
+
+.PHONY: all chpsync check tests bench format clean
+.DELETE_ON_ERROR:
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

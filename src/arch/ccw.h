@@ -1,0 +1,63 @@
+/* CCW formats 0 and 1, flags, command codes, IDAWs: zarch-css-formats.md §5. */
+#ifndef CHPSYNC_ARCH_CCW_H
+#define CHPSYNC_ARCH_CCW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CCW_SIZE 8
+
+#define CCW_FLAG_CD   0x80
+#define CCW_FLAG_CC   0x40
+#define CCW_FLAG_SLI  0x20
+#define CCW_FLAG_SKIP 0x10
+#define CCW_FLAG_PCI  0x08
+#define CCW_FLAG_IDA  0x04
+#define CCW_FLAG_SUSPEND 0x02
+#define CCW_FLAG_MIDA 0x01
+
+#define CCW_CMD_WRITE       0x01
+#define CCW_CMD_READ        0x02
+#define CCW_CMD_NOOP        0x03
+#define CCW_CMD_BASIC_SENSE 0x04
+#define CCW_CMD_TIC         0x08
+#define CCW_CMD_SENSE_PGID  0x34
+#define CCW_CMD_SUSPEND_RECONN 0x5b
+#define CCW_CMD_RDC         0x64
+#define CCW_CMD_RELEASE     0x94
+#define CCW_CMD_SET_PGID    0xaf
+#define CCW_CMD_SENSE_ID    0xe4
+#define CCW_CMD_RCD         0xfa
+
+/* Decoded CCW, always in format-1 shape. */
+struct ccw1 {
+	uint8_t cmd;
+	uint8_t flags;
+	uint16_t count;
+	uint32_t cda;
+};
+
+void ccw1_encode(const struct ccw1 *c, uint8_t out[CCW_SIZE]);
+void ccw1_decode(const uint8_t in[CCW_SIZE], struct ccw1 *c);
+/* Format 0: 24-bit data address, flags in byte 4, count in bytes 6-7. */
+void ccw0_encode(const struct ccw1 *c, uint8_t out[CCW_SIZE]);
+void ccw0_decode(const uint8_t in[CCW_SIZE], struct ccw1 *c);
+
+enum ccw_kind {
+	CCW_KIND_INVALID,  /* low nibble 0 */
+	CCW_KIND_WRITE,
+	CCW_KIND_READ,
+	CCW_KIND_CONTROL,
+	CCW_KIND_SENSE,
+	CCW_KIND_TIC,
+	CCW_KIND_READ_BACKWARD,
+};
+/* Command type from the command code; fmt0 treats any xxxx1000 as TIC, fmt1
+ * only exactly 0x08. */
+enum ccw_kind ccw_kind(uint8_t cmd, bool fmt1);
+
+/* IDAWs: format 1 (4 bytes, 2K blocks) or format 2 (8 bytes, 4K or 2K). */
+#define IDAW1_SIZE 4
+#define IDAW2_SIZE 8
+
+#endif

@@ -1,0 +1,36 @@
+/* SCLP: the SERVICE CALL command words and SCCBs the channel-path commands
+ * use (Linux drivers/s390/char/sclp_cmd.c layouts). */
+#ifndef CHPSYNC_ARCH_SCLP_H
+#define CHPSYNC_ARCH_SCLP_H
+
+#include <stdint.h>
+
+#define SCLP_CMDW_READ_CHPATH_INFORMATION 0x00030001u
+#define SCLP_CMDW_CONFIGURE_CHPATH        0x000f0001u /* | chpid << 8 */
+#define SCLP_CMDW_DECONFIGURE_CHPATH      0x000e0001u /* | chpid << 8 */
+
+/* Response codes */
+#define SCLP_RC_NORMAL_READ_COMPLETION 0x0010
+#define SCLP_RC_NORMAL_COMPLETION      0x0020
+#define SCLP_RC_INVALID_SCLP_COMMAND   0x01f0
+#define SCLP_RC_INSUFFICIENT_SCCB_LENGTH 0x0300
+#define SCLP_RC_CHP_NOT_RECOGNIZED 0x0440 /* Linux treats 0x0440 and 0x0450 as done */
+#define SCLP_RC_CHP_ALREADY        0x0450
+#define SCLP_RC_CHP_IN_PROGRESS    0x0120
+
+#define SCCB_HEADER_SIZE 8
+#define SCLP_CHP_INFO_MASK_SIZE 32
+/* header(8) recognized[32] standby[32] configured[32] ccm reserved[6] cssid */
+#define SCLP_CHP_INFO_SCCB_SIZE (SCCB_HEADER_SIZE + 3 * SCLP_CHP_INFO_MASK_SIZE + 8)
+
+struct sccb_header {
+	uint16_t length;
+	uint8_t function_code;
+	uint8_t control_mask[3];
+	uint16_t response_code;
+};
+
+void sccb_header_encode(const struct sccb_header *h, uint8_t out[SCCB_HEADER_SIZE]);
+void sccb_header_decode(const uint8_t in[SCCB_HEADER_SIZE], struct sccb_header *h);
+
+#endif

@@ -1,0 +1,35 @@
+/* IBM 3390 ECKD DASD behind a 3990-6 (or 2107) control unit, on a
+ * Hercules-format CKD image (src/dev/ckd_image.c). */
+#ifndef CHPSYNC_DEV_ECKD_H
+#define CHPSYNC_DEV_ECKD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dev/ccwdev.h"
+#include "sim/sim.h"
+
+struct eckd_config {
+	const char *image;   /* first (or only) file of the volume */
+	uint16_t cu_type;    /* 0x3990 (default) or 0x2107 */
+	bool readonly;
+	uint16_t devno;      /* for RCD NED / GNEQ */
+	bool fsync;          /* fsync after each acknowledged write */
+	sim_time_t latency;  /* per data command (0 = zero-latency) */
+};
+
+/* Open the image and build the device.  NULL with "file: what is wrong" in
+ * err when the image cannot be used. */
+struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *err, size_t errlen);
+
+/* Create a Linux CDL volume image (IPL1, IPL2, VOL1 with volser, VTOC with
+ * one partition spanning the volume) of `cyls` cylinders; sparse when the
+ * image is large (docs/dasd.md).  0, or -1 with err. */
+int eckd_create_image(const char *path, uint32_t cyls, const char *volser, bool sparse, char *err,
+		      size_t errlen);
+
+/* `chpsync dasd create|format|info|check ...`: the volume tool. */
+int dasd_tool_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,59 @@
+/* One OS model, two instances (host on the machine's CSS, guest on the VMM's
+ * virtual CSS).  Everything below sees the channel subsystem only through
+ * arch/css_if.h.  There is no "am I a guest" anywhere. */
+#ifndef CHPSYNC_OS_OS_H
+#define CHPSYNC_OS_OS_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "arch/css_if.h"
+#include "sim/sim.h"
+
+struct sysfs;
+struct vfs;
+struct cio;
+struct os_priv;
+
+struct os_config {
+	const char *hostname;   /* "host", "guest", ... */
+	uint64_t kernel_mem;    /* bytes of the storage reserved for kernel buffers (CCWs, data) */
+};
+
+struct os {
+	char hostname[32];
+	struct sim *sim;
+	struct css_if css;      /* the channel subsystem this instance runs on */
+	struct sysfs *sysfs;    /* /sys */
+	struct vfs *vfs;        /* /dev, /tmp, /proc ... */
+	struct cio *cio;        /* kernel cio state (src/os/cio*.c) */
+	/* Console sink (the node's terminal), set by whoever owns the node. */
+	void (*console)(void *ctx, const char *text);
+	void *console_ctx;
+	struct os_priv *priv;
+};
+
+/* Create an OS instance on `css` and boot it: bind upcalls, enable ISCs,
+ * discover subchannels (STSCH over all subchannel sets), read channel-path
+ * descriptions, register drivers (io_subchannel/ccw, dasd, vfio_ccw), build
+ * /sys.  Boot runs from events; sim_run_until() the returned os's
+ * os_booted() if you need it finished.  NULL on allocation failure. */
+struct os *os_create(struct sim *sim, struct css_if css, const struct os_config *cfg);
+int os_booted(const struct os *os);
+void os_destroy(struct os *os);
+
+/* Kernel log: appends one line to the dmesg ring ("[  sec.usec] text") and
+ * writes "text\n" to the console.  Like printk with KERN_INFO. */
+void os_printk(struct os *os, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Kernel log line that goes to dmesg only (below the console loglevel). */
+void os_printk_debug(struct os *os, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Copy the dmesg ring (all lines, "\n"-terminated) into a malloc'd string. */
+char *os_dmesg(struct os *os);
+
+/* Kernel storage allocator over css.mem: returns an absolute address of
+ * `size` bytes aligned to `align` (a power of two), or 0 on exhaustion
+ * (address 0 is never handed out). */
+uint64_t os_kmalloc(struct os *os, uint64_t size, uint64_t align);
+void os_kfree(struct os *os, uint64_t addr);
+
+#endif

@@ -1,0 +1,118 @@
+/* The deterministic discrete-event core: simulated clock, event queue, seeded
+ * PRNG, tasks (processes that can block), trace log.
+ *
+ * One `struct sim` per world.  Nothing here reads the wall clock or creates
+ * threads.  A run is a pure function of its inputs and the seed.
+ *
+ * Events: sim_at() schedules fn(arg) `delay` ns from now.  Events run in order
+ * of (time, tie-break key, sequence number).  With tie-break permutation off
+ * (the default) the key is 0, so equal-time events run in the order they were
+ * scheduled (FIFO).  With sim_set_permute(sim, true) the key is a hash of the
+ * event's sequence number and the seed, so each seed explores one
+ * interleaving of equal-time events, reproducibly.
+ *
+ * Tasks: coroutines (own stack, ucontext) for code that blocks in the middle:
+ * a shell command, a sysfs write that waits for a channel program, `sleep`.
+ * Only a task may call sim_sleep()/sim_wait(); event handlers (interrupt
+ * handlers, device completions) must never block.  A task that blocks returns
+ * control to the scheduler; it resumes from an event, so resumption order is
+ * deterministic as well.
+ */
+#ifndef CHPSYNC_SIM_SIM_H
+#define CHPSYNC_SIM_SIM_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef uint64_t sim_time_t; /* nanoseconds of simulated time */
+
+#define SIM_US 1000ull
+#define SIM_MS 1000000ull
+#define SIM_S  1000000000ull
+
+struct sim;
+struct sim_event;
+struct sim_task;
+
+typedef void (*sim_fn)(void *arg);
+
+struct sim *sim_new(uint64_t seed);
+void sim_free(struct sim *sim);
+uint64_t sim_seed(const struct sim *sim);
+void sim_set_permute(struct sim *sim, bool on);
+
+sim_time_t sim_now(const struct sim *sim);
+
+/* Schedule fn(arg) at now + delay.  The returned handle is valid until the
+ * event has run or been cancelled. */
+struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg);
+/* Cancel a pending event (no-op for NULL). */
+void sim_cancel(struct sim *sim, struct sim_event *ev);
+
+/* Run the next event; false when the queue is empty. */
+bool sim_step(struct sim *sim);
+/* Run events until done(arg) is true (checked before each event) or the
+ * queue is empty.  Returns done(arg).  Must not be called from a task. */
+bool sim_run_until(struct sim *sim, bool (*done)(void *), void *arg);
+/* Run until the queue is empty. */
+void sim_run(struct sim *sim);
+/* Run all events up to and including time t (then the clock reads t). */
+void sim_run_to(struct sim *sim, sim_time_t t);
+size_t sim_pending(const struct sim *sim);
+
+/* Seeded PRNG (xoshiro256** seeded by splitmix64 from the run's seed). */
+uint64_t sim_rand(struct sim *sim);
+/* Uniform in [0, n), n > 0. */
+uint64_t sim_rand_below(struct sim *sim, uint64_t n);
+
+/* ---- tasks ---- */
+
+/* Create a task that starts running fn(arg) from an event at the current
+ * time.  When fn returns the task is finished; its exit value is what fn
+ * stored with sim_task_set_exit() (0 by default). */
+struct sim_task *sim_task_spawn(struct sim *sim, const char *name, sim_fn fn, void *arg);
+bool sim_task_done(const struct sim_task *t);
+int sim_task_exit(const struct sim_task *t);
+void sim_task_set_exit(struct sim_task *t, int code);
+const char *sim_task_name(const struct sim_task *t);
+/* Free a finished task (tasks are not freed automatically). */
+void sim_task_free(struct sim_task *t);
+/* The running task, or NULL in event context. */
+struct sim_task *sim_current(const struct sim *sim);
+/* Per-task user pointer (e.g. the process the task runs). */
+void sim_task_set_data(struct sim_task *t, void *data);
+void *sim_task_data(const struct sim_task *t);
+
+/* Block the current task for `ns` of simulated time. */
+void sim_sleep(struct sim *sim, sim_time_t ns);
+
+/* Wait queue: a task blocks in sim_wait() until sim_wake() is called on the
+ * queue (from an event or another task).  Always re-check the condition:
+ *     while (!cond) sim_wait(sim, &wq);
+ */
+struct sim_waitq {
+	struct sim_waiter *head, *tail;
+};
+#define SIM_WAITQ_INIT {NULL, NULL}
+void sim_wait(struct sim *sim, struct sim_waitq *wq);
+/* Like sim_wait() but gives up after `timeout` ns; returns false on timeout. */
+bool sim_wait_timeout(struct sim *sim, struct sim_waitq *wq, sim_time_t timeout);
+/* Make every task waiting on wq runnable (they resume from events at now). */
+void sim_wake(struct sim *sim, struct sim_waitq *wq);
+
+/* ---- trace log of world events ---- */
+
+/* Record "<time> <who>: <message>".  Kept in memory (for tests) and, when a
+ * file is set, written there as it happens. */
+void sim_trace(struct sim *sim, const char *who, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sim_trace_to(struct sim *sim, FILE *f);
+/* Stop keeping lines in memory (long runs, benchmarks). */
+void sim_trace_keep(struct sim *sim, bool keep);
+size_t sim_trace_count(const struct sim *sim);
+const char *sim_trace_line(const struct sim *sim, size_t i);
+
+#endif

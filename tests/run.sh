@@ -1,0 +1,34 @@
+#!/bin/sh
+# Runs every layer's test binary and every scenario, then prints one line
+# "N passed, N failed" for the whole suite.  Usage: tests/run.sh BUILD LAYER...
+build=$1; shift
+total_p=0; total_f=0; status=0
+for layer in "$@"; do
+	bin="$build/tests/test_$layer"
+	echo "== $layer"
+	out=$("$bin" 2>&1); rc=$?
+	printf '%s\n' "$out" | grep -v '^[0-9]* passed, [0-9]* failed$'
+	line=$(printf '%s\n' "$out" | grep '^[0-9]* passed, [0-9]* failed$' | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "$layer: no result line (crashed?)"; total_f=$((total_f + 1)); status=1; continue
+	fi
+	p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+	echo "$layer: $line"
+	total_p=$((total_p + p)); total_f=$((total_f + f))
+	[ "$rc" -ne 0 ] && status=1
+done
+# Scenario goldens: each file is one test.
+scen=$(ls tests/scenarios/*.scenario ../shared/scenarios/*.scenario 2>/dev/null)
+if [ -n "$scen" ] && [ -x "$build/chpsync" ]; then
+	echo "== scenarios"
+	for s in $scen; do
+		if "$build/chpsync" check "$s" >"$build/scenario.out" 2>&1; then
+			total_p=$((total_p + 1))
+		else
+			echo "FAIL $s"; sed 's/^/  /' "$build/scenario.out" | head -n 60
+			total_f=$((total_f + 1)); status=1
+		fi
+	done
+fi
+echo "$total_p passed, $total_f failed"
+exit $status
