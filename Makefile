@@ -91,7 +91,7 @@ $(BUILD)/tests/test_$(1): $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tes
 endef
 $(eval $(call test_bin,arch,$(LIBS_SIM)))
 $(eval $(call test_bin,sim,$(LIBS_SIM)))
-$(eval $(call test_bin,dev,$(LIBS_DEV)))
+$(eval $(call test_bin,dev,$(LIBS_MACHINE)))
 $(eval $(call test_bin,machine,$(LIBS_MACHINE)))
 $(eval $(call test_bin,os,$(LIBS_OS)))
 $(eval $(call test_bin,vmm,$(LIBS_VMM)))

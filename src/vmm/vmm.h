@@ -1,0 +1,14 @@
+/* The VMM: qemu-system-s390x as a program on the host node.  It reaches the
+ * host only through the vfio device interface (os/vfio.h); the guest it
+ * starts runs the same OS model (os/) on the VMM's virtual channel subsystem
+ * and appears as a new node of the world, named by -name. */
+#ifndef CHPSYNC_VMM_VMM_H
+#define CHPSYNC_VMM_VMM_H
+
+struct node;
+
+/* Install `qemu-system-s390x` (and the VM's monitor commands, if any) on a
+ * host node.  Guests it starts are added to node_world(host). */
+void vmm_install(struct node *host);
+
+#endif
