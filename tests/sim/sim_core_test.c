@@ -1,0 +1,593 @@
+/* Scheduler, tasks, PRNG and trace of src/sim.  CHECKs run only in the main
+ * program: tasks record what they saw and the test checks it afterwards
+ * (a failed CHECK longjmps, which must not happen on a task stack). */
+#include "t.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/sim.h"
+
+struct rec {
+	struct sim *sim;
+	int order[2048];
+	sim_time_t when[2048];
+	int n;
+};
+
+struct item {
+	struct rec *rec;
+	int id;
+};
+
+static void record(void *arg)
+{
+	struct item *it = arg;
+	struct rec *r = it->rec;
+
+	r->when[r->n] = sim_now(r->sim);
+	r->order[r->n++] = it->id;
+}
+
+TEST(events_at_equal_time_run_in_fifo_order)
+{
+	struct sim *sim = sim_new(1);
+	struct rec r = {.sim = sim};
+	struct item it[10];
+
+	for (int i = 0; i < 10; i++) {
+		it[i] = (struct item){&r, i};
+		sim_at(sim, 5, record, &it[i]);
+	}
+	sim_run(sim);
+	CHECK_EQ(r.n, 10);
+	for (int i = 0; i < 10; i++)
+		CHECK_EQ(r.order[i], i);
+	CHECK_EQ(sim_now(sim), 5);
+	sim_free(sim);
+}
+
+TEST(events_run_in_time_order_and_advance_the_clock)
+{
+	struct sim *sim = sim_new(1);
+	struct rec r = {.sim = sim};
+	static const sim_time_t delay[5] = {30, 10, 50, 20, 40};
+	struct item it[5];
+
+	for (int i = 0; i < 5; i++) {
+		it[i] = (struct item){&r, i};
+		sim_at(sim, delay[i], record, &it[i]);
+	}
+	CHECK_EQ(sim_pending(sim), 5);
+	sim_run(sim);
+	CHECK_EQ(r.order[0], 1);
+	CHECK_EQ(r.order[1], 3);
+	CHECK_EQ(r.order[2], 0);
+	CHECK_EQ(r.order[3], 4);
+	CHECK_EQ(r.order[4], 2);
+	for (int i = 0; i < 5; i++)
+		CHECK_EQ(r.when[i], 10 * (i + 1));
+	CHECK_EQ(sim_pending(sim), 0);
+	sim_free(sim);
+}
+
+static void permuted_order(uint64_t seed, int out[16])
+{
+	struct sim *sim = sim_new(seed);
+	struct rec r = {.sim = sim};
+	struct item it[16];
+
+	sim_set_permute(sim, true);
+	for (int i = 0; i < 16; i++) {
+		it[i] = (struct item){&r, i};
+		sim_at(sim, 100, record, &it[i]);
+	}
+	/* An earlier-time event still goes first whatever the key. */
+	struct item first = {&r, 99};
+	sim_at(sim, 1, record, &first);
+	sim_run(sim);
+	for (int i = 0; i < 16; i++)
+		out[i] = r.order[i + 1];
+	if (r.order[0] != 99)
+		out[0] = -1;
+	sim_free(sim);
+}
+
+TEST(permutation_with_a_seed_is_reproducible_and_permutes)
+{
+	int a[16], b[16], c[16];
+	int identity = 1, differs = 0;
+
+	permuted_order(42, a);
+	permuted_order(42, b);
+	CHECK_MEM(a, b, sizeof(a));
+	for (int i = 0; i < 16; i++)
+		identity &= a[i] == i;
+	CHECK(!identity);
+	for (uint64_t seed = 1; seed < 8; seed++) {
+		permuted_order(seed, c);
+		CHECK(c[0] >= 0);
+		differs |= memcmp(a, c, sizeof(a)) != 0;
+	}
+	CHECK(differs);
+	/* Still a permutation: every event ran exactly once. */
+	int seen[16] = {0};
+	for (int i = 0; i < 16; i++)
+		seen[a[i]]++;
+	for (int i = 0; i < 16; i++)
+		CHECK_EQ(seen[i], 1);
+}
+
+TEST(cancelled_event_never_runs)
+{
+	struct sim *sim = sim_new(1);
+	struct rec r = {.sim = sim};
+	struct item it[3] = {{&r, 0}, {&r, 1}, {&r, 2}};
+	struct sim_event *ev;
+
+	sim_at(sim, 1, record, &it[0]);
+	ev = sim_at(sim, 2, record, &it[1]);
+	sim_at(sim, 3, record, &it[2]);
+	sim_cancel(sim, ev);
+	sim_cancel(sim, NULL);
+	CHECK_EQ(sim_pending(sim), 2);
+	sim_run(sim);
+	CHECK_EQ(r.n, 2);
+	CHECK_EQ(r.order[0], 0);
+	CHECK_EQ(r.order[1], 2);
+	sim_free(sim);
+}
+
+static bool three_ran(void *arg)
+{
+	return ((struct rec *)arg)->n >= 3;
+}
+
+TEST(run_until_stops_when_the_condition_holds)
+{
+	struct sim *sim = sim_new(1);
+	struct rec r = {.sim = sim};
+	struct item it[5];
+
+	for (int i = 0; i < 5; i++) {
+		it[i] = (struct item){&r, i};
+		sim_at(sim, (sim_time_t)i, record, &it[i]);
+	}
+	CHECK(sim_run_until(sim, three_ran, &r));
+	CHECK_EQ(r.n, 3);
+	CHECK_EQ(sim_pending(sim), 2);
+	sim_free(sim);
+}
+
+TEST(run_until_returns_false_when_the_queue_empties)
+{
+	struct sim *sim = sim_new(1);
+	struct rec r = {.sim = sim};
+	struct item it = {&r, 0};
+
+	sim_at(sim, 1, record, &it);
+	CHECK(!sim_run_until(sim, three_ran, &r));
+	CHECK_EQ(r.n, 1);
+	sim_free(sim);
+}
+
+TEST(run_to_runs_events_up_to_and_including_t)
+{
+	struct sim *sim = sim_new(1);
+	struct rec r = {.sim = sim};
+	struct item it[3] = {{&r, 0}, {&r, 1}, {&r, 2}};
+
+	sim_at(sim, 10, record, &it[0]);
+	sim_at(sim, 20, record, &it[1]);
+	sim_at(sim, 21, record, &it[2]);
+	sim_run_to(sim, 20);
+	CHECK_EQ(r.n, 2);
+	CHECK_EQ(sim_now(sim), 20);
+	sim_run_to(sim, 15);
+	CHECK_EQ(sim_now(sim), 20);
+	sim_run_to(sim, 1000);
+	CHECK_EQ(r.n, 3);
+	CHECK_EQ(sim_now(sim), 1000);
+	sim_free(sim);
+}
+
+/* ---- tasks ---- */
+
+struct sleeper {
+	struct rec *rec;
+	int id;
+	sim_time_t nap;
+	int rounds;
+};
+
+static void sleeper_main(void *arg)
+{
+	struct sleeper *s = arg;
+
+	for (int i = 0; i < s->rounds; i++) {
+		sim_sleep(s->rec->sim, s->nap);
+		struct item it = {s->rec, s->id};
+		record(&it);
+	}
+	sim_task_set_exit(sim_current(s->rec->sim), 40 + s->id);
+}
+
+TEST(tasks_sleep_and_resume_in_deterministic_order)
+{
+	struct sim *sim = sim_new(7);
+	struct rec r = {.sim = sim};
+	struct sleeper s[3] = {{&r, 0, 30, 2}, {&r, 1, 20, 3}, {&r, 2, 30, 2}};
+	struct sim_task *t[3];
+	static const int want_id[] = {1, 0, 2, 1, 0, 2, 1};
+	static const sim_time_t want_t[] = {20, 30, 30, 40, 60, 60, 60};
+
+	for (int i = 0; i < 3; i++)
+		t[i] = sim_task_spawn(sim, "sleeper", sleeper_main, &s[i]);
+	CHECK(!sim_task_done(t[0]));
+	sim_run(sim);
+	CHECK_EQ(r.n, 7);
+	for (int i = 0; i < 7; i++) {
+		CHECK_EQ(r.order[i], want_id[i]);
+		CHECK_EQ(r.when[i], want_t[i]);
+	}
+	for (int i = 0; i < 3; i++) {
+		CHECK(sim_task_done(t[i]));
+		CHECK_EQ(sim_task_exit(t[i]), 40 + i);
+		CHECK_STR(sim_task_name(t[i]), "sleeper");
+		sim_task_free(t[i]);
+	}
+	sim_free(sim);
+}
+
+struct waiter_arg {
+	struct rec *rec;
+	struct sim_waitq *wq;
+	int id;
+	sim_time_t timeout;
+	bool result;
+	bool in_task;
+};
+
+static void waiter_main(void *arg)
+{
+	struct waiter_arg *w = arg;
+
+	w->in_task = sim_current(w->rec->sim) != NULL;
+	if (w->timeout)
+		w->result = sim_wait_timeout(w->rec->sim, w->wq, w->timeout);
+	else
+		sim_wait(w->rec->sim, w->wq);
+	struct item it = {w->rec, w->id};
+	record(&it);
+}
+
+struct waker {
+	struct sim *sim;
+	struct sim_waitq *wq;
+	bool in_event;
+};
+
+static void wake_ev(void *arg)
+{
+	struct waker *k = arg;
+
+	k->in_event = sim_current(k->sim) == NULL;
+	sim_wake(k->sim, k->wq);
+}
+
+TEST(wake_resumes_waiters_in_fifo_order)
+{
+	struct sim *sim = sim_new(3);
+	struct rec r = {.sim = sim};
+	struct sim_waitq wq = SIM_WAITQ_INIT;
+	struct waiter_arg w[4];
+	struct waker k = {sim, &wq, false};
+
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct waiter_arg){&r, &wq, i, 0, false, false};
+		sim_task_spawn(sim, "w", waiter_main, &w[i]);
+	}
+	sim_at(sim, 100, wake_ev, &k);
+	sim_run(sim);
+	CHECK(k.in_event);
+	CHECK_EQ(r.n, 4);
+	for (int i = 0; i < 4; i++) {
+		CHECK(w[i].in_task);
+		CHECK_EQ(r.order[i], i);
+		CHECK_EQ(r.when[i], 100);
+	}
+	CHECK(wq.head == NULL && wq.tail == NULL);
+	sim_free(sim);
+}
+
+TEST(wait_timeout_returns_false_after_the_timeout)
+{
+	struct sim *sim = sim_new(3);
+	struct rec r = {.sim = sim};
+	struct sim_waitq wq = SIM_WAITQ_INIT;
+	struct waiter_arg w = {&r, &wq, 5, 250, true, false};
+
+	sim_task_spawn(sim, "w", waiter_main, &w);
+	sim_run(sim);
+	CHECK(!w.result);
+	CHECK_EQ(r.n, 1);
+	CHECK_EQ(r.when[0], 250);
+	CHECK(wq.head == NULL);
+	sim_free(sim);
+}
+
+TEST(wait_timeout_returns_true_when_woken_first)
+{
+	struct sim *sim = sim_new(3);
+	struct rec r = {.sim = sim};
+	struct sim_waitq wq = SIM_WAITQ_INIT;
+	struct waiter_arg w = {&r, &wq, 5, 250, false, false};
+	struct waker k = {sim, &wq, false};
+
+	sim_task_spawn(sim, "w", waiter_main, &w);
+	sim_at(sim, 100, wake_ev, &k);
+	sim_run(sim);
+	CHECK(w.result);
+	CHECK_EQ(r.n, 1);
+	CHECK_EQ(r.when[0], 100);
+	/* The timeout was cancelled, so the clock stopped at the wake-up. */
+	CHECK_EQ(sim_now(sim), 100);
+	sim_free(sim);
+}
+
+struct chain {
+	struct sim *sim;
+	struct sim_waitq wq;
+	int step;
+	int seen[4];
+};
+
+static void chain_b(void *arg)
+{
+	struct chain *c = arg;
+
+	c->seen[1] = c->step++;
+	sim_sleep(c->sim, 5);
+	sim_wake(c->sim, &c->wq); /* a task may wake others */
+	c->seen[2] = c->step++;
+}
+
+static void chain_a(void *arg)
+{
+	struct chain *c = arg;
+
+	c->seen[0] = c->step++;
+	sim_task_spawn(c->sim, "b", chain_b, c); /* spawned tasks start at now */
+	sim_wait(c->sim, &c->wq);
+	c->seen[3] = c->step++;
+}
+
+TEST(task_may_spawn_and_wake_other_tasks)
+{
+	struct sim *sim = sim_new(1);
+	struct chain c = {.sim = sim, .wq = SIM_WAITQ_INIT};
+
+	sim_task_spawn(sim, "a", chain_a, &c);
+	sim_run(sim);
+	CHECK_EQ(c.step, 4);
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ(c.seen[i], i);
+	CHECK_EQ(sim_now(sim), 5);
+	sim_free(sim);
+}
+
+TEST(one_thousand_tasks_run_to_completion)
+{
+	struct sim *sim = sim_new(11);
+	static struct rec r;
+	static struct sleeper s[1000];
+	struct sim_task *t[1000];
+
+	memset(&r, 0, sizeof(r));
+	r.sim = sim;
+	for (int i = 0; i < 1000; i++) {
+		s[i] = (struct sleeper){&r, i, (sim_time_t)(1 + i % 7), 2};
+		t[i] = sim_task_spawn(sim, "many", sleeper_main, &s[i]);
+		CHECK(t[i] != NULL);
+	}
+	sim_run(sim);
+	CHECK_EQ(r.n, 2000);
+	for (int i = 1; i < r.n; i++)
+		CHECK(r.when[i - 1] <= r.when[i]);
+	CHECK_EQ(r.when[r.n - 1], 14);
+	for (int i = 0; i < 1000; i++) {
+		CHECK(sim_task_done(t[i]));
+		sim_task_free(t[i]);
+	}
+	sim_free(sim);
+}
+
+TEST(sim_free_releases_unfinished_tasks)
+{
+	struct sim *sim = sim_new(1);
+	struct rec r = {.sim = sim};
+	struct sim_waitq wq = SIM_WAITQ_INIT;
+	struct waiter_arg w[3];
+	struct sleeper s = {&r, 9, 1000, 1};
+
+	for (int i = 0; i < 3; i++) {
+		w[i] = (struct waiter_arg){&r, &wq, i, i == 2 ? 500 : 0, false, false};
+		sim_task_spawn(sim, "stuck", waiter_main, &w[i]);
+	}
+	sim_task_spawn(sim, "sleepy", sleeper_main, &s);
+	sim_run_to(sim, 10);
+	CHECK_EQ(r.n, 0);
+	CHECK_EQ(sim_pending(sim), 2);
+	sim_free(sim); /* LeakSanitizer checks the rest under make ASAN=1 */
+}
+
+TEST(task_data_and_current)
+{
+	struct sim *sim = sim_new(1);
+	struct rec r = {.sim = sim};
+	struct sleeper s = {&r, 0, 1, 1};
+	struct sim_task *t = sim_task_spawn(sim, "d", sleeper_main, &s);
+	int x;
+
+	CHECK(sim_current(sim) == NULL);
+	sim_task_set_data(t, &x);
+	CHECK(sim_task_data(t) == &x);
+	CHECK_EQ(sim_task_exit(t), 0);
+	sim_run(sim);
+	CHECK_EQ(sim_task_exit(t), 40);
+	sim_free(sim);
+}
+
+static int child_status(void (*fn)(void))
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0) {
+		freopen("/dev/null", "w", stderr);
+		fn();
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+static void sleep_outside_task(void)
+{
+	struct sim *sim = sim_new(1);
+
+	sim_sleep(sim, 1);
+}
+
+static void wait_in_event_handler_ev(void *arg)
+{
+	struct sim_waitq wq = SIM_WAITQ_INIT;
+
+	sim_wait(arg, &wq);
+}
+
+static void wait_in_event_handler(void)
+{
+	struct sim *sim = sim_new(1);
+
+	sim_at(sim, 0, wait_in_event_handler_ev, sim);
+	sim_run(sim);
+}
+
+static void run_from_task_main(void *arg)
+{
+	sim_run(arg);
+}
+
+static void run_from_task(void)
+{
+	struct sim *sim = sim_new(1);
+
+	sim_task_spawn(sim, "bad", run_from_task_main, sim);
+	sim_run(sim);
+}
+
+TEST(blocking_outside_a_task_aborts)
+{
+	int st = child_status(sleep_outside_task);
+
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+	st = child_status(wait_in_event_handler);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+}
+
+TEST(running_the_scheduler_from_a_task_aborts)
+{
+	int st = child_status(run_from_task);
+
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+}
+
+/* ---- PRNG ---- */
+
+TEST(prng_is_reproducible_per_seed)
+{
+	struct sim *a = sim_new(1234), *b = sim_new(1234), *c = sim_new(1235);
+	int same_c = 1;
+
+	CHECK_EQ(sim_seed(a), 1234);
+	for (int i = 0; i < 100; i++) {
+		uint64_t x = sim_rand(a);
+
+		CHECK(x == sim_rand(b));
+		same_c &= x == sim_rand(c);
+	}
+	CHECK(!same_c);
+	sim_free(a);
+	sim_free(b);
+	sim_free(c);
+}
+
+TEST(prng_seed_0_is_not_degenerate)
+{
+	struct sim *a = sim_new(0);
+	uint64_t x = sim_rand(a), y = sim_rand(a);
+
+	CHECK(x != 0 || y != 0);
+	CHECK(x != y);
+	sim_free(a);
+}
+
+TEST(prng_rand_below_stays_in_range_and_covers_it)
+{
+	struct sim *a = sim_new(99);
+	int hits[6] = {0};
+
+	for (int i = 0; i < 600; i++) {
+		uint64_t v = sim_rand_below(a, 6);
+
+		CHECK(v < 6);
+		hits[v]++;
+	}
+	for (int i = 0; i < 6; i++)
+		CHECK(hits[i] > 50);
+	CHECK_EQ(sim_rand_below(a, 1), 0);
+	sim_free(a);
+}
+
+/* ---- trace ---- */
+
+static void trace_ev(void *arg)
+{
+	sim_trace(arg, "chp0.42", "vary %s", "offline");
+}
+
+TEST(trace_lines_are_time_who_message)
+{
+	struct sim *sim = sim_new(1);
+	char buf[256] = {0};
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	sim_trace_to(sim, f);
+	sim_trace(sim, "host", "boot %d", 1);
+	sim_at(sim, 1500, trace_ev, sim);
+	sim_run(sim);
+	CHECK_EQ(sim_trace_count(sim), 2);
+	CHECK_STR(sim_trace_line(sim, 0), "0 host: boot 1");
+	CHECK_STR(sim_trace_line(sim, 1), "1500 chp0.42: vary offline");
+	CHECK(sim_trace_line(sim, 2) == NULL);
+	fclose(f);
+	CHECK_STR(buf, "0 host: boot 1\n1500 chp0.42: vary offline\n");
+	sim_free(sim);
+}
+
+TEST(trace_keep_off_stops_storing_lines)
+{
+	struct sim *sim = sim_new(1);
+
+	for (int i = 0; i < 1000; i++)
+		sim_trace(sim, "x", "line %d", i);
+	CHECK_EQ(sim_trace_count(sim), 1000);
+	CHECK_STR(sim_trace_line(sim, 999), "0 x: line 999");
+	sim_trace_keep(sim, false);
+	sim_trace(sim, "x", "dropped");
+	CHECK_EQ(sim_trace_count(sim), 1000);
+	sim_free(sim);
+}
