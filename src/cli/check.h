@@ -1,0 +1,31 @@
+/* Comparing transcripts: line splitting that ignores trailing blanks, and a
+ * unified diff (Myers' O((N+M)D) shortest edit script over lines). */
+#ifndef CHPSYNC_CLI_CHECK_H
+#define CHPSYNC_CLI_CHECK_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct lines {
+	char **v;
+	size_t n;
+};
+
+/* Split text into lines, removing trailing blanks (space, tab, CR) from
+ * each; a missing final newline does not matter.  0 or -1 (no memory). */
+int lines_split(const char *text, struct lines *l);
+void lines_free(struct lines *l);
+
+/* Write a unified diff turning a into b, with `context` lines of context:
+ * "--- name_a", "+++ name_b", then "@@ -l,n +l,n @@" hunks.  Writes
+ * nothing when they are equal.  Returns the number of changed lines
+ * (deleted + inserted), 0 when equal, -1 on allocation failure. */
+long diff_unified(FILE *f, const char *name_a, const struct lines *a, const char *name_b,
+		  const struct lines *b, int context);
+
+/* Compare expected and actual transcripts of `file`; print the diff to f
+ * with headers "--- FILE (expected)" and "+++ FILE (actual)".  0 when
+ * equal, 1 when different, -1 on allocation failure. */
+int check_transcript(FILE *f, const char *file, const char *expected, const char *actual);
+
+#endif

@@ -1,0 +1,445 @@
+/* The world of a run and the scenario runner.
+ *
+ * A run owns one sim, one machine (with its I/O configuration), the host OS
+ * on node "host", the VMM installed there, and node "hmc".  Guests started by
+ * qemu-system-s390x appear as further nodes.  A command runs the scheduler
+ * until its process ends; it cannot hang chpsync: the wait stops when the
+ * event queue runs dry (deadlock) or when rw->timeout of simulated time has
+ * passed (a sentinel event marks the limit).
+ */
+#include "cli/runner.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "machine/machine.h"
+#include "os/os.h"
+#include "os/shell.h"
+#include "vmm/vmm.h"
+
+/* ---- waiting on the scheduler ---- */
+
+struct wait {
+	struct run_world *rw;
+	bool (*cond)(void *arg);
+	void *arg;
+	bool timed_out, deadlock;
+};
+
+static void drop_boot_output(struct run_world *rw);
+
+static bool wait_done(void *arg)
+{
+	struct wait *wt = arg;
+
+	drop_boot_output(wt->rw);
+	if (wt->cond(wt->arg) || wt->timed_out)
+		return true;
+	/* Only our own sentinel left: nothing can ever end the wait. */
+	if (sim_pending(wt->rw->sim) <= 1) {
+		wt->deadlock = true;
+		return true;
+	}
+	return false;
+}
+
+static void wait_timer(void *arg)
+{
+	struct wait *wt = arg;
+
+	wt->timed_out = true;
+}
+
+/* Run the scheduler until cond(arg), the time cap, or a dry queue. */
+static enum run_result run_until(struct run_world *rw, bool (*cond)(void *), void *arg)
+{
+	struct wait wt = {.rw = rw, .cond = cond, .arg = arg};
+	struct sim_event *ev;
+
+	if (cond(arg))
+		return RUN_OK;
+	ev = sim_at(rw->sim, rw->timeout, wait_timer, &wt);
+	sim_run_until(rw->sim, wait_done, &wt);
+	if (!wt.timed_out)
+		sim_cancel(rw->sim, ev);
+	drop_boot_output(rw);
+	if (cond(arg))
+		return RUN_OK;
+	return wt.timed_out ? RUN_TIMEOUT : RUN_DEADLOCK;
+}
+
+/* ---- boot output ---- */
+
+static void on_node_added(void *ctx, struct node *n)
+{
+	struct run_world *rw = ctx;
+	char **nv;
+
+	if (!node_os(n) || os_booted(node_os(n)))
+		return;
+	nv = realloc(rw->booting, (rw->nbooting + 1) * sizeof(*nv));
+	if (!nv)
+		return;
+	rw->booting = nv;
+	nv[rw->nbooting] = strdup(node_name(n));
+	if (nv[rw->nbooting])
+		rw->nbooting++;
+}
+
+/* The console text of a booting OS scrolls by before anyone logs in; like
+ * a transcript that starts at the login prompt, drop it once boot is done
+ * (dmesg still has it).  Called before every event while we wait. */
+static void drop_boot_output(struct run_world *rw)
+{
+	for (size_t i = 0; i < rw->nbooting;) {
+		struct node *n = world_find_node(rw->world, rw->booting[i]);
+
+		if (n && node_os(n) && !os_booted(node_os(n))) {
+			i++;
+			continue;
+		}
+		if (n)
+			free(node_take_output(n));
+		free(rw->booting[i]);
+		rw->booting[i] = rw->booting[--rw->nbooting];
+	}
+}
+
+static bool os_is_booted(void *arg)
+{
+	return os_booted(arg);
+}
+
+/* ---- the world ---- */
+
+static int make_workdir(struct run_world *rw, char *err, size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(rw->workdir, sizeof(rw->workdir), "%s/chpsync-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(rw->workdir)) {
+		snprintf(err, errlen, "cannot create a work directory in %s: %s",
+			 tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		rw->workdir[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void remove_workdir(struct run_world *rw)
+{
+	if (!rw->workdir[0])
+		return;
+	if (rw->keep_workdir) {
+		fprintf(stderr, "chpsync: work directory kept: %s\n", rw->workdir);
+		return;
+	}
+	if (nftw(rw->workdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+		fprintf(stderr, "chpsync: cannot remove %s: %s\n", rw->workdir, strerror(errno));
+}
+
+static int open_trace(struct run_world *rw, const char *path, char *err, size_t errlen)
+{
+	if (!path)
+		return 0;
+	rw->trace = fopen(path, "w");
+	if (!rw->trace) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	sim_trace_to(rw->sim, rw->trace);
+	sim_trace_keep(rw->sim, false);
+	return 0;
+}
+
+static int build_machine(struct run_world *rw, const char *iocp, char *err, size_t errlen)
+{
+	struct machine_config mc = {.workdir = rw->workdir};
+
+	rw->machine = machine_new(rw->sim, &mc);
+	if (!rw->machine) {
+		snprintf(err, errlen, "cannot create the machine (out of memory)");
+		return -1;
+	}
+	return machine_load_iocp(rw->machine, iocp, err, errlen);
+}
+
+static int build_nodes(struct run_world *rw, char *err, size_t errlen)
+{
+	struct os_config oc = {.hostname = "host"};
+
+	rw->world = world_new(rw->sim);
+	if (!rw->world)
+		goto nomem;
+	world_on_add(rw->world, on_node_added, rw);
+	rw->host = os_create(rw->sim, machine_css(rw->machine), &oc);
+	if (!rw->host)
+		goto nomem;
+	rw->host_node = world_add_node(rw->world, "host", rw->host);
+	rw->hmc_node = world_add_node(rw->world, "hmc", NULL);
+	if (!rw->host_node || !rw->hmc_node)
+		goto nomem;
+	node_add_os_progs(rw->host_node);
+	vmm_install(rw->host_node);
+	rw->hmc.m = rw->machine;
+	rw->hmc.basedir = rw->basedir;
+	hmc_install(rw->hmc_node, &rw->hmc);
+	return 0;
+nomem:
+	snprintf(err, errlen, "cannot create the host (out of memory)");
+	return -1;
+}
+
+int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t seed,
+		     bool permute, const char *iocp, const char *basedir, char *err,
+		     size_t errlen)
+{
+	enum run_result r;
+
+	memset(rw, 0, sizeof(*rw));
+	rw->timeout = SCN_DEFAULT_TIMEOUT;
+	rw->keep_workdir = o->keep_workdir;
+	snprintf(rw->basedir, sizeof(rw->basedir), "%s", basedir ? basedir : "");
+	rw->sim = sim_new(seed);
+	if (!rw->sim) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	sim_set_permute(rw->sim, permute);
+	if (open_trace(rw, o->trace, err, errlen) < 0 || make_workdir(rw, err, errlen) < 0 ||
+	    build_machine(rw, iocp, err, errlen) < 0 || build_nodes(rw, err, errlen) < 0)
+		goto fail;
+	r = run_until(rw, os_is_booted, rw->host);
+	if (r != RUN_OK) {
+		snprintf(err, errlen, "the host OS did not finish booting (%s)", run_result_str(r));
+		goto fail;
+	}
+	return 0;
+fail:
+	run_world_destroy(rw);
+	return -1;
+}
+
+void run_world_destroy(struct run_world *rw)
+{
+	/* Nodes first (their processes and terminals), then the OS they run,
+	 * the machine under it, and the scheduler everything lives on. */
+	if (rw->world)
+		world_free(rw->world);
+	if (rw->host)
+		os_destroy(rw->host);
+	if (rw->machine)
+		machine_free(rw->machine);
+	if (rw->sim)
+		sim_free(rw->sim);
+	if (rw->trace)
+		fclose(rw->trace);
+	for (size_t i = 0; i < rw->nbooting; i++)
+		free(rw->booting[i]);
+	free(rw->booting);
+	remove_workdir(rw);
+	memset(rw, 0, sizeof(*rw));
+}
+
+/* ---- commands ---- */
+
+const char *run_result_str(enum run_result r)
+{
+	switch (r) {
+	case RUN_OK:
+		return "ok";
+	case RUN_NO_NODE:
+		return "no such node";
+	case RUN_DEADLOCK:
+		return "deadlock: no event left that could end it";
+	case RUN_TIMEOUT:
+		return "time limit of simulated time reached";
+	case RUN_NOMEM:
+		return "out of memory";
+	}
+	return "?";
+}
+
+struct node_wait {
+	struct run_world *rw;
+	const char *name;
+};
+
+static bool node_exists(void *arg)
+{
+	struct node_wait *nw = arg;
+
+	return world_find_node(nw->rw->world, nw->name) != NULL;
+}
+
+static bool proc_is_done(void *arg)
+{
+	return proc_done(arg);
+}
+
+/* The node's terminal text, ending in a newline so that the next prompt
+ * starts a line of its own. */
+static char *take_output(struct node *n)
+{
+	char *s = node_take_output(n);
+	size_t len;
+
+	if (!s)
+		return strdup("");
+	len = strlen(s);
+	if (len && s[len - 1] != '\n') {
+		char *ns = realloc(s, len + 2);
+
+		if (!ns) {
+			free(s);
+			return NULL;
+		}
+		ns[len] = '\n';
+		ns[len + 1] = '\0';
+		s = ns;
+	}
+	return s;
+}
+
+/* A node a scenario names may be on its way (a guest being started):
+ * wait for it, then for its OS to finish booting, like an administrator
+ * waiting for the login prompt. */
+static enum run_result find_node(struct run_world *rw, const char *name, struct node **np)
+{
+	struct node_wait nw = {rw, name};
+	enum run_result r;
+	struct node *n;
+
+	r = run_until(rw, node_exists, &nw);
+	if (r != RUN_OK)
+		return RUN_NO_NODE;
+	n = world_find_node(rw->world, name);
+	if (node_os(n)) {
+		r = run_until(rw, os_is_booted, node_os(n));
+		if (r != RUN_OK)
+			return r;
+	}
+	*np = n;
+	return RUN_OK;
+}
+
+enum run_result run_command(struct run_world *rw, const char *name, const char *cmd, char **out)
+{
+	enum run_result r;
+	struct node *n;
+	struct proc *p;
+
+	*out = NULL;
+	r = find_node(rw, name, &n);
+	if (r != RUN_OK)
+		return r;
+	if (*cmd) {
+		p = node_run(n, cmd);
+		if (!p)
+			return RUN_NOMEM;
+		r = run_until(rw, proc_is_done, p);
+		/* A process that did not end still belongs to its node. */
+		if (r == RUN_OK)
+			proc_free(p);
+	}
+	*out = take_output(n);
+	if (!*out)
+		return RUN_NOMEM;
+	return r;
+}
+
+/* ---- scenarios ---- */
+
+static void fmt_duration(char *buf, size_t len, sim_time_t t)
+{
+	if (t % (3600 * SIM_S) == 0)
+		snprintf(buf, len, "%lluh", (unsigned long long)(t / (3600 * SIM_S)));
+	else if (t % SIM_S == 0)
+		snprintf(buf, len, "%llus", (unsigned long long)(t / SIM_S));
+	else
+		snprintf(buf, len, "%llums", (unsigned long long)(t / SIM_MS));
+}
+
+static void command_error(const struct scenario *s, const struct scn_item *it,
+			  const struct run_opts *o, enum run_result r)
+{
+	char dur[32];
+
+	switch (r) {
+	case RUN_NO_NODE:
+		fprintf(o->err,
+			"chpsync: %s:%d: no node '%s' (nodes: host, hmc, and each guest by its "
+			"-name)\n",
+			s->name, it->line, it->node);
+		break;
+	case RUN_TIMEOUT:
+		fmt_duration(dur, sizeof(dur), s->timeout);
+		fprintf(o->err,
+			"chpsync: %s:%d: command did not complete within %s of simulated time\n",
+			s->name, it->line, dur);
+		break;
+	case RUN_DEADLOCK:
+		fprintf(o->err, "chpsync: %s:%d: command did not complete (deadlock)\n", s->name,
+			it->line);
+		break;
+	default:
+		fprintf(o->err, "chpsync: %s:%d: %s\n", s->name, it->line, run_result_str(r));
+	}
+}
+
+static int run_items(struct run_world *rw, const struct scenario *s, const struct run_opts *o,
+		     FILE *out)
+{
+	for (size_t i = 0; i < s->nitems; i++) {
+		const struct scn_item *it = &s->items[i];
+		enum run_result r;
+		char *text = NULL;
+
+		fprintf(out, "%s\n", it->text);
+		if (it->kind != SCN_COMMAND)
+			continue;
+		sim_trace(rw->sim, "chpsync", "%s:%d: [%s] %s", s->name, it->line, it->node,
+			  it->cmd);
+		r = run_command(rw, it->node, it->cmd, &text);
+		if (text)
+			fputs(text, out);
+		free(text);
+		if (r != RUN_OK) {
+			fflush(out);
+			command_error(s, it, o, r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
+{
+	struct run_world rw;
+	uint64_t seed = o->seed_set ? o->seed : s->seed_set ? s->seed : RUN_DEFAULT_SEED;
+	const char *iocp = o->iocp ? o->iocp : s->iocp;
+	char err[1024];
+	int rc;
+
+	if (run_world_create(&rw, o, seed, o->seed_set || s->seed_set, iocp, s->dir, err,
+			     sizeof(err)) < 0) {
+		if (!o->iocp && s->iocp)
+			fprintf(o->err, "chpsync: %s:%d: %s\n", s->name, s->iocp_line, err);
+		else
+			fprintf(o->err, "chpsync: %s: %s\n", s->name, err);
+		return -1;
+	}
+	rw.timeout = s->timeout;
+	rc = run_items(&rw, s, o, out);
+	fflush(out);
+	run_world_destroy(&rw);
+	return rc;
+}

@@ -1,0 +1,81 @@
+/* The world of a run (sim, machine, host OS node, hmc node, VMM), and the
+ * scenario runner that types a transcript's commands into it. */
+#ifndef CHPSYNC_CLI_RUNNER_H
+#define CHPSYNC_CLI_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cli/hmc.h"
+#include "cli/scenario.h"
+#include "sim/sim.h"
+
+struct machine;
+struct world;
+struct node;
+struct os;
+
+struct run_opts {
+	bool seed_set;		/* --seed N: PRNG seed, equal-time events permuted */
+	uint64_t seed;
+	const char *trace;	/* --trace FILE, or NULL */
+	const char *iocp;	/* --iocp FILE: overrides the scenario's deck */
+	bool keep_workdir;	/* --keep-workdir */
+	FILE *err;		/* where "chpsync: ..." messages go (stderr) */
+};
+
+#define RUN_DEFAULT_SEED 1
+
+struct run_world {
+	struct sim *sim;
+	struct machine *machine;
+	struct world *world;
+	struct os *host;
+	struct node *host_node, *hmc_node;
+	FILE *trace;
+	char workdir[4096];
+	bool keep_workdir;
+	char basedir[4096];	/* relative paths of hmc commands start here */
+	struct hmc hmc;		/* context of the hmc node's programs */
+	/* Nodes whose OS has not finished booting: their console output up to
+	 * the end of boot is dropped (it scrolls by before the login prompt). */
+	char **booting;
+	size_t nbooting;
+	sim_time_t timeout;	/* cap of simulated time per command */
+};
+
+/* Build and boot a world: seed, deck (NULL = built-in), base directory for
+ * relative paths.  0, or -1 with "what is wrong" in err. */
+int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t seed,
+		     bool permute, const char *iocp, const char *basedir, char *err,
+		     size_t errlen);
+void run_world_destroy(struct run_world *rw);
+
+enum run_result {
+	RUN_OK = 0,
+	RUN_NO_NODE,	/* no such node */
+	RUN_DEADLOCK,	/* the event queue ran dry before the command ended */
+	RUN_TIMEOUT,	/* rw->timeout of simulated time passed */
+	RUN_NOMEM,
+};
+
+/* Run one command line on a node to its end and return the node's terminal
+ * text since its last command (malloc'd, "\n"-terminated unless empty) in
+ * *out.  An empty cmd only collects the terminal text.  On RUN_DEADLOCK /
+ * RUN_TIMEOUT *out still holds what the command printed. */
+enum run_result run_command(struct run_world *rw, const char *node, const char *cmd, char **out);
+const char *run_result_str(enum run_result r);
+
+/* Run a scenario and write its transcript to out (comments and prompts as
+ * written, each command followed by its actual output).  0, or -1 after an
+ * error message "chpsync: FILE:LINE: what is wrong" to o->err. */
+int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out);
+
+/* The built-in default scenario: the cover letter's example, as its input
+ * lines only (comments and commands; every output line is computed). */
+extern const char default_scenario_name[];
+extern const char default_scenario_text[];
+
+#endif
