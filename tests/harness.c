@@ -42,10 +42,10 @@ const char *t_tmpdir(void)
 
 int main(int argc, char **argv)
 {
-	int passed = 0, failed = 0;
+	volatile int passed = 0, failed = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (struct t_case *c = t_head; c; c = c->next) {
+	for (struct t_case *volatile c = t_head; c; c = c->next) {
 		if (argc > 1 && !strstr(c->name, argv[1]))
 			continue;
 		if (setjmp(t_jmp) == 0) {
