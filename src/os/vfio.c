@@ -1,0 +1,476 @@
+/* The vfio device interface of a host OS: a per-OS file table (vfio device
+ * fds and eventfds), user storage for VMM processes, DMA mappings, and the
+ * syscall-shaped entry points of os/vfio.h.
+ *
+ * Per-OS state hangs off a small registry keyed by struct os * (struct os is
+ * owned by the kernel core); vfio_ccw_exit() drops an OS's entry.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "os/os.h"
+#include "os/sysfs.h"
+#include "os/vfio_ccw.h"
+#include "os/vfio_ccw_private.h"
+
+#define VFIO_FD_FIRST 3
+#define VFIO_FD_MAX   256
+#define USER_BLOCKS_MAX 64
+/* User storage is carved from the top of host storage downwards and never
+ * below this floor (the kernel allocator works from the bottom up). */
+#define USER_FLOOR (1ull << 20)
+
+enum vfio_fd_kind {
+	VFIO_FD_FREE,
+	VFIO_FD_EVENTFD,
+	VFIO_FD_DEVICE,
+};
+
+struct vfio_fd {
+	enum vfio_fd_kind kind;
+	struct os *os;
+	/* eventfd */
+	void (*handler)(void *ctx);
+	void *ctx;
+	uint64_t count;
+	struct sim_event *ev;
+	/* device */
+	struct vfio_ccw_private *dev;
+};
+
+struct user_block {
+	uint64_t addr;
+	uint64_t size;
+};
+
+struct vfio_host {
+	struct os *os;
+	struct vfio_fd fd[VFIO_FD_MAX];
+	struct user_block ub[USER_BLOCKS_MAX];
+	int nub;
+	struct vfio_ccw_private *privs;  /* every probed subchannel */
+	struct vfio_host *next;
+};
+
+static struct vfio_host *vfio_hosts;
+
+static struct vfio_host *vfio_host_get(struct os *os, bool create)
+{
+	struct vfio_host *h;
+
+	for (h = vfio_hosts; h; h = h->next)
+		if (h->os == os)
+			return h;
+	if (!create)
+		return NULL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	h->os = os;
+	h->next = vfio_hosts;
+	vfio_hosts = h;
+	return h;
+}
+
+static struct vfio_fd *fd_get(struct os *os, int fd, enum vfio_fd_kind kind)
+{
+	struct vfio_host *h = vfio_host_get(os, false);
+
+	if (!h || fd < VFIO_FD_FIRST || fd >= VFIO_FD_MAX || h->fd[fd].kind != kind)
+		return NULL;
+	return &h->fd[fd];
+}
+
+static int fd_alloc(struct os *os, enum vfio_fd_kind kind)
+{
+	struct vfio_host *h = vfio_host_get(os, true);
+
+	if (!h)
+		return -ENOMEM;
+	for (int i = VFIO_FD_FIRST; i < VFIO_FD_MAX; i++) {
+		if (h->fd[i].kind == VFIO_FD_FREE) {
+			memset(&h->fd[i], 0, sizeof(h->fd[i]));
+			h->fd[i].kind = kind;
+			h->fd[i].os = os;
+			return i;
+		}
+	}
+	return -EMFILE;
+}
+
+/* ---- eventfds ---- */
+
+static void eventfd_fire(void *arg)
+{
+	struct vfio_fd *e = arg;
+
+	e->ev = NULL;
+	if (e->kind != VFIO_FD_EVENTFD || !e->count)
+		return;
+	e->count = 0;
+	if (e->handler)
+		e->handler(e->ctx);
+}
+
+int os_eventfd(struct os *host, void (*handler)(void *ctx), void *ctx)
+{
+	int fd = fd_alloc(host, VFIO_FD_EVENTFD);
+	struct vfio_fd *e;
+
+	if (fd < 0)
+		return fd;
+	e = fd_get(host, fd, VFIO_FD_EVENTFD);
+	e->handler = handler;
+	e->ctx = ctx;
+	return fd;
+}
+
+int os_eventfd_close(struct os *host, int fd)
+{
+	struct vfio_fd *e = fd_get(host, fd, VFIO_FD_EVENTFD);
+
+	if (!e)
+		return -EBADF;
+	sim_cancel(host->sim, e->ev);
+	memset(e, 0, sizeof(*e));
+	return 0;
+}
+
+/* Signals coalesce like an eventfd counter: one handler run per batch. */
+void os_eventfd_signal(struct os *host, int fd)
+{
+	struct vfio_fd *e = fd_get(host, fd, VFIO_FD_EVENTFD);
+
+	if (!e)
+		return;
+	e->count++;
+	if (!e->ev)
+		e->ev = sim_at(host->sim, 0, eventfd_fire, e);
+}
+
+int vfio_eventfd_check(struct os *os, int fd)
+{
+	return fd_get(os, fd, VFIO_FD_EVENTFD) ? 0 : -EBADF;
+}
+
+void vfio_ccw_signal(struct vfio_ccw_private *p, int trigger)
+{
+	if (trigger >= 0)
+		os_eventfd_signal(p->os, trigger);
+}
+
+/* ---- user storage ---- */
+
+static bool user_overlaps(const struct vfio_host *h, uint64_t a, uint64_t size, uint64_t *below)
+{
+	for (int i = 0; i < h->nub; i++) {
+		const struct user_block *b = &h->ub[i];
+
+		if (a < b->addr + b->size && b->addr < a + size) {
+			*below = b->addr;
+			return true;
+		}
+	}
+	return false;
+}
+
+uint64_t os_user_alloc(struct os *host, uint64_t size, uint64_t align)
+{
+	struct vfio_host *h = vfio_host_get(host, true);
+	uint64_t top = host->css.mem->size, below;
+
+	if (!h || !size || h->nub == USER_BLOCKS_MAX)
+		return 0;
+	if (align < VFIO_CCW_PAGE_SIZE)
+		align = VFIO_CCW_PAGE_SIZE;
+	if (align & (align - 1))
+		return 0;
+	size = (size + VFIO_CCW_PAGE_SIZE - 1) & ~(uint64_t)(VFIO_CCW_PAGE_SIZE - 1);
+	while (top >= size + USER_FLOOR) {
+		uint64_t a = (top - size) & ~(align - 1);
+
+		if (a < USER_FLOOR)
+			return 0;
+		if (!user_overlaps(h, a, size, &below)) {
+			h->ub[h->nub++] = (struct user_block){a, size};
+			memset(host->css.mem->base + a, 0, size);
+			return a;
+		}
+		top = below;
+	}
+	return 0;
+}
+
+void os_user_free(struct os *host, uint64_t addr)
+{
+	struct vfio_host *h = vfio_host_get(host, false);
+
+	if (!h)
+		return;
+	for (int i = 0; i < h->nub; i++) {
+		if (h->ub[i].addr == addr) {
+			h->ub[i] = h->ub[--h->nub];
+			return;
+		}
+	}
+}
+
+/* ---- DMA mapping table ---- */
+
+int vfio_dma_xlate(const struct vfio_dma_table *t, uint64_t iova, uint64_t len, uint64_t *host)
+{
+	if (!len)
+		len = 1;
+	for (int i = 0; i < t->n; i++) {
+		const struct vfio_dma_map *m = &t->map[i];
+
+		if (iova >= m->iova && iova - m->iova < m->size && len <= m->size - (iova - m->iova)) {
+			*host = m->vaddr + (iova - m->iova);
+			return 0;
+		}
+	}
+	return -EFAULT;
+}
+
+static bool page_aligned(uint64_t v)
+{
+	return !(v & (VFIO_CCW_PAGE_SIZE - 1));
+}
+
+int vfio_dma_table_map(struct vfio_dma_table *t, const struct storage *mem, uint64_t vaddr,
+		       uint64_t iova, uint64_t size)
+{
+	if (!size || !page_aligned(vaddr) || !page_aligned(iova) || !page_aligned(size))
+		return -EINVAL;
+	if (iova + size < iova || vaddr + size < vaddr)
+		return -EINVAL;
+	if (!storage_ok(mem, vaddr, size))
+		return -EFAULT;
+	for (int i = 0; i < t->n; i++) {
+		const struct vfio_dma_map *m = &t->map[i];
+
+		if (iova < m->iova + m->size && m->iova < iova + size)
+			return -EEXIST;
+	}
+	if (t->n == VFIO_DMA_MAX)
+		return -ENOSPC;
+	t->map[t->n++] = (struct vfio_dma_map){iova, vaddr, size};
+	return 0;
+}
+
+/* Remove every mapping inside [iova, iova+size); a mapping only partly
+ * inside cannot be split (-EINVAL, as type1 v2 IOMMUs answer). */
+int vfio_dma_table_unmap(struct vfio_dma_table *t, uint64_t iova, uint64_t size)
+{
+	if (!size || !page_aligned(iova) || !page_aligned(size) || iova + size < iova)
+		return -EINVAL;
+	for (int i = 0; i < t->n; i++) {
+		const struct vfio_dma_map *m = &t->map[i];
+		bool inside = m->iova >= iova && m->iova + m->size <= iova + size;
+
+		if (!inside && iova < m->iova + m->size && m->iova < iova + size)
+			return -EINVAL;
+	}
+	for (int i = 0; i < t->n;) {
+		const struct vfio_dma_map *m = &t->map[i];
+
+		if (m->iova >= iova && m->iova + m->size <= iova + size)
+			t->map[i] = t->map[--t->n];
+		else
+			i++;
+	}
+	return 0;
+}
+
+/* ---- mdev registry ---- */
+
+void vfio_host_add_priv(struct os *os, struct vfio_ccw_private *p)
+{
+	struct vfio_host *h = vfio_host_get(os, true);
+
+	if (!h)
+		return;
+	p->next = h->privs;
+	h->privs = p;
+}
+
+void vfio_host_del_priv(struct os *os, struct vfio_ccw_private *p)
+{
+	struct vfio_host *h = vfio_host_get(os, false);
+
+	if (!h)
+		return;
+	for (struct vfio_ccw_private **pp = &h->privs; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			p->next = NULL;
+			return;
+		}
+	}
+}
+
+struct vfio_ccw_private *vfio_host_find_mdev(struct os *os, const char *uuid)
+{
+	struct vfio_host *h = vfio_host_get(os, false);
+
+	if (!h)
+		return NULL;
+	for (struct vfio_ccw_private *p = h->privs; p; p = p->next)
+		if (p->mdev && !strcmp(p->uuid, uuid))
+			return p;
+	return NULL;
+}
+
+void vfio_host_drop_device(struct os *os, struct vfio_ccw_private *p)
+{
+	struct vfio_fd *f;
+
+	if (!p->open)
+		return;
+	f = fd_get(os, p->fd, VFIO_FD_DEVICE);
+	vfio_ccw_mdev_close(p);
+	if (f)
+		memset(f, 0, sizeof(*f));
+}
+
+/* ---- the device fd ---- */
+
+static struct vfio_ccw_private *dev_get(struct os *os, int fd)
+{
+	struct vfio_fd *f = fd_get(os, fd, VFIO_FD_DEVICE);
+
+	return f ? f->dev : NULL;
+}
+
+/* sysfsdev: /sys/bus/mdev/devices/<uuid> or the mdev's directory under
+ * its parent subchannel; the last component names the mdev. */
+int vfio_open_device(struct os *host, const char *sysfsdev, int *err)
+{
+	const char *uuid = sysfsdev ? strrchr(sysfsdev, '/') : NULL;
+	struct vfio_ccw_private *p;
+	int fd, rc;
+
+	rc = -ENOENT;
+	if (!uuid || !sysfs_exists(host->sysfs, sysfsdev))
+		goto out;
+	p = vfio_host_find_mdev(host, uuid + 1);
+	if (!p)
+		goto out;
+	rc = -EBUSY;
+	if (p->open)
+		goto out;
+	rc = fd = fd_alloc(host, VFIO_FD_DEVICE);
+	if (fd < 0)
+		goto out;
+	rc = vfio_ccw_mdev_open(p);
+	if (rc) {
+		memset(fd_get(host, fd, VFIO_FD_DEVICE), 0, sizeof(struct vfio_fd));
+		goto out;
+	}
+	fd_get(host, fd, VFIO_FD_DEVICE)->dev = p;
+	p->fd = fd;
+	rc = fd;
+out:
+	if (err)
+		*err = rc < 0 ? rc : 0;
+	return rc;
+}
+
+int vfio_close(struct os *host, int fd)
+{
+	struct vfio_ccw_private *p = dev_get(host, fd);
+
+	if (!p)
+		return os_eventfd_close(host, fd);
+	vfio_ccw_mdev_close(p);
+	memset(fd_get(host, fd, VFIO_FD_DEVICE), 0, sizeof(struct vfio_fd));
+	return 0;
+}
+
+int vfio_ioctl(struct os *host, int fd, unsigned long request, void *arg)
+{
+	struct vfio_ccw_private *p = dev_get(host, fd);
+
+	if (!p)
+		return fd_get(host, fd, VFIO_FD_EVENTFD) ? -ENOTTY : -EBADF;
+	if (!arg && request != VFIO_DEVICE_RESET)
+		return -EFAULT;
+	return vfio_ccw_mdev_ioctl(p, request, arg);
+}
+
+ssize_t vfio_pread(struct os *host, int fd, void *buf, size_t count, uint64_t off)
+{
+	struct vfio_ccw_private *p = dev_get(host, fd);
+
+	if (!p)
+		return -EBADF;
+	if (!buf && count)
+		return -EFAULT;
+	return vfio_ccw_mdev_read(p, buf, count, off);
+}
+
+ssize_t vfio_pwrite(struct os *host, int fd, const void *buf, size_t count, uint64_t off)
+{
+	struct vfio_ccw_private *p = dev_get(host, fd);
+
+	if (!p)
+		return -EBADF;
+	if (!buf && count)
+		return -EFAULT;
+	return vfio_ccw_mdev_write(p, buf, count, off);
+}
+
+int vfio_dma_map(struct os *host, int fd, uint64_t vaddr, uint64_t iova, uint64_t size)
+{
+	struct vfio_ccw_private *p = dev_get(host, fd);
+
+	if (!p)
+		return -EBADF;
+	return vfio_dma_table_map(&p->dma, host->css.mem, vaddr, iova, size);
+}
+
+int vfio_dma_unmap(struct os *host, int fd, uint64_t iova, uint64_t size)
+{
+	struct vfio_ccw_private *p = dev_get(host, fd);
+	struct vfio_dma_table probe;
+
+	if (!p)
+		return -EBADF;
+	/* Validate first so a refused unmap never resets the device. */
+	probe = p->dma;
+	if (vfio_dma_table_unmap(&probe, iova, size))
+		return -EINVAL;
+	vfio_ccw_dma_unmap(p, iova, size);
+	return vfio_dma_table_unmap(&p->dma, iova, size);
+}
+
+/* ---- teardown ---- */
+
+void vfio_ccw_exit(struct os *os)
+{
+	struct vfio_host *h = vfio_host_get(os, false);
+
+	if (!h)
+		return;
+	while (h->privs) {
+		struct vfio_ccw_private *p = h->privs;
+
+		vfio_host_drop_device(os, p);
+		h->privs = p->next;
+		cp_free(&p->cp);
+		if (p->sch && p->sch->drvdata == p)
+			p->sch->drvdata = NULL;
+		free(p);
+	}
+	for (int i = 0; i < VFIO_FD_MAX; i++)
+		if (h->fd[i].kind == VFIO_FD_EVENTFD)
+			sim_cancel(os->sim, h->fd[i].ev);
+	for (struct vfio_host **hp = &vfio_hosts; *hp; hp = &(*hp)->next) {
+		if (*hp == h) {
+			*hp = h->next;
+			break;
+		}
+	}
+	free(h);
+}

@@ -1,0 +1,406 @@
+/* Channel-program translation: the security boundary between a guest's
+ * channel program and the host's channel subsystem.
+ *
+ * The guest's CCWs are fetched only through the VMM's DMA mappings (every
+ * guest address is checked, nothing outside a mapping is read or written),
+ * split into segments at TICs, and rewritten into host kernel memory as
+ * format-1 CCWs whose data addresses are always host format-2 IDALs.  TICs
+ * are pointed at the host copy of their target.  Limits are those of the
+ * hardened kernel: 255 CCWs per segment, 16 segments per program.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/bytes.h"
+#include "os/vfio_ccw_private.h"
+
+#define ADDR31_LIMIT 0x80000000ull
+
+/* Pointer to guest [iova, iova+len) in host storage, or NULL when any byte
+ * is outside the DMA mappings. */
+static const uint8_t *cp_guest(const struct channel_program *cp, uint64_t iova, uint64_t len)
+{
+	uint64_t host;
+
+	if (vfio_dma_xlate(cp->dma, iova, len, &host))
+		return NULL;
+	return storage_ptr(cp->m.mem, host, len);
+}
+
+static bool cp_fmt1(const struct channel_program *cp)
+{
+	return cp->orb.ctrl0 & ORB_CTRL0_FMT;
+}
+
+/* Host memory for CCWs and IDALs must be 31-bit addressable (CCW cda). */
+static uint64_t cp_alloc(struct channel_program *cp, uint64_t size, uint64_t align)
+{
+	uint64_t a = cp->m.alloc(cp->m.ctx, size, align);
+
+	if (a && (a + size > ADDR31_LIMIT || !storage_ok(cp->m.mem, a, size))) {
+		cp->m.free(cp->m.ctx, a);
+		return 0;
+	}
+	return a;
+}
+
+/* The segment (and index in it) holding the CCW at guest address iova. */
+static struct ccwchain *cp_find_ccw(const struct channel_program *cp, uint64_t iova, int *idx)
+{
+	for (int i = 0; i < cp->nchains; i++) {
+		struct ccwchain *c = cp->chain[i];
+
+		if (iova >= c->iova && iova < c->iova + (uint64_t)c->len * CCW_SIZE) {
+			*idx = (int)((iova - c->iova) / CCW_SIZE);
+			return c;
+		}
+	}
+	return NULL;
+}
+
+/* Fetch one segment: CCWs from iova while chaining (CC or CD) continues,
+ * ending after a TIC or the last CCW of the chain. */
+static int ccwchain_fetch(struct channel_program *cp, uint64_t iova)
+{
+	bool fmt1 = cp_fmt1(cp);
+	struct ccwchain *c;
+
+	if (cp->nchains == CCWCHAIN_COUNT_MAX)
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->iova = iova;
+	cp->chain[cp->nchains++] = c;
+	for (int n = 0;; n++) {
+		const uint8_t *p;
+		struct ccw1 *g = &c->ccw[n].guest;
+
+		if (n == CCWCHAIN_LEN_MAX)
+			return -EINVAL;
+		p = cp_guest(cp, iova + (uint64_t)n * CCW_SIZE, CCW_SIZE);
+		if (!p)
+			return -EFAULT;
+		if (fmt1)
+			ccw1_decode(p, g);
+		else
+			ccw0_decode(p, g);
+		c->len = n + 1;
+		if (ccw_kind(g->cmd, fmt1) == CCW_KIND_TIC)
+			return 0;
+		if (!(g->flags & (CCW_FLAG_CC | CCW_FLAG_CD)))
+			return 0;
+	}
+}
+
+/* Fetch the segment at cpa and, breadth first, every segment a TIC leads
+ * to that is not already fetched. */
+static int cp_fetch_all(struct channel_program *cp)
+{
+	bool fmt1 = cp_fmt1(cp);
+	int rc = ccwchain_fetch(cp, cp->orb.cpa);
+
+	for (int ci = 0; !rc && ci < cp->nchains; ci++) {
+		struct ccwchain *c = cp->chain[ci];
+
+		for (int i = 0; !rc && i < c->len; i++) {
+			const struct ccw1 *g = &c->ccw[i].guest;
+			int idx;
+
+			if (ccw_kind(g->cmd, fmt1) != CCW_KIND_TIC)
+				continue;
+			/* A misaligned TIC target is a program check on
+			 * hardware; it cannot be represented in the host copy. */
+			if (g->cda & 7)
+				rc = -EINVAL;
+			else if (!cp_find_ccw(cp, g->cda, &idx))
+				rc = ccwchain_fetch(cp, g->cda);
+		}
+	}
+	return rc;
+}
+
+static void cp_release(struct channel_program *cp)
+{
+	for (int i = 0; i < cp->nchains; i++) {
+		struct ccwchain *c = cp->chain[i];
+
+		for (int j = 0; j < c->len; j++)
+			if (c->ccw[j].idal)
+				cp->m.free(cp->m.ctx, c->ccw[j].idal);
+		if (c->host)
+			cp->m.free(cp->m.ctx, c->host);
+		free(c);
+		cp->chain[i] = NULL;
+	}
+	cp->nchains = 0;
+	if (cp->scratch)
+		cp->m.free(cp->m.ctx, cp->scratch);
+	cp->scratch = 0;
+	cp->initialized = false;
+}
+
+int cp_init(struct channel_program *cp, const struct cp_mem *m, const struct vfio_dma_table *dma,
+	    const struct orb *orb)
+{
+	int rc;
+
+	if (cp->initialized)
+		return -EBUSY;
+	memset(cp, 0, sizeof(*cp));
+	cp->m = *m;
+	cp->dma = dma;
+	cp->orb = *orb;
+	if (orb->ctrl0 & ORB_CTRL0_B)
+		return -EOPNOTSUPP;       /* transport mode */
+	if (orb->ctrl1 & ORB_CTRL1_MIDAW)
+		return -EOPNOTSUPP;
+	/* Reserved bits or an extended ORB would be an operand exception at
+	 * the host's SSCH: refuse them here instead. */
+	if (orb_invalid(orb) || (orb->ctrl1 & ORB_CTRL1_ORBX) || (orb->cpa & 7))
+		return -EINVAL;
+	if ((orb->ctrl0 & ORB_CTRL0_C64) && !(orb->ctrl0 & ORB_CTRL0_I2K))
+		cp->blk = 4096;
+	else
+		cp->blk = 2048;
+	rc = cp_fetch_all(cp);
+	if (rc) {
+		cp_release(cp);
+		return rc;
+	}
+	cp->initialized = true;
+	return 0;
+}
+
+/* Does this CCW move data between storage and the device? */
+static bool ccw_moves_data(const struct ccw1 *g, bool fmt1)
+{
+	enum ccw_kind k = ccw_kind(g->cmd, fmt1);
+
+	if (g->count == 0 || k == CCW_KIND_INVALID || g->cmd == CCW_CMD_NOOP)
+		return false;
+	if ((g->flags & CCW_FLAG_SKIP) &&
+	    (k == CCW_KIND_READ || k == CCW_KIND_READ_BACKWARD || k == CCW_KIND_SENSE))
+		return false;
+	return true;
+}
+
+/* Guest address of data piece i: from the guest's IDAL or from the
+ * contiguous data area. */
+static int ccw_guest_piece(struct channel_program *cp, const struct ccw1 *g, int i, uint64_t next,
+			   uint64_t *addr)
+{
+	bool fmt2 = cp->orb.ctrl0 & ORB_CTRL0_C64;
+	unsigned sz = fmt2 ? IDAW2_SIZE : IDAW1_SIZE;
+	const uint8_t *p;
+
+	if (!(g->flags & CCW_FLAG_IDA)) {
+		*addr = next;
+		return 0;
+	}
+	if (g->cda % sz)
+		return -EINVAL;
+	p = cp_guest(cp, (uint64_t)g->cda + (uint64_t)i * sz, sz);
+	if (!p)
+		return -EFAULT;
+	if (fmt2) {
+		*addr = get_be64(p);
+	} else {
+		*addr = get_be32(p);
+		if (*addr & ADDR31_LIMIT)
+			return -EINVAL;
+	}
+	/* Only the first IDAW may point inside a block. */
+	if (i > 0 && *addr % cp->blk)
+		return -EINVAL;
+	return 0;
+}
+
+/* Build the host IDAL for one CCW: one IDAW per guest block, each checked
+ * against the DMA mappings. */
+static int ccw_translate_data(struct channel_program *cp, struct cp_ccw *cc)
+{
+	const struct ccw1 *g = &cc->guest;
+	uint64_t host[CCW_IDAW_MAX];
+	uint64_t next = g->cda;
+	uint32_t left = g->count;
+	int n = 0;
+
+	if (ccw_kind(g->cmd, cp_fmt1(cp)) == CCW_KIND_READ_BACKWARD)
+		return -EOPNOTSUPP;
+	while (left) {
+		uint64_t a, len;
+		int rc;
+
+		if (n == CCW_IDAW_MAX)
+			return -EINVAL;
+		rc = ccw_guest_piece(cp, g, n, next, &a);
+		if (rc)
+			return rc;
+		len = cp->blk - a % cp->blk;
+		if (len > left)
+			len = left;
+		if (vfio_dma_xlate(cp->dma, a, len, &host[n]))
+			return -EFAULT;
+		cc->gpiece[n++] = a;
+		next = a + len;
+		left -= (uint32_t)len;
+	}
+	cc->nidaw = (uint8_t)n;
+	cc->idal = cp_alloc(cp, (uint64_t)n * IDAW2_SIZE, 8);
+	if (!cc->idal)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		put_be64(cp->m.mem->base + cc->idal + (uint64_t)i * IDAW2_SIZE, host[i]);
+	return 0;
+}
+
+/* A CCW that moves no data still gets an IDAL, pointing at a host scratch
+ * page: even a device that wrongly transferred would hit only that page. */
+static int ccw_translate_nodata(struct channel_program *cp, struct cp_ccw *cc)
+{
+	int n = cc->guest.count ? (int)((cc->guest.count + cp->blk - 1) / cp->blk) : 1;
+
+	cc->idal = cp_alloc(cp, (uint64_t)n * IDAW2_SIZE, 8);
+	if (!cc->idal)
+		return -ENOMEM;
+	cc->nidaw = 0;
+	for (int i = 0; i < n; i++)
+		put_be64(cp->m.mem->base + cc->idal + (uint64_t)i * IDAW2_SIZE, cp->scratch);
+	return 0;
+}
+
+static int ccw_translate(struct channel_program *cp, struct ccwchain *c, int i)
+{
+	struct cp_ccw *cc = &c->ccw[i];
+	struct ccw1 h = cc->guest;
+	bool fmt1 = cp_fmt1(cp);
+	int rc;
+
+	if (ccw_kind(h.cmd, fmt1) == CCW_KIND_TIC) {
+		struct ccwchain *t;
+		int idx;
+
+		t = cp_find_ccw(cp, h.cda, &idx);
+		if (!t)
+			return -EFAULT;
+		h.cmd = CCW_CMD_TIC;
+		if (!fmt1) {
+			/* format 0 ignores a TIC's flags and count */
+			h.flags = 0;
+			h.count = 0;
+		}
+		h.cda = (uint32_t)(t->host + (uint64_t)idx * CCW_SIZE);
+	} else {
+		rc = ccw_moves_data(&h, fmt1) ? ccw_translate_data(cp, cc)
+					      : ccw_translate_nodata(cp, cc);
+		if (rc)
+			return rc;
+		h.flags |= CCW_FLAG_IDA;
+		h.cda = (uint32_t)cc->idal;
+	}
+	ccw1_encode(&h, cp->m.mem->base + c->host + (uint64_t)i * CCW_SIZE);
+	return 0;
+}
+
+int cp_prefetch(struct channel_program *cp)
+{
+	int rc = 0;
+
+	if (!cp->initialized)
+		return -EINVAL;
+	cp->scratch = cp_alloc(cp, VFIO_CCW_PAGE_SIZE, VFIO_CCW_PAGE_SIZE);
+	if (!cp->scratch)
+		goto nomem;
+	for (int i = 0; i < cp->nchains; i++) {
+		struct ccwchain *c = cp->chain[i];
+
+		c->host = cp_alloc(cp, (uint64_t)c->len * CCW_SIZE, 8);
+		if (!c->host)
+			goto nomem;
+	}
+	for (int i = 0; !rc && i < cp->nchains; i++)
+		for (int j = 0; !rc && j < cp->chain[i]->len; j++)
+			rc = ccw_translate(cp, cp->chain[i], j);
+	if (rc)
+		cp_release(cp);
+	return rc;
+nomem:
+	cp_release(cp);
+	return -ENOMEM;
+}
+
+void cp_get_orb(const struct channel_program *cp, uint8_t lpm, uint32_t intparm, struct orb *out)
+{
+	*out = cp->orb;
+	out->intparm = intparm;
+	out->ctrl0 |= ORB_CTRL0_FMT | ORB_CTRL0_C64;
+	if (cp->blk == 2048)
+		out->ctrl0 |= ORB_CTRL0_I2K;
+	else
+		out->ctrl0 &= (uint16_t)~ORB_CTRL0_I2K;
+	out->ctrl1 &= (uint8_t)~ORB_CTRL1_ORBX;
+	out->lpm = lpm;
+	out->cpa = (uint32_t)cp->chain[0]->host;
+	out->css_prio = 0;
+	out->cu_prio = 0;
+}
+
+void cp_update_scsw(const struct channel_program *cp, struct scsw *scsw)
+{
+	uint64_t cpa = scsw->cpa;
+	bool found = false;
+
+	if (!cp->initialized) {
+		scsw->cpa = 0;    /* never hand a host address to the guest */
+		return;
+	}
+	if (cp_fmt1(cp))
+		scsw->flags |= SCSW_FLAGS_FMT;
+	else
+		scsw->flags &= (uint16_t)~SCSW_FLAGS_FMT;
+	if (!cpa)
+		return;
+	/* After the last CCW of a segment the CPA points one CCW beyond it. */
+	for (int i = 0; i < cp->nchains && !found; i++) {
+		const struct ccwchain *c = cp->chain[i];
+
+		if (c->host && cpa >= c->host && cpa <= c->host + (uint64_t)c->len * CCW_SIZE) {
+			scsw->cpa = (uint32_t)(c->iova + (cpa - c->host));
+			found = true;
+		}
+	}
+	/* Never hand a host address to the guest. */
+	if (!found)
+		scsw->cpa = 0;
+}
+
+static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+bool cp_iova_pinned(const struct channel_program *cp, uint64_t iova, uint64_t size)
+{
+	if (!cp->initialized)
+		return false;
+	for (int i = 0; i < cp->nchains; i++) {
+		const struct ccwchain *c = cp->chain[i];
+
+		if (ranges_overlap(c->iova, (uint64_t)c->len * CCW_SIZE, iova, size))
+			return true;
+		for (int j = 0; j < c->len; j++)
+			for (int k = 0; k < c->ccw[j].nidaw; k++)
+				if (ranges_overlap(c->ccw[j].gpiece[k] - c->ccw[j].gpiece[k] % cp->blk,
+						   cp->blk, iova, size))
+					return true;
+	}
+	return false;
+}
+
+void cp_free(struct channel_program *cp)
+{
+	if (cp->initialized || cp->nchains)
+		cp_release(cp);
+}

@@ -1,0 +1,306 @@
+/* The css driver "vfio_ccw": binds to an I/O subchannel only when an
+ * administrator asks for it (driver_override, e.g. `driverctl -b css
+ * set-override 0.0.013f vfio_ccw`), offers one mdev type "vfio_ccw-io", and
+ * forwards interrupts and channel-path events to the device's FSM.
+ *
+ * sysfs, per bound subchannel /sys/devices/css0/<sch>:
+ *   mdev_supported_types/vfio_ccw-io/{create,available_instances,name,
+ *                                     device_api,devices/}
+ *   <uuid>/{remove,mdev_type}        and /sys/bus/mdev/devices/<uuid>
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "os/os.h"
+#include "os/sysfs.h"
+#include "os/vfio_ccw.h"
+#include "os/vfio_ccw_private.h"
+
+#define MDEV_TYPE       "vfio_ccw-io"
+#define MDEV_TYPE_NAME  "I/O subchannel (Non-QDIO)"
+#define MDEV_BUS_DIR    "/sys/bus/mdev/devices"
+/* PMCW word 1 bit 0: QDIO facility (Linux pmcw.qf); vfio_ccw refuses it. */
+#define PMCW_FLAGS_QF   0x8000
+
+enum mdev_attr {
+	ATTR_CREATE,
+	ATTR_AVAILABLE,
+	ATTR_NAME,
+	ATTR_DEVICE_API,
+	ATTR_REMOVE,
+};
+
+static const char *sch_name(const struct vfio_ccw_private *p)
+{
+	return p->dir + sizeof("/sys/devices/css0");
+}
+
+static int path_fmt(char *buf, size_t size, const char *fmt, const char *a, const char *b)
+{
+	int n = snprintf(buf, size, fmt, a, b);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* 8-4-4-4-12 hex digits, optionally followed by one newline; stored in
+ * lower case as the kernel prints it. */
+static int uuid_parse(const char *buf, size_t len, char out[37])
+{
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len != 36)
+		return -EINVAL;
+	for (size_t i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? buf[i] != '-' : !isxdigit((unsigned char)buf[i]))
+			return -EINVAL;
+		out[i] = (char)tolower((unsigned char)buf[i]);
+	}
+	out[36] = 0;
+	return 0;
+}
+
+static int mdev_show(void *obj, long arg, char *buf, size_t size)
+{
+	struct vfio_ccw_private *p = obj;
+
+	switch (arg) {
+	case ATTR_AVAILABLE:
+		return snprintf(buf, size, "%d\n", p->mdev ? 0 : 1);
+	case ATTR_NAME:
+		return snprintf(buf, size, "%s\n", MDEV_TYPE_NAME);
+	case ATTR_DEVICE_API:
+		return snprintf(buf, size, "%s\n", VFIO_DEVICE_API_CCW_STRING);
+	default:
+		return -EIO;
+	}
+}
+
+static int mdev_create(struct vfio_ccw_private *p, const char *buf, size_t len);
+static int mdev_remove(struct vfio_ccw_private *p, bool force);
+
+static int mdev_store(void *obj, long arg, const char *buf, size_t len)
+{
+	struct vfio_ccw_private *p = obj;
+
+	if (arg == ATTR_CREATE)
+		return mdev_create(p, buf, len);
+	/* remove: "1" (a trailing newline allowed) */
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len != 1 || buf[0] != '1')
+		return -EINVAL;
+	return mdev_remove(p, false);
+}
+
+static const struct sysfs_attr_ops mdev_ro_ops = {.show = mdev_show};
+static const struct sysfs_attr_ops mdev_wo_ops = {.store = mdev_store};
+
+static int mdev_create(struct vfio_ccw_private *p, const char *buf, size_t len)
+{
+	struct sysfs *fs = p->os->sysfs;
+	char uuid[37], path[160], target[160];
+	int rc;
+
+	if (uuid_parse(buf, len, uuid))
+		return -EINVAL;
+	if (vfio_host_find_mdev(p->os, uuid))
+		return -EEXIST;
+	if (p->mdev || p->state == VFIO_CCW_STATE_NOT_OPER)
+		return -EUSERS;
+	rc = path_fmt(path, sizeof(path), "%s/%s", p->dir, uuid);
+	if (!rc)
+		rc = sysfs_attr(fs, strcat(path, "/remove"), &mdev_wo_ops, p, ATTR_REMOVE);
+	path_fmt(path, sizeof(path), "%s/%s/mdev_type", p->dir, uuid);
+	path_fmt(target, sizeof(target), "%s/mdev_supported_types/%s", p->dir, MDEV_TYPE);
+	if (!rc)
+		rc = sysfs_symlink(fs, path, target);
+	path_fmt(path, sizeof(path), "%s/%s", MDEV_BUS_DIR, uuid);
+	path_fmt(target, sizeof(target), "%s/%s", p->dir, uuid);
+	if (!rc)
+		rc = sysfs_symlink(fs, path, target);
+	path_fmt(path, sizeof(path), "%s/mdev_supported_types/" MDEV_TYPE "/devices/%s", p->dir,
+		 uuid);
+	if (!rc)
+		rc = sysfs_symlink(fs, path, target);
+	if (rc) {
+		sysfs_remove(fs, target);
+		path_fmt(path, sizeof(path), "%s/%s", MDEV_BUS_DIR, uuid);
+		sysfs_remove(fs, path);
+		return rc;
+	}
+	memcpy(p->uuid, uuid, sizeof(uuid));
+	p->mdev = true;
+	os_printk_debug(p->os, "vfio_mdev %s: Adding to iommu group", uuid);
+	return 0;
+}
+
+/* An open device is not taken away from its user: the request IRQ asks the
+ * VMM to let go and the removal fails with -EBUSY (upstream blocks until
+ * the release).  force (unbind, shutdown) closes it regardless. */
+static int mdev_remove(struct vfio_ccw_private *p, bool force)
+{
+	struct sysfs *fs = p->os->sysfs;
+	char path[160];
+
+	if (!p->mdev)
+		return -ENODEV;
+	if (p->open) {
+		vfio_ccw_signal(p, p->req_trigger);
+		if (!force)
+			return -EBUSY;
+		vfio_host_drop_device(p->os, p);
+	}
+	path_fmt(path, sizeof(path), "%s/mdev_supported_types/" MDEV_TYPE "/devices/%s", p->dir,
+		 p->uuid);
+	sysfs_remove(fs, path);
+	path_fmt(path, sizeof(path), "%s/%s", MDEV_BUS_DIR, p->uuid);
+	sysfs_remove(fs, path);
+	path_fmt(path, sizeof(path), "%s/%s", p->dir, p->uuid);
+	sysfs_remove(fs, path);
+	p->mdev = false;
+	p->uuid[0] = 0;
+	return 0;
+}
+
+static int mdev_type_create(struct vfio_ccw_private *p)
+{
+	static const struct {
+		const char *name;
+		const struct sysfs_attr_ops *ops;
+		enum mdev_attr arg;
+	} attrs[] = {
+		{"create", &mdev_wo_ops, ATTR_CREATE},
+		{"available_instances", &mdev_ro_ops, ATTR_AVAILABLE},
+		{"name", &mdev_ro_ops, ATTR_NAME},
+		{"device_api", &mdev_ro_ops, ATTR_DEVICE_API},
+	};
+	char path[160];
+	int rc;
+
+	path_fmt(path, sizeof(path), "%s/mdev_supported_types/%s/devices", p->dir, MDEV_TYPE);
+	rc = sysfs_mkdir(p->os->sysfs, path);
+	for (size_t i = 0; !rc && i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		path_fmt(path, sizeof(path), "%s/mdev_supported_types/" MDEV_TYPE "/%s", p->dir,
+			 attrs[i].name);
+		rc = sysfs_attr(p->os->sysfs, path, attrs[i].ops, p, attrs[i].arg);
+	}
+	return rc;
+}
+
+/* Linux chp_get_sch_opm: a path counts unless its CHPID is known and
+ * logically (vary) offline. */
+static uint8_t sch_opm(struct subchannel *sch)
+{
+	uint8_t opm = 0;
+
+	for (int i = 0; i < 8; i++) {
+		uint8_t mask = (uint8_t)(0x80 >> i);
+		struct chpid id = {.cssid = 0, .id = sch->schib.pmcw.chpid[i]};
+		const struct channel_path_info *ci;
+
+		if (!(sch->schib.pmcw.pim & mask))
+			continue;
+		ci = chp_info(sch->os, id);
+		if (!ci || !ci->known || ci->state)
+			opm |= mask;
+	}
+	return opm;
+}
+
+static void vfio_ccw_sch_remove(struct subchannel *sch);
+
+static int vfio_ccw_sch_probe(struct subchannel *sch)
+{
+	struct vfio_ccw_private *p;
+	char id[16];
+	int rc;
+
+	if (sch->schib.pmcw.flags & PMCW_FLAGS_QF)
+		return -ENODEV;
+	if ((sch->schib.pmcw.chars & PMCW_CHARS_ST) >> PMCW_ST_SHIFT)
+		return -ENODEV;   /* not an I/O subchannel */
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->os = sch->os;
+	p->sch = sch;
+	p->io_trigger = p->crw_trigger = p->req_trigger = p->fd = -1;
+	snprintf(p->dir, sizeof(p->dir), "/sys/devices/css0/%s", ccw_id_fmt(&sch->schid, id));
+	sch->drvdata = p;
+	vfio_host_add_priv(p->os, p);
+	cio_update_schib(sch);
+	sch->opm = sch_opm(sch);
+	sch->lpm = sch->schib.pmcw.pam & sch->opm;
+	/* The subchannel stays disabled until a user opens the mdev. */
+	cio_disable_subchannel(sch);
+	p->state = VFIO_CCW_STATE_STANDBY;
+	rc = mdev_type_create(p);
+	if (rc) {
+		vfio_ccw_sch_remove(sch);
+		return rc;
+	}
+	os_printk_debug(p->os, "vfio_ccw %s: bound, opm %02x lpm %02x", sch_name(p), sch->opm,
+			sch->lpm);
+	return 0;
+}
+
+static void vfio_ccw_sch_remove(struct subchannel *sch)
+{
+	struct vfio_ccw_private *p = sch->drvdata;
+	char path[160];
+
+	if (!p)
+		return;
+	mdev_remove(p, true);
+	vfio_ccw_fsm_event(p, VFIO_CCW_EVENT_CLOSE);
+	vfio_ccw_fsm_event(p, VFIO_CCW_EVENT_NOT_OPER);
+	path_fmt(path, sizeof(path), "%s/mdev_supported_types%s", p->dir, "");
+	sysfs_remove(p->os->sysfs, path);
+	vfio_host_del_priv(p->os, p);
+	cp_free(&p->cp);
+	sch->drvdata = NULL;
+	free(p);
+}
+
+static void vfio_ccw_sch_irq(struct subchannel *sch)
+{
+	struct vfio_ccw_private *p = sch->drvdata;
+
+	if (p)
+		vfio_ccw_fsm_event(p, VFIO_CCW_EVENT_INTERRUPT);
+}
+
+/* Subchannel re-evaluation (CRW RSC 3, overflow): gone means NOT_OPER. */
+static int vfio_ccw_sch_event(struct subchannel *sch, int process)
+{
+	struct vfio_ccw_private *p = sch->drvdata;
+
+	if (!p)
+		return 0;
+	if (cio_update_schib(sch) || !(sch->schib.pmcw.flags & PMCW_FLAGS_DNV))
+		vfio_ccw_fsm_event(p, VFIO_CCW_EVENT_NOT_OPER);
+	return 0;
+}
+
+static const struct css_driver vfio_ccw_sch_driver = {
+	.name = "vfio_ccw",
+	.probe = vfio_ccw_sch_probe,
+	.remove = vfio_ccw_sch_remove,
+	.irq = vfio_ccw_sch_irq,
+	.chp_event = vfio_ccw_chp_event,
+	.sch_event = vfio_ccw_sch_event,
+};
+
+int vfio_ccw_init(struct os *os)
+{
+	int rc = sysfs_mkdir(os->sysfs, MDEV_BUS_DIR);
+
+	if (rc && rc != -EEXIST)
+		return rc;
+	return css_driver_register(os, &vfio_ccw_sch_driver);
+}
