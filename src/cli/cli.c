@@ -1,0 +1,316 @@
+/* chpsync: run, check and explore scenarios on the simulated IBM Z.
+ * The command line lives here (in libcli, so tests can call it); main.c
+ * only calls chpsync_main(). */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/check.h"
+#include "cli/runner.h"
+#include "cli/scenario.h"
+#include "dev/eckd.h"
+#include "os/shell.h"
+
+#define CHPSYNC_VERSION "0.1"
+
+static const char usage_text[] =
+	"usage: chpsync run [OPTIONS] [FILE.scenario]\n"
+	"       chpsync check [OPTIONS] FILE.scenario...\n"
+	"       chpsync shell [OPTIONS]\n"
+	"       chpsync dasd create|format|info|check ...\n"
+	"       chpsync --help | --version\n"
+	"\n"
+	"  run      run a scenario (default: the cover letter's example) and print\n"
+	"           its transcript with the actual output\n"
+	"  check    run scenarios and compare with the expected output in them;\n"
+	"           exit 1 with a unified diff on any difference\n"
+	"  shell    type commands into a world: '[root@NODE ~]# CMD', 'NODE: CMD'\n"
+	"           or 'CMD' (current node); end with EOF\n"
+	"  dasd     the DASD volume image tool\n"
+	"\n"
+	"options:\n"
+	"  --seed N         seed of the run's PRNG; also permutes equal-time events\n"
+	"  --trace FILE     write the world's event log to FILE\n"
+	"  --iocp FILE      I/O configuration deck (overrides '#! iocp')\n"
+	"  --keep-workdir   keep the run's temporary work directory\n"
+	"  -v, --verbose    check: print PASS lines too\n"
+	"\n"
+	"Scenario format: docs/scenario.md\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("chpsync: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n", stderr);
+	fputs(usage_text, stderr);
+	return 1;
+}
+
+struct cli {
+	struct run_opts ro;
+	bool verbose;
+};
+
+enum { OPT_SEED = 256, OPT_TRACE, OPT_IOCP, OPT_KEEP };
+
+static int parse_seed(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Options of run/check/shell; returns optind or -1 after an error. */
+static int parse_opts(struct cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"seed", required_argument, NULL, OPT_SEED},
+		{"trace", required_argument, NULL, OPT_TRACE},
+		{"iocp", required_argument, NULL, OPT_IOCP},
+		{"keep-workdir", no_argument, NULL, OPT_KEEP},
+		{"verbose", no_argument, NULL, 'v'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	opterr = 0;
+	optind = 0; /* 0: GNU getopt starts afresh (chpsync_main may run again) */
+	while ((opt = getopt_long(argc, argv, ":v", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_SEED:
+			if (parse_seed(optarg, &c->ro.seed) < 0)
+				return usage_error("--seed: '%s' is not a number", optarg), -1;
+			c->ro.seed_set = true;
+			break;
+		case OPT_TRACE:
+			c->ro.trace = optarg;
+			break;
+		case OPT_IOCP:
+			c->ro.iocp = optarg;
+			break;
+		case OPT_KEEP:
+			c->ro.keep_workdir = true;
+			break;
+		case 'v':
+			c->verbose = true;
+			break;
+		case ':':
+			return usage_error("option '%s' needs an argument", argv[optind - 1]), -1;
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]), -1;
+		}
+	}
+	return optind;
+}
+
+static int cmd_run(struct cli *c, int argc, char **argv)
+{
+	struct scenario s;
+	char err[1024];
+	int i = parse_opts(c, argc, argv), rc;
+
+	if (i < 0)
+		return 1;
+	if (argc - i > 1)
+		return usage_error("run: expected at most one scenario file, got '%s' too",
+				   argv[i + 1]);
+	if (i < argc)
+		rc = scenario_load(&s, argv[i], err, sizeof(err));
+	else
+		rc = scenario_parse(&s, default_scenario_name, default_scenario_text, err,
+				    sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "chpsync: %s\n", err);
+		return 1;
+	}
+	rc = run_scenario(&s, &c->ro, stdout);
+	scenario_free(&s);
+	return rc < 0 ? 1 : 0;
+}
+
+/* Run one scenario file and compare.  0 pass, 1 fail. */
+static int check_one(struct cli *c, const char *path)
+{
+	struct scenario s;
+	char err[1024], *text, *actual = NULL;
+	size_t alen = 0;
+	FILE *mem;
+	int rc = 1;
+
+	text = read_file(path, NULL, err, sizeof(err));
+	if (!text || scenario_load(&s, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "chpsync: %s\n", err);
+		free(text);
+		return 1;
+	}
+	mem = open_memstream(&actual, &alen);
+	if (!mem) {
+		fprintf(stderr, "chpsync: %s: out of memory\n", path);
+		goto out;
+	}
+	rc = run_scenario(&s, &c->ro, mem) < 0;
+	fclose(mem);
+	if (!rc)
+		rc = check_transcript(stdout, path, text, actual) != 0;
+	if (!rc && c->verbose)
+		printf("PASS %s\n", path);
+	else if (rc)
+		printf("FAIL %s\n", path);
+out:
+	free(actual);
+	free(text);
+	scenario_free(&s);
+	return rc;
+}
+
+static int cmd_check(struct cli *c, int argc, char **argv)
+{
+	int i = parse_opts(c, argc, argv), failed = 0;
+
+	if (i < 0)
+		return 1;
+	if (i >= argc)
+		return usage_error("check: %s", "expected at least one scenario file");
+	for (; i < argc; i++)
+		failed += check_one(c, argv[i]);
+	fflush(stdout);
+	return failed ? 1 : 0;
+}
+
+/* ---- shell ---- */
+
+static bool node_prefix(struct run_world *rw, const char *line, char *node, size_t len,
+			const char **cmd)
+{
+	const char *colon = strchr(line, ':');
+	size_t n;
+
+	if (!colon || colon == line || (size_t)(colon - line) >= len)
+		return false;
+	n = colon - line;
+	memcpy(node, line, n);
+	node[n] = '\0';
+	if (strspn(node, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != n)
+		return false;
+	if (!world_find_node(rw->world, node))
+		return false;
+	*cmd = colon + 1 + strspn(colon + 1, " \t");
+	return true;
+}
+
+static void shell_line(struct run_world *rw, char *line, char *cur, size_t curlen,
+		       bool interactive)
+{
+	char node[64], *cmd = NULL, *out = NULL;
+	const char *why, *rest;
+	struct prompt p;
+	enum run_result r;
+	int k = prompt_parse(line, &p, &why);
+
+	if (k < 0) {
+		fprintf(stderr, "chpsync: %s\n", why);
+		return;
+	}
+	if (k > 0) {
+		snprintf(node, sizeof(node), "%s", p.node);
+		cmd = strndup(p.cmd, p.cmdlen);
+	} else if (node_prefix(rw, line, node, sizeof(node), &rest)) {
+		cmd = strdup(rest);
+	} else {
+		snprintf(node, sizeof(node), "%s", cur);
+		cmd = strdup(line + strspn(line, " \t"));
+	}
+	if (!cmd)
+		return;
+	if (!interactive)
+		printf("[root@%s ~]# %s\n", node, cmd);
+	fflush(stdout);
+	r = run_command(rw, node, cmd, &out);
+	if (out)
+		fputs(out, stdout);
+	fflush(stdout);
+	if (r != RUN_OK)
+		fprintf(stderr, "chpsync: %s: %s\n", node, run_result_str(r));
+	if (r != RUN_NO_NODE)
+		snprintf(cur, curlen, "%s", node);
+	free(out);
+	free(cmd);
+}
+
+static int cmd_shell(struct cli *c, int argc, char **argv)
+{
+	int i = parse_opts(c, argc, argv);
+	bool interactive = isatty(0);
+	struct run_world rw;
+	char err[1024], cur[64] = "host", *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (i < 0)
+		return 1;
+	if (i < argc)
+		return usage_error("shell: unexpected argument '%s'", argv[i]);
+	if (run_world_create(&rw, &c->ro, c->ro.seed_set ? c->ro.seed : RUN_DEFAULT_SEED,
+			     c->ro.seed_set, c->ro.iocp, "", err, sizeof(err)) < 0) {
+		fprintf(stderr, "chpsync: %s\n", err);
+		return 1;
+	}
+	for (;;) {
+		if (interactive) {
+			printf("[root@%s ~]# ", cur);
+			fflush(stdout);
+		}
+		n = getline(&line, &cap, stdin);
+		if (n < 0)
+			break;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (line[0] == '#') {
+			if (!interactive)
+				printf("%s\n", line);
+			continue;
+		}
+		shell_line(&rw, line, cur, sizeof(cur), interactive);
+	}
+	if (interactive)
+		putchar('\n');
+	free(line);
+	run_world_destroy(&rw);
+	return 0;
+}
+
+int chpsync_main(int argc, char **argv)
+{
+	struct cli c = {.ro = {.err = stderr}};
+
+	if (argc < 2)
+		return usage_error("%s", "expected a command (run, check, shell, dasd)");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("chpsync %s\n", CHPSYNC_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(&c, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(&c, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "shell"))
+		return cmd_shell(&c, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "dasd"))
+		return dasd_tool_main(argc - 1, argv + 1);
+	return usage_error("unknown command '%s'", argv[1]);
+}
