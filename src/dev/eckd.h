@@ -23,6 +23,12 @@ struct eckd_config {
  * err when the image cannot be used. */
 struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *err, size_t errlen);
 
+/* The last image error the device met ("file: what is wrong"; "" if none),
+ * e.g. after a unit check with equipment check or invalid track format. */
+const char *eckd_error(struct ccwdev *dev);
+/* Cylinders of the opened volume. */
+uint32_t eckd_cylinders(struct ccwdev *dev);
+
 /* Create a Linux CDL volume image (IPL1, IPL2, VOL1 with volser, VTOC with
  * one partition spanning the volume) of `cyls` cylinders; sparse when the
  * image is large (docs/dasd.md).  0, or -1 with err. */

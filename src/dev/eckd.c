@@ -1,0 +1,1040 @@
+/* IBM 3390 ECKD DASD: the channel commands (eckd-dasd.md §4).
+ *
+ * The device keeps, per path, the state of the start function in progress:
+ * the Define Extent (file mask, extent), the Locate Record domain (operation,
+ * records left, current track and record) and a prepared Read Subsystem
+ * Data buffer.  A command that breaks the rules ends with unit check and
+ * 32 bytes of 24-byte-compatible sense pending for that path.
+ *
+ * Data lives in the CKD image (ckd_image.c).  Reads go through a one-track
+ * buffer; every write updates the buffer and is pwrite()n to the image
+ * before exec() returns (write-through, docs/dasd.md "Durability").
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/bytes.h"
+#include "arch/scsw.h"
+#include "arch/senseid.h"
+#include "dev/eckd_priv.h"
+
+#define NO_TRACK UINT32_MAX
+
+/* Locate Record byte 0 */
+#define LR_ORIENT(b)   ((b) >> 6)
+#define LR_OP(b)       ((b) & 0x3f)
+#define ORIENT_COUNT   0
+#define ORIENT_HA      1
+#define ORIENT_DATA    2
+#define ORIENT_INDEX   3
+#define LR_OP_ORIENT   0x00
+#define LR_OP_WRITE    0x01
+#define LR_OP_FORMAT   0x03
+#define LR_OP_READ     0x06
+#define LR_OP_RDTRKS   0x0c
+#define LR_OP_READANY  0x16
+#define LR_AUX_TLF     0x80
+
+/* Define Extent byte 0 bits 0-1: write control */
+#define DE_WR_FORMAT   0x00  /* all but HA/R0 writes */
+#define DE_WR_INHIBIT  0x40  /* no writes */
+#define DE_WR_UPDATE   0x80  /* update writes only */
+#define DE_WR_ALL      0xc0
+#define DE_WR_MASK     0xc0
+#define DE_GAEXT_R0    0x04  /* GA extended: may format R0 */
+
+static struct eckd *to_eckd(struct ccwdev *dev)
+{
+	return dev->priv;
+}
+
+/* ---- sense ---- */
+
+static void unit_check(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint8_t b0,
+		       uint8_t b1, uint8_t msg)
+{
+	uint32_t trk = p->trk < e->img.tracks ? p->trk : 0;
+	uint32_t cyl = trk / e->img.heads, head = trk % e->img.heads;
+	uint8_t *s = p->sense;
+
+	memset(s, 0, ECKD_SENSE_LEN);
+	s[0] = b0;
+	s[1] = b1;
+	if (cyl > 4095) {
+		s[5] = 0xff;
+		s[6] = 0xff;
+	} else {
+		s[5] = (uint8_t)cyl;
+		s[6] = (uint8_t)((cyl >> 8) << 4 | head);
+	}
+	s[7] = msg; /* format 0 */
+	s[27] = SNS27_24BYTE;
+	put_be16(s + 29, (uint16_t)cyl);
+	s[31] = (uint8_t)head;
+	p->sense_valid = true;
+	cmd->dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END | DEV_STAT_UNIT_CHECK;
+}
+
+static void cmd_reject(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint8_t msg)
+{
+	unit_check(e, p, cmd, SNS0_CMD_REJECT, 0, msg);
+}
+
+/* ---- track buffer ---- */
+
+/* Make trk the buffered track.  On an image error: unit check (invalid track
+ * format for a bad home address, equipment check for an I/O error) and
+ * the file's message traced and kept for eckd_error(). */
+static int load_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t trk)
+{
+	int rc;
+
+	p->trk = trk;
+	if (e->buf_trk == trk)
+		return 0;
+	rc = ckd_read_track(&e->img, trk, e->trkbuf);
+	if (rc < 0) {
+		e->buf_trk = NO_TRACK;
+		snprintf(e->err, sizeof(e->err), "%s", e->img.err);
+		sim_trace(e->sim, "eckd", "%04x: %s", e->cfg.devno, e->err);
+		if (strstr(e->err, "home address"))
+			unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
+		else
+			unit_check(e, p, cmd, SNS0_EQUIP_CHECK, SNS1_PERM_ERR, 0);
+		return -1;
+	}
+	e->reads++;
+	e->buf_trk = trk;
+	e->buf_hole = rc == 1;
+	return 0;
+}
+
+/* Write bytes [off, off+len) of the buffered track to the image.  A track
+ * synthesised from a hole is written whole, so the file then holds a real
+ * Hercules track. */
+static int store_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t off,
+		       uint32_t len)
+{
+	if (e->buf_hole) {
+		off = 0;
+		len = e->img.trksize;
+	}
+	if (ckd_write(&e->img, e->buf_trk, off, e->trkbuf + off, len) < 0) {
+		snprintf(e->err, sizeof(e->err), "%s", e->img.err);
+		sim_trace(e->sim, "eckd", "%04x: %s", e->cfg.devno, e->err);
+		e->buf_trk = NO_TRACK; /* the buffer no longer matches the file */
+		unit_check(e, p, cmd, SNS0_EQUIP_CHECK, SNS1_PERM_ERR, 0);
+		return -1;
+	}
+	e->writes++;
+	e->buf_hole = false;
+	return 0;
+}
+
+static uint32_t next_pos(struct eckd *e, uint32_t pos)
+{
+	if (pos == 0)
+		return CKD_HA_SIZE;
+	return ckd_next_record(e->trkbuf, e->img.trksize, pos);
+}
+
+/* Move to the next track of the extent, positioned at its home address. */
+static int advance_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	if (p->trk + 1 > p->de_last) {
+		unit_check(e, p, cmd, 0, SNS1_FILE_PROT, 0);
+		return -1;
+	}
+	if (load_track(e, p, cmd, p->trk + 1) < 0)
+		return -1;
+	p->pos = 0;
+	p->phase = ECKD_AFTER_DATA;
+	return 0;
+}
+
+/* Move on to the record after the current one.  At the end of the track a
+ * multitrack (MT) command continues on the next track of the extent, after
+ * R0; anything else finds no record.  0, or -1 after a unit check. */
+static int advance(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, bool mt,
+		   bool skip_r0)
+{
+	uint32_t next = next_pos(e, p->pos);
+
+	if (!next) {
+		unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
+		return -1;
+	}
+	if (!ckd_is_eot(e->trkbuf, next)) {
+		p->pos = next;
+		return 0;
+	}
+	if (!mt) {
+		unit_check(e, p, cmd, 0, SNS1_NO_REC_FOUND, 0);
+		return -1;
+	}
+	if (advance_track(e, p, cmd) < 0)
+		return -1;
+	p->pos = CKD_HA_SIZE;
+	if (skip_r0)
+		return advance(e, p, cmd, false, false);
+	return 0;
+}
+
+/* ---- chain rules ---- */
+
+static bool in_domain(struct eckd_path *p)
+{
+	return p->lr && p->lr_left > 0;
+}
+
+/* A data command inside a Locate Record domain whose operation allows it. */
+static int domain_check(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd,
+			const uint8_t *ops, int nops)
+{
+	if (!in_domain(p)) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
+		return -1;
+	}
+	for (int i = 0; i < nops; i++)
+		if (LR_OP(p->lr_op) == ops[i])
+			return 0;
+	cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
+	return -1;
+}
+
+static int write_check(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, bool format)
+{
+	uint8_t wc = p->de_mask & DE_WR_MASK;
+
+	if (e->cfg.readonly) {
+		unit_check(e, p, cmd, SNS0_CMD_REJECT, SNS1_WRITE_INHIB, 0);
+		return -1;
+	}
+	if (wc == DE_WR_INHIBIT || (format && wc == DE_WR_UPDATE)) {
+		unit_check(e, p, cmd, 0, SNS1_FILE_PROT, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/* The current record for a read/write of its key or data. */
+static uint8_t *data_record(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	bool mt = cmd->code & 0x80;
+
+	if (p->phase == ECKD_AFTER_DATA && advance(e, p, cmd, mt, true) < 0)
+		return NULL;
+	if (p->pos == 0) { /* after HA orientation: the next record is R0 */
+		p->pos = CKD_HA_SIZE;
+	}
+	p->phase = ECKD_AFTER_DATA;
+	p->lr_left--;
+	return e->trkbuf + p->pos;
+}
+
+static void transfer_in(struct ccwdev_cmd *cmd, const uint8_t *src, uint32_t n)
+{
+	uint32_t len = n < cmd->count ? n : cmd->count;
+
+	memcpy(cmd->data, src, len);
+	cmd->len = len;
+	cmd->wanted_more = n > cmd->count;
+}
+
+/* ---- command handlers ---- */
+
+typedef void (*eckd_handler)(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd);
+
+static void do_noop(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+}
+
+static void do_sense(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	uint8_t s[ECKD_SENSE_LEN] = {0};
+
+	if (p->sense_valid)
+		memcpy(s, p->sense, sizeof(s));
+	else
+		s[27] = SNS27_24BYTE;
+	p->sense_valid = false;
+	transfer_in(cmd, s, sizeof(s));
+}
+
+static void do_sense_id(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	uint8_t buf[SENSEID_MAX];
+
+	transfer_in(cmd, buf, (uint32_t)eckd_sense_id(e, buf));
+}
+
+static void do_rdc(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	uint8_t buf[64];
+
+	eckd_rdc(e, buf);
+	transfer_in(cmd, buf, sizeof(buf));
+}
+
+static void do_rcd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	uint8_t buf[256];
+
+	eckd_rcd(e, buf);
+	transfer_in(cmd, buf, sizeof(buf));
+}
+
+/* Path group and reserve commands are first in the chain, or follow a
+ * Suspend Multipath Reconnection. */
+static bool pg_first(struct eckd_path *p)
+{
+	return p->ncmds == 1 || (p->ncmds == 2 && p->prev_code == 0x5b);
+}
+
+static bool same_group(struct eckd *e, uint8_t a, uint8_t b)
+{
+	const struct eckd_path *pa = &e->path[a], *pb = &e->path[b];
+
+	if (a == b)
+		return true;
+	return pa->pgstate == 0xc0 && pb->pgstate == 0xc0 &&
+	       !memcmp(pa->pgid, pb->pgid, ECKD_PGID_LEN);
+}
+
+static void do_snid(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	uint8_t buf[12];
+	uint8_t path = (uint8_t)(p - e->path);
+
+	if (!pg_first(p)) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
+		return;
+	}
+	buf[0] = p->pgstate;
+	if (p->pgstate == 0xc0 && p->multipath)
+		buf[0] |= 0x08;
+	if (e->reserved)
+		buf[0] |= same_group(e, e->resv_path, path) ? 0x30 : 0x20;
+	memcpy(buf + 1, p->pgid, ECKD_PGID_LEN);
+	transfer_in(cmd, buf, sizeof(buf));
+}
+
+static bool pgid_zero(const uint8_t *pgid)
+{
+	for (int i = 0; i < ECKD_PGID_LEN; i++)
+		if (pgid[i])
+			return false;
+	return true;
+}
+
+static void do_spid(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	uint8_t fn, op;
+
+	if (!pg_first(p)) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
+		return;
+	}
+	if (cmd->count < 12) {
+		cmd->wanted_more = true;
+		cmd_reject(e, p, cmd, SNS7_COUNT_SMALL);
+		return;
+	}
+	cmd->len = 12;
+	fn = cmd->data[0];
+	op = fn & 0x60;
+	if ((fn & 0x1f) || op == 0x60) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
+		return;
+	}
+	if (op == 0x20) { /* disband: every path of the group becomes ungrouped */
+		for (int i = 0; i < ECKD_NPATHS; i++)
+			if (e->path[i].pgstate == 0xc0 &&
+			    !memcmp(e->path[i].pgid, p->pgid, ECKD_PGID_LEN))
+				e->path[i].pgstate = 0x80;
+		return;
+	}
+	if (op == 0x40) { /* resign: this path leaves the group */
+		memset(p->pgid, 0, ECKD_PGID_LEN);
+		p->pgstate = 0x00;
+		p->multipath = false;
+		return;
+	}
+	/* establish */
+	if (pgid_zero(cmd->data + 1) ||
+	    (p->pgstate == 0xc0 && memcmp(p->pgid, cmd->data + 1, ECKD_PGID_LEN))) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
+		return;
+	}
+	memcpy(p->pgid, cmd->data + 1, ECKD_PGID_LEN);
+	p->pgstate = 0xc0;
+	p->multipath = fn & 0x80;
+}
+
+/* Reserve, Release, Unconditional Reserve: 32 bytes of sense data back. */
+static void do_reserve(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	uint8_t path = (uint8_t)(p - e->path);
+	uint8_t s[ECKD_SENSE_LEN] = {0};
+
+	if (cmd->code != 0x94 && (!pg_first(p) || p->de)) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
+		return;
+	}
+	if (cmd->code == 0x94 && p->de) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
+		return;
+	}
+	if (cmd->code == 0x94) {
+		if (e->reserved && same_group(e, e->resv_path, path))
+			e->reserved = false;
+	} else {
+		e->reserved = true;
+		e->resv_path = path;
+	}
+	s[27] = SNS27_24BYTE;
+	transfer_in(cmd, s, sizeof(s));
+}
+
+static uint32_t order_min_count(uint8_t order)
+{
+	switch (order) {
+	case 0x18:
+		return 12;
+	case 0x1d:
+		return 66;
+	default:
+		return 1;
+	}
+}
+
+static void psf_prssd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	uint8_t sub = cmd->data[6];
+
+	memset(p->rssd, 0, sizeof(p->rssd));
+	switch (sub) {
+	case 0x41: /* feature codes: none, so Linux stays on DE + LR I/O */
+		p->rssd_len = 256;
+		break;
+	case 0x0e: /* unit address configuration: one base device */
+		p->rssd_len = 512;
+		p->rssd[2 * (e->cfg.devno & 0xff)] = 0x01;
+		p->rssd[2 * (e->cfg.devno & 0xff) + 1] = (uint8_t)e->cfg.devno;
+		break;
+	default:
+		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
+		return;
+	}
+	p->rssd_ready = true;
+}
+
+static void do_psf(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	uint8_t order = cmd->count ? cmd->data[0] : 0;
+
+	if (cmd->count < order_min_count(order)) {
+		cmd->wanted_more = true;
+		cmd->len = cmd->count;
+		cmd_reject(e, p, cmd, SNS7_COUNT_SMALL);
+		return;
+	}
+	cmd->len = cmd->count;
+	if (cmd->data[1] != 0) { /* flags */
+		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
+		return;
+	}
+	switch (order) {
+	case 0x18:
+		psf_prssd(e, p, cmd);
+		return;
+	case 0x1d: /* set subsystem characteristics: accepted, nothing to set */
+		return;
+	default:
+		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
+	}
+}
+
+static void do_rssd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	if (!p->rssd_ready) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
+		return;
+	}
+	p->rssd_ready = false;
+	transfer_in(cmd, p->rssd, p->rssd_len);
+}
+
+static uint32_t cchh_track(struct eckd *e, const uint8_t *cchh)
+{
+	return get_be16(cchh) * e->img.heads + get_be16(cchh + 2);
+}
+
+static bool cchh_ok(struct eckd *e, const uint8_t *cchh)
+{
+	return get_be16(cchh) < e->img.cyls && get_be16(cchh + 2) < e->img.heads;
+}
+
+static void do_define_extent(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	const uint8_t *d = cmd->data;
+	uint32_t first, last;
+
+	if (cmd->count < 16) {
+		cmd->wanted_more = true;
+		cmd->len = cmd->count;
+		cmd_reject(e, p, cmd, SNS7_COUNT_SMALL);
+		return;
+	}
+	cmd->len = cmd->count > 32 ? 32 : cmd->count;
+	if (p->lr) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
+		return;
+	}
+	if ((d[0] & 0x20) || (d[1] & 0xc0) != 0xc0 || d[4] || d[5] || d[6] ||
+	    get_be16(d + 2) > 57334 || !cchh_ok(e, d + 8) || !cchh_ok(e, d + 12)) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
+		return;
+	}
+	first = cchh_track(e, d + 8);
+	last = cchh_track(e, d + 12);
+	if (first > last ||
+	    (p->de && (p->de_mask != d[0] || p->de_ga != d[1] || p->de_first != first ||
+		       p->de_last != last))) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
+		return;
+	}
+	p->de = true;
+	p->de_mask = d[0];
+	p->de_ga = d[1];
+	p->de_gaext = d[7];
+	p->de_first = first;
+	p->de_last = last;
+}
+
+/* Search the track for the record whose count starts with CCHHR. */
+static int search_record(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd,
+			 const uint8_t *cchhr)
+{
+	uint32_t pos = CKD_HA_SIZE;
+
+	while (!ckd_is_eot(e->trkbuf, pos)) {
+		if (!memcmp(e->trkbuf + pos, cchhr, 5)) {
+			p->pos = pos;
+			return 0;
+		}
+		pos = ckd_next_record(e->trkbuf, e->img.trksize, pos);
+		if (!pos) {
+			unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
+			return -1;
+		}
+	}
+	unit_check(e, p, cmd, 0, SNS1_NO_REC_FOUND, 0);
+	return -1;
+}
+
+static bool lr_params_ok(struct eckd *e, const uint8_t *d)
+{
+	uint8_t op = LR_OP(d[0]);
+
+	if ((d[1] & ~(LR_AUX_TLF | 0x01)) || d[2])
+		return false;
+	if (op != LR_OP_ORIENT && op != LR_OP_WRITE && op != LR_OP_FORMAT && op != LR_OP_READ &&
+	    op != LR_OP_RDTRKS && op != LR_OP_READANY)
+		return false;
+	if ((op == LR_OP_ORIENT) != (d[3] == 0))
+		return false;
+	if (d[13] >= 224 && d[13] != 0xff)
+		return false;
+	return cchh_ok(e, d + 4);
+}
+
+static void do_locate_record(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	const uint8_t *d = cmd->data;
+	uint8_t op;
+	uint32_t trk;
+
+	if (cmd->count < 16) {
+		cmd->wanted_more = true;
+		cmd->len = cmd->count;
+		cmd_reject(e, p, cmd, SNS7_COUNT_SMALL);
+		return;
+	}
+	cmd->len = 16;
+	if (!p->de || in_domain(p)) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
+		return;
+	}
+	if (!lr_params_ok(e, d)) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
+		return;
+	}
+	op = LR_OP(d[0]);
+	trk = cchh_track(e, d + 4);
+	if (trk < p->de_first || trk > p->de_last) {
+		p->trk = trk;
+		unit_check(e, p, cmd, 0, SNS1_FILE_PROT, 0);
+		return;
+	}
+	if ((op == LR_OP_WRITE || op == LR_OP_FORMAT) && write_check(e, p, cmd, op == LR_OP_FORMAT))
+		return;
+	p->lr = true;
+	p->lr_op = d[0];
+	p->lr_aux = d[1];
+	p->lr_left = d[3];
+	p->tlf = get_be16(d + 14);
+	if (load_track(e, p, cmd, trk) < 0)
+		return;
+	p->rdtrk_first = true;
+	p->pos = 0;
+	p->phase = ECKD_AFTER_DATA;
+	if (op == LR_OP_RDTRKS || LR_ORIENT(d[0]) == ORIENT_HA || LR_ORIENT(d[0]) == ORIENT_INDEX)
+		return;
+	if (search_record(e, p, cmd, d + 8) < 0)
+		return;
+	/* Formatting writes the records after the one searched; reads and
+	 * updates act on the record found. */
+	p->phase = op == LR_OP_FORMAT ? ECKD_AFTER_DATA : ECKD_AFTER_COUNT;
+}
+
+static const uint8_t ops_read[] = {LR_OP_READ, LR_OP_READANY};
+static const uint8_t ops_write[] = {LR_OP_WRITE};
+static const uint8_t ops_format[] = {LR_OP_FORMAT};
+static const uint8_t ops_rdtrk[] = {LR_OP_RDTRKS};
+
+static void do_read_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	bool key = (cmd->code & 0x7f) == 0x0e;
+	uint8_t *c;
+	uint32_t kl, dl;
+
+	if (domain_check(e, p, cmd, ops_read, 2) < 0)
+		return;
+	cmd->latency = e->cfg.latency;
+	c = data_record(e, p, cmd);
+	if (!c)
+		return;
+	kl = c[5];
+	dl = get_be16(c + 6);
+	if (dl == 0) { /* end-of-file record */
+		cmd->dstat |= DEV_STAT_UNIT_EXCEP;
+		return;
+	}
+	transfer_in(cmd, key ? c + 8 : c + 8 + kl, key ? kl + dl : dl);
+}
+
+static void do_write_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	bool key = (cmd->code & 0x7f) == 0x0d;
+	uint32_t kl, dl, off, n;
+	uint8_t *c;
+
+	if (domain_check(e, p, cmd, ops_write, 1) < 0 || write_check(e, p, cmd, false) < 0)
+		return;
+	cmd->latency = e->cfg.latency;
+	c = data_record(e, p, cmd);
+	if (!c)
+		return;
+	kl = c[5];
+	dl = get_be16(c + 6);
+	n = key ? kl + dl : dl;
+	if (dl == 0) {
+		cmd->dstat |= DEV_STAT_UNIT_EXCEP;
+		return;
+	}
+	/* The transfer length factor must match the record being updated. */
+	if ((p->lr_aux & LR_AUX_TLF) && p->tlf != n) {
+		unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
+		return;
+	}
+	off = p->pos + CKD_COUNT_SIZE + (key ? 0 : kl);
+	cmd->len = cmd->count < n ? cmd->count : n;
+	cmd->wanted_more = cmd->count < n;
+	memcpy(e->trkbuf + off, cmd->data, cmd->len);
+	memset(e->trkbuf + off + cmd->len, 0, n - cmd->len); /* the CU pads short data */
+	store_track(e, p, cmd, off, n);
+}
+
+static void do_read_count(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	if (domain_check(e, p, cmd, ops_read, 2) < 0)
+		return;
+	if (advance(e, p, cmd, cmd->code & 0x80, false) < 0)
+		return;
+	p->phase = ECKD_AFTER_COUNT;
+	p->lr_left--;
+	transfer_in(cmd, e->trkbuf + p->pos, CKD_COUNT_SIZE);
+}
+
+static void do_read_ha(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	if (domain_check(e, p, cmd, ops_read, 2) < 0)
+		return;
+	if (p->pos != 0 && advance_track(e, p, cmd) < 0)
+		return;
+	p->pos = 0;
+	p->phase = ECKD_AFTER_DATA;
+	p->lr_left--;
+	transfer_in(cmd, e->trkbuf, CKD_HA_SIZE);
+}
+
+static void do_read_r0(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	const uint8_t *c;
+
+	if (domain_check(e, p, cmd, ops_read, 2) < 0)
+		return;
+	if (p->pos != 0 && advance_track(e, p, cmd) < 0)
+		return;
+	p->pos = CKD_HA_SIZE;
+	p->phase = ECKD_AFTER_DATA;
+	p->lr_left--;
+	c = e->trkbuf + p->pos;
+	if (ckd_is_eot(e->trkbuf, p->pos) || c[4] != 0) {
+		unit_check(e, p, cmd, 0, SNS1_NO_REC_FOUND, 0);
+		return;
+	}
+	transfer_in(cmd, c, CKD_COUNT_SIZE + c[5] + get_be16(c + 6));
+}
+
+/* Read Track: the count, key and data of every record after R0. */
+static void do_read_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	uint32_t start, end;
+
+	if (domain_check(e, p, cmd, ops_rdtrk, 1) < 0)
+		return;
+	cmd->latency = e->cfg.latency;
+	if (!p->rdtrk_first && advance_track(e, p, cmd) < 0)
+		return;
+	p->rdtrk_first = false;
+	p->lr_left--;
+	start = next_pos(e, CKD_HA_SIZE);
+	if (!start) {
+		unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
+		return;
+	}
+	for (end = start; !ckd_is_eot(e->trkbuf, end);) {
+		end = ckd_next_record(e->trkbuf, e->img.trksize, end);
+		if (!end) {
+			unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
+			return;
+		}
+	}
+	transfer_in(cmd, e->trkbuf + start, end - start);
+}
+
+/* Write CKD (0x1D) and Write CKD Next Track (0x9D): a new record after the
+ * current one; the rest of the track is erased (EOT follows it). */
+static void do_write_ckd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	uint32_t at, n;
+	uint8_t *c;
+
+	if (domain_check(e, p, cmd, ops_format, 1) < 0 || write_check(e, p, cmd, true) < 0)
+		return;
+	cmd->latency = e->cfg.latency;
+	if (cmd->count < CKD_COUNT_SIZE) {
+		cmd->wanted_more = true;
+		cmd_reject(e, p, cmd, SNS7_COUNT_SMALL);
+		return;
+	}
+	if (cmd->code & 0x80) {
+		if (advance_track(e, p, cmd) < 0)
+			return;
+		p->pos = CKD_HA_SIZE; /* after R0 */
+	}
+	if (p->pos == 0) { /* R0 is written by Write R0 only */
+		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
+		return;
+	}
+	at = next_pos(e, p->pos);
+	n = CKD_COUNT_SIZE + cmd->data[5] + get_be16(cmd->data + 6);
+	if (!at || at + n + CKD_COUNT_SIZE > e->img.trksize) {
+		unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
+		return;
+	}
+	c = e->trkbuf + at;
+	cmd->len = cmd->count < n ? cmd->count : n;
+	cmd->wanted_more = cmd->count < n;
+	memcpy(c, cmd->data, cmd->len);
+	memset(c + cmd->len, 0, n - cmd->len); /* key and data padded with zeros */
+	memset(c + n, 0xff, CKD_COUNT_SIZE);
+	p->pos = at;
+	p->phase = ECKD_AFTER_DATA;
+	p->lr_left--;
+	store_track(e, p, cmd, at, n + CKD_COUNT_SIZE);
+}
+
+static bool may_write_r0(const struct eckd_path *p)
+{
+	uint8_t wc = p->de_mask & DE_WR_MASK;
+
+	return wc == DE_WR_ALL || (wc == DE_WR_FORMAT && (p->de_gaext & DE_GAEXT_R0));
+}
+
+static void do_write_r0(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	uint32_t n;
+	uint8_t *c;
+
+	if (domain_check(e, p, cmd, ops_format, 1) < 0 || write_check(e, p, cmd, true) < 0)
+		return;
+	if (!may_write_r0(p)) {
+		unit_check(e, p, cmd, 0, SNS1_FILE_PROT, 0);
+		return;
+	}
+	if (cmd->count < CKD_COUNT_SIZE) {
+		cmd->wanted_more = true;
+		cmd_reject(e, p, cmd, SNS7_COUNT_SMALL);
+		return;
+	}
+	if (p->pos != 0 && advance_track(e, p, cmd) < 0)
+		return;
+	n = CKD_COUNT_SIZE + cmd->data[5] + get_be16(cmd->data + 6);
+	if (cmd->data[4] != 0 || CKD_HA_SIZE + n + CKD_COUNT_SIZE > e->img.trksize) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
+		return;
+	}
+	c = e->trkbuf + CKD_HA_SIZE;
+	cmd->len = cmd->count < n ? cmd->count : n;
+	cmd->wanted_more = cmd->count < n;
+	memcpy(c, cmd->data, cmd->len);
+	memset(c + cmd->len, 0, n - cmd->len);
+	memset(c + n, 0xff, CKD_COUNT_SIZE);
+	p->pos = CKD_HA_SIZE;
+	p->phase = ECKD_AFTER_DATA;
+	p->lr_left--;
+	store_track(e, p, cmd, CKD_HA_SIZE, n + CKD_COUNT_SIZE);
+}
+
+/* Write Home Address: the HA must name this track; R0 and all records go. */
+static void do_write_ha(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	if (domain_check(e, p, cmd, ops_format, 1) < 0 || write_check(e, p, cmd, true) < 0)
+		return;
+	if ((p->de_mask & DE_WR_MASK) != DE_WR_ALL) {
+		unit_check(e, p, cmd, 0, SNS1_FILE_PROT, 0);
+		return;
+	}
+	if (cmd->count < CKD_HA_SIZE) {
+		cmd->wanted_more = true;
+		cmd_reject(e, p, cmd, SNS7_COUNT_SMALL);
+		return;
+	}
+	if (p->pos != 0 && advance_track(e, p, cmd) < 0)
+		return;
+	cmd->len = CKD_HA_SIZE;
+	if (cmd->data[0] != 0 || get_be16(cmd->data + 1) != p->trk / e->img.heads ||
+	    get_be16(cmd->data + 3) != p->trk % e->img.heads) {
+		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
+		return;
+	}
+	memcpy(e->trkbuf, cmd->data, CKD_HA_SIZE);
+	memset(e->trkbuf + CKD_HA_SIZE, 0xff, CKD_COUNT_SIZE);
+	p->pos = 0;
+	p->phase = ECKD_AFTER_DATA;
+	p->lr_left--;
+	store_track(e, p, cmd, 0, CKD_HA_SIZE + CKD_COUNT_SIZE);
+}
+
+static void do_invalid(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	cmd_reject(e, p, cmd, SNS7_INVALID_CMD);
+}
+
+/* The command set.  Anything not listed is rejected (format 0 message 1). */
+static const struct {
+	uint8_t code;
+	eckd_handler fn;
+} eckd_cmds[] = {
+	{0x03, do_noop},           /* No-op */
+	{0x04, do_sense},          /* Sense */
+	{0x05, do_write_data},     /* Write Data */
+	{0x06, do_read_data},      /* Read Data */
+	{0x0d, do_write_data},     /* Write Key and Data */
+	{0x0e, do_read_data},      /* Read Key and Data */
+	{0x12, do_read_count},     /* Read Count */
+	{0x14, do_reserve},        /* Unconditional Reserve */
+	{0x15, do_write_r0},       /* Write R0 */
+	{0x16, do_read_r0},        /* Read R0 */
+	{0x19, do_write_ha},       /* Write Home Address */
+	{0x1a, do_read_ha},        /* Read Home Address */
+	{0x1d, do_write_ckd},      /* Write CKD */
+	{0x27, do_psf},            /* Perform Subsystem Function */
+	{0x34, do_snid},           /* Sense Path Group ID */
+	{0x3e, do_rssd},           /* Read Subsystem Data */
+	{0x47, do_locate_record},  /* Locate Record */
+	{0x5b, do_noop},           /* Suspend Multipath Reconnection */
+	{0x63, do_define_extent},  /* Define Extent */
+	{0x64, do_rdc},            /* Read Device Characteristics */
+	{0x85, do_write_data},     /* Write Update Data (MT) */
+	{0x86, do_read_data},      /* Read Data MT */
+	{0x8d, do_write_data},     /* Write Update Key and Data (MT) */
+	{0x8e, do_read_data},      /* Read Key and Data MT */
+	{0x92, do_read_count},     /* Read Count MT */
+	{0x94, do_reserve},        /* Release */
+	{0x96, do_read_r0},        /* Read R0 MT */
+	{0x9a, do_read_ha},        /* Read Home Address MT */
+	{0x9d, do_write_ckd},      /* Write CKD Next Track */
+	{0xaf, do_spid},           /* Set Path Group ID */
+	{0xb4, do_reserve},        /* Reserve */
+	{0xde, do_read_track},     /* Read Track */
+	{0xe4, do_sense_id},       /* Sense ID */
+	{0xfa, do_rcd},            /* Read Configuration Data */
+};
+
+static eckd_handler lookup(uint8_t code)
+{
+	for (size_t i = 0; i < sizeof(eckd_cmds) / sizeof(eckd_cmds[0]); i++)
+		if (eckd_cmds[i].code == code)
+			return eckd_cmds[i].fn;
+	return do_invalid;
+}
+
+/* While the device is reserved to another path group it answers busy,
+ * except to the commands that find or break the reservation. */
+static bool held_off(struct eckd *e, uint8_t path, uint8_t code)
+{
+	if (!e->reserved || same_group(e, e->resv_path, path))
+		return false;
+	return code != 0x14 && code != 0x34 && code != 0x04;
+}
+
+/* ---- ccwdev ops ---- */
+
+static void chain_reset(struct eckd_path *p)
+{
+	p->ncmds = 0;
+	p->cur_code = 0;
+	p->prev_code = 0;
+	p->de = false;
+	p->lr = false;
+	p->lr_left = 0;
+	p->rssd_ready = false;
+	p->pos = 0;
+	p->phase = ECKD_AFTER_DATA;
+}
+
+static int eckd_select(struct ccwdev *dev, uint8_t path)
+{
+	chain_reset(&to_eckd(dev)->path[path]);
+	return 0;
+}
+
+static void eckd_exec(struct ccwdev *dev, uint8_t path, struct ccwdev_cmd *cmd)
+{
+	struct eckd *e = to_eckd(dev);
+	struct eckd_path *p = &e->path[path];
+
+	cmd->len = 0;
+	cmd->wanted_more = false;
+	cmd->latency = 0;
+	cmd->dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
+	if (held_off(e, path, cmd->code)) {
+		cmd->dstat = DEV_STAT_BUSY;
+		return;
+	}
+	p->ncmds++;
+	p->prev_code = p->cur_code;
+	p->cur_code = cmd->code;
+	if (cmd->code != 0x3e && p->rssd_ready) {
+		p->rssd_ready = false;
+		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
+		return;
+	}
+	lookup(cmd->code)(e, p, cmd);
+}
+
+static void eckd_end(struct ccwdev *dev, uint8_t path)
+{
+	chain_reset(&to_eckd(dev)->path[path]);
+}
+
+static int eckd_sense(struct ccwdev *dev, uint8_t path, uint8_t buf[32])
+{
+	struct eckd_path *p = &to_eckd(dev)->path[path];
+
+	if (!p->sense_valid)
+		return 0;
+	memcpy(buf, p->sense, ECKD_SENSE_LEN);
+	p->sense_valid = false;
+	return ECKD_SENSE_LEN;
+}
+
+static uint16_t eckd_devtype(struct ccwdev *dev)
+{
+	return 0x3390;
+}
+
+static void eckd_destroy(struct ccwdev *dev)
+{
+	struct eckd *e = to_eckd(dev);
+
+	ckd_close(&e->img);
+	free(e->trkbuf);
+	free(e->image_path);
+	free(e);
+}
+
+static const struct ccwdev_ops eckd_ops = {
+	.select = eckd_select,
+	.exec = eckd_exec,
+	.end = eckd_end,
+	.sense = eckd_sense,
+	.devtype = eckd_devtype,
+	.destroy = eckd_destroy,
+};
+
+struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *err, size_t errlen)
+{
+	struct eckd *e;
+
+	if (!cfg || !cfg->image) {
+		snprintf(err, errlen, "no image file given");
+		return NULL;
+	}
+	if (cfg->cu_type && cfg->cu_type != 0x3990 && cfg->cu_type != 0x2107) {
+		snprintf(err, errlen, "%s: control unit type %04x is not 3990 or 2107", cfg->image,
+			 cfg->cu_type);
+		return NULL;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		snprintf(err, errlen, "%s: out of memory", cfg->image);
+		return NULL;
+	}
+	e->dev.ops = &eckd_ops;
+	e->dev.priv = e;
+	if (ckd_open(&e->img, cfg->image, cfg->readonly, err, errlen) < 0) {
+		free(e);
+		return NULL;
+	}
+	e->sim = sim;
+	e->cfg = *cfg;
+	e->cfg.cu_type = cfg->cu_type ? cfg->cu_type : 0x3990;
+	e->image_path = strdup(cfg->image);
+	e->cfg.image = e->image_path;
+	e->img.fsync = cfg->fsync;
+	e->trkbuf = malloc(e->img.trksize);
+	e->buf_trk = NO_TRACK;
+	if (!e->trkbuf || !e->image_path) {
+		snprintf(err, errlen, "%s: out of memory", cfg->image);
+		eckd_destroy(&e->dev);
+		return NULL;
+	}
+	e->model = eckd_model_for(e->img.cyls, &e->type_code);
+	return &e->dev;
+}
+
+const char *eckd_error(struct ccwdev *dev)
+{
+	return to_eckd(dev)->err;
+}
+
+uint32_t eckd_cylinders(struct ccwdev *dev)
+{
+	return to_eckd(dev)->img.cyls;
+}
