@@ -11,4 +11,11 @@ struct node;
  * host node.  Guests it starts are added to node_world(host). */
 void vmm_install(struct node *host);
 
+struct world;
+/* Free the VMs (guest OS instances, virtual CSSs, device state) started on
+ * nodes of world w.  Call after world_free(w) and before the host OS is
+ * destroyed (open vfio devices are closed on the host).  Guest nodes live
+ * in the world until world_free, so their OS must outlive it. */
+void vmm_cleanup(struct world *w);
+
 #endif

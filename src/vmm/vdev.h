@@ -1,0 +1,91 @@
+/* The VM's devices: virtio-ccw (virtual) and vfio-ccw (pass-through), and
+ * the host interface the pass-through device uses. */
+#ifndef CHPSYNC_VMM_VDEV_H
+#define CHPSYNC_VMM_VDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "vmm/vcss.h"
+
+struct os;
+
+#define VIRTIO_CHPID      0x00
+#define VIRTIO_CHPID_TYPE 0x32
+#define VIRTIO_ID_RNG     4
+#define VIRTIO_ID_BALLOON 5
+
+struct vdev_virtio;
+struct vdev_virtio *vdev_virtio_new(struct vcss *css, uint16_t devno, uint8_t virtio_id);
+void vdev_virtio_free(struct vdev_virtio *d);
+
+/* The host as a VMM process sees it: exactly the calls of os/vfio.h (plus
+ * reading host sysfs and allocating process memory).  vmm_host_linux is
+ * the real host OS; tests substitute a scripted host to drive the policies
+ * through every corner. */
+struct vmm_host_ops {
+	int (*open_device)(struct os *host, const char *sysfsdev, int *err);
+	int (*close)(struct os *host, int fd);
+	int (*ioctl)(struct os *host, int fd, unsigned long request, void *arg);
+	ssize_t (*pread)(struct os *host, int fd, void *buf, size_t count, uint64_t off);
+	ssize_t (*pwrite)(struct os *host, int fd, const void *buf, size_t count, uint64_t off);
+	int (*dma_map)(struct os *host, int fd, uint64_t vaddr, uint64_t iova, uint64_t size);
+	int (*dma_unmap)(struct os *host, int fd, uint64_t iova, uint64_t size);
+	int (*eventfd)(struct os *host, void (*handler)(void *ctx), void *ctx);
+	int (*eventfd_close)(struct os *host, int fd);
+	uint64_t (*user_alloc)(struct os *host, uint64_t size, uint64_t align);
+	void (*user_free)(struct os *host, uint64_t addr);
+	int (*sysfs_read)(struct os *host, const char *path, char *buf, size_t size);
+};
+extern const struct vmm_host_ops vmm_host_linux;
+
+struct vmm_host {
+	const struct vmm_host_ops *ops;
+	struct os *os;
+};
+
+enum chpsync_policy {
+	CHPSYNC_EAGER = 0, /* the default */
+	CHPSYNC_LAZY = 1,
+};
+
+struct vfio_ccw_dev;
+
+/* Where an eager device sends the CRWs it drains (the VM coalesces them). */
+struct vfio_ccw_crw_sink {
+	void (*crw)(void *ctx, struct vfio_ccw_dev *dev, uint32_t crw);
+	void *ctx;
+};
+
+struct vfio_ccw_stats {
+	uint64_t guest_stsch;   /* guest STSCH on this subchannel */
+	uint64_t host_stsch;    /* SCHIB region reads (each is a host STSCH) */
+	uint64_t crws_read;     /* CRWs drained from the CRW region */
+	uint64_t io_irqs;       /* I/O eventfd signals handled */
+};
+
+/* Realize a vfio-ccw device: open the mdev, check and map its regions,
+ * wire its eventfds, DMA-map guest storage (host [vaddr, vaddr+size) at
+ * IOVA 0), read the SCHIB region once and build the guest subchannel from
+ * it.  NULL with a QEMU-style message in err on failure. */
+struct vfio_ccw_dev *vfio_ccw_dev_realize(const struct vmm_host *host, struct vcss *css,
+					  const char *sysfsdev, uint16_t devno,
+					  enum chpsync_policy policy, uint64_t vaddr,
+					  uint64_t size, const struct vfio_ccw_crw_sink *sink,
+					  char *err, size_t errlen);
+void vfio_ccw_dev_free(struct vfio_ccw_dev *d);
+
+/* Read the SCHIB region (one host STSCH) and copy the path fields (PIM,
+ * PAM, POM, PNOM, LPUM, CHPIDs) into the guest subchannel.  0 or -errno. */
+int vfio_ccw_dev_refresh(struct vfio_ccw_dev *d);
+/* A CRW for this device was seen: the path state may have changed. */
+void vfio_ccw_dev_mark_dirty(struct vfio_ccw_dev *d);
+bool vfio_ccw_dev_dirty(const struct vfio_ccw_dev *d);
+bool vfio_ccw_dev_uses_chpid(const struct vfio_ccw_dev *d, uint8_t chpid);
+struct vsch *vfio_ccw_dev_sch(struct vfio_ccw_dev *d);
+enum chpsync_policy vfio_ccw_dev_policy(const struct vfio_ccw_dev *d);
+const struct vfio_ccw_stats *vfio_ccw_dev_stats(const struct vfio_ccw_dev *d);
+
+#endif

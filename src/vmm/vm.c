@@ -1,0 +1,179 @@
+/* VM lifecycle: guest storage (process memory of the VMM inside host
+ * storage, DMA-mapped at IOVA 0 for every vfio-ccw device), the virtual
+ * CSS, the devices in -device order, and the guest OS with its node. */
+#include "vmm/vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "os/os.h"
+#include "os/shell.h"
+
+#define VM_MEM_ALIGN (1ull << 20)
+
+static uint16_t free_devno(const struct vm_opts *o)
+{
+	for (unsigned no = 0; no <= 0xffff; no++) {
+		bool used = false;
+
+		for (int i = 0; i < o->ndev && !used; i++)
+			used = o->dev[i].has_devno && o->dev[i].devno.no == no;
+		if (!used)
+			return (uint16_t)no;
+	}
+	return 0;
+}
+
+static int add_device(struct vm *vm, struct vm_dev_opts *d, char *err, size_t errlen)
+{
+	char msg[512];
+
+	if (!d->has_devno) {
+		d->devno.cssid = 0xfe;
+		d->devno.no = free_devno(vm->opts);
+		d->has_devno = true;
+	}
+	if (d->kind == VM_DEV_VFIO_CCW) {
+		struct vfio_ccw_crw_sink sink = {vm_crw_sink, vm};
+		struct vfio_ccw_dev *v;
+
+		v = vfio_ccw_dev_realize(&vm->host, vm->css, d->sysfsdev, d->devno.no, d->chpsync,
+					 vm->mem_addr, vm->gmem->size, &sink, msg, sizeof(msg));
+		if (!v)
+			goto fail;
+		vm->vfio[vm->nvfio++] = v;
+		return 0;
+	}
+	vm->virtio[vm->nvirtio] =
+		vdev_virtio_new(vm->css, d->devno.no,
+				d->kind == VM_DEV_VIRTIO_RNG ? VIRTIO_ID_RNG : VIRTIO_ID_BALLOON);
+	if (!vm->virtio[vm->nvirtio]) {
+		snprintf(msg, sizeof(msg), "no free subchannel");
+		goto fail;
+	}
+	vm->nvirtio++;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: -device %s: %s", QEMU_PROG, d->arg, msg);
+	return -1;
+}
+
+struct vm *vm_create_bare(const struct vmm_host *host, struct sim *sim, struct vm_opts *opts,
+			  char *err, size_t errlen)
+{
+	struct vm *vm = calloc(1, sizeof(*vm));
+
+	if (!vm)
+		goto nomem;
+	vm->host = *host;
+	vm->sim = sim;
+	vm->opts = opts;
+	vm->virtio = calloc((size_t)opts->ndev + 1, sizeof(*vm->virtio));
+	vm->vfio = calloc((size_t)opts->ndev + 1, sizeof(*vm->vfio));
+	if (!vm->virtio || !vm->vfio)
+		goto nomem;
+	vm->mem_addr = host->ops->user_alloc(host->os, opts->mem, VM_MEM_ALIGN);
+	if (!vm->mem_addr) {
+		snprintf(err, errlen, "%s: cannot set up guest memory 's390.ram': Cannot allocate memory",
+			 QEMU_PROG);
+		goto fail;
+	}
+	vm->gmem = storage_window(host->os->css.mem, vm->mem_addr, opts->mem);
+	vm->css = vm->gmem ? vcss_new(sim, vm->gmem) : NULL;
+	if (!vm->css)
+		goto nomem;
+	vm->running = true;
+	if (opts->sclp_chp_info)
+		vcss_set_chp_info(vm->css, vm_sclp_chp_info, vm);
+	for (int i = 0; i < opts->ndev; i++)
+		if (add_device(vm, &opts->dev[i], err, errlen))
+			goto fail;
+	return vm;
+nomem:
+	snprintf(err, errlen, "%s: out of memory", QEMU_PROG);
+fail:
+	vm_free(vm);
+	return NULL;
+}
+
+static int prog_poweroff(struct proc *p, void *ctx, int argc, char **argv)
+{
+	struct vm *vm = ctx;
+
+	(void)p, (void)argc, (void)argv;
+	vm_quit(vm);
+	return 0;
+}
+
+struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct vm_opts *opts,
+		     char *err, size_t errlen)
+{
+	struct world *w = node_world(host_node);
+	struct os_config cfg = {.hostname = opts->name};
+	struct vm *vm;
+
+	if (world_find_node(w, opts->name)) {
+		snprintf(err, errlen, "%s: -name %s: guest name '%s' is already in use", QEMU_PROG,
+			 opts->name, opts->name);
+		return NULL;
+	}
+	vm = vm_create_bare(host, world_sim(w), opts, err, errlen);
+	if (!vm)
+		return NULL;
+	vm->host_node = host_node;
+	vm->guest = os_create(vm->sim, vcss_css_if(vm->css), &cfg);
+	if (vm->guest)
+		vm->guest_node = world_add_node(w, opts->name, vm->guest);
+	if (!vm->guest_node) {
+		snprintf(err, errlen, "%s: cannot start the guest", QEMU_PROG);
+		vm_free(vm);
+		return NULL;
+	}
+	node_add_os_progs(vm->guest_node);
+	node_add_prog(vm->guest_node, "poweroff", prog_poweroff, vm);
+	return vm;
+}
+
+void vm_quit(struct vm *vm)
+{
+	if (!vm->running)
+		return;
+	vm->running = false;
+	vcss_stop(vm->css);
+	sim_cancel(vm->sim, vm->flush_ev);
+	vm->flush_ev = NULL;
+	/* The host side goes now: the mdev is free for another VM. */
+	for (int i = 0; i < vm->nvfio; i++)
+		vfio_ccw_dev_free(vm->vfio[i]);
+	vm->nvfio = 0;
+	if (vm->guest_node)
+		world_remove_node(node_world(vm->guest_node), vm->guest_node);
+	vm->guest_node = NULL;
+	sim_wake(vm->sim, &vm->quit_wq);
+}
+
+void vm_free(struct vm *vm)
+{
+	if (!vm)
+		return;
+	/* By now the world (and the guest's node) may be gone already. */
+	vm->guest_node = NULL;
+	if (vm->css)
+		vm_quit(vm);
+	for (int i = 0; i < vm->nvfio; i++)
+		vfio_ccw_dev_free(vm->vfio[i]);
+	for (int i = 0; i < vm->nvirtio; i++)
+		vdev_virtio_free(vm->virtio[i]);
+	if (vm->sclp_task && sim_task_done(vm->sclp_task))
+		sim_task_free(vm->sclp_task);
+	os_destroy(vm->guest);
+	vcss_free(vm->css);
+	storage_free(vm->gmem);
+	if (vm->mem_addr)
+		vm->host.ops->user_free(vm->host.os, vm->mem_addr);
+	free(vm->virtio);
+	free(vm->vfio);
+	free(vm->opts);
+	free(vm);
+}

@@ -1,0 +1,139 @@
+/* Per-VM channel-path plumbing.
+ *
+ * Eager CRW coalescing: every eager vfio-ccw device hands the CRWs it drains
+ * to its VM.  The VM collects them for VM_CRW_COALESCE_NS, then refreshes
+ * the path fields of every device that was signalled (one host STSCH each)
+ * and queues each distinct CRW once (an identical CRW still waiting in the
+ * guest's queue absorbs it too).  So a host event on a CHPID shared by N
+ * pass-through devices costs the guest one CRW and one machine check, and
+ * the guest's following STSCHs cost the host nothing.
+ *
+ * SCLP READ CHANNEL-PATH INFORMATION (sclp-chp-info=on): answered from the
+ * host's configure state, read as QEMU reads host facts, from host sysfs
+ * (/sys/devices/css0/chp0.XX/configure), in a task because that read may
+ * wait for the host's own SCLP.  Virtual CHPIDs are configured.
+ */
+#include "vmm/vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/sclp.h"
+
+static void flush_batch(void *arg)
+{
+	struct vm *vm = arg;
+
+	vm->flush_ev = NULL;
+	for (int i = 0; i < vm->nvfio; i++) {
+		struct vfio_ccw_dev *d = vm->vfio[i];
+
+		if (vfio_ccw_dev_policy(d) == CHPSYNC_EAGER && vfio_ccw_dev_dirty(d))
+			vfio_ccw_dev_refresh(d);
+	}
+	for (int i = 0; i < vm->nbatch; i++) {
+		uint32_t crw = vm->batch[i];
+
+		/* Reports were lost on the way: tell the guest (R bit). */
+		if (vm->batch_lost && i == vm->nbatch - 1)
+			crw |= 0x20000000u;
+		if (vcss_queue_crw(vm->css, crw, true))
+			vm->st.crws_injected++;
+	}
+	vm->nbatch = 0;
+	vm->batch_lost = false;
+}
+
+void vm_crw_sink(void *ctx, struct vfio_ccw_dev *dev, uint32_t crw)
+{
+	struct vm *vm = ctx;
+	int i;
+
+	(void)dev; /* already marked dirty by the device */
+	vm->st.crws_from_host++;
+	if (!vm->running)
+		return;
+	for (i = 0; i < vm->nbatch; i++)
+		if (vm->batch[i] == crw)
+			break;
+	if (i == vm->nbatch) {
+		if (vm->nbatch < VM_CRW_BATCH_MAX)
+			vm->batch[vm->nbatch++] = crw;
+		else
+			vm->batch_lost = true;
+	}
+	if (!vm->flush_ev)
+		vm->flush_ev = sim_at(vm->sim, VM_CRW_COALESCE_NS, flush_batch, vm);
+}
+
+static void set_bit(uint8_t *mask, unsigned chpid)
+{
+	mask[chpid / 8] |= (uint8_t)(0x80 >> (chpid % 8));
+}
+
+/* The host's SCLP state of a CHPID: 0 standby, 1 configured, 2 reserved,
+ * 3 not recognized (also when the host cannot tell). */
+static int host_configure(struct vm *vm, unsigned chpid)
+{
+	char path[64], buf[16];
+
+	snprintf(path, sizeof(path), "/sys/devices/css0/chp0.%02x/configure", chpid);
+	if (vm->host.ops->sysfs_read(vm->host.os, path, buf, sizeof(buf)) <= 0)
+		return 3;
+	if (buf[0] < '0' || buf[0] > '3')
+		return 3;
+	return buf[0] - '0';
+}
+
+static void chp_info_task(void *arg)
+{
+	struct vm *vm = arg;
+	uint8_t rec[32] = {0}, stby[32] = {0}, cfg[32] = {0};
+	uint64_t sccb = vm->sclp_sccb;
+	uint8_t *p;
+
+	for (unsigned id = 0; id < 256; id++) {
+		bool virt;
+		int state;
+
+		if (!vcss_chpid_in_use(vm->css, (uint8_t)id, NULL, &virt))
+			continue;
+		state = virt ? 1 : host_configure(vm, id);
+		if (state == 3)
+			continue;
+		set_bit(rec, id);
+		if (state == 0)
+			set_bit(stby, id);
+		else if (state == 1)
+			set_bit(cfg, id);
+	}
+	p = storage_ptr(vm->gmem, sccb, SCLP_CHP_INFO_SCCB_SIZE);
+	if (p) {
+		memcpy(p + SCLP_CHP_INFO_OFF_RECOGNIZED, rec, sizeof(rec));
+		memcpy(p + SCLP_CHP_INFO_OFF_STANDBY, stby, sizeof(stby));
+		memcpy(p + SCLP_CHP_INFO_OFF_CONFIGURED, cfg, sizeof(cfg));
+		p[SCLP_CHP_INFO_OFF_CCM] = 0;
+		p[SCLP_CHP_INFO_OFF_CSSID] = 0;
+	}
+	vm->st.sclp_chp_reads++;
+	vcss_sclp_complete(vm->css, sccb, SCLP_RC_NORMAL_READ_COMPLETION);
+}
+
+void vm_sclp_chp_info(void *ctx, struct vcss *css, uint64_t sccb)
+{
+	struct vm *vm = ctx;
+
+	(void)css;
+	if (vm->sclp_task && sim_task_done(vm->sclp_task)) {
+		sim_task_free(vm->sclp_task);
+		vm->sclp_task = NULL;
+	}
+	if (vm->sclp_task) {
+		/* Cannot happen: the vcss takes one SERVICE CALL at a time. */
+		vcss_sclp_complete(vm->css, sccb, SCLP_RC_INVALID_SCLP_COMMAND);
+		return;
+	}
+	vm->sclp_sccb = sccb;
+	vm->sclp_task = sim_task_spawn(vm->sim, "qemu-sclp", chp_info_task, vm);
+}
