@@ -83,6 +83,12 @@ static void cmd_reject(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *c
 
 /* ---- track buffer ---- */
 
+static void trace_err(struct eckd *e)
+{
+	if (e->sim)
+		sim_trace(e->sim, "eckd", "%04x: %s", e->cfg.devno, e->err);
+}
+
 /* Make trk the buffered track.  On an image error: unit check (invalid track
  * format for a bad home address, equipment check for an I/O error) and
  * the file's message traced and kept for eckd_error(). */
@@ -97,7 +103,7 @@ static int load_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cm
 	if (rc < 0) {
 		e->buf_trk = NO_TRACK;
 		snprintf(e->err, sizeof(e->err), "%s", e->img.err);
-		sim_trace(e->sim, "eckd", "%04x: %s", e->cfg.devno, e->err);
+		trace_err(e);
 		if (strstr(e->err, "home address"))
 			unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
 		else
@@ -122,7 +128,7 @@ static int store_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *c
 	}
 	if (ckd_write(&e->img, e->buf_trk, off, e->trkbuf + off, len) < 0) {
 		snprintf(e->err, sizeof(e->err), "%s", e->img.err);
-		sim_trace(e->sim, "eckd", "%04x: %s", e->cfg.devno, e->err);
+		trace_err(e);
 		e->buf_trk = NO_TRACK; /* the buffer no longer matches the file */
 		unit_check(e, p, cmd, SNS0_EQUIP_CHECK, SNS1_PERM_ERR, 0);
 		return -1;

@@ -420,7 +420,10 @@ TEST(eckd_unformatted_track_gives_no_record_found)
 	dasd_end(d, 0x42);
 	check_sense(d, 0x42, 0x00, 0x08, 0);
 	/* and a block read: the LR search does not find R1 */
-	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 48, 1, calloc(1, 4096)), UC);
+	uint8_t *blk = calloc(1, 4096);
+
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 48, 1, blk), UC);
+	free(blk);
 	check_sense(d, 0x42, 0x00, 0x08, 0);
 	d->ops->destroy(d);
 }
