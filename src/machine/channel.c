@@ -177,6 +177,14 @@ static void start_ev(void *arg)
 	}
 	io->running = true;
 	w->ctrl |= SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT;
+	/* ORB I: an initial-status interruption once the device has accepted
+	 * the start (Z set, intermediate status). */
+	if ((w->flags & SCSW_FLAGS_ISIC) && !(w->flags & SCSW_FLAGS_ZCC) &&
+	    !(w->ctrl & SCSW_ACTL_SUSP)) {
+		w->flags |= SCSW_FLAGS_ZCC;
+		w->ctrl |= SCSW_STCTL_INTER | SCSW_STCTL_PEND;
+		css_make_pending(m, s);
+	}
 	chn_step(m, s);
 }
 

@@ -4,6 +4,7 @@
 #ifndef CHPSYNC_TESTS_MACHINE_MT_H
 #define CHPSYNC_TESTS_MACHINE_MT_H
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
