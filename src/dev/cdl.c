@@ -26,6 +26,7 @@
 #define DS1_BLKL     86
 #define DS1_LRECL    88
 #define DS1_DSIND    93
+#define DS1_LSTAR    98
 #define DS1_EXT1     105
 #define DS4_HPCHR    45
 #define DS4_DSREC    50
@@ -193,6 +194,13 @@ static void build_f1(uint8_t *d, const char *volser, uint32_t tracks)
 	put_be16(d + DS1_LRECL, CDL_BLKSIZE);
 	d[DS1_DSIND] = 0x80; /* last volume of the data set */
 	put_extent(d + DS1_EXT1, 2, tracks - 1);
+	/* Last block written (relative TTR): the whole partition holds data.
+	 * Linux ignores it; Hercules' dasdseq stops there instead of running
+	 * off the extent.  A relative track above 65535 does not fit: 0. */
+	if (tracks - 3 <= 0xffff) {
+		put_be16(d + DS1_LSTAR, (uint16_t)(tracks - 3));
+		d[DS1_LSTAR + 2] = CDL_BLK_PER_TRK;
+	}
 }
 
 void cdl_build_track1(uint8_t *buf, uint32_t trksize, uint32_t cyls, const char *volser)

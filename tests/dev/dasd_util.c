@@ -121,11 +121,12 @@ struct ccwdev *dasd_open(struct sim *sim, const char *image, bool readonly)
 
 static int capture(char *out, size_t outlen, const char *const *args, const char *cmd)
 {
-	const char *f = dasd_tmp("capture.txt");
+	char f[512];
 	int status, fd;
 	ssize_t n;
 	pid_t pid;
 
+	snprintf(f, sizeof(f), "%s/capture.txt", t_tmpdir());
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {

@@ -33,7 +33,7 @@ void dasd_lr(uint8_t lr[16], uint8_t op, uint8_t aux, uint8_t count, uint32_t tr
 uint8_t dasd_rw_blocks(struct ccwdev *d, uint8_t path, bool write, uint32_t blk, uint32_t n,
 		       uint8_t *buf);
 
-/* Path of a scratch file in the test directory. */
+/* Path of a scratch file in the test directory (one of 8 rotating buffers). */
 const char *dasd_tmp(const char *name);
 /* Open a device on an image (asserts success). */
 struct ccwdev *dasd_open(struct sim *sim, const char *image, bool readonly);
