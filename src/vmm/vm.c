@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "os/os.h"
-#include "os/shell.h"
+
 
 #define VM_MEM_ALIGN (1ull << 20)
 
@@ -97,44 +97,6 @@ fail:
 	return NULL;
 }
 
-static int prog_poweroff(struct proc *p, void *ctx, int argc, char **argv)
-{
-	struct vm *vm = ctx;
-
-	(void)p, (void)argc, (void)argv;
-	vm_quit(vm);
-	return 0;
-}
-
-struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct vm_opts *opts,
-		     char *err, size_t errlen)
-{
-	struct world *w = node_world(host_node);
-	struct os_config cfg = {.hostname = opts->name};
-	struct vm *vm;
-
-	if (world_find_node(w, opts->name)) {
-		snprintf(err, errlen, "%s: -name %s: guest name '%s' is already in use", QEMU_PROG,
-			 opts->name, opts->name);
-		return NULL;
-	}
-	vm = vm_create_bare(host, world_sim(w), opts, err, errlen);
-	if (!vm)
-		return NULL;
-	vm->host_node = host_node;
-	vm->guest = os_create(vm->sim, vcss_css_if(vm->css), &cfg);
-	if (vm->guest)
-		vm->guest_node = world_add_node(w, opts->name, vm->guest);
-	if (!vm->guest_node) {
-		snprintf(err, errlen, "%s: cannot start the guest", QEMU_PROG);
-		vm_free(vm);
-		return NULL;
-	}
-	node_add_os_progs(vm->guest_node);
-	node_add_prog(vm->guest_node, "poweroff", prog_poweroff, vm);
-	return vm;
-}
-
 void vm_quit(struct vm *vm)
 {
 	if (!vm->running)
@@ -147,8 +109,8 @@ void vm_quit(struct vm *vm)
 	for (int i = 0; i < vm->nvfio; i++)
 		vfio_ccw_dev_free(vm->vfio[i]);
 	vm->nvfio = 0;
-	if (vm->guest_node)
-		world_remove_node(node_world(vm->guest_node), vm->guest_node);
+	if (vm->guest_ops && vm->guest_node)
+		vm->guest_ops->remove_node(vm);
 	vm->guest_node = NULL;
 	sim_wake(vm->sim, &vm->quit_wq);
 }
@@ -167,7 +129,8 @@ void vm_free(struct vm *vm)
 		vdev_virtio_free(vm->virtio[i]);
 	if (vm->sclp_task && sim_task_done(vm->sclp_task))
 		sim_task_free(vm->sclp_task);
-	os_destroy(vm->guest);
+	if (vm->guest_ops && vm->guest)
+		vm->guest_ops->destroy(vm);
 	vcss_free(vm->css);
 	storage_free(vm->gmem);
 	if (vm->mem_addr)

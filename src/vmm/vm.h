@@ -22,6 +22,14 @@ struct world;
 #define VM_CRW_COALESCE_NS (10 * SIM_US)
 #define VM_CRW_BATCH_MAX 64
 
+struct vm;
+
+/* How a VM tears down its guest (vm_guest.c); NULL for a bare VM. */
+struct vm_guest_ops {
+	void (*remove_node)(struct vm *vm);
+	void (*destroy)(struct vm *vm);
+};
+
 struct vm_stats {
 	uint64_t crws_from_host;  /* CRWs drained from all CRW regions (eager) */
 	uint64_t crws_injected;   /* CRWs queued to the guest */
@@ -42,6 +50,7 @@ struct vm {
 	struct vfio_ccw_dev **vfio;
 	int nvfio;
 	struct os *guest;
+	const struct vm_guest_ops *guest_ops;
 	struct node *guest_node;
 	bool running;
 	struct sim_waitq quit_wq;
