@@ -601,7 +601,7 @@ static int parse_deck(struct deck *d, const char *text)
 			*next++ = '\0';
 		lineno++;
 		rstrip(line);
-		if (line[0] == '*' || (!stmt && !line[strspn(line, " \t")]))
+		if (line[0] == '*' || !line[strspn(line, " \t")])
 			continue;
 		if (!stmt) {
 			stmt_line = lineno;
