@@ -121,18 +121,26 @@ static void fsm_notoper(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 	vfio_ccw_synth_notoper(p);
 	cp_free(&p->cp);
 	p->state = VFIO_CCW_STATE_NOT_OPER;
+	p->closing = p->reopen_pending = false;
 	if (p->quiesce_waiting)
 		sim_wake(p->os->sim, &p->quiesce_wq);
 }
 
 /* An interrupt for a closed device: the end of a quiesce that could not
  * wait.  Free what the program still held and disable again. */
+static void fsm_open(struct vfio_ccw_private *p, enum vfio_ccw_event event);
+
 static void fsm_disabled_irq(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 {
 	cp_free(&p->cp);
 	cio_disable_subchannel(p->sch);
+	p->closing = false;
 	if (p->quiesce_waiting)
 		sim_wake(p->os->sim, &p->quiesce_wq);
+	if (p->reopen_pending && p->state == VFIO_CCW_STATE_STANDBY) {
+		p->reopen_pending = false;
+		fsm_open(p, VFIO_CCW_EVENT_OPEN);
+	}
 }
 
 static void fsm_irq(struct vfio_ccw_private *p, enum vfio_ccw_event event)
@@ -145,6 +153,10 @@ static void fsm_irq(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 
 static void fsm_open(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 {
+	if (p->closing) {
+		p->reopen_pending = true;   /* after the outstanding interrupt */
+		return;
+	}
 	if (cio_enable_subchannel(p->sch, p->sch->schid_word, VFIO_CCW_ISC)) {
 		fsm_notoper(p, event);
 		return;
@@ -186,6 +198,7 @@ static void fsm_close(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 		/* The final interrupt arrives in STANDBY and frees the cp;
 		 * the device keeps running it until then. */
 		p->state = VFIO_CCW_STATE_STANDBY;
+		p->closing = true;
 		return;
 	}
 	if (rc) {

@@ -147,6 +147,10 @@ struct vfio_ccw_private {
 	struct vfio_dma_table dma;
 	struct sim_waitq quiesce_wq;
 	bool quiesce_waiting;
+	/* a reset whose close could not wait: open again once the final
+	 * interrupt has arrived */
+	bool reopen_pending;
+	bool closing;             /* closed with the final interrupt outstanding */
 	/* mdev */
 	bool mdev;
 	char uuid[40];
