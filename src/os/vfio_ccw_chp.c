@@ -105,8 +105,11 @@ static void terminate_path_io(struct vfio_ccw_private *p, uint8_t mask)
 	if (!io_on_path(p, mask))
 		return;
 	rc = cio_cancel_halt_clear(p->sch, &iretry);
-	if (rc == -EBUSY)
-		return;   /* the halt/clear (or pending status) interrupt comes */
+	if (rc == -EBUSY) {
+		/* the halt/clear (or already pending status) interrupt comes */
+		p->host_terminated = true;
+		return;
+	}
 	if (rc && rc != -ENODEV)
 		os_printk(p->os, "vfio_ccw %s: could not terminate I/O on a lost path (%d)",
 			  p->dir + sizeof("/sys/devices/css0"), rc);

@@ -41,11 +41,30 @@ static void cp_mem_host(struct vfio_ccw_private *p, struct cp_mem *m)
 
 /* ---- delivering interrupts to the VMM ---- */
 
+/* Deferred cc 3 (SC alert + pending, FC start): "no path was available".
+ * A guest retries such a request on its remaining paths. */
+static void irb_deferred_cc3(const struct vfio_ccw_private *p, struct irb *irb)
+{
+	memset(irb, 0, sizeof(*irb));
+	irb->scsw.flags = (uint16_t)(3u << SCSW_CC_SHIFT) |
+			  (p->cp.orb.ctrl0 & (ORB_CTRL0_KEY | ORB_CTRL0_FMT));
+	irb->scsw.ctrl = SCSW_FCTL_START | SCSW_STCTL_ALERT | SCSW_STCTL_PEND;
+}
+
 void vfio_ccw_io_todo(struct vfio_ccw_private *p)
 {
 	struct irb *irb = &p->irb;
 	bool final = !(irb->scsw.ctrl & (SCSW_ACTL_DEV_ACT | SCSW_ACTL_SCH_ACT));
 	bool ours = final && p->state == VFIO_CCW_STATE_CP_PENDING;
+
+	/* A halt or clear the host issued because a path went away ends a
+	 * start the guest never asked to halt: present it as the path error
+	 * it is, not as a halt function the guest did not perform. */
+	if (final && p->host_terminated && !p->guest_async &&
+	    (irb->scsw.ctrl & (SCSW_FCTL_HALT | SCSW_FCTL_CLEAR)))
+		irb_deferred_cc3(p, irb);
+	if (final)
+		p->host_terminated = p->guest_async = false;
 
 	/* Translate (or, without a program, clear) the CPA of every status,
 	 * solicited or not: a host address never reaches the guest. */
@@ -60,18 +79,16 @@ void vfio_ccw_io_todo(struct vfio_ccw_private *p)
 	vfio_ccw_signal(p, p->io_trigger);
 }
 
-/* Deferred cc 3 (SC alert + pending, FC start): "no path was available".
- * A guest retries such a request on its remaining paths. */
+/* No interrupt will come for a start the host cancelled: give the VMM a
+ * final deferred cc 3 of our own. */
 void vfio_ccw_synth_notoper(struct vfio_ccw_private *p)
 {
 	struct irb *irb = &p->irb;
 
 	if (p->state != VFIO_CCW_STATE_CP_PENDING)
 		return;
-	memset(irb, 0, sizeof(*irb));
-	irb->scsw.flags = (uint16_t)(3u << SCSW_CC_SHIFT) |
-			  (p->cp.orb.ctrl0 & (ORB_CTRL0_KEY | ORB_CTRL0_FMT));
-	irb->scsw.ctrl = SCSW_FCTL_START | SCSW_STCTL_ALERT | SCSW_STCTL_PEND;
+	irb_deferred_cc3(p, irb);
+	p->host_terminated = p->guest_async = false;
 	os_printk_debug(p->os, "vfio_ccw %s: start cancelled on a lost path, deferred cc 3 to the VMM",
 			p->dir + sizeof("/sys/devices/css0"));
 	/* Not a real solicited completion: no CPA to translate. */
@@ -269,6 +286,7 @@ static void fsm_async_request(struct vfio_ccw_private *p, enum vfio_ccw_event ev
 {
 	int rc;
 
+	p->guest_async = true;
 	switch (p->cmd_region.command) {
 	case VFIO_CCW_ASYNC_CMD_HSCH:
 		rc = cio_halt(p->sch);

@@ -151,6 +151,8 @@ struct vfio_ccw_private {
 	 * interrupt has arrived */
 	bool reopen_pending;
 	bool closing;             /* closed with the final interrupt outstanding */
+	bool host_terminated;     /* the host halted/cleared the running program */
+	bool guest_async;         /* the VMM asked for halt/clear itself */
 	/* mdev */
 	bool mdev;
 	char uuid[40];

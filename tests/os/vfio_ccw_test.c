@@ -503,6 +503,17 @@ static void lost_path(bool vary, uint64_t when)
 	vf_irb(v, &irb);
 	CHECK(irb.scsw.ctrl & SCSW_STCTL_PEND);
 	CHECK_EQ(irb.scsw.ctrl & (SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT), 0);
+	CHECK_EQ(irb.scsw.ctrl & (SCSW_FCTL_HALT | SCSW_FCTL_CLEAR), 0);
+	if (vary) {
+		/* host-initiated end of the start: deferred cc 3, never a
+		 * halt the guest did not ask for */
+		CHECK_EQ(scsw_cc(&irb.scsw), 3);
+		CHECK_EQ(irb.scsw.cpa, 0);
+	} else {
+		/* the machine ends it itself: interface-control check */
+		CHECK_EQ(irb.scsw.cstat, SCHN_STAT_INTF_CTRL_CHK);
+		CHECK_EQ(irb.scsw.cpa, PROG + 8);
+	}
 	vf_run_for(v, SIM_S);
 	CHECK_EQ(v->io_count, 1);     /* exactly one final interrupt */
 	/* the guest retries on its other paths */
