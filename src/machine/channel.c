@@ -31,10 +31,14 @@ static uint64_t addr_limit(const struct subchannel *s)
 	return fmt1(s) ? FMT1_LIMIT : FMT0_LIMIT;
 }
 
-void chn_free_io(struct subchannel *s)
+void chn_free_io(struct machine *m, struct subchannel *s)
 {
 	if (!s->io)
 		return;
+	if (s->io->ev)
+		sim_cancel(m->sim, s->io->ev);
+	if (s->io->fev)
+		sim_cancel(m->sim, s->io->fev);
 	free(s->io->buf);
 	free(s->io->seg);
 	free(s->io);

@@ -23,6 +23,9 @@ int crw_init(struct machine *m)
 
 void crw_free(struct machine *m)
 {
+	if (m->crw_ev)
+		sim_cancel(m->sim, m->crw_ev);
+	m->crw_ev = NULL;
 	free(m->crwq);
 	m->crwq = NULL;
 }
@@ -31,6 +34,7 @@ static void crw_mchk(void *arg)
 {
 	struct machine *m = arg;
 
+	m->crw_ev = NULL;
 	if (!m->bound || !m->up.channel_report) {
 		/* Nobody to take it: raise again when someone binds. */
 		m->crw_armed = true;
@@ -44,7 +48,7 @@ static void crw_raise(struct machine *m)
 	if (!m->crw_armed)
 		return;
 	m->crw_armed = false;
-	sim_at(m->sim, m->timing.crw, crw_mchk, m);
+	m->crw_ev = sim_at(m->sim, m->timing.crw, crw_mchk, m);
 }
 
 void crw_rearm_on_bind(struct machine *m)

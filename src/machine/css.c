@@ -84,6 +84,9 @@ static bool sch_operational(const struct subchannel *s)
 
 void css_free(struct machine *m)
 {
+	if (m->deliver_ev)
+		sim_cancel(m->sim, m->deliver_ev);
+	m->deliver_ev = NULL;
 	for (int i = 0; i < MAX_SSID_COUNT; i++) {
 		struct sch_set *set = m->set[i];
 
@@ -93,7 +96,7 @@ void css_free(struct machine *m)
 			if (!set->chunk[c])
 				continue;
 			for (unsigned j = 0; j < CHUNK_SIZE; j++)
-				chn_free_io(&set->chunk[c]->sch[j]);
+				chn_free_io(m, &set->chunk[c]->sch[j]);
 			free(set->chunk[c]);
 		}
 		free(set);
@@ -108,6 +111,22 @@ static void css_deliver(void *arg);
 static unsigned sch_isc(const struct subchannel *s)
 {
 	return (s->pflags & PMCW_FLAGS_ISC) >> PMCW_ISC_SHIFT;
+}
+
+/* One delivery event, at the earliest time a queued request is ready. */
+static void css_schedule_delivery(struct machine *m, sim_time_t at)
+{
+	sim_time_t now = sim_now(m->sim);
+
+	if (at < now)
+		at = now;
+	if (m->deliver_ev) {
+		if (m->deliver_at <= at)
+			return;
+		sim_cancel(m->sim, m->deliver_ev);
+	}
+	m->deliver_at = at;
+	m->deliver_ev = sim_at(m->sim, at - now, css_deliver, m);
 }
 
 /* Status has become pending: queue an interruption request for the
@@ -128,7 +147,7 @@ void css_make_pending(struct machine *m, struct subchannel *s)
 	else
 		m->ihead[isc] = s;
 	m->itail[isc] = s;
-	sim_at(m->sim, m->timing.interrupt, css_deliver, m);
+	css_schedule_delivery(m, io->ready_at);
 }
 
 /* Withdraw the interruption request (TSCH, TPI, clear). */
@@ -171,6 +190,7 @@ static void css_deliver(void *arg)
 	struct machine *m = arg;
 	struct subchannel *s;
 
+	m->deliver_ev = NULL;
 	if (!m->bound || !m->up.io_interrupt)
 		return;
 	while ((s = css_next_request(m, true))) {
@@ -180,6 +200,16 @@ static void css_deliver(void *arg)
 		m->stats.interrupts++;
 		m->up.io_interrupt(m->up.os, schid_word(s->ssid, s->sch_no), s->intparm, word);
 	}
+	/* Requests still waiting out their latency get their own event. */
+	s = NULL;
+	for (unsigned isc = 0; isc < NR_ISC; isc++) {
+		struct subchannel *h = m->ihead[isc];
+
+		if (h && (m->isc_mask & (0x80 >> isc)) && (!s || h->io->ready_at < s->io->ready_at))
+			s = h;
+	}
+	if (s)
+		css_schedule_delivery(m, s->io->ready_at);
 }
 
 /* ---- operand helpers ---- */
@@ -586,7 +616,7 @@ static int css_servc(void *css, uint32_t cmdw, uint64_t sccb)
 static void css_kick(struct machine *m)
 {
 	if (css_next_request(m, false))
-		sim_at(m->sim, 0, css_deliver, m);
+		css_schedule_delivery(m, sim_now(m->sim));
 }
 
 static void css_set_isc_mask(void *css, uint8_t mask)

@@ -133,8 +133,12 @@ struct machine {
 	/* devices the machine owns (IOCP, machine_add_device) */
 	struct ccwdev **devs;
 	size_t ndevs, devcap;
-	/* events in flight that point at the machine */
+	/* events in flight that point at the machine (cancelled by
+	 * machine_free, so the sim may outlive the machine) */
 	struct sim_event *sclp_ev;
+	struct sim_event *deliver_ev;
+	sim_time_t deliver_at;
+	struct sim_event *crw_ev;
 };
 
 /* css.c */
@@ -165,7 +169,7 @@ void chn_clear(struct machine *m, struct subchannel *s);
 void chn_cancel(struct machine *m, struct subchannel *s);
 /* The link under the channel program of s broke: end it with IFCC. */
 void chn_path_lost(struct machine *m, struct subchannel *s);
-void chn_free_io(struct subchannel *s);
+void chn_free_io(struct machine *m, struct subchannel *s);
 
 /* chp.c */
 int chp_index_add(struct machine *m, uint8_t chpid, struct subchannel *s);

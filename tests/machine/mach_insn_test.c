@@ -674,3 +674,43 @@ TEST(interruption_for_a_disabled_isc_is_taken_when_enabled)
 	CHECK_EQ(w.nint, 1);
 	mt_fini(&w);
 }
+
+TEST(interruption_is_taken_after_the_interrupt_latency)
+{
+	struct mt w;
+	struct machine_timing *t;
+
+	mt_init(&w, 4, 0);
+	t = machine_timing(w.m);
+	t->ssch_start = 5 * SIM_US;
+	t->ccw_fetch = 1 * SIM_US;
+	t->interrupt = 2 * SIM_US;
+	mt_enable(&w, SCH0);
+	mt_ccw(&w, 0, CCW_CMD_NOOP, CCW_FLAG_CC, 0, 0);
+	mt_ccw(&w, 1, CCW_CMD_NOOP, CCW_FLAG_CC, 0, 0);
+	mt_ccw(&w, 2, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(mt_ssch(&w, SCH0, 0xf0), 0);
+	sim_run_to(w.sim, 10 * SIM_US - 1);
+	CHECK_EQ(w.nint, 0);
+	sim_run_to(w.sim, 10 * SIM_US);
+	CHECK_EQ(w.nint, 1);
+	mt_fini(&w);
+}
+
+TEST(freeing_the_machine_cancels_its_events)
+{
+	struct mt w;
+
+	mt_init(&w, 4, 0);
+	testdev_set_latency(w.dev, SIM_MS);
+	mt_enable(&w, SCH0);
+	mt_ccw(&w, 0, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(mt_ssch(&w, SCH0, 0xf0), 0);
+	CHECK_EQ(machine_chp_fail(w.m, 0x45), 0);
+	CHECK_EQ(w.css.ops->servc(w.css.css, 0x00030001, A_SCHIB), 0);
+	sim_run_to(w.sim, 100 * SIM_US);
+	machine_free(w.m);
+	sim_run(w.sim);
+	CHECK_EQ(sim_pending(w.sim), 0);
+	sim_free(w.sim);
+}
