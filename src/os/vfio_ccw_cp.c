@@ -60,7 +60,7 @@ static struct ccwchain *cp_find_ccw(const struct channel_program *cp, uint64_t i
 }
 
 /* Fetch one segment: CCWs from iova while chaining (CC or CD) continues,
- * ending after a TIC or the last CCW of the chain. */
+ * ending after the last CCW of the chain or a TIC out of the segment. */
 static int ccwchain_fetch(struct channel_program *cp, uint64_t iova)
 {
 	bool fmt1 = cp_fmt1(cp);
@@ -87,8 +87,13 @@ static int ccwchain_fetch(struct channel_program *cp, uint64_t iova)
 		else
 			ccw0_decode(p, g);
 		c->len = n + 1;
-		if (ccw_kind(g->cmd, fmt1) == CCW_KIND_TIC)
-			return 0;
+		/* A TIC back into this segment (Search; TIC *-8) continues
+		 * it: the CCW after the TIC is reached by status modifier. */
+		if (ccw_kind(g->cmd, fmt1) == CCW_KIND_TIC) {
+			if (g->cda < iova || g->cda >= iova + (uint64_t)c->len * CCW_SIZE)
+				return 0;
+			continue;
+		}
 		if (!(g->flags & (CCW_FLAG_CC | CCW_FLAG_CD)))
 			return 0;
 	}
@@ -118,6 +123,53 @@ static int cp_fetch_all(struct channel_program *cp)
 				rc = ccwchain_fetch(cp, g->cda);
 		}
 	}
+	return rc;
+}
+
+static int cp_chain_index(const struct channel_program *cp, const struct ccwchain *c)
+{
+	for (int i = 0; i < cp->nchains; i++)
+		if (cp->chain[i] == c)
+			return i;
+	return -1;
+}
+
+/* Follow the program's straight-line flow (chaining and TICs, no
+ * status-modifier skips) from the first CCW.  A cycle made only of TICs and
+ * NOPs can never end and would occupy the channel forever: refuse it, as
+ * Hercules program-checks a TIC loop without data transfer.  A cycle with
+ * any device command (the classic Search ID; TIC *-8) may end by status
+ * modifier and is accepted. */
+static int cp_check_busy_loop(const struct channel_program *cp)
+{
+	int (*mark)[CCWCHAIN_LEN_MAX] = calloc(CCWCHAIN_COUNT_MAX, sizeof(*mark));
+	bool fmt1 = cp_fmt1(cp);
+	int ci = 0, i = 0, step = 1, last_work = 0, rc = 0;
+
+	if (!mark)
+		return -ENOMEM;
+	for (;; step++) {
+		const struct ccw1 *g = &cp->chain[ci]->ccw[i].guest;
+
+		if (mark[ci][i]) {
+			rc = last_work >= mark[ci][i] ? 0 : -EINVAL;
+			break;
+		}
+		mark[ci][i] = step;
+		if (ccw_kind(g->cmd, fmt1) == CCW_KIND_TIC) {
+			const struct ccwchain *t = cp_find_ccw(cp, g->cda, &i);
+
+			ci = t ? cp_chain_index(cp, t) : -1;
+			if (ci < 0)
+				break;
+			continue;
+		}
+		if (g->cmd != CCW_CMD_NOOP)
+			last_work = step;
+		if (!(g->flags & (CCW_FLAG_CC | CCW_FLAG_CD)) || ++i >= cp->chain[ci]->len)
+			break;
+	}
+	free(mark);
 	return rc;
 }
 
@@ -165,6 +217,8 @@ int cp_init(struct channel_program *cp, const struct cp_mem *m, const struct vfi
 	else
 		cp->blk = 2048;
 	rc = cp_fetch_all(cp);
+	if (!rc)
+		rc = cp_check_busy_loop(cp);
 	if (rc) {
 		cp_release(cp);
 		return rc;
@@ -316,9 +370,14 @@ int cp_prefetch(struct channel_program *cp)
 	for (int i = 0; i < cp->nchains; i++) {
 		struct ccwchain *c = cp->chain[i];
 
-		c->host = cp_alloc(cp, (uint64_t)c->len * CCW_SIZE, 8);
+		/* One spare CCW after the segment stays zero (an invalid
+		 * command): a status-modifier skip past the end of what we
+		 * fetched ends in a channel program check, never in
+		 * whatever kernel memory follows. */
+		c->host = cp_alloc(cp, (uint64_t)(c->len + 1) * CCW_SIZE, 8);
 		if (!c->host)
 			goto nomem;
+		memset(cp->m.mem->base + c->host + (uint64_t)c->len * CCW_SIZE, 0, CCW_SIZE);
 	}
 	for (int i = 0; !rc && i < cp->nchains; i++)
 		for (int j = 0; !rc && j < cp->chain[i]->len; j++)

@@ -347,19 +347,44 @@ TEST(vfio_cp_seventeen_segments_are_refused)
 	cpt_done(t);
 }
 
-TEST(vfio_cp_tic_loop_translates_and_terminates)
+TEST(vfio_cp_tic_loop_without_a_device_command_is_refused)
 {
 	struct cpt *t = cpt_new();
 	struct orb o = orb_fmt1(0x200);
 
 	put_ccw1(t, 0x200, CCW_CMD_TIC, 0, 0, 0x200);   /* TIC to itself */
-	CHECK_EQ(translate(t, &o), 0);
-	CHECK_EQ(t->cp.nchains, 1);
-	cp_free(&t->cp);
+	CHECK_EQ(translate(t, &o), -EINVAL);
 	put_ccw1(t, 0x200, CCW_CMD_TIC, 0, 0, 0x300);   /* ping-pong */
 	put_ccw1(t, 0x300, CCW_CMD_TIC, 0, 0, 0x200);
+	CHECK_EQ(translate(t, &o), -EINVAL);
+	put_ccw1(t, 0x200, CCW_CMD_NOOP, CCW_FLAG_CC, 0, 0);   /* NOP; TIC *-8 */
+	put_ccw1(t, 0x208, CCW_CMD_TIC, 0, 0, 0x200);
+	CHECK_EQ(translate(t, &o), -EINVAL);
+	put_ccw1(t, 0x1f8, CCW_CMD_SENSE_ID, CCW_FLAG_CC, 8, 0x3000);   /* work before */
+	o.cpa = 0x1f8;
+	CHECK_EQ(translate(t, &o), -EINVAL);
+	cpt_done(t);
+}
+
+TEST(vfio_cp_search_loop_is_accepted)
+{
+	struct cpt *t = cpt_new();
+	struct orb o = orb_fmt1(0x200), h;
+	struct ccw1 c;
+
+	/* Search ID Equal; TIC *-8; Read Data: ends by status modifier */
+	put_ccw1(t, 0x200, 0x31, CCW_FLAG_CC, 5, 0x3000);
+	put_ccw1(t, 0x208, CCW_CMD_TIC, 0, 0, 0x200);
+	put_ccw1(t, 0x210, 0x06, 0, 4096, 0x4000);
 	CHECK_EQ(translate(t, &o), 0);
-	CHECK_EQ(t->cp.nchains, 2);
+	CHECK_EQ(t->cp.nchains, 1);
+	CHECK_EQ(t->cp.chain[0]->len, 3);   /* the Read after the TIC is fetched */
+	cp_get_orb(&t->cp, 0xff, 0, &h);
+	c = host_ccw(t, h.cpa + 16);
+	CHECK_EQ(c.cmd, 0x06);
+	CHECK_EQ(host_idaw(t, c.cda, 0), GUEST_HOST + 0x4000);
+	c = host_ccw(t, h.cpa + 24);        /* spare slot: invalid command */
+	CHECK_EQ(c.cmd, 0);
 	cpt_done(t);
 }
 
