@@ -714,3 +714,40 @@ TEST(freeing_the_machine_cancels_its_events)
 	CHECK_EQ(sim_pending(w.sim), 0);
 	sim_free(w.sim);
 }
+
+TEST(rsch_cc1_when_status_pending)
+{
+	struct mt w;
+	struct orb o = {.ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_SPND, .lpm = 0xf0, .cpa = A_CCW};
+
+	mt_init(&w, 4, 0);
+	mt_enable(&w, SCH0);
+	mt_ccw(&w, 0, CCW_CMD_NOOP, CCW_FLAG_SUSPEND, 0, 0);
+	CHECK_EQ(mt_ssch_orb(&w, SCH0, &o), 0);
+	sim_run(w.sim);
+	CHECK_EQ(w.nint, 1); /* suspended, intermediate status pending */
+	CHECK_EQ(w.css.ops->rsch(w.css.css, SCH0), 1);
+	mt_fini(&w);
+}
+
+TEST(suspend_with_orb_u_gives_no_interruption)
+{
+	struct mt w;
+	struct orb o = {.ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_SPND | ORB_CTRL0_SSIC, .lpm = 0xf0,
+			.cpa = A_CCW};
+	struct schib sb;
+
+	mt_init(&w, 4, 0);
+	mt_enable(&w, SCH0);
+	mt_ccw(&w, 0, CCW_CMD_NOOP, CCW_FLAG_SUSPEND, 0, 0);
+	CHECK_EQ(mt_ssch_orb(&w, SCH0, &o), 0);
+	sim_run(w.sim);
+	CHECK_EQ(w.nint, 0);
+	CHECK_EQ(mt_stsch(&w, SCH0, &sb), 0);
+	CHECK_EQ(sb.scsw.ctrl, 0x4020);
+	/* XSCH withdraws a suspended start function */
+	CHECK_EQ(w.css.ops->xsch(w.css.css, SCH0), 0);
+	CHECK_EQ(mt_stsch(&w, SCH0, &sb), 0);
+	CHECK_EQ(sb.scsw.ctrl, 0);
+	mt_fini(&w);
+}
