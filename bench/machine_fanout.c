@@ -21,7 +21,7 @@ static double now_ns(void)
 
 /* ns per configure-off/on event pair, averaged over `rounds`. */
 static double event_ns(struct machine *m, struct css_if *css, uint8_t chpid, int rounds,
-		       uint64_t *visits)
+                       uint64_t *visits)
 {
 	uint64_t v0 = machine_stats(m)->chp_event_sch_visits;
 	double t0 = now_ns();
@@ -54,7 +54,8 @@ int main(void)
 	for (int i = 0; i < 65536; i++) {
 		uint8_t both[2] = {0x42, 0x43};
 
-		if (machine_add_device(m, 0, i, (uint16_t)i, both, i % 4096 == 0 ? 2 : 1, NULL) != i)
+		if (machine_add_device(m, 0, i, (uint16_t)i, both, i % 4096 == 0 ? 2 : 1, NULL) !=
+		    i)
 			return fprintf(stderr, "machine_fanout: add_device %d failed\n", i), 1;
 	}
 	base = event_ns(m, &css, 0x44, 200000, &v0);
@@ -68,7 +69,8 @@ int main(void)
 	printf("fanout_16_ns_per_event %.1f\n", b);
 	printf("fanout_16_ns_per_affected_sch %.2f\n", (b - base) / (double)vb);
 	printf("fanout_cost_ratio_16_over_all 1/%.0f raw, 1/%.0f without the fixed cost "
-	       "(ideal 1/4096)\n", a / b, (a - base) / (b - base));
+	       "(ideal 1/4096)\n",
+	       a / b, (a - base) / (b - base));
 	machine_free(m);
 	sim_free(sim);
 	return 0;

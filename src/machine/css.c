@@ -274,8 +274,8 @@ static int css_msch(void *css, uint32_t schid, uint64_t addr)
 	struct schib sb;
 	uint8_t *p, ssid;
 	uint16_t no;
-	const uint16_t mod = PMCW_FLAGS_ISC | PMCW_FLAGS_ENA | PMCW_FLAGS_LM | PMCW_FLAGS_MME |
-			     PMCW_FLAGS_MP;
+	const uint16_t mod =
+	    PMCW_FLAGS_ISC | PMCW_FLAGS_ENA | PMCW_FLAGS_LM | PMCW_FLAGS_MME | PMCW_FLAGS_MP;
 	int rc = css_operand(m, addr, SCHIB_SIZE, &p);
 
 	if (rc)
@@ -299,7 +299,7 @@ static int css_msch(void *css, uint32_t schid, uint64_t addr)
 	s->mbi = sb.pmcw.mbi;
 	s->pom = sb.pmcw.pom;
 	s->chars = (s->chars & ~(PMCW_CHARS_MBFC | PMCW_CHARS_CSENSE)) |
-		   (sb.pmcw.chars & (PMCW_CHARS_MBFC | PMCW_CHARS_CSENSE));
+	           (sb.pmcw.chars & (PMCW_CHARS_MBFC | PMCW_CHARS_CSENSE));
 	if ((sb.pmcw.chars & PMCW_CHARS_MBFC) && s->io)
 		s->io->mba = sb.mba;
 	return 0;
@@ -338,8 +338,8 @@ static struct sch_io *sch_io_get(struct machine *m, struct subchannel *s)
 
 /* ORB key, S, F, P, I, A and U sit in the same bits of ORB word 1 and SCSW
  * word 0. */
-#define ORB_TO_SCSW_FLAGS                                                                          \
-	(ORB_CTRL0_KEY | ORB_CTRL0_SPND | ORB_CTRL0_FMT | ORB_CTRL0_PFCH | ORB_CTRL0_ISIC |          \
+#define ORB_TO_SCSW_FLAGS                                                                   \
+	(ORB_CTRL0_KEY | ORB_CTRL0_SPND | ORB_CTRL0_FMT | ORB_CTRL0_PFCH | ORB_CTRL0_ISIC | \
 	 ORB_CTRL0_ALCC | ORB_CTRL0_SSIC)
 
 static int css_ssch(void *css, uint32_t schid, uint64_t addr)
@@ -418,7 +418,7 @@ static void tsch_clear(struct machine *m, struct subchannel *s)
 		if ((w->ctrl & SCSW_FCTL_START) && (w->ctrl & SCSW_ACTL_SUSP)) {
 			if (w->ctrl & SCSW_FCTL_HALT)
 				w->ctrl &= ~(SCSW_ACTL_RESUME | SCSW_ACTL_START | SCSW_ACTL_HALT |
-					     SCSW_ACTL_CLEAR | SCSW_ACTL_SUSP);
+				             SCSW_ACTL_CLEAR | SCSW_ACTL_SUSP);
 			else {
 				w->ctrl &= ~SCSW_ACTL_RESUME;
 				w->flags &= ~SCSW_FLAGS_PNO;
@@ -429,7 +429,7 @@ static void tsch_clear(struct machine *m, struct subchannel *s)
 	} else {
 		w->ctrl &= ~SCSW_FCTL_MASK;
 		w->ctrl &= ~(SCSW_ACTL_RESUME | SCSW_ACTL_START | SCSW_ACTL_HALT | SCSW_ACTL_CLEAR |
-			     SCSW_ACTL_SUSP);
+		             SCSW_ACTL_SUSP);
 		w->flags &= ~SCSW_FLAGS_PNO;
 	}
 	w->ctrl &= ~SCSW_STCTL_MASK;
@@ -509,8 +509,7 @@ static int css_hsch(void *css, uint32_t schid)
 		return rc;
 	sc = s->scsw.ctrl & SCSW_STCTL_MASK;
 	if ((sc & SCSW_STCTL_PEND) &&
-	    (sc == SCSW_STCTL_PEND ||
-	     (sc & (SCSW_STCTL_ALERT | SCSW_STCTL_PRIM | SCSW_STCTL_SEC))))
+	    (sc == SCSW_STCTL_PEND || (sc & (SCSW_STCTL_ALERT | SCSW_STCTL_PRIM | SCSW_STCTL_SEC))))
 		return 1;
 	if (s->scsw.ctrl & (SCSW_FCTL_HALT | SCSW_FCTL_CLEAR))
 		return 2;
@@ -641,18 +640,18 @@ static void css_bind(void *css, const struct css_upcalls *up)
 }
 
 const struct css_ops machine_css_ops = {
-	.stsch = css_stsch,
-	.msch = css_msch,
-	.ssch = css_ssch,
-	.tsch = css_tsch,
-	.csch = css_csch,
-	.hsch = css_hsch,
-	.xsch = css_xsch,
-	.rsch = css_rsch,
-	.tpi = css_tpi,
-	.stcrw = css_stcrw,
-	.chsc = css_chsc,
-	.servc = css_servc,
-	.set_isc_mask = css_set_isc_mask,
-	.bind = css_bind,
+    .stsch = css_stsch,
+    .msch = css_msch,
+    .ssch = css_ssch,
+    .tsch = css_tsch,
+    .csch = css_csch,
+    .hsch = css_hsch,
+    .xsch = css_xsch,
+    .rsch = css_rsch,
+    .tpi = css_tpi,
+    .stcrw = css_stcrw,
+    .chsc = css_chsc,
+    .servc = css_servc,
+    .set_isc_mask = css_set_isc_mask,
+    .bind = css_bind,
 };

@@ -13,25 +13,25 @@
 #include "dev/testdev.h"
 #include "machine/machine_priv.h"
 
-#define MAX_ITEMS 32
-#define MAX_CUS   4096
+#define MAX_ITEMS    32
+#define MAX_CUS      4096
 
 #define DEFAULT_CYLS 30051
 
 static const char default_deck[] =
-	"* chpsync built-in I/O configuration: four FICON paths to a 3990,\n"
-	"* one 3390 on host subchannel 0.0.013f.\n"
-	"ID       MSG1='CHPSYNC DEFAULT'\n"
-	"CHPID    PATH=(CSS(0),42),SHARED,TYPE=FC\n"
-	"CHPID    PATH=(CSS(0),43),SHARED,TYPE=FC\n"
-	"CHPID    PATH=(CSS(0),44),SHARED,TYPE=FC\n"
-	"CHPID    PATH=(CSS(0),45),SHARED,TYPE=FC\n"
-	"CNTLUNIT CUNUMBR=3F00,PATH=((CSS(0),42,43,44,45)),UNITADD=((00,256)),UNIT=3990\n"
-	"IODEVICE ADDRESS=(3F3F,1),CUNUMBR=(3F00),UNIT=3390,SCH=013F,IMAGE='3f3f.3390'\n";
+    "* chpsync built-in I/O configuration: four FICON paths to a 3990,\n"
+    "* one 3390 on host subchannel 0.0.013f.\n"
+    "ID       MSG1='CHPSYNC DEFAULT'\n"
+    "CHPID    PATH=(CSS(0),42),SHARED,TYPE=FC\n"
+    "CHPID    PATH=(CSS(0),43),SHARED,TYPE=FC\n"
+    "CHPID    PATH=(CSS(0),44),SHARED,TYPE=FC\n"
+    "CHPID    PATH=(CSS(0),45),SHARED,TYPE=FC\n"
+    "CNTLUNIT CUNUMBR=3F00,PATH=((CSS(0),42,43,44,45)),UNITADD=((00,256)),UNIT=3990\n"
+    "IODEVICE ADDRESS=(3F3F,1),CUNUMBR=(3F00),UNIT=3390,SCH=013F,IMAGE='3f3f.3390'\n";
 
 struct cu {
 	uint16_t number;
-	uint16_t unit;        /* 0x3990, 0x2107, or 0 for any other */
+	uint16_t unit; /* 0x3990, 0x2107, or 0 for any other */
 	uint8_t chpid[8];
 	int npaths;
 	unsigned ua_first, ua_count;
@@ -49,8 +49,8 @@ struct deck {
 };
 
 struct item {
-	char *key;   /* upper-cased keyword */
-	char *val;   /* NULL for a flag such as SHARED */
+	char *key; /* upper-cased keyword */
+	char *val; /* NULL for a flag such as SHARED */
 };
 
 static int fail(struct deck *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -206,7 +206,7 @@ static const struct {
 	const char *name;
 	uint8_t code;
 } chp_types[] = {
-	{"FC", 0x1b}, {"FCP", 0x25}, {"OSD", 0x11}, {"OSE", 0x10}, {"IQD", 0x24},
+    {"FC", 0x1b}, {"FCP", 0x25}, {"OSD", 0x11}, {"OSE", 0x10}, {"IQD", 0x24},
 };
 
 static int chp_type(const char *v)
@@ -342,7 +342,9 @@ static int stmt_cntlunit(struct deck *d, struct item *it, int n)
 				return -1;
 		} else if (!strcmp(k, "UNIT")) {
 			have_unit = true;
-			cu.unit = !strcasecmp(v, "3990") ? 0x3990 : !strcasecmp(v, "2107") ? 0x2107 : 0;
+			cu.unit = !strcasecmp(v, "3990")   ? 0x3990
+			          : !strcasecmp(v, "2107") ? 0x2107
+			                                   : 0;
 		} else if (!strcmp(k, "CUADD") || !strcmp(k, "LINK")) {
 			continue;
 		} else {
@@ -354,7 +356,7 @@ static int stmt_cntlunit(struct deck *d, struct item *it, int n)
 	for (int i = 0; i < cu.npaths; i++)
 		if (!d->m->chp[cu.chpid[i]].defined)
 			return fail(d, "CNTLUNIT %04X: CHPID %02x is not defined", cu.number,
-				    cu.chpid[i]);
+			            cu.chpid[i]);
 	if (find_cu(d, cu.number))
 		return fail(d, "CNTLUNIT %04X is defined twice", cu.number);
 	if (d->ncus == MAX_CUS)
@@ -413,12 +415,13 @@ static int iodev_operand(struct deck *d, struct iodev *io, const char *k, char *
 	}
 	if (!strcmp(k, "UNITADD")) {
 		io->have_ua = true;
-		return parse_hex(v, 0xff, &io->unitadd) ? fail(d, "IODEVICE: bad UNITADD=%s", v) : 0;
+		return parse_hex(v, 0xff, &io->unitadd) ? fail(d, "IODEVICE: bad UNITADD=%s", v)
+		                                        : 0;
 	}
 	if (!strcmp(k, "SCHSET"))
 		return parse_dec(v, MAX_SSID_COUNT - 1, &io->schset)
-			       ? fail(d, "IODEVICE: bad SCHSET=%s (0-3)", v)
-			       : 0;
+		           ? fail(d, "IODEVICE: bad SCHSET=%s (0-3)", v)
+		           : 0;
 	if (!strcmp(k, "SCH")) {
 		io->have_sch = true;
 		return parse_hex(v, 0xffff, &io->sch) ? fail(d, "IODEVICE: bad SCH=%s", v) : 0;
@@ -485,8 +488,10 @@ static int iodev_check(struct deck *d, struct iodev *io)
 		io->unitadd = io->devno & 0xff;
 	if (io->unitadd < io->cu->ua_first ||
 	    io->unitadd + io->count > io->cu->ua_first + io->cu->ua_count)
-		return fail(d, "IODEVICE %04X: unit address %02X is outside the UNITADD= of "
-			       "CNTLUNIT %04X", io->devno, io->unitadd, io->cu->number);
+		return fail(d,
+		            "IODEVICE %04X: unit address %02X is outside the UNITADD= of "
+		            "CNTLUNIT %04X",
+		            io->devno, io->unitadd, io->cu->number);
 	for (unsigned i = 0; i < io->count; i++) {
 		unsigned dn = io->devno + i;
 
@@ -518,18 +523,18 @@ static int stmt_iodevice(struct deck *d, struct item *it, int n)
 
 			if (s && s->installed)
 				return fail(d, "IODEVICE %04X: subchannel %x.%04x is already used",
-					    dn, io.schset, sch);
+				            dn, io.schset, sch);
 		}
 		dev = make_dev(d, &io, dn);
 		if (!dev)
 			return -1;
 		rc = machine_add_device(d->m, (uint8_t)io.schset, sch, (uint16_t)dn, io.cu->chpid,
-					io.cu->npaths, dev);
+		                        io.cu->npaths, dev);
 		if (rc < 0) {
 			dev->ops->destroy(dev);
 			return fail(d, "IODEVICE %04X: %s", dn,
-				    rc == -ENOSPC ? "no free subchannel left in the set"
-						  : strerror(-rc));
+			            rc == -ENOSPC ? "no free subchannel left in the set"
+			                          : strerror(-rc));
 		}
 		d->devnos[io.schset][dn / 8] |= (uint8_t)(1u << (dn % 8));
 	}
@@ -637,7 +642,7 @@ static int parse_deck(struct deck *d, const char *text)
 }
 
 int machine_load_iocp_text(struct machine *m, const char *name, const char *text, char *err,
-			   size_t errlen)
+                           size_t errlen)
 {
 	struct deck *d = calloc(1, sizeof(*d));
 	int rc;

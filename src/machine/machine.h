@@ -16,18 +16,18 @@
 struct machine;
 
 struct machine_config {
-	uint64_t storage_size;   /* host storage bytes (default 8 GiB, lazily backed) */
-	unsigned crw_queue_len;  /* CRW queue bound (default 256) */
-	const char *workdir;     /* where relative IMAGE= paths and default images live */
+	uint64_t storage_size;  /* host storage bytes (default 8 GiB, lazily backed) */
+	unsigned crw_queue_len; /* CRW queue bound (default 256) */
+	const char *workdir;    /* where relative IMAGE= paths and default images live */
 };
 
 /* Timing model (docs/timing.md); every latency is simulated ns. */
 struct machine_timing {
-	sim_time_t ssch_start;   /* SSCH -> device selected */
-	sim_time_t ccw_fetch;    /* per CCW, on top of the device's latency */
-	sim_time_t interrupt;    /* status pending -> interruption taken */
-	sim_time_t sclp;         /* SERVICE CALL -> service signal */
-	sim_time_t crw;          /* CRW queued -> machine check */
+	sim_time_t ssch_start; /* SSCH -> device selected */
+	sim_time_t ccw_fetch;  /* per CCW, on top of the device's latency */
+	sim_time_t interrupt;  /* status pending -> interruption taken */
+	sim_time_t sclp;       /* SERVICE CALL -> service signal */
+	sim_time_t crw;        /* CRW queued -> machine check */
 };
 
 struct machine *machine_new(struct sim *sim, const struct machine_config *cfg);
@@ -38,7 +38,7 @@ struct machine_timing *machine_timing(struct machine *m);
  * when path is NULL.  0, or -1 with "FILE:LINE: what is wrong" in err. */
 int machine_load_iocp(struct machine *m, const char *path, char *err, size_t errlen);
 int machine_load_iocp_text(struct machine *m, const char *name, const char *text, char *err,
-			   size_t errlen);
+                           size_t errlen);
 
 /* The css interface of the host (operands in host storage). */
 struct css_if machine_css(struct machine *m);
@@ -50,10 +50,10 @@ int machine_add_chpid(struct machine *m, uint8_t chpid, uint8_t type, bool share
  * sch_no (or the next free one when sch_no < 0).  Returns the subchannel
  * number or -errno. */
 int machine_add_device(struct machine *m, uint8_t ssid, int sch_no, uint16_t devno,
-		       const uint8_t *chpids, int nchpids, struct ccwdev *dev);
+                       const uint8_t *chpids, int nchpids, struct ccwdev *dev);
 
 /* HMC / fault injection. */
-int machine_chp_fail(struct machine *m, uint8_t chpid);    /* physical link failure */
+int machine_chp_fail(struct machine *m, uint8_t chpid); /* physical link failure */
 int machine_chp_repair(struct machine *m, uint8_t chpid);
 int machine_device_notoper(struct machine *m, uint8_t ssid, uint16_t sch_no, bool notoper);
 /* SCLP-level configure/deconfigure as if done from the HMC/SE (no SCCB). */

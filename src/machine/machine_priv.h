@@ -14,12 +14,12 @@
 #include "machine/machine.h"
 
 #define MAX_SSID_COUNT 4
-#define SCH_PER_SET  65536
-#define CHUNK_SHIFT  8
-#define CHUNK_SIZE   (1u << CHUNK_SHIFT)
-#define NR_CHUNKS    (SCH_PER_SET / CHUNK_SIZE)
-#define NR_CHPIDS    256
-#define NR_ISC       8
+#define SCH_PER_SET    65536
+#define CHUNK_SHIFT    8
+#define CHUNK_SIZE     (1u << CHUNK_SHIFT)
+#define NR_CHUNKS      (SCH_PER_SET / CHUNK_SIZE)
+#define NR_CHPIDS      256
+#define NR_ISC         8
 
 /* SCLP view of a channel path (Linux CHP_STATUS_* values). */
 enum chp_cfg {
@@ -33,12 +33,12 @@ enum chp_cfg {
 struct chp {
 	bool defined;
 	bool shared;
-	bool failed;      /* physical link down (HMC "chp fail") */
-	uint8_t type;     /* channel-path type (0x1b = FICON native) */
-	uint8_t cfg;      /* enum chp_cfg */
+	bool failed;  /* physical link down (HMC "chp fail") */
+	uint8_t type; /* channel-path type (0x1b = FICON native) */
+	uint8_t cfg;  /* enum chp_cfg */
 	uint8_t cmg;
-	uint16_t chid;    /* PCHID; 0xffff = none */
-	uint32_t *sch;    /* subchannel keys (ssid << 16 | sch_no) */
+	uint16_t chid; /* PCHID; 0xffff = none */
+	uint32_t *sch; /* subchannel keys (ssid << 16 | sch_no) */
 	uint32_t nsch, cap;
 };
 
@@ -48,19 +48,19 @@ struct sch_io {
 	struct machine *m;
 	struct subchannel *s;
 	/* start function */
-	bool running;           /* a channel program is connected on `path` */
-	bool dev_selected;      /* select() done, end() owed */
-	uint8_t path;           /* CHPID in use */
-	uint8_t pathbit;        /* its PMCW mask bit */
+	bool running;      /* a channel program is connected on `path` */
+	bool dev_selected; /* select() done, end() owed */
+	uint8_t path;      /* CHPID in use */
+	uint8_t pathbit;   /* its PMCW mask bit */
 	uint16_t orb_ctrl0;
 	uint8_t orb_ctrl1;
-	uint8_t tried;          /* paths tried in this selection */
-	uint64_t ccw_addr;      /* next CCW to fetch */
-	uint64_t last_ccw;      /* address of the last CCW executed */
+	uint8_t tried;     /* paths tried in this selection */
+	uint64_t ccw_addr; /* next CCW to fetch */
+	uint64_t last_ccw; /* address of the last CCW executed */
 	bool prev_tic;
-	bool cmd_chained;       /* the next command is command-chained */
-	struct sim_event *ev;   /* the pending step of the start function */
-	struct sim_event *fev;  /* the pending halt or clear function */
+	bool cmd_chained;      /* the next command is command-chained */
+	struct sim_event *ev;  /* the pending step of the start function */
+	struct sim_event *fev; /* the pending halt or clear function */
 	/* command in flight */
 	uint8_t *buf;
 	uint32_t bufcap;
@@ -68,7 +68,12 @@ struct sch_io {
 	uint8_t cmd_kind;
 	uint8_t nseg;
 	uint32_t seg_cap;
-	struct seg { uint64_t ccw; uint8_t flags; uint16_t count; uint32_t cda; } *seg;
+	struct seg {
+		uint64_t ccw;
+		uint8_t flags;
+		uint16_t count;
+		uint32_t cda;
+	} * seg;
 	/* status extras for the IRB */
 	uint32_t esw0, erw;
 	uint8_t ecw[32];
@@ -92,7 +97,7 @@ struct subchannel {
 	struct scsw scsw;
 	uint8_t ssid;
 	bool installed;
-	bool notoper;          /* injected: device not operational on every path */
+	bool notoper; /* injected: device not operational on every path */
 	uint16_t sch_no;
 	struct ccwdev *dev;
 	struct sch_io *io;
@@ -103,7 +108,7 @@ struct sch_chunk {
 };
 
 struct sch_set {
-	int highest;            /* highest installed subchannel number, -1 none */
+	int highest; /* highest installed subchannel number, -1 none */
 	struct sch_chunk *chunk[NR_CHUNKS];
 };
 
@@ -124,8 +129,8 @@ struct machine {
 	/* CRW queue (ring) */
 	uint32_t *crwq;
 	unsigned crw_head, crw_count;
-	bool crw_oflw_pending;  /* a CRW was lost: the next one queued gets R */
-	bool crw_armed;         /* a channel-report machine check may be raised */
+	bool crw_oflw_pending; /* a CRW was lost: the next one queued gets R */
+	bool crw_armed;        /* a channel-report machine check may be raised */
 	/* SCLP: one request at a time */
 	bool sclp_busy;
 	uint32_t sclp_cmdw;

@@ -88,7 +88,7 @@ TEST(chained_crws_carry_c_on_all_but_the_last_and_are_lost_whole)
 {
 	struct mt w;
 	struct crw c[2] = {{.rsc = CRW_RSC_SCH, .erc = CRW_ERC_IPARM, .rsid = 5},
-			   {.rsc = CRW_RSC_SCH, .erc = CRW_ERC_IPARM, .rsid = 1 << 4}};
+	                   {.rsc = CRW_RSC_SCH, .erc = CRW_ERC_IPARM, .rsid = 1 << 4}};
 	int cc;
 
 	mt_init(&w, 4, 3);

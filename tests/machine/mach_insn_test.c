@@ -575,8 +575,8 @@ TEST(suspend_flag_suspends_and_rsch_refetches_the_ccw)
 	sim_run(w.sim);
 	CHECK_EQ(w.nint, 1);
 	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 0);
-	CHECK_EQ(irb.scsw.ctrl, SCSW_FCTL_START | SCSW_ACTL_SUSP | SCSW_STCTL_INTER |
-				    SCSW_STCTL_PEND);
+	CHECK_EQ(irb.scsw.ctrl,
+	         SCSW_FCTL_START | SCSW_ACTL_SUSP | SCSW_STCTL_INTER | SCSW_STCTL_PEND);
 	CHECK_EQ(irb.scsw.cpa, A_CCW + 16);
 	CHECK_EQ(testdev_stats(w.dev)->cmds, 1);
 	CHECK_EQ(w.css.ops->rsch(w.css.css, SCH0), 0);
@@ -733,8 +733,8 @@ TEST(rsch_cc1_when_status_pending)
 TEST(suspend_with_orb_u_gives_no_interruption)
 {
 	struct mt w;
-	struct orb o = {.ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_SPND | ORB_CTRL0_SSIC, .lpm = 0xf0,
-			.cpa = A_CCW};
+	struct orb o = {
+	    .ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_SPND | ORB_CTRL0_SSIC, .lpm = 0xf0, .cpa = A_CCW};
 	struct schib sb;
 
 	mt_init(&w, 4, 0);

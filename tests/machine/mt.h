@@ -74,10 +74,12 @@ static inline uint8_t *mt_mem(struct mt *w, uint64_t addr)
 static inline void mt_init(struct mt *w, int npaths, unsigned crwq)
 {
 	static const uint8_t chps[4] = {0x42, 0x43, 0x44, 0x45};
-	struct machine_config cfg = {.storage_size = 16 << 20, .crw_queue_len = crwq,
-				     .workdir = t_tmpdir()};
-	struct css_upcalls up = {.os = w, .io_interrupt = mt_io_int, .channel_report = mt_mchk,
-				 .service_signal = mt_sig};
+	struct machine_config cfg = {
+	    .storage_size = 16 << 20, .crw_queue_len = crwq, .workdir = t_tmpdir()};
+	struct css_upcalls up = {.os = w,
+	                         .io_interrupt = mt_io_int,
+	                         .channel_report = mt_mchk,
+	                         .service_signal = mt_sig};
 
 	memset(w, 0, sizeof(*w));
 	w->sim = sim_new(1);
@@ -129,7 +131,7 @@ static inline void mt_enable(struct mt *w, uint32_t schid)
 }
 
 static inline void mt_ccw(struct mt *w, int i, uint8_t cmd, uint8_t flags, uint16_t count,
-			  uint32_t cda)
+                          uint32_t cda)
 {
 	struct ccw1 c = {.cmd = cmd, .flags = flags, .count = count, .cda = cda};
 
