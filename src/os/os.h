@@ -55,5 +55,10 @@ char *os_dmesg(struct os *os);
  * (address 0 is never handed out). */
 uint64_t os_kmalloc(struct os *os, uint64_t size, uint64_t align);
 void os_kfree(struct os *os, uint64_t addr);
+/* Pointer to kernel storage [addr, addr+len) in css.mem, NULL if outside. */
+void *os_kptr(struct os *os, uint64_t addr, uint64_t len);
+/* The range os_kmalloc() hands out ([base, base+size) of css.mem); other
+ * users of the same storage (os_user_alloc) must stay outside it. */
+void os_kmem_range(const struct os *os, uint64_t *base, uint64_t *size);
 
 #endif

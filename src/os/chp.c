@@ -1,0 +1,389 @@
+/* Channel paths: registration, the CHPID -> subchannel index, vary state,
+ * the SCLP configure state with Linux's one-second information cache,
+ * /sys/devices/css0/chpX.YY attributes, and the channel-path CRW handler. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "os/kern_priv.h"
+#include "os/sysfs.h"
+
+struct channel_path *chp_get(struct os *os, uint8_t id)
+{
+	return osp(os)->chp[id];
+}
+
+const struct channel_path_info *chp_info(struct os *os, struct chpid id)
+{
+	struct channel_path *chp;
+
+	if (id.cssid != 0)
+		return NULL;
+	chp = chp_get(os, id.id);
+	return chp ? &chp->info : NULL;
+}
+
+int chp_get_status(struct os *os, uint8_t id)
+{
+	struct channel_path *chp = chp_get(os, id);
+
+	return chp ? chp->info.state : -ENODEV;
+}
+
+uint8_t chp_get_sch_opm(struct subchannel *sch)
+{
+	uint8_t opm = 0;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		uint8_t mask = (uint8_t)(0x80 >> i);
+
+		if (!(sch->schib.pmcw.pim & mask))
+			continue;
+		if (chp_get_status(sch->os, sch->schib.pmcw.chpid[i]) > 0)
+			opm |= mask;
+	}
+	return opm;
+}
+
+uint8_t chp_ssd_get_mask(const struct chsc_ssd_info *ssd, const struct chp_link *link)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		uint8_t mask = (uint8_t)(0x80 >> i);
+
+		if (!(ssd->path_mask & mask))
+			continue;
+		if (ssd->chpid[i].id != link->chpid.id || ssd->chpid[i].cssid != link->chpid.cssid)
+			continue;
+		if ((ssd->fla_valid_mask & mask) && (ssd->fla[i] & link->fla_mask) != link->fla)
+			continue;
+		return mask;
+	}
+	return 0;
+}
+
+/* ---- index ---- */
+
+void chp_index_add(struct subchannel *sch)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		struct channel_path *chp;
+
+		if (!(sch->ssd.path_mask & (0x80 >> i)))
+			continue;
+		chp = chp_get(sch->os, sch->ssd.chpid[i].id);
+		if (chp)
+			sch_list_add(&chp->schs, sch);
+	}
+}
+
+void chp_index_del(struct subchannel *sch)
+{
+	int i;
+
+	for (i = 0; i < 256; i++) {
+		struct channel_path *chp = chp_get(sch->os, (uint8_t)i);
+
+		if (chp)
+			sch_list_del(&chp->schs, sch);
+	}
+}
+
+/* ---- SCLP information cache ---- */
+
+static bool chp_test_bit(const uint8_t *mask, uint8_t id)
+{
+	return mask[id / 8] & (0x80 >> (id % 8));
+}
+
+/* Linux info_update(): refresh at most once a second; the interval starts
+ * even when the refresh fails, and a failed refresh keeps the old data
+ * (all zero if there never was a good one). */
+static int info_update(struct os *os)
+{
+	struct os_priv *p = osp(os);
+	sim_time_t now = sim_now(os->sim);
+	int rc = 0;
+
+	if (!p->chp_info_valid_time || now > p->chp_info_expires) {
+		rc = sclp_chp_read_info(os, &p->chp_info);
+		p->chp_info_expires = sim_now(os->sim) + CHP_INFO_UPDATE_INTERVAL;
+		p->chp_info_valid_time = true;
+	}
+	return rc;
+}
+
+static void info_expire(struct os *os)
+{
+	struct os_priv *p = osp(os);
+
+	p->chp_info_valid_time = false;
+}
+
+int chp_info_get_status(struct os *os, uint8_t id)
+{
+	struct os_priv *p = osp(os);
+	int rc = info_update(os);
+
+	if (rc)
+		return rc;
+	if (!chp_test_bit(p->chp_info.recognized, id))
+		return 3; /* CHP_STATUS_NOT_RECOGNIZED */
+	if (chp_test_bit(p->chp_info.configured, id))
+		return 1; /* CHP_STATUS_CONFIGURED */
+	if (chp_test_bit(p->chp_info.standby, id))
+		return 0; /* CHP_STATUS_STANDBY */
+	return 2;         /* CHP_STATUS_RESERVED */
+}
+
+/* ---- vary ---- */
+
+static int s390_vary_chpid(struct os *os, uint8_t id, bool on)
+{
+	struct channel_path *chp = chp_get(os, id);
+
+	if (!chp)
+		return -ENODEV;
+	if (!on && !chp->info.state)
+		return 0;
+	chp->info.state = on;
+	chsc_chp_vary(os, id, on);
+	return 0;
+}
+
+/* ---- attributes ---- */
+
+enum chp_attr { CA_STATUS, CA_CONFIGURE, CA_TYPE, CA_CMG, CA_SHARED, CA_CHID, CA_CHID_EXT };
+
+static int chp_show(void *obj, long arg, char *buf, size_t size)
+{
+	struct channel_path *chp = obj;
+	int st;
+
+	switch (arg) {
+	case CA_STATUS:
+		return snprintf(buf, size, "%s\n", chp->info.state ? "online" : "offline");
+	case CA_CONFIGURE:
+		st = chp_info_get_status(chp->os, chp->id.id);
+		chp->info.cfg = st < 0 ? -1 : st;
+		if (st < 0)
+			return st;
+		return snprintf(buf, size, "%d\n", st);
+	case CA_TYPE:
+		return snprintf(buf, size, "%x\n", chp->info.type);
+	case CA_CMG:
+		if (chp->info.cmg < 0)
+			return snprintf(buf, size, "unknown\n");
+		return snprintf(buf, size, "%d\n", chp->info.cmg);
+	case CA_SHARED:
+		if (chp->info.shared < 0)
+			return snprintf(buf, size, "unknown\n");
+		return snprintf(buf, size, "%x\n", chp->info.shared);
+	case CA_CHID:
+		if (chp->info.chid < 0)
+			return 0;
+		return snprintf(buf, size, "%04x\n", chp->info.chid);
+	case CA_CHID_EXT:
+		if (chp->info.chid < 0)
+			return 0;
+		return snprintf(buf, size, "%x\n", chp->info.chid_external);
+	}
+	return -EINVAL;
+}
+
+static bool word_is(const char *buf, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	return len == n && !strncmp(buf, w, n);
+}
+
+static int chp_status_store(void *obj, long arg, const char *buf, size_t len)
+{
+	struct channel_path *chp = obj;
+
+	if (word_is(buf, len, "on") || word_is(buf, len, "1"))
+		return s390_vary_chpid(chp->os, chp->id.id, true);
+	if (word_is(buf, len, "off") || word_is(buf, len, "0"))
+		return s390_vary_chpid(chp->os, chp->id.id, false);
+	return -EINVAL;
+}
+
+/* Runs in the writer's task: SCLP (de)configure, then the channel-path
+ * event, before the write returns (Linux waits for cfg_work likewise).  An
+ * SCLP failure is only logged, as in Linux. */
+static int chp_configure_store(void *obj, long arg, const char *buf, size_t len)
+{
+	struct channel_path *chp = obj;
+	struct os *os = chp->os;
+	struct os_priv *p = osp(os);
+	bool on;
+	int rc;
+
+	if (word_is(buf, len, "1"))
+		on = true;
+	else if (word_is(buf, len, "0"))
+		on = false;
+	else
+		return -EINVAL;
+	while (p->cfg_busy)
+		sim_wait(os->sim, &p->cfg_wq);
+	p->cfg_busy = true;
+	rc = sclp_chp_configure(os, chp->id.id, on);
+	if (rc) {
+		os_printk_debug(os, "chp: sclp_chp_%sconfigure(0.%02x)=%d", on ? "" : "de",
+				chp->id.id, rc);
+	} else {
+		info_expire(os);
+		if (on)
+			chsc_chp_online(os, chp->id.id);
+		else
+			chsc_chp_offline(os, chp->id.id);
+	}
+	p->cfg_busy = false;
+	sim_wake(os->sim, &p->cfg_wq);
+	return 0;
+}
+
+static const struct sysfs_attr_ops chp_ro_ops = { .show = chp_show };
+static const struct sysfs_attr_ops chp_status_ops = {
+	.show = chp_show,
+	.store = chp_status_store,
+};
+static const struct sysfs_attr_ops chp_configure_ops = {
+	.show = chp_show,
+	.store = chp_configure_store,
+};
+
+static const struct {
+	const char *name;
+	enum chp_attr attr;
+	const struct sysfs_attr_ops *ops;
+} chp_attrs[] = {
+	{ "status", CA_STATUS, &chp_status_ops },
+	{ "configure", CA_CONFIGURE, &chp_configure_ops },
+	{ "type", CA_TYPE, &chp_ro_ops },
+	{ "cmg", CA_CMG, &chp_ro_ops },
+	{ "shared", CA_SHARED, &chp_ro_ops },
+	{ "chid", CA_CHID, &chp_ro_ops },
+	{ "chid_external", CA_CHID_EXT, &chp_ro_ops },
+};
+
+/* Refresh the channel-path description (type) with CHSC SCPD. */
+static void chp_update_desc(struct channel_path *chp)
+{
+	struct chp_desc0 d;
+
+	if (chsc_determine_chp_desc(chp->os, chp->id.id, &d) == 0)
+		chp->info.type = d.desc;
+}
+
+int chp_new(struct os *os, uint8_t id)
+{
+	struct os_priv *p = osp(os);
+	struct channel_path *chp;
+	char path[96];
+	size_t i;
+
+	if (p->chp[id])
+		return 0;
+	chp = calloc(1, sizeof(*chp));
+	if (!chp)
+		return -ENOMEM;
+	chp->os = os;
+	chp->id.cssid = 0;
+	chp->id.id = id;
+	chp->info.known = true;
+	chp->info.state = 1;
+	chp->info.cfg = -1;
+	chp->info.cmg = -1;
+	chp->info.shared = -1;
+	chp->info.chid = -1;
+	chp_update_desc(chp);
+	snprintf(chp->dir, sizeof(chp->dir), "/sys/devices/css0/chp0.%02x", id);
+	sysfs_mkdir(os->sysfs, chp->dir);
+	for (i = 0; i < sizeof(chp_attrs) / sizeof(chp_attrs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", chp->dir, chp_attrs[i].name);
+		sysfs_attr(os->sysfs, path, chp_attrs[i].ops, chp, chp_attrs[i].attr);
+	}
+	chp->registered = true;
+	p->chp[id] = chp;
+	return 0;
+}
+
+/* Boot (init task): read SCLP channel-path information once and register
+ * the configured and standby paths (Linux chp_init).  If the read fails,
+ * paths are registered later from the subchannel descriptions. */
+void chp_init(struct os *os)
+{
+	int id;
+
+	osp(os)->chsc_area = os_kmalloc(os, CHSC_AREA_SIZE, 4096);
+	osp(os)->crw_addr = os_kmalloc(os, 8, 8);
+	if (info_update(os))
+		return;
+	for (id = 0; id < 256; id++) {
+		int st = chp_info_get_status(os, (uint8_t)id);
+
+		if (st == 0 || st == 1)
+			chp_new(os, (uint8_t)id);
+	}
+}
+
+void chp_exit(struct os *os)
+{
+	struct os_priv *p = osp(os);
+	int i;
+
+	for (i = 0; i < 256; i++) {
+		if (!p->chp[i])
+			continue;
+		free(p->chp[i]->schs.v);
+		free(p->chp[i]);
+		p->chp[i] = NULL;
+	}
+}
+
+/* CRW with RSC 4 (channel path), Linux chp_process_crw semantics. */
+void chp_process_crw(struct os *os, const struct crw *c0, const struct crw *c1, int overflow)
+{
+	uint8_t id;
+
+	(void)c1;
+	if (overflow) {
+		css_evaluate_all(os);
+		return;
+	}
+	if (c0->slct)
+		return; /* solicited by Reset Channel Path */
+	id = (uint8_t)(c0->rsid & 0xff);
+	switch (c0->erc) {
+	case CRW_ERC_IPARM:
+	case CRW_ERC_INIT:
+		chp_new(os, id);
+		chsc_chp_online(os, id);
+		break;
+	case CRW_ERC_PERRI:
+	case CRW_ERC_PERRN:
+		chsc_chp_offline(os, id);
+		break;
+	default:
+		os_printk_debug(os, "cio: Don't know how to handle erc=%x", c0->erc);
+	}
+}
+
+/* Refresh a path's description before telling drivers about it. */
+void chp_refresh(struct os *os, uint8_t id)
+{
+	struct channel_path *chp = chp_get(os, id);
+
+	if (chp)
+		chp_update_desc(chp);
+}

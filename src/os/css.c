@@ -1,0 +1,524 @@
+/* The css bus: subchannel discovery and registration, css drivers, binding
+ * (driver_override, bind/unbind, drivers_probe), subchannel sysfs
+ * attributes, and subchannel evaluation (CRW RSC 3, overflow). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/ids.h"
+#include "os/kern_priv.h"
+#include "os/sysfs.h"
+
+/* ---- lists ---- */
+
+void sch_list_add(struct sch_list *l, struct subchannel *sch)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i] == sch)
+			return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct subchannel **v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = sch;
+}
+
+void sch_list_del(struct sch_list *l, struct subchannel *sch)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i] == sch) {
+			memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(*l->v));
+			l->n--;
+			return;
+		}
+	}
+}
+
+static uint32_t sch_key(uint8_t ssid, uint16_t no)
+{
+	return (uint32_t)ssid << 16 | no;
+}
+
+static size_t sch_lower_bound(struct os_priv *p, uint32_t key)
+{
+	size_t lo = 0, hi = p->schs.n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		struct subchannel *s = p->schs.v[mid];
+
+		if (sch_key(s->schid.ssid, s->schid.no) < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct subchannel *css_find(struct os *os, uint8_t ssid, uint16_t no)
+{
+	struct os_priv *p = osp(os);
+	uint32_t key = sch_key(ssid, no);
+	size_t i = sch_lower_bound(p, key);
+
+	if (i < p->schs.n && sch_key(p->schs.v[i]->schid.ssid, p->schs.v[i]->schid.no) == key)
+		return p->schs.v[i];
+	return NULL;
+}
+
+struct subchannel *css_get_subchannel(struct os *os, struct ccw_id schid)
+{
+	if (schid.cssid != 0)
+		return NULL;
+	return css_find(os, schid.ssid, schid.no);
+}
+
+struct subchannel *css_find_by_word(struct os *os, uint32_t w)
+{
+	uint8_t ssid;
+	uint16_t no;
+
+	if (schid_word_decode(w, &ssid, &no))
+		return NULL;
+	return css_find(os, ssid, no);
+}
+
+static void css_list_insert(struct os *os, struct subchannel *sch)
+{
+	struct os_priv *p = osp(os);
+	size_t i = sch_lower_bound(p, sch_key(sch->schid.ssid, sch->schid.no));
+
+	sch_list_add(&p->schs, sch); /* grows the array; then move into place */
+	memmove(&p->schs.v[i + 1], &p->schs.v[i], (p->schs.n - 1 - i) * sizeof(*p->schs.v));
+	p->schs.v[i] = sch;
+}
+
+/* ---- drivers ---- */
+
+static const struct css_driver *css_driver_by_name(struct os *os, const char *name)
+{
+	struct os_priv *p = osp(os);
+	int i;
+
+	for (i = 0; i < p->ndrivers; i++)
+		if (!strcmp(p->drivers[i]->name, name))
+			return p->drivers[i];
+	return NULL;
+}
+
+static int parse_sch_arg(struct os *os, const char *buf, size_t len, struct subchannel **out)
+{
+	char tmp[32];
+	struct ccw_id id;
+
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	if (!len || len >= sizeof(tmp))
+		return -EINVAL;
+	memcpy(tmp, buf, len);
+	tmp[len] = '\0';
+	/* The kernel accepts only the full bus-ID form here. */
+	if (!strchr(tmp, '.') || ccw_id_parse(tmp, &id))
+		return -EINVAL;
+	*out = css_get_subchannel(os, id);
+	return *out ? 0 : -ENODEV;
+}
+
+static int bind_store(void *obj, long arg, const char *buf, size_t len)
+{
+	struct drv_ref *ref = obj;
+	struct subchannel *sch;
+	int ret = parse_sch_arg(ref->os, buf, len, &sch);
+
+	if (ret)
+		return ret;
+	if (sch->driver)
+		return -EBUSY;
+	if (sch->driver_override[0] && strcmp(sch->driver_override, ref->drv->name))
+		return -ENODEV;
+	return css_bind(sch, ref->drv->name);
+}
+
+static int unbind_store(void *obj, long arg, const char *buf, size_t len)
+{
+	struct drv_ref *ref = obj;
+	struct subchannel *sch;
+	int ret = parse_sch_arg(ref->os, buf, len, &sch);
+
+	if (ret)
+		return ret;
+	if (sch->driver != ref->drv)
+		return -ENODEV;
+	return css_unbind(sch);
+}
+
+static const struct sysfs_attr_ops bind_ops = { .store = bind_store };
+static const struct sysfs_attr_ops unbind_ops = { .store = unbind_store };
+
+int css_driver_register(struct os *os, const struct css_driver *drv)
+{
+	struct os_priv *p = osp(os);
+	struct drv_ref *ref;
+	char path[96];
+
+	if (p->ndrivers == CSS_MAX_DRIVERS || css_driver_by_name(os, drv->name))
+		return -EEXIST;
+	ref = &p->drv_refs[p->ndrivers];
+	ref->os = os;
+	ref->drv = drv;
+	p->drivers[p->ndrivers++] = drv;
+	snprintf(path, sizeof(path), "/sys/bus/css/drivers/%s/bind", drv->name);
+	sysfs_attr(os->sysfs, path, &bind_ops, ref, 0);
+	snprintf(path, sizeof(path), "/sys/bus/css/drivers/%s/unbind", drv->name);
+	sysfs_attr(os->sysfs, path, &unbind_ops, ref, 0);
+	return 0;
+}
+
+int css_bind(struct subchannel *sch, const char *name)
+{
+	struct sch_priv *sp = sch_priv(sch);
+	const struct css_driver *drv = css_driver_by_name(sch->os, name);
+	char path[96], target[96];
+	int ret;
+
+	if (!drv)
+		return -ENODEV;
+	if (sch->driver)
+		return -EBUSY;
+	sch->driver = drv;
+	ret = drv->probe ? drv->probe(sch) : 0;
+	if (ret) {
+		sch->driver = NULL;
+		return ret;
+	}
+	snprintf(path, sizeof(path), "%s/driver", sp->dir);
+	snprintf(target, sizeof(target), "/sys/bus/css/drivers/%s", drv->name);
+	sysfs_symlink(sch->os->sysfs, path, target);
+	snprintf(path, sizeof(path), "/sys/bus/css/drivers/%s/%s", drv->name,
+		 strrchr(sp->dir, '/') + 1);
+	sysfs_symlink(sch->os->sysfs, path, sp->dir);
+	return 0;
+}
+
+int css_unbind(struct subchannel *sch)
+{
+	struct sch_priv *sp = sch_priv(sch);
+	const struct css_driver *drv = sch->driver;
+	char path[96];
+
+	if (!drv)
+		return -ENODEV;
+	if (drv->remove)
+		drv->remove(sch);
+	sch->driver = NULL;
+	sch->drvdata = NULL;
+	snprintf(path, sizeof(path), "%s/driver", sp->dir);
+	sysfs_remove(sch->os->sysfs, path);
+	snprintf(path, sizeof(path), "/sys/bus/css/drivers/%s/%s", drv->name,
+		 strrchr(sp->dir, '/') + 1);
+	sysfs_remove(sch->os->sysfs, path);
+	return 0;
+}
+
+static unsigned sch_type(const struct subchannel *sch)
+{
+	return (sch->schib.pmcw.chars & PMCW_CHARS_ST) >> PMCW_ST_SHIFT;
+}
+
+/* Find a driver for an unbound subchannel: the override only, if set;
+ * otherwise the I/O subchannel driver for I/O subchannels. */
+void css_probe_device(struct subchannel *sch)
+{
+	if (sch->driver)
+		return;
+	if (sch->driver_override[0]) {
+		css_bind(sch, sch->driver_override);
+		return;
+	}
+	if (sch_type(sch) == 0)
+		css_bind(sch, "io_subchannel");
+}
+
+/* ---- subchannel attributes ---- */
+
+enum sch_attr {
+	SA_TYPE, SA_PIMPAMPOM, SA_CHPIDS, SA_DEV_BUSID, SA_OVERRIDE, SA_VPM, SA_MODALIAS,
+};
+
+static int sch_show(void *obj, long arg, char *buf, size_t size)
+{
+	struct subchannel *sch = obj;
+	const struct pmcw *p = &sch->schib.pmcw;
+
+	switch (arg) {
+	case SA_TYPE:
+		return snprintf(buf, size, "%u\n", sch_type(sch));
+	case SA_PIMPAMPOM:
+		return snprintf(buf, size, "%02x %02x %02x\n", p->pim, p->pam, p->pom);
+	case SA_CHPIDS: {
+		int n = 0, i;
+
+		for (i = 0; i < 8; i++) {
+			uint8_t id = (sch->ssd.path_mask & (0x80 >> i)) ? sch->ssd.chpid[i].id : 0;
+
+			n += snprintf(buf + n, size > (size_t)n ? size - n : 0, "%02x ", id);
+		}
+		return n + snprintf(buf + n, size > (size_t)n ? size - n : 0, "\n");
+	}
+	case SA_DEV_BUSID:
+		if (p->flags & PMCW_FLAGS_DNV)
+			return snprintf(buf, size, "0.%x.%04x\n", sch->schid.ssid, p->devno);
+		return snprintf(buf, size, "none\n");
+	case SA_OVERRIDE:
+		return snprintf(buf, size, "%s\n",
+				sch->driver_override[0] ? sch->driver_override : "(null)");
+	case SA_VPM:
+		return snprintf(buf, size, "%02x\n", sch->vpm);
+	case SA_MODALIAS:
+		return snprintf(buf, size, "css:t%01X\n", sch_type(sch));
+	}
+	return -EINVAL;
+}
+
+static int sch_store_override(void *obj, long arg, const char *buf, size_t len)
+{
+	struct subchannel *sch = obj;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len >= sizeof(sch->driver_override))
+		return -EINVAL;
+	if (memchr(buf, '\n', len))
+		return -EINVAL;
+	memcpy(sch->driver_override, buf, len);
+	sch->driver_override[len] = '\0';
+	return 0;
+}
+
+static const struct sysfs_attr_ops sch_ro_ops = { .show = sch_show };
+static const struct sysfs_attr_ops sch_override_ops = {
+	.show = sch_show,
+	.store = sch_store_override,
+};
+
+static const struct {
+	const char *name;
+	enum sch_attr attr;
+	const struct sysfs_attr_ops *ops;
+} sch_attrs[] = {
+	{ "type", SA_TYPE, &sch_ro_ops },
+	{ "pimpampom", SA_PIMPAMPOM, &sch_ro_ops },
+	{ "chpids", SA_CHPIDS, &sch_ro_ops },
+	{ "dev_busid", SA_DEV_BUSID, &sch_ro_ops },
+	{ "driver_override", SA_OVERRIDE, &sch_override_ops },
+	{ "vpm", SA_VPM, &sch_ro_ops },
+	{ "modalias", SA_MODALIAS, &sch_ro_ops },
+};
+
+static void sch_sysfs_add(struct subchannel *sch)
+{
+	struct sch_priv *sp = sch_priv(sch);
+	char path[128], id[16];
+	size_t i;
+
+	ccw_id_fmt(&sch->schid, id);
+	snprintf(sp->dir, sizeof(sp->dir), "/sys/devices/css0/%s", id);
+	snprintf(sch->sysfs_path, sizeof(sch->sysfs_path), "/sys/bus/css/devices/%s", id);
+	sysfs_mkdir(sch->os->sysfs, sp->dir);
+	for (i = 0; i < sizeof(sch_attrs) / sizeof(sch_attrs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", sp->dir, sch_attrs[i].name);
+		sysfs_attr(sch->os->sysfs, path, sch_attrs[i].ops, sch, sch_attrs[i].attr);
+	}
+	sysfs_symlink(sch->os->sysfs, sch->sysfs_path, sp->dir);
+}
+
+/* ---- registration ---- */
+
+struct subchannel *css_alloc_subchannel(struct os *os, uint8_t ssid, uint16_t no)
+{
+	struct sch_priv *sp = calloc(1, sizeof(*sp));
+	struct subchannel *sch;
+
+	if (!sp)
+		return NULL;
+	sch = &sp->sch;
+	sch->os = os;
+	sch->schid.cssid = 0;
+	sch->schid.ssid = ssid;
+	sch->schid.no = no;
+	sch->schid_word = schid_word(ssid, no);
+	sch->schib_addr = os_kmalloc(os, SCHIB_SIZE, 8);
+	sch->irb_addr = os_kmalloc(os, IRB_SIZE, 8);
+	sch->orb_addr = os_kmalloc(os, ORB_EXT_SIZE, 8);
+	if (!sch->schib_addr || !sch->irb_addr || !sch->orb_addr || cio_update_schib(sch)) {
+		os_kfree(os, sch->schib_addr);
+		os_kfree(os, sch->irb_addr);
+		os_kfree(os, sch->orb_addr);
+		free(sp);
+		return NULL;
+	}
+	return sch;
+}
+
+static void ssd_from_pmcw(struct subchannel *sch)
+{
+	int i;
+
+	memset(&sch->ssd, 0, sizeof(sch->ssd));
+	sch->ssd.path_mask = sch->schib.pmcw.pim;
+	for (i = 0; i < 8; i++)
+		sch->ssd.chpid[i].id = sch->schib.pmcw.chpid[i];
+}
+
+static void css_update_ssd_info(struct subchannel *sch)
+{
+	int i;
+
+	if (chsc_get_ssd_info(sch->os, sch))
+		ssd_from_pmcw(sch);
+	for (i = 0; i < 8; i++)
+		if (sch->ssd.path_mask & (0x80 >> i))
+			chp_new(sch->os, sch->ssd.chpid[i].id);
+}
+
+int css_register_subchannel(struct subchannel *sch)
+{
+	struct sch_priv *sp = sch_priv(sch);
+
+	css_update_ssd_info(sch);
+	sch->opm = chp_get_sch_opm(sch);
+	sch->lpm = sch->schib.pmcw.pam & sch->opm;
+	css_list_insert(sch->os, sch);
+	chp_index_add(sch);
+	sch_sysfs_add(sch);
+	sp->registered = true;
+	return 0;
+}
+
+static void css_free_subchannel(struct subchannel *sch)
+{
+	struct os *os = sch->os;
+
+	os_kfree(os, sch->schib_addr);
+	os_kfree(os, sch->irb_addr);
+	os_kfree(os, sch->orb_addr);
+	free(sch_priv(sch));
+}
+
+static void css_unregister_subchannel(struct subchannel *sch)
+{
+	struct sch_priv *sp = sch_priv(sch);
+
+	if (sch->driver)
+		css_unbind(sch);
+	chp_index_del(sch);
+	sch_list_del(&osp(sch->os)->schs, sch);
+	sysfs_remove(sch->os->sysfs, sch->sysfs_path);
+	sysfs_remove(sch->os->sysfs, sp->dir);
+	css_free_subchannel(sch);
+}
+
+static void css_probe_new(struct os *os, uint8_t ssid, uint16_t no)
+{
+	struct subchannel *sch = css_alloc_subchannel(os, ssid, no);
+
+	if (!sch)
+		return;
+	css_register_subchannel(sch);
+	css_probe_device(sch);
+}
+
+/* Re-evaluate one subchannel: a known one goes to its driver (which checks
+ * the device); an unknown one is registered if it now exists. */
+void css_evaluate_subchannel(struct os *os, uint8_t ssid, uint16_t no)
+{
+	struct subchannel *sch = css_find(os, ssid, no);
+
+	if (!sch) {
+		css_probe_new(os, ssid, no);
+		return;
+	}
+	if (sch->driver && sch->driver->sch_event) {
+		sch->driver->sch_event(sch, 0);
+		return;
+	}
+	if (cio_update_schib(sch))
+		css_unregister_subchannel(sch);
+}
+
+static void css_scan(struct os *os, bool known_too)
+{
+	unsigned ssid, no;
+
+	for (ssid = 0; ssid <= MAX_SSID; ssid++) {
+		for (no = 0; no <= MAX_SCHNO; no++) {
+			if (css_find(os, (uint8_t)ssid, (uint16_t)no)) {
+				if (known_too)
+					css_evaluate_subchannel(os, (uint8_t)ssid, (uint16_t)no);
+				continue;
+			}
+			css_probe_new(os, (uint8_t)ssid, (uint16_t)no);
+		}
+	}
+}
+
+/* CRW overflow: reports were lost, so every subchannel is looked at again. */
+void css_evaluate_all(struct os *os)
+{
+	os_printk_debug(os, "cio: channel report overflow, evaluating all subchannels");
+	css_scan(os, true);
+}
+
+static int drivers_probe_store(void *obj, long arg, const char *buf, size_t len)
+{
+	struct os *os = obj;
+	struct subchannel *sch;
+	int ret = parse_sch_arg(os, buf, len, &sch);
+
+	if (ret)
+		return ret;
+	css_probe_device(sch);
+	return 0;
+}
+
+static const struct sysfs_attr_ops drivers_probe_ops = { .store = drivers_probe_store };
+
+/* Boot: STSCH over all subchannel sets, register what exists, bind
+ * drivers, then wait until the devices found have been recognised. */
+int css_init(struct os *os)
+{
+	sysfs_mkdir(os->sysfs, "/sys/devices/css0");
+	sysfs_mkdir(os->sysfs, "/sys/bus/css/devices");
+	sysfs_attr(os->sysfs, "/sys/bus/css/drivers_probe", &drivers_probe_ops, os, 0);
+	css_scan(os, false);
+	ccw_device_wait_init(os);
+	return 0;
+}
+
+void css_exit(struct os *os)
+{
+	struct os_priv *p = osp(os);
+
+	while (p->schs.n) {
+		struct subchannel *sch = p->schs.v[p->schs.n - 1];
+
+		if (sch->driver && sch->driver->remove)
+			sch->driver->remove(sch);
+		sch->driver = NULL;
+		chp_index_del(sch);
+		p->schs.n--;
+		css_free_subchannel(sch);
+	}
+	free(p->schs.v);
+	p->schs.v = NULL;
+}

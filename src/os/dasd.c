@@ -1,0 +1,714 @@
+/* Generic DASD layer: the dasd device of a ccw device, the request queue
+ * with its per-request state machine (retries on the remaining paths, wait
+ * for a path when none is left), path events and the path worker, the ccw
+ * driver glue and the dasd sysfs attributes.
+ *
+ * Request life: FILLED -> QUEUED -> IN_IO -> (QUEUED again on a retry) ->
+ * DONE or FAILED.  Only IN_IO takes an interruption, and only the request
+ * whose id equals the interruption parameter; DONE and FAILED are final and
+ * set exactly once, so no request is lost or completed twice. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "os/dasd_priv.h"
+#include "os/sysfs.h"
+
+#define DASD_IO_TIMEOUT (300 * SIM_S)
+#define DASD_BUSY_DELAY (1 * SIM_MS)
+#define DASD_NOPATH_DELAY (100 * SIM_MS)
+
+struct dasd_state {
+	int next_index;
+};
+
+/* ---- messages ---- */
+
+static void dasd_vmsg(struct dasd_device *dev, bool console, const char *fmt, va_list ap)
+{
+	char text[400];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	if (console)
+		os_printk(dev->os, "dasd-eckd %s: %s", dev->busid, text);
+	else
+		os_printk_debug(dev->os, "dasd-eckd %s: %s", dev->busid, text);
+}
+
+void dasd_dev_info(struct dasd_device *dev, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dasd_vmsg(dev, true, fmt, ap);
+	va_end(ap);
+}
+
+void dasd_dev_debug(struct dasd_device *dev, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dasd_vmsg(dev, false, fmt, ap);
+	va_end(ap);
+}
+
+uint8_t *dasd_kptr(struct dasd_device *dev, uint64_t addr, uint64_t len)
+{
+	return os_kptr(dev->os, addr, len);
+}
+
+/* ---- requests ---- */
+
+struct dasd_ccw_req *dasd_alloc_request(struct dasd_device *dev, uint64_t memsize,
+					uint64_t datasize)
+{
+	struct dasd_ccw_req *cqr = calloc(1, sizeof(*cqr));
+
+	if (!cqr)
+		return NULL;
+	cqr->device = dev;
+	cqr->memsize = memsize;
+	cqr->mem = os_kmalloc(dev->os, memsize, 8);
+	if (datasize)
+		cqr->data = os_kmalloc(dev->os, datasize, 4096);
+	if (!cqr->mem || (datasize && !cqr->data)) {
+		dasd_free_request(cqr);
+		return NULL;
+	}
+	cqr->cpaddr = cqr->mem;
+	cqr->id = ++dev->next_id;
+	cqr->retries = DASD_RETRIES;
+	cqr->path_retries = DASD_PATH_RETRIES;
+	cqr->status = DASD_CQR_FILLED;
+	return cqr;
+}
+
+void dasd_free_request(struct dasd_ccw_req *cqr)
+{
+	if (!cqr)
+		return;
+	os_kfree(cqr->device->os, cqr->mem);
+	os_kfree(cqr->device->os, cqr->data);
+	free(cqr);
+}
+
+static void queue_unlink(struct dasd_device *dev, struct dasd_ccw_req *cqr)
+{
+	struct dasd_ccw_req **pp = &dev->head, *prev = NULL;
+
+	while (*pp && *pp != cqr) {
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	if (!*pp)
+		return;
+	*pp = cqr->next;
+	if (dev->tail == cqr)
+		dev->tail = prev;
+	cqr->next = NULL;
+}
+
+static void queue_add(struct dasd_device *dev, struct dasd_ccw_req *cqr)
+{
+	cqr->status = DASD_CQR_QUEUED;
+	cqr->next = NULL;
+	if (cqr->immediate) {
+		/* After a running request, before everything else. */
+		struct dasd_ccw_req **pp = &dev->head;
+
+		while (*pp && ((*pp)->status == DASD_CQR_IN_IO || (*pp)->immediate))
+			pp = &(*pp)->next;
+		cqr->next = *pp;
+		*pp = cqr;
+		if (!cqr->next)
+			dev->tail = cqr;
+		return;
+	}
+	if (dev->tail)
+		dev->tail->next = cqr;
+	else
+		dev->head = cqr;
+	dev->tail = cqr;
+}
+
+/* ---- the request state machine ---- */
+
+static void cqr_final(struct dasd_ccw_req *cqr, enum dasd_cqr_status st, int rc)
+{
+	struct dasd_device *dev = cqr->device;
+
+	queue_unlink(dev, cqr);
+	cqr->status = st;
+	cqr->rc = rc;
+	if (st == DASD_CQR_DONE)
+		dev->completed++;
+	sim_wake(dev->os->sim, &dev->wq);
+	dasd_kick(dev);
+}
+
+static void cqr_requeue(struct dasd_ccw_req *cqr)
+{
+	cqr->status = DASD_CQR_QUEUED;
+	dasd_kick(cqr->device);
+}
+
+typedef void (*cqr_fn)(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev);
+
+static void cqr_start_ok(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
+{
+	cqr->status = DASD_CQR_IN_IO;
+	cqr->starts++;
+}
+
+static void cqr_done(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
+{
+	cqr_final(cqr, DASD_CQR_DONE, 0);
+}
+
+static uint8_t irb_lpum(const struct dasd_ccw_req *cqr)
+{
+	return cqr->have_irb ? irb_esw_lpum(&cqr->irb) : 0;
+}
+
+/* The path under the request failed: try the others (Linux ERP "alternate
+ * path"), or wait for a path to come back when there is none. */
+static void cqr_path_error(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
+{
+	struct dasd_device *dev = cqr->device;
+	uint8_t bad = irb_lpum(cqr);
+
+	if (!bad || (cqr->have_irb && scsw_cc(&cqr->irb.scsw) == 3))
+		bad = cqr->used_lpm;
+	dev->path_errors++;
+	if (cqr->verify_path) {
+		cqr_final(cqr, DASD_CQR_FAILED, -EACCES);
+		return;
+	}
+	if (--cqr->path_retries <= 0) {
+		cqr_final(cqr, DASD_CQR_FAILED, -EIO);
+		return;
+	}
+	cqr->lpm = (uint8_t)((cqr->lpm ? cqr->lpm : dev->opm) & ~bad);
+	dasd_dev_debug(dev, "I/O on path mask %02X failed (lpum=%02x/opm=%02x), %s", cqr->used_lpm,
+		       bad, dev->opm, cqr->lpm ? "trying alternate path" : "waiting for a path");
+	dev->retries_total++;
+	cqr_requeue(cqr);
+}
+
+static void cqr_error(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
+{
+	struct dasd_device *dev = cqr->device;
+
+	if (cqr->no_retry || cqr->retries-- <= 0) {
+		cqr_final(cqr, DASD_CQR_FAILED, -EIO);
+		return;
+	}
+	dev->retries_total++;
+	cqr_requeue(cqr);
+}
+
+static void cqr_fatal(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
+{
+	cqr_final(cqr, DASD_CQR_FAILED, -EIO);
+}
+
+static void cqr_bad_event(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
+{
+	dasd_dev_debug(cqr->device, "request %u: event %d in state %d ignored", cqr->id, ev,
+		       cqr->status);
+}
+
+static const cqr_fn cqr_jumptable[NR_DASD_CQR_STATUS][NR_CQR_EVENTS] = {
+	[DASD_CQR_FILLED] = { cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
+			      cqr_bad_event, cqr_bad_event },
+	[DASD_CQR_QUEUED] = { cqr_start_ok, cqr_bad_event, cqr_bad_event, cqr_bad_event,
+			      cqr_fatal, cqr_bad_event },
+	[DASD_CQR_IN_IO] = { cqr_bad_event, cqr_done, cqr_path_error, cqr_error, cqr_fatal,
+			     cqr_path_error },
+	[DASD_CQR_DONE] = { cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
+			    cqr_bad_event, cqr_bad_event },
+	[DASD_CQR_FAILED] = { cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
+			      cqr_bad_event, cqr_bad_event },
+};
+
+static void cqr_event(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
+{
+	cqr_jumptable[cqr->status][ev](cqr, ev);
+}
+
+/* ---- starting I/O ---- */
+
+static void dasd_kick_delay(struct dasd_device *dev, sim_time_t delay);
+
+static void dasd_io_timeout(void *arg)
+{
+	struct dasd_device *dev = arg;
+
+	dev->timer = NULL;
+	if (dev->active) {
+		dasd_dev_debug(dev, "request %u timed out, clearing", dev->active->id);
+		ccw_device_clear(dev->cdev, dev->active->id);
+	}
+}
+
+static struct dasd_ccw_req *next_startable(struct dasd_device *dev)
+{
+	struct dasd_ccw_req *c;
+
+	for (c = dev->head; c; c = c->next)
+		if (c->status == DASD_CQR_QUEUED && (!dev->stopped || c->immediate))
+			return c;
+	return NULL;
+}
+
+static void dasd_start_next(struct dasd_device *dev)
+{
+	struct dasd_ccw_req *cqr;
+	uint8_t lpm;
+	int rc;
+
+	if (dev->active || !dev->cdev)
+		return;
+	cqr = next_startable(dev);
+	if (!cqr)
+		return;
+	if (cqr->verify_path) {
+		lpm = cqr->lpm;
+	} else {
+		lpm = cqr->lpm ? (uint8_t)(cqr->lpm & dev->opm) : dev->opm;
+		if (!lpm && cqr->lpm) {
+			cqr->lpm = 0;
+			lpm = dev->opm;
+		}
+		if (!lpm) {
+			/* No operational path: wait until one is verified. */
+			if (!(dev->stopped & DASD_STOPPED_DC_WAIT))
+				dasd_dev_debug(dev, "no operational path, I/O waits");
+			dev->stopped |= DASD_STOPPED_DC_WAIT;
+			return;
+		}
+	}
+	rc = ccw_device_start(dev->cdev, cqr->cpaddr, cqr->id, lpm);
+	switch (rc) {
+	case 0:
+		cqr->used_lpm = lpm;
+		cqr->have_irb = false;
+		dev->active = cqr;
+		cqr_event(cqr, CQR_EV_START_OK);
+		dev->timer = sim_at(dev->os->sim, DASD_IO_TIMEOUT, dasd_io_timeout, dev);
+		return;
+	case -EBUSY:
+		dasd_kick_delay(dev, DASD_BUSY_DELAY);
+		return;
+	case -EACCES:
+		if (cqr->verify_path) {
+			cqr_final(cqr, DASD_CQR_FAILED, -EACCES);
+			return;
+		}
+		/* cio has fewer paths than we think: a path event follows. */
+		cqr->lpm = 0;
+		dasd_kick_delay(dev, DASD_NOPATH_DELAY);
+		return;
+	default:
+		cqr_final(cqr, DASD_CQR_FAILED, rc);
+		return;
+	}
+}
+
+static void dasd_bh(void *arg)
+{
+	struct dasd_device *dev = arg;
+
+	dev->bh = NULL;
+	dasd_start_next(dev);
+}
+
+static void dasd_kick_delay(struct dasd_device *dev, sim_time_t delay)
+{
+	if (dev->bh)
+		return;
+	dev->bh = sim_at(dev->os->sim, delay, dasd_bh, dev);
+}
+
+void dasd_kick(struct dasd_device *dev)
+{
+	if (dev->bh) {
+		sim_cancel(dev->os->sim, dev->bh);
+		dev->bh = NULL;
+	}
+	dev->bh = sim_at(dev->os->sim, 0, dasd_bh, dev);
+}
+
+/* Block the calling task until the request is DONE or FAILED. */
+int dasd_sleep_on(struct dasd_ccw_req *cqr)
+{
+	struct dasd_device *dev = cqr->device;
+
+	if (!sim_current(dev->os->sim))
+		return -EAGAIN;
+	queue_add(dev, cqr);
+	dasd_kick(dev);
+	while (cqr->status != DASD_CQR_DONE && cqr->status != DASD_CQR_FAILED)
+		sim_wait(dev->os->sim, &dev->wq);
+	return cqr->rc;
+}
+
+/* ---- interruption handler ---- */
+
+static enum dasd_cqr_event dasd_classify(const struct dasd_ccw_req *cqr, const struct irb *irb)
+{
+	const struct scsw *s = &irb->scsw;
+
+	if (s->ctrl & (SCSW_FCTL_HALT | SCSW_FCTL_CLEAR))
+		return CQR_EV_KILLED;
+	if (scsw_cc(s) == 3)
+		return CQR_EV_PATH_ERROR;
+	if (s->cstat & (SCHN_STAT_INTF_CTRL_CHK | SCHN_STAT_CHN_CTRL_CHK))
+		return CQR_EV_PATH_ERROR;
+	if (s->cstat & SCHN_STAT_CHN_DATA_CHK)
+		return CQR_EV_ERROR;
+	if (s->cstat)
+		return CQR_EV_FATAL; /* program/protection/chaining check: our bug */
+	if (s->dstat & DEV_STAT_UNIT_CHECK) {
+		bool sense = irb->esw[1] & ERW_S;
+
+		if (cqr->no_retry)
+			return CQR_EV_FATAL;
+		/* Command reject, no record found, file protected: final. */
+		if (sense && ((irb->ecw[0] & 0x80) || (irb->ecw[1] & 0x0c)))
+			return CQR_EV_FATAL;
+		return CQR_EV_ERROR;
+	}
+	if (s->dstat & (DEV_STAT_BUSY | DEV_STAT_UNIT_EXCEP))
+		return CQR_EV_ERROR;
+	return CQR_EV_FINAL_OK;
+}
+
+static void dasd_int_handler(struct ccw_device *cdev, uint32_t intparm, const struct irb *irb,
+			     int err)
+{
+	struct dasd_device *dev = cdev->drvdata;
+	struct dasd_ccw_req *cqr;
+
+	if (!dev)
+		return;
+	cqr = dev->active;
+	if (!cqr || cqr->id != intparm || cqr->status != DASD_CQR_IN_IO) {
+		dasd_dev_debug(dev, "unsolicited interrupt (intparm %u)", intparm);
+		return;
+	}
+	dev->active = NULL;
+	if (dev->timer) {
+		sim_cancel(dev->os->sim, dev->timer);
+		dev->timer = NULL;
+	}
+	if (!irb) {
+		cqr->have_irb = false;
+		cqr_event(cqr, CQR_EV_KILLED);
+		return;
+	}
+	cqr->irb = *irb;
+	cqr->have_irb = true;
+	cqr_event(cqr, dasd_classify(cqr, irb));
+}
+
+/* ---- paths ---- */
+
+static void dasd_path_operational(struct dasd_device *dev)
+{
+	dasd_dev_info(dev, "A channel path to the device has become operational");
+	dev->stopped &= ~DASD_STOPPED_DC_WAIT;
+	dasd_kick(dev);
+}
+
+/* The path worker (Linux dasd_eckd_path_available_action): read the
+ * configuration data on each path to be verified; a path that leads to the
+ * same device joins the operational mask. */
+static void dasd_pv_task(void *arg)
+{
+	struct dasd_device *dev = arg;
+
+	while (dev->tbvpm && dev->cdev) {
+		uint8_t path = 0x80;
+		char uid[80];
+		int rc;
+
+		while (!(path & dev->tbvpm))
+			path >>= 1;
+		dev->tbvpm &= (uint8_t)~path;
+		if (!(ccw_device_get_path_mask(dev->cdev) & path))
+			continue;
+		rc = dasd_eckd_read_conf_path(dev, path, uid, sizeof(uid));
+		if (rc) {
+			dasd_dev_debug(dev, "path %02X verification failed (rc=%d)", path, rc);
+			continue;
+		}
+		if (dev->uid[0] && uid[0] && strcmp(uid, dev->uid)) {
+			dasd_dev_info(dev, "Not all channel paths lead to the same device, path %02X leads to device %s instead of %s",
+				      path, uid, dev->uid);
+			continue;
+		}
+		if (!dev->uid[0])
+			snprintf(dev->uid, sizeof(dev->uid), "%s", uid);
+		if (!dev->opm) {
+			dev->opm = path;
+			dasd_path_operational(dev);
+		} else {
+			dev->opm |= path;
+			dasd_kick(dev);
+		}
+	}
+	dev->pv_running = false;
+}
+
+void dasd_path_verify_schedule(struct dasd_device *dev, uint8_t paths)
+{
+	dev->tbvpm |= paths;
+	if (dev->pv_running || !dev->tbvpm)
+		return;
+	if (dev->pv_task && sim_task_done(dev->pv_task)) {
+		sim_task_free(dev->pv_task);
+		dev->pv_task = NULL;
+	}
+	if (dev->pv_task)
+		return; /* still winding down; it re-checks tbvpm */
+	dev->pv_running = true;
+	dev->pv_task = sim_task_spawn(dev->os->sim, "dasd_pv", dasd_pv_task, dev);
+}
+
+static void dasd_path_event(struct ccw_device *cdev, const int *pe)
+{
+	struct dasd_device *dev = cdev->drvdata;
+	uint8_t had = dev ? dev->opm : 0, verify = 0;
+	int i;
+
+	if (!dev)
+		return;
+	for (i = 0; i < 8; i++) {
+		uint8_t m = (uint8_t)(0x80 >> i);
+
+		if (pe[i] & PE_PATH_GONE) {
+			dev->opm &= (uint8_t)~m;
+			dev->tbvpm &= (uint8_t)~m;
+			dasd_dev_debug(dev, "path %02X is no longer operational", m);
+		}
+		if (pe[i] & PE_PATH_AVAILABLE)
+			verify |= m;
+		if ((pe[i] & PE_PATHGROUP_ESTABLISHED) && !(dev->opm & m))
+			verify |= m;
+	}
+	if (had && !dev->opm) {
+		dasd_dev_info(dev, "No verified channel paths remain for the device");
+		dev->stopped |= DASD_STOPPED_DC_WAIT;
+	}
+	if (verify)
+		dasd_path_verify_schedule(dev, verify);
+}
+
+/* ---- sysfs ---- */
+
+enum dasd_attr {
+	DA_ALIAS, DA_READONLY, DA_DISCIPLINE, DA_USE_DIAG, DA_EER, DA_ERPLOG, DA_UID, DA_STATUS,
+	DA_SAFE_OFFLINE, DA_VENDOR,
+};
+
+static int dasd_attr_show(void *obj, long arg, char *buf, size_t size)
+{
+	struct dasd_device *dev = obj;
+
+	switch (arg) {
+	case DA_ALIAS:
+	case DA_USE_DIAG:
+	case DA_EER:
+	case DA_ERPLOG:
+		return snprintf(buf, size, "0\n");
+	case DA_READONLY:
+		return snprintf(buf, size, "%d\n", dev->readonly ? 1 : 0);
+	case DA_DISCIPLINE:
+		return snprintf(buf, size, "ECKD\n");
+	case DA_UID:
+		return snprintf(buf, size, "%s\n", dev->uid);
+	case DA_VENDOR: {
+		const char *dot = strchr(dev->uid, '.');
+
+		return snprintf(buf, size, "%.*s\n", dot ? (int)(dot - dev->uid) : 0, dev->uid);
+	}
+	case DA_STATUS:
+		if (!dev->online)
+			return snprintf(buf, size, "new\n");
+		return snprintf(buf, size, "%s\n", dev->formatted ? "online" : "unformatted");
+	}
+	return -EINVAL;
+}
+
+static int dasd_safe_offline_store(void *obj, long arg, const char *buf, size_t len)
+{
+	struct dasd_device *dev = obj;
+
+	if (!dev->cdev)
+		return -ENODEV;
+	return ccw_device_set_offline(dev->cdev);
+}
+
+static const struct sysfs_attr_ops dasd_ro_ops = { .show = dasd_attr_show };
+static const struct sysfs_attr_ops dasd_wo_ops = { .store = dasd_safe_offline_store };
+
+static const struct {
+	const char *name;
+	enum dasd_attr attr;
+	const struct sysfs_attr_ops *ops;
+} dasd_attrs[] = {
+	{ "alias", DA_ALIAS, &dasd_ro_ops },
+	{ "readonly", DA_READONLY, &dasd_ro_ops },
+	{ "discipline", DA_DISCIPLINE, &dasd_ro_ops },
+	{ "use_diag", DA_USE_DIAG, &dasd_ro_ops },
+	{ "eer_enabled", DA_EER, &dasd_ro_ops },
+	{ "erplog", DA_ERPLOG, &dasd_ro_ops },
+	{ "uid", DA_UID, &dasd_ro_ops },
+	{ "vendor", DA_VENDOR, &dasd_ro_ops },
+	{ "status", DA_STATUS, &dasd_ro_ops },
+	{ "safe_offline", DA_SAFE_OFFLINE, &dasd_wo_ops },
+};
+
+/* ---- the ccw driver ---- */
+
+static bool dasd_eckd_match(const struct ccw_device *cdev)
+{
+	uint16_t cu = cdev->senseid.cu_type, dt = cdev->senseid.dev_type;
+
+	if (dt == 0x3390 || dt == 0x3380)
+		return cu == 0x3990 || cu == 0x2105 || cu == 0x2107 || cu == 0x1750 ||
+		       (cu == 0x3880 && dt == 0x3380);
+	return cu == 0x9343 && dt == 0x9345;
+}
+
+static int dasd_eckd_probe(struct ccw_device *cdev)
+{
+	struct dasd_device *dev = calloc(1, sizeof(*dev));
+	char path[160];
+	size_t i;
+
+	if (!dev)
+		return -ENOMEM;
+	dev->os = cdev->os;
+	dev->cdev = cdev;
+	dev->devindex = -1;
+	snprintf(dev->busid, sizeof(dev->busid), "%s", cdev->busid);
+	cdev->drvdata = dev;
+	cdev->handler = dasd_int_handler;
+	for (i = 0; i < sizeof(dasd_attrs) / sizeof(dasd_attrs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", cdev->dir, dasd_attrs[i].name);
+		sysfs_attr(cdev->os->sysfs, path, dasd_attrs[i].ops, dev, dasd_attrs[i].attr);
+	}
+	return 0;
+}
+
+static void dasd_fail_all(struct dasd_device *dev, int rc)
+{
+	while (dev->head)
+		cqr_final(dev->head, DASD_CQR_FAILED, rc);
+	dev->active = NULL;
+}
+
+static void dasd_eckd_remove(struct ccw_device *cdev)
+{
+	struct dasd_device *dev = cdev->drvdata;
+	char path[160];
+	size_t i;
+
+	if (!dev)
+		return;
+	dasd_genhd_remove(dev);
+	dasd_fail_all(dev, -ENODEV);
+	if (dev->bh)
+		sim_cancel(dev->os->sim, dev->bh);
+	if (dev->timer)
+		sim_cancel(dev->os->sim, dev->timer);
+	for (i = 0; i < sizeof(dasd_attrs) / sizeof(dasd_attrs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", cdev->dir, dasd_attrs[i].name);
+		sysfs_remove(cdev->os->sysfs, path);
+	}
+	cdev->handler = NULL;
+	cdev->drvdata = NULL;
+	dev->cdev = NULL;
+	/* A path worker that is still blocked keeps the device; it sees
+	 * cdev == NULL and ends.  Finished ones are freed here. */
+	if (dev->pv_task && sim_task_done(dev->pv_task)) {
+		sim_task_free(dev->pv_task);
+		dev->pv_task = NULL;
+	}
+	if (!dev->pv_running && !dev->pv_task)
+		free(dev);
+}
+
+static int dasd_generic_set_online(struct ccw_device *cdev)
+{
+	struct dasd_device *dev = cdev->drvdata;
+	int rc;
+
+	if (!dev)
+		return -ENODEV;
+	dev->stopped = 0;
+	rc = dasd_eckd_online(dev);
+	if (rc) {
+		dasd_fail_all(dev, -EIO);
+		dev->opm = 0;
+		return rc;
+	}
+	dev->online = true;
+	return 0;
+}
+
+static int dasd_generic_set_offline(struct ccw_device *cdev)
+{
+	struct dasd_device *dev = cdev->drvdata;
+
+	if (!dev)
+		return 0;
+	/* Let queued I/O finish (a path may still come back). */
+	while (dev->head)
+		sim_wait(dev->os->sim, &dev->wq);
+	dasd_genhd_remove(dev);
+	dev->online = false;
+	dev->opm = 0;
+	dev->tbvpm = 0;
+	dev->stopped = 0;
+	dev->uid[0] = '\0';
+	return 0;
+}
+
+const struct ccw_driver dasd_eckd_driver = {
+	.name = "dasd-eckd",
+	.match = dasd_eckd_match,
+	.probe = dasd_eckd_probe,
+	.remove = dasd_eckd_remove,
+	.set_online = dasd_generic_set_online,
+	.set_offline = dasd_generic_set_offline,
+	.path_event = dasd_path_event,
+};
+
+int dasd_init(struct os *os)
+{
+	struct dasd_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return -ENOMEM;
+	osp(os)->dasd = st;
+	return ccw_driver_register(os, &dasd_eckd_driver);
+}
+
+void dasd_exit(struct os *os)
+{
+	free(osp(os)->dasd);
+	osp(os)->dasd = NULL;
+}
+
+int dasd_next_index(struct os *os)
+{
+	struct dasd_state *st = osp(os)->dasd;
+
+	return st ? st->next_index++ : 0;
+}

@@ -1,0 +1,379 @@
+/* The ccw device state machine (Linux device_fsm.c), as a state x event
+ * table, and the I/O entry points for ccw drivers. */
+#include <errno.h>
+#include <string.h>
+
+#include "arch/orb.h"
+#include "os/device_priv.h"
+
+#define IO_SCH_ISC 3
+#define DEV_BUSY_VERIFY_DELAY (1 * SIM_MS)
+
+bool dev_fsm_final_state(const struct ccw_device *cdev)
+{
+	return cdev->state == DEV_STATE_NOT_OPER || cdev->state == DEV_STATE_OFFLINE ||
+	       cdev->state == DEV_STATE_ONLINE || cdev->state == DEV_STATE_BOXED;
+}
+
+/* ---- timer ---- */
+
+static void ccw_device_timeout_fn(void *arg)
+{
+	struct ccw_device *cdev = arg;
+
+	cdev->timer = NULL;
+	dev_fsm_event(cdev, DEV_EVENT_TIMEOUT);
+}
+
+void ccw_device_set_timeout(struct ccw_device *cdev, sim_time_t delay)
+{
+	if (cdev->timer) {
+		sim_cancel(cdev->os->sim, cdev->timer);
+		cdev->timer = NULL;
+	}
+	if (delay)
+		cdev->timer = sim_at(cdev->os->sim, delay, ccw_device_timeout_fn, cdev);
+}
+
+/* ---- path events ---- */
+
+static void ccw_device_report_path_events(struct ccw_device *cdev)
+{
+	struct subchannel *sch = cdev->sch;
+	int pe[8], i;
+	bool any = false;
+
+	for (i = 0; i < 8; i++) {
+		uint8_t m = (uint8_t)(0x80 >> i);
+
+		pe[i] = PE_NONE;
+		if (m & cdev->path_gone_mask & ~sch->vpm)
+			pe[i] |= PE_PATH_GONE;
+		if (m & cdev->path_new_mask & sch->vpm)
+			pe[i] |= PE_PATH_AVAILABLE;
+		if (m & cdev->pgid_reset_mask & sch->vpm)
+			pe[i] |= PE_PATHGROUP_ESTABLISHED;
+		any |= pe[i] != PE_NONE;
+	}
+	cdev->path_gone_mask = 0;
+	cdev->path_new_mask = 0;
+	cdev->pgid_reset_mask = 0;
+	if (any && cdev->drv && cdev->drv->path_event)
+		cdev->drv->path_event(cdev, pe);
+}
+
+/* ---- final states ---- */
+
+void ccw_device_done(struct ccw_device *cdev, enum dev_state state)
+{
+	struct subchannel *sch = cdev->sch;
+
+	ccw_device_set_timeout(cdev, 0);
+	if (state != DEV_STATE_ONLINE)
+		cio_disable_subchannel(sch);
+	cdev->state = state;
+	if (state == DEV_STATE_BOXED)
+		os_printk_debug(cdev->os, "cio: Boxed device %s", cdev->busid);
+	if (state == DEV_STATE_NOT_OPER && cdev->io_active) {
+		cdev->io_active = false;
+		if (cdev->handler)
+			cdev->handler(cdev, cdev->intparm, NULL, -EIO);
+	}
+	sim_wake(cdev->os->sim, &cdev->wq);
+}
+
+void ccw_device_verify_done(struct ccw_device *cdev, int err)
+{
+	struct subchannel *sch = cdev->sch;
+	bool first = !cdev->verified_once;
+
+	if (cio_update_schib(sch)) {
+		ccw_device_done(cdev, DEV_STATE_NOT_OPER);
+		return;
+	}
+	sch->lpm = sch->vpm;
+	/* Verified paths that were not verified last time came back; those
+	 * that were and are not any more are gone.  The first verification
+	 * after enabling is the baseline. */
+	if (cdev->verified_once) {
+		cdev->path_new_mask |= sch->vpm & ~cdev->prev_vpm;
+		cdev->path_gone_mask |= cdev->prev_vpm & ~sch->vpm;
+	} else {
+		cdev->pgid_reset_mask = 0;
+	}
+	cdev->prev_vpm = sch->vpm;
+	cdev->verified_once = true;
+	if (cdev->doverify) {
+		/* Something changed while we were verifying: once more. */
+		ccw_device_verify_start(cdev);
+		return;
+	}
+	switch (err) {
+	case 0:
+		/* Drivers hear about paths before the waiter resumes, so a
+		 * path worker they start runs ahead of set_online. */
+		cdev->state = DEV_STATE_ONLINE;
+		ccw_device_report_path_events(cdev);
+		ccw_device_done(cdev, DEV_STATE_ONLINE);
+		break;
+	case -EUSERS:
+		ccw_device_done(cdev, DEV_STATE_BOXED);
+		break;
+	case -EACCES:
+		/* No path verified.  Going online fails; an online device
+		 * stays online without paths until one comes back. */
+		if (first) {
+			ccw_device_done(cdev, DEV_STATE_OFFLINE);
+			break;
+		}
+		cdev->state = DEV_STATE_ONLINE;
+		ccw_device_report_path_events(cdev);
+		ccw_device_done(cdev, DEV_STATE_ONLINE);
+		break;
+	default:
+		ccw_device_done(cdev, DEV_STATE_NOT_OPER);
+		break;
+	}
+}
+
+void ccw_device_disband_done(struct ccw_device *cdev, int err)
+{
+	(void)err; /* the path group is gone either way once we disable */
+	cdev->sch->vpm = 0;
+	ccw_device_done(cdev, DEV_STATE_OFFLINE);
+}
+
+/* ---- online / offline (started from a task, completed by events) ---- */
+
+int ccw_device_online(struct ccw_device *cdev)
+{
+	struct subchannel *sch = cdev->sch;
+	int ret;
+
+	if (cdev->state != DEV_STATE_OFFLINE && cdev->state != DEV_STATE_BOXED)
+		return -EINVAL;
+	/* Enabling does STSCH first: path masks are fresh from here on. */
+	ret = cio_enable_subchannel(sch, sch->schid_word, IO_SCH_ISC);
+	if (ret) {
+		if (ret == -ENODEV)
+			ccw_device_done(cdev, DEV_STATE_NOT_OPER);
+		return ret;
+	}
+	sch->opm = chp_get_sch_opm(sch);
+	cdev->verified_once = false;
+	cdev->prev_vpm = 0;
+	cdev->path_gone_mask = 0;
+	cdev->path_new_mask = 0;
+	cdev->state = DEV_STATE_VERIFY;
+	ccw_device_verify_start(cdev);
+	return 0;
+}
+
+int ccw_device_offline(struct ccw_device *cdev)
+{
+	struct subchannel *sch = cdev->sch;
+
+	if (cdev->state != DEV_STATE_ONLINE && cdev->state != DEV_STATE_BOXED)
+		return -EINVAL;
+	if (cdev->io_active)
+		return -EBUSY;
+	if (cdev->state == DEV_STATE_BOXED || !cdev->pgroup || !sch->vpm) {
+		ccw_device_done(cdev, DEV_STATE_OFFLINE);
+		return 0;
+	}
+	cdev->state = DEV_STATE_DISBAND_PGID;
+	ccw_device_disband_start(cdev);
+	return 0;
+}
+
+/* ---- PNO: some path was found not operational ---- */
+
+void ccw_device_path_notoper(struct ccw_device *cdev)
+{
+	struct subchannel *sch = cdev->sch;
+
+	if (cio_update_schib(sch) == 0) {
+		os_printk_debug(cdev->os, "cio: %s: path(s) %02x are not operational",
+				cdev->busid, sch->schib.pmcw.pnom);
+		sch->lpm &= (uint8_t)~sch->schib.pmcw.pnom;
+	}
+	cdev->doverify = true;
+}
+
+/* ---- state x event handlers ---- */
+
+typedef void (*fsm_fn)(struct ccw_device *cdev, enum dev_event ev);
+
+static void fsm_nop(struct ccw_device *cdev, enum dev_event ev)
+{
+}
+
+static void fsm_req_irq(struct ccw_device *cdev, enum dev_event ev)
+{
+	ccw_request_handler(cdev);
+}
+
+static void fsm_req_timeout(struct ccw_device *cdev, enum dev_event ev)
+{
+	ccw_request_timeout(cdev);
+}
+
+static void fsm_req_notoper(struct ccw_device *cdev, enum dev_event ev)
+{
+	ccw_request_notoper(cdev);
+	if (!dev_fsm_final_state(cdev))
+		ccw_device_done(cdev, DEV_STATE_NOT_OPER);
+}
+
+static void fsm_delay_verify(struct ccw_device *cdev, enum dev_event ev)
+{
+	cdev->doverify = true;
+}
+
+static void fsm_notoper(struct ccw_device *cdev, enum dev_event ev)
+{
+	ccw_device_done(cdev, DEV_STATE_NOT_OPER);
+}
+
+static void fsm_offline_irq(struct ccw_device *cdev, enum dev_event ev)
+{
+	/* Unsolicited status on an offline device: nothing to do. */
+	os_printk_debug(cdev->os, "cio: %s: unsolicited interrupt while offline", cdev->busid);
+}
+
+static void fsm_online_verify(struct ccw_device *cdev, enum dev_event ev)
+{
+	if (cdev->io_active) {
+		cdev->doverify = true;
+		return;
+	}
+	cdev->state = DEV_STATE_VERIFY;
+	ccw_device_verify_start(cdev);
+}
+
+static bool irb_final(const struct irb *irb)
+{
+	uint16_t c = irb->scsw.ctrl;
+
+	if (!(c & SCSW_STCTL_PEND))
+		return false;
+	return !(c & (SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT)) || (c & SCSW_STCTL_ALERT);
+}
+
+static void fsm_online_irq(struct ccw_device *cdev, enum dev_event ev)
+{
+	const struct irb *irb = &cdev->sch->irb;
+	bool final = irb_final(irb);
+
+	if (irb->scsw.flags & SCSW_FLAGS_PNO)
+		ccw_device_path_notoper(cdev);
+	/* ERW P: the channel subsystem asks for path verification. */
+	if ((irb->scsw.flags & SCSW_FLAGS_ESWF) && (irb->esw[1] & ERW_P))
+		cdev->doverify = true;
+	if (!final)
+		return; /* intermediate status: the driver waits for the end */
+	cdev->io_active = false;
+	cdev->kill_pending = false;
+	if (cdev->handler)
+		cdev->handler(cdev, cdev->intparm, irb, 0);
+	if (cdev->doverify && cdev->state == DEV_STATE_ONLINE && !cdev->io_active)
+		fsm_online_verify(cdev, DEV_EVENT_VERIFY);
+}
+
+static void fsm_online_timeout(struct ccw_device *cdev, enum dev_event ev)
+{
+	if (cdev->io_active && cdev->handler)
+		cdev->handler(cdev, cdev->intparm, NULL, -ETIMEDOUT);
+}
+
+static void fsm_online_notoper(struct ccw_device *cdev, enum dev_event ev)
+{
+	struct subchannel *sch = cdev->sch;
+
+	cdev->path_gone_mask |= sch->vpm;
+	sch->vpm = 0;
+	sch->lpm = 0;
+	ccw_device_report_path_events(cdev);
+	ccw_device_done(cdev, DEV_STATE_NOT_OPER);
+}
+
+static const fsm_fn dev_jumptable[NR_DEV_STATES][NR_DEV_EVENTS] = {
+	[DEV_STATE_NOT_OPER] = { fsm_nop, fsm_nop, fsm_nop, fsm_nop },
+	[DEV_STATE_SENSE_ID] = { fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_nop },
+	[DEV_STATE_OFFLINE] = { fsm_notoper, fsm_offline_irq, fsm_nop, fsm_nop },
+	[DEV_STATE_VERIFY] = { fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_delay_verify },
+	[DEV_STATE_ONLINE] = { fsm_online_notoper, fsm_online_irq, fsm_online_timeout,
+			       fsm_online_verify },
+	[DEV_STATE_DISBAND_PGID] = { fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_nop },
+	[DEV_STATE_BOXED] = { fsm_notoper, fsm_offline_irq, fsm_nop, fsm_nop },
+};
+
+void dev_fsm_event(struct ccw_device *cdev, enum dev_event ev)
+{
+	dev_jumptable[cdev->state][ev](cdev, ev);
+}
+
+/* ---- driver I/O ---- */
+
+uint8_t ccw_device_get_path_mask(struct ccw_device *cdev)
+{
+	struct subchannel *sch = cdev->sch;
+
+	return sch->schib.pmcw.pam & sch->opm;
+}
+
+/* Start the driver's channel program (format-1 CCWs, format-2 IDAWs).
+ * 0, -EBUSY (device busy or being verified), -EACCES (none of the
+ * requested paths usable), -ENODEV. */
+int ccw_device_start(struct ccw_device *cdev, uint64_t cpa, uint32_t intparm, uint8_t lpm)
+{
+	struct subchannel *sch = cdev->sch;
+	struct orb orb;
+	int ret;
+
+	if (cdev->state == DEV_STATE_NOT_OPER)
+		return -ENODEV;
+	if (cdev->state != DEV_STATE_ONLINE || cdev->io_active || cdev->doverify)
+		return -EBUSY;
+	lpm = lpm ? (uint8_t)(lpm & sch->lpm) : sch->lpm;
+	if (!lpm)
+		return -EACCES;
+	memset(&orb, 0, sizeof(orb));
+	orb.intparm = sch->schid_word;
+	orb.ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_PFCH | ORB_CTRL0_C64;
+	orb.lpm = lpm;
+	orb.cpa = (uint32_t)cpa;
+	ret = cio_start_orb(sch, &orb);
+	if (ret == 0) {
+		cdev->intparm = intparm;
+		cdev->io_active = true;
+		return 0;
+	}
+	if (ret == -ENODEV)
+		dev_fsm_event(cdev, DEV_EVENT_NOTOPER);
+	return ret;
+}
+
+int ccw_device_clear(struct ccw_device *cdev, uint32_t intparm)
+{
+	int ret;
+
+	if (cdev->state != DEV_STATE_ONLINE)
+		return -EINVAL;
+	ret = cio_clear(cdev->sch);
+	if (ret == 0)
+		cdev->intparm = intparm;
+	return ret;
+}
+
+int ccw_device_halt(struct ccw_device *cdev, uint32_t intparm)
+{
+	int ret;
+
+	if (cdev->state != DEV_STATE_ONLINE)
+		return -EINVAL;
+	ret = cio_halt(cdev->sch);
+	if (ret == 0)
+		cdev->intparm = intparm;
+	return ret;
+}

@@ -1,0 +1,167 @@
+/* Kernel-internal state shared by os.c, css.c, cio.c, chp.c, chsc.c,
+ * sclp.c and crw.c.  Not for drivers outside the cio core (they use cio.h). */
+#ifndef CHPSYNC_OS_KERN_PRIV_H
+#define CHPSYNC_OS_KERN_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/chsc.h"
+#include "arch/crw.h"
+#include "os/cio.h"
+#include "os/os.h"
+
+#define CSS_MAX_DRIVERS 8
+#define DMESG_MAX_LINES 4096
+/* Linux CHP_INFO_UPDATE_INTERVAL: SCLP channel-path information is cached
+ * for one second. */
+#define CHP_INFO_UPDATE_INTERVAL SIM_S
+
+/* Subchannel as the cio core keeps it; drivers see the embedded struct. */
+struct sch_priv {
+	struct subchannel sch;
+	bool registered;
+	bool enabled;
+	uint8_t isc;
+	uint32_t intparm;
+	char dir[48];             /* /sys/devices/css0/0.0.013f */
+};
+
+static inline struct sch_priv *sch_priv(struct subchannel *sch)
+{
+	return (struct sch_priv *)sch;
+}
+
+struct sch_list {
+	struct subchannel **v;
+	size_t n, cap;
+};
+
+struct channel_path {
+	struct os *os;
+	struct chpid id;
+	struct channel_path_info info;
+	bool registered;
+	char dir[48];             /* /sys/devices/css0/chp0.42 */
+	struct sch_list schs;     /* CHPID -> subchannel index */
+};
+
+struct sclp_chp_info {
+	uint8_t recognized[32];
+	uint8_t standby[32];
+	uint8_t configured[32];
+};
+
+struct drv_ref {
+	struct os *os;
+	const struct css_driver *drv;
+};
+
+struct kblock {
+	uint64_t addr, size;
+};
+
+struct os_priv {
+	struct css_upcalls up;    /* bound to the CSS */
+	/* dmesg ring */
+	char *lines[DMESG_MAX_LINES];
+	size_t first, count;
+	/* kernel storage */
+	uint64_t kbase, ksize;
+	struct kblock *kb;        /* allocated blocks sorted by address */
+	size_t nkb, kbcap;
+	/* boot */
+	struct sim_task *init_task;
+	bool booted;
+	/* css bus */
+	const struct css_driver *drivers[CSS_MAX_DRIVERS];
+	int ndrivers;
+	struct drv_ref drv_refs[CSS_MAX_DRIVERS];
+	struct sch_list schs;     /* all registered subchannels, by id */
+	/* channel paths */
+	struct channel_path *chp[256];
+	struct sclp_chp_info chp_info;
+	sim_time_t chp_info_expires;
+	bool chp_info_valid_time; /* chp_info_expires has been set */
+	/* SCLP: one outstanding request at a time (like sclp_sync_request) */
+	uint64_t sclp_sccb;       /* 4K SCCB in kernel storage */
+	bool sclp_busy, sclp_done;
+	struct sim_waitq sclp_wq;
+	/* CHSC area (4K) and CRW buffer */
+	uint64_t chsc_area;
+	uint64_t crw_addr;
+	bool crw_active;
+	/* configure store serialisation */
+	bool cfg_busy;
+	struct sim_waitq cfg_wq;
+	/* global path group ID (11 bytes) */
+	uint8_t pgid[11];
+	/* ccw/dasd state (device.c, dasd*.c) */
+	void *ccw;
+	void *dasd;
+};
+
+static inline struct os_priv *osp(const struct os *os)
+{
+	return os->priv;
+}
+
+/* os.c */
+void os_printk_level(struct os *os, bool console, const char *fmt, va_list ap);
+
+/* css.c */
+int css_init(struct os *os);
+void css_exit(struct os *os);
+struct subchannel *css_alloc_subchannel(struct os *os, uint8_t ssid, uint16_t no);
+int css_register_subchannel(struct subchannel *sch);
+void css_probe_device(struct subchannel *sch);
+void ccw_device_wait_init(struct os *os);
+void css_evaluate_subchannel(struct os *os, uint8_t ssid, uint16_t no);
+void css_evaluate_all(struct os *os);
+struct subchannel *css_find_by_word(struct os *os, uint32_t schid_word);
+void sch_list_add(struct sch_list *l, struct subchannel *sch);
+void sch_list_del(struct sch_list *l, struct subchannel *sch);
+
+/* cio.c */
+void cio_io_interrupt(void *osv, uint32_t schid, uint32_t intparm, uint32_t int_word);
+
+/* chp.c */
+struct channel_path *chp_get(struct os *os, uint8_t id);
+int chp_new(struct os *os, uint8_t id);
+void chp_init(struct os *os);
+void chp_exit(struct os *os);
+int chp_get_status(struct os *os, uint8_t id);     /* vary state, -ENODEV */
+uint8_t chp_get_sch_opm(struct subchannel *sch);
+void chp_index_add(struct subchannel *sch);
+void chp_index_del(struct subchannel *sch);
+void chp_process_crw(struct os *os, const struct crw *c0, const struct crw *c1, int overflow);
+int chp_info_get_status(struct os *os, uint8_t id); /* may block (SCLP) */
+void chp_refresh(struct os *os, uint8_t id);
+
+/* chsc.c */
+int chsc_get_ssd_info(struct os *os, struct subchannel *sch);
+int chsc_determine_chp_desc(struct os *os, uint8_t chpid, struct chp_desc0 *desc);
+void chsc_chp_online(struct os *os, uint8_t chpid);
+void chsc_chp_offline(struct os *os, uint8_t chpid);
+void chsc_chp_vary(struct os *os, uint8_t chpid, bool on);
+
+/* sclp.c */
+int sclp_sync_request(struct os *os, uint32_t cmdw, uint64_t sccb);
+int sclp_chp_read_info(struct os *os, struct sclp_chp_info *info);
+int sclp_chp_configure(struct os *os, uint8_t chpid, bool on);
+void sclp_service_signal(void *osv, uint64_t sccb);
+
+/* crw.c */
+void crw_machine_check(void *osv);
+
+/* device.c (io_subchannel driver, ccw bus) */
+int ccw_bus_init(struct os *os);
+void ccw_bus_exit(struct os *os);
+extern const struct css_driver io_subchannel_driver;
+
+/* dasd.c */
+int dasd_init(struct os *os);
+void dasd_exit(struct os *os);
+
+#endif

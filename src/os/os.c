@@ -1,0 +1,291 @@
+/* OS instance: creation and boot, the kernel log (dmesg ring + console),
+ * and the kernel storage allocator over the CSS's storage. */
+#include "os/os.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "os/kern_priv.h"
+#include "os/sysfs.h"
+#include "os/vfio_ccw.h"
+#include "os/vfs.h"
+
+/* Kernel storage starts above the first MiB (lowcore, prefix area). */
+#define KMEM_BASE (1ull << 20)
+#define KMEM_DEFAULT (256ull << 20)
+
+/* ---- kernel log ---- */
+
+static void dmesg_add(struct os_priv *p, char *line)
+{
+	if (p->count == DMESG_MAX_LINES) {
+		free(p->lines[p->first]);
+		p->lines[p->first] = line;
+		p->first = (p->first + 1) % DMESG_MAX_LINES;
+		return;
+	}
+	p->lines[(p->first + p->count) % DMESG_MAX_LINES] = line;
+	p->count++;
+}
+
+void os_printk_level(struct os *os, bool console, const char *fmt, va_list ap)
+{
+	char text[512];
+	char *line;
+	sim_time_t now = sim_now(os->sim);
+	unsigned long sec = (unsigned long)(now / SIM_S);
+	unsigned long usec = (unsigned long)((now % SIM_S) / SIM_US);
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	if (asprintf(&line, "[%5lu.%06lu] %s", sec, usec, text) >= 0)
+		dmesg_add(os->priv, line);
+	if (console && os->console) {
+		size_t n = strlen(text);
+
+		if (n + 1 < sizeof(text)) {
+			text[n] = '\n';
+			text[n + 1] = '\0';
+		}
+		os->console(os->console_ctx, text);
+	}
+}
+
+void os_printk(struct os *os, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	os_printk_level(os, true, fmt, ap);
+	va_end(ap);
+}
+
+void os_printk_debug(struct os *os, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	os_printk_level(os, false, fmt, ap);
+	va_end(ap);
+}
+
+char *os_dmesg(struct os *os)
+{
+	struct os_priv *p = os->priv;
+	size_t len = 1, i;
+	char *s, *q;
+
+	for (i = 0; i < p->count; i++)
+		len += strlen(p->lines[(p->first + i) % DMESG_MAX_LINES]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	q = s;
+	for (i = 0; i < p->count; i++) {
+		const char *l = p->lines[(p->first + i) % DMESG_MAX_LINES];
+		size_t n = strlen(l);
+
+		memcpy(q, l, n);
+		q[n] = '\n';
+		q += n + 1;
+	}
+	*q = '\0';
+	return s;
+}
+
+/* ---- kernel storage: first fit over a sorted block list ---- */
+
+static int kb_insert(struct os_priv *p, size_t at, uint64_t addr, uint64_t size)
+{
+	if (p->nkb == p->kbcap) {
+		size_t cap = p->kbcap ? p->kbcap * 2 : 64;
+		struct kblock *kb = realloc(p->kb, cap * sizeof(*kb));
+
+		if (!kb)
+			return -ENOMEM;
+		p->kb = kb;
+		p->kbcap = cap;
+	}
+	memmove(&p->kb[at + 1], &p->kb[at], (p->nkb - at) * sizeof(*p->kb));
+	p->kb[at].addr = addr;
+	p->kb[at].size = size;
+	p->nkb++;
+	return 0;
+}
+
+uint64_t os_kmalloc(struct os *os, uint64_t size, uint64_t align)
+{
+	struct os_priv *p = os->priv;
+	uint64_t end = p->kbase + p->ksize;
+	uint64_t cur = p->kbase;
+	uint8_t *mem;
+	size_t i;
+
+	if (!size || !align || (align & (align - 1)))
+		return 0;
+	size = (size + 7) & ~7ull;
+	for (i = 0; i <= p->nkb; i++) {
+		uint64_t a = (cur + align - 1) & ~(align - 1);
+		uint64_t limit = i < p->nkb ? p->kb[i].addr : end;
+
+		if (a >= cur && a <= limit && limit - a >= size) {
+			if (kb_insert(p, i, a, size))
+				return 0;
+			mem = storage_ptr(os->css.mem, a, size);
+			if (mem)
+				memset(mem, 0, size);
+			return a;
+		}
+		if (i < p->nkb)
+			cur = p->kb[i].addr + p->kb[i].size;
+	}
+	return 0;
+}
+
+void os_kfree(struct os *os, uint64_t addr)
+{
+	struct os_priv *p = os->priv;
+	size_t lo = 0, hi = p->nkb;
+
+	if (!addr)
+		return;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (p->kb[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == p->nkb || p->kb[lo].addr != addr)
+		return;
+	memmove(&p->kb[lo], &p->kb[lo + 1], (p->nkb - lo - 1) * sizeof(*p->kb));
+	p->nkb--;
+}
+
+void *os_kptr(struct os *os, uint64_t addr, uint64_t len)
+{
+	return storage_ptr(os->css.mem, addr, len);
+}
+
+void os_kmem_range(const struct os *os, uint64_t *base, uint64_t *size)
+{
+	*base = os->priv->kbase;
+	*size = os->priv->ksize;
+}
+
+/* ---- boot ---- */
+
+static void os_bind_upcalls(struct os *os)
+{
+	struct css_upcalls *up = &os->priv->up;
+
+	up->os = os;
+	up->io_interrupt = cio_io_interrupt;
+	up->channel_report = crw_machine_check;
+	up->service_signal = sclp_service_signal;
+	os->css.ops->bind(os->css.css, up);
+}
+
+/* The init task: what Linux does between start_kernel and the first shell.
+ * It runs as a task because reading SCLP information and recognising
+ * devices wait for interruptions. */
+static void os_init_task(void *arg)
+{
+	struct os *os = arg;
+
+	chp_init(os);            /* SCLP channel-path information, crw handler */
+	css_init(os);            /* scan subchannels, register, probe drivers */
+	os->priv->booted = true;
+	os_printk_debug(os, "%s: boot complete", os->hostname);
+}
+
+static void kmem_setup(struct os *os, const struct os_config *cfg)
+{
+	struct os_priv *p = os->priv;
+	uint64_t memsz = os->css.mem ? os->css.mem->size : 0;
+	uint64_t want = cfg && cfg->kernel_mem ? cfg->kernel_mem : KMEM_DEFAULT;
+
+	p->kbase = KMEM_BASE;
+	if (memsz <= KMEM_BASE * 2) {
+		p->kbase = 4096;
+		p->ksize = memsz > 8192 ? memsz - 4096 : 0;
+		return;
+	}
+	if (want > (memsz - KMEM_BASE) / 2 && !(cfg && cfg->kernel_mem))
+		want = (memsz - KMEM_BASE) / 2;
+	if (want > memsz - KMEM_BASE)
+		want = memsz - KMEM_BASE;
+	p->ksize = want;
+}
+
+struct os *os_create(struct sim *sim, struct css_if css, const struct os_config *cfg)
+{
+	struct os *os = calloc(1, sizeof(*os));
+
+	if (!os)
+		return NULL;
+	os->priv = calloc(1, sizeof(*os->priv));
+	if (!os->priv)
+		goto fail;
+	os->sim = sim;
+	os->css = css;
+	snprintf(os->hostname, sizeof(os->hostname), "%s",
+		 cfg && cfg->hostname ? cfg->hostname : "localhost");
+	kmem_setup(os, cfg);
+	os->sysfs = sysfs_new();
+	if (!os->sysfs)
+		goto fail;
+	os->vfs = vfs_new(os);
+	if (!os->vfs)
+		goto fail;
+	os_bind_upcalls(os);
+	/* Linux enables the ISCs it uses; we take every ISC. */
+	css.ops->set_isc_mask(css.css, 0xff);
+	if (ccw_bus_init(os) || dasd_init(os))
+		goto fail;
+	if (css_driver_register(os, &io_subchannel_driver))
+		goto fail;
+	if (vfio_ccw_init(os))
+		goto fail;
+	os->priv->init_task = sim_task_spawn(sim, "init", os_init_task, os);
+	return os;
+fail:
+	os_destroy(os);
+	return NULL;
+}
+
+int os_booted(const struct os *os)
+{
+	return os && os->priv && os->priv->booted;
+}
+
+void os_destroy(struct os *os)
+{
+	struct os_priv *p;
+	size_t i;
+
+	if (!os)
+		return;
+	p = os->priv;
+	if (p) {
+		if (os->vfs)
+			vfio_ccw_exit(os);
+		dasd_exit(os);
+		css_exit(os);
+		ccw_bus_exit(os);
+		chp_exit(os);
+		if (p->init_task && sim_task_done(p->init_task))
+			sim_task_free(p->init_task);
+		for (i = 0; i < p->count; i++)
+			free(p->lines[(p->first + i) % DMESG_MAX_LINES]);
+		free(p->kb);
+		free(p);
+	}
+	if (os->vfs)
+		vfs_free(os->vfs);
+	if (os->sysfs)
+		sysfs_free(os->sysfs);
+	free(os);
+}
