@@ -281,6 +281,25 @@ int ckd_read_slot(struct ckd_image *img, uint32_t trk, uint8_t *buf)
 	return 0;
 }
 
+int ckd_read_range(struct ckd_image *img, uint32_t trk, uint32_t off, uint32_t len, uint8_t *buf)
+{
+	struct ckd_file *f = ckd_file_of(img, trk);
+	ssize_t n;
+
+	if (!f || off + len > img->trksize) {
+		snprintf(img->err, sizeof(img->err), "%s: read beyond track %u", img->file[0].path,
+			 trk);
+		return -1;
+	}
+	n = pread(f->fd, buf, len, ckd_slot_off(img, f, trk) + off);
+	if (n != (ssize_t)len) {
+		snprintf(img->err, sizeof(img->err), "%s: track %u: %s", f->path, trk,
+			 n < 0 ? strerror(errno) : "short read (file truncated?)");
+		return -1;
+	}
+	return 0;
+}
+
 static bool all_zero(const uint8_t *p, size_t n)
 {
 	return n == 0 || (p[0] == 0 && !memcmp(p, p + 1, n - 1));

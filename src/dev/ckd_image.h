@@ -64,6 +64,9 @@ void ckd_close(struct ckd_image *img);
 int ckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf);
 /* Read the raw slot without interpretation.  0, or -1 with img->err. */
 int ckd_read_slot(struct ckd_image *img, uint32_t trk, uint8_t *buf);
+/* Read len bytes at offset off of track trk's slot, as stored (a hole
+ * reads as zeros).  0, or -1 with img->err. */
+int ckd_read_range(struct ckd_image *img, uint32_t trk, uint32_t off, uint32_t len, uint8_t *buf);
 /* Write len bytes at offset off of track trk's slot (write-through).
  * 0, or -1 with img->err. */
 int ckd_write(struct ckd_image *img, uint32_t trk, uint32_t off, const uint8_t *data, uint32_t len);

@@ -89,36 +89,140 @@ static void trace_err(struct eckd *e)
 		sim_trace(e->sim, "eckd", "%04x: %s", e->cfg.devno, e->err);
 }
 
-/* Make trk the buffered track.  On an image error: unit check (invalid track
- * format for a bad home address, equipment check for an I/O error) and
- * the file's message traced and kept for eckd_error(). */
-static int load_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t trk)
+static void image_error(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 {
-	int rc;
+	snprintf(e->err, sizeof(e->err), "%s", e->img.err);
+	trace_err(e);
+	e->buf_trk = NO_TRACK; /* the buffer may no longer match the file */
+	if (strstr(e->err, "home address"))
+		unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
+	else
+		unit_check(e, p, cmd, SNS0_EQUIP_CHECK, SNS1_PERM_ERR, 0);
+}
 
-	p->trk = trk;
-	if (e->buf_trk == trk)
-		return 0;
-	rc = ckd_read_track(&e->img, trk, e->trkbuf);
+static bool bit(const uint8_t *map, uint32_t trk)
+{
+	return map[trk / 8] & (1u << (trk % 8));
+}
+
+static void set_bit(uint8_t *map, uint32_t trk, bool on)
+{
+	if (on)
+		map[trk / 8] |= (uint8_t)(1u << (trk % 8));
+	else
+		map[trk / 8] &= (uint8_t)~(1u << (trk % 8));
+}
+
+/* Offset of the count of record r (1-12) on a standard track. */
+static uint32_t std_rec_off(int r)
+{
+	return ECKD_STD_R1 + (uint32_t)(r - 1) * ECKD_STD_RECLEN;
+}
+
+/* Is the buffered track the standard Linux layout: R0 (DL 8, zero data)
+ * and R1..R12 of KL 0 / DL 4096 with this track's CCHH, then EOT? */
+static bool track_is_std(const struct eckd *e, uint32_t trk)
+{
+	static const uint8_t zero[CKD_R0_DL];
+	const uint8_t *b = e->trkbuf;
+	uint16_t cyl = (uint16_t)(trk / e->img.heads), head = (uint16_t)(trk % e->img.heads);
+
+	for (int r = 0; r <= 12; r++) {
+		const uint8_t *c = b + (r ? std_rec_off(r) : CKD_HA_SIZE);
+
+		if (get_be16(c) != cyl || get_be16(c + 2) != head || c[4] != r || c[5] != 0 ||
+		    get_be16(c + 6) != (r ? 4096 : CKD_R0_DL))
+			return false;
+	}
+	return !memcmp(b + CKD_HA_SIZE + CKD_COUNT_SIZE, zero, CKD_R0_DL) &&
+	       ckd_is_eot(b, std_rec_off(13));
+}
+
+/* Read the whole track into the buffer (and learn whether it is standard). */
+static int load_full(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t trk)
+{
+	int rc = ckd_read_track(&e->img, trk, e->trkbuf);
+
 	if (rc < 0) {
-		e->buf_trk = NO_TRACK;
-		snprintf(e->err, sizeof(e->err), "%s", e->img.err);
-		trace_err(e);
-		if (strstr(e->err, "home address"))
-			unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
-		else
-			unit_check(e, p, cmd, SNS0_EQUIP_CHECK, SNS1_PERM_ERR, 0);
+		image_error(e, p, cmd);
 		return -1;
 	}
 	e->reads++;
 	e->buf_trk = trk;
+	e->buf_lazy = false;
 	e->buf_hole = rc == 1;
+	set_bit(e->hole, trk, rc == 1);
+	set_bit(e->std, trk, track_is_std(e, trk));
 	return 0;
+}
+
+/* Make trk the buffered track.  A track already seen to be standard is not
+ * read: its counts are rebuilt and each record's data is read when a
+ * command needs it (need_data), so a 4 KB block costs one 4 KB pread.
+ * The device assumes it is the only writer of the image while open.
+ * On an image error: unit check (invalid track format for a bad home
+ * address, equipment check for an I/O error), and the file's message is
+ * traced and kept for eckd_error(). */
+static int load_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t trk)
+{
+	p->trk = trk;
+	if (e->buf_trk == trk)
+		return 0;
+	if (!bit(e->std, trk))
+		return load_full(e, p, cmd, trk);
+	/* Only the HA, R0 and the counts: no need to clear 56 KB. */
+	e->trkbuf[0] = 0;
+	put_be16(e->trkbuf + 1, (uint16_t)(trk / e->img.heads));
+	put_be16(e->trkbuf + 3, (uint16_t)(trk % e->img.heads));
+	for (int r = 0; r <= 12; r++) {
+		uint8_t *c = e->trkbuf + (r ? std_rec_off(r) : CKD_HA_SIZE);
+
+		memcpy(c, e->trkbuf + 1, 4);
+		c[4] = (uint8_t)r;
+		c[5] = 0;
+		put_be16(c + 6, r ? 4096 : CKD_R0_DL);
+	}
+	memset(e->trkbuf + CKD_HA_SIZE + CKD_COUNT_SIZE, 0, CKD_R0_DL);
+	memset(e->trkbuf + std_rec_off(13), 0xff, CKD_COUNT_SIZE);
+	e->buf_trk = trk;
+	e->buf_lazy = true;
+	e->buf_loaded = 0;
+	e->buf_hole = bit(e->hole, trk);
+	return 0;
+}
+
+/* The data of the record whose count is at pos must be in the buffer. */
+static int need_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t pos)
+{
+	uint32_t r;
+
+	if (!e->buf_lazy || pos < ECKD_STD_R1)
+		return 0;
+	r = (pos - ECKD_STD_R1) / ECKD_STD_RECLEN;
+	if (e->buf_loaded & (1u << r))
+		return 0;
+	if (ckd_read_range(&e->img, e->buf_trk, pos + CKD_COUNT_SIZE, 4096,
+			   e->trkbuf + pos + CKD_COUNT_SIZE) < 0) {
+		image_error(e, p, cmd);
+		return -1;
+	}
+	e->buf_loaded |= (uint16_t)(1u << r);
+	return 0;
+}
+
+/* The whole track must be in the buffer (commands that change its layout
+ * or transfer all of it). */
+static int need_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
+{
+	if (!e->buf_lazy)
+		return 0;
+	return load_full(e, p, cmd, e->buf_trk);
 }
 
 /* Write bytes [off, off+len) of the buffered track to the image.  A track
  * synthesised from a hole is written whole, so the file then holds a real
- * Hercules track. */
+ * Hercules track.  Callers bring in the whole track (need_track) before
+ * changing a hole or the layout. */
 static int store_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t off,
 		       uint32_t len)
 {
@@ -127,15 +231,20 @@ static int store_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *c
 		len = e->img.trksize;
 	}
 	if (ckd_write(&e->img, e->buf_trk, off, e->trkbuf + off, len) < 0) {
-		snprintf(e->err, sizeof(e->err), "%s", e->img.err);
-		trace_err(e);
-		e->buf_trk = NO_TRACK; /* the buffer no longer matches the file */
-		unit_check(e, p, cmd, SNS0_EQUIP_CHECK, SNS1_PERM_ERR, 0);
+		image_error(e, p, cmd);
 		return -1;
 	}
 	e->writes++;
 	e->buf_hole = false;
+	set_bit(e->hole, e->buf_trk, false);
 	return 0;
+}
+
+/* After a write that may change the layout: is the track still standard? */
+static void relearn_layout(struct eckd *e)
+{
+	if (e->buf_trk != NO_TRACK)
+		set_bit(e->std, e->buf_trk, track_is_std(e, e->buf_trk));
 }
 
 static uint32_t next_pos(struct eckd *e, uint32_t pos)
@@ -610,6 +719,26 @@ static const uint8_t ops_write[] = {LR_OP_WRITE};
 static const uint8_t ops_format[] = {LR_OP_FORMAT};
 static const uint8_t ops_rdtrk[] = {LR_OP_RDTRKS};
 
+/* A whole 4 KB record of a lazily buffered standard track whose data is
+ * not in the buffer goes straight from the image into the channel's
+ * buffer (one copy less).  True when done (or failed with unit check). */
+static bool read_direct(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t dl)
+{
+	uint32_t r;
+
+	if (!e->buf_lazy || p->pos < ECKD_STD_R1 || cmd->count < dl)
+		return false;
+	r = (p->pos - ECKD_STD_R1) / ECKD_STD_RECLEN;
+	if (e->buf_loaded & (1u << r))
+		return false;
+	if (ckd_read_range(&e->img, e->buf_trk, p->pos + CKD_COUNT_SIZE, dl, cmd->data) < 0) {
+		image_error(e, p, cmd);
+		return true;
+	}
+	cmd->len = dl;
+	return true;
+}
+
 static void do_read_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 {
 	bool key = (cmd->code & 0x7f) == 0x0e;
@@ -628,6 +757,10 @@ static void do_read_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 		cmd->dstat |= DEV_STAT_UNIT_EXCEP;
 		return;
 	}
+	if (read_direct(e, p, cmd, dl))
+		return;
+	if (need_data(e, p, cmd, p->pos) < 0)
+		return;
 	transfer_in(cmd, key ? c + 8 : c + 8 + kl, key ? kl + dl : dl);
 }
 
@@ -655,6 +788,9 @@ static void do_write_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd
 		unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
 		return;
 	}
+	if ((e->buf_hole && need_track(e, p, cmd) < 0))
+		return;
+	e->buf_loaded |= e->buf_lazy ? (uint16_t)(1u << (p->pos - ECKD_STD_R1) / ECKD_STD_RECLEN) : 0;
 	off = p->pos + CKD_COUNT_SIZE + (key ? 0 : kl);
 	cmd->len = cmd->count < n ? cmd->count : n;
 	cmd->wanted_more = cmd->count < n;
@@ -717,6 +853,8 @@ static void do_read_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd
 		return;
 	p->rdtrk_first = false;
 	p->lr_left--;
+	if (need_track(e, p, cmd) < 0)
+		return;
 	start = next_pos(e, CKD_HA_SIZE);
 	if (!start) {
 		unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
@@ -756,6 +894,8 @@ static void do_write_ckd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
 		return;
 	}
+	if (need_track(e, p, cmd) < 0)
+		return;
 	at = next_pos(e, p->pos);
 	n = CKD_COUNT_SIZE + cmd->data[5] + get_be16(cmd->data + 6);
 	if (!at || at + n + CKD_COUNT_SIZE > e->img.trksize) {
@@ -771,7 +911,8 @@ static void do_write_ckd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 	p->pos = at;
 	p->phase = ECKD_AFTER_DATA;
 	p->lr_left--;
-	store_track(e, p, cmd, at, n + CKD_COUNT_SIZE);
+	if (store_track(e, p, cmd, at, n + CKD_COUNT_SIZE) == 0)
+		relearn_layout(e);
 }
 
 static bool may_write_r0(const struct eckd_path *p)
@@ -799,6 +940,8 @@ static void do_write_r0(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *
 	}
 	if (p->pos != 0 && advance_track(e, p, cmd) < 0)
 		return;
+	if (need_track(e, p, cmd) < 0)
+		return;
 	n = CKD_COUNT_SIZE + cmd->data[5] + get_be16(cmd->data + 6);
 	if (cmd->data[4] != 0 || CKD_HA_SIZE + n + CKD_COUNT_SIZE > e->img.trksize) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
@@ -813,7 +956,8 @@ static void do_write_r0(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *
 	p->pos = CKD_HA_SIZE;
 	p->phase = ECKD_AFTER_DATA;
 	p->lr_left--;
-	store_track(e, p, cmd, CKD_HA_SIZE, n + CKD_COUNT_SIZE);
+	if (store_track(e, p, cmd, CKD_HA_SIZE, n + CKD_COUNT_SIZE) == 0)
+		relearn_layout(e);
 }
 
 /* Write Home Address: the HA must name this track; R0 and all records go. */
@@ -832,6 +976,8 @@ static void do_write_ha(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *
 	}
 	if (p->pos != 0 && advance_track(e, p, cmd) < 0)
 		return;
+	if (need_track(e, p, cmd) < 0)
+		return;
 	cmd->len = CKD_HA_SIZE;
 	if (cmd->data[0] != 0 || get_be16(cmd->data + 1) != p->trk / e->img.heads ||
 	    get_be16(cmd->data + 3) != p->trk % e->img.heads) {
@@ -843,7 +989,8 @@ static void do_write_ha(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *
 	p->pos = 0;
 	p->phase = ECKD_AFTER_DATA;
 	p->lr_left--;
-	store_track(e, p, cmd, 0, CKD_HA_SIZE + CKD_COUNT_SIZE);
+	if (store_track(e, p, cmd, 0, CKD_HA_SIZE + CKD_COUNT_SIZE) == 0)
+		relearn_layout(e);
 }
 
 static void do_invalid(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
@@ -980,6 +1127,8 @@ static void eckd_destroy(struct ccwdev *dev)
 	struct eckd *e = to_eckd(dev);
 
 	ckd_close(&e->img);
+	free(e->std);
+	free(e->hole);
 	free(e->trkbuf);
 	free(e->image_path);
 	free(e);
@@ -1026,7 +1175,9 @@ struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *e
 	e->img.fsync = cfg->fsync;
 	e->trkbuf = malloc(e->img.trksize);
 	e->buf_trk = NO_TRACK;
-	if (!e->trkbuf || !e->image_path) {
+	e->std = calloc(e->img.tracks / 8 + 1, 1);
+	e->hole = calloc(e->img.tracks / 8 + 1, 1);
+	if (!e->trkbuf || !e->image_path || !e->std || !e->hole) {
 		snprintf(err, errlen, "%s: out of memory", cfg->image);
 		eckd_destroy(&e->dev);
 		return NULL;

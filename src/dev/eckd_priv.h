@@ -31,6 +31,10 @@
 /* Sense byte 27 */
 #define SNS27_24BYTE       0x80
 
+/* The standard Linux track: HA, R0 (8 data bytes), R1..R12 of KL 0 DL 4096. */
+#define ECKD_STD_R1     (CKD_HA_SIZE + CKD_COUNT_SIZE + CKD_R0_DL)
+#define ECKD_STD_RECLEN (CKD_COUNT_SIZE + 4096)
+
 /* Where the next data command acts, relative to the record at `pos`. */
 enum eckd_phase {
 	ECKD_AFTER_COUNT, /* the record's count has been passed: data ops act on it */
@@ -78,6 +82,10 @@ struct eckd {
 	uint8_t *trkbuf;
 	uint32_t buf_trk;         /* UINT32_MAX = empty */
 	bool buf_hole;            /* buffer synthesised from a hole of a sparse image */
+	bool buf_lazy;            /* standard track: counts built, data read on demand */
+	uint16_t buf_loaded;      /* lazy: records (bit r-1) whose data is in the buffer */
+	uint8_t *std;             /* per track: known to be the standard 12 x 4096 layout */
+	uint8_t *hole;            /* per track: a hole of a sparse image */
 	/* reservation */
 	bool reserved;
 	uint8_t resv_path;

@@ -525,3 +525,50 @@ TEST(eckd_write_update_with_wrong_length_factor_is_invalid_track_format)
 	check_sense(d, 0x42, 0x00, 0x40, 0);
 	d->ops->destroy(d);
 }
+
+/* The device reads known-standard tracks record by record; a layout change
+ * through Write CKD must still be seen after the track left the buffer. */
+TEST(eckd_layout_change_on_a_revisited_track_is_seen)
+{
+	struct ccwdev *d = vol10("lazy.3390");
+	uint8_t de[16], lr[16], cnt[8] = {0, 0, 0, 6, 1, 0, 0, 0}, *blk = malloc(4096);
+
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 6 * 12 + 4, 1, blk), CEDE);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 7 * 12, 1, blk), CEDE);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 6 * 12 + 2, 1, blk), CEDE);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 7 * 12, 1, blk), CEDE);
+	dasd_de(de, 0x00, 0xc4, 6, 6);
+	dasd_lr(lr, 0x03, 0x80, 1, 6, 0, 4096);
+	dasd_select(d, 0x42);
+	CHECK_EQ(dasd_cmd(d, 0x42, 0x63, de, 16), CEDE);
+	CHECK_EQ(dasd_cmd(d, 0x42, 0x47, lr, 16), CEDE);
+	CHECK_EQ(dasd_cmd(d, 0x42, 0x1d, cnt, 8), CEDE);
+	dasd_end(d, 0x42);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 7 * 12, 1, blk), CEDE);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 6 * 12, 1, blk), CEDE | 0x01);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 7 * 12, 1, blk), CEDE);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 6 * 12 + 1, 1, blk), UC);
+	free(blk);
+	d->ops->destroy(d);
+}
+
+TEST(eckd_revisited_track_reads_back_every_record)
+{
+	struct ccwdev *d = vol10("lazy2.3390");
+	uint8_t *w = malloc(4096 * 12), *r = malloc(4096 * 12);
+
+	for (int i = 0; i < 4096 * 12; i++)
+		w[i] = (uint8_t)(i * 3 + i / 4096);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, true, 9 * 12, 12, w), CEDE);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 10 * 12, 1, r), CEDE);
+	/* a partial update of one record, then everything read back */
+	memset(w + 4096 * 5, 0xee, 4096);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, true, 9 * 12 + 5, 1, w + 4096 * 5), CEDE);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 10 * 12, 1, r), CEDE);
+	for (int b = 0; b < 12; b++)
+		CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 9 * 12 + b, 1, r + 4096 * b), CEDE);
+	CHECK_MEM(r, w, 4096 * 12);
+	free(w);
+	free(r);
+	d->ops->destroy(d);
+}

@@ -333,3 +333,31 @@ TEST(ckd_fsync_mode_writes_through)
 	free(w);
 	free(r);
 }
+
+TEST(ckd_sparse_hole_revisited_then_written_keeps_other_records_empty)
+{
+	const char *p = dasd_tmp("sp2.3390");
+	uint8_t *buf = malloc(56832), *zero = calloc(1, 4096), *w = malloc(4096);
+	struct ccwdev *d;
+	char why[200];
+	int fd;
+
+	mk10(p, true);
+	d = dasd_open(NULL, p, false);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 30 * 12, 1, buf), CEDE);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 31 * 12, 1, buf), CEDE);
+	memset(w, 0x99, 4096);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, true, 30 * 12 + 7, 1, w), CEDE);
+	d->ops->destroy(d);
+	fd = open(p, O_RDONLY);
+	CHECK_EQ(pread(fd, buf, 56832, 512 + 30 * 56832), 56832);
+	close(fd);
+	CHECK_EQ(ckd_check_track(buf, 56832, 2, 0, why, sizeof(why)), 0);
+	CHECK_MEM(buf + 5 + 16 + 7 * 4104 + 8, w, 4096);
+	for (int r = 0; r < 12; r++)
+		if (r != 7)
+			CHECK_MEM(buf + 5 + 16 + r * 4104 + 8, zero, 4096);
+	free(buf);
+	free(zero);
+	free(w);
+}
