@@ -206,7 +206,9 @@ int cp_init(struct channel_program *cp, const struct cp_mem *m, const struct vfi
 	cp->orb = *orb;
 	if (orb->ctrl0 & ORB_CTRL0_B)
 		return -EOPNOTSUPP;       /* transport mode */
-	if (orb->ctrl1 & ORB_CTRL1_MIDAW)
+	/* Suspend control: a suspended program needs RSCH, which the vfio
+	 * interface cannot pass; it would stay suspended for ever. */
+	if (orb->ctrl1 & ORB_CTRL1_MIDAW || orb->ctrl0 & ORB_CTRL0_SPND)
 		return -EOPNOTSUPP;
 	/* Reserved bits or an extended ORB would be an operand exception at
 	 * the host's SSCH: refuse them here instead. */

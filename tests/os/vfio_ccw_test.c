@@ -12,6 +12,7 @@
 #include "arch/schib.h"
 #include "dev/testdev.h"
 #include "machine/machine.h"
+#include "os/cio.h"
 #include "os/os.h"
 #include "os/sysfs.h"
 #include "t.h"
@@ -622,5 +623,139 @@ TEST(vfio_ccw_mdev_sysfs_lifecycle)
 	CHECK(!sysfs_exists(v->host->sysfs, VF_SCH_DIR "/mdev_supported_types"));
 	CHECK_EQ(vfio_pread(v->host, v->fd, buf, 4, 0), -EBADF);
 	v->fd = -1;
+	vf_free(v);
+}
+
+struct close_job {
+	struct vf *v;
+	int rc;
+};
+
+static void do_close(void *arg)
+{
+	struct close_job *j = arg;
+
+	j->rc = vfio_close(j->v->host, j->v->fd);
+}
+
+TEST(vfio_ccw_close_in_a_task_quiesces_a_running_program)
+{
+	struct vf *v = vf_new(false, 50 * SIM_MS);
+	struct close_job j = {v, 1};
+	struct schib s;
+
+	vf_put_ccw(v, PROG, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
+	vf_run_for(v, SIM_MS);
+	vf_task(v, do_close, &j);
+	CHECK_EQ(j.rc, 0);
+	/* the subchannel is quiet and disabled */
+	struct subchannel *sch = css_get_subchannel(v->host, (struct ccw_id){0, 0, 0x13f});
+	CHECK(sch != NULL);
+	CHECK_EQ(cio_update_schib(sch), 0);
+	CHECK(!(sch->schib.pmcw.flags & PMCW_FLAGS_ENA));
+	CHECK_EQ(sch->schib.scsw.ctrl & (SCSW_ACTL_MASK | SCSW_STCTL_PEND), 0);
+	v->fd = vfio_open_device(v->host, VF_SYSFSDEV, NULL);
+	CHECK(v->fd >= 0);
+	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase, 0, VF_GUEST_SIZE), 0);
+	vf_read_schib(v, &s);
+	CHECK(s.pmcw.flags & PMCW_FLAGS_ENA);
+	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0, 1,
+			  v->io_efd, sizeof(struct vfio_irq_set) + 4),
+		 0);
+	int n = v->io_count;
+	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
+	CHECK(vf_wait_io(v, n + 1));
+	check_final_ok(v, PROG + 8);
+	vf_free(v);
+}
+
+TEST(vfio_ccw_close_from_an_event_finishes_when_the_interrupt_comes)
+{
+	struct vf *v = vf_new(false, 50 * SIM_MS);
+
+	vf_put_ccw(v, PROG, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
+	vf_run_for(v, SIM_MS);
+	CHECK_EQ(vfio_close(v->host, v->fd), 0);
+	/* reopened at once: usable as soon as the outstanding interrupt is in */
+	v->fd = vfio_open_device(v->host, VF_SYSFSDEV, NULL);
+	CHECK(v->fd >= 0);
+	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase, 0, VF_GUEST_SIZE), 0);
+	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0, 1,
+			  v->io_efd, sizeof(struct vfio_irq_set) + 4),
+		 0);
+	vf_run_for(v, SIM_S);
+	int n = v->io_count;
+	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
+	CHECK(vf_wait_io(v, n + 1));
+	check_final_ok(v, PROG + 8);
+	vf_free(v);
+}
+
+/* A hostile VMM: random ORBs and random channel programs in guest storage
+ * through the device.  Every write gets 0 or a documented error, every
+ * accepted program ends with exactly one final interrupt (the guest may
+ * clear a runaway one), and the device stays usable. */
+TEST(vfio_ccw_fuzz_hostile_vmm)
+{
+	struct vf *v = vf_new(false, 0);
+	struct sim *r = sim_new(99);
+	int accepted = 0;
+
+	for (int round = 0; round < 400; round++) {
+		uint8_t orb[ORB_SIZE];
+		long rc;
+
+		for (int i = 0; i < 32; i++) {
+			uint64_t a = PROG + sim_rand_below(r, 0x100) * 8;
+
+			put_be32(vf_guest(v, a), (uint32_t)sim_rand(r));
+			put_be32(vf_guest(v, a + 4), sim_rand_below(r, 2)
+							     ? (uint32_t)sim_rand(r)
+							     : (uint32_t)sim_rand_below(r, VF_GUEST_SIZE));
+		}
+		for (int i = 0; i < ORB_SIZE; i++)
+			orb[i] = (uint8_t)sim_rand(r);
+		if (sim_rand_below(r, 2)) {
+			orb[5] &= 0xfb;   /* mostly command mode */
+			orb[7] = 0;
+			put_be32(orb + 8, PROG + (uint32_t)sim_rand_below(r, 0x100) * 8);
+		}
+		int n = v->io_count;
+
+		rc = vf_start_orb(v, orb);
+		CHECK(rc == (long)sizeof(struct ccw_io_region) || rc == -EINVAL || rc == -EFAULT ||
+		      rc == -EOPNOTSUPP || rc == -EACCES || rc == -ENOMEM);
+		if (rc < 0)
+			continue;
+		accepted++;
+		/* wait for the final interrupt (PCI gives intermediate ones) */
+		struct irb irb;
+		bool final = false;
+		int seen = n;
+
+		for (int k = 1; k < 64 && !final; k++) {
+			if (!vf_wait_io(v, seen + 1)) {
+				/* runaway program: the guest clears it */
+				CHECK_EQ(async_cmd(v, VFIO_CCW_ASYNC_CMD_CSCH),
+					 sizeof(struct ccw_cmd_region));
+				continue;
+			}
+			seen = v->io_count;
+			vf_irb(v, &irb);
+			/* no host address ever reaches the guest */
+			CHECK(irb.scsw.cpa == 0 || irb.scsw.cpa < VF_GUEST_SIZE);
+			final = !(irb.scsw.ctrl & (SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT |
+						   SCSW_ACTL_SUSP));
+			if (irb.scsw.ctrl & SCSW_ACTL_SUSP)
+				CHECK_EQ(async_cmd(v, VFIO_CCW_ASYNC_CMD_CSCH),
+					 sizeof(struct ccw_cmd_region));
+		}
+		CHECK(final);
+	}
+	CHECK(accepted > 0);
+	sim_free(r);
+	sense_id(v);
 	vf_free(v);
 }

@@ -412,6 +412,9 @@ TEST(vfio_cp_garbage_orbs_are_refused)
 	o.ctrl1 = ORB_CTRL1_MIDAW;
 	CHECK_EQ(translate(t, &o), -EOPNOTSUPP);
 	o = orb_fmt1(0);
+	o.ctrl0 |= ORB_CTRL0_SPND;
+	CHECK_EQ(translate(t, &o), -EOPNOTSUPP);
+	o = orb_fmt1(0);
 	o.ctrl1 = 0x3e;
 	CHECK_EQ(translate(t, &o), -EINVAL);
 	o = orb_fmt1(0);
