@@ -159,7 +159,7 @@ static bool hexword(const char *s)
 /* Expand one ID; "" (and a message) if invalid. */
 static bool expand_busid(struct chccwdev *c, const char *id, char *out, size_t size)
 {
-	char part[3][64] = {"", "", ""}, did[70];
+	char part[3][48] = {"", "", ""}, did[56];
 	const char *css, *dsn;
 	int n = 0;
 	const char *s = id;
@@ -178,7 +178,7 @@ static bool expand_busid(struct chccwdev *c, const char *id, char *out, size_t s
 	}
 	css = n == 3 ? part[0] : "0";
 	dsn = n == 3 ? part[1] : n == 2 ? part[0] : "0";
-	snprintf(did, sizeof(did), "%s", part[n - 1]);
+	snprintf(did, sizeof(did), "%.47s", part[n - 1]);
 	while (strlen(did) < 4) {
 		memmove(did + 1, did, strlen(did) + 1);
 		did[0] = '0';
@@ -194,7 +194,7 @@ static bool expand_busid(struct chccwdev *c, const char *id, char *out, size_t s
 
 static int expand_range(struct chccwdev *c, char *range)
 {
-	char from[160], to[160], *dash = strchr(range, '-'), *second, path[256];
+	char from[160], to[160], *dash = strchr(range, '-'), *second, path[320];
 	unsigned long f, t, i;
 	bool found = false;
 	size_t pre1, pre2;
@@ -218,7 +218,7 @@ static int expand_range(struct chccwdev *c, char *range)
 		return -1;
 	}
 	for (i = f; i <= t; i++) {
-		char id[180], buf[64];
+		char id[200], buf[64];
 
 		snprintf(id, sizeof(id), "%.*s.%04lx", (int)pre1, from, i);
 		snprintf(path, sizeof(path), CCW_DEVICES "/%s/devtype", id);
@@ -311,7 +311,7 @@ static int store_attribute(struct chccwdev *c, const char *dir, const char *busi
 
 static void print_write_error(struct chccwdev *c, const char *dir, int err)
 {
-	char path[256], devtype[64], cutype[64];
+	char path[320], devtype[64], cutype[64];
 
 	proc_eprintf(c->p, "Failed (%s)\n", strerror(-err));
 	snprintf(path, sizeof(path), "%s/driver", dir);
@@ -329,7 +329,7 @@ static void print_write_error(struct chccwdev *c, const char *dir, int err)
 
 static int set_online(struct chccwdev *c, const char *dir, const char *busid)
 {
-	char path[256];
+	char path[320];
 	int retries = 0, err;
 
 	if (is_online(c, dir, c->online)) {

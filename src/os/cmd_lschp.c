@@ -58,7 +58,7 @@ struct lschp {
 static void read_row(struct lschp *l, unsigned css, unsigned id, const char *dir,
 		     struct chp_row *r)
 {
-	char path[320], buf[64];
+	char path[400], buf[64];
 
 	snprintf(r->chpid, sizeof(r->chpid), "%x.%02x", css, id & 0xff);
 	snprintf(path, sizeof(path), "%s/status", dir);
@@ -67,7 +67,7 @@ static void read_row(struct lschp *l, unsigned css, unsigned id, const char *dir
 		 strcmp(buf, "online") == 0 ? "1" : strcmp(buf, "offline") == 0 ? "0" : "-");
 	snprintf(path, sizeof(path), "%s/configure", dir);
 	sysfs_read_line(l->p, path, buf, sizeof(buf));
-	snprintf(r->cfg, sizeof(r->cfg), "%s", buf[0] ? buf : "-");
+	snprintf(r->cfg, sizeof(r->cfg), "%.15s", buf[0] ? buf : "-");
 	snprintf(path, sizeof(path), "%s/type", dir);
 	sysfs_read_line(l->p, path, buf, sizeof(buf));
 	if (buf[0])
@@ -143,20 +143,18 @@ static int row_fields(const struct chp_row *r, struct fmt_field *f)
 
 static void field_value(struct proc *p, const struct fmt_field *f, bool quote_all)
 {
-	if (f->base == 0 || (quote_all && strcmp(f->cell, "-") != 0)) {
-		char tmp[16];
+	char tmp[16];
 
-		snprintf(tmp, sizeof(tmp), "%s", f->cell);
-		tmp[strcspn(tmp, " ")] = '\0';
-		if (f->base == 16 && f->base != 0 && quote_all) {
-			proc_printf(p, "\"%lu\"", strtoul(tmp, NULL, 16));
-			return;
-		}
+	snprintf(tmp, sizeof(tmp), "%s", f->cell);
+	tmp[strcspn(tmp, " ")] = '\0';
+	if (f->base < 0) {
+		proc_printf(p, "%s", tmp);
+	} else if (f->base == 0) {
 		proc_printf(p, "\"%s\"", tmp);
-	} else if (f->base < 0) {
-		proc_printf(p, "%s", f->cell);
+	} else if (quote_all && strcmp(tmp, "-") != 0) {
+		proc_printf(p, "\"%lu\"", strtoul(tmp, NULL, f->base));
 	} else {
-		json_num(p, f->cell, f->base);
+		json_num(p, tmp, f->base);
 	}
 }
 

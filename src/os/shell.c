@@ -73,7 +73,7 @@ struct proc {
 	struct sim_waitq done_wq;
 	/* What the task runs: a whole line, or one pipeline (jobs, stages). */
 	struct sh_line *line;
-	const struct sh_pipeline *pl;
+	int first, last; /* and-or list of the line a job runs */
 	const struct sh_cmd *cmd;
 	char parse_err[160];
 	char *text;
@@ -963,15 +963,31 @@ out:
 	return status;
 }
 
+/* Run the and-or list pls[first..last] (joined by && and ||) in the
+ * current task; returns the status of the last pipeline that ran. */
+static int run_andor(struct proc *self, int first, int last)
+{
+	const struct sh_pipeline *pls = self->line->pls;
+	int i, status = 0;
+
+	for (i = first; i <= last && !self->exit_line; i++) {
+		if (i > first && ((pls[i - 1].sep == SH_AND && status != 0) ||
+				  (pls[i - 1].sep == SH_OR && status == 0)))
+			continue;
+		status = run_pipeline(self, &pls[i]);
+		self->n->last_status = status;
+	}
+	return status;
+}
+
 static void job_task(void *arg)
 {
 	struct proc *j = arg;
-	int status = run_pipeline(j, j->pl);
 
-	proc_finish(j, status);
+	proc_finish(j, run_andor(j, j->first, j->last));
 }
 
-static void start_job(struct proc *self, const struct sh_pipeline *pl)
+static void start_job(struct proc *self, int first, int last)
 {
 	struct node *n = self->n;
 	struct proc *j = proc_new(n, NULL);
@@ -980,7 +996,8 @@ static void start_job(struct proc *self, const struct sh_pipeline *pl)
 		return;
 	j->line = self->line;
 	j->line->refs++;
-	j->pl = pl;
+	j->first = first;
+	j->last = last;
 	j->job = n->next_job++;
 	j->released = true;
 	n->last_bg_pid = j->pid;
@@ -992,8 +1009,7 @@ static void line_task(void *arg)
 {
 	struct proc *p = arg;
 	struct node *n = p->n;
-	int i, status = n->last_status;
-	enum sh_sep prev = SH_SEQ;
+	int i = 0;
 
 	if (!p->line) {
 		proc_eprintf(p, "-bash: %s\n", p->parse_err);
@@ -1001,23 +1017,22 @@ static void line_task(void *arg)
 		proc_finish(p, 2);
 		return;
 	}
-	for (i = 0; i < p->line->npls && !p->exit_line; i++) {
-		const struct sh_pipeline *pl = &p->line->pls[i];
-		bool skip = (prev == SH_AND && n->last_status != 0) ||
-			    (prev == SH_OR && n->last_status == 0);
+	while (i < p->line->npls && !p->exit_line) {
+		int last = i;
 
-		prev = pl->sep;
-		if (skip)
-			continue;
-		if (pl->sep == SH_BG) {
-			start_job(p, pl);
+		/* an and-or list ends at `;`, `&` or the end of the line */
+		while (last + 1 < p->line->npls &&
+		       (p->line->pls[last].sep == SH_AND || p->line->pls[last].sep == SH_OR))
+			last++;
+		if (p->line->pls[last].sep == SH_BG) {
+			start_job(p, i, last);
 			n->last_status = 0;
-			continue;
+		} else {
+			run_andor(p, i, last);
 		}
-		n->last_status = run_pipeline(p, pl);
+		i = last + 1;
 	}
-	status = n->last_status;
-	proc_finish(p, status);
+	proc_finish(p, n->last_status);
 }
 
 struct proc *node_run(struct node *n, const char *line)

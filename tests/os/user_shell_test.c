@@ -1,0 +1,160 @@
+/* The node shell: parsing, builtins, pipes, redirections, jobs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "os/vfs.h"
+#include "t.h"
+#include "user_fixture.h"
+
+TEST(shell_echo_quotes_and_status)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "echo a  'b  c' \"d $? e\" f\\ g"), "a b  c d 0 e f g\n");
+	CHECK_STR(ufix_run(&f, "false; echo $?"), "1\n");
+	CHECK_STR(ufix_run(&f, "echo '$?'"), "$?\n");
+	CHECK_STR(ufix_run(&f, "echo -n x; echo y"), "xy\n");
+	CHECK_STR(ufix_run(&f, "true && echo yes || echo no"), "yes\n");
+	CHECK_STR(ufix_run(&f, "false && echo yes || echo no"), "no\n");
+	CHECK_STR(ufix_run(&f, "echo a # comment"), "a\n");
+	ufix_fini(&f);
+}
+
+TEST(shell_unknown_command_is_127)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "foo bar"), "-bash: foo: command not found\n");
+	CHECK_EQ(f.status, 127);
+	CHECK_STR(ufix_run(&f, "echo $?"), "127\n");
+	CHECK_STR(ufix_run(&f, "/usr/bin/nope"), "-bash: /usr/bin/nope: No such file or directory\n");
+	CHECK_STR(ufix_run(&f, "/usr/sbin/lscss -v"), "lscss version 2.43.0\nCopyright IBM Corp. 2017\n");
+	ufix_fini(&f);
+}
+
+TEST(shell_syntax_errors)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "echo 'abc"), "-bash: unexpected EOF while looking for matching `''\n");
+	CHECK_EQ(f.status, 2);
+	CHECK_STR(ufix_run(&f, "| cat"), "-bash: syntax error near unexpected token `|'\n");
+	CHECK_STR(ufix_run(&f, "echo a ;; echo b"), "-bash: syntax error near unexpected token `;'\n");
+	CHECK_STR(ufix_run(&f, "echo >"), "-bash: syntax error near unexpected token `newline'\n");
+	CHECK_STR(ufix_run(&f, "echo a &&"), "-bash: syntax error near unexpected token `newline'\n");
+	ufix_run(&f, "true");
+	CHECK_STR(ufix_run(&f, ""), "");
+	CHECK_EQ(f.status, 0);
+	ufix_fini(&f);
+}
+
+TEST(shell_sleep_takes_simulated_time)
+{
+	struct ufix f;
+	sim_time_t t0;
+
+	ufix_init(&f);
+	t0 = sim_now(f.sim);
+	CHECK_STR(ufix_run(&f, "sleep 1.5; sleep 100ms; sleep 2s"), "");
+	CHECK_EQ(sim_now(f.sim) - t0, 3600 * SIM_MS);
+	CHECK_STR(ufix_run(&f, "sleep x"),
+		  "sleep: invalid time interval 'x'\nTry 'sleep --help' for more information.\n");
+	CHECK_EQ(f.status, 1);
+	CHECK_STR(ufix_run(&f, "sleep"),
+		  "sleep: missing operand\nTry 'sleep --help' for more information.\n");
+	ufix_fini(&f);
+}
+
+TEST(shell_background_jobs_and_wait)
+{
+	struct ufix f;
+	sim_time_t t0;
+
+	ufix_init(&f);
+	t0 = sim_now(f.sim);
+	CHECK_STR(ufix_run(&f, "sleep 5 && echo late &"), "");
+	CHECK_EQ(node_jobs(f.n), 1);
+	CHECK_EQ(sim_now(f.sim), t0);
+	CHECK_STR(ufix_run(&f, "echo now"), "now\n");
+	CHECK_STR(ufix_run(&f, "wait"), "late\n");
+	CHECK_EQ(sim_now(f.sim) - t0, 5 * SIM_S);
+	CHECK_EQ(node_jobs(f.n), 0);
+	CHECK_STR(ufix_run(&f, "sleep 1 & sleep 2 & wait %3; echo $?"), "0\n");
+	CHECK_EQ(node_jobs(f.n), 0);
+	CHECK_STR(ufix_run(&f, "wait %9"), "-bash: wait: %9: no such job\n");
+	CHECK_EQ(f.status, 127);
+	ufix_fini(&f);
+}
+
+TEST(shell_pipes_and_redirections)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "echo hello | cat"), "hello\n");
+	CHECK_STR(ufix_run(&f, "echo hello | md5sum"), "b1946ac92492d2347c6235b4d2611184  -\n");
+	CHECK_STR(ufix_run(&f, "echo one > /tmp/a; echo two >> /tmp/a; cat /tmp/a"), "one\ntwo\n");
+	CHECK_STR(ufix_run(&f, "cat < /tmp/a | cat | cat"), "one\ntwo\n");
+	CHECK_STR(ufix_run(&f, "echo x > /etc/passwd"), "-bash: /etc/passwd: Permission denied\n");
+	CHECK_EQ(f.status, 1);
+	CHECK_STR(ufix_run(&f, "cat < /tmp/none"), "-bash: /tmp/none: No such file or directory\n");
+	CHECK_STR(ufix_run(&f, "cat /tmp/none 2>/dev/null; echo $?"), "1\n");
+	CHECK_STR(ufix_run(&f, "cat /tmp/none 2>&1 | cat > /tmp/err; cat /tmp/err"),
+		  "cat: /tmp/none: No such file or directory\n");
+	ufix_fini(&f);
+}
+
+TEST(shell_big_pipe_blocks_and_flows)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	/* 4 MiB through a 64 KiB pipe: the writer must block and resume */
+	CHECK_STR(ufix_run(&f, "dd if=/dev/zero bs=1M count=4 status=none | md5sum"),
+		  "b5cfa9d6c8febd618f91ac2843d50a1c  -\n");
+	CHECK_STR(ufix_run(&f, "dd if=/dev/zero bs=1M count=4 status=none | cmp - /dev/zero -n 4194304; echo $?"),
+		  "0\n");
+	ufix_fini(&f);
+}
+
+TEST(shell_exit_stops_the_line)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "echo a; exit 3; echo b"), "a\n");
+	CHECK_EQ(f.status, 3);
+	CHECK_STR(ufix_run(&f, "exit x"), "-bash: exit: x: numeric argument required\n");
+	ufix_fini(&f);
+}
+
+static void add_hmc(void *ctx, struct node *n)
+{
+	(*(int *)ctx)++;
+}
+
+TEST(world_nodes_and_callbacks)
+{
+	struct ufix f;
+	struct node *h;
+	int added = 0;
+
+	ufix_init(&f);
+	world_on_add(f.w, add_hmc, &added);
+	h = world_add_node(f.w, "hmc", NULL);
+	CHECK(h);
+	CHECK_EQ(added, 1);
+	CHECK(world_add_node(f.w, "hmc", NULL) == NULL);
+	CHECK(world_find_node(f.w, "hmc") == h);
+	CHECK(node_os(h) == NULL);
+	CHECK_STR(node_name(h), "hmc");
+	/* the OS console writes into the node terminal */
+	f.os.console(f.os.console_ctx, "kernel line\n");
+	CHECK_STR(ufix_run(&f, "echo after"), "kernel line\nafter\n");
+	world_remove_node(f.w, h);
+	CHECK(world_find_node(f.w, "hmc") == NULL);
+	ufix_fini(&f);
+}
