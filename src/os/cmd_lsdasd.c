@@ -508,6 +508,8 @@ static void print_rows(struct lsdasd *l)
 {
 	int i;
 
+	if (!l->nrows)
+		return;
 	qsort(l->rows, (size_t)l->nrows, sizeof(*l->rows), row_cmp);
 	for (i = 0; i < l->nrows; i++) {
 		proc_printf(l->p, "%s", l->rows[i].text);
