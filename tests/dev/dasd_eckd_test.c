@@ -572,3 +572,27 @@ TEST(eckd_revisited_track_reads_back_every_record)
 	free(r);
 	d->ops->destroy(d);
 }
+
+TEST(eckd_2107_control_unit_identity)
+{
+	char err[600];
+	const char *p = dasd_tmp("cu2107.3390");
+	struct eckd_config cfg = {.image = p, .cu_type = 0x2107, .devno = 0x0200};
+	uint8_t sid[256], rdc[64];
+	struct ccwdev *d;
+
+	CHECK_EQ(eckd_create_image(p, 3339, "CU2107", true, err, sizeof(err)), 0);
+	d = eckd_open(NULL, &cfg, err, sizeof(err));
+	CHECK(d != NULL);
+	CHECK_EQ(dasd_one(d, 0x10, 0xe4, sid, 256), CEDE);
+	CHECK_EQ(get_be16(sid + 1), 0x2107);
+	CHECK_EQ(sid[3], 0xe8);
+	CHECK_EQ(sid[6], 0x0a); /* 3390-3 */
+	CHECK_EQ(dasd_one(d, 0x10, 0x64, rdc, 64), CEDE);
+	CHECK_EQ(get_be16(rdc), 0x2107);
+	CHECK_EQ(rdc[11], 0x24);
+	d->ops->destroy(d);
+	cfg.cu_type = 0x3880;
+	CHECK(eckd_open(NULL, &cfg, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "3990 or 2107") != NULL);
+}

@@ -247,3 +247,18 @@ TEST(dasd_hercules_reads_our_volume_and_blocks)
 	free(got);
 	free(w);
 }
+
+/* The labels of a sparse volume are real tracks: Hercules lists them. */
+TEST(dasd_hercules_lists_sparse_project_volume)
+{
+	const char *p = dasd_tmp("hsparse.3390");
+	char cmd[1200];
+
+	need_hercules();
+	CHECK_EQ(TOOL("create", p, "30051", "0X3F3F"), 0);
+	snprintf(cmd, sizeof(cmd), "dasdls %s", p);
+	CHECK_EQ(dasd_sh(out, sizeof(out), cmd), 0);
+	has("VOLSER=0X3F3F");
+	has("LINUX.V0X3F3F.PART0001.NATIVE");
+	unlink(p);
+}
