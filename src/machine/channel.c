@@ -206,7 +206,9 @@ void chn_resume(struct machine *m, struct subchannel *s)
 	struct sch_io *io = s->io;
 
 	/* The suspended CCW is fetched again: the program has cleared its
-	 * suspend flag if it wants the chain to go on. */
+	 * suspend flag if it wants the chain to go on.  The device was
+	 * disconnected, so the first command is not command-chained. */
+	io->cmd_chained = false;
 	io->ev = sim_at(m->sim, m->timing.ssch_start, start_ev, io);
 }
 
@@ -585,6 +587,12 @@ static void halt_ev(void *arg)
 	bool susp = ac & SCSW_ACTL_SUSP;
 
 	io->fev = NULL;
+	if ((w->ctrl & SCSW_STCTL_PEND) && (w->ctrl & (SCSW_STCTL_PRIM | SCSW_STCTL_ALERT))) {
+		/* The start function ended before the halt signal: its
+		 * status stands and the halt function just completes. */
+		w->ctrl &= ~SCSW_ACTL_HALT;
+		return;
+	}
 	cancel_ev(m, &io->ev);
 	if (io->dev_selected)
 		dev_end(s);

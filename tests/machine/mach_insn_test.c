@@ -751,3 +751,30 @@ TEST(suspend_with_orb_u_gives_no_interruption)
 	CHECK_EQ(sb.scsw.ctrl, 0);
 	mt_fini(&w);
 }
+
+TEST(hsch_after_the_program_already_ended_keeps_its_status)
+{
+	struct mt w;
+	struct irb irb;
+	struct machine_timing *t;
+
+	mt_init(&w, 4, 0);
+	t = machine_timing(w.m);
+	t->ssch_start = 5 * SIM_US;
+	t->ccw_fetch = 1 * SIM_US;
+	t->interrupt = 100 * SIM_US;
+	mt_enable(&w, SCH0);
+	mt_ccw(&w, 0, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(mt_ssch(&w, SCH0, 0xf0), 0);
+	sim_run_to(w.sim, 5500); /* selected, command in flight */
+	CHECK_EQ(w.css.ops->hsch(w.css.css, SCH0), 0);
+	sim_run(w.sim);
+	CHECK_EQ(w.nint, 1);
+	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 0);
+	CHECK_EQ(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+	CHECK_EQ(irb.scsw.ctrl, SCSW_FCTL_START | SCSW_FCTL_HALT | SCSW_STCTL_PRIM |
+					SCSW_STCTL_SEC | SCSW_STCTL_PEND);
+	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 1);
+	CHECK_EQ(irb.scsw.ctrl, 0);
+	mt_fini(&w);
+}
