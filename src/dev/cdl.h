@@ -15,7 +15,7 @@
 #define CDL_DSCB_DL     96
 #define CDL_VOLSER_LEN  6
 
-void cdl_to_ebcdic(uint8_t *out, const char *in, size_t n);  /* pads with EBCDIC blanks */
+void cdl_to_ebcdic(uint8_t *out, const char *in, size_t n);   /* pads with EBCDIC blanks */
 void cdl_from_ebcdic(char *out, const uint8_t *in, size_t n); /* NUL-terminates out[n] */
 
 /* Is s a valid volume serial (1-6 of A-Z 0-9 @ # $)?  Lowercase is accepted
@@ -35,9 +35,9 @@ struct cdl_part {
 };
 
 struct cdl_info {
-	bool cdl;                 /* track 0 has the CDL IPL1/IPL2/VOL1 records */
+	bool cdl; /* track 0 has the CDL IPL1/IPL2/VOL1 records */
 	char volser[CDL_VOLSER_LEN + 1];
-	uint32_t blksize;         /* DL of track 0 R4 */
+	uint32_t blksize; /* DL of track 0 R4 */
 	int nparts;
 	struct cdl_part part[CDL_BLK_PER_TRK];
 };
@@ -45,6 +45,6 @@ struct cdl_info {
 /* Decode track 0 and track 1 images (as read from the image).  0, or -1
  * with the first problem named in why. */
 int cdl_read_labels(const uint8_t *trk0, const uint8_t *trk1, uint32_t trksize, uint32_t heads,
-		    struct cdl_info *info, char *why, size_t whylen);
+                    struct cdl_info *info, char *why, size_t whylen);
 
 #endif

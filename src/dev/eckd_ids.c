@@ -11,17 +11,17 @@
 #include "dev/eckd_priv.h"
 
 /* 3390 geometry constants shared by every model (Hercules dasdtab.c). */
-#define R3390_SECTORS   224
-#define R3390_TRKLEN    58786
-#define R3390_HAR0      1428
-#define R3390_R0MAX     57326
-#define R3390_RPS       0x7708
+#define R3390_SECTORS 224
+#define R3390_TRKLEN  58786
+#define R3390_HAR0    1428
+#define R3390_R0MAX   57326
+#define R3390_RPS     0x7708
 
 struct cu_model {
 	uint16_t type;
 	uint8_t model;
-	uint8_t features[4];  /* RDC bytes 6-9 */
-	uint16_t rni_count;   /* Sense ID RNI CIW count */
+	uint8_t features[4]; /* RDC bytes 6-9 */
+	uint16_t rni_count;  /* Sense ID RNI CIW count */
 };
 
 static const struct cu_model cu_3990_6 = {0x3990, 0xe9, {0x50, 0x00, 0x10, 0x96}, 0x60};
@@ -55,13 +55,14 @@ int eckd_sense_id(const struct eckd *e, uint8_t *out)
 {
 	const struct cu_model *cu = cu_of(e);
 	struct senseid s = {
-		.cu_type = cu->type,
-		.cu_model = cu->model,
-		.dev_type = 0x3390,
-		.dev_model = e->model,
-		.nciw = 3,
-		.ciw = {{CIW_TYPE_RCD, 0xfa, 256}, {CIW_TYPE_SII, 0x27, 4},
-			{CIW_TYPE_RNI, 0x3e, cu->rni_count}},
+	    .cu_type = cu->type,
+	    .cu_model = cu->model,
+	    .dev_type = 0x3390,
+	    .dev_model = e->model,
+	    .nciw = 3,
+	    .ciw = {{CIW_TYPE_RCD, 0xfa, 256},
+	            {CIW_TYPE_SII, 0x27, 4},
+	            {CIW_TYPE_RNI, 0x3e, cu->rni_count}},
 	};
 
 	return senseid_encode(&s, out);
@@ -103,7 +104,7 @@ void eckd_rdc(const struct eckd *e, uint8_t out[64])
 
 /* One node-element descriptor (struct dasd_ned). */
 static void rcd_ned(uint8_t *d, uint8_t flags, uint8_t type, uint8_t cls, const char *dtype,
-		    const char *model, const char *serial, uint8_t id, uint8_t ua)
+                    const char *model, const char *serial, uint8_t id, uint8_t ua)
 {
 	d[0] = flags;
 	d[1] = type;
@@ -132,10 +133,10 @@ void eckd_rcd(const struct eckd *e, uint8_t out[256])
 	snprintf(cumodel, sizeof(cumodel), "0%02X", (unsigned)cu->model);
 	snprintf(model, sizeof(model), "0%02X", (unsigned)e->model);
 	memset(out, 0, 256);
-	rcd_ned(out + 0, 0xdc, 0x01, 0x01, "003390", model, serial, lss, ua);   /* the device */
-	rcd_ned(out + 32, 0xd4, 0x02, 0x00, "003390", model, serial, lss, ua);  /* string */
-	rcd_ned(out + 64, 0xd0, 0x00, 0x00, cutype, cumodel, serial, lss, 0);   /* storage director */
-	rcd_ned(out + 96, 0xf0, 0x00, 0x00, cutype, cumodel, serial, lss, 0);   /* subsystem token */
+	rcd_ned(out + 0, 0xdc, 0x01, 0x01, "003390", model, serial, lss, ua);  /* the device */
+	rcd_ned(out + 32, 0xd4, 0x02, 0x00, "003390", model, serial, lss, ua); /* string */
+	rcd_ned(out + 64, 0xd0, 0x00, 0x00, cutype, cumodel, serial, lss, 0); /* storage director */
+	rcd_ned(out + 96, 0xf0, 0x00, 0x00, cutype, cumodel, serial, lss, 0); /* subsystem token */
 	out[96 + 3] = 0x01;
 	/* GNEQ: 30 s timeout, SSID, preferred path access. */
 	g[0] = 0x80;

@@ -13,10 +13,10 @@
 #define ECKD_NPATHS    256
 
 /* Sense byte 0 */
-#define SNS0_CMD_REJECT   0x80
-#define SNS0_INTERV_REQ   0x40
-#define SNS0_EQUIP_CHECK  0x10
-#define SNS0_DATA_CHECK   0x08
+#define SNS0_CMD_REJECT  0x80
+#define SNS0_INTERV_REQ  0x40
+#define SNS0_EQUIP_CHECK 0x10
+#define SNS0_DATA_CHECK  0x08
 /* Sense byte 1 */
 #define SNS1_PERM_ERR     0x80
 #define SNS1_INV_TRK_FMT  0x40
@@ -24,12 +24,12 @@
 #define SNS1_FILE_PROT    0x04
 #define SNS1_WRITE_INHIB  0x02
 /* Sense byte 7: format 0 messages */
-#define SNS7_INVALID_CMD   0x01
-#define SNS7_INVALID_SEQ   0x02
-#define SNS7_COUNT_SMALL   0x03
-#define SNS7_INVALID_PARM  0x04
+#define SNS7_INVALID_CMD  0x01
+#define SNS7_INVALID_SEQ  0x02
+#define SNS7_COUNT_SMALL  0x03
+#define SNS7_INVALID_PARM 0x04
 /* Sense byte 27 */
-#define SNS27_24BYTE       0x80
+#define SNS27_24BYTE 0x80
 
 /* The standard Linux track: HA, R0 (8 data bytes), R1..R12 of KL 0 DL 4096. */
 #define ECKD_STD_R1     (CKD_HA_SIZE + CKD_COUNT_SIZE + CKD_R0_DL)
@@ -45,7 +45,7 @@ enum eckd_phase {
 struct eckd_path {
 	/* path group (SNID/SPID) */
 	uint8_t pgid[ECKD_PGID_LEN];
-	uint8_t pgstate;          /* SNID byte 0 bits 0-1: 0x00 reset, 0x80 ungrouped, 0xc0 grouped */
+	uint8_t pgstate; /* SNID byte 0 bits 0-1: 0x00 reset, 0x80 ungrouped, 0xc0 grouped */
 	bool multipath;
 	/* sense pending after a unit check on this path */
 	uint8_t sense[ECKD_SENSE_LEN];
@@ -58,12 +58,12 @@ struct eckd_path {
 	uint32_t de_first, de_last;
 	bool lr;
 	uint8_t lr_op, lr_orient, lr_aux;
-	uint32_t lr_left;         /* records/tracks left in the domain */
+	uint32_t lr_left; /* records/tracks left in the domain */
 	uint16_t tlf;
-	uint32_t trk;             /* current track */
-	uint32_t pos;             /* offset of the current record's count (0 = HA) */
+	uint32_t trk; /* current track */
+	uint32_t pos; /* offset of the current record's count (0 = HA) */
 	enum eckd_phase phase;
-	bool rdtrk_first;         /* next Read Track reads the located track */
+	bool rdtrk_first; /* next Read Track reads the located track */
 	/* Prepare for Read Subsystem Data: what the next 0x3E returns */
 	uint8_t rssd[512];
 	uint32_t rssd_len;
@@ -76,16 +76,16 @@ struct eckd {
 	struct eckd_config cfg;
 	char *image_path;
 	struct ckd_image img;
-	uint8_t model;            /* Sense ID / RDC device model byte */
-	uint8_t type_code;        /* RDC byte 11 */
+	uint8_t model;     /* Sense ID / RDC device model byte */
+	uint8_t type_code; /* RDC byte 11 */
 	/* one-track buffer shared by all paths (one start function at a time) */
 	uint8_t *trkbuf;
-	uint32_t buf_trk;         /* UINT32_MAX = empty */
-	bool buf_hole;            /* buffer synthesised from a hole of a sparse image */
-	bool buf_lazy;            /* standard track: counts built, data read on demand */
-	uint16_t buf_loaded;      /* lazy: records (bit r-1) whose data is in the buffer */
-	uint8_t *std;             /* per track: known to be the standard 12 x 4096 layout */
-	uint8_t *hole;            /* per track: a hole of a sparse image */
+	uint32_t buf_trk;    /* UINT32_MAX = empty */
+	bool buf_hole;       /* buffer synthesised from a hole of a sparse image */
+	bool buf_lazy;       /* standard track: counts built, data read on demand */
+	uint16_t buf_loaded; /* lazy: records (bit r-1) whose data is in the buffer */
+	uint8_t *std;        /* per track: known to be the standard 12 x 4096 layout */
+	uint8_t *hole;       /* per track: a hole of a sparse image */
 	/* reservation */
 	bool reserved;
 	uint8_t resv_path;
@@ -96,7 +96,7 @@ struct eckd {
 };
 
 /* eckd_ids.c: identity data */
-int eckd_sense_id(const struct eckd *e, uint8_t *out);   /* returns length */
+int eckd_sense_id(const struct eckd *e, uint8_t *out); /* returns length */
 void eckd_rdc(const struct eckd *e, uint8_t out[64]);
 void eckd_rcd(const struct eckd *e, uint8_t out[256]);
 uint8_t eckd_model_for(uint32_t cyls, uint8_t *type_code);

@@ -39,8 +39,9 @@ static void check_sense(struct ccwdev *d, uint8_t path, uint8_t b0, uint8_t b1, 
 TEST(eckd_sense_id_is_3390_behind_3990_6)
 {
 	struct ccwdev *d = vol10("sid.3390");
-	static const uint8_t want[20] = {0xff, 0x39, 0x90, 0xe9, 0x33, 0x90, 0x02, 0x00, 0x40, 0xfa,
-					 0x01, 0x00, 0x41, 0x27, 0x00, 0x04, 0x42, 0x3e, 0x00, 0x60};
+	static const uint8_t want[20] = {0xff, 0x39, 0x90, 0xe9, 0x33, 0x90, 0x02,
+	                                 0x00, 0x40, 0xfa, 0x01, 0x00, 0x41, 0x27,
+	                                 0x00, 0x04, 0x42, 0x3e, 0x00, 0x60};
 	uint8_t buf[256];
 
 	CHECK_EQ(dasd_one(d, 0x42, 0xe4, buf, 256), CEDE);
@@ -62,9 +63,9 @@ TEST(eckd_large_volume_reports_model_0c_and_cu_model_1)
 	CHECK_EQ(dasd_one(d, 0x42, 0x64, rdc, 64), CEDE);
 	CHECK_EQ(dasd_len, 64);
 	CHECK_EQ(get_be16(rdc), 0x3990);
-	CHECK_EQ(rdc[2] & 0x07, 1);      /* "CU 3990/01" */
+	CHECK_EQ(rdc[2] & 0x07, 1); /* "CU 3990/01" */
 	CHECK_EQ(get_be16(rdc + 3), 0x3390);
-	CHECK_EQ(rdc[5], 0x0c);          /* "3390/0C" */
+	CHECK_EQ(rdc[5], 0x0c); /* "3390/0C" */
 	CHECK_EQ(get_be16(rdc + 12), 30051);
 	CHECK_EQ(get_be16(rdc + 14), 15);
 	CHECK_EQ(rdc[16], 224);
@@ -84,10 +85,10 @@ TEST(eckd_rcd_is_identical_on_every_path_with_ned_and_gneq)
 	CHECK_EQ(dasd_len, 256);
 	CHECK_EQ(dasd_one(d, 0x45, 0xfa, b, 256), CEDE);
 	CHECK_MEM(a, b, 256);
-	CHECK_EQ(a[0] >> 6, 3);        /* NED */
-	CHECK_EQ(a[1], 1);             /* describing the device itself */
-	CHECK_EQ(a[31], 0x3f);         /* unit address */
-	CHECK_EQ(a[224] >> 6, 2);      /* GNEQ */
+	CHECK_EQ(a[0] >> 6, 3);                  /* NED */
+	CHECK_EQ(a[1], 1);                       /* describing the device itself */
+	CHECK_EQ(a[31], 0x3f);                   /* unit address */
+	CHECK_EQ(a[224] >> 6, 2);                /* GNEQ */
 	CHECK_EQ(get_be16(a + 224 + 8), 0x3f20); /* SSID */
 	d->ops->destroy(d);
 }

@@ -34,8 +34,7 @@ static void patch(const char *p, off_t off, const void *data, size_t n)
 	close(fd);
 }
 
-static void open_fails_named(const char *p, const char *named, const char *want1,
-			     const char *want2)
+static void open_fails_named(const char *p, const char *named, const char *want1, const char *want2)
 {
 	struct eckd_config cfg = {.image = p};
 	char err[600] = "";
@@ -177,16 +176,18 @@ TEST(ckd_random_garbage_tracks_never_crash)
 /* Two files: cylinders 0-2 (seq 1, highcyl 2) and 3-4 (seq 2, highcyl 0). */
 TEST(ckd_multi_file_volume_opens_and_reads_both_files)
 {
-	const char *a = dasd_tmp("mf_1.3390"), *b = dasd_tmp("mf_2.3390"), *one = dasd_tmp("mf.3390");
+	const char *a = dasd_tmp("mf_1.3390"), *b = dasd_tmp("mf_2.3390"),
+	           *one = dasd_tmp("mf.3390");
 	uint8_t *buf = malloc(4096), *w = malloc(4096);
 	struct ccwdev *d;
 	char cmd[2048];
 
 	mk10(one, false);
-	snprintf(cmd, sizeof(cmd),
-		 "head -c $((512 + 45*56832)) %s > %s && "
-		 "{ head -c 512 %s; tail -c +$((512 + 45*56832 + 1)) %s | head -c $((30*56832)); } > %s",
-		 one, a, one, one, b);
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "head -c $((512 + 45*56832)) %s > %s && "
+	    "{ head -c 512 %s; tail -c +$((512 + 45*56832 + 1)) %s | head -c $((30*56832)); } > %s",
+	    one, a, one, one, b);
 	CHECK_EQ(system(cmd), 0);
 	patch(a, 17, "\x01\x02\x00", 3);
 	patch(b, 17, "\x02\x00\x00", 3);

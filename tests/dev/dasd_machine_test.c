@@ -172,9 +172,9 @@ TEST(machine_dasd_online_sequence_through_the_channel)
 	CHECK_EQ(get_be16(mem(&w, A_DATA + 6)), 24);
 	CHECK_EQ(get_be16(mem(&w, A_DATA + 14)), 144);
 	CHECK_EQ(get_be16(mem(&w, A_DATA + 22)), 80);
-	CHECK_EQ(mem(&w, A_DATA + 29)[0], 0);      /* R4: keyless */
+	CHECK_EQ(mem(&w, A_DATA + 29)[0], 0); /* R4: keyless */
 	CHECK_EQ(get_be16(mem(&w, A_DATA + 30)), 4096);
-	CHECK_EQ(mem(&w, A_DATA + 37)[0], 44);     /* VTOC DSCB */
+	CHECK_EQ(mem(&w, A_DATA + 37)[0], 44); /* VTOC DSCB */
 	dw_fini(&w);
 }
 

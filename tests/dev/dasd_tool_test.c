@@ -114,7 +114,8 @@ TEST(dasd_tool_check_names_the_first_bad_track)
 	CHECK_EQ(pwrite(fd, "\x07", 1, 512 + 40 * 56832 + 2), 1);
 	close(fd);
 	CHECK_EQ(TOOL("check", p), 1);
-	has("chk.3390: track 33 (cyl 2 head 3): record 5 (R5, KL 0 DL 65520) runs past the track end");
+	has("chk.3390: track 33 (cyl 2 head 3): record 5 (R5, KL 0 DL 65520) runs past the track "
+	    "end");
 	CHECK(strstr(out, "track 40") == NULL);
 	CHECK_EQ(truncate(p, 1000), 0);
 	CHECK_EQ(TOOL("check", p), 1);
@@ -159,10 +160,10 @@ TEST(dasd_tool_format_relabels_and_empties_the_volume)
 static void need_hercules(void)
 {
 	int rc = dasd_sh(out, sizeof(out),
-			 "command -v dasdinit >/dev/null || (apt-get update -qq && "
-			 "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hercules) "
-			 ">/dev/null 2>&1; command -v dasdinit && command -v dasdls && "
-			 "command -v dasdseq");
+	                 "command -v dasdinit >/dev/null || (apt-get update -qq && "
+	                 "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hercules) "
+	                 ">/dev/null 2>&1; command -v dasdinit && command -v dasdls && "
+	                 "command -v dasdseq");
 
 	if (rc != 0)
 		t_fail(__FILE__, __LINE__,
