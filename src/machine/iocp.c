@@ -465,9 +465,15 @@ static struct ccwdev *make_3390(struct deck *d, const struct iodev *io, unsigned
 	return dev;
 }
 
+static bool unit_3390(const char *unit)
+{
+	/* 3390B is the PAV base device: the same volume to us. */
+	return !strcasecmp(unit, "3390") || !strcasecmp(unit, "3390B");
+}
+
 static struct ccwdev *make_dev(struct deck *d, const struct iodev *io, unsigned devno)
 {
-	if (!strcasecmp(io->unit, "3390"))
+	if (unit_3390(io->unit))
 		return make_3390(d, io, devno);
 	return testdev_new(NULL);
 }
@@ -476,7 +482,9 @@ static int iodev_check(struct deck *d, struct iodev *io)
 {
 	if (!io->cu || !io->unit[0] || !io->count)
 		return fail(d, "IODEVICE: ADDRESS=, CUNUMBR= and UNIT= are required");
-	if (!strcasecmp(io->unit, "3390")) {
+	if (!strcasecmp(io->unit, "3390A"))
+		return fail(d, "IODEVICE: UNIT=3390A (PAV alias) is not supported");
+	if (unit_3390(io->unit)) {
 		if (!io->cu->unit)
 			return fail(d, "IODEVICE: UNIT=3390 needs a 3990 or 2107 control unit");
 	} else if (strcasecmp(io->unit, "TEST")) {
@@ -582,6 +590,30 @@ static int statement(struct deck *d, char *text)
 	return fail(d, "unknown statement %s", kw);
 }
 
+/* The meaningful part of a physical line: the statement keyword (first
+ * line only) and the operands up to the first blank outside quotes.  What
+ * follows is a comment, or IOCP's column-72 continuation mark. */
+static char *operand_field(char *line, bool first)
+{
+	char *start = line + strspn(line, " \t");
+	char *p = start;
+	bool q = false;
+
+	if (first) {
+		p += strcspn(p, " \t");
+		p += strspn(p, " \t");
+	}
+	for (; *p; p++) {
+		if (*p == '\'')
+			q = !q;
+		if (!q && isspace((unsigned char)*p)) {
+			*p = '\0';
+			break;
+		}
+	}
+	return start;
+}
+
 static void rstrip(char *s)
 {
 	size_t n = strlen(s);
@@ -608,12 +640,9 @@ static int parse_deck(struct deck *d, const char *text)
 		rstrip(line);
 		if (line[0] == '*' || !line[strspn(line, " \t")])
 			continue;
-		if (!stmt) {
+		if (!stmt)
 			stmt_line = lineno;
-			line += strspn(line, " \t");
-		} else {
-			line += strspn(line, " \t");
-		}
+		line = operand_field(line, !stmt);
 		size_t n = strlen(line);
 		char *grown = realloc(stmt, stmt_len + n + 1);
 
