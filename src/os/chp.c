@@ -67,7 +67,7 @@ uint8_t chp_ssd_get_mask(const struct chsc_ssd_info *ssd, const struct chp_link 
 
 /* ---- index ---- */
 
-void chp_index_add(struct subchannel *sch)
+void chp_sch_index_add(struct subchannel *sch)
 {
 	int i;
 
@@ -82,7 +82,7 @@ void chp_index_add(struct subchannel *sch)
 	}
 }
 
-void chp_index_del(struct subchannel *sch)
+void chp_sch_index_del(struct subchannel *sch)
 {
 	int i;
 

@@ -41,8 +41,8 @@ static void css_process_crw(struct os *os, const struct crw *c0, const struct cr
 		struct subchannel *sch = css_get_subchannel(os, (struct ccw_id){ 0, ssid, c0->rsid });
 
 		if (sch && chsc_get_ssd_info(os, sch) == 0) {
-			chp_index_del(sch);
-			chp_index_add(sch);
+			chp_sch_index_del(sch);
+			chp_sch_index_add(sch);
 		}
 	}
 	css_evaluate_subchannel(os, ssid, c0->rsid);

@@ -399,7 +399,7 @@ int css_register_subchannel(struct subchannel *sch)
 	sch->opm = chp_get_sch_opm(sch);
 	sch->lpm = sch->schib.pmcw.pam & sch->opm;
 	css_list_insert(sch->os, sch);
-	chp_index_add(sch);
+	chp_sch_index_add(sch);
 	sch_sysfs_add(sch);
 	sp->registered = true;
 	return 0;
@@ -421,7 +421,7 @@ static void css_unregister_subchannel(struct subchannel *sch)
 
 	if (sch->driver)
 		css_unbind(sch);
-	chp_index_del(sch);
+	chp_sch_index_del(sch);
 	sch_list_del(&osp(sch->os)->schs, sch);
 	sysfs_remove(sch->os->sysfs, sch->sysfs_path);
 	sysfs_remove(sch->os->sysfs, sp->dir);
@@ -515,7 +515,7 @@ void css_exit(struct os *os)
 		if (sch->driver && sch->driver->remove)
 			sch->driver->remove(sch);
 		sch->driver = NULL;
-		chp_index_del(sch);
+		chp_sch_index_del(sch);
 		p->schs.n--;
 		css_free_subchannel(sch);
 	}

@@ -133,8 +133,8 @@ void chp_init(struct os *os);
 void chp_exit(struct os *os);
 int chp_get_status(struct os *os, uint8_t id);     /* vary state, -ENODEV */
 uint8_t chp_get_sch_opm(struct subchannel *sch);
-void chp_index_add(struct subchannel *sch);
-void chp_index_del(struct subchannel *sch);
+void chp_sch_index_add(struct subchannel *sch);
+void chp_sch_index_del(struct subchannel *sch);
 void chp_process_crw(struct os *os, const struct crw *c0, const struct crw *c1, int overflow);
 int chp_info_get_status(struct os *os, uint8_t id); /* may block (SCLP) */
 void chp_refresh(struct os *os, uint8_t id);

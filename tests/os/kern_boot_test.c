@@ -1,0 +1,215 @@
+/* Kernel model on the real machine and 3390: boot, /sys contents, online
+ * sequence and its messages, channel-path configure/vary, bad input. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kern_fixture.h"
+#include "machine/machine.h"
+#include "os/os.h"
+#include "os/sysfs.h"
+#include "t.h"
+
+static void check_attr(struct kf *f, const char *path, const char *want)
+{
+	int rc = -1;
+	const char *got = kf_read(f, path, &rc);
+
+	if (rc)
+		t_fail(__FILE__, __LINE__, "read %s: %d", path, rc);
+	CHECK_STR(got, want);
+}
+
+TEST(kern_boot_registers_subchannel_device_and_paths)
+{
+	struct kf f;
+	char link[256];
+
+	kf_init(&f, 20, 0, false);
+	check_attr(&f, KF_SCH "/type", "0\n");
+	check_attr(&f, KF_SCH "/chpids", "42 43 44 45 00 00 00 00 \n");
+	check_attr(&f, KF_SCH "/dev_busid", "0.0.3f3f\n");
+	check_attr(&f, KF_SCH "/driver_override", "(null)\n");
+	CHECK(sysfs_readlink(f.os->sysfs, KF_SCH "/driver", link, sizeof(link)) > 0);
+	CHECK(strstr(link, "io_subchannel") != NULL);
+	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 f0 ", 6));
+	check_attr(&f, KF_DEV "/cutype", "3990/e9\n");
+	CHECK(!strncmp(kf_read(&f, KF_DEV "/devtype", NULL), "3390/", 5));
+	check_attr(&f, KF_DEV "/online", "0\n");
+	check_attr(&f, KF_DEV "/availability", "good\n");
+	check_attr(&f, KF_DEV "/discipline", "ECKD\n");
+	CHECK(sysfs_readlink(f.os->sysfs, KF_DEV "/driver", link, sizeof(link)) > 0);
+	CHECK(strstr(link, "dasd-eckd") != NULL);
+	check_attr(&f, KF_CHP("42") "/status", "online\n");
+	check_attr(&f, KF_CHP("42") "/type", "1b\n");
+	check_attr(&f, KF_CHP("45") "/configure", "1\n");
+	check_attr(&f, KF_CHP("42") "/cmg", "unknown\n");
+	check_attr(&f, KF_CHP("42") "/shared", "unknown\n");
+	CHECK(!sysfs_exists(f.os->sysfs, KF_CHP("46")));
+	/* Nothing is printed on the console by boot. */
+	CHECK_STR(f.console, "");
+	kf_fini(&f);
+}
+
+TEST(kern_online_prints_linux_dasd_messages_and_creates_block_devices)
+{
+	struct kf f;
+	char *log;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: New DASD 3390/") != NULL);
+	CHECK(strstr(f.console, "(CU 3990/01) with 20 cylinders, 15 heads, 224 sectors\n") != NULL);
+	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: DASD with 4 KB/block, 14400 KB total size, "
+				"48 KB/track, compatible disk layout\n") != NULL);
+	CHECK(strstr(f.console, " dasda:VOL1/  0X3F3F: dasda1\n") != NULL);
+	/* A plain online has no path event: no "path operational" message. */
+	CHECK(strstr(f.console, "has become operational") == NULL);
+	check_attr(&f, KF_DEV "/online", "1\n");
+	check_attr(&f, KF_SCH "/vpm", "f0\n");
+	check_attr(&f, KF_DEV "/block/dasda/dev", "94:0\n");
+	check_attr(&f, KF_DEV "/block/dasda/size", "28800\n");
+	check_attr(&f, KF_DEV "/block/dasda/queue/hw_sector_size", "4096\n");
+	CHECK(strncmp(kf_read(&f, KF_DEV "/uid", NULL), "\n", 1) != 0);
+	/* dmesg has the lines with timestamps. */
+	log = os_dmesg(f.os);
+	CHECK(strstr(log, "] dasd-eckd 0.0.3f3f: New DASD") != NULL);
+	CHECK(log[0] == '[');
+	free(log);
+	/* Offline again: the block device goes away, online reads 0. */
+	kf_console_clear(&f);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "0\n"), 0);
+	check_attr(&f, KF_DEV "/online", "0\n");
+	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV "/block/dasda"));
+	CHECK_STR(f.console, "");
+	/* And online once more: same name, same messages. */
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	CHECK(strstr(f.console, " dasda:VOL1/  0X3F3F: dasda1\n") != NULL);
+	kf_fini(&f);
+}
+
+TEST(kern_configure_standby_clears_pam_and_configure_restores_it)
+{
+	struct kf f;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	CHECK_EQ(kf_write(&f, KF_CHP("42") "/configure", "0\n"), 0);
+	check_attr(&f, KF_CHP("42") "/configure", "0\n");
+	check_attr(&f, KF_CHP("42") "/status", "online\n");
+	kf_run_for(&f, 10 * SIM_MS);
+	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 70 ", 6));
+	check_attr(&f, KF_SCH "/vpm", "70\n");
+	CHECK_EQ(kf_write(&f, KF_CHP("42") "/configure", "1\n"), 0);
+	check_attr(&f, KF_CHP("42") "/configure", "1\n");
+	kf_run_for(&f, 10 * SIM_MS);
+	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 f0 ", 6));
+	check_attr(&f, KF_SCH "/vpm", "f0\n");
+	kf_fini(&f);
+}
+
+TEST(kern_vary_off_keeps_pam_and_drops_the_path_from_vpm)
+{
+	struct kf f;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	CHECK_EQ(kf_write(&f, KF_CHP("42") "/status", "off\n"), 0);
+	kf_run_for(&f, 10 * SIM_MS);
+	check_attr(&f, KF_CHP("42") "/status", "offline\n");
+	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 f0 ", 6));
+	check_attr(&f, KF_SCH "/vpm", "70\n");
+	/* Varying off twice is a no-op; on brings the path back. */
+	CHECK_EQ(kf_write(&f, KF_CHP("42") "/status", "0"), 0);
+	CHECK_EQ(kf_write(&f, KF_CHP("42") "/status", "on\n"), 0);
+	kf_run_for(&f, 10 * SIM_MS);
+	check_attr(&f, KF_CHP("42") "/status", "online\n");
+	check_attr(&f, KF_SCH "/vpm", "f0\n");
+	kf_fini(&f);
+}
+
+TEST(kern_bad_attribute_input_gets_einval)
+{
+	struct kf f;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_CHP("42") "/configure", "2\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_CHP("42") "/configure", "on\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_CHP("42") "/status", "maybe\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "2\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_SCH "/driver_override",
+			  "a_driver_name_that_is_far_too_long_for_the_kernel\n"),
+		 -EINVAL);
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers_probe", "zz\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers_probe", "0.0.0999\n"), -ENODEV);
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers/io_subchannel/bind", "0.0.013f\n"), -EBUSY);
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers/io_subchannel/unbind", "0.0.0001\n"), -ENODEV);
+	/* Nothing changed. */
+	check_attr(&f, KF_CHP("42") "/status", "online\n");
+	check_attr(&f, KF_DEV "/online", "0\n");
+	kf_fini(&f);
+}
+
+TEST(kern_unbind_removes_ccw_device_and_drivers_probe_rebinds)
+{
+	struct kf f;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers/io_subchannel/unbind", "0.0.013f\n"), 0);
+	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV));
+	CHECK(!sysfs_exists(f.os->sysfs, KF_SCH "/driver"));
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers_probe", "0.0.013f\n"), 0);
+	kf_run_for(&f, 100 * SIM_MS);
+	CHECK(sysfs_exists(f.os->sysfs, KF_DEV "/online"));
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	check_attr(&f, KF_DEV "/online", "1\n");
+	kf_fini(&f);
+}
+
+/* Linux caches SCLP channel-path information for a second and starts the
+ * interval even when the read fails: the first read gets -EIO ("-" in
+ * lschp), the next ones within the second see the empty cache (3). */
+TEST(kern_sclp_chp_info_cache_failure_semantics)
+{
+	struct kf f;
+	int rc;
+
+	kf_init(&f, 20, 0, true);
+	/* Paths were registered from the subchannel descriptions. */
+	CHECK(sysfs_exists(f.os->sysfs, KF_CHP("42") "/configure"));
+	kf_run_for(&f, 2 * SIM_S);
+	kf_read(&f, KF_CHP("42") "/configure", &rc);
+	CHECK_EQ(rc, -EIO);
+	check_attr(&f, KF_CHP("43") "/configure", "3\n");
+	check_attr(&f, KF_CHP("44") "/configure", "3\n");
+	kf_run_for(&f, 1100 * SIM_MS);
+	kf_read(&f, KF_CHP("44") "/configure", &rc);
+	CHECK_EQ(rc, -EIO);
+	check_attr(&f, KF_CHP("42") "/configure", "3\n");
+	kf_fini(&f);
+}
+
+TEST(kern_kmalloc_is_aligned_disjoint_and_reusable)
+{
+	struct kf f;
+	uint64_t a, b, c, base, size;
+
+	kf_init(&f, 20, 0, false);
+	os_kmem_range(f.os, &base, &size);
+	a = os_kmalloc(f.os, 100, 4096);
+	b = os_kmalloc(f.os, 100, 8);
+	CHECK(a && b);
+	CHECK_EQ(a % 4096, 0);
+	CHECK(a >= base && a + 100 <= base + size);
+	CHECK(b + 100 <= a || a + 100 <= b);
+	CHECK_EQ(os_kmalloc(f.os, 1, 3), 0);
+	CHECK_EQ(os_kmalloc(f.os, size + 1, 8), 0);
+	os_kfree(f.os, a);
+	c = os_kmalloc(f.os, 100, 4096);
+	CHECK_EQ(c, a);
+	os_kfree(f.os, b);
+	os_kfree(f.os, c);
+	os_kfree(f.os, 12345); /* not allocated: ignored */
+	kf_fini(&f);
+}

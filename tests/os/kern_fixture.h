@@ -1,0 +1,42 @@
+/* A machine with CHPIDs 0.42-0.45 (type 1b) and one 3390 (device 0.0.3f3f
+ * on subchannel 0.0.013f, CDL image, volser 0X3F3F, one partition), and a
+ * booted OS on it whose console is captured. */
+#ifndef CHPSYNC_TESTS_KERN_FIXTURE_H
+#define CHPSYNC_TESTS_KERN_FIXTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/css_if.h"
+#include "sim/sim.h"
+
+#define KF_SCH "/sys/bus/css/devices/0.0.013f"
+#define KF_DEV "/sys/bus/ccw/devices/0.0.3f3f"
+#define KF_CHP(x) "/sys/devices/css0/chp0." x
+
+struct kf {
+	struct sim *sim;
+	struct machine *m;
+	struct ccwdev *dev;
+	struct os *os;
+	char console[65536];
+	size_t conlen;
+	/* optional SCLP fault injection: READ CHPATH INFORMATION fails */
+	bool sclp_read_fails;
+	struct css_if real;
+	struct css_ops ops;
+	const struct css_upcalls *up;
+};
+
+/* cyls: volume size; latency: per data command (ns). */
+void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails);
+void kf_fini(struct kf *f);
+/* Run fn(arg) in a task until it finishes. */
+void kf_task(struct kf *f, void (*fn)(void *), void *arg);
+/* sysfs read/write from a task; read returns the text ("" + rc on error). */
+int kf_write(struct kf *f, const char *path, const char *text);
+const char *kf_read(struct kf *f, const char *path, int *rc);
+void kf_run_for(struct kf *f, uint64_t ns);
+void kf_console_clear(struct kf *f);
+
+#endif
