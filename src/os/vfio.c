@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "os/os.h"
 #include "os/sysfs.h"
@@ -193,8 +194,10 @@ uint64_t os_user_alloc(struct os *host, uint64_t size, uint64_t align)
 		if (a < USER_FLOOR)
 			return 0;
 		if (!user_overlaps(h, a, size, &below)) {
+			/* Fresh pages read as zero (os_user_free drops them);
+			 * no memset, so a large guest costs only what it
+			 * touches. */
 			h->ub[h->nub++] = (struct user_block){a, size};
-			memset(host->css.mem->base + a, 0, size);
 			return a;
 		}
 		top = below;
@@ -210,10 +213,32 @@ void os_user_free(struct os *host, uint64_t addr)
 		return;
 	for (int i = 0; i < h->nub; i++) {
 		if (h->ub[i].addr == addr) {
+			uint8_t *p = storage_ptr(host->css.mem, addr, h->ub[i].size);
+
+			/* Like munmap + a later mmap: the next user of these
+			 * pages sees zeros, and the memory goes back now. */
+			if (p && madvise(p, h->ub[i].size, MADV_DONTNEED))
+				memset(p, 0, h->ub[i].size);
 			h->ub[i] = h->ub[--h->nub];
 			return;
 		}
 	}
+}
+
+/* Is [a, a+size) inside one allocation of the VMM processes?  Only their
+ * own memory can be DMA-mapped (VFIO pins user pages), never the host
+ * kernel's, where the translated programs live. */
+static bool user_owns(struct os *os, uint64_t a, uint64_t size)
+{
+	const struct vfio_host *h = vfio_host_get(os, false);
+
+	for (int i = 0; h && i < h->nub; i++) {
+		const struct user_block *b = &h->ub[i];
+
+		if (a >= b->addr && a - b->addr < b->size && size <= b->size - (a - b->addr))
+			return true;
+	}
+	return false;
 }
 
 /* ---- DMA mapping table ---- */
@@ -427,6 +452,8 @@ int vfio_dma_map(struct os *host, int fd, uint64_t vaddr, uint64_t iova, uint64_
 
 	if (!p)
 		return -EBADF;
+	if (size && !user_owns(host, vaddr, size))
+		return -EFAULT;
 	return vfio_dma_table_map(&p->dma, host->css.mem, vaddr, iova, size);
 }
 

@@ -551,6 +551,11 @@ TEST(vfio_ccw_dma_unmap_under_io_resets_and_the_device_recovers)
 	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase, 0, 4096), -EEXIST);
 	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase + 1, VF_GUEST_SIZE, 4096), -EINVAL);
 	CHECK_EQ(vfio_dma_map(v->host, v->fd, 1ull << 40, VF_GUEST_SIZE, 4096), -EFAULT);
+	/* host kernel memory is not the VMM's to map */
+	CHECK_EQ(vfio_dma_map(v->host, v->fd, 1u << 20, VF_GUEST_SIZE, 4096), -EFAULT);
+	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase + VF_GUEST_SIZE - 4096, VF_GUEST_SIZE,
+			      8192),
+		 -EFAULT);
 	vf_put_ccw(v, PROG, CCW_CMD_WRITE, 0, 100, DATA);
 	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
 	vf_run_for(v, SIM_MS);
