@@ -119,7 +119,7 @@ int machine_chp_configure(struct machine *m, uint8_t chpid, bool on)
 	struct chp *c = &m->chp[chpid];
 
 	if (!c->defined || c->cfg == CHP_CFG_NOT_RECOGNIZED)
-		return -ENODEV;
+		return -ENOENT;
 	if ((c->cfg == CHP_CFG_CONFIGURED) == on)
 		return -EALREADY;
 	chp_set_cfg(m, chpid, on);
@@ -131,7 +131,7 @@ int machine_chp_fail(struct machine *m, uint8_t chpid)
 	struct chp *c = &m->chp[chpid];
 
 	if (!c->defined)
-		return -ENODEV;
+		return -ENOENT;
 	if (c->failed)
 		return -EALREADY;
 	c->failed = true;
@@ -146,7 +146,7 @@ int machine_chp_repair(struct machine *m, uint8_t chpid)
 	struct chp *c = &m->chp[chpid];
 
 	if (!c->defined)
-		return -ENODEV;
+		return -ENOENT;
 	if (!c->failed)
 		return -EALREADY;
 	c->failed = false;

@@ -47,14 +47,22 @@ struct storage *machine_storage(struct machine *m);
 /* Configuration built by hand (tests, benchmarks) instead of a deck. */
 int machine_add_chpid(struct machine *m, uint8_t chpid, uint8_t type, bool shared);
 /* A device with the given paths on a new subchannel in `ssid`, numbered
- * sch_no (or the next free one when sch_no < 0).  Returns the subchannel
- * number or -errno. */
+ * sch_no (or the one after the highest used when sch_no < 0).  Returns the
+ * subchannel number or -errno (-EINVAL, -ENODEV for an undefined CHPID,
+ * -EEXIST, -ENOSPC).  The machine takes ownership of dev (destroyed by
+ * machine_free, once even if given for several subchannels in a row); dev
+ * may be NULL: a subchannel whose device never answers. */
 int machine_add_device(struct machine *m, uint8_t ssid, int sch_no, uint16_t devno,
                        const uint8_t *chpids, int nchpids, struct ccwdev *dev);
 
-/* HMC / fault injection. */
+/* HMC / fault injection.  0, -ENOENT for a CHPID that is not defined,
+ * -EALREADY when the path is already in that state.  The effect on the
+ * subchannels is immediate; the CRW's machine check follows after
+ * timing.crw (docs/timing.md). */
 int machine_chp_fail(struct machine *m, uint8_t chpid); /* physical link failure */
 int machine_chp_repair(struct machine *m, uint8_t chpid);
+/* The device of a subchannel stops (or resumes) answering on every path;
+ * -ENODEV when no such subchannel is defined. */
 int machine_device_notoper(struct machine *m, uint8_t ssid, uint16_t sch_no, bool notoper);
 /* SCLP-level configure/deconfigure as if done from the HMC/SE (no SCCB). */
 int machine_chp_configure(struct machine *m, uint8_t chpid, bool on);

@@ -246,10 +246,10 @@ TEST(hmc_actions_on_undefined_or_unchanged_chpids_are_refused)
 	struct mt w;
 
 	mt_init(&w, 4, 0);
-	CHECK_EQ(machine_chp_fail(w.m, 0x99), -ENODEV);
+	CHECK_EQ(machine_chp_fail(w.m, 0x99), -ENOENT);
 	CHECK_EQ(machine_chp_repair(w.m, 0x42), -EALREADY);
 	CHECK_EQ(machine_chp_configure(w.m, 0x42, true), -EALREADY);
-	CHECK_EQ(machine_chp_configure(w.m, 0x10, false), -ENODEV);
+	CHECK_EQ(machine_chp_configure(w.m, 0x10, false), -ENOENT);
 	CHECK_EQ(machine_chp_fail(w.m, 0x42), 0);
 	CHECK_EQ(machine_chp_fail(w.m, 0x42), -EALREADY);
 	CHECK_EQ(machine_add_chpid(w.m, 0x42, 0x1b, false), -EEXIST);
