@@ -15,6 +15,7 @@
 #include "vmm/vcss_priv.h"
 
 #define CRW_R_BIT 0x20000000u
+#define CRW_SOURCE_MASK 0x0f00ffffu /* RSC and RSID */
 
 static struct vcss *to_css(void *p)
 {
@@ -213,10 +214,16 @@ static uint32_t *crw_at(struct vcss *css, int i)
 
 bool vcss_queue_crw(struct vcss *css, uint32_t crw, bool dedup)
 {
-	if (dedup) {
-		for (int i = 0; i < css->crw_count; i++)
-			if ((*crw_at(css, i) & ~CRW_R_BIT) == (crw & ~CRW_R_BIT))
-				return false;
+	/* Only the newest queued report of the same source may absorb it:
+	 * offline, online, offline must stay three reports. */
+	for (int i = css->crw_count - 1; dedup && i >= 0; i--) {
+		uint32_t q = *crw_at(css, i) & ~CRW_R_BIT;
+
+		if ((q & CRW_SOURCE_MASK) != (crw & CRW_SOURCE_MASK))
+			continue;
+		if (q == (crw & ~CRW_R_BIT))
+			return false;
+		break;
 	}
 	if (css->crw_count == VCSS_CRW_QUEUE_LEN) {
 		/* Full: the report is lost; the newest queued CRW tells the

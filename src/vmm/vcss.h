@@ -95,8 +95,8 @@ bool vcss_chpid_in_use(const struct vcss *css, uint8_t chpid, uint8_t *type, boo
 void vcss_post_status(struct vsch *s);
 
 /* Queue a CRW for the guest and raise a channel-report machine check if
- * armed.  With dedup, an identical CRW still waiting in the queue absorbs
- * this one (returns false). */
+ * armed.  With dedup, the newest queued CRW of the same source (RSC and
+ * RSID) absorbs this one when it is identical (returns false). */
 bool vcss_queue_crw(struct vcss *css, uint32_t crw, bool dedup);
 int vcss_crw_pending(const struct vcss *css);
 

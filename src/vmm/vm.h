@@ -19,7 +19,7 @@ struct world;
 
 /* Eager: CRWs from several devices within this window become one batch,
  * so one host event costs the guest one CRW per (CHPID, event). */
-#define VM_CRW_COALESCE_NS (10 * SIM_US)
+#define VM_CRW_COALESCE_NS 0
 #define VM_CRW_BATCH_MAX 64
 
 struct vm;
@@ -33,6 +33,7 @@ struct vm_guest_ops {
 struct vm_stats {
 	uint64_t crws_from_host;  /* CRWs drained from all CRW regions (eager) */
 	uint64_t crws_injected;   /* CRWs queued to the guest */
+	uint64_t crws_suppressed; /* repeats of a CHPID's last CRW without news */
 	uint64_t sclp_chp_reads;  /* guest READ CHANNEL-PATH INFORMATION served */
 };
 
@@ -58,6 +59,7 @@ struct vm {
 	uint32_t batch[VM_CRW_BATCH_MAX];
 	int nbatch;
 	bool batch_lost;
+	uint32_t last_crw[256];   /* last CRW injected per CHPID */
 	struct sim_event *flush_ev;
 	/* SCLP channel-path information */
 	struct sim_task *sclp_task;

@@ -2,9 +2,10 @@
  *
  * Eager CRW coalescing: every eager vfio-ccw device hands the CRWs it drains
  * to its VM.  The VM collects them for VM_CRW_COALESCE_NS, then refreshes
- * the path fields of every device that was signalled (one host STSCH each)
- * and queues each distinct CRW once (an identical CRW still waiting in the
- * guest's queue absorbs it too).  So a host event on a CHPID shared by N
+ * the path fields of every device concerned (one host STSCH each) and
+ * queues each distinct CRW once (an identical CRW still waiting in the
+ * guest's queue absorbs it too; one that only repeats the last CRW of its
+ * CHPID without any path change is dropped).  So a host event on a CHPID shared by N
  * pass-through devices costs the guest one CRW and one machine check, and
  * the guest's following STSCHs cost the host nothing.
  *
@@ -19,25 +20,70 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/crw.h"
 #include "arch/sclp.h"
 
+/* The guest-visible path fields of a device, to tell whether a refresh
+ * brought news. */
+static bool refresh_changed(struct vfio_ccw_dev *d)
+{
+	const struct pmcw *g = &vfio_ccw_dev_sch(d)->pmcw;
+	struct pmcw before = *g;
+
+	if (vfio_ccw_dev_refresh(d))
+		return false;
+	return before.pim != g->pim || before.pam != g->pam || before.pom != g->pom ||
+	       memcmp(before.chpid, g->chpid, sizeof(g->chpid)) != 0;
+}
+
+static bool batch_names_chpid_of(const struct vm *vm, struct vfio_ccw_dev *d)
+{
+	for (int i = 0; i < vm->nbatch; i++) {
+		struct crw c;
+
+		crw_decode(vm->batch[i], &c);
+		if (c.rsc == CRW_RSC_CPATH && vfio_ccw_dev_uses_chpid(d, (uint8_t)c.rsid))
+			return true;
+	}
+	return false;
+}
+
+/* Refresh every eager device that was signalled or uses a CHPID the batch
+ * reports (its own CRW may still be on the way), then inject each CRW
+ * unless it repeats the last one injected for its CHPID and no device's
+ * paths changed: the host reports one event once per subchannel and
+ * sometimes twice per subchannel (SCLP completion and the machine's own
+ * CRW); the guest needs it once. */
 static void flush_batch(void *arg)
 {
 	struct vm *vm = arg;
+	bool changed = false;
 
 	vm->flush_ev = NULL;
 	for (int i = 0; i < vm->nvfio; i++) {
 		struct vfio_ccw_dev *d = vm->vfio[i];
 
-		if (vfio_ccw_dev_policy(d) == CHPSYNC_EAGER && vfio_ccw_dev_dirty(d))
-			vfio_ccw_dev_refresh(d);
+		if (vfio_ccw_dev_policy(d) != CHPSYNC_EAGER)
+			continue;
+		if (vfio_ccw_dev_dirty(d) || batch_names_chpid_of(vm, d))
+			changed |= refresh_changed(d);
 	}
 	for (int i = 0; i < vm->nbatch; i++) {
 		uint32_t crw = vm->batch[i];
+		struct crw c;
+		uint32_t *last;
 
+		crw_decode(crw, &c);
+		last = c.rsc == CRW_RSC_CPATH ? &vm->last_crw[c.rsid & 0xff] : NULL;
+		if (last && *last == crw && !changed && !vm->batch_lost) {
+			vm->st.crws_suppressed++;
+			continue;
+		}
 		/* Reports were lost on the way: tell the guest (R bit). */
 		if (vm->batch_lost && i == vm->nbatch - 1)
 			crw |= 0x20000000u;
+		if (last)
+			*last = crw;
 		if (vcss_queue_crw(vm->css, crw, true))
 			vm->st.crws_injected++;
 	}

@@ -564,3 +564,17 @@ TEST(vcss_sclp_short_sccb_is_insufficient_length)
 	CHECK_EQ(get_be16(at(&e, SCCB_AT) + 6), SCLP_RC_INSUFFICIENT_SCCB_LENGTH);
 	env_down(&e);
 }
+
+TEST(vcss_dedup_keeps_offline_online_offline)
+{
+	struct env e;
+
+	env_up(&e, 0, CHPSYNC_EAGER, true);
+	CHECK(vcss_queue_crw(e.css, 0x04060042, true));
+	CHECK(vcss_queue_crw(e.css, 0x04020042, true));
+	CHECK(vcss_queue_crw(e.css, 0x04060042, true));
+	CHECK(!vcss_queue_crw(e.css, 0x04060042, true));
+	CHECK(vcss_queue_crw(e.css, 0x04060043, true));
+	CHECK_EQ(vcss_crw_pending(e.css), 4);
+	env_down(&e);
+}

@@ -495,3 +495,57 @@ TEST(vfio_quit_closes_the_device_and_unmaps)
 	CHECK_EQ(vcss_ops.ssch(e.css, schid_word(0, 1), ORB_AT), 3);
 	env_down(&e);
 }
+
+TEST(vfio_eager_repeated_report_of_one_event_is_dropped)
+{
+	struct env e;
+	int cc;
+
+	env_up(&e, 1, CHPSYNC_EAGER);
+	/* The host reports a deconfigure twice (SCLP completion, then the
+	 * machine's CRW): the second brings no news. */
+	host_path_change(&e, 0, 0x70, 0x04060042);
+	sim_run(e.sim);
+	fake_crw(e.host, 0, 0x04060042);
+	sim_run(e.sim);
+	CHECK_EQ(e.g.mchks, 1);
+	CHECK_EQ(e.vm->st.crws_injected, 1);
+	CHECK_EQ(e.vm->st.crws_suppressed, 1);
+	CHECK_EQ(stcrw(&e, &cc), 0x04060042u);
+	stcrw(&e, &cc);
+	CHECK_EQ(cc, 1);
+	env_down(&e);
+}
+
+TEST(vfio_eager_offline_online_offline_are_three_events)
+{
+	struct env e;
+
+	env_up(&e, 1, CHPSYNC_EAGER);
+	host_path_change(&e, 0, 0x70, 0x04060042);
+	sim_run(e.sim);
+	host_path_change(&e, 0, 0xf0, 0x04020042);
+	sim_run(e.sim);
+	host_path_change(&e, 0, 0x70, 0x04060042);
+	sim_run(e.sim);
+	CHECK_EQ(e.vm->st.crws_injected, 3);
+	CHECK_EQ(vcss_crw_pending(e.css), 3);
+	env_down(&e);
+}
+
+TEST(vfio_eager_device_whose_crw_is_late_is_refreshed_with_the_first)
+{
+	struct env e;
+	struct schib sb;
+
+	env_up(&e, 2, CHPSYNC_EAGER);
+	e.host->dev[1].schib.pmcw.pam = 0x70; /* its CRW has not come yet */
+	host_path_change(&e, 0, 0x70, 0x04060042);
+	sim_run(e.sim);
+	CHECK_EQ(stsch(&e, 2, &sb), 0);
+	CHECK_EQ(sb.pmcw.pam, 0x70);
+	fake_crw(e.host, 1, 0x04060042);
+	sim_run(e.sim);
+	CHECK_EQ(e.vm->st.crws_injected, 1);
+	env_down(&e);
+}
