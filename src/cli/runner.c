@@ -228,8 +228,26 @@ fail:
 	return -1;
 }
 
+static bool proc_is_done(void *arg);
+
+/* A task abandoned in the middle leaks what its frames allocated; most
+ * stuck commands (a long sleep past the time cap) can still end, so let
+ * them, with the usual guards, before everything is freed. */
+static void settle_stuck(struct run_world *rw)
+{
+	for (size_t i = 0; i < rw->nstuck; i++) {
+		run_until(rw, proc_is_done, rw->stuck[i]);
+		proc_free(rw->stuck[i]);
+	}
+	free(rw->stuck);
+	rw->stuck = NULL;
+	rw->nstuck = 0;
+}
+
 void run_world_destroy(struct run_world *rw)
 {
+	if (rw->world)
+		settle_stuck(rw);
 	/* Nodes first (their processes and terminals), then the OS they run,
 	 * the machine under it, and the scheduler everything lives on. */
 	if (rw->world)
@@ -331,6 +349,18 @@ static enum run_result find_node(struct run_world *rw, const char *name, struct 
 	return RUN_OK;
 }
 
+static void keep_stuck(struct run_world *rw, struct proc *p)
+{
+	struct proc **nv = realloc(rw->stuck, (rw->nstuck + 1) * sizeof(*nv));
+
+	if (!nv) {
+		proc_free(p); /* released: the node frees it when it ends */
+		return;
+	}
+	rw->stuck = nv;
+	nv[rw->nstuck++] = p;
+}
+
 enum run_result run_command(struct run_world *rw, const char *name, const char *cmd, char **out)
 {
 	enum run_result r;
@@ -346,9 +376,10 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 		if (!p)
 			return RUN_NOMEM;
 		r = run_until(rw, proc_is_done, p);
-		/* A process that did not end still belongs to its node. */
 		if (r == RUN_OK)
 			proc_free(p);
+		else
+			keep_stuck(rw, p);
 	}
 	*out = take_output(n);
 	if (!*out)

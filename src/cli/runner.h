@@ -44,6 +44,10 @@ struct run_world {
 	char **booting;
 	size_t nbooting;
 	sim_time_t timeout;	/* cap of simulated time per command */
+	/* Commands that did not end (deadlock, timeout), kept to be given
+	 * one more chance to end before the world goes away. */
+	struct proc **stuck;
+	size_t nstuck;
 };
 
 /* Build and boot a world: seed, deck (NULL = built-in), base directory for
@@ -51,6 +55,8 @@ struct run_world {
 int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t seed,
 		     bool permute, const char *iocp, const char *basedir, char *err,
 		     size_t errlen);
+/* Let the commands that did not end run on (with the same guards) and
+ * release them; then free the world. */
 void run_world_destroy(struct run_world *rw);
 
 enum run_result {

@@ -1,0 +1,215 @@
+/* The scenario runner on a real world: output placement, the hmc node, and
+ * the guards that keep a command from hanging chpsync. */
+#include <stdlib.h>
+
+#include "cli/runner.h"
+#include "os/shell.h"
+#include "t.h"
+
+struct out {
+	char *text;
+	char *err;
+	int rc;
+};
+
+/* Run scenario text; transcript and error messages into strings. */
+static struct out run_text(const char *text)
+{
+	struct out o = {0};
+	struct scenario s;
+	size_t len = 0, elen = 0;
+	char err[256];
+	FILE *f, *ef;
+	struct run_opts ro = {0};
+
+	if (scenario_parse(&s, "t.scenario", text, err, sizeof(err)) < 0) {
+		o.rc = -2;
+		o.err = strdup(err);
+		return o;
+	}
+	f = open_memstream(&o.text, &len);
+	ef = open_memstream(&o.err, &elen);
+	ro.err = ef;
+	o.rc = run_scenario(&s, &ro, f);
+	fclose(f);
+	fclose(ef);
+	scenario_free(&s);
+	return o;
+}
+
+static void out_free(struct out *o)
+{
+	free(o->text);
+	free(o->err);
+}
+
+TEST(cli_run_reproduces_comments_and_prompts)
+{
+	struct out o = run_text("# hello\n\n[root@hmc ~]# echo one\nwrong\n# two\n"
+				"[root@host ~]#   echo two  \n");
+
+	CHECK_EQ(o.rc, 0);
+	CHECK_STR(o.text, "# hello\n\n[root@hmc ~]# echo one\none\n# two\n"
+			  "[root@host ~]#   echo two  \ntwo\n");
+	CHECK_STR(o.err, "");
+	out_free(&o);
+}
+
+TEST(cli_run_unknown_node_is_a_located_error)
+{
+	struct out o = run_text("[root@hmc ~]# echo a\n[root@nosuch ~]# ls\n[root@hmc ~]# echo b\n");
+
+	CHECK_EQ(o.rc, -1);
+	CHECK_STR(o.text, "[root@hmc ~]# echo a\na\n[root@nosuch ~]# ls\n");
+	CHECK_STR(o.err, "chpsync: t.scenario:2: no node 'nosuch' (nodes: host, hmc, and each "
+			 "guest by its -name)\n");
+	out_free(&o);
+}
+
+TEST(cli_run_timeout_caps_simulated_time)
+{
+	/* (the sleep ends during clean-up, 1.5 h in) */
+	struct out o = run_text("#! timeout 1h\n[root@hmc ~]# sleep 5400\n[root@hmc ~]# echo no\n");
+
+	CHECK_EQ(o.rc, -1);
+	CHECK_STR(o.err, "chpsync: t.scenario:2: command did not complete within 1h of simulated "
+			 "time\n");
+	CHECK(strstr(o.text, "echo no") == NULL);
+	out_free(&o);
+}
+
+TEST(cli_run_sleep_within_timeout_passes)
+{
+	struct out o = run_text("#! timeout 2h\n[root@hmc ~]# sleep 3600; echo woke\n");
+
+	CHECK_EQ(o.rc, 0);
+	CHECK_STR(o.text, "#! timeout 2h\n[root@hmc ~]# sleep 3600; echo woke\nwoke\n");
+	out_free(&o);
+}
+
+TEST(cli_run_output_without_newline_gets_one)
+{
+	struct out o = run_text("[root@hmc ~]# echo -n x\n[root@hmc ~]# echo y\n");
+
+	CHECK_EQ(o.rc, 0);
+	CHECK_STR(o.text, "[root@hmc ~]# echo -n x\nx\n[root@hmc ~]# echo y\ny\n");
+	out_free(&o);
+}
+
+TEST(cli_hmc_chp_errors)
+{
+	struct out o = run_text("[root@hmc ~]# chp fail zz\n[root@hmc ~]# chp frob 42\n"
+				"[root@hmc ~]# chp fail\n[root@hmc ~]# chp fail 1.42\n"
+				"[root@hmc ~]# status extra\n");
+
+	CHECK_EQ(o.rc, 0);
+	CHECK(strstr(o.text, "chp: 'zz' is not a CHPID (e.g. 0.42 or 42)\n") != NULL);
+	CHECK(strstr(o.text, "chp: unknown action 'frob'\n") != NULL);
+	CHECK(strstr(o.text, "chp: expected an action and a CHPID\n") != NULL);
+	CHECK(strstr(o.text, "chp: 1.42: the machine has only channel subsystem 0\n") != NULL);
+	CHECK(strstr(o.text, "status: no arguments expected\n") != NULL);
+	out_free(&o);
+}
+
+TEST(cli_hmc_activate_missing_deck)
+{
+	struct out o = run_text("[root@hmc ~]# activate /nonexistent/x.iocp\n");
+
+	CHECK_EQ(o.rc, 0);
+	CHECK(strstr(o.text, "activate: /nonexistent/x.iocp") != NULL);
+	out_free(&o);
+}
+
+TEST(cli_hmc_chp_fail_and_repair)
+{
+	struct out o = run_text("[root@hmc ~]# chp fail 0.42\n[root@hmc ~]# chp repair 42\n"
+				"[root@hmc ~]# chp fail 0.99\n");
+
+	CHECK_EQ(o.rc, 0);
+	CHECK(strstr(o.text, "chp fail 0.42\nChannel path 0.42 link failed.\n") != NULL);
+	CHECK(strstr(o.text, "chp repair 42\nChannel path 0.42 link repaired.\n") != NULL);
+	CHECK(strstr(o.text, "chp fail 0.99\nchp: 0.99: ") != NULL);
+	out_free(&o);
+}
+
+/* ---- the guards, with programs that misbehave on purpose ---- */
+
+static struct sim_waitq never = SIM_WAITQ_INIT;
+
+static int block_main(struct proc *p, void *ctx, int argc, char **argv)
+{
+	sim_wait(proc_sim(p), &never);
+	return 0;
+}
+
+static void late_write(void *arg)
+{
+	node_write(arg, "late\n", 5);
+}
+
+/* Prints a console line 10 s later, from an event, like a kernel message. */
+static int later_main(struct proc *p, void *ctx, int argc, char **argv)
+{
+	sim_at(proc_sim(p), 10 * SIM_S, late_write, proc_node(p));
+	return 0;
+}
+
+static void world(struct run_world *rw)
+{
+	struct run_opts ro = {.err = stderr};
+	char err[256];
+
+	CHECK_EQ(run_world_create(rw, &ro, 1, false, NULL, "", err, sizeof(err)), 0);
+	node_add_prog(rw->hmc_node, "block", block_main, NULL);
+	node_add_prog(rw->hmc_node, "later", later_main, NULL);
+}
+
+TEST(cli_run_deadlock_is_detected)
+{
+	struct run_world rw;
+	char *out;
+
+	world(&rw);
+	CHECK_EQ(run_command(&rw, "hmc", "echo before; block", &out), RUN_DEADLOCK);
+	CHECK_STR(out, "before\n");
+	free(out);
+	CHECK_EQ(rw.nstuck, 1);
+	/* released when the world goes: let it end then */
+	sim_wake(rw.sim, &never);
+	run_world_destroy(&rw);
+}
+
+TEST(cli_run_console_output_waits_for_its_node)
+{
+	struct run_world rw;
+	char *out;
+
+	world(&rw);
+	CHECK_EQ(run_command(&rw, "hmc", "later", &out), RUN_OK);
+	CHECK_STR(out, "");
+	free(out);
+	CHECK_EQ(run_command(&rw, "host", "sleep 20", &out), RUN_OK);
+	CHECK_STR(out, "");
+	free(out);
+	/* the line came while the host was busy: it shows at the next hmc prompt */
+	CHECK_EQ(run_command(&rw, "hmc", "", &out), RUN_OK);
+	CHECK_STR(out, "late\n");
+	free(out);
+	run_world_destroy(&rw);
+}
+
+TEST(cli_run_world_bad_deck)
+{
+	struct run_world rw;
+	struct run_opts ro = {.err = stderr};
+	char err[256], path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bad.iocp", t_tmpdir());
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	fputs("FROBNICATE ALL=YES\n", f);
+	fclose(f);
+	CHECK_EQ(run_world_create(&rw, &ro, 1, false, path, "", err, sizeof(err)), -1);
+	CHECK(strstr(err, "bad.iocp:1") != NULL);
+}
