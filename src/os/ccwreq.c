@@ -184,7 +184,7 @@ void ccw_request_handler(struct ccw_device *cdev)
 		return;
 	ccw_device_set_timeout(cdev, 0);
 	if (irb->scsw.flags & SCSW_FLAGS_PNO)
-		ccw_device_path_notoper(cdev);
+		ccw_device_path_notoper(cdev, req->mask);
 	st = ccwreq_status(cdev, irb);
 	switch (st) {
 	case IO_DONE:

@@ -8,6 +8,7 @@
 
 #define IO_SCH_ISC 3
 #define DEV_BUSY_VERIFY_DELAY (1 * SIM_MS)
+#define VERIFY_MAX_ROUNDS 4 /* repeated verifications before settling */
 
 bool dev_fsm_final_state(const struct ccw_device *cdev)
 {
@@ -69,6 +70,8 @@ void ccw_device_done(struct ccw_device *cdev, enum dev_state state)
 	struct subchannel *sch = cdev->sch;
 
 	ccw_device_set_timeout(cdev, 0);
+	cdev->verify_rounds = 0;
+	cdev->doverify = false;
 	if (state != DEV_STATE_ONLINE)
 		cio_disable_subchannel(sch);
 	cdev->state = state;
@@ -103,7 +106,7 @@ void ccw_device_verify_done(struct ccw_device *cdev, int err)
 	}
 	cdev->prev_vpm = sch->vpm;
 	cdev->verified_once = true;
-	if (cdev->doverify) {
+	if (cdev->doverify && cdev->verify_rounds++ < VERIFY_MAX_ROUNDS) {
 		/* Something changed while we were verifying: once more. */
 		ccw_device_verify_start(cdev);
 		return;
@@ -188,16 +191,23 @@ int ccw_device_offline(struct ccw_device *cdev)
 
 /* ---- PNO: some path was found not operational ---- */
 
-void ccw_device_path_notoper(struct ccw_device *cdev)
+/* `tried` is the path mask of the operation that reported PNO.  When the
+ * only paths found not operational are the ones tried, the operation's own
+ * error handling covers them; news about other paths (as a VMM gives when
+ * it syncs path state lazily) means the verified paths are stale. */
+void ccw_device_path_notoper(struct ccw_device *cdev, uint8_t tried)
 {
 	struct subchannel *sch = cdev->sch;
+	uint8_t pnom = 0xff;
 
 	if (cio_update_schib(sch) == 0) {
+		pnom = sch->schib.pmcw.pnom;
 		os_printk_debug(cdev->os, "cio: %s: path(s) %02x are not operational",
-				cdev->busid, sch->schib.pmcw.pnom);
-		sch->lpm &= (uint8_t)~sch->schib.pmcw.pnom;
+				cdev->busid, pnom);
+		sch->lpm &= (uint8_t)~pnom;
 	}
-	cdev->doverify = true;
+	if (pnom & ~tried)
+		cdev->doverify = true;
 }
 
 /* ---- state x event handlers ---- */
@@ -266,7 +276,7 @@ static void fsm_online_irq(struct ccw_device *cdev, enum dev_event ev)
 	bool final = irb_final(irb);
 
 	if (irb->scsw.flags & SCSW_FLAGS_PNO)
-		ccw_device_path_notoper(cdev);
+		ccw_device_path_notoper(cdev, 0);
 	/* ERW P: the channel subsystem asks for path verification. */
 	if ((irb->scsw.flags & SCSW_FLAGS_ESWF) && (irb->esw[1] & ERW_P))
 		cdev->doverify = true;

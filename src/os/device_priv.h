@@ -98,6 +98,7 @@ struct ccw_device {
 	/* path verification (device_pgid.c) */
 	bool pgroup, mpath;             /* path grouping wanted / multipath mode */
 	bool doverify;
+	int verify_rounds;              /* repeats since the last final state */
 	bool verified_once;             /* a verification completed since enable */
 	uint8_t pgid[11];
 	uint8_t pgid_valid_mask, pgid_todo_mask, pgid_reset_mask;
@@ -130,7 +131,7 @@ void ccw_device_done(struct ccw_device *cdev, enum dev_state state);
 void ccw_device_verify_done(struct ccw_device *cdev, int err);
 void ccw_device_disband_done(struct ccw_device *cdev, int err);
 void ccw_device_set_timeout(struct ccw_device *cdev, sim_time_t delay);
-void ccw_device_path_notoper(struct ccw_device *cdev);
+void ccw_device_path_notoper(struct ccw_device *cdev, uint8_t tried);
 bool dev_fsm_final_state(const struct ccw_device *cdev);
 /* The driver's I/O (Linux ccw_device_start_key etc.). */
 int ccw_device_start(struct ccw_device *cdev, uint64_t cpa, uint32_t intparm, uint8_t lpm);

@@ -1,0 +1,177 @@
+/* Block I/O through dasd on the machine while channel paths fail and come
+ * back: every request completes exactly once on the remaining paths and
+ * the data read back is what was written. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kern_fixture.h"
+#include "machine/machine.h"
+#include "os/os.h"
+#include "os/sysfs.h"
+#include "os/vfs.h"
+#include "t.h"
+
+#define CHUNK (1u << 20)
+
+struct rw_job {
+	struct kf *f;
+	const char *dev;
+	uint8_t *buf;
+	size_t len;
+	bool write;
+	long rc;
+};
+
+static void do_rw(void *arg)
+{
+	struct rw_job *j = arg;
+	int err = 0;
+	struct vfs_file *fp = vfs_open(j->f->os->vfs, j->dev, j->write ? VFS_WR : VFS_RD, &err);
+	size_t off;
+
+	j->rc = err;
+	if (!fp)
+		return;
+	for (off = 0; off < j->len; off += CHUNK) {
+		ssize_t n = j->write ? vfs_pwrite(fp, j->buf + off, CHUNK, off)
+				     : vfs_pread(fp, j->buf + off, CHUNK, off);
+
+		if (n != (ssize_t)CHUNK) {
+			j->rc = n < 0 ? n : -1;
+			break;
+		}
+	}
+	vfs_close(fp);
+}
+
+static bool task_done(void *arg)
+{
+	return sim_task_done(arg);
+}
+
+static void fill(struct kf *f, uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += 8) {
+		uint64_t r = sim_rand(f->sim);
+
+		memcpy(buf + i, &r, 8);
+	}
+}
+
+static void check_attr(struct kf *f, const char *path, const char *want)
+{
+	int rc = -1;
+	const char *got = kf_read(f, path, &rc);
+
+	CHECK_EQ(rc, 0);
+	CHECK_STR(got, want);
+}
+
+TEST(kern_write_survives_two_path_failures_and_repair)
+{
+	struct kf f;
+	size_t len = 32u << 20;
+	uint8_t *out = malloc(len), *in = malloc(len);
+	struct rw_job w, r;
+	struct sim_task *t;
+	char *log;
+
+	kf_init(&f, 100, 20 * SIM_US, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	fill(&f, out, len);
+	w = (struct rw_job){ &f, "/dev/dasda1", out, len, true, 0 };
+	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
+	kf_run_for(&f, 15 * SIM_MS);
+	CHECK(!sim_task_done(t));
+	CHECK_EQ(machine_chp_fail(f.m, 0x42), 0);
+	kf_run_for(&f, 15 * SIM_MS);
+	CHECK(!sim_task_done(t));
+	CHECK_EQ(machine_chp_fail(f.m, 0x43), 0);
+	CHECK(sim_run_until(f.sim, task_done, t));
+	sim_task_free(t);
+	CHECK_EQ(w.rc, 0);
+	check_attr(&f, KF_SCH "/vpm", "30\n");
+	/* Read back on the two remaining paths. */
+	r = (struct rw_job){ &f, "/dev/dasda1", in, len, false, 0 };
+	kf_task(&f, do_rw, &r);
+	CHECK_EQ(r.rc, 0);
+	CHECK(memcmp(in, out, len) == 0);
+	/* Repair: both paths are verified again. */
+	CHECK_EQ(machine_chp_repair(f.m, 0x42), 0);
+	CHECK_EQ(machine_chp_repair(f.m, 0x43), 0);
+	kf_run_for(&f, 100 * SIM_MS);
+	check_attr(&f, KF_SCH "/vpm", "f0\n");
+	log = os_dmesg(f.os);
+	CHECK(strstr(log, "dasd-eckd 0.0.3f3f: path 80 is no longer operational") != NULL);
+	CHECK(strstr(log, "dasd-eckd 0.0.3f3f: path 40 is no longer operational") != NULL);
+	free(log);
+	/* The console stayed quiet: losing two of four paths is not news. */
+	CHECK(strstr(f.console, "No verified channel paths") == NULL);
+	free(out);
+	free(in);
+	kf_fini(&f);
+}
+
+TEST(kern_io_waits_for_a_path_when_all_are_gone)
+{
+	struct kf f;
+	size_t len = 4u << 20;
+	uint8_t *out = malloc(len), *in = malloc(len);
+	struct rw_job w, r;
+	struct sim_task *t;
+	int c;
+
+	kf_init(&f, 100, 20 * SIM_US, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	kf_console_clear(&f);
+	fill(&f, out, len);
+	w = (struct rw_job){ &f, "/dev/dasda1", out, len, true, 0 };
+	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
+	kf_run_for(&f, 2 * SIM_MS);
+	for (c = 0x42; c <= 0x45; c++)
+		CHECK_EQ(machine_chp_fail(f.m, (uint8_t)c), 0);
+	kf_run_for(&f, 2 * SIM_S);
+	/* No path: the write waits instead of failing. */
+	CHECK(!sim_task_done(t));
+	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: No verified channel paths remain for the device\n") != NULL);
+	CHECK_EQ(machine_chp_repair(f.m, 0x44), 0);
+	CHECK(sim_run_until(f.sim, task_done, t));
+	sim_task_free(t);
+	CHECK_EQ(w.rc, 0);
+	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n") != NULL);
+	r = (struct rw_job){ &f, "/dev/dasda1", in, len, false, 0 };
+	kf_task(&f, do_rw, &r);
+	CHECK_EQ(r.rc, 0);
+	CHECK(memcmp(in, out, len) == 0);
+	free(out);
+	free(in);
+	kf_fini(&f);
+}
+
+/* CDL: blocks 0-2 and 12-23 of the whole disk hold key+data records of
+ * their real length; reads pad them with 0xE5 (what Linux returns). */
+TEST(kern_cdl_special_blocks_read_padded)
+{
+	struct kf f;
+	uint8_t *buf = malloc(CHUNK);
+	struct rw_job r;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	r = (struct rw_job){ &f, "/dev/dasda", buf, 0, false, 0 };
+	r.len = CHUNK;
+	kf_task(&f, do_rw, &r);
+	CHECK_EQ(r.rc, 0);
+	/* Block 2: key "VOL1" + VOL1 label (84 bytes), then 0xE5. */
+	CHECK_MEM(buf + 2 * 4096, "\xe5\xd6\xd3\xf1\xe5\xd6\xd3\xf1", 8);
+	CHECK_EQ(buf[2 * 4096 + 84], 0xe5);
+	CHECK_EQ(buf[2 * 4096 + 4095], 0xe5);
+	/* Block 12: the format-4 DSCB (key of 0x04 bytes, id 0xF4). */
+	CHECK_EQ(buf[12 * 4096], 0x04);
+	CHECK_EQ(buf[12 * 4096 + 44], 0xf4);
+	CHECK_EQ(buf[12 * 4096 + 140], 0xe5);
+	free(buf);
+	kf_fini(&f);
+}
