@@ -273,10 +273,14 @@ TEST(e2e_eager_host_vary_off_is_visible_in_the_guest)
 	start_guest(&w, "", "");
 	run_ok(&w, "guest", "chccwdev -e 3f3f");
 	run_ok(&w, "host", "chchp -v 0 43");
+	/* chchp -v returns right after its sysfs write; the CRW reaches the
+	 * guest microseconds later. */
+	run_ok(&w, "guest", "sleep 0.001");
 	out = run(&w, "guest", "lscss 0002", NULL);
 	CHECK_LINE(out, "0.0.3f3f 0.0.0002  3390/0c 3990/e9 yes  f0  b0  ff   42434445 00000000");
 	free(out);
 	run_ok(&w, "host", "chchp -v 1 43");
+	run_ok(&w, "guest", "sleep 0.001");
 	out = run(&w, "guest", "lscss 0002", NULL);
 	CHECK_LINE(out, "0.0.3f3f 0.0.0002  3390/0c 3990/e9 yes  f0  f0  ff   42434445 00000000");
 	free(out);
@@ -312,5 +316,24 @@ TEST(e2e_two_guests_sharing_a_chpid_both_see_the_event)
 	out = run(&w, "g2", "lscss", NULL);
 	CHECK(strstr(out, " c0  40  ff   42430000 00000000"));
 	free(out);
+	w_down(&w);
+}
+
+TEST(e2e_guest_stsch_in_steady_state_costs_no_host_stsch)
+{
+	struct w w;
+	const struct vfio_ccw_stats *st;
+	struct vm *vm;
+
+	w_up(&w);
+	start_guest(&w, "", "");
+	vm = vmm_vms(w.hn);
+	st = vfio_ccw_dev_stats(vm->vfio[0]);
+	CHECK(st->guest_stsch > 0); /* the guest's boot scan */
+	run_ok(&w, "guest", "chccwdev -e 3f3f");
+	run_ok(&w, "guest", "chccwdev -d 3f3f");
+	run_ok(&w, "guest", "lscss");
+	CHECK(st->guest_stsch > 2);
+	CHECK_EQ(st->host_stsch, 0);
 	w_down(&w);
 }
