@@ -15,6 +15,7 @@
 /* Kernel storage starts above the first MiB (lowcore, prefix area). */
 #define KMEM_BASE (1ull << 20)
 #define KMEM_DEFAULT (256ull << 20)
+#define OS_USERSPACE_BOOT (2 * SIM_S)
 
 /* ---- kernel log ---- */
 
@@ -199,6 +200,10 @@ static void os_init_task(void *arg)
 
 	chp_init(os);            /* SCLP channel-path information, crw handler */
 	css_init(os);            /* scan subchannels, register, probe drivers */
+	/* The rest of boot (initramfs, systemd, getty) until someone can log
+	 * in.  It matters: the SCLP channel-path cache of chp_init() has long
+	 * expired when the first command runs, as on a real system. */
+	sim_sleep(os->sim, OS_USERSPACE_BOOT);
 	os->priv->booted = true;
 	os_printk_debug(os, "%s: boot complete", os->hostname);
 }
