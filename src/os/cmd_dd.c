@@ -211,12 +211,16 @@ static int dd_open(struct dd *d)
 	}
 	if (d->ofile) {
 		flags = VFS_WR | VFS_CREAT;
-		/* GNU truncates a regular output file at the seek offset */
-		if (!d->notrunc && d->seek == 0 && strncmp(d->ofile, "/dev/", 5) != 0)
-			flags |= VFS_TRUNC;
 		d->out = vfs_open(os->vfs, d->ofile, flags, &err);
 		if (!d->out) {
 			proc_eprintf(d->p, "dd: failed to open '%s': %s\n", d->ofile, strerror(-err));
+			return 1;
+		}
+		/* GNU truncates a regular output file at the seek offset */
+		if (!d->notrunc && strncmp(d->ofile, "/dev/", 5) != 0 &&
+		    vfs_truncate(d->out, d->seek * d->bs) < 0) {
+			proc_eprintf(d->p, "dd: failed to truncate to %llu bytes in output file '%s'\n",
+				     (unsigned long long)(d->seek * d->bs), d->ofile);
 			return 1;
 		}
 	}

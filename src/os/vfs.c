@@ -377,6 +377,8 @@ ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t len, uint64_t off
 		return -EBADF;
 	if (f->dev)
 		return dev_io(f->dev, NULL, buf, len, off);
+	if (!len && off <= t->len)
+		return 0;
 	if (off + len > VFS_TMP_MAX)
 		return -EFBIG;
 	if (off + len > t->cap) {
@@ -397,6 +399,24 @@ ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t len, uint64_t off
 	if (off + len > t->len)
 		t->len = (size_t)(off + len);
 	return (ssize_t)len;
+}
+
+int vfs_truncate(struct vfs_file *f, uint64_t len)
+{
+	struct vfs_tmpfile *t = f->tf;
+
+	if (!(f->flags & VFS_WR))
+		return -EBADF;
+	if (!t)
+		return -EINVAL;
+	if (len > t->len) {
+		ssize_t r = vfs_pwrite(f, "", 0, len); /* grows and zero-fills */
+
+		if (r < 0)
+			return (int)r;
+	}
+	t->len = (size_t)len;
+	return 0;
 }
 
 uint64_t vfs_size(struct vfs_file *f)

@@ -38,6 +38,9 @@ struct vfs_file *vfs_open(struct vfs *v, const char *path, int flags, int *err);
 ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t len, uint64_t off);
 ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t len, uint64_t off);
 uint64_t vfs_size(struct vfs_file *f);
+/* Set a regular file's length (zero-filled when growing); -EINVAL for
+ * device nodes, -EBADF if not open for writing. */
+int vfs_truncate(struct vfs_file *f, uint64_t len);
 void vfs_close(struct vfs_file *f);
 
 #endif

@@ -202,6 +202,24 @@ TEST(dd_urandom_is_deterministic_per_seed)
 	ufix_fini(&f);
 }
 
+TEST(dd_seek_truncates_regular_files_unless_notrunc)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	ufix_run(&f, "echo 0123456789 > /tmp/t");
+	CHECK_STR(ufix_run(&f, "echo ab | dd of=/tmp/t bs=1 seek=4 status=none; cat /tmp/t"),
+		  "0123ab\n");
+	ufix_run(&f, "echo 0123456789 > /tmp/t");
+	CHECK_STR(ufix_run(&f, "echo -n ab | dd of=/tmp/t bs=1 seek=4 conv=notrunc status=none; "
+			       "cat /tmp/t"),
+		  "0123ab6789\n");
+	CHECK_STR(ufix_run(&f, "echo -n ab | dd of=/tmp/new bs=1 seek=3 status=none; "
+			       "cmp /tmp/new /dev/zero"),
+		  "/tmp/new /dev/zero differ: byte 4, line 1\n");
+	ufix_fini(&f);
+}
+
 TEST(dd_errors)
 {
 	struct ufix f;
