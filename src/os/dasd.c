@@ -453,6 +453,7 @@ static void dasd_pv_task(void *arg)
 		}
 		if (!dev->uid[0])
 			snprintf(dev->uid, sizeof(dev->uid), "%s", uid);
+		dasd_dev_debug(dev, "path %02X is operational", path);
 		if (!dev->opm) {
 			dev->opm = path;
 			dasd_path_operational(dev);

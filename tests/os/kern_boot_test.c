@@ -213,3 +213,62 @@ TEST(kern_kmalloc_is_aligned_disjoint_and_reusable)
 	os_kfree(f.os, 12345); /* not allocated: ignored */
 	kf_fini(&f);
 }
+
+/* The letter's lazy sync, seen by the OS: a path went away without a
+ * channel report; enabling the subchannel (STSCH) shows the new PAM, the
+ * first interruption carries PNO, so cio verifies once more, reports the
+ * path as available, and dasd's path worker finds the device had no
+ * operational path yet: "A channel path ... has become operational" comes
+ * before "New DASD". */
+TEST(kern_pno_during_online_reverifies_and_reports_path_operational)
+{
+	struct kf f;
+	const char *op, *nd;
+
+	kf_init(&f, 20, 0, false);
+	f.hold_crws = true;
+	CHECK_EQ(machine_chp_configure(f.m, 0x42, false), 0);
+	kf_run_for(&f, 10 * SIM_MS);
+	/* The OS did not notice: its cached SCHIB still says f0. */
+	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 f0 ", 6));
+	f.pnom = 0x80;
+	f.pno_once = true;
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	op = strstr(f.console, "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n");
+	nd = strstr(f.console, "dasd-eckd 0.0.3f3f: New DASD");
+	CHECK(op != NULL && nd != NULL);
+	CHECK(op < nd);
+	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 70 ", 6));
+	check_attr(&f, KF_SCH "/vpm", "70\n");
+	/* Offline after the path came back: disabling does STSCH first. */
+	CHECK_EQ(machine_chp_configure(f.m, 0x42, true), 0);
+	f.pnom = 0;
+	kf_run_for(&f, 10 * SIM_MS);
+	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 70 ", 6));
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "0\n"), 0);
+	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 f0 ", 6));
+	kf_fini(&f);
+}
+
+/* Channel reports lost to a full CRW queue: the overflow report makes cio
+ * evaluate every subchannel, which finds the changed path masks. */
+TEST(kern_crw_overflow_reevaluates_subchannels)
+{
+	struct kf f;
+
+	kf_init_crwq(&f, 20, 0, false, 1);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	f.hold_crws = true;
+	CHECK_EQ(machine_chp_configure(f.m, 0x43, false), 0);
+	CHECK_EQ(machine_chp_configure(f.m, 0x44, false), 0);
+	CHECK_EQ(machine_chp_configure(f.m, 0x45, false), 0);
+	kf_run_for(&f, 10 * SIM_MS);
+	check_attr(&f, KF_SCH "/vpm", "f0\n");
+	f.hold_crws = false;
+	f.up->channel_report(f.up->os); /* the machine check, delivered now */
+	kf_run_for(&f, 100 * SIM_MS);
+	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 80 ", 6));
+	check_attr(&f, KF_SCH "/vpm", "80\n");
+	CHECK(machine_stats(f.m)->crws_lost > 0);
+	kf_fini(&f);
+}

@@ -60,7 +60,7 @@ static int w_servc(void *css, uint32_t cmdw, uint64_t sccb)
 	struct sclp_fail *s;
 	uint8_t *p;
 
-	if (cmdw != SCLP_CMDW_READ_CHPATH_INFORMATION)
+	if (!f->sclp_read_fails || cmdw != SCLP_CMDW_READ_CHPATH_INFORMATION)
 		return f->real.ops->servc(f->real.css, cmdw, sccb);
 	p = storage_ptr(f->real.mem, sccb, SCCB_HEADER_SIZE);
 	if (!p)
@@ -85,16 +85,51 @@ static void w_bind(void *css, const struct css_upcalls *up)
 	struct kf *f = wrap_of(css);                                                               \
 	return f->real.ops->name(f->real.css, __VA_ARGS__)
 
-static int w_stsch(void *css, uint32_t s, uint64_t a) { FWD(stsch, s, a); }
+/* Lazy path sync as a VMM does it: STSCH shows PNOM, one interruption
+ * carries PNO; CRWs can be held back. */
+static int w_stsch(void *css, uint32_t s, uint64_t a)
+{
+	struct kf *f = wrap_of(css);
+	int cc = f->real.ops->stsch(f->real.css, s, a);
+	uint8_t *p = storage_ptr(f->real.mem, a, 52);
+
+	if (cc == 0 && p && f->pnom)
+		p[9] = f->pnom;
+	return cc;
+}
+
+static int w_tsch(void *css, uint32_t s, uint64_t a)
+{
+	struct kf *f = wrap_of(css);
+	int cc = f->real.ops->tsch(f->real.css, s, a);
+	uint8_t *p = storage_ptr(f->real.mem, a, 96);
+
+	if (cc == 0 && p && f->pno_once) {
+		p[1] |= 0x01; /* SCSW N */
+		f->pno_once = false;
+	}
+	return cc;
+}
+
+static int w_stcrw(void *css, uint64_t a)
+{
+	struct kf *f = wrap_of(css);
+	uint8_t *p;
+
+	if (!f->hold_crws)
+		return f->real.ops->stcrw(f->real.css, a);
+	p = storage_ptr(f->real.mem, a, 4);
+	if (p)
+		memset(p, 0, 4);
+	return 1;
+}
 static int w_msch(void *css, uint32_t s, uint64_t a) { FWD(msch, s, a); }
 static int w_ssch(void *css, uint32_t s, uint64_t a) { FWD(ssch, s, a); }
-static int w_tsch(void *css, uint32_t s, uint64_t a) { FWD(tsch, s, a); }
 static int w_csch(void *css, uint32_t s) { FWD(csch, s); }
 static int w_hsch(void *css, uint32_t s) { FWD(hsch, s); }
 static int w_xsch(void *css, uint32_t s) { FWD(xsch, s); }
 static int w_rsch(void *css, uint32_t s) { FWD(rsch, s); }
 static int w_tpi(void *css, uint64_t a) { FWD(tpi, a); }
-static int w_stcrw(void *css, uint64_t a) { FWD(stcrw, a); }
 static int w_chsc(void *css, uint64_t a) { FWD(chsc, a); }
 
 static void w_isc(void *css, uint8_t mask)
@@ -125,6 +160,12 @@ static bool os_up(void *arg)
 
 void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails)
 {
+	kf_init_crwq(f, cyls, latency, sclp_read_fails, 0);
+}
+
+void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails,
+		  unsigned crw_queue_len)
+{
 	static const uint8_t chpids[4] = { 0x42, 0x43, 0x44, 0x45 };
 	struct machine_config mc = { 0 };
 	struct os_config oc = { "host", 64u << 20 };
@@ -136,6 +177,7 @@ void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails
 	f->sclp_read_fails = sclp_read_fails;
 	f->sim = sim_new(11);
 	mc.storage_size = 256u << 20;
+	mc.crw_queue_len = crw_queue_len;
 	mc.workdir = t_tmpdir();
 	f->m = machine_new(f->sim, &mc);
 	CHECK(f->m != NULL);
@@ -151,7 +193,7 @@ void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails
 		CHECK_EQ(machine_add_chpid(f->m, chpids[i], 0x1b, false), 0);
 	CHECK_EQ(machine_add_device(f->m, 0, 0x13f, 0x3f3f, chpids, 4, f->dev), 0x13f);
 	f->real = machine_css(f->m);
-	f->os = os_create(f->sim, sclp_read_fails ? wrap_css(f) : f->real, &oc);
+	f->os = os_create(f->sim, wrap_css(f), &oc);
 	CHECK(f->os != NULL);
 	f->os->console = on_console;
 	f->os->console_ctx = f;

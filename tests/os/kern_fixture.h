@@ -23,6 +23,10 @@ struct kf {
 	size_t conlen;
 	/* optional SCLP fault injection: READ CHPATH INFORMATION fails */
 	bool sclp_read_fails;
+	/* optional lazy-sync injection (what a chpsync=lazy VMM does) */
+	uint8_t pnom;          /* stored as PMCW PNOM by every STSCH */
+	bool pno_once;         /* the next TSCH stores SCSW N = 1 */
+	bool hold_crws;        /* STCRW finds nothing */
 	struct css_if real;
 	struct css_ops ops;
 	const struct css_upcalls *up;
@@ -30,6 +34,8 @@ struct kf {
 
 /* cyls: volume size; latency: per data command (ns). */
 void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails);
+void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails,
+		  unsigned crw_queue_len);
 void kf_fini(struct kf *f);
 /* Run fn(arg) in a task until it finishes. */
 void kf_task(struct kf *f, void (*fn)(void *), void *arg);
