@@ -17,6 +17,7 @@
 #include "os/cmds.h"
 #include "os/os.h"
 #include "os/shell_priv.h"
+#include "os/sysfs.h"
 #include "os/vfs.h"
 
 #define PIPE_SIZE 65536 /* Linux's default pipe capacity */
@@ -80,6 +81,10 @@ struct proc {
 	/* I/O */
 	struct pipe *in, *out;
 	struct vfs_file *in_file, *out_file, *err_file;
+	/* `> /sys/...`: the output is collected and stored with one write,
+	 * as `echo 1 > online` does with one write() system call */
+	char *sys_path, *sys_buf;
+	size_t sys_len, sys_cap;
 	uint64_t in_off, out_off, err_off;
 	bool err_to_out;
 	bool exit_line; /* `exit` ran: stop the rest of the line */
@@ -475,11 +480,32 @@ static void out_write(struct proc *p, struct vfs_file *f, uint64_t *off, const v
 		*off += (uint64_t)r;
 }
 
+static void sys_append(struct proc *p, const void *buf, size_t len)
+{
+	if (p->sys_len + len + 1 > p->sys_cap) {
+		size_t cap = p->sys_cap ? p->sys_cap * 2 : 256;
+		char *b;
+
+		while (cap < p->sys_len + len + 1)
+			cap *= 2;
+		b = realloc(p->sys_buf, cap);
+		if (!b)
+			return;
+		p->sys_buf = b;
+		p->sys_cap = cap;
+	}
+	memcpy(p->sys_buf + p->sys_len, buf, len);
+	p->sys_len += len;
+	p->sys_buf[p->sys_len] = '\0';
+}
+
 void proc_write(struct proc *p, const void *buf, size_t len)
 {
 	if (!len)
 		return;
-	if (p->out_file)
+	if (p->sys_path)
+		sys_append(p, buf, len);
+	else if (p->out_file)
 		out_write(p, p->out_file, &p->out_off, buf, len);
 	else if (p->out)
 		pipe_write(proc_sim(p), p->out, buf, len);
@@ -824,6 +850,61 @@ static struct vfs_file *redirect_open(struct proc *p, const char *path, int flag
 	return f;
 }
 
+/* Open `> /sys/...` as sysfs would for root: only existing attributes
+ * with a store method can be opened for writing. */
+static int sys_redirect(struct proc *p, const char *path)
+{
+	struct sysfs *fs = p->n->os ? p->n->os->sysfs : NULL;
+	const char *err = NULL;
+
+	if (!fs)
+		err = "No such file or directory";
+	else if (sysfs_is_dir(fs, path))
+		err = "Is a directory";
+	else if (sysfs_writable(fs, path))
+		err = NULL;
+	else if (sysfs_exists(fs, path))
+		err = "Permission denied";
+	else {
+		char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+
+		if (slash)
+			*slash = '\0';
+		err = dir && sysfs_is_dir(fs, dir[0] ? dir : "/") ? "Permission denied"
+							   : "No such file or directory";
+		free(dir);
+	}
+	if (err) {
+		proc_eprintf(p, "-bash: %s: %s\n", path, err);
+		return -1;
+	}
+	p->sys_path = strdup(path);
+	p->sys_len = 0;
+	return 0;
+}
+
+/* Store what a command wrote to a /sys attribute; 0 or -errno. */
+static int sys_flush(struct proc *p)
+{
+	struct sysfs *fs = p->n->os ? p->n->os->sysfs : NULL;
+	int ret = 0;
+
+	if (!p->sys_path)
+		return 0;
+	if (p->sys_len && fs)
+		ret = sysfs_write(fs, p->sys_path, p->sys_buf);
+	free(p->sys_path);
+	free(p->sys_buf);
+	p->sys_path = p->sys_buf = NULL;
+	p->sys_len = p->sys_cap = 0;
+	return ret;
+}
+
+static bool is_sys_path(const char *path)
+{
+	return strncmp(path, "/sys/", 5) == 0;
+}
+
 static int setup_redirects(struct proc *p, const struct sh_cmd *c)
 {
 	if (c->in_path) {
@@ -831,7 +912,10 @@ static int setup_redirects(struct proc *p, const struct sh_cmd *c)
 		if (!p->in_file)
 			return -1;
 	}
-	if (c->out_path) {
+	if (c->out_path && is_sys_path(c->out_path)) {
+		if (sys_redirect(p, c->out_path))
+			return -1;
+	} else if (c->out_path) {
 		p->out_file = redirect_open(p, c->out_path,
 					    VFS_WR | VFS_CREAT | (c->out_append ? 0 : VFS_TRUNC));
 		if (!p->out_file)
@@ -851,6 +935,7 @@ static int setup_redirects(struct proc *p, const struct sh_cmd *c)
 
 static void close_redirects(struct proc *p)
 {
+	sys_flush(p);
 	vfs_close(p->in_file);
 	vfs_close(p->out_file);
 	vfs_close(p->err_file);
@@ -875,8 +960,15 @@ static int run_cmd(struct proc *p, const struct sh_cmd *c)
 		return 0;
 	}
 	argv = calloc((size_t)c->argc + 1, sizeof(*argv));
-	for (i = 0; argv && i < c->argc; i++)
+	if (!argv) {
+		close_redirects(p);
+		return 1;
+	}
+	for (i = 0; i < c->argc; i++) {
 		argv[i] = expand(p->n, c->argv[i]);
+		if (!argv[i])
+			argv[i] = strdup("");
+	}
 	status = run_builtin(p, c->argc, argv, &found);
 	if (!found) {
 		name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
@@ -890,6 +982,12 @@ static int run_cmd(struct proc *p, const struct sh_cmd *c)
 			proc_eprintf(p, "-bash: %s: command not found\n", argv[0]);
 			status = 127;
 		}
+	}
+	i = sys_flush(p);
+	if (i < 0) {
+		proc_eprintf(p, "%s%s: write error: %s\n", found ? "-bash: " : "", argv[0],
+			     strerror(-i));
+		status = 1;
 	}
 	for (i = 0; i < c->argc; i++)
 		free(argv[i]);

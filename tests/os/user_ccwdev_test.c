@@ -94,6 +94,29 @@ TEST(chccwdev_online_prints_kernel_lines_between)
 	ufix_fini(&f);
 }
 
+TEST(shell_echo_into_sysfs_attributes)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	dasd_tree(&f, 0);
+	CHECK_STR(ufix_run(&f, "echo 1 > /sys/bus/ccw/devices/0.0.3f3f/online"),
+		  "dasd-eckd 0.0.3f3f: New DASD 3390/0C\n");
+	CHECK_EQ(f.status, 0);
+	CHECK_STR(ufix_run(&f, "cat /sys/bus/ccw/devices/0.0.3f3f/online"), "1\n");
+	CHECK_STR(ufix_run(&f, "echo bad > /sys/bus/ccw/devices/0.0.3f3f/online"),
+		  "-bash: echo: write error: Invalid argument\n");
+	CHECK_EQ(f.status, 1);
+	CHECK_STR(ufix_run(&f, "echo 1 > /sys/bus/ccw/devices/0.0.3f3f/devtype"),
+		  "-bash: /sys/bus/ccw/devices/0.0.3f3f/devtype: Permission denied\n");
+	CHECK_STR(ufix_run(&f, "echo 1 > /sys/bus/ccw/devices/0.0.3f3f/new"),
+		  "-bash: /sys/bus/ccw/devices/0.0.3f3f/new: Permission denied\n");
+	CHECK_STR(ufix_run(&f, "echo 1 > /sys/nope/x"), "-bash: /sys/nope/x: No such file or directory\n");
+	CHECK_STR(ufix_run(&f, "echo 0 > /sys/bus/ccw/devices/0.0.3f3f/online; cat /sys/bus/ccw/devices/0.0.3f3f/online"),
+		  "0\n");
+	ufix_fini(&f);
+}
+
 TEST(chccwdev_attribute_then_online)
 {
 	struct ufix f;
