@@ -26,7 +26,10 @@ struct wait {
 	struct run_world *rw;
 	bool (*cond)(void *arg);
 	void *arg;
-	bool timed_out, deadlock;
+	bool timed_out, deadlock, livelock;
+	uint64_t events;	/* events run so far */
+	uint64_t still;		/* events run since the clock last moved */
+	sim_time_t last;
 };
 
 static void drop_boot_output(struct run_world *rw);
@@ -38,6 +41,16 @@ static bool wait_done(void *arg)
 	drop_boot_output(wt->rw);
 	if (wt->cond(wt->arg) || wt->timed_out)
 		return true;
+	/* Work that never lets the clock move, or never ends, would keep
+	 * chpsync busy for ever in real time: stop it. */
+	if (sim_now(wt->rw->sim) != wt->last) {
+		wt->last = sim_now(wt->rw->sim);
+		wt->still = 0;
+	}
+	if (++wt->still > wt->rw->max_events_still || ++wt->events > wt->rw->max_events) {
+		wt->livelock = true;
+		return true;
+	}
 	/* Only our own sentinel left: nothing can ever end the wait. */
 	if (sim_pending(wt->rw->sim) <= 1) {
 		wt->deadlock = true;
@@ -56,7 +69,7 @@ static void wait_timer(void *arg)
 /* Run the scheduler until cond(arg), the time cap, or a dry queue. */
 static enum run_result run_until(struct run_world *rw, bool (*cond)(void *), void *arg)
 {
-	struct wait wt = {.rw = rw, .cond = cond, .arg = arg};
+	struct wait wt = {.rw = rw, .cond = cond, .arg = arg, .last = sim_now(rw->sim)};
 	struct sim_event *ev;
 
 	if (cond(arg))
@@ -68,6 +81,8 @@ static enum run_result run_until(struct run_world *rw, bool (*cond)(void *), voi
 	drop_boot_output(rw);
 	if (cond(arg))
 		return RUN_OK;
+	if (wt.livelock)
+		return RUN_LIVELOCK;
 	return wt.timed_out ? RUN_TIMEOUT : RUN_DEADLOCK;
 }
 
@@ -206,6 +221,8 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
 
 	memset(rw, 0, sizeof(*rw));
 	rw->timeout = SCN_DEFAULT_TIMEOUT;
+	rw->max_events_still = RUN_MAX_EVENTS_AT_ONE_TIME;
+	rw->max_events = RUN_MAX_EVENTS;
 	rw->keep_workdir = o->keep_workdir;
 	snprintf(rw->basedir, sizeof(rw->basedir), "%s", basedir ? basedir : "");
 	rw->sim = sim_new(seed);
@@ -280,6 +297,8 @@ const char *run_result_str(enum run_result r)
 		return "deadlock: no event left that could end it";
 	case RUN_TIMEOUT:
 		return "time limit of simulated time reached";
+	case RUN_LIVELOCK:
+		return "livelock: events keep running but nothing ends";
 	case RUN_NOMEM:
 		return "out of memory";
 	}
@@ -420,6 +439,12 @@ static void command_error(const struct scenario *s, const struct scn_item *it,
 	case RUN_DEADLOCK:
 		fprintf(o->err, "chpsync: %s:%d: command did not complete (deadlock)\n", s->name,
 			it->line);
+		break;
+	case RUN_LIVELOCK:
+		fprintf(o->err,
+			"chpsync: %s:%d: command did not complete (livelock: %u events at one "
+			"instant of simulated time, or %u in all)\n",
+			s->name, it->line, RUN_MAX_EVENTS_AT_ONE_TIME, RUN_MAX_EVENTS);
 		break;
 	default:
 		fprintf(o->err, "chpsync: %s:%d: %s\n", s->name, it->line, run_result_str(r));

@@ -27,6 +27,11 @@ struct run_opts {
 };
 
 #define RUN_DEFAULT_SEED 1
+/* Guards against work that keeps the scheduler busy without end: a wait
+ * gives up after this many events at one instant of simulated time, or
+ * this many events in all (a few seconds of real time each). */
+#define RUN_MAX_EVENTS_AT_ONE_TIME 1000000u
+#define RUN_MAX_EVENTS 20000000u
 
 struct run_world {
 	struct sim *sim;
@@ -44,6 +49,7 @@ struct run_world {
 	char **booting;
 	size_t nbooting;
 	sim_time_t timeout;	/* cap of simulated time per command */
+	uint64_t max_events_still, max_events;	/* RUN_MAX_EVENTS_* */
 	/* Commands that did not end (deadlock, timeout), kept to be given
 	 * one more chance to end before the world goes away. */
 	struct proc **stuck;
@@ -64,6 +70,7 @@ enum run_result {
 	RUN_NO_NODE,	/* no such node */
 	RUN_DEADLOCK,	/* the event queue ran dry before the command ended */
 	RUN_TIMEOUT,	/* rw->timeout of simulated time passed */
+	RUN_LIVELOCK,	/* too many events without an end (below) */
 	RUN_NOMEM,
 };
 

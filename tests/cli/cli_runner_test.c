@@ -154,6 +154,22 @@ static int later_main(struct proc *p, void *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* An event that re-arms itself after `arg` ns: busy for ever. */
+static void spin(void *arg);
+static struct sim *spin_sim;
+static void spin(void *arg)
+{
+	sim_at(spin_sim, (sim_time_t)(uintptr_t)arg, spin, arg);
+}
+
+static int spin_main(struct proc *p, void *ctx, int argc, char **argv)
+{
+	spin_sim = proc_sim(p);
+	sim_at(spin_sim, 0, spin, ctx);
+	sim_wait(proc_sim(p), &never);
+	return 0;
+}
+
 static void world(struct run_world *rw)
 {
 	struct run_opts ro = {.err = stderr};
@@ -162,6 +178,38 @@ static void world(struct run_world *rw)
 	CHECK_EQ(run_world_create(rw, &ro, 1, false, NULL, "", err, sizeof(err)), 0);
 	node_add_prog(rw->hmc_node, "block", block_main, NULL);
 	node_add_prog(rw->hmc_node, "later", later_main, NULL);
+	node_add_prog(rw->hmc_node, "spin0", spin_main, (void *)(uintptr_t)0);
+	node_add_prog(rw->hmc_node, "spin1", spin_main, (void *)(uintptr_t)1);
+}
+
+TEST(cli_run_livelock_at_one_instant_is_stopped)
+{
+	struct run_world rw;
+	char *out;
+
+	world(&rw);
+	rw.max_events_still = 1000;
+	CHECK_EQ(run_command(&rw, "hmc", "spin0", &out), RUN_LIVELOCK);
+	free(out);
+	sim_wake(rw.sim, &never);
+	run_world_destroy(&rw);
+}
+
+TEST(cli_run_livelock_over_time_is_stopped)
+{
+	struct run_world rw;
+	char *out;
+	sim_time_t t0;
+
+	world(&rw);
+	rw.max_events = 5000;
+	t0 = sim_now(rw.sim);
+	CHECK_EQ(run_command(&rw, "hmc", "spin1", &out), RUN_LIVELOCK);
+	/* the clock moved (1 ns per event), so only the total budget stopped it */
+	CHECK(sim_now(rw.sim) > t0);
+	free(out);
+	sim_wake(rw.sim, &never);
+	run_world_destroy(&rw);
 }
 
 TEST(cli_run_deadlock_is_detected)
