@@ -42,55 +42,8 @@ struct world {
 	struct add_cb *cbs;
 };
 
-struct node {
-	char *name;
-	struct os *os;
-	struct world *w;
-	struct prog *progs;
-	char *term;
-	size_t term_len, term_cap;
-	int last_status;
-	int last_bg_pid;
-	int next_pid, next_job;
-	struct sim_waitq job_wq; /* woken when a job ends */
-	struct proc *procs;      /* every process of the node, for reaping */
-	struct node *next;
-};
 
-struct pipe {
-	unsigned char *buf;
-	size_t head, len;
-	bool write_closed, read_closed;
-	struct sim_waitq wq;
-	int refs;
-};
 
-struct proc {
-	struct node *n;
-	struct sim_task *task; /* NULL: runs in its parent's task */
-	int pid, job;          /* job: number for `wait %N`, 0 if not a job */
-	bool done, released;
-	int status;
-	struct sim_waitq done_wq;
-	/* What the task runs: a whole line, or one pipeline (jobs, stages). */
-	struct sh_line *line;
-	int first, last; /* and-or list of the line a job runs */
-	const struct sh_cmd *cmd;
-	char parse_err[160];
-	char *text;
-	/* I/O */
-	struct pipe *in, *out;
-	struct vfs_file *in_file, *out_file, *err_file;
-	/* `> /sys/...`: the output is collected and stored with one write,
-	 * as `echo 1 > online` does with one write() system call */
-	char *sys_path, *sys_buf;
-	size_t sys_len, sys_cap;
-	uint64_t in_off, out_off, err_off;
-	bool err_to_out;
-	bool exit_line; /* `exit` ran: stop the rest of the line */
-	struct proc *parent;
-	struct proc *next;
-};
 
 /* ---- world and nodes ---- */
 
@@ -112,6 +65,8 @@ static void proc_destroy(struct proc *p)
 {
 	if (p->task && sim_task_done(p->task))
 		sim_task_free(p->task);
+	free(p->sys_path);
+	free(p->sys_buf);
 	sh_line_put(p->line);
 	free(p->text);
 	free(p);
@@ -335,7 +290,7 @@ char *node_take_output(struct node *n)
 	return s;
 }
 
-static int jobs_except(const struct node *n, const struct proc *self)
+int sh_jobs_except(const struct node *n, const struct proc *self)
 {
 	const struct proc *p;
 	int count = 0;
@@ -348,7 +303,7 @@ static int jobs_except(const struct node *n, const struct proc *self)
 
 int node_jobs(const struct node *n)
 {
-	return jobs_except(n, NULL);
+	return sh_jobs_except(n, NULL);
 }
 
 /* Free the processes nobody needs any more and whose tasks have ended. */
@@ -618,199 +573,13 @@ static struct proc *proc_new(struct node *n, struct proc *parent)
 	return p;
 }
 
-static void proc_finish(struct proc *p, int status)
+void sh_proc_finish(struct proc *p, int status)
 {
 	p->status = status;
 	p->done = true;
 	sim_wake(proc_sim(p), &p->done_wq);
 	if (p->job)
 		sim_wake(proc_sim(p), &p->n->job_wq);
-}
-
-/* ---- builtins ---- */
-
-static int builtin_echo(struct proc *p, int argc, char **argv)
-{
-	bool newline = true, escapes = false;
-	int i = 1;
-
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		const char *f = argv[i] + 1;
-
-		if (strspn(f, "neE") != strlen(f))
-			break;
-		for (; *f; f++) {
-			if (*f == 'n')
-				newline = false;
-			else
-				escapes = *f == 'e';
-		}
-	}
-	for (; i < argc; i++) {
-		const char *s = argv[i];
-
-		if (!escapes) {
-			proc_write(p, s, strlen(s));
-		} else {
-			for (; *s; s++) {
-				char c = *s;
-
-				if (c == '\\' && s[1]) {
-					s++;
-					c = *s == 'n' ? '\n' : *s == 't' ? '\t' : *s;
-				}
-				proc_write(p, &c, 1);
-			}
-		}
-		if (i + 1 < argc)
-			proc_write(p, " ", 1);
-	}
-	if (newline)
-		proc_write(p, "\n", 1);
-	return 0;
-}
-
-/* GNU sleep's DURATION (NUMBER[smhd]) plus "ms", in simulated time. */
-int sh_parse_duration(const char *s, sim_time_t *ns)
-{
-	char *end;
-	double v, mult = 1e9;
-
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	v = strtod(s, &end);
-	if (end == s)
-		return -1;
-	if (strcmp(end, "ms") == 0)
-		mult = 1e6;
-	else if (strcmp(end, "m") == 0)
-		mult = 60e9;
-	else if (strcmp(end, "h") == 0)
-		mult = 3600e9;
-	else if (strcmp(end, "d") == 0)
-		mult = 86400e9;
-	else if (*end && strcmp(end, "s") != 0)
-		return -1;
-	if (!(v >= 0) || v * mult > 1e18)
-		return -1;
-	*ns = (sim_time_t)(v * mult + 0.5);
-	return 0;
-}
-
-static int builtin_sleep(struct proc *p, int argc, char **argv)
-{
-	sim_time_t total = 0, ns;
-	int i;
-
-	if (argc < 2) {
-		proc_eprintf(p, "sleep: missing operand\nTry 'sleep --help' for more information.\n");
-		return 1;
-	}
-	for (i = 1; i < argc; i++) {
-		if (sh_parse_duration(argv[i], &ns)) {
-			proc_eprintf(p,
-				     "sleep: invalid time interval '%s'\n"
-				     "Try 'sleep --help' for more information.\n",
-				     argv[i]);
-			return 1;
-		}
-		total += ns;
-	}
-	if (total)
-		sim_sleep(proc_sim(p), total);
-	return 0;
-}
-
-static struct proc *job_find(struct node *n, const char *spec)
-{
-	struct proc *j;
-	char *end;
-	long v;
-	bool is_job = spec[0] == '%';
-
-	v = strtol(spec + is_job, &end, 10);
-	if (*end || end == spec + is_job)
-		return NULL;
-	for (j = n->procs; j; j = j->next)
-		if (j->job && (is_job ? j->job == v : j->pid == v))
-			return j;
-	return NULL;
-}
-
-static int builtin_wait(struct proc *p, int argc, char **argv)
-{
-	struct node *n = p->n;
-	struct proc *top = p;
-	int i, status = 0;
-
-	while (top->parent)
-		top = top->parent;
-	if (argc == 1) {
-		/* a job's own `wait` must not wait for itself */
-		while (jobs_except(n, top))
-			sim_wait(proc_sim(p), &n->job_wq);
-		return 0;
-	}
-	for (i = 1; i < argc; i++) {
-		struct proc *j = job_find(n, argv[i]);
-
-		if (!j) {
-			if (argv[i][0] == '%')
-				proc_eprintf(p, "-bash: wait: %s: no such job\n", argv[i]);
-			else if (strspn(argv[i], "0123456789") != strlen(argv[i]))
-				proc_eprintf(p, "-bash: wait: `%s': not a pid or valid job spec\n",
-					     argv[i]);
-			else
-				proc_eprintf(p, "-bash: wait: pid %s is not a child of this shell\n",
-					     argv[i]);
-			status = 127;
-			continue;
-		}
-		while (!j->done && j != top)
-			sim_wait(proc_sim(p), &n->job_wq);
-		status = j->status;
-	}
-	return status;
-}
-
-static int builtin_exit(struct proc *p, int argc, char **argv)
-{
-	struct proc *top = p;
-	int status = p->n->last_status;
-	char *end;
-
-	while (top->parent)
-		top = top->parent;
-	top->exit_line = true;
-	if (argc > 1) {
-		long v = strtol(argv[1], &end, 10);
-
-		if (*end || end == argv[1]) {
-			proc_eprintf(p, "-bash: exit: %s: numeric argument required\n", argv[1]);
-			return 2;
-		}
-		status = (int)(v & 0xff);
-	}
-	return status;
-}
-
-static int run_builtin(struct proc *p, int argc, char **argv, bool *found)
-{
-	*found = true;
-	if (strcmp(argv[0], "echo") == 0)
-		return builtin_echo(p, argc, argv);
-	if (strcmp(argv[0], "sleep") == 0)
-		return builtin_sleep(p, argc, argv);
-	if (strcmp(argv[0], "wait") == 0)
-		return builtin_wait(p, argc, argv);
-	if (strcmp(argv[0], "true") == 0)
-		return 0;
-	if (strcmp(argv[0], "false") == 0)
-		return 1;
-	if (strcmp(argv[0], "exit") == 0)
-		return builtin_exit(p, argc, argv);
-	*found = false;
-	return 0;
 }
 
 /* ---- running commands ---- */
@@ -969,7 +738,7 @@ static int run_cmd(struct proc *p, const struct sh_cmd *c)
 		if (!argv[i])
 			argv[i] = strdup("");
 	}
-	status = run_builtin(p, c->argc, argv, &found);
+	status = sh_run_builtin(p, c->argc, argv, &found);
 	if (!found) {
 		name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 		pr = prog_find(p->n, name);
@@ -1004,7 +773,7 @@ static void stage_task(void *arg)
 	pipe_close_read(proc_sim(p), p->in);
 	pipe_close_write(proc_sim(p), p->out);
 	p->in = p->out = NULL;
-	proc_finish(p, status);
+	sh_proc_finish(p, status);
 }
 
 /* Run a pipeline in the current task (the caller's process is `self`).
@@ -1049,7 +818,7 @@ static int run_pipeline(struct proc *self, const struct sh_pipeline *pl)
 	status = run_cmd(last, last->cmd);
 	pipe_close_read(proc_sim(self), last->in);
 	last->in = NULL;
-	proc_finish(last, status);
+	sh_proc_finish(last, status);
 	for (i = 0; i + 1 < pl->ncmds; i++)
 		while (stages[i] && !stages[i]->done)
 			sim_wait(proc_sim(self), &stages[i]->done_wq);
@@ -1082,7 +851,7 @@ static void job_task(void *arg)
 {
 	struct proc *j = arg;
 
-	proc_finish(j, run_andor(j, j->first, j->last));
+	sh_proc_finish(j, run_andor(j, j->first, j->last));
 }
 
 static void start_job(struct proc *self, int first, int last)
@@ -1112,7 +881,7 @@ static void line_task(void *arg)
 	if (!p->line) {
 		proc_eprintf(p, "-bash: %s\n", p->parse_err);
 		n->last_status = 2;
-		proc_finish(p, 2);
+		sh_proc_finish(p, 2);
 		return;
 	}
 	while (i < p->line->npls && !p->exit_line) {
@@ -1130,7 +899,7 @@ static void line_task(void *arg)
 		}
 		i = last + 1;
 	}
-	proc_finish(p, n->last_status);
+	sh_proc_finish(p, n->last_status);
 }
 
 struct proc *node_run(struct node *n, const char *line)
