@@ -180,3 +180,14 @@ TEST(cli_main_check_reports_a_run_error)
 	CHECK_STR(r.out, want);
 	res_free(&r);
 }
+
+/* The examples a user starts from must run as written (cwd = the tree). */
+TEST(cli_main_examples_pass)
+{
+	struct res r = CLI("check", "examples/link-failure.scenario");
+
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, "");
+	CHECK_EQ(r.rc, 0);
+	res_free(&r);
+}
