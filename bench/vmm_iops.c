@@ -1,0 +1,49 @@
+/* Guest 4 KB direct reads through vfio-ccw pass-through versus host-native
+ * reads of the same 3390 (the built-in deck's 0.0.3f3f), in simulated time.
+ * Goal: guest IOPS / host IOPS >= 0.7.
+ *
+ * usage: vmm_iops [COUNT]   (default 2000 reads of 4 KB)
+ */
+#include "vmm_world.h"
+
+#define UUID "6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920"
+
+static double read_iops(struct bw *w, const char *node, long count)
+{
+	char line[256];
+	sim_time_t t0 = sim_now(w->sim), dt;
+
+	snprintf(line, sizeof(line), "dd if=/dev/dasda of=/dev/null bs=4k count=%ld iflag=direct",
+		 count);
+	bw_run(w, node, line);
+	dt = sim_now(w->sim) - t0;
+	return dt ? (double)count * 1e9 / (double)dt : 0;
+}
+
+int main(int argc, char **argv)
+{
+	long count = argc > 1 ? atol(argv[1]) : 2000;
+	double wall0 = bw_wall(), host, guest;
+	struct bw w;
+
+	if (count <= 0)
+		bw_die("usage", "vmm_iops [COUNT]");
+	bw_up(&w, NULL);
+	bw_run(&w, "host", "chccwdev -e 3f3f");
+	host = read_iops(&w, "host", count);
+	bw_run(&w, "host", "chccwdev -d 3f3f");
+	bw_run(&w, "host", "driverctl -b css set-override 0.0.013f vfio_ccw");
+	bw_run(&w, "host", "mdevctl start -u " UUID " -p 0.0.013f -t vfio_ccw-io");
+	bw_run(&w, "host", "qemu-system-s390x -name guest -device vfio-ccw,sysfsdev="
+			   "/sys/bus/mdev/devices/" UUID ",devno=0.0.3f3f -daemonize");
+	bw_wait_booted(&w, "guest");
+	bw_run(&w, "guest", "chccwdev -e 3f3f");
+	guest = read_iops(&w, "guest", count);
+	printf("vmm_iops: %ld x 4 KB direct reads of 0.0.3f3f (simulated time)\n", count);
+	printf("  host-native IOPS        %10.0f\n", host);
+	printf("  guest pass-through IOPS %10.0f\n", guest);
+	printf("  ratio guest/host        %10.3f   (goal >= 0.7)\n", host > 0 ? guest / host : 0);
+	printf("  wall time               %10.2f s\n", bw_wall() - wall0);
+	bw_down(&w);
+	return 0;
+}
