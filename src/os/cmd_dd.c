@@ -16,7 +16,7 @@ struct dd {
 	struct proc *p;
 	const char *ifile, *ofile;
 	uint64_t bs, count, skip, seek;
-	bool have_count, notrunc, fullblock, quiet;
+	bool have_count, notrunc, fullblock, quiet, noxfer;
 	struct vfs_file *in, *out;
 	uint64_t r_full, r_partial, w_full, w_partial, w_bytes;
 	sim_time_t start;
@@ -87,7 +87,9 @@ static int dd_flags(struct dd *d, const char *key, const char *val)
 		} else if (strcmp(key, "status") == 0) {
 			if (strcmp(f, "none") == 0)
 				d->quiet = true;
-			else if (strcmp(f, "noxfer") != 0 && strcmp(f, "progress") != 0)
+			else if (strcmp(f, "noxfer") == 0)
+				d->noxfer = true;
+			else if (strcmp(f, "progress") != 0)
 				ret = bad_usage(d, "dd: invalid status level: '%s'\n", f);
 		} else if (strcmp(f, "fullblock") == 0 && key[0] == 'i') {
 			d->fullblock = true;
@@ -178,6 +180,8 @@ static void dd_stats(struct dd *d)
 	proc_eprintf(d->p, "%llu+%llu records in\n%llu+%llu records out\n",
 		     (unsigned long long)d->r_full, (unsigned long long)d->r_partial,
 		     (unsigned long long)d->w_full, (unsigned long long)d->w_partial);
+	if (d->noxfer)
+		return;
 	if (ns) {
 		human((double)d->w_bytes / secs, false, rate, sizeof(rate) - 2);
 		strcat(rate, "/s");
