@@ -842,7 +842,9 @@ static int run_andor(struct proc *self, int first, int last)
 				  (pls[i - 1].sep == SH_OR && status == 0)))
 			continue;
 		status = run_pipeline(self, &pls[i]);
-		self->n->last_status = status;
+		/* a background job's statuses are not the shell's $? */
+		if (!self->job)
+			self->n->last_status = status;
 	}
 	return status;
 }

@@ -86,6 +86,9 @@ TEST(shell_background_jobs_and_wait)
 	CHECK_EQ(node_jobs(f.n), 0);
 	CHECK_STR(ufix_run(&f, "wait %9"), "-bash: wait: %9: no such job\n");
 	CHECK_EQ(f.status, 127);
+	/* a job's failure does not change the shell's $? */
+	CHECK_STR(ufix_run(&f, "true; false & wait $!; echo $?"), "1\n");
+	CHECK_STR(ufix_run(&f, "true; false & sleep 1; echo $?"), "0\n");
 	ufix_fini(&f);
 }
 
