@@ -337,3 +337,36 @@ TEST(e2e_guest_stsch_in_steady_state_costs_no_host_stsch)
 	CHECK_EQ(st->host_stsch, 0);
 	w_down(&w);
 }
+
+TEST(e2e_paths_lost_under_guest_write_complete_on_the_last_path)
+{
+	struct w w;
+	struct proc *bg;
+	char *out;
+	int st;
+
+	w_up(&w);
+	start_guest(&w, "", "");
+	run_ok(&w, "guest", "chccwdev -e 3f3f");
+	run_ok(&w, "guest", "dd if=/dev/urandom of=/tmp/data bs=1M count=8");
+	bg = node_run(world_find_node(w.world, "guest"),
+		      "dd if=/tmp/data of=/dev/dasda1 bs=1M count=8 oflag=direct");
+	/* Three of the four links fail while the write runs. */
+	for (uint8_t chp = 0x42; chp <= 0x44; chp++) {
+		sim_run_to(w.sim, sim_now(w.sim) + 200 * SIM_US);
+		CHECK(!proc_done(bg));
+		CHECK_EQ(machine_chp_fail(w.m, chp), 0);
+	}
+	sim_run_until(w.sim, proc_is_done, bg);
+	CHECK(proc_done(bg));
+	CHECK_EQ(proc_status(bg), 0);
+	proc_free(bg);
+	free(node_take_output(world_find_node(w.world, "guest")));
+	run_ok(&w, "guest", "dd if=/dev/dasda1 of=/tmp/back bs=1M count=8 iflag=direct");
+	out = run(&w, "guest", "cmp /tmp/data /tmp/back", &st);
+	CHECK_EQ(st, 0);
+	free(out);
+	/* One report per lost link reached the guest. */
+	CHECK_EQ(vmm_vms(w.hn)->st.crws_injected, 3);
+	w_down(&w);
+}
