@@ -669,9 +669,16 @@ static int dasd_generic_set_offline(struct ccw_device *cdev)
 
 	if (!dev)
 		return 0;
-	/* Let queued I/O finish (a path may still come back). */
-	while (dev->head)
+	/* Let queued I/O finish while it can; I/O that waits for a path that
+	 * is not coming (the administrator gave up on the device) fails. */
+	while (dev->head) {
+		if (dev->stopped & DASD_STOPPED_DC_WAIT) {
+			dasd_dev_debug(dev, "offline: failing I/O that waits for a path");
+			dasd_fail_all(dev, -EIO);
+			break;
+		}
 		sim_wait(dev->os->sim, &dev->wq);
+	}
 	dasd_genhd_remove(dev);
 	dev->online = false;
 	dev->opm = 0;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "arch/ccw.h"
 #include "arch/orb.h"
 #include "os/device_priv.h"
 
@@ -176,6 +177,8 @@ int ccw_device_offline(struct ccw_device *cdev)
 {
 	struct subchannel *sch = cdev->sch;
 
+	if (cdev->state == DEV_STATE_W4SENSE)
+		return -EBUSY;
 	if (cdev->state != DEV_STATE_ONLINE && cdev->state != DEV_STATE_BOXED)
 		return -EINVAL;
 	if (cdev->io_active)
@@ -270,6 +273,8 @@ static bool irb_final(const struct irb *irb)
 	return !(c & (SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT)) || (c & SCSW_STCTL_ALERT);
 }
 
+static int ccw_device_do_sense(struct ccw_device *cdev, const struct irb *irb);
+
 static void fsm_online_irq(struct ccw_device *cdev, enum dev_event ev)
 {
 	const struct irb *irb = &cdev->sch->irb;
@@ -282,10 +287,58 @@ static void fsm_online_irq(struct ccw_device *cdev, enum dev_event ev)
 		cdev->doverify = true;
 	if (!final)
 		return; /* intermediate status: the driver waits for the end */
+	if ((irb->scsw.dstat & DEV_STAT_UNIT_CHECK) && !(irb->esw[1] & ERW_S) &&
+	    !(irb->scsw.ctrl & (SCSW_FCTL_HALT | SCSW_FCTL_CLEAR)) &&
+	    ccw_device_do_sense(cdev, irb) == 0)
+		return; /* the driver gets the unit check with its sense */
 	cdev->io_active = false;
 	cdev->kill_pending = false;
 	if (cdev->handler)
 		cdev->handler(cdev, cdev->intparm, irb, 0);
+	if (cdev->doverify && cdev->state == DEV_STATE_ONLINE && !cdev->io_active)
+		fsm_online_verify(cdev, DEV_EVENT_VERIFY);
+}
+
+/* Unit check without concurrent sense: fetch the sense bytes with BASIC
+ * SENSE on the path that took the unit check (Linux
+ * ccw_device_do_sense). */
+static int ccw_device_do_sense(struct ccw_device *cdev, const struct irb *irb)
+{
+	struct subchannel *sch = cdev->sch;
+	uint8_t lpum = irb_esw_lpum(irb);
+	struct orb orb;
+
+	cdev->sense_irb = *irb;
+	memset(&orb, 0, sizeof(orb));
+	orb.intparm = sch->schid_word;
+	orb.ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_PFCH | ORB_CTRL0_C64;
+	orb.lpm = lpum ? lpum : sch->lpm;
+	orb.cpa = (uint32_t)ccw_device_build_ccw(cdev, CCW_CMD_BASIC_SENSE, CCW_FLAG_SLI, 32);
+	if (cio_start_orb(sch, &orb))
+		return -EIO;
+	cdev->state = DEV_STATE_W4SENSE;
+	return 0;
+}
+
+static void fsm_w4sense_irq(struct ccw_device *cdev, enum dev_event ev)
+{
+	const struct irb *irb = &cdev->sch->irb;
+	struct irb *uc = &cdev->sense_irb;
+	const uint8_t *sense = ccw_device_dma_data(cdev, 32);
+
+	if (!irb_final(irb))
+		return;
+	if (irb->scsw.flags & SCSW_FLAGS_PNO)
+		ccw_device_path_notoper(cdev, 0);
+	if (!irb->scsw.cstat && !(irb->scsw.dstat & DEV_STAT_UNIT_CHECK) && sense) {
+		memcpy(uc->ecw, sense, 32);
+		uc->esw[1] |= ERW_S | ((32u << ERW_SCNT_SHIFT) & ERW_SCNT);
+	}
+	cdev->state = DEV_STATE_ONLINE;
+	cdev->io_active = false;
+	cdev->kill_pending = false;
+	if (cdev->handler)
+		cdev->handler(cdev, cdev->intparm, uc, 0);
 	if (cdev->doverify && cdev->state == DEV_STATE_ONLINE && !cdev->io_active)
 		fsm_online_verify(cdev, DEV_EVENT_VERIFY);
 }
@@ -316,6 +369,7 @@ static const fsm_fn dev_jumptable[NR_DEV_STATES][NR_DEV_EVENTS] = {
 			       fsm_online_verify },
 	[DEV_STATE_DISBAND_PGID] = { fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_nop },
 	[DEV_STATE_BOXED] = { fsm_notoper, fsm_offline_irq, fsm_nop, fsm_nop },
+	[DEV_STATE_W4SENSE] = { fsm_online_notoper, fsm_w4sense_irq, fsm_nop, fsm_delay_verify },
 };
 
 void dev_fsm_event(struct ccw_device *cdev, enum dev_event ev)

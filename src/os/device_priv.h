@@ -26,6 +26,7 @@ enum dev_state {
 	DEV_STATE_ONLINE,
 	DEV_STATE_DISBAND_PGID,
 	DEV_STATE_BOXED,
+	DEV_STATE_W4SENSE,      /* unit check without sense: BASIC SENSE running */
 	NR_DEV_STATES
 };
 
@@ -91,6 +92,7 @@ struct ccw_device {
 	uint32_t intparm;               /* of the driver's running I/O */
 	bool io_active;                 /* driver I/O started, no final status yet */
 	bool kill_pending;
+	struct irb sense_irb;           /* the unit check waiting for its sense */
 	/* internal requests */
 	struct ccw_request req;
 	uint64_t dma;                   /* CCWs and data of internal requests */

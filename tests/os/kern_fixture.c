@@ -123,7 +123,15 @@ static int w_stcrw(void *css, uint64_t a)
 		memset(p, 0, 4);
 	return 1;
 }
-static int w_msch(void *css, uint32_t s, uint64_t a) { FWD(msch, s, a); }
+static int w_msch(void *css, uint32_t s, uint64_t a)
+{
+	struct kf *f = wrap_of(css);
+	uint8_t *p = storage_ptr(f->real.mem, a, 52);
+
+	if (p && f->no_csense)
+		p[0x1b] &= (uint8_t)~0x01; /* a CSS without concurrent sense */
+	return f->real.ops->msch(f->real.css, s, a);
+}
 static int w_ssch(void *css, uint32_t s, uint64_t a) { FWD(ssch, s, a); }
 static int w_csch(void *css, uint32_t s) { FWD(csch, s); }
 static int w_hsch(void *css, uint32_t s) { FWD(hsch, s); }
@@ -166,6 +174,14 @@ void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails
 void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails,
 		  unsigned crw_queue_len)
 {
+	struct kf_opts o = { cyls, latency, sclp_read_fails, crw_queue_len, false };
+
+	kf_init_opts(f, &o);
+}
+
+void kf_init_opts(struct kf *f, const struct kf_opts *o)
+{
+	uint32_t cyls = o->cyls;
 	static const uint8_t chpids[4] = { 0x42, 0x43, 0x44, 0x45 };
 	struct machine_config mc = { 0 };
 	struct os_config oc = { "host", 64u << 20 };
@@ -174,10 +190,10 @@ void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_
 	int i;
 
 	memset(f, 0, sizeof(*f));
-	f->sclp_read_fails = sclp_read_fails;
+	f->sclp_read_fails = o->sclp_read_fails;
 	f->sim = sim_new(11);
 	mc.storage_size = 256u << 20;
-	mc.crw_queue_len = crw_queue_len;
+	mc.crw_queue_len = o->crw_queue_len;
 	mc.workdir = t_tmpdir();
 	f->m = machine_new(f->sim, &mc);
 	CHECK(f->m != NULL);
@@ -186,7 +202,8 @@ void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_
 	ec.image = path;
 	ec.cu_type = 0x3990;
 	ec.devno = 0x3f3f;
-	ec.latency = latency;
+	ec.latency = o->latency;
+	ec.readonly = o->readonly;
 	f->dev = eckd_open(f->sim, &ec, err, sizeof(err));
 	CHECK(f->dev != NULL);
 	for (i = 0; i < 4; i++)

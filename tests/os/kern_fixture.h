@@ -27,6 +27,7 @@ struct kf {
 	uint8_t pnom;          /* stored as PMCW PNOM by every STSCH */
 	bool pno_once;         /* the next TSCH stores SCSW N = 1 */
 	bool hold_crws;        /* STCRW finds nothing */
+	bool no_csense;        /* MSCH drops the concurrent-sense bit */
 	struct css_if real;
 	struct css_ops ops;
 	const struct css_upcalls *up;
@@ -36,6 +37,14 @@ struct kf {
 void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails);
 void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails,
 		  unsigned crw_queue_len);
+struct kf_opts {
+	uint32_t cyls;
+	uint64_t latency;
+	bool sclp_read_fails;
+	unsigned crw_queue_len;
+	bool readonly;         /* the image is attached read-only */
+};
+void kf_init_opts(struct kf *f, const struct kf_opts *o);
 void kf_fini(struct kf *f);
 /* Run fn(arg) in a task until it finishes. */
 void kf_task(struct kf *f, void (*fn)(void *), void *arg);

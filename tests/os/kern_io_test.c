@@ -175,3 +175,63 @@ TEST(kern_cdl_special_blocks_read_padded)
 	free(buf);
 	kf_fini(&f);
 }
+
+static void write_one(struct kf *f, const char *dev, long *rc)
+{
+	static uint8_t blk[CHUNK];
+	struct rw_job w = { f, dev, blk, CHUNK, true, 0 };
+
+	kf_task(f, do_rw, &w);
+	*rc = w.rc;
+}
+
+/* A write the device refuses (write inhibited) fails at once, with or
+ * without concurrent sense: without it cio fetches the sense with BASIC
+ * SENSE, so dasd sees the same sense and does not retry blindly. */
+TEST(kern_write_to_readonly_volume_fails_with_sense)
+{
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		struct kf_opts o = { 20, 0, false, 0, true };
+		struct kf f;
+		uint64_t before;
+		long rc;
+
+		kf_init_opts(&f, &o);
+		f.no_csense = pass == 1;
+		CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+		before = machine_stats(f.m)->ssch;
+		write_one(&f, "/dev/dasda1", &rc);
+		CHECK(rc < 0);
+		/* The write and (without concurrent sense) one BASIC SENSE. */
+		CHECK(machine_stats(f.m)->ssch - before <= 2);
+		kf_fini(&f);
+	}
+}
+
+/* The device stops answering on every path: I/O waits for a path (as
+ * Linux does) and does not hang forever: setting the device offline fails
+ * the waiting I/O. */
+TEST(kern_device_not_operational_io_waits_then_offline_fails_it)
+{
+	struct kf f;
+	static uint8_t blk[CHUNK];
+	struct rw_job w;
+	struct sim_task *t;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, true), 0);
+	w = (struct rw_job){ &f, "/dev/dasda1", blk, CHUNK, true, 0 };
+	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
+	kf_run_for(&f, 2 * SIM_S);
+	CHECK(!sim_task_done(t));
+	check_attr(&f, KF_DEV "/availability", "no path\n");
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "0\n"), 0);
+	CHECK(sim_run_until(f.sim, task_done, t));
+	sim_task_free(t);
+	CHECK(w.rc < 0);
+	check_attr(&f, KF_DEV "/online", "0\n");
+	kf_fini(&f);
+}
