@@ -100,8 +100,16 @@ static void read_row(struct lschp *l, unsigned css, unsigned id, const char *dir
 		snprintf(r->pchid, sizeof(r->pchid), "(%4.8s)", buf);
 }
 
-/* A cell as a JSON number (or null for "-"); base 16 for hex cells. */
-static void json_num(struct proc *p, const char *cell, int base)
+/* One key/value of the structured formats (libutil util_fmt): strings are
+ * quoted, numbers are not, "-" cells are invalid (null in JSON, empty in
+ * pairs and CSV). */
+struct fmt_pair {
+	const char *key;
+	char val[48];
+	bool quote, inval;
+};
+
+static void pair_num(struct fmt_pair *f, const char *key, const char *cell, int base)
 {
 	char tmp[16];
 	char *end;
@@ -110,93 +118,153 @@ static void json_num(struct proc *p, const char *cell, int base)
 	snprintf(tmp, sizeof(tmp), "%s", cell);
 	tmp[strcspn(tmp, " ")] = '\0';
 	v = strtoul(tmp, &end, base);
-	if (!tmp[0] || strcmp(tmp, "-") == 0 || *end)
-		proc_printf(p, "null");
-	else
-		proc_printf(p, "%lu", v);
+	f->key = key;
+	f->quote = false;
+	f->inval = !tmp[0] || *end;
+	snprintf(f->val, sizeof(f->val), "%lu", v);
 }
 
-struct fmt_field {
-	const char *key;
-	const char *cell;
-	int base; /* 0: string, 10/16: number */
-};
+static void pair_str(struct fmt_pair *f, const char *key, const char *val, bool quote)
+{
+	f->key = key;
+	f->quote = quote;
+	f->inval = false;
+	snprintf(f->val, sizeof(f->val), "%s", val);
+}
 
-static int row_fields(const struct chp_row *r, struct fmt_field *f)
+static int row_pairs(const struct chp_row *r, struct fmt_pair *f)
 {
 	int n = 0;
 
-	f[n++] = (struct fmt_field){"chpid", r->chpid, 0};
-	f[n++] = (struct fmt_field){"vary", r->vary, 10};
-	f[n++] = (struct fmt_field){"cfg", r->cfg, 10};
-	f[n++] = (struct fmt_field){"type", r->type, 16};
-	f[n++] = (struct fmt_field){"cmg", r->cmg, 16};
-	f[n++] = (struct fmt_field){"shared", r->shared, 16};
+	pair_str(&f[n++], "chpid", r->chpid, true);
+	pair_num(&f[n++], "vary", r->vary, 10);
+	pair_num(&f[n++], "cfg", r->cfg, 10);
+	pair_num(&f[n++], "type", r->type, 16);
+	pair_num(&f[n++], "cmg", r->cmg, 16);
+	pair_num(&f[n++], "shared", r->shared, 16);
 	if (r->chid[0]) {
-		f[n++] = (struct fmt_field){"chid", r->chid, 16};
-		f[n++] = (struct fmt_field){"chid_external", r->chid_external ? "true" : "false", -1};
+		pair_num(&f[n++], "chid", r->chid, 16);
+		pair_str(&f[n++], "chid_external", r->chid_external ? "true" : "false", false);
 	} else {
-		f[n++] = (struct fmt_field){"pchid", "-", 16};
+		pair_num(&f[n++], "pchid", "-", 16);
 	}
 	return n;
 }
 
-static void field_value(struct proc *p, const struct fmt_field *f, bool quote_all)
-{
-	char tmp[16];
-
-	snprintf(tmp, sizeof(tmp), "%s", f->cell);
-	tmp[strcspn(tmp, " ")] = '\0';
-	if (f->base < 0) {
-		proc_printf(p, "%s", tmp);
-	} else if (f->base == 0) {
-		proc_printf(p, "\"%s\"", tmp);
-	} else if (quote_all && strcmp(tmp, "-") != 0) {
-		proc_printf(p, "\"%lu\"", strtoul(tmp, NULL, f->base));
-	} else {
-		json_num(p, tmp, f->base);
-	}
-}
-
-static void print_json_row(struct lschp *l, const struct chp_row *r, const char *indent,
-			   bool compact)
-{
-	struct fmt_field f[10];
-	int n = row_fields(r, f), i;
-
-	proc_printf(l->p, "%s{%s", compact ? "" : indent, compact ? "" : "\n");
-	for (i = 0; i < n; i++) {
-		proc_printf(l->p, compact ? "%s\"%s\": " : "%s  \"%s\": ", compact ? "" : indent,
-			    f[i].key);
-		field_value(l->p, &f[i], false);
-		proc_printf(l->p, "%s", i + 1 < n ? (compact ? ", " : ",\n") : (compact ? "" : "\n"));
-	}
-	proc_printf(l->p, "%s}", compact ? "" : indent);
-}
-
-static void print_meta(struct lschp *l, bool compact)
+/* Tool meta-data: every util_fmt output starts with it.  Time is the
+ * simulated clock (epoch 0 at the start of the run). */
+static int meta_pairs(struct lschp *l, struct fmt_pair *f)
 {
 	struct os *os = proc_os(l->p);
 	unsigned long long secs = sim_now(os->sim) / SIM_S;
-	const char *nl = compact ? " " : "\n", *in = compact ? "" : "    ";
+	char buf[48];
 
-	proc_printf(l->p, "%s\"meta\": {%s", compact ? "" : "  ", compact ? "" : "\n");
-	proc_printf(l->p, "%s\"api_level\": 1,%s", in, nl);
-	proc_printf(l->p, "%s\"version\": \"%s\",%s", in, S390_TOOLS_RELEASE, nl);
-	proc_printf(l->p, "%s\"host\": \"%s\",%s", in, os->hostname, nl);
-	proc_printf(l->p, "%s\"time_epoch\": %llu,%s", in, secs, nl);
-	proc_printf(l->p, "%s\"time\": \"1970-01-01 %02llu:%02llu:%02llu+0000\"%s", in,
-		    secs / 3600 % 24, secs / 60 % 60, secs % 60, compact ? "" : "\n");
-	proc_printf(l->p, "%s}", compact ? "" : "  ");
+	pair_str(&f[0], "api_level", "1", false);
+	pair_str(&f[1], "version", S390_TOOLS_RELEASE, true);
+	pair_str(&f[2], "host", os->hostname, true);
+	snprintf(buf, sizeof(buf), "%llu", secs);
+	pair_str(&f[3], "time_epoch", buf, false);
+	snprintf(buf, sizeof(buf), "1970-01-01 %02llu:%02llu:%02llu+0000", secs / 3600 % 24,
+		 secs / 60 % 60, secs % 60);
+	pair_str(&f[4], "time", buf, true);
+	return 5;
+}
+
+static void json_value(struct proc *p, const struct fmt_pair *f)
+{
+	if (f->inval)
+		proc_printf(p, "null");
+	else if (f->quote)
+		proc_printf(p, "\"%s\"", f->val);
+	else
+		proc_printf(p, "%s", f->val);
+}
+
+/* An object of pairs.  Pretty JSON: members on lines indented by `ind`
+ * blanks, the closing brace by ind - 2; compact (json-seq, jsonl): one
+ * line, members separated by "," as util_fmt does with an empty newline. */
+static void json_object(struct lschp *l, const char *name, const struct fmt_pair *f, int n,
+			int ind)
+{
+	bool pretty = l->fmt == FMT_JSON;
+	int i;
+
+	if (pretty)
+		proc_printf(l->p, "%*s", ind - 2, "");
+	if (name)
+		proc_printf(l->p, "\"%s\": ", name);
+	proc_printf(l->p, "{%s", pretty ? "\n" : "");
+	for (i = 0; i < n; i++) {
+		if (i)
+			proc_printf(l->p, ",%s", pretty ? "\n" : "");
+		proc_printf(l->p, "%*s\"%s\": ", pretty ? ind : 0, "", f[i].key);
+		json_value(l->p, &f[i]);
+	}
+	if (pretty)
+		proc_printf(l->p, "\n%*s", ind - 2, "");
+	proc_printf(l->p, "}");
+}
+
+static void pairs_line(struct proc *p, const char *prefix, const struct fmt_pair *f)
+{
+	if (f->inval)
+		proc_printf(p, "%s%s=\n", prefix, f->key);
+	else if (f->quote)
+		proc_printf(p, "%s%s=\"%s\"\n", prefix, f->key, f->val);
+	else
+		proc_printf(p, "%s%s=%s\n", prefix, f->key, f->val);
+}
+
+static void csv_value(struct proc *p, const struct fmt_pair *f, bool first)
+{
+	proc_printf(p, "%s", first ? "" : ",");
+	if (!f->inval)
+		proc_printf(p, f->quote ? "\"%s\"" : "%s", f->val);
+}
+
+/* Before the first path: the meta object and the list's opening. */
+static void fmt_begin(struct lschp *l)
+{
+	struct fmt_pair m[5];
+	int n = meta_pairs(l, m), i;
+
+	switch (l->fmt) {
+	case FMT_JSON:
+		proc_printf(l->p, "{\n");
+		json_object(l, "meta", m, n, 4);
+		proc_printf(l->p, ",\n  \"channel_paths\": [\n");
+		break;
+	case FMT_JSON_SEQ:
+	case FMT_JSONL:
+		/* the meta-data is a record of its own */
+		proc_printf(l->p, "%s{", l->fmt == FMT_JSON_SEQ ? "\x1e" : "");
+		json_object(l, "meta", m, n, 4);
+		proc_printf(l->p, "}\n%s[", l->fmt == FMT_JSON_SEQ ? "\x1e" : "");
+		break;
+	case FMT_PAIRS:
+		for (i = 0; i < n; i++)
+			pairs_line(l->p, "meta.", &m[i]);
+		break;
+	default:
+		break;
+	}
+}
+
+static void fmt_end(struct lschp *l)
+{
+	if (l->fmt == FMT_JSON)
+		proc_printf(l->p, "%s  ]\n}\n", l->nrows ? "\n" : "");
+	else if (l->fmt == FMT_JSON_SEQ || l->fmt == FMT_JSONL)
+		proc_printf(l->p, "]\n");
 }
 
 static void emit_row(struct lschp *l, const struct chp_row *r, struct util_rec *rec)
 {
-	struct fmt_field f[10];
-	int n, i;
+	struct fmt_pair f[10], m[5];
+	char prefix[48];
+	int n, nm, i;
 
-	switch (l->fmt) {
-	case FMT_TABLE:
+	if (l->fmt == FMT_TABLE) {
 		util_rec_set(rec, "chpid", "%s", r->chpid);
 		util_rec_set(rec, "vary", "%s", r->vary);
 		util_rec_set(rec, "cfg", "%s", r->cfg);
@@ -205,32 +273,42 @@ static void emit_row(struct lschp *l, const struct chp_row *r, struct util_rec *
 		util_rec_set(rec, "shared", "%s", r->shared);
 		util_rec_set(rec, "pchid", "%s", r->pchid);
 		util_rec_print(rec, l->p);
-		break;
+		l->nrows++;
+		return;
+	}
+	n = row_pairs(r, f);
+	switch (l->fmt) {
 	case FMT_JSON:
-		proc_printf(l->p, "%s", l->nrows ? ",\n" : "\n");
-		print_json_row(l, r, "    ", false);
+		proc_printf(l->p, "%s", l->nrows ? ",\n" : "");
+		json_object(l, NULL, f, n, 6);
 		break;
 	case FMT_JSON_SEQ:
 	case FMT_JSONL:
-		proc_printf(l->p, "%s", l->fmt == FMT_JSON_SEQ ? "\x1e" : "");
-		print_json_row(l, r, "", true);
-		proc_printf(l->p, "\n");
+		proc_printf(l->p, "%s", l->nrows ? "," : "");
+		json_object(l, NULL, f, n, 0);
 		break;
 	case FMT_PAIRS:
-		n = row_fields(r, f);
-		for (i = 0; i < n; i++) {
-			proc_printf(l->p, "%s%s=", i ? " " : "", f[i].key);
-			field_value(l->p, &f[i], true);
-		}
-		proc_printf(l->p, "\n");
+		snprintf(prefix, sizeof(prefix), "channel_paths[%d].", l->nrows);
+		for (i = 0; i < n; i++)
+			pairs_line(l->p, prefix, &f[i]);
 		break;
 	case FMT_CSV:
-		n = row_fields(r, f);
-		for (i = 0; i < n; i++) {
-			proc_printf(l->p, "%s", i ? "," : "");
-			field_value(l->p, &f[i], true);
+		/* the meta-data is repeated in every row */
+		nm = meta_pairs(l, m);
+		if (!l->nrows) {
+			for (i = 0; i < nm; i++)
+				proc_printf(l->p, "%s\"meta.%s\"", i ? "," : "", m[i].key);
+			for (i = 0; i < n; i++)
+				proc_printf(l->p, ",\"%s\"", f[i].key);
+			proc_printf(l->p, "\n");
 		}
+		for (i = 0; i < nm; i++)
+			csv_value(l->p, &m[i], i == 0);
+		for (i = 0; i < n; i++)
+			csv_value(l->p, &f[i], false);
 		proc_printf(l->p, "\n");
+		break;
+	default:
 		break;
 	}
 	l->nrows++;
@@ -300,20 +378,16 @@ static void lschp_print(struct lschp *l)
 	util_rec_def(rec, "cmg", "Cmg", 4);
 	util_rec_def(rec, "shared", "Shared", 6);
 	util_rec_def(rec, "pchid", " PCHID", 6);
-	if (l->fmt == FMT_TABLE) {
+	if (l->fmt == FMT_TABLE)
 		util_rec_print_hdr(rec, l->p);
-	} else if (l->fmt == FMT_JSON) {
-		proc_printf(l->p, "{\n");
-		print_meta(l, false);
-		proc_printf(l->p, ",\n  \"channel_paths\": [");
-	}
+	else
+		fmt_begin(l);
 	n = sysfs_list(l->fs, "/sys/devices", &names);
 	for (i = 0; i < n; i++)
 		if (css_name(names[i]))
 			list_css(l, names[i], rec);
 	sysfs_names_free(names, n);
-	if (l->fmt == FMT_JSON)
-		proc_printf(l->p, "%s]\n}\n", l->nrows ? "\n  " : "");
+	fmt_end(l);
 	util_rec_free(rec);
 }
 

@@ -82,14 +82,36 @@ TEST(lschp_format_json)
 	ufix_host_tree(&f);
 	out = ufix_run(&f, "lschp --format json 42");
 	CHECK_EQ(f.status, 0);
-	CHECK(strstr(out, "\"meta\": {\n    \"api_level\": 1,\n"));
-	CHECK(strstr(out, "\"host\": \"host\""));
-	CHECK(strstr(out, "  \"channel_paths\": [\n    {\n      \"chpid\": \"0.42\",\n"
-			  "      \"vary\": 1,\n      \"cfg\": 3,\n      \"type\": 27,\n"
-			  "      \"cmg\": null,\n      \"shared\": null,\n      \"pchid\": null\n"
-			  "    }\n  ]\n}\n"));
-	out = ufix_run(&f, "lschp --format csv 42");
-	CHECK_STR(out, "\"0.42\",\"1\",\"3\",\"27\",null,null,null\n");
+	CHECK_STR(out, "{\n  \"meta\": {\n    \"api_level\": 1,\n    \"version\": \"2.43.0\",\n"
+		       "    \"host\": \"host\",\n    \"time_epoch\": 0,\n"
+		       "    \"time\": \"1970-01-01 00:00:00+0000\"\n  },\n"
+		       "  \"channel_paths\": [\n    {\n      \"chpid\": \"0.42\",\n"
+		       "      \"vary\": 1,\n      \"cfg\": 3,\n      \"type\": 27,\n"
+		       "      \"cmg\": null,\n      \"shared\": null,\n      \"pchid\": null\n"
+		       "    }\n  ]\n}\n");
+	out = ufix_run(&f, "lschp --format json 0.99");
+	CHECK(strstr(out, "  \"channel_paths\": [\n  ]\n}\n"));
+	ufix_fini(&f);
+}
+
+TEST(lschp_format_pairs_csv_jsonseq)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	ufix_host_tree(&f);
+	CHECK_STR(ufix_run(&f, "lschp --format csv 42"),
+		  "\"meta.api_level\",\"meta.version\",\"meta.host\",\"meta.time_epoch\",\"meta.time\","
+		  "\"chpid\",\"vary\",\"cfg\",\"type\",\"cmg\",\"shared\",\"pchid\"\n"
+		  "1,\"2.43.0\",\"host\",0,\"1970-01-01 00:00:00+0000\",\"0.42\",1,3,27,,,\n");
+	CHECK_STR(ufix_run(&f, "lschp --format pairs 43"),
+		  "meta.api_level=1\nmeta.version=\"2.43.0\"\nmeta.host=\"host\"\nmeta.time_epoch=0\n"
+		  "meta.time=\"1970-01-01 00:00:00+0000\"\nchannel_paths[0].chpid=\"0.43\"\n"
+		  "channel_paths[0].vary=1\nchannel_paths[0].cfg=3\nchannel_paths[0].type=27\n"
+		  "channel_paths[0].cmg=\nchannel_paths[0].shared=\nchannel_paths[0].pchid=\n");
+	CHECK_STR(ufix_run(&f, "lschp --format json-seq 0.99"),
+		  "\x1e{\"meta\": {\"api_level\": 1,\"version\": \"2.43.0\",\"host\": \"host\","
+		  "\"time_epoch\": 0,\"time\": \"1970-01-01 00:00:00+0000\"}}\n\x1e[]\n");
 	ufix_fini(&f);
 }
 
