@@ -20,9 +20,25 @@
 #define DASD_BUSY_DELAY (1 * SIM_MS)
 #define DASD_NOPATH_DELAY (100 * SIM_MS)
 
+#define DASD_DEAD_MAX 64
+
 struct dasd_state {
 	int next_index;
+	struct dasd_device *dead[DASD_DEAD_MAX]; /* removed, freed at exit */
+	unsigned ndead;
 };
+
+static struct dasd_state *dasd_state_of(struct os *os)
+{
+	return osp(os)->dasd;
+}
+
+static void dasd_device_free(struct dasd_device *dev)
+{
+	if (dev->pv_task && sim_task_done(dev->pv_task))
+		sim_task_free(dev->pv_task);
+	free(dev);
+}
 
 /* ---- messages ---- */
 
@@ -617,6 +633,7 @@ static void dasd_fail_all(struct dasd_device *dev, int rc)
 static void dasd_eckd_remove(struct ccw_device *cdev)
 {
 	struct dasd_device *dev = cdev->drvdata;
+	struct dasd_state *st;
 	char path[160];
 	size_t i;
 
@@ -635,14 +652,14 @@ static void dasd_eckd_remove(struct ccw_device *cdev)
 	cdev->handler = NULL;
 	cdev->drvdata = NULL;
 	dev->cdev = NULL;
-	/* A path worker that is still blocked keeps the device; it sees
-	 * cdev == NULL and ends.  Finished ones are freed here. */
-	if (dev->pv_task && sim_task_done(dev->pv_task)) {
-		sim_task_free(dev->pv_task);
-		dev->pv_task = NULL;
+	/* Tasks may still hold the device (a blocked dd, the path worker);
+	 * they see cdev == NULL and fail.  It is freed with the OS. */
+	st = dasd_state_of(dev->os);
+	if (!st || st->ndead == DASD_DEAD_MAX) {
+		dasd_device_free(dev); /* never in practice: 64 removals */
+		return;
 	}
-	if (!dev->pv_running && !dev->pv_task)
-		free(dev);
+	st->dead[st->ndead++] = dev;
 }
 
 static int dasd_generic_set_online(struct ccw_device *cdev)
@@ -710,6 +727,11 @@ int dasd_init(struct os *os)
 
 void dasd_exit(struct os *os)
 {
+	struct dasd_state *st = osp(os)->dasd;
+	unsigned i;
+
+	for (i = 0; st && i < st->ndead; i++)
+		dasd_device_free(st->dead[i]);
 	free(osp(os)->dasd);
 	osp(os)->dasd = NULL;
 }

@@ -14,6 +14,7 @@
 #define CCW_MAX_DRIVERS 4
 
 struct ccw_bus {
+	struct ccw_device *dead;        /* removed devices, freed at exit */
 	const struct ccw_driver *drivers[CCW_MAX_DRIVERS];
 	int ndrivers;
 	int recog_pending;
@@ -23,6 +24,11 @@ struct ccw_bus {
 static struct ccw_bus *ccw_bus(struct os *os)
 {
 	return osp(os)->ccw;
+}
+
+static struct ccw_bus *bus_of(struct ccw_device *cdev)
+{
+	return ccw_bus(cdev->os);
 }
 
 struct ccw_device *ccw_device_from_sch(struct subchannel *sch)
@@ -70,6 +76,14 @@ int ccw_bus_init(struct os *os)
 
 void ccw_bus_exit(struct os *os)
 {
+	struct ccw_bus *bus = osp(os)->ccw;
+
+	while (bus && bus->dead) {
+		struct ccw_device *c = bus->dead;
+
+		bus->dead = c->dead_next;
+		free(c);
+	}
 	free(osp(os)->ccw);
 	osp(os)->ccw = NULL;
 }
@@ -376,10 +390,15 @@ static void io_subchannel_remove(struct subchannel *sch)
 		cio_disable_subchannel(sch);
 	}
 	cdev->state = DEV_STATE_NOT_OPER;
+	cdev->sch = NULL;
 	sim_wake(cdev->os->sim, &cdev->wq);
 	os_kfree(cdev->os, cdev->dma);
-	free(cdev);
+	cdev->dma = 0;
 	sch->drvdata = NULL;
+	/* A task blocked in set_online/offline still looks at the device
+	 * when it wakes; it is freed with the bus. */
+	cdev->dead_next = bus_of(cdev)->dead;
+	bus_of(cdev)->dead = cdev;
 }
 
 static void io_subchannel_irq(struct subchannel *sch)

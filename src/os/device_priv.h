@@ -97,6 +97,7 @@ struct ccw_device {
 	struct ccw_request req;
 	uint64_t dma;                   /* CCWs and data of internal requests */
 	struct sim_event *timer;
+	struct ccw_device *dead_next;   /* list of removed devices */
 	/* path verification (device_pgid.c) */
 	bool pgroup, mpath;             /* path grouping wanted / multipath mode */
 	bool doverify;

@@ -280,8 +280,8 @@ void os_destroy(struct os *os)
 	if (p) {
 		if (os->vfs)
 			vfio_ccw_exit(os);
+		css_exit(os);      /* unbinds drivers: ccw devices, dasd */
 		dasd_exit(os);
-		css_exit(os);
 		ccw_bus_exit(os);
 		chp_exit(os);
 		if (p->init_task && sim_task_done(p->init_task))

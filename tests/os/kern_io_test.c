@@ -235,3 +235,28 @@ TEST(kern_device_not_operational_io_waits_then_offline_fails_it)
 	check_attr(&f, KF_DEV "/online", "0\n");
 	kf_fini(&f);
 }
+
+/* Unbinding the I/O subchannel driver under a running write: the write
+ * fails, nothing is used after it was freed (run under ASan). */
+TEST(kern_unbind_under_io_fails_the_io_cleanly)
+{
+	struct kf f;
+	size_t len = 8u << 20;
+	uint8_t *buf = calloc(1, len);
+	struct rw_job w;
+	struct sim_task *t;
+
+	kf_init(&f, 100, 20 * SIM_US, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	w = (struct rw_job){ &f, "/dev/dasda1", buf, len, true, 0 };
+	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
+	kf_run_for(&f, 3 * SIM_MS);
+	CHECK(!sim_task_done(t));
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers/io_subchannel/unbind", "0.0.013f\n"), 0);
+	CHECK(sim_run_until(f.sim, task_done, t));
+	sim_task_free(t);
+	CHECK(w.rc < 0);
+	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV));
+	free(buf);
+	kf_fini(&f);
+}
