@@ -26,8 +26,13 @@ int cmd_cat(struct proc *p, void *ctx, int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		while ((n = uinput_read(&in, buf, sizeof(buf))) > 0)
+		while ((n = uinput_read(&in, buf, sizeof(buf))) > 0) {
 			proc_write(p, buf, (size_t)n);
+			if (proc_output_closed(p)) {
+				uinput_close(&in);
+				return PROC_SIGPIPE;
+			}
+		}
 		if (n < 0) {
 			proc_eprintf(p, "cat: %s: %s\n", *files, strerror((int)-n));
 			status = 1;

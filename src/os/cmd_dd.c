@@ -258,7 +258,7 @@ static long dd_write(struct dd *d, const unsigned char *buf, size_t len, uint64_
 
 	if (!d->out) {
 		proc_write(d->p, buf, len);
-		return (long)len;
+		return proc_output_closed(d->p) ? -EPIPE : (long)len;
 	}
 	n = vfs_pwrite(d->out, buf, len, *ooff);
 	if (n > 0)
@@ -310,6 +310,12 @@ static int dd_copy(struct dd *d)
 		blocks++;
 		(uint64_t)n == d->bs ? d->r_full++ : d->r_partial++;
 		w = dd_write(d, buf, (size_t)n, &ooff);
+		if (w == -EPIPE) {
+			/* killed by SIGPIPE: no message, no statistics */
+			d->quiet = true;
+			status = PROC_SIGPIPE;
+			break;
+		}
 		if (w < 0) {
 			proc_eprintf(d->p, "dd: error writing '%s': %s\n",
 				     d->ofile ? d->ofile : "standard output", strerror((int)-w));

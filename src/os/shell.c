@@ -462,8 +462,8 @@ void proc_write(struct proc *p, const void *buf, size_t len)
 		sys_append(p, buf, len);
 	else if (p->out_file)
 		out_write(p, p->out_file, &p->out_off, buf, len);
-	else if (p->out)
-		pipe_write(proc_sim(p), p->out, buf, len);
+	else if (p->out && !p->epipe)
+		p->epipe = !pipe_write(proc_sim(p), p->out, buf, len);
 	else
 		node_write(p->n, buf, len);
 }
@@ -533,6 +533,11 @@ long proc_read_stdin(struct proc *p, void *buf, size_t len)
 	if (r > 0)
 		p->in_off += (uint64_t)r;
 	return r;
+}
+
+bool proc_output_closed(const struct proc *p)
+{
+	return p->epipe;
 }
 
 bool proc_has_stdin(const struct proc *p)

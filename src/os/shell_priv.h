@@ -95,6 +95,7 @@ struct proc {
 	size_t sys_len, sys_cap;
 	uint64_t in_off, out_off, err_off;
 	bool err_to_out;
+	bool epipe;     /* the stdout pipe's reader has gone */
 	bool exit_line; /* `exit` ran: stop the rest of the line */
 	struct proc *parent;
 	struct proc *next;

@@ -365,9 +365,21 @@ ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t len, uint64_t off)
 	return (ssize_t)len;
 }
 
-/* Regular files in /tmp are capped so that a runaway dd cannot eat the
- * host's memory. */
-#define VFS_TMP_MAX (1ull << 30)
+/* /tmp is a small tmpfs: all its files together hold at most this much,
+ * so a runaway `dd of=/tmp/x` ends with ENOSPC instead of eating the
+ * simulator's memory. */
+#define VFS_TMP_MAX (64ull << 20)
+
+static uint64_t tmp_used(const struct vfs *v)
+{
+	const struct vfs_tmpfile *t;
+	uint64_t sum = 0;
+
+	for (t = v->tmp; t; t = t->next)
+		if (!t->unlinked)
+			sum += t->len;
+	return sum;
+}
 
 ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t len, uint64_t off)
 {
@@ -379,8 +391,8 @@ ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t len, uint64_t off
 		return dev_io(f->dev, NULL, buf, len, off);
 	if (!len && off <= t->len)
 		return 0;
-	if (off + len > VFS_TMP_MAX)
-		return -EFBIG;
+	if (off + len > t->len && tmp_used(f->v) - t->len + off + len > VFS_TMP_MAX)
+		return -ENOSPC;
 	if (off + len > t->cap) {
 		size_t cap = t->cap ? t->cap : 4096;
 		unsigned char *d;

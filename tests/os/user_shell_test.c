@@ -123,6 +123,33 @@ TEST(shell_big_pipe_blocks_and_flows)
 	ufix_fini(&f);
 }
 
+TEST(shell_writer_stops_when_the_reader_goes)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	/* cmp stops at the first byte; cat and dd would run forever */
+	CHECK_STR(ufix_run(&f, "cat /dev/zero | cmp - /dev/null"),
+		  "cmp: EOF on /dev/null which is empty\n");
+	CHECK_EQ(f.status, 1);
+	CHECK_STR(ufix_run(&f, "dd if=/dev/zero bs=4k | cmp -s - /dev/null; echo $?"), "1\n");
+	CHECK_EQ(node_jobs(f.n), 0);
+	ufix_fini(&f);
+}
+
+TEST(shell_tmp_is_a_small_tmpfs)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "dd if=/dev/zero of=/tmp/big bs=1M count=100"),
+		  "dd: error writing '/tmp/big': No space left on device\n"
+		  "65+0 records in\n64+0 records out\n"
+		  "67108864 bytes (67 MB, 64 MiB) copied, 0 s, Infinity B/s\n");
+	CHECK_EQ(f.status, 1);
+	ufix_fini(&f);
+}
+
 TEST(shell_exit_stops_the_line)
 {
 	struct ufix f;
