@@ -327,6 +327,7 @@ void chp_init(struct os *os)
 
 	osp(os)->chsc_area = os_kmalloc(os, CHSC_AREA_SIZE, 4096);
 	osp(os)->crw_addr = os_kmalloc(os, 8, 8);
+	osp(os)->scratch_irb = os_kmalloc(os, IRB_SIZE, 8);
 	if (info_update(os))
 		return;
 	for (id = 0; id < 256; id++) {

@@ -253,7 +253,11 @@ void cio_io_interrupt(void *osv, uint32_t schid, uint32_t intparm, uint32_t int_
 	(void)intparm;
 	(void)int_word;
 	if (!sch) {
+		/* Clear the status so that the subchannel does not stay
+		 * pending forever; nobody owns it. */
 		os_printk_debug(os, "cio: interrupt for unknown subchannel %08x", schid);
+		if (osp(os)->scratch_irb)
+			css->ops->tsch(css->css, schid, osp(os)->scratch_irb);
 		return;
 	}
 	cc = css->ops->tsch(css->css, sch->schid_word, sch->irb_addr);

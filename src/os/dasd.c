@@ -529,7 +529,7 @@ static void dasd_path_event(struct ccw_device *cdev, const int *pe)
 
 enum dasd_attr {
 	DA_ALIAS, DA_READONLY, DA_DISCIPLINE, DA_USE_DIAG, DA_EER, DA_ERPLOG, DA_UID, DA_STATUS,
-	DA_SAFE_OFFLINE, DA_VENDOR,
+	DA_SAFE_OFFLINE, DA_VENDOR, DA_PATH_MASKS, DA_HPF,
 };
 
 static int dasd_attr_show(void *obj, long arg, char *buf, size_t size)
@@ -537,7 +537,11 @@ static int dasd_attr_show(void *obj, long arg, char *buf, size_t size)
 	struct dasd_device *dev = obj;
 
 	switch (arg) {
+	case DA_PATH_MASKS:
+		/* opm, non-preferred, cabling, cuir, hpf, ifcc (Linux order) */
+		return snprintf(buf, size, "%02x 00 00 00 00 00\n", dev->opm);
 	case DA_ALIAS:
+	case DA_HPF:
 	case DA_USE_DIAG:
 	case DA_EER:
 	case DA_ERPLOG:
@@ -587,6 +591,8 @@ static const struct {
 	{ "uid", DA_UID, &dasd_ro_ops },
 	{ "vendor", DA_VENDOR, &dasd_ro_ops },
 	{ "status", DA_STATUS, &dasd_ro_ops },
+	{ "path_masks", DA_PATH_MASKS, &dasd_ro_ops },
+	{ "hpf", DA_HPF, &dasd_ro_ops },
 	{ "safe_offline", DA_SAFE_OFFLINE, &dasd_wo_ops },
 };
 

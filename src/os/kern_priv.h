@@ -91,6 +91,7 @@ struct os_priv {
 	/* CHSC area (4K) and CRW buffer */
 	uint64_t chsc_area;
 	uint64_t crw_addr;
+	uint64_t scratch_irb;     /* TSCH target for unowned subchannels */
 	bool crw_active;
 	/* configure store serialisation */
 	bool cfg_busy;
