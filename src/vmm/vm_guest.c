@@ -3,6 +3,7 @@
 #include "vmm/vm.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "os/os.h"
 #include "os/shell.h"
@@ -39,6 +40,7 @@ struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct
 	if (world_find_node(w, opts->name)) {
 		snprintf(err, errlen, "%s: -name %s: guest name '%s' is already in use", QEMU_PROG,
 			 opts->name, opts->name);
+		free(opts);
 		return NULL;
 	}
 	vm = vm_create_bare(host, world_sim(w), opts, err, errlen);

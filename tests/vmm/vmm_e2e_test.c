@@ -370,3 +370,53 @@ TEST(e2e_paths_lost_under_guest_write_complete_on_the_last_path)
 	CHECK_EQ(vmm_vms(w.hn)->st.crws_injected, 3);
 	w_down(&w);
 }
+
+TEST(e2e_foreground_qemu_runs_until_the_guest_powers_off)
+{
+	struct w w;
+
+	w_up(&w);
+	run_ok(&w, "host", "driverctl -b css set-override 0.0.013f vfio_ccw");
+	run_ok(&w, "host", "qemu-system-s390x -name fg -m 64 -device virtio-rng-ccw &");
+	while (!world_find_node(w.world, "fg") && sim_step(w.sim))
+		;
+	CHECK(world_find_node(w.world, "fg") != NULL);
+	sim_run_until(w.sim, booted, node_os(world_find_node(w.world, "fg")));
+	CHECK_EQ(node_jobs(w.hn), 1);
+	run_ok(&w, "fg", "poweroff");
+	run_ok(&w, "host", "wait");
+	CHECK_EQ(node_jobs(w.hn), 0);
+	CHECK(world_find_node(w.world, "fg") == NULL);
+	w_down(&w);
+}
+
+TEST(e2e_guest_name_in_use_is_refused)
+{
+	struct w w;
+	char *out;
+	int st;
+
+	w_up(&w);
+	run_ok(&w, "host", "driverctl -b css set-override 0.0.013f vfio_ccw");
+	run_ok(&w, "host", "qemu-system-s390x -name g -m 64 -daemonize");
+	out = run(&w, "host", "qemu-system-s390x -name g -m 64 -daemonize", &st);
+	CHECK_EQ(st, 1);
+	CHECK_STR(out, "qemu-system-s390x: -name g: guest name 'g' is already in use\n");
+	free(out);
+	sim_run_until(w.sim, booted, node_os(world_find_node(w.world, "g")));
+	w_down(&w);
+}
+
+TEST(e2e_guest_lscss_shows_virtio_devices_harmlessly)
+{
+	struct w w;
+	char *out;
+
+	w_up(&w);
+	start_guest(&w, "", "");
+	out = run(&w, "guest", "lscss", NULL);
+	CHECK_LINE(out, "0.0.0000 0.0.0000  0000/00 3832/04      80  80  ff   00000000 00000000");
+	CHECK_LINE(out, "0.0.0001 0.0.0001  0000/00 3832/05      80  80  ff   00000000 00000000");
+	free(out);
+	w_down(&w);
+}
