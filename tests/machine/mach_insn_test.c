@@ -773,7 +773,33 @@ TEST(hsch_after_the_program_already_ended_keeps_its_status)
 	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 0);
 	CHECK_EQ(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
 	CHECK_EQ(irb.scsw.ctrl, SCSW_FCTL_START | SCSW_FCTL_HALT | SCSW_STCTL_PRIM |
-					SCSW_STCTL_SEC | SCSW_STCTL_PEND);
+	                            SCSW_STCTL_SEC | SCSW_STCTL_PEND);
+	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 1);
+	CHECK_EQ(irb.scsw.ctrl, 0);
+	mt_fini(&w);
+}
+
+TEST(hsch_on_a_suspended_subchannel_gives_deferred_cc1)
+{
+	struct mt w;
+	struct orb o = {
+	    .ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_SPND | ORB_CTRL0_SSIC, .lpm = 0xf0, .cpa = A_CCW};
+	struct irb irb;
+
+	mt_init(&w, 4, 0);
+	mt_enable(&w, SCH0);
+	mt_ccw(&w, 0, CCW_CMD_NOOP, CCW_FLAG_SUSPEND, 0, 0);
+	CHECK_EQ(mt_ssch_orb(&w, SCH0, &o), 0);
+	sim_run(w.sim);
+	CHECK_EQ(w.css.ops->hsch(w.css.css, SCH0), 0);
+	sim_run(w.sim);
+	CHECK_EQ(w.nint, 1);
+	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 0);
+	CHECK_EQ(scsw_cc(&irb.scsw), 1);
+	CHECK_EQ(irb.scsw.dstat, 0);
+	CHECK_EQ(irb.scsw.cpa, A_CCW + 8);
+	CHECK_EQ(irb.scsw.ctrl,
+	         SCSW_FCTL_START | SCSW_FCTL_HALT | SCSW_STCTL_ALERT | SCSW_STCTL_PEND);
 	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 1);
 	CHECK_EQ(irb.scsw.ctrl, 0);
 	mt_fini(&w);

@@ -147,7 +147,7 @@ TEST(bad_iocp_decks_name_file_line_and_what_is_wrong)
 	bad_deck(CHP "CNTLUNIT CUNUMBR=1000,\n", "bad.deck:2: statement continues past the end "
 	                                         "of the deck");
 	bad_deck(CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=3390A\n",
-		 "bad.deck:3: IODEVICE: UNIT=3390A (PAV alias) is not supported");
+	         "bad.deck:3: IODEVICE: UNIT=3390A (PAV alias) is not supported");
 	bad_deck(CHP CU "IODEVICE ADDRESS=(FFFF,2),CUNUMBR=(1000),UNIT=TEST\n",
 	         "bad.deck:3: IODEVICE: ADDRESS= range goes past FFFF");
 }
@@ -190,11 +190,11 @@ TEST(iocp_column_72_continuation_marks_and_comments_are_ignored)
 	struct machine *m = new_machine(&sim);
 	char err[256] = "";
 	const char *deck =
-		"         CHPID PATH=(CSS(0),50),SHARED,                                X\n"
-		"               PARTITION=((LP1,LP2)),TYPE=FC                  first path\n"
-		"         CNTLUNIT CUNUMBR=5000,PATH=((CSS(0),50)),                     *\n"
-		"               UNITADD=((00,256)),UNIT=2107\n"
-		"         IODEVICE ADDRESS=(5000,2),CUNUMBR=(5000),UNIT=TEST\n";
+	    "         CHPID PATH=(CSS(0),50),SHARED,                                X\n"
+	    "               PARTITION=((LP1,LP2)),TYPE=FC                  first path\n"
+	    "         CNTLUNIT CUNUMBR=5000,PATH=((CSS(0),50)),                     *\n"
+	    "               UNITADD=((00,256)),UNIT=2107\n"
+	    "         IODEVICE ADDRESS=(5000,2),CUNUMBR=(5000),UNIT=TEST\n";
 
 	CHECK_EQ(machine_load_iocp_text(m, "c72.deck", deck, err, sizeof(err)), 0);
 	CHECK_STR(err, "");
