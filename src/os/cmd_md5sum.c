@@ -8,7 +8,7 @@ static int sum_one(struct proc *p, const char *name)
 {
 	struct uinput in;
 	struct md5_ctx c;
-	unsigned char buf[65536], d[16];
+	unsigned char buf[16384], d[16];
 	long n;
 	int err = uinput_open(p, name, &in), i;
 
