@@ -272,3 +272,53 @@ TEST(kern_crw_overflow_reevaluates_subchannels)
 	CHECK(machine_stats(f.m)->crws_lost > 0);
 	kf_fini(&f);
 }
+
+static void crw_report(struct kf *f, const uint32_t *crws, int n)
+{
+	memcpy(f->inject, crws, (size_t)n * sizeof(*crws));
+	f->ninject = n;
+	f->up->channel_report(f->up->os);
+	kf_run_for(f, 10 * SIM_MS);
+}
+
+static int count_in(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay++;
+	}
+	return n;
+}
+
+/* crw.c + chp.c: solicited reports are ignored, ERC 6 is CHP_OFFLINE,
+ * ERC 2 CHP_ONLINE, an unknown ERC is logged, more than two chained CRWs
+ * are drained without being handled. */
+TEST(kern_crw_rules)
+{
+	struct kf f;
+	char *log;
+
+	kf_init(&f, 20, 0, false);
+	crw_report(&f, (const uint32_t[]){ 0x44060042 }, 1);  /* S=1: ignored */
+	crw_report(&f, (const uint32_t[]){ 0x04060043 }, 1);  /* PERRN 0.43 */
+	crw_report(&f, (const uint32_t[]){ 0x04020043 }, 1);  /* INIT 0.43 */
+	crw_report(&f, (const uint32_t[]){ 0x04030044 }, 1);  /* TERROR: unknown */
+	/* Linux handles chains of two CRWs; a longer chain is drained
+	 * with a warning and not acted on. */
+	crw_report(&f, (const uint32_t[]){ 0x14060044, 0x14060045, 0x04060045 }, 3);
+	log = os_dmesg(f.os);
+	CHECK_EQ(count_in(log, "cio: chpid 0.42 offline"), 0);
+	CHECK_EQ(count_in(log, "cio: chpid 0.43 offline"), 1);
+	CHECK_EQ(count_in(log, "cio: chpid 0.43 online"), 1);
+	CHECK_EQ(count_in(log, "Don't know how to handle erc=3"), 1);
+	CHECK_EQ(count_in(log, "does not support more than two chained crws"), 1);
+	CHECK_EQ(count_in(log, "cio: chpid 0.44 offline"), 0);
+	CHECK_EQ(count_in(log, "cio: chpid 0.45 offline"), 0);
+	free(log);
+	/* An unknown CHPID coming online is registered. */
+	crw_report(&f, (const uint32_t[]){ 0x04020050 }, 1);
+	CHECK(sysfs_exists(f.os->sysfs, KF_CHP("50") "/status"));
+	kf_fini(&f);
+}

@@ -116,9 +116,14 @@ static int w_stcrw(void *css, uint64_t a)
 	struct kf *f = wrap_of(css);
 	uint8_t *p;
 
+	p = storage_ptr(f->real.mem, a, 4);
+	if (p && f->ninject) {
+		put_be32(p, f->inject[0]);
+		memmove(f->inject, f->inject + 1, --f->ninject * sizeof(f->inject[0]));
+		return 0;
+	}
 	if (!f->hold_crws)
 		return f->real.ops->stcrw(f->real.css, a);
-	p = storage_ptr(f->real.mem, a, 4);
 	if (p)
 		memset(p, 0, 4);
 	return 1;

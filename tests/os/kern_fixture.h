@@ -28,6 +28,8 @@ struct kf {
 	bool pno_once;         /* the next TSCH stores SCSW N = 1 */
 	bool hold_crws;        /* STCRW finds nothing */
 	bool no_csense;        /* MSCH drops the concurrent-sense bit */
+	uint32_t inject[8];    /* CRWs STCRW returns before the machine's */
+	int ninject;
 	struct css_if real;
 	struct css_ops ops;
 	const struct css_upcalls *up;
