@@ -124,7 +124,7 @@ TEST(cli_main_usage_errors)
 TEST(cli_main_missing_and_malformed_files)
 {
 	const char *bad = write_tmp("bad.scenario", "# c\nstray output\n[root@host ~]# ls\n");
-	char want[600];
+	char want[4096];
 	struct res r = CLI("check", "/nonexistent.scenario");
 
 	CHECK_EQ(r.rc, 1);
@@ -143,7 +143,7 @@ TEST(cli_main_missing_and_malformed_files)
 
 TEST(cli_main_check_pass_and_fail)
 {
-	char pass[512], want[1200];
+	char pass[512], want[4096];
 	const char *fail;
 	struct res r;
 
@@ -168,7 +168,7 @@ TEST(cli_main_check_pass_and_fail)
 TEST(cli_main_check_reports_a_run_error)
 {
 	const char *f = write_tmp("dl.scenario", "[root@hmc ~]# echo a\na\n[root@mars ~]# ls\n");
-	char want[600];
+	char want[4096];
 	struct res r = CLI("check", f);
 
 	CHECK_EQ(r.rc, 1);
@@ -189,5 +189,38 @@ TEST(cli_main_examples_pass)
 	CHECK_STR(r.out, "");
 	CHECK_STR(r.err, "");
 	CHECK_EQ(r.rc, 0);
+	res_free(&r);
+}
+
+/* chpsync shell with input from a file prints a transcript: each line runs
+ * on the node it names, or on the current one. */
+TEST(cli_main_shell_from_a_file)
+{
+	const char *in = write_tmp("shell.in", "echo one\n# a comment\nhmc: echo two\necho three\n"
+					       "[root@host ~]# echo four\nnosuch: echo five\n");
+	int saved = dup(0), fd = open(in, O_RDONLY);
+	struct res r;
+
+	dup2(fd, 0);
+	close(fd);
+	r = CLI("shell");
+	dup2(saved, 0);
+	close(saved);
+	clearerr(stdin);
+	CHECK_EQ(r.rc, 0);
+	/* "nosuch:" is not a node, so the line runs on the current node */
+	CHECK_STR(r.out, "[root@host ~]# echo one\none\n# a comment\n[root@hmc ~]# echo two\ntwo\n"
+			 "[root@hmc ~]# echo three\nthree\n[root@host ~]# echo four\nfour\n"
+			 "[root@host ~]# nosuch: echo five\n-bash: nosuch:: command not found\n");
+	CHECK_STR(r.err, "");
+	res_free(&r);
+}
+
+TEST(cli_main_dasd_dispatches_to_the_volume_tool)
+{
+	struct res r = CLI("dasd", "info", "/nonexistent.img");
+
+	CHECK_EQ(r.rc, 1);
+	CHECK(strstr(r.err, "/nonexistent.img") != NULL);
 	res_free(&r);
 }
