@@ -279,6 +279,23 @@ TEST(e2e_eager_host_vary_off_is_visible_in_the_guest)
 	out = run(&w, "guest", "lscss 0002", NULL);
 	CHECK_LINE(out, "0.0.3f3f 0.0.0002  3390/0c 3990/e9 yes  f0  b0  ff   42434445 00000000");
 	free(out);
+	/* Vary off 0.42 too, the path the guest's I/O used so far: its I/O
+	 * moves to 0.44/0.45 and never uses a varied-off path. */
+	run_ok(&w, "host", "chchp -v 0 42");
+	run_ok(&w, "guest", "sleep 0.001");
+	out = run(&w, "guest", "lscss 0002", NULL);
+	CHECK_LINE(out, "0.0.3f3f 0.0.0002  3390/0c 3990/e9 yes  f0  30  ff   42434445 00000000");
+	free(out);
+	for (int i = 0; i < 8; i++) {
+		char line[128];
+		struct vm *vm = vmm_vms(w.hn);
+
+		snprintf(line, sizeof(line),
+			 "dd if=/dev/dasda of=/dev/null bs=4k count=1 skip=%d iflag=direct", i * 97);
+		run_ok(&w, "guest", line);
+		CHECK(vfio_ccw_dev_sch(vm->vfio[0])->pmcw.lpum & 0x30);
+	}
+	run_ok(&w, "host", "chchp -v 1 42");
 	run_ok(&w, "host", "chchp -v 1 43");
 	run_ok(&w, "guest", "sleep 0.001");
 	out = run(&w, "guest", "lscss 0002", NULL);
