@@ -260,3 +260,67 @@ TEST(kern_unbind_under_io_fails_the_io_cleanly)
 	free(buf);
 	kf_fini(&f);
 }
+
+struct vary_job {
+	struct kf *f;
+	const char *path, *text;
+	int rc;
+};
+
+static void do_vary(void *arg)
+{
+	struct vary_job *v = arg;
+
+	v->rc = sysfs_write(v->f->os->sysfs, v->path, v->text);
+}
+
+/* Varying paths off under running I/O: I/O on the varied-off path is
+ * terminated (cancel/halt/clear) and redone on the others; no request is
+ * lost, none is done twice, the data is right. */
+TEST(kern_vary_off_under_io_redrives_on_other_paths)
+{
+	struct kf f;
+	size_t len = 16u << 20;
+	uint8_t *out = malloc(len), *in = malloc(len);
+	struct rw_job w, r;
+	struct vary_job v;
+	struct sim_task *t, *vt;
+	int i;
+
+	kf_init(&f, 100, 20 * SIM_US, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	fill(&f, out, len);
+	w = (struct rw_job){ &f, "/dev/dasda1", out, len, true, 0 };
+	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
+	for (i = 0; i < 3; i++) {
+		static const char *const chp[3] = { KF_CHP("42") "/status", KF_CHP("43") "/status",
+						    KF_CHP("44") "/status" };
+
+		kf_run_for(&f, 3 * SIM_MS + (uint64_t)i * 700 * SIM_US);
+		CHECK(!sim_task_done(t));
+		v = (struct vary_job){ &f, chp[i], "off\n", -1 };
+		vt = sim_task_spawn(f.sim, "chchp", do_vary, &v);
+		CHECK(sim_run_until(f.sim, task_done, vt));
+		sim_task_free(vt);
+		CHECK_EQ(v.rc, 0);
+	}
+	CHECK(sim_run_until(f.sim, task_done, t));
+	sim_task_free(t);
+	CHECK_EQ(w.rc, 0);
+	{
+		char *log = os_dmesg(f.os);
+
+		/* The I/O running on each varied-off path was terminated. */
+		CHECK(strstr(log, "(lpum=80/opm=f0), trying alternate path") != NULL);
+		free(log);
+	}
+	check_attr(&f, KF_SCH "/vpm", "10\n");
+	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 f0 ", 6));
+	r = (struct rw_job){ &f, "/dev/dasda1", in, len, false, 0 };
+	kf_task(&f, do_rw, &r);
+	CHECK_EQ(r.rc, 0);
+	CHECK(memcmp(in, out, len) == 0);
+	free(out);
+	free(in);
+	kf_fini(&f);
+}
