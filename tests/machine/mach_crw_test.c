@@ -300,3 +300,38 @@ TEST(chsc_unknown_command_is_not_provided_and_bad_area_is_an_exception)
 	CHECK_EQ(w.css.ops->chsc(w.css.css, 16 << 20), -PGM_ADDRESSING);
 	mt_fini(&w);
 }
+
+TEST(chsc_scpd_format1_stores_the_chid)
+{
+	struct mt w = {0};
+	struct chsc_scpd_req req = {.rfmt = 1, .first_chpid = 0x42, .last_chpid = 0x43};
+	char err[256];
+	struct sim *sim = sim_new(1);
+	struct machine_config cfg = {.storage_size = 1 << 20};
+	struct machine *m = machine_new(sim, &cfg);
+	uint8_t *area;
+
+	CHECK_EQ(machine_load_iocp_text(m, "d",
+	                                "CHPID PATH=(CSS(0),42),TYPE=FC,PCHID=1C0\n"
+	                                "CHPID PATH=(CSS(0),43),TYPE=FC\n",
+	                                err, sizeof(err)),
+	         0);
+	w.css = machine_css(m);
+	area = machine_storage(m)->base + A_CHSC;
+	chsc_scpd_req_encode(&req, area);
+	CHECK_EQ(w.css.ops->chsc(w.css.css, A_CHSC), 0);
+	CHECK_EQ(chsc_rsp_code(area), CHSC_RSP_OK);
+	area += CHSC_SCPD_OFF_DATA;
+	CHECK_EQ(area[0], 0x90); /* valid, CHID valid */
+	CHECK_EQ(area[2], 0x1b);
+	CHECK_EQ(area[3], 0x42);
+	CHECK_EQ(get_be16(area + 16), 0x01c0);
+	CHECK_EQ(area[32], 0x80); /* 43: no CHID */
+	CHECK_EQ(area[32 + 3], 0x43);
+	req.rfmt = 2;
+	chsc_scpd_req_encode(&req, area - CHSC_SCPD_OFF_DATA);
+	CHECK_EQ(w.css.ops->chsc(w.css.css, A_CHSC), 0);
+	CHECK_EQ(chsc_rsp_code(area - CHSC_SCPD_OFF_DATA), CHSC_RSP_INVALID);
+	machine_free(m);
+	sim_free(sim);
+}
