@@ -150,8 +150,11 @@ static int opt_machine(struct vm_opts *o, const char *arg, char *err, size_t len
 	for (int i = 0; i < n; i++) {
 		const char *key = kv[i].key;
 
-		if (!kv[i].has_val && i == 0)
-			key = "type", memmove(kv[0].val, kv[0].key, sizeof(kv[0].key));
+		if (!kv[i].has_val && i == 0) {
+			/* "-machine NAME" is "-machine type=NAME" */
+			memcpy(kv[0].val, kv[0].key, sizeof(kv[0].key));
+			key = "type";
+		}
 		if (!strcmp(key, "type")) {
 			if (strcmp(kv[i].val, "s390-ccw-virtio"))
 				return fail(err, len, "-machine", arg,

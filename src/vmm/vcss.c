@@ -290,10 +290,11 @@ static int vcss_stsch(void *c, uint32_t schid, uint64_t addr)
 	struct schib sb;
 	uint8_t *p;
 	int rc = sch_lookup(css, schid, &s);
+	int prc;
 
 	if (rc < 0)
 		return rc;
-	int prc = operand(css, addr, SCHIB_SIZE, &p);
+	prc = operand(css, addr, SCHIB_SIZE, &p);
 	if (prc)
 		return prc;
 	if (rc)

@@ -591,8 +591,11 @@ void vfio_ccw_dev_free(struct vfio_ccw_dev *d)
 {
 	if (!d)
 		return;
-	if (d->sch)
-		d->sch->ops = NULL, d->sch->priv = NULL;
+	if (d->sch) {
+		/* The subchannel stays in the image, not operational. */
+		d->sch->ops = NULL;
+		d->sch->priv = NULL;
+	}
 	if (d->fd >= 0) {
 		if (d->iova_size)
 			d->host.ops->dma_unmap(d->host.os, d->fd, 0, d->iova_size);
