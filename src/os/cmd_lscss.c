@@ -17,44 +17,44 @@
 enum { OPT_AVAIL = 256, OPT_VPM, OPT_IO, OPT_CHSC, OPT_EADM, OPT_VFIO };
 
 static const struct option lscss_longopts[] = {
-	{"short", no_argument, NULL, 's'},      {"devtype", required_argument, NULL, 't'},
-	{"devrange", no_argument, NULL, 'd'},   {"avail", no_argument, NULL, OPT_AVAIL},
-	{"vpm", no_argument, NULL, OPT_VPM},    {"uppercase", no_argument, NULL, 'u'},
-	{"io", no_argument, NULL, OPT_IO},      {"chsc", no_argument, NULL, OPT_CHSC},
-	{"eadm", no_argument, NULL, OPT_EADM},  {"vfio", no_argument, NULL, OPT_VFIO},
-	{"all", no_argument, NULL, 'a'},        {"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'v'},    {NULL, 0, NULL, 0},
+    {"short", no_argument, NULL, 's'},     {"devtype", required_argument, NULL, 't'},
+    {"devrange", no_argument, NULL, 'd'},  {"avail", no_argument, NULL, OPT_AVAIL},
+    {"vpm", no_argument, NULL, OPT_VPM},   {"uppercase", no_argument, NULL, 'u'},
+    {"io", no_argument, NULL, OPT_IO},     {"chsc", no_argument, NULL, OPT_CHSC},
+    {"eadm", no_argument, NULL, OPT_EADM}, {"vfio", no_argument, NULL, OPT_VFIO},
+    {"all", no_argument, NULL, 'a'},       {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'v'},   {NULL, 0, NULL, 0},
 };
 
 static const char lscss_help[] =
-	"Usage: lscss [OPTIONS] [RANGE]\n"
-	"\n"
-	"List information about available subchannels.\n"
-	"\n"
-	"RANGE\n"
-	"   ID              Select single subchannel by ID, e.g. 0.0.004f or 4f\n"
-	"   FROM-TO         Select range of subchannels between FROM and TO\n"
-	"   ID1,ID2-ID3,... Select list of subchannels or subchannel ranges\n"
-	"\n"
-	"OPTIONS\n"
-	" -s, --short                           Shorten IDs by removing leading '0.0.'\n"
-	"                                       Note: only IDs beginning with '0.0.'\n"
-	"                                       will be displayed in this case.\n"
-	" -t, --devtype TYPE (DEVTYPE[/MODEL])  For IO subchannels, limit output to\n"
-	"                                       devices of the given type\n"
-	" -d, --devrange                        Indicate that RANGE refers to device\n"
-	"                                       identifiers\n"
-	"     --avail                           Show availability attribute of IO\n"
-	"                                       devices\n"
-	"     --vpm                             Show verified path mask\n"
-	" -u, --uppercase                       Print values using uppercase\n"
-	"     --io                              Show IO subchannels (default)\n"
-	"     --chsc                            Show CHSC subchannels\n"
-	"     --eadm                            Show EADM subchannels\n"
-	"     --vfio                            Show VFIO subchannel information\n"
-	" -a, --all                             Show subchannels of all types\n"
-	" -h, --help                            Print this help, then exit\n"
-	" -v, --version                         Print version information, then exit\n";
+    "Usage: lscss [OPTIONS] [RANGE]\n"
+    "\n"
+    "List information about available subchannels.\n"
+    "\n"
+    "RANGE\n"
+    "   ID              Select single subchannel by ID, e.g. 0.0.004f or 4f\n"
+    "   FROM-TO         Select range of subchannels between FROM and TO\n"
+    "   ID1,ID2-ID3,... Select list of subchannels or subchannel ranges\n"
+    "\n"
+    "OPTIONS\n"
+    " -s, --short                           Shorten IDs by removing leading '0.0.'\n"
+    "                                       Note: only IDs beginning with '0.0.'\n"
+    "                                       will be displayed in this case.\n"
+    " -t, --devtype TYPE (DEVTYPE[/MODEL])  For IO subchannels, limit output to\n"
+    "                                       devices of the given type\n"
+    " -d, --devrange                        Indicate that RANGE refers to device\n"
+    "                                       identifiers\n"
+    "     --avail                           Show availability attribute of IO\n"
+    "                                       devices\n"
+    "     --vpm                             Show verified path mask\n"
+    " -u, --uppercase                       Print values using uppercase\n"
+    "     --io                              Show IO subchannels (default)\n"
+    "     --chsc                            Show CHSC subchannels\n"
+    "     --eadm                            Show EADM subchannels\n"
+    "     --vfio                            Show VFIO subchannel information\n"
+    " -a, --all                             Show subchannels of all types\n"
+    " -h, --help                            Print this help, then exit\n"
+    " -v, --version                         Print version information, then exit\n";
 
 struct ccw_busid {
 	unsigned cssid, ssid, devno;
@@ -177,8 +177,8 @@ static int parse_ranges(struct lscss *l, int argc, char **argv)
 			*dash = '\0';
 		if (!busid_parse(item, &r->from) ||
 		    (dash && (!dash[1] || !busid_parse(dash + 1, &r->to)))) {
-			const char *bad = (!dash || !busid_parse(item, &r->from) || !dash[1]) ?
-						  item : dash + 1;
+			const char *bad =
+			    (!dash || !busid_parse(item, &r->from) || !dash[1]) ? item : dash + 1;
 
 			ret = util_prg_err(l->p, "lscss", "Invalid ID specified: %s", bad);
 			break;
@@ -216,18 +216,20 @@ static int parse_types(struct lscss *l, const char *arg)
 		return -1;
 	l->have_types = true;
 	l->types = calloc(strlen(arg) + 1, sizeof(*l->types));
-	for (item = strtok_r(all, ",", &save); item && l->types; item = strtok_r(NULL, ",", &save)) {
+	for (item = strtok_r(all, ",", &save); item && l->types;
+	     item = strtok_r(NULL, ",", &save)) {
 		struct devtype_filter *t = &l->types[l->ntypes];
 		char *slash = strchr(item, '/');
 
 		if (slash)
 			*slash = '\0';
 		if (strncasecmp(item, "0x", 2) == 0 || !all_xdigits(item, 1, 4) ||
-		    (slash && (strncasecmp(slash + 1, "0x", 2) == 0 ||
-			       !all_xdigits(slash + 1, 1, 2)))) {
+		    (slash &&
+		     (strncasecmp(slash + 1, "0x", 2) == 0 || !all_xdigits(slash + 1, 1, 2)))) {
 			if (slash)
 				*slash = '/';
-			ret = util_prg_err(l->p, "lscss", "Invalid device type specified: %s", item);
+			ret =
+			    util_prg_err(l->p, "lscss", "Invalid device type specified: %s", item);
 			break;
 		}
 		t->type = (unsigned)strtoul(item, NULL, 16);
@@ -249,7 +251,8 @@ static bool type_matches(const struct lscss *l, const char *devtype)
 	if (sscanf(devtype, "%x/%x", &type, &model) != 2)
 		type = model = 0;
 	for (i = 0; i < l->ntypes; i++)
-		if (l->types[i].type == type && (l->types[i].any_model || l->types[i].model == model))
+		if (l->types[i].type == type &&
+		    (l->types[i].any_model || l->types[i].model == model))
 			return true;
 	return false;
 }
@@ -587,17 +590,39 @@ static int lscss_opts(struct lscss *l, struct util_opt_res *res, const char **ty
 
 	for (i = 0; i < res->n; i++) {
 		switch (res->v[i].val) {
-		case 's': l->shortid = true; break;
-		case 't': *types = res->v[i].arg; break;
-		case 'd': l->devrange = true; break;
-		case 'u': l->upper = true; break;
-		case 'a': l->io = l->chsc = l->eadm = true; break;
-		case OPT_AVAIL: l->avail = true; break;
-		case OPT_VPM: l->vpm = true; break;
-		case OPT_IO: l->io = true; break;
-		case OPT_CHSC: l->chsc = true; break;
-		case OPT_EADM: l->eadm = true; break;
-		case OPT_VFIO: l->vfio = true; break;
+		case 's':
+			l->shortid = true;
+			break;
+		case 't':
+			*types = res->v[i].arg;
+			break;
+		case 'd':
+			l->devrange = true;
+			break;
+		case 'u':
+			l->upper = true;
+			break;
+		case 'a':
+			l->io = l->chsc = l->eadm = true;
+			break;
+		case OPT_AVAIL:
+			l->avail = true;
+			break;
+		case OPT_VPM:
+			l->vpm = true;
+			break;
+		case OPT_IO:
+			l->io = true;
+			break;
+		case OPT_CHSC:
+			l->chsc = true;
+			break;
+		case OPT_EADM:
+			l->eadm = true;
+			break;
+		case OPT_VFIO:
+			l->vfio = true;
+			break;
 		case 'h':
 			proc_printf(l->p, "%s", lscss_help);
 			return 0;
@@ -624,8 +649,9 @@ int cmd_lscss(struct proc *p, void *ctx, int argc, char **argv)
 	if (lscss_opts(&l, &res, &types) == 0)
 		return 0;
 	if (l.vfio && (l.io || l.devrange || types || l.avail))
-		return util_prg_err(p, "lscss", "Invalid option combination: --vfio can not be "
-						"used with --io, -d, -t or --avail");
+		return util_prg_err(p, "lscss",
+		                    "Invalid option combination: --vfio can not be "
+		                    "used with --io, -d, -t or --avail");
 	if (!l.chsc && !l.eadm && !l.vfio)
 		l.io = true;
 	if (types && parse_types(&l, types))

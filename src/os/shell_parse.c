@@ -8,8 +8,21 @@
 
 #include "os/shell_priv.h"
 
-enum tok_kind { T_WORD, T_SEMI, T_AMP, T_AND, T_OR, T_PIPE, T_IN, T_OUT, T_APPEND, T_ERR,
-		T_ERRAPP, T_ERR2OUT, T_END };
+enum tok_kind {
+	T_WORD,
+	T_SEMI,
+	T_AMP,
+	T_AND,
+	T_OR,
+	T_PIPE,
+	T_IN,
+	T_OUT,
+	T_APPEND,
+	T_ERR,
+	T_ERRAPP,
+	T_ERR2OUT,
+	T_END
+};
 
 struct tok {
 	enum tok_kind kind;
@@ -21,8 +34,8 @@ struct toks {
 	int n, cap;
 };
 
-static const char *tok_text[] = {"", ";", "&", "&&", "||", "|", "<", ">", ">>", "2>", "2>>",
-				 "2>&1", "newline"};
+static const char *tok_text[] = {"",  ";",  "&",  "&&",  "||",   "|",      "<",
+                                 ">", ">>", "2>", "2>>", "2>&1", "newline"};
 
 static int toks_push(struct toks *t, enum tok_kind kind, char *word)
 {
@@ -57,8 +70,8 @@ static enum tok_kind op_at(const char *p, int *len)
 		const char *s;
 		enum tok_kind k;
 	} ops[] = {{"2>&1", T_ERR2OUT}, {"2>>", T_ERRAPP}, {"2>", T_ERR}, {"&&", T_AND},
-		   {"||", T_OR},       {">>", T_APPEND},  {";", T_SEMI}, {"&", T_AMP},
-		   {"|", T_PIPE},      {"<", T_IN},       {">", T_OUT}};
+	           {"||", T_OR},        {">>", T_APPEND},  {";", T_SEMI}, {"&", T_AMP},
+	           {"|", T_PIPE},       {"<", T_IN},       {">", T_OUT}};
 	size_t i;
 
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
@@ -233,8 +246,7 @@ static int parse_cmd(struct tok *v, int *i, struct sh_cmd *c, char *err, size_t 
 	return 0;
 }
 
-static int parse_pipeline(struct tok *v, int *i, struct sh_pipeline *pl, char *err,
-			  size_t errsize)
+static int parse_pipeline(struct tok *v, int *i, struct sh_pipeline *pl, char *err, size_t errsize)
 {
 	for (;;) {
 		struct sh_cmd *c = realloc(pl->cmds, (size_t)(pl->ncmds + 1) * sizeof(*c));

@@ -26,8 +26,8 @@ static void opt_word(char **argv, int ind, int optopt_, char *buf, size_t size)
 		snprintf(buf, size, "-%c", optopt_);
 }
 
-int util_opt_parse(struct proc *p, const char *prog, int argc, char **argv,
-		   const char *shortopts, const struct option *longopts, struct util_opt_res *r)
+int util_opt_parse(struct proc *p, const char *prog, int argc, char **argv, const char *shortopts,
+                   const struct option *longopts, struct util_opt_res *r)
 {
 	char spec[128], word[256];
 	int c;
@@ -42,7 +42,8 @@ int util_opt_parse(struct proc *p, const char *prog, int argc, char **argv,
 			if (c == '?')
 				proc_eprintf(p, "%s: Invalid option '%s'\n", prog, word);
 			else
-				proc_eprintf(p, "%s: Option '%s' requires an argument\n", prog, word);
+				proc_eprintf(p, "%s: Option '%s' requires an argument\n", prog,
+				             word);
 			try_help(p, prog);
 			return -1;
 		}

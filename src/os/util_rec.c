@@ -9,7 +9,7 @@
 #include "os/shell.h"
 
 #define REC_MAX_COLS 16
-#define REC_CELL 128
+#define REC_CELL     128
 
 struct rec_col {
 	const char *key;
@@ -94,7 +94,7 @@ static void print_cells(struct util_rec *r, struct proc *p, bool titles)
 
 	for (i = 0; i < r->ncols; i++)
 		proc_printf(p, "%s%-*s", i ? " " : "", r->col[i].width,
-			    titles ? r->col[i].title : r->col[i].val);
+		            titles ? r->col[i].title : r->col[i].val);
 	proc_printf(p, "\n");
 }
 

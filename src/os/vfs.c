@@ -91,8 +91,7 @@ static unsigned char_blksize(void *priv)
 
 static const struct vfs_dev_ops null_ops = {null_read, null_write, stream_size, char_blksize};
 static const struct vfs_dev_ops zero_ops = {zero_read, null_write, stream_size, char_blksize};
-static const struct vfs_dev_ops urandom_ops = {urandom_read, null_write, stream_size,
-					       char_blksize};
+static const struct vfs_dev_ops urandom_ops = {urandom_read, null_write, stream_size, char_blksize};
 
 struct vfs *vfs_new(struct os *os)
 {
@@ -101,7 +100,8 @@ struct vfs *vfs_new(struct os *os)
 	if (!v)
 		return NULL;
 	v->os = os;
-	if (vfs_register_dev(v, "null", &null_ops, v) || vfs_register_dev(v, "zero", &zero_ops, v) ||
+	if (vfs_register_dev(v, "null", &null_ops, v) ||
+	    vfs_register_dev(v, "zero", &zero_ops, v) ||
 	    vfs_register_dev(v, "urandom", &urandom_ops, v)) {
 		vfs_free(v);
 		return NULL;
@@ -271,7 +271,7 @@ struct vfs_file *vfs_open(struct vfs *v, const char *path, int flags, int *err)
 	} else if (path && strncmp(path, "/tmp/", 5) == 0) {
 		ret = open_tmp(v, path + 5, flags, f);
 	} else if (path && (strcmp(path, "/tmp") == 0 || strcmp(path, "/dev") == 0 ||
-			    strcmp(path, "/") == 0)) {
+	                    strcmp(path, "/") == 0)) {
 		ret = -EISDIR;
 	} else if (path && (flags & VFS_CREAT) && path[0] == '/') {
 		ret = -EACCES; /* only /tmp is writable for new files */

@@ -4,8 +4,8 @@
 #include "t.h"
 #include "user_fixture.h"
 
-#define IO_HDR                                                                                     \
-	"Device   Subchan.  DevType CU Type Use  PIM PAM POM  CHPIDs           \n"                 \
+#define IO_HDR                                                                     \
+	"Device   Subchan.  DevType CU Type Use  PIM PAM POM  CHPIDs           \n" \
 	"----------------------------------------------------------------------\n"
 
 TEST(lscss_prints_io_table_like_the_seed)
@@ -14,8 +14,8 @@ TEST(lscss_prints_io_table_like_the_seed)
 
 	ufix_init(&f);
 	ufix_host_tree(&f);
-	CHECK_STR(ufix_run(&f, "lscss"),
-		  IO_HDR "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
+	CHECK_STR(ufix_run(&f, "lscss"), IO_HDR
+	          "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
 	CHECK_EQ(f.status, 0);
 	ufix_fini(&f);
 }
@@ -27,8 +27,8 @@ TEST(lscss_use_column_says_yes_when_online)
 	ufix_init(&f);
 	ufix_host_tree(&f);
 	CHECK_EQ(sysfs_write(f.os.sysfs, "/sys/bus/ccw/devices/0.0.3f3f/online", "1\n"), 0);
-	CHECK_STR(ufix_run(&f, "lscss 13f"),
-		  IO_HDR "0.0.3f3f 0.0.013f  3390/0c 3990/e9 yes  f0  f0  ff   42434445 00000000\n");
+	CHECK_STR(ufix_run(&f, "lscss 13f"), IO_HDR
+	          "0.0.3f3f 0.0.013f  3390/0c 3990/e9 yes  f0  f0  ff   42434445 00000000\n");
 	ufix_fini(&f);
 }
 
@@ -38,8 +38,8 @@ TEST(lscss_short_uppercase)
 
 	ufix_init(&f);
 	ufix_host_tree(&f);
-	CHECK_STR(ufix_run(&f, "lscss -s -u"),
-		  IO_HDR "3F3F     013F      3390/0C 3990/E9      F0  F0  FF   42434445 00000000\n");
+	CHECK_STR(ufix_run(&f, "lscss -s -u"), IO_HDR
+	          "3F3F     013F      3390/0C 3990/E9      F0  F0  FF   42434445 00000000\n");
 	ufix_fini(&f);
 }
 
@@ -50,10 +50,10 @@ TEST(lscss_range_filters_subchannels)
 	ufix_init(&f);
 	ufix_host_tree(&f);
 	CHECK_STR(ufix_run(&f, "lscss 0.0.0000-0.0.0100"), IO_HDR);
-	CHECK_STR(ufix_run(&f, "lscss 0.0.0100-0.0.0200"),
-		  IO_HDR "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
-	CHECK_STR(ufix_run(&f, "lscss -d 3f3f"),
-		  IO_HDR "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
+	CHECK_STR(ufix_run(&f, "lscss 0.0.0100-0.0.0200"), IO_HDR
+	          "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
+	CHECK_STR(ufix_run(&f, "lscss -d 3f3f"), IO_HDR
+	          "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
 	CHECK_STR(ufix_run(&f, "lscss -d 13f"), IO_HDR);
 	ufix_fini(&f);
 }
@@ -64,10 +64,11 @@ TEST(lscss_devtype_filter)
 
 	ufix_init(&f);
 	ufix_host_tree(&f);
-	CHECK_STR(ufix_run(&f, "lscss -t 3390/0c"),
-		  IO_HDR "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
+	CHECK_STR(ufix_run(&f, "lscss -t 3390/0c"), IO_HDR
+	          "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
 	CHECK_STR(ufix_run(&f, "lscss -t 3380"), IO_HDR);
-	CHECK_STR(ufix_run(&f, "lscss -t 0x3390"), "lscss: Invalid device type specified: 0x3390\n");
+	CHECK_STR(ufix_run(&f, "lscss -t 0x3390"),
+	          "lscss: Invalid device type specified: 0x3390\n");
 	CHECK_EQ(f.status, 1);
 	ufix_fini(&f);
 }
@@ -82,20 +83,19 @@ TEST(lscss_invalid_id_and_options)
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "lscss 13f-"), "lscss: Invalid ID specified: 13f\n");
 	CHECK_STR(ufix_run(&f, "lscss --foo"),
-		  "lscss: Invalid option '--foo'\nTry 'lscss --help' for more information.\n");
+	          "lscss: Invalid option '--foo'\nTry 'lscss --help' for more information.\n");
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "lscss -x"),
-		  "lscss: Invalid option '-x'\nTry 'lscss --help' for more information.\n");
-	CHECK_STR(ufix_run(&f, "lscss -t"),
-		  "lscss: Option '-t' requires an argument\n"
-		  "Try 'lscss --help' for more information.\n");
+	          "lscss: Invalid option '-x'\nTry 'lscss --help' for more information.\n");
+	CHECK_STR(ufix_run(&f, "lscss -t"), "lscss: Option '-t' requires an argument\n"
+	                                    "Try 'lscss --help' for more information.\n");
 	CHECK_STR(ufix_run(&f, "lscss --vfio --avail"),
-		  "lscss: Invalid option combination: --vfio can not be used with --io, -d, -t or "
-		  "--avail\n");
+	          "lscss: Invalid option combination: --vfio can not be used with --io, -d, -t or "
+	          "--avail\n");
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "lscss -a --vfio"),
-		  "lscss: Invalid option combination: --vfio can not be used with --io, -d, -t or "
-		  "--avail\n");
+	          "lscss: Invalid option combination: --vfio can not be used with --io, -d, -t or "
+	          "--avail\n");
 	ufix_fini(&f);
 }
 
@@ -106,13 +106,13 @@ TEST(lscss_abbreviated_long_option_and_help)
 
 	ufix_init(&f);
 	ufix_host_tree(&f);
-	CHECK_STR(ufix_run(&f, "lscss --upp --sh"),
-		  IO_HDR "3F3F     013F      3390/0C 3990/E9      F0  F0  FF   42434445 00000000\n");
+	CHECK_STR(ufix_run(&f, "lscss --upp --sh"), IO_HDR
+	          "3F3F     013F      3390/0C 3990/E9      F0  F0  FF   42434445 00000000\n");
 	out = ufix_run(&f, "lscss --help");
 	CHECK_EQ(f.status, 0);
 	CHECK(strncmp(out, "Usage: lscss [OPTIONS] [RANGE]\n\nList information", 48) == 0);
 	CHECK(strstr(out, " -v, --version                         Print version information, "
-			  "then exit\n"));
+	                  "then exit\n"));
 	CHECK_STR(ufix_run(&f, "lscss -v"), "lscss version 2.43.0\nCopyright IBM Corp. 2017\n");
 	ufix_fini(&f);
 }
@@ -123,13 +123,14 @@ TEST(lscss_vpm_avail_and_sections)
 
 	ufix_init(&f);
 	ufix_host_tree(&f);
-	CHECK_STR(ufix_run(&f, "lscss --vpm --avail"),
-		  "Device   Subchan.  DevType CU Type Use  PIM PAM POM VPM CHPIDs            Avail.\n"
-		  "--------------------------------------------------------------------------------\n"
-		  "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff  f0  42434445 00000000 good  \n");
+	CHECK_STR(
+	    ufix_run(&f, "lscss --vpm --avail"),
+	    "Device   Subchan.  DevType CU Type Use  PIM PAM POM VPM CHPIDs            Avail.\n"
+	    "--------------------------------------------------------------------------------\n"
+	    "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff  f0  42434445 00000000 good  \n");
 	CHECK_STR(ufix_run(&f, "lscss --chsc --eadm"),
-		  "\nCHSC Subchannels:\nDevice   Subchan. \n------------------\n"
-		  "\nEADM Subchannels:\nDevice   Subchan. \n------------------\n");
+	          "\nCHSC Subchannels:\nDevice   Subchan. \n------------------\n"
+	          "\nEADM Subchannels:\nDevice   Subchan. \n------------------\n");
 	ufix_fini(&f);
 }
 
@@ -139,21 +140,25 @@ TEST(lscss_vfio_lists_mdev_of_vfio_bound_subchannels)
 
 	ufix_init(&f);
 	ufix_host_tree(&f);
-	CHECK_STR(ufix_run(&f, "lscss --vfio"),
-		  "MDEV                                  Subchan.  PIM PAM POM  CHPIDs           \n"
-		  "------------------------------------------------------------------------------\n");
+	CHECK_STR(
+	    ufix_run(&f, "lscss --vfio"),
+	    "MDEV                                  Subchan.  PIM PAM POM  CHPIDs           \n"
+	    "------------------------------------------------------------------------------\n");
 	CHECK_EQ(sysfs_remove(f.os.sysfs, "/sys/devices/css0/0.0.013f/0.0.3f3f"), 0);
 	CHECK_EQ(sysfs_remove(f.os.sysfs, "/sys/devices/css0/0.0.013f/driver"), 0);
 	CHECK_EQ(sysfs_symlink(f.os.sysfs, "/sys/devices/css0/0.0.013f/driver",
-			       "../../../bus/css/drivers/vfio_ccw"), 0);
+	                       "../../../bus/css/drivers/vfio_ccw"),
+	         0);
 	CHECK_EQ(sysfs_mkdir(f.os.sysfs,
-			     "/sys/devices/css0/0.0.013f/6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920"), 0);
-	CHECK_STR(ufix_run(&f, "lscss --vfio 013f"),
-		  "MDEV                                  Subchan.  PIM PAM POM  CHPIDs           \n"
-		  "------------------------------------------------------------------------------\n"
-		  "6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920  0.0.013f  f0  f0  ff   42434445 00000000\n");
+	                     "/sys/devices/css0/0.0.013f/6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920"),
+	         0);
+	CHECK_STR(
+	    ufix_run(&f, "lscss --vfio 013f"),
+	    "MDEV                                  Subchan.  PIM PAM POM  CHPIDs           \n"
+	    "------------------------------------------------------------------------------\n"
+	    "6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920  0.0.013f  f0  f0  ff   42434445 00000000\n");
 	/* without its ccw device the I/O table shows dev_busid */
-	CHECK_STR(ufix_run(&f, "lscss"),
-		  IO_HDR "0.0.3f3f 0.0.013f                       f0  f0  ff   42434445 00000000\n");
+	CHECK_STR(ufix_run(&f, "lscss"), IO_HDR
+	          "0.0.3f3f 0.0.013f                       f0  f0  ff   42434445 00000000\n");
 	ufix_fini(&f);
 }
