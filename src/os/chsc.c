@@ -29,9 +29,9 @@ int chsc_get_ssd_info(struct os *os, struct subchannel *sch)
 {
 	uint8_t *area = chsc_area(os);
 	struct chsc_ssd_req req = {
-		.ssid = sch->schid.ssid,
-		.f_sch = sch->schid.no,
-		.l_sch = sch->schid.no,
+	    .ssid = sch->schid.ssid,
+	    .f_sch = sch->schid.no,
+	    .l_sch = sch->schid.no,
 	};
 	struct chsc_ssd_rsp rsp;
 	int i, rc;
@@ -65,7 +65,7 @@ int chsc_get_ssd_info(struct os *os, struct subchannel *sch)
 int chsc_determine_chp_desc(struct os *os, uint8_t chpid, struct chp_desc0 *desc)
 {
 	uint8_t *area = chsc_area(os);
-	struct chsc_scpd_req req = { .first_chpid = chpid, .last_chpid = chpid };
+	struct chsc_scpd_req req = {.first_chpid = chpid, .last_chpid = chpid};
 	int rc;
 
 	if (!area)
@@ -86,7 +86,7 @@ int chsc_determine_chp_desc(struct os *os, uint8_t chpid, struct chp_desc0 *desc
 static void chp_dispatch(struct os *os, uint8_t id, enum chp_event_kind ev)
 {
 	struct channel_path *chp = chp_get(os, id);
-	struct chp_link link = { .chpid = { .cssid = 0, .id = id } };
+	struct chp_link link = {.chpid = {.cssid = 0, .id = id}};
 	struct subchannel *local[64];
 	struct subchannel **v = local;
 	size_t n, i;

@@ -76,7 +76,7 @@ int cio_enable_subchannel(struct subchannel *sch, uint32_t intparm, uint8_t isc)
 		return -ENODEV;
 	for (retry = 0; retry < 5; retry++) {
 		s = sch->schib;
-		s.pmcw.flags &= (uint16_t)~(PMCW_FLAGS_ISC | PMCW_FLAGS_BIT5 | PMCW_FLAGS_MME);
+		s.pmcw.flags &= (uint16_t) ~(PMCW_FLAGS_ISC | PMCW_FLAGS_BIT5 | PMCW_FLAGS_MME);
 		s.pmcw.flags |= PMCW_FLAGS_ENA | (uint16_t)((isc & 7) << PMCW_ISC_SHIFT);
 		s.pmcw.intparm = intparm;
 		/* Concurrent sense: sense bytes arrive in the IRB with the unit check. */
@@ -111,7 +111,7 @@ int cio_disable_subchannel(struct subchannel *sch)
 		return 0;
 	}
 	s = sch->schib;
-	s.pmcw.flags &= (uint16_t)~(PMCW_FLAGS_ENA | PMCW_FLAGS_BIT5);
+	s.pmcw.flags &= (uint16_t) ~(PMCW_FLAGS_ENA | PMCW_FLAGS_BIT5);
 	ret = cio_commit(sch, &s);
 	if (ret)
 		return ret;

@@ -26,8 +26,7 @@ static int stcrw(struct os *os, struct crw *c)
 
 /* RSC 3: the subchannel number is in crw0; a chained crw1 carries the
  * subchannel-set ID. */
-static void css_process_crw(struct os *os, const struct crw *c0, const struct crw *c1,
-			    int overflow)
+static void css_process_crw(struct os *os, const struct crw *c0, const struct crw *c1, int overflow)
 {
 	uint8_t ssid = 0;
 
@@ -38,7 +37,7 @@ static void css_process_crw(struct os *os, const struct crw *c0, const struct cr
 	if (c1)
 		ssid = (uint8_t)((c1->rsid >> 4) & 3);
 	if (c0->erc == CRW_ERC_PMOD) {
-		struct subchannel *sch = css_get_subchannel(os, (struct ccw_id){ 0, ssid, c0->rsid });
+		struct subchannel *sch = css_get_subchannel(os, (struct ccw_id){0, ssid, c0->rsid});
 
 		if (sch && chsc_get_ssd_info(os, sch) == 0) {
 			chp_sch_index_del(sch);
@@ -64,7 +63,7 @@ static void crw_dispatch(struct os *os, const struct crw *c0, const struct crw *
 		break;
 	default:
 		os_printk_debug(os, "crw: unhandled rsc=%x erc=%x rsid=%x", last->rsc, last->erc,
-				last->rsid);
+		                last->rsid);
 	}
 }
 
@@ -80,8 +79,10 @@ void crw_machine_check(void *osv)
 		return; /* the loop below drains everything */
 	p->crw_active = true;
 	while (stcrw(os, &c) == 0) {
-		os_printk_debug(os, "crw_info : CRW reports slct=%d, oflw=%d, chn=%d, rsc=%X, anc=%d, erc=%X, rsid=%X",
-				c.slct, c.oflw, c.chn, c.rsc, c.anc, c.erc, c.rsid);
+		os_printk_debug(os,
+		                "crw_info : CRW reports slct=%d, oflw=%d, chn=%d, rsc=%X, anc=%d, "
+		                "erc=%X, rsid=%X",
+		                c.slct, c.oflw, c.chn, c.rsc, c.anc, c.erc, c.rsid);
 		if (c.oflw) {
 			crw_dispatch(os, &c, NULL, 1);
 			chain = 0;
@@ -96,7 +97,8 @@ void crw_machine_check(void *osv)
 		if (c.chn) {
 			if (chain == 1) {
 				/* Linux handles two chained CRWs; drop the rest. */
-				os_printk_debug(os, "crw: does not support more than two chained crws");
+				os_printk_debug(os,
+				                "crw: does not support more than two chained crws");
 				chain = 0;
 				drain = true;
 				continue;

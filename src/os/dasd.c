@@ -16,11 +16,11 @@
 #include "os/dasd_priv.h"
 #include "os/sysfs.h"
 
-#define DASD_IO_TIMEOUT (300 * SIM_S)
-#define DASD_BUSY_DELAY (1 * SIM_MS)
+#define DASD_IO_TIMEOUT   (300 * SIM_S)
+#define DASD_BUSY_DELAY   (1 * SIM_MS)
 #define DASD_NOPATH_DELAY (100 * SIM_MS)
 
-#define DASD_DEAD_MAX 64
+#define DASD_DEAD_MAX     64
 
 struct dasd_state {
 	int next_index;
@@ -79,7 +79,7 @@ uint8_t *dasd_kptr(struct dasd_device *dev, uint64_t addr, uint64_t len)
 /* ---- requests ---- */
 
 struct dasd_ccw_req *dasd_alloc_request(struct dasd_device *dev, uint64_t memsize,
-					uint64_t datasize)
+                                        uint64_t datasize)
 {
 	struct dasd_ccw_req *cqr = calloc(1, sizeof(*cqr));
 
@@ -209,7 +209,7 @@ static void cqr_path_error(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
 	}
 	cqr->lpm = (uint8_t)((cqr->lpm ? cqr->lpm : dev->opm) & ~bad);
 	dasd_dev_debug(dev, "I/O on path mask %02X failed (lpum=%02x/opm=%02x), %s", cqr->used_lpm,
-		       bad, dev->opm, cqr->lpm ? "trying alternate path" : "waiting for a path");
+	               bad, dev->opm, cqr->lpm ? "trying alternate path" : "waiting for a path");
 	dev->retries_total++;
 	cqr_requeue(cqr);
 }
@@ -234,20 +234,20 @@ static void cqr_fatal(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
 static void cqr_bad_event(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
 {
 	dasd_dev_debug(cqr->device, "request %u: event %d in state %d ignored", cqr->id, ev,
-		       cqr->status);
+	               cqr->status);
 }
 
 static const cqr_fn cqr_jumptable[NR_DASD_CQR_STATUS][NR_CQR_EVENTS] = {
-	[DASD_CQR_FILLED] = { cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-			      cqr_bad_event, cqr_bad_event },
-	[DASD_CQR_QUEUED] = { cqr_start_ok, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-			      cqr_fatal, cqr_bad_event },
-	[DASD_CQR_IN_IO] = { cqr_bad_event, cqr_done, cqr_path_error, cqr_error, cqr_fatal,
-			     cqr_path_error },
-	[DASD_CQR_DONE] = { cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-			    cqr_bad_event, cqr_bad_event },
-	[DASD_CQR_FAILED] = { cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-			      cqr_bad_event, cqr_bad_event },
+    [DASD_CQR_FILLED] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
+                         cqr_bad_event},
+    [DASD_CQR_QUEUED] = {cqr_start_ok, cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_fatal,
+                         cqr_bad_event},
+    [DASD_CQR_IN_IO] = {cqr_bad_event, cqr_done, cqr_path_error, cqr_error, cqr_fatal,
+                        cqr_path_error},
+    [DASD_CQR_DONE] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
+                       cqr_bad_event},
+    [DASD_CQR_FAILED] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
+                         cqr_bad_event},
 };
 
 static void cqr_event(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
@@ -404,7 +404,7 @@ static enum dasd_cqr_event dasd_classify(const struct dasd_ccw_req *cqr, const s
 }
 
 static void dasd_int_handler(struct ccw_device *cdev, uint32_t intparm, const struct irb *irb,
-			     int err)
+                             int err)
 {
 	struct dasd_device *dev = cdev->drvdata;
 	struct dasd_ccw_req *cqr;
@@ -463,8 +463,10 @@ static void dasd_pv_task(void *arg)
 			continue;
 		}
 		if (dev->uid[0] && uid[0] && strcmp(uid, dev->uid)) {
-			dasd_dev_info(dev, "Not all channel paths lead to the same device, path %02X leads to device %s instead of %s",
-				      path, uid, dev->uid);
+			dasd_dev_info(dev,
+			              "Not all channel paths lead to the same device, path %02X "
+			              "leads to device %s instead of %s",
+			              path, uid, dev->uid);
 			continue;
 		}
 		if (!dev->uid[0])
@@ -528,8 +530,18 @@ static void dasd_path_event(struct ccw_device *cdev, const int *pe)
 /* ---- sysfs ---- */
 
 enum dasd_attr {
-	DA_ALIAS, DA_READONLY, DA_DISCIPLINE, DA_USE_DIAG, DA_EER, DA_ERPLOG, DA_UID, DA_STATUS,
-	DA_SAFE_OFFLINE, DA_VENDOR, DA_PATH_MASKS, DA_HPF,
+	DA_ALIAS,
+	DA_READONLY,
+	DA_DISCIPLINE,
+	DA_USE_DIAG,
+	DA_EER,
+	DA_ERPLOG,
+	DA_UID,
+	DA_STATUS,
+	DA_SAFE_OFFLINE,
+	DA_VENDOR,
+	DA_PATH_MASKS,
+	DA_HPF,
 };
 
 static int dasd_attr_show(void *obj, long arg, char *buf, size_t size)
@@ -574,26 +586,26 @@ static int dasd_safe_offline_store(void *obj, long arg, const char *buf, size_t 
 	return ccw_device_set_offline(dev->cdev);
 }
 
-static const struct sysfs_attr_ops dasd_ro_ops = { .show = dasd_attr_show };
-static const struct sysfs_attr_ops dasd_wo_ops = { .store = dasd_safe_offline_store };
+static const struct sysfs_attr_ops dasd_ro_ops = {.show = dasd_attr_show};
+static const struct sysfs_attr_ops dasd_wo_ops = {.store = dasd_safe_offline_store};
 
 static const struct {
 	const char *name;
 	enum dasd_attr attr;
 	const struct sysfs_attr_ops *ops;
 } dasd_attrs[] = {
-	{ "alias", DA_ALIAS, &dasd_ro_ops },
-	{ "readonly", DA_READONLY, &dasd_ro_ops },
-	{ "discipline", DA_DISCIPLINE, &dasd_ro_ops },
-	{ "use_diag", DA_USE_DIAG, &dasd_ro_ops },
-	{ "eer_enabled", DA_EER, &dasd_ro_ops },
-	{ "erplog", DA_ERPLOG, &dasd_ro_ops },
-	{ "uid", DA_UID, &dasd_ro_ops },
-	{ "vendor", DA_VENDOR, &dasd_ro_ops },
-	{ "status", DA_STATUS, &dasd_ro_ops },
-	{ "path_masks", DA_PATH_MASKS, &dasd_ro_ops },
-	{ "hpf", DA_HPF, &dasd_ro_ops },
-	{ "safe_offline", DA_SAFE_OFFLINE, &dasd_wo_ops },
+    {"alias", DA_ALIAS, &dasd_ro_ops},
+    {"readonly", DA_READONLY, &dasd_ro_ops},
+    {"discipline", DA_DISCIPLINE, &dasd_ro_ops},
+    {"use_diag", DA_USE_DIAG, &dasd_ro_ops},
+    {"eer_enabled", DA_EER, &dasd_ro_ops},
+    {"erplog", DA_ERPLOG, &dasd_ro_ops},
+    {"uid", DA_UID, &dasd_ro_ops},
+    {"vendor", DA_VENDOR, &dasd_ro_ops},
+    {"status", DA_STATUS, &dasd_ro_ops},
+    {"path_masks", DA_PATH_MASKS, &dasd_ro_ops},
+    {"hpf", DA_HPF, &dasd_ro_ops},
+    {"safe_offline", DA_SAFE_OFFLINE, &dasd_wo_ops},
 };
 
 /* ---- the ccw driver ---- */
@@ -712,13 +724,13 @@ static int dasd_generic_set_offline(struct ccw_device *cdev)
 }
 
 const struct ccw_driver dasd_eckd_driver = {
-	.name = "dasd-eckd",
-	.match = dasd_eckd_match,
-	.probe = dasd_eckd_probe,
-	.remove = dasd_eckd_remove,
-	.set_online = dasd_generic_set_online,
-	.set_offline = dasd_generic_set_offline,
-	.path_event = dasd_path_event,
+    .name = "dasd-eckd",
+    .match = dasd_eckd_match,
+    .probe = dasd_eckd_probe,
+    .remove = dasd_eckd_remove,
+    .set_online = dasd_generic_set_online,
+    .set_offline = dasd_generic_set_offline,
+    .path_event = dasd_path_event,
 };
 
 int dasd_init(struct os *os)

@@ -10,19 +10,19 @@
 #include "arch/irb.h"
 #include "os/device_priv.h"
 
-#define DASD_MAX_PARTS 12
-#define DASD_BLKSIZE 4096
+#define DASD_MAX_PARTS      12
+#define DASD_BLKSIZE        4096
 #define DASD_RECS_PER_TRACK 12
-#define DASD_MAX_BLOCKS 64           /* blocks per request */
-#define DASD_RETRIES 10
-#define DASD_PATH_RETRIES 256
+#define DASD_MAX_BLOCKS     64 /* blocks per request */
+#define DASD_RETRIES        10
+#define DASD_PATH_RETRIES   256
 
 /* device->stopped bits (Linux names) */
-#define DASD_STOPPED_DC_WAIT 0x02    /* no operational path: wait for one */
+#define DASD_STOPPED_DC_WAIT 0x02 /* no operational path: wait for one */
 #define DASD_STOPPED_PENDING 0x04
 
 enum dasd_cqr_status {
-	DASD_CQR_FILLED,     /* built, not queued */
+	DASD_CQR_FILLED, /* built, not queued */
 	DASD_CQR_QUEUED,
 	DASD_CQR_IN_IO,
 	DASD_CQR_DONE,
@@ -31,12 +31,12 @@ enum dasd_cqr_status {
 };
 
 enum dasd_cqr_event {
-	CQR_EV_START_OK,     /* ccw_device_start accepted */
-	CQR_EV_FINAL_OK,     /* final status, no error */
-	CQR_EV_PATH_ERROR,   /* path-related end: retry elsewhere */
-	CQR_EV_ERROR,        /* device/program error: counted retry */
-	CQR_EV_FATAL,        /* no retry makes sense */
-	CQR_EV_KILLED,       /* halted/cleared or cancelled without status */
+	CQR_EV_START_OK,   /* ccw_device_start accepted */
+	CQR_EV_FINAL_OK,   /* final status, no error */
+	CQR_EV_PATH_ERROR, /* path-related end: retry elsewhere */
+	CQR_EV_ERROR,      /* device/program error: counted retry */
+	CQR_EV_FATAL,      /* no retry makes sense */
+	CQR_EV_KILLED,     /* halted/cleared or cancelled without status */
 	NR_CQR_EVENTS
 };
 
@@ -45,25 +45,25 @@ struct dasd_device;
 struct dasd_ccw_req {
 	struct dasd_device *device;
 	struct dasd_ccw_req *next;
-	uint32_t id;                 /* interruption parameter */
+	uint32_t id; /* interruption parameter */
 	enum dasd_cqr_status status;
-	uint64_t mem, memsize;       /* kernel storage: CCWs, IDAWs, parameters */
+	uint64_t mem, memsize; /* kernel storage: CCWs, IDAWs, parameters */
 	uint64_t cpaddr;
-	uint64_t data;               /* data buffer (IDAW targets), may be 0 */
-	uint8_t lpm;                 /* paths to use (0 = any operational) */
-	uint8_t used_lpm;            /* ORB LPM of the last start */
-	bool verify_path;            /* lpm is exact (path verification) */
-	bool immediate;              /* queue head; runs while stopped */
-	bool no_retry;               /* report errors at once (analysis) */
+	uint64_t data;    /* data buffer (IDAW targets), may be 0 */
+	uint8_t lpm;      /* paths to use (0 = any operational) */
+	uint8_t used_lpm; /* ORB LPM of the last start */
+	bool verify_path; /* lpm is exact (path verification) */
+	bool immediate;   /* queue head; runs while stopped */
+	bool no_retry;    /* report errors at once (analysis) */
 	int retries, path_retries;
 	int rc;
 	struct irb irb;
 	bool have_irb;
-	int starts;                  /* SSCH count (statistics, tests) */
+	int starts; /* SSCH count (statistics, tests) */
 };
 
 struct dasd_part {
-	uint64_t start, nblocks;     /* in 4K blocks */
+	uint64_t start, nblocks; /* in 4K blocks */
 	char name[24];
 };
 
@@ -78,8 +78,8 @@ struct dasd_device {
 	struct ccw_device *cdev;
 	char busid[16];
 	/* paths */
-	uint8_t opm;                 /* operational (verified by dasd) */
-	uint8_t tbvpm;               /* to be verified by the path worker */
+	uint8_t opm;   /* operational (verified by dasd) */
+	uint8_t tbvpm; /* to be verified by the path worker */
 	unsigned stopped;
 	struct sim_task *pv_task;
 	bool pv_running;
@@ -100,7 +100,7 @@ struct dasd_device {
 	bool formatted;
 	bool cdl;
 	int devindex;
-	char name[16];               /* dasda */
+	char name[16]; /* dasda */
 	uint64_t blocks;
 	struct dasd_bdev bdev;
 	struct dasd_part part[DASD_MAX_PARTS];
@@ -112,15 +112,15 @@ struct dasd_device {
 
 /* dasd.c */
 struct dasd_ccw_req *dasd_alloc_request(struct dasd_device *dev, uint64_t memsize,
-					uint64_t datasize);
+                                        uint64_t datasize);
 void dasd_free_request(struct dasd_ccw_req *cqr);
 int dasd_sleep_on(struct dasd_ccw_req *cqr);
 void dasd_kick(struct dasd_device *dev);
 void dasd_path_verify_schedule(struct dasd_device *dev, uint8_t paths);
 void dasd_dev_info(struct dasd_device *dev, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void dasd_dev_debug(struct dasd_device *dev, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 uint8_t *dasd_kptr(struct dasd_device *dev, uint64_t addr, uint64_t len);
 
 /* dasd_eckd.c */

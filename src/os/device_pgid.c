@@ -8,25 +8,25 @@
 #include "arch/ccw.h"
 #include "os/device_priv.h"
 
-#define PGID_TIMEOUT (10 * SIM_S)
-#define PGID_RETRIES 256
-#define PGID_LEN 11
-#define PGID_DATA_LEN 12
+#define PGID_TIMEOUT           (10 * SIM_S)
+#define PGID_RETRIES           256
+#define PGID_LEN               11
+#define PGID_DATA_LEN          12
 
-#define SNID_STATE_MASK 0xc0
-#define SNID_STATE_RESET 0x00
-#define SNID_STATE_GROUPED 0xc0
-#define SNID_RESV_MASK 0x30
-#define SNID_RESV_ELSEWHERE 0x20
+#define SNID_STATE_MASK        0xc0
+#define SNID_STATE_RESET       0x00
+#define SNID_STATE_GROUPED     0xc0
+#define SNID_RESV_MASK         0x30
+#define SNID_RESV_ELSEWHERE    0x20
 
 #define SPID_FUNC_ESTABLISH_MP 0x80
-#define SPID_FUNC_ESTABLISH 0x00
-#define SPID_FUNC_DISBAND 0x20
+#define SPID_FUNC_ESTABLISH    0x00
+#define SPID_FUNC_DISBAND      0x20
 
 enum pv_phase { PV_SNID, PV_SPID, PV_NOP };
 
 static void pv_request(struct ccw_device *cdev, uint8_t cmd, uint16_t count, uint8_t path,
-		       void (*cb)(struct ccw_device *, void *, int), void *data)
+                       void (*cb)(struct ccw_device *, void *, int), void *data)
 {
 	struct ccw_request *req = &cdev->req;
 
@@ -166,7 +166,8 @@ static void snid_done(struct ccw_device *cdev)
 			continue;
 		if ((st & SNID_RESV_MASK) == SNID_RESV_ELSEWHERE)
 			reserved |= m;
-		if ((st & SNID_STATE_MASK) == SNID_STATE_RESET || pgid_is_zero(cdev->snid_pgid[i])) {
+		if ((st & SNID_STATE_MASK) == SNID_STATE_RESET ||
+		    pgid_is_zero(cdev->snid_pgid[i])) {
 			reset |= m;
 			continue;
 		}

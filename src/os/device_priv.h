@@ -13,9 +13,9 @@
 #include "os/kern_priv.h"
 
 /* Path events for ccw drivers (Linux PE_*). */
-#define PE_NONE 0x0
-#define PE_PATH_GONE 0x1
-#define PE_PATH_AVAILABLE 0x2
+#define PE_NONE                  0x0
+#define PE_PATH_GONE             0x1
+#define PE_PATH_AVAILABLE        0x2
 #define PE_PATHGROUP_ESTABLISHED 0x4
 
 enum dev_state {
@@ -26,7 +26,7 @@ enum dev_state {
 	DEV_STATE_ONLINE,
 	DEV_STATE_DISBAND_PGID,
 	DEV_STATE_BOXED,
-	DEV_STATE_W4SENSE,      /* unit check without sense: BASIC SENSE running */
+	DEV_STATE_W4SENSE, /* unit check without sense: BASIC SENSE running */
 	NR_DEV_STATES
 };
 
@@ -44,14 +44,14 @@ enum io_status { IO_DONE, IO_RUNNING, IO_STATUS_ERROR, IO_PATH_ERROR, IO_REJECTE
 struct ccw_device;
 
 struct ccw_request {
-	uint64_t cp;          /* channel program (kernel storage) */
-	uint8_t lpm;          /* paths to use */
-	uint8_t mask;         /* path in use (single path) or lpm */
+	uint64_t cp;  /* channel program (kernel storage) */
+	uint8_t lpm;  /* paths to use */
+	uint8_t mask; /* path in use (single path) or lpm */
 	bool singlepath;
 	int maxretries, retries;
 	sim_time_t timeout;
 	bool active, cancel;
-	int drc;              /* result to report after a cancel */
+	int drc; /* result to report after a cancel */
 	void (*callback)(struct ccw_device *cdev, void *data, int rc);
 	void *data;
 };
@@ -71,38 +71,38 @@ struct ccw_driver {
 /* I/O handler of the driver: irb != NULL for an interruption, else err
  * (-EIO: I/O killed without status, -ETIMEDOUT). */
 typedef void (*ccw_handler_t)(struct ccw_device *cdev, uint32_t intparm, const struct irb *irb,
-			      int err);
+                              int err);
 
 struct ccw_device {
 	struct os *os;
 	struct subchannel *sch;
-	struct ccw_id id;               /* bus ID 0.0.3f3f */
+	struct ccw_id id; /* bus ID 0.0.3f3f */
 	char busid[16];
-	char dir[96];                   /* /sys/devices/css0/0.0.013f/0.0.3f3f */
+	char dir[96]; /* /sys/devices/css0/0.0.013f/0.0.3f3f */
 	struct senseid senseid;
 	enum dev_state state;
 	bool registered;
-	bool online;                    /* online for the driver */
+	bool online; /* online for the driver */
 	bool onlining;
-	int fsm_rc;                     /* result of the last online/offline */
-	struct sim_waitq wq;            /* waiters for a final state */
+	int fsm_rc;          /* result of the last online/offline */
+	struct sim_waitq wq; /* waiters for a final state */
 	const struct ccw_driver *drv;
 	void *drvdata;
 	ccw_handler_t handler;
-	uint32_t intparm;               /* of the driver's running I/O */
-	bool io_active;                 /* driver I/O started, no final status yet */
+	uint32_t intparm; /* of the driver's running I/O */
+	bool io_active;   /* driver I/O started, no final status yet */
 	bool kill_pending;
-	struct irb sense_irb;           /* the unit check waiting for its sense */
+	struct irb sense_irb; /* the unit check waiting for its sense */
 	/* internal requests */
 	struct ccw_request req;
-	uint64_t dma;                   /* CCWs and data of internal requests */
+	uint64_t dma; /* CCWs and data of internal requests */
 	struct sim_event *timer;
-	struct ccw_device *dead_next;   /* list of removed devices */
+	struct ccw_device *dead_next; /* list of removed devices */
 	/* path verification (device_pgid.c) */
-	bool pgroup, mpath;             /* path grouping wanted / multipath mode */
+	bool pgroup, mpath; /* path grouping wanted / multipath mode */
 	bool doverify;
-	int verify_rounds;              /* repeats since the last final state */
-	bool verified_once;             /* a verification completed since enable */
+	int verify_rounds;  /* repeats since the last final state */
+	bool verified_once; /* a verification completed since enable */
 	uint8_t pgid[11];
 	uint8_t pgid_valid_mask, pgid_todo_mask, pgid_reset_mask;
 	uint8_t path_notoper_mask, path_gone_mask, path_new_mask;
@@ -114,7 +114,7 @@ struct ccw_device {
 
 /* Buffers inside cdev->dma. */
 #define CDEV_DMA_SIZE 512
-#define CDEV_DMA_CCW 0
+#define CDEV_DMA_CCW  0
 #define CDEV_DMA_DATA 64
 
 /* device.c */

@@ -25,7 +25,7 @@ struct sch_priv {
 	bool enabled;
 	uint8_t isc;
 	uint32_t intparm;
-	char dir[48];             /* /sys/devices/css0/0.0.013f */
+	char dir[48]; /* /sys/devices/css0/0.0.013f */
 };
 
 static inline struct sch_priv *sch_priv(struct subchannel *sch)
@@ -43,8 +43,8 @@ struct channel_path {
 	struct chpid id;
 	struct channel_path_info info;
 	bool registered;
-	char dir[48];             /* /sys/devices/css0/chp0.42 */
-	struct sch_list schs;     /* CHPID -> subchannel index */
+	char dir[48];         /* /sys/devices/css0/chp0.42 */
+	struct sch_list schs; /* CHPID -> subchannel index */
 };
 
 struct sclp_chp_info {
@@ -63,13 +63,13 @@ struct kblock {
 };
 
 struct os_priv {
-	struct css_upcalls up;    /* bound to the CSS */
+	struct css_upcalls up; /* bound to the CSS */
 	/* dmesg ring */
 	char *lines[DMESG_MAX_LINES];
 	size_t first, count;
 	/* kernel storage */
 	uint64_t kbase, ksize;
-	struct kblock *kb;        /* allocated blocks sorted by address */
+	struct kblock *kb; /* allocated blocks sorted by address */
 	size_t nkb, kbcap;
 	/* boot */
 	struct sim_task *init_task;
@@ -78,20 +78,20 @@ struct os_priv {
 	const struct css_driver *drivers[CSS_MAX_DRIVERS];
 	int ndrivers;
 	struct drv_ref drv_refs[CSS_MAX_DRIVERS];
-	struct sch_list schs;     /* all registered subchannels, by id */
+	struct sch_list schs; /* all registered subchannels, by id */
 	/* channel paths */
 	struct channel_path *chp[256];
 	struct sclp_chp_info chp_info;
 	sim_time_t chp_info_expires;
 	bool chp_info_valid_time; /* chp_info_expires has been set */
 	/* SCLP: one outstanding request at a time (like sclp_sync_request) */
-	uint64_t sclp_sccb;       /* 4K SCCB in kernel storage */
+	uint64_t sclp_sccb; /* 4K SCCB in kernel storage */
 	bool sclp_busy, sclp_done;
 	struct sim_waitq sclp_wq;
 	/* CHSC area (4K) and CRW buffer */
 	uint64_t chsc_area;
 	uint64_t crw_addr;
-	uint64_t scratch_irb;     /* TSCH target for unowned subchannels */
+	uint64_t scratch_irb; /* TSCH target for unowned subchannels */
 	bool crw_active;
 	/* configure store serialisation */
 	bool cfg_busy;
@@ -132,7 +132,7 @@ struct channel_path *chp_get(struct os *os, uint8_t id);
 int chp_new(struct os *os, uint8_t id);
 void chp_init(struct os *os);
 void chp_exit(struct os *os);
-int chp_get_status(struct os *os, uint8_t id);     /* vary state, -ENODEV */
+int chp_get_status(struct os *os, uint8_t id); /* vary state, -ENODEV */
 uint8_t chp_get_sch_opm(struct subchannel *sch);
 void chp_sch_index_add(struct subchannel *sch);
 void chp_sch_index_del(struct subchannel *sch);

@@ -13,8 +13,8 @@
 #include "os/vfs.h"
 
 /* Kernel storage starts above the first MiB (lowcore, prefix area). */
-#define KMEM_BASE (1ull << 20)
-#define KMEM_DEFAULT (256ull << 20)
+#define KMEM_BASE         (1ull << 20)
+#define KMEM_DEFAULT      (256ull << 20)
 #define OS_USERSPACE_BOOT (2 * SIM_S)
 
 /* ---- kernel log ---- */
@@ -198,8 +198,8 @@ static void os_init_task(void *arg)
 {
 	struct os *os = arg;
 
-	chp_init(os);            /* SCLP channel-path information, crw handler */
-	css_init(os);            /* scan subchannels, register, probe drivers */
+	chp_init(os); /* SCLP channel-path information, crw handler */
+	css_init(os); /* scan subchannels, register, probe drivers */
 	/* The rest of boot (initramfs, systemd, getty) until someone can log
 	 * in.  It matters: the SCLP channel-path cache of chp_init() has long
 	 * expired when the first command runs, as on a real system. */
@@ -239,7 +239,7 @@ struct os *os_create(struct sim *sim, struct css_if css, const struct os_config 
 	os->sim = sim;
 	os->css = css;
 	snprintf(os->hostname, sizeof(os->hostname), "%s",
-		 cfg && cfg->hostname ? cfg->hostname : "localhost");
+	         cfg && cfg->hostname ? cfg->hostname : "localhost");
 	kmem_setup(os, cfg);
 	os->sysfs = sysfs_new();
 	if (!os->sysfs)
@@ -280,7 +280,7 @@ void os_destroy(struct os *os)
 	if (p) {
 		if (os->vfs)
 			vfio_ccw_exit(os);
-		css_exit(os);      /* unbinds drivers: ccw devices, dasd */
+		css_exit(os); /* unbinds drivers: ccw devices, dasd */
 		dasd_exit(os);
 		ccw_bus_exit(os);
 		chp_exit(os);

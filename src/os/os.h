@@ -16,17 +16,17 @@ struct cio;
 struct os_priv;
 
 struct os_config {
-	const char *hostname;   /* "host", "guest", ... */
-	uint64_t kernel_mem;    /* bytes of the storage reserved for kernel buffers (CCWs, data) */
+	const char *hostname; /* "host", "guest", ... */
+	uint64_t kernel_mem;  /* bytes of the storage reserved for kernel buffers (CCWs, data) */
 };
 
 struct os {
 	char hostname[32];
 	struct sim *sim;
-	struct css_if css;      /* the channel subsystem this instance runs on */
-	struct sysfs *sysfs;    /* /sys */
-	struct vfs *vfs;        /* /dev, /tmp, /proc ... */
-	struct cio *cio;        /* kernel cio state (src/os/cio*.c) */
+	struct css_if css;   /* the channel subsystem this instance runs on */
+	struct sysfs *sysfs; /* /sys */
+	struct vfs *vfs;     /* /dev, /tmp, /proc ... */
+	struct cio *cio;     /* kernel cio state (src/os/cio*.c) */
 	/* Console sink (the node's terminal), set by whoever owns the node. */
 	void (*console)(void *ctx, const char *text);
 	void *console_ctx;

@@ -61,7 +61,7 @@ TEST(kern_online_prints_linux_dasd_messages_and_creates_block_devices)
 	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: New DASD 3390/") != NULL);
 	CHECK(strstr(f.console, "(CU 3990/01) with 20 cylinders, 15 heads, 224 sectors\n") != NULL);
 	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: DASD with 4 KB/block, 14400 KB total size, "
-				"48 KB/track, compatible disk layout\n") != NULL);
+	                        "48 KB/track, compatible disk layout\n") != NULL);
 	CHECK(strstr(f.console, " dasda:VOL1/  0X3F3F: dasda1\n") != NULL);
 	/* A plain online has no path event: no "path operational" message. */
 	CHECK(strstr(f.console, "has become operational") == NULL);
@@ -139,8 +139,8 @@ TEST(kern_bad_attribute_input_gets_einval)
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "2\n"), -EINVAL);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "\n"), -EINVAL);
 	CHECK_EQ(kf_write(&f, KF_SCH "/driver_override",
-			  "a_driver_name_that_is_far_too_long_for_the_kernel\n"),
-		 -EINVAL);
+	                  "a_driver_name_that_is_far_too_long_for_the_kernel\n"),
+	         -EINVAL);
 	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers_probe", "zz\n"), -EINVAL);
 	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers_probe", "0.0.0999\n"), -ENODEV);
 	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers/io_subchannel/bind", "0.0.013f\n"), -EBUSY);
@@ -234,7 +234,8 @@ TEST(kern_pno_during_online_reverifies_and_reports_path_operational)
 	f.pnom = 0x80;
 	f.pno_once = true;
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
-	op = strstr(f.console, "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n");
+	op = strstr(f.console,
+	            "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n");
 	nd = strstr(f.console, "dasd-eckd 0.0.3f3f: New DASD");
 	CHECK(op != NULL && nd != NULL);
 	CHECK(op < nd);
@@ -301,13 +302,13 @@ TEST(kern_crw_rules)
 	char *log;
 
 	kf_init(&f, 20, 0, false);
-	crw_report(&f, (const uint32_t[]){ 0x44060042 }, 1);  /* S=1: ignored */
-	crw_report(&f, (const uint32_t[]){ 0x04060043 }, 1);  /* PERRN 0.43 */
-	crw_report(&f, (const uint32_t[]){ 0x04020043 }, 1);  /* INIT 0.43 */
-	crw_report(&f, (const uint32_t[]){ 0x04030044 }, 1);  /* TERROR: unknown */
+	crw_report(&f, (const uint32_t[]){0x44060042}, 1); /* S=1: ignored */
+	crw_report(&f, (const uint32_t[]){0x04060043}, 1); /* PERRN 0.43 */
+	crw_report(&f, (const uint32_t[]){0x04020043}, 1); /* INIT 0.43 */
+	crw_report(&f, (const uint32_t[]){0x04030044}, 1); /* TERROR: unknown */
 	/* Linux handles chains of two CRWs; a longer chain is drained
 	 * with a warning and not acted on. */
-	crw_report(&f, (const uint32_t[]){ 0x14060044, 0x14060045, 0x04060045 }, 3);
+	crw_report(&f, (const uint32_t[]){0x14060044, 0x14060045, 0x04060045}, 3);
 	log = os_dmesg(f.os);
 	CHECK_EQ(count_in(log, "cio: chpid 0.42 offline"), 0);
 	CHECK_EQ(count_in(log, "cio: chpid 0.43 offline"), 1);
@@ -318,7 +319,7 @@ TEST(kern_crw_rules)
 	CHECK_EQ(count_in(log, "cio: chpid 0.45 offline"), 0);
 	free(log);
 	/* An unknown CHPID coming online is registered. */
-	crw_report(&f, (const uint32_t[]){ 0x04020050 }, 1);
+	crw_report(&f, (const uint32_t[]){0x04020050}, 1);
 	CHECK(sysfs_exists(f.os->sysfs, KF_CHP("50") "/status"));
 	kf_fini(&f);
 }

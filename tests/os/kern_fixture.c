@@ -81,8 +81,8 @@ static void w_bind(void *css, const struct css_upcalls *up)
 	f->real.ops->bind(f->real.css, up);
 }
 
-#define FWD(name, ...)                                                                             \
-	struct kf *f = wrap_of(css);                                                               \
+#define FWD(name, ...)               \
+	struct kf *f = wrap_of(css); \
 	return f->real.ops->name(f->real.css, __VA_ARGS__)
 
 /* Lazy path sync as a VMM does it: STSCH shows PNOM, one interruption
@@ -137,13 +137,34 @@ static int w_msch(void *css, uint32_t s, uint64_t a)
 		p[0x1b] &= (uint8_t)~0x01; /* a CSS without concurrent sense */
 	return f->real.ops->msch(f->real.css, s, a);
 }
-static int w_ssch(void *css, uint32_t s, uint64_t a) { FWD(ssch, s, a); }
-static int w_csch(void *css, uint32_t s) { FWD(csch, s); }
-static int w_hsch(void *css, uint32_t s) { FWD(hsch, s); }
-static int w_xsch(void *css, uint32_t s) { FWD(xsch, s); }
-static int w_rsch(void *css, uint32_t s) { FWD(rsch, s); }
-static int w_tpi(void *css, uint64_t a) { FWD(tpi, a); }
-static int w_chsc(void *css, uint64_t a) { FWD(chsc, a); }
+static int w_ssch(void *css, uint32_t s, uint64_t a)
+{
+	FWD(ssch, s, a);
+}
+static int w_csch(void *css, uint32_t s)
+{
+	FWD(csch, s);
+}
+static int w_hsch(void *css, uint32_t s)
+{
+	FWD(hsch, s);
+}
+static int w_xsch(void *css, uint32_t s)
+{
+	FWD(xsch, s);
+}
+static int w_rsch(void *css, uint32_t s)
+{
+	FWD(rsch, s);
+}
+static int w_tpi(void *css, uint64_t a)
+{
+	FWD(tpi, a);
+}
+static int w_chsc(void *css, uint64_t a)
+{
+	FWD(chsc, a);
+}
 
 static void w_isc(void *css, uint8_t mask)
 {
@@ -156,8 +177,8 @@ static struct css_if wrap_css(struct kf *f)
 {
 	struct css_if c;
 
-	f->ops = (struct css_ops){ w_stsch, w_msch, w_ssch, w_tsch, w_csch, w_hsch, w_xsch,
-				   w_rsch, w_tpi, w_stcrw, w_chsc, w_servc, w_isc, w_bind };
+	f->ops = (struct css_ops){w_stsch, w_msch, w_ssch,  w_tsch, w_csch,  w_hsch, w_xsch,
+	                          w_rsch,  w_tpi,  w_stcrw, w_chsc, w_servc, w_isc,  w_bind};
 	c.ops = &f->ops;
 	c.css = f;
 	c.mem = f->real.mem;
@@ -177,9 +198,9 @@ void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails
 }
 
 void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails,
-		  unsigned crw_queue_len)
+                  unsigned crw_queue_len)
 {
-	struct kf_opts o = { cyls, latency, sclp_read_fails, crw_queue_len, false };
+	struct kf_opts o = {cyls, latency, sclp_read_fails, crw_queue_len, false};
 
 	kf_init_opts(f, &o);
 }
@@ -187,10 +208,10 @@ void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_
 void kf_init_opts(struct kf *f, const struct kf_opts *o)
 {
 	uint32_t cyls = o->cyls;
-	static const uint8_t chpids[4] = { 0x42, 0x43, 0x44, 0x45 };
-	struct machine_config mc = { 0 };
-	struct os_config oc = { "host", 64u << 20 };
-	struct eckd_config ec = { 0 };
+	static const uint8_t chpids[4] = {0x42, 0x43, 0x44, 0x45};
+	struct machine_config mc = {0};
+	struct os_config oc = {"host", 64u << 20};
+	struct eckd_config ec = {0};
 	char err[512], path[512];
 	int i;
 
@@ -244,7 +265,7 @@ static bool job_done(void *arg)
 
 void kf_task(struct kf *f, void (*fn)(void *), void *arg)
 {
-	struct kf_job j = { NULL, sim_now(f->sim) + KF_TIME_LIMIT, f->sim };
+	struct kf_job j = {NULL, sim_now(f->sim) + KF_TIME_LIMIT, f->sim};
 
 	j.task = sim_task_spawn(f->sim, "kf", fn, arg);
 	sim_run_until(f->sim, job_done, &j);
@@ -275,7 +296,7 @@ static void do_read(void *arg)
 
 int kf_write(struct kf *f, const char *path, const char *text)
 {
-	struct kf_io io = { f, path, text, "", 0 };
+	struct kf_io io = {f, path, text, "", 0};
 
 	kf_task(f, do_write, &io);
 	return io.rc;
@@ -284,7 +305,7 @@ int kf_write(struct kf *f, const char *path, const char *text)
 const char *kf_read(struct kf *f, const char *path, int *rc)
 {
 	static char out[512];
-	struct kf_io io = { f, path, NULL, "", 0 };
+	struct kf_io io = {f, path, NULL, "", 0};
 
 	kf_task(f, do_read, &io);
 	if (rc)

@@ -10,8 +10,8 @@
 #include "arch/css_if.h"
 #include "sim/sim.h"
 
-#define KF_SCH "/sys/bus/css/devices/0.0.013f"
-#define KF_DEV "/sys/bus/ccw/devices/0.0.3f3f"
+#define KF_SCH    "/sys/bus/css/devices/0.0.013f"
+#define KF_DEV    "/sys/bus/ccw/devices/0.0.3f3f"
 #define KF_CHP(x) "/sys/devices/css0/chp0." x
 
 struct kf {
@@ -24,11 +24,11 @@ struct kf {
 	/* optional SCLP fault injection: READ CHPATH INFORMATION fails */
 	bool sclp_read_fails;
 	/* optional lazy-sync injection (what a chpsync=lazy VMM does) */
-	uint8_t pnom;          /* stored as PMCW PNOM by every STSCH */
-	bool pno_once;         /* the next TSCH stores SCSW N = 1 */
-	bool hold_crws;        /* STCRW finds nothing */
-	bool no_csense;        /* MSCH drops the concurrent-sense bit */
-	uint32_t inject[8];    /* CRWs STCRW returns before the machine's */
+	uint8_t pnom;       /* stored as PMCW PNOM by every STSCH */
+	bool pno_once;      /* the next TSCH stores SCSW N = 1 */
+	bool hold_crws;     /* STCRW finds nothing */
+	bool no_csense;     /* MSCH drops the concurrent-sense bit */
+	uint32_t inject[8]; /* CRWs STCRW returns before the machine's */
 	int ninject;
 	struct css_if real;
 	struct css_ops ops;
@@ -38,13 +38,13 @@ struct kf {
 /* cyls: volume size; latency: per data command (ns). */
 void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails);
 void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails,
-		  unsigned crw_queue_len);
+                  unsigned crw_queue_len);
 struct kf_opts {
 	uint32_t cyls;
 	uint64_t latency;
 	bool sclp_read_fails;
 	unsigned crw_queue_len;
-	bool readonly;         /* the image is attached read-only */
+	bool readonly; /* the image is attached read-only */
 };
 void kf_init_opts(struct kf *f, const struct kf_opts *o);
 void kf_fini(struct kf *f);

@@ -34,7 +34,7 @@ static void do_rw(void *arg)
 		return;
 	for (off = 0; off < j->len; off += CHUNK) {
 		ssize_t n = j->write ? vfs_pwrite(fp, j->buf + off, CHUNK, off)
-				     : vfs_pread(fp, j->buf + off, CHUNK, off);
+		                     : vfs_pread(fp, j->buf + off, CHUNK, off);
 
 		if (n != (ssize_t)CHUNK) {
 			j->rc = n < 0 ? n : -1;
@@ -81,7 +81,7 @@ TEST(kern_write_survives_two_path_failures_and_repair)
 	kf_init(&f, 100, 20 * SIM_US, false);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	fill(&f, out, len);
-	w = (struct rw_job){ &f, "/dev/dasda1", out, len, true, 0 };
+	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0};
 	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
 	kf_run_for(&f, 15 * SIM_MS);
 	CHECK(!sim_task_done(t));
@@ -94,7 +94,7 @@ TEST(kern_write_survives_two_path_failures_and_repair)
 	CHECK_EQ(w.rc, 0);
 	check_attr(&f, KF_SCH "/vpm", "30\n");
 	/* Read back on the two remaining paths. */
-	r = (struct rw_job){ &f, "/dev/dasda1", in, len, false, 0 };
+	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0};
 	kf_task(&f, do_rw, &r);
 	CHECK_EQ(r.rc, 0);
 	CHECK(memcmp(in, out, len) == 0);
@@ -127,7 +127,7 @@ TEST(kern_io_waits_for_a_path_when_all_are_gone)
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	kf_console_clear(&f);
 	fill(&f, out, len);
-	w = (struct rw_job){ &f, "/dev/dasda1", out, len, true, 0 };
+	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0};
 	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
 	kf_run_for(&f, 2 * SIM_MS);
 	for (c = 0x42; c <= 0x45; c++)
@@ -135,13 +135,17 @@ TEST(kern_io_waits_for_a_path_when_all_are_gone)
 	kf_run_for(&f, 2 * SIM_S);
 	/* No path: the write waits instead of failing. */
 	CHECK(!sim_task_done(t));
-	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: No verified channel paths remain for the device\n") != NULL);
+	CHECK(strstr(f.console,
+	             "dasd-eckd 0.0.3f3f: No verified channel paths remain for the device\n") !=
+	      NULL);
 	CHECK_EQ(machine_chp_repair(f.m, 0x44), 0);
 	CHECK(sim_run_until(f.sim, task_done, t));
 	sim_task_free(t);
 	CHECK_EQ(w.rc, 0);
-	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n") != NULL);
-	r = (struct rw_job){ &f, "/dev/dasda1", in, len, false, 0 };
+	CHECK(strstr(f.console,
+	             "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n") !=
+	      NULL);
+	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0};
 	kf_task(&f, do_rw, &r);
 	CHECK_EQ(r.rc, 0);
 	CHECK(memcmp(in, out, len) == 0);
@@ -160,7 +164,7 @@ TEST(kern_cdl_special_blocks_read_padded)
 
 	kf_init(&f, 20, 0, false);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
-	r = (struct rw_job){ &f, "/dev/dasda", buf, 0, false, 0 };
+	r = (struct rw_job){&f, "/dev/dasda", buf, 0, false, 0};
 	r.len = CHUNK;
 	kf_task(&f, do_rw, &r);
 	CHECK_EQ(r.rc, 0);
@@ -179,7 +183,7 @@ TEST(kern_cdl_special_blocks_read_padded)
 static void write_one(struct kf *f, const char *dev, long *rc)
 {
 	static uint8_t blk[CHUNK];
-	struct rw_job w = { f, dev, blk, CHUNK, true, 0 };
+	struct rw_job w = {f, dev, blk, CHUNK, true, 0};
 
 	kf_task(f, do_rw, &w);
 	*rc = w.rc;
@@ -193,7 +197,7 @@ TEST(kern_write_to_readonly_volume_fails_with_sense)
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		struct kf_opts o = { 20, 0, false, 0, true };
+		struct kf_opts o = {20, 0, false, 0, true};
 		struct kf f;
 		uint64_t before;
 		long rc;
@@ -223,7 +227,7 @@ TEST(kern_device_not_operational_io_waits_then_offline_fails_it)
 	kf_init(&f, 20, 0, false);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, true), 0);
-	w = (struct rw_job){ &f, "/dev/dasda1", blk, CHUNK, true, 0 };
+	w = (struct rw_job){&f, "/dev/dasda1", blk, CHUNK, true, 0};
 	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
 	kf_run_for(&f, 2 * SIM_S);
 	CHECK(!sim_task_done(t));
@@ -248,7 +252,7 @@ TEST(kern_unbind_under_io_fails_the_io_cleanly)
 
 	kf_init(&f, 100, 20 * SIM_US, false);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
-	w = (struct rw_job){ &f, "/dev/dasda1", buf, len, true, 0 };
+	w = (struct rw_job){&f, "/dev/dasda1", buf, len, true, 0};
 	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
 	kf_run_for(&f, 3 * SIM_MS);
 	CHECK(!sim_task_done(t));
@@ -290,15 +294,15 @@ TEST(kern_vary_off_under_io_redrives_on_other_paths)
 	kf_init(&f, 100, 20 * SIM_US, false);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	fill(&f, out, len);
-	w = (struct rw_job){ &f, "/dev/dasda1", out, len, true, 0 };
+	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0};
 	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
 	for (i = 0; i < 3; i++) {
-		static const char *const chp[3] = { KF_CHP("42") "/status", KF_CHP("43") "/status",
-						    KF_CHP("44") "/status" };
+		static const char *const chp[3] = {KF_CHP("42") "/status", KF_CHP("43") "/status",
+		                                   KF_CHP("44") "/status"};
 
 		kf_run_for(&f, 3 * SIM_MS + (uint64_t)i * 700 * SIM_US);
 		CHECK(!sim_task_done(t));
-		v = (struct vary_job){ &f, chp[i], "off\n", -1 };
+		v = (struct vary_job){&f, chp[i], "off\n", -1};
 		vt = sim_task_spawn(f.sim, "chchp", do_vary, &v);
 		CHECK(sim_run_until(f.sim, task_done, vt));
 		sim_task_free(vt);
@@ -316,7 +320,7 @@ TEST(kern_vary_off_under_io_redrives_on_other_paths)
 	}
 	check_attr(&f, KF_SCH "/vpm", "10\n");
 	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 f0 ", 6));
-	r = (struct rw_job){ &f, "/dev/dasda1", in, len, false, 0 };
+	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0};
 	kf_task(&f, do_rw, &r);
 	CHECK_EQ(r.rc, 0);
 	CHECK(memcmp(in, out, len) == 0);
