@@ -578,3 +578,64 @@ TEST(vcss_dedup_keeps_offline_online_offline)
 	CHECK_EQ(vcss_crw_pending(e.css), 4);
 	env_down(&e);
 }
+
+TEST(vcss_chsc_request_length_leaving_no_room_is_operand_exception)
+{
+	struct env e;
+	uint8_t *a;
+
+	env_up(&e, 0, CHPSYNC_EAGER, true);
+	a = storage_ptr(e.mem, CHSC_AT, CHSC_AREA_SIZE);
+	memset(a, 0, CHSC_AREA_SIZE);
+	put_be16(a, 0x0ffc);
+	put_be16(a + 2, CHSC_CODE_SSD);
+	CHECK_EQ(vcss_ops.chsc(e.css, CHSC_AT), -PGM_OPERAND);
+	put_be16(a, 0x0004);
+	CHECK_EQ(vcss_ops.chsc(e.css, CHSC_AT), -PGM_OPERAND);
+	env_down(&e);
+}
+
+TEST(vcss_chsc_ssd_with_reserved_bits_is_request_error)
+{
+	struct env e;
+	struct chsc_ssd_req r = {0, 0, 0};
+	uint8_t *a;
+
+	env_up(&e, 0, CHPSYNC_EAGER, true);
+	a = storage_ptr(e.mem, CHSC_AT, CHSC_AREA_SIZE);
+	memset(a, 0, CHSC_AREA_SIZE);
+	chsc_ssd_req_encode(&r, a);
+	a[8] = 0xff; /* reserved */
+	CHECK_EQ(vcss_ops.chsc(e.css, CHSC_AT), 0);
+	CHECK_EQ(chsc_rsp_code(a), CHSC_RSP_INVALID);
+	env_down(&e);
+}
+
+TEST(vcss_servc_bad_sccb_is_program_exception)
+{
+	struct env e;
+
+	env_up(&e, 0, CHPSYNC_EAGER, true);
+	CHECK_EQ(vcss_ops.servc(e.css, SCLP_CMDW_READ_CHPATH_INFORMATION, SCCB_AT + 4),
+		 -PGM_SPECIFICATION);
+	CHECK_EQ(vcss_ops.servc(e.css, SCLP_CMDW_READ_CHPATH_INFORMATION, e.mem->size),
+		 -PGM_ADDRESSING);
+	sccb_init(&e, 4);
+	CHECK_EQ(vcss_ops.servc(e.css, SCLP_CMDW_READ_CHPATH_INFORMATION, SCCB_AT),
+		 -PGM_SPECIFICATION);
+	CHECK_EQ(e.g.sclp_done, 0);
+	env_down(&e);
+}
+
+TEST(vcss_tsch_and_stcrw_outside_storage_are_addressing_exceptions)
+{
+	struct env e;
+
+	env_up(&e, 0, CHPSYNC_EAGER, true);
+	CHECK_EQ(vcss_ops.tsch(e.css, schid_word(0, 0), e.mem->size - 8), -PGM_ADDRESSING);
+	vcss_queue_crw(e.css, 0x04060042, false);
+	CHECK_EQ(vcss_ops.stcrw(e.css, e.mem->size), -PGM_ADDRESSING);
+	/* Suppressed: the CRW is still there. */
+	CHECK_EQ(vcss_crw_pending(e.css), 1);
+	env_down(&e);
+}
