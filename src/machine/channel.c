@@ -114,6 +114,8 @@ static void not_operational(struct machine *m, struct subchannel *s)
 	if (s->pnom)
 		w->flags |= SCSW_FLAGS_PNO;
 	w->ctrl |= SCSW_STCTL_ALERT | SCSW_STCTL_PEND;
+	mtrace(m, "sch 0.%x.%04x: no operational path (pnom %02x), deferred cc 3", s->ssid,
+	       s->sch_no, s->pnom);
 	css_make_pending(m, s);
 }
 
@@ -543,6 +545,8 @@ void chn_path_lost(struct machine *m, struct subchannel *s)
 	if (!io || !io->running)
 		return;
 	cancel_ev(m, &io->ev);
+	mtrace(m, "sch 0.%x.%04x: channel program on chpid 0.%02x ended: IFCC", s->ssid, s->sch_no,
+	       io->path);
 	s->scsw.cpa = (uint32_t)(io->last_ccw + CCW_SIZE);
 	s->scsw.flags |= SCSW_FLAGS_ESWF;
 	io->esw0 = (uint32_t)s->lpum << 16 | ESW0_SUBLOG_FVF_LPUM | 0x40 /* TC 01 */;

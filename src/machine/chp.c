@@ -73,6 +73,11 @@ int machine_add_chpid(struct machine *m, uint8_t chpid, uint8_t type, bool share
 	return 0;
 }
 
+static void chp_trace(struct machine *m, uint8_t chpid, const char *what)
+{
+	mtrace(m, "chp 0.%02x %s (%u subchannels)", chpid, what, m->chp[chpid].nsch);
+}
+
 static void chp_report(struct machine *m, uint8_t chpid, uint8_t erc)
 {
 	struct crw c = {.rsc = CRW_RSC_CPATH, .erc = erc, .rsid = chpid};
@@ -98,6 +103,7 @@ void chp_set_cfg(struct machine *m, uint8_t chpid, bool on)
 	struct chp *c = &m->chp[chpid];
 
 	c->cfg = on ? CHP_CFG_CONFIGURED : CHP_CFG_STANDBY;
+	chp_trace(m, chpid, on ? "configured" : "deconfigured");
 	for (uint32_t i = 0; i < c->nsch; i++) {
 		struct subchannel *s = css_sch_key(m, c->sch[i]);
 		uint8_t bit = chp_mask_of(s, chpid);
@@ -135,6 +141,7 @@ int machine_chp_fail(struct machine *m, uint8_t chpid)
 	if (c->failed)
 		return -EALREADY;
 	c->failed = true;
+	chp_trace(m, chpid, "link failed");
 	chp_break_io(m, c, chpid);
 	if (c->cfg == CHP_CFG_CONFIGURED)
 		chp_report(m, chpid, CRW_ERC_PERRN);
@@ -150,6 +157,7 @@ int machine_chp_repair(struct machine *m, uint8_t chpid)
 	if (!c->failed)
 		return -EALREADY;
 	c->failed = false;
+	chp_trace(m, chpid, "link repaired");
 	if (c->cfg == CHP_CFG_CONFIGURED)
 		chp_report(m, chpid, CRW_ERC_INIT);
 	return 0;

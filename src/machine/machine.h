@@ -19,6 +19,7 @@ struct machine_config {
 	uint64_t storage_size;  /* host storage bytes (default 8 GiB, lazily backed) */
 	unsigned crw_queue_len; /* CRW queue bound (default 256) */
 	const char *workdir;    /* where relative IMAGE= paths and default images live */
+	bool notrace;           /* no sim_trace lines for machine events (benchmarks) */
 };
 
 /* Timing model (docs/timing.md); every latency is simulated ns. */

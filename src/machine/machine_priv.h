@@ -146,6 +146,13 @@ struct machine {
 	struct sim_event *crw_ev;
 };
 
+/* World-event trace lines ("<time> machine: ..."), unless turned off. */
+#define mtrace(m, ...)                                               \
+	do {                                                         \
+		if (!(m)->cfg.notrace)                               \
+			sim_trace((m)->sim, "machine", __VA_ARGS__); \
+	} while (0)
+
 /* css.c */
 struct subchannel *css_sch(struct machine *m, uint8_t ssid, uint16_t sch_no);
 struct subchannel *css_sch_key(struct machine *m, uint32_t key);

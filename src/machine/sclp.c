@@ -82,6 +82,7 @@ static void sclp_done(void *arg)
 		}
 	}
 	sccb_header_encode(&h, p);
+	mtrace(m, "SCLP command %08x done, response %04x", cmdw, h.response_code);
 	if (m->bound && m->up.service_signal)
 		m->up.service_signal(m->up.os, addr);
 }

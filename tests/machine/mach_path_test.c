@@ -287,3 +287,28 @@ TEST(status_lists_chpids_and_subchannels)
 	free(s);
 	mt_fini(&w);
 }
+
+static bool traced(struct sim *sim, const char *what)
+{
+	for (size_t i = 0; i < sim_trace_count(sim); i++)
+		if (strstr(sim_trace_line(sim, i), what))
+			return true;
+	return false;
+}
+
+TEST(chpid_events_and_their_crws_are_traced)
+{
+	struct mt w;
+
+	mt_init(&w, 4, 0);
+	testdev_set_latency(w.dev, SIM_MS);
+	mt_enable(&w, SCH0);
+	mt_ccw(&w, 0, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(mt_ssch(&w, SCH0, 0x80), 0);
+	sim_run_to(w.sim, 500 * SIM_US);
+	CHECK_EQ(machine_chp_fail(w.m, 0x42), 0);
+	CHECK(traced(w.sim, "machine: chp 0.42 link failed (1 subchannels)"));
+	CHECK(traced(w.sim, "machine: sch 0.0.0000: channel program on chpid 0.42 ended: IFCC"));
+	CHECK(traced(w.sim, "machine: CRW 04060042 queued"));
+	mt_fini(&w);
+}
