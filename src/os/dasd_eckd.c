@@ -539,9 +539,12 @@ int dasd_eckd_online(struct dasd_device *dev)
 	lay = eckd_analysis(dev);
 	switch (lay) {
 	case LAYOUT_UNFORMATTED:
+		/* Online in "unformatted" state: a block device of size 0
+		 * (lsdasd shows n/f) until someone formats it. */
 		dasd_dev_info(dev, "The DASD is not formatted");
 		dev->formatted = false;
-		return 0;
+		dev->blocks = 0;
+		return dasd_genhd_add(dev);
 	case LAYOUT_IOERR:
 		dasd_dev_info(dev, "Detecting the DASD disk layout failed because of an I/O error");
 		return -EIO;

@@ -213,7 +213,8 @@ int dasd_genhd_add(struct dasd_device *dev)
 	blk_sysfs_add(dev, &dev->bdev, dir);
 	snprintf(dir, sizeof(dir), "%s/block/%s/queue/hw_sector_size", dev->cdev->dir, dev->name);
 	sysfs_attr(dev->os->sysfs, dir, &blk_ops, &dev->bdev, BA_HW_SECTOR);
-	dasd_scan_partitions(dev);
+	if (dev->formatted)
+		dasd_scan_partitions(dev);
 	for (i = 0; i < dev->nparts; i++) {
 		struct dasd_bdev *pb = &dev->pbdev[i];
 

@@ -200,7 +200,7 @@ void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails
 void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails,
                   unsigned crw_queue_len)
 {
-	struct kf_opts o = {cyls, latency, sclp_read_fails, crw_queue_len, false};
+	struct kf_opts o = {cyls, latency, sclp_read_fails, crw_queue_len, false, NULL};
 
 	kf_init_opts(f, &o);
 }
@@ -223,8 +223,12 @@ void kf_init_opts(struct kf *f, const struct kf_opts *o)
 	mc.workdir = t_tmpdir();
 	f->m = machine_new(f->sim, &mc);
 	CHECK(f->m != NULL);
-	snprintf(path, sizeof(path), "%s/kern_%u.3390", t_tmpdir(), cyls);
-	CHECK_EQ(eckd_create_image(path, cyls, "0X3F3F", true, err, sizeof(err)), 0);
+	if (o->image) {
+		snprintf(path, sizeof(path), "%s", o->image);
+	} else {
+		snprintf(path, sizeof(path), "%s/kern_%u.3390", t_tmpdir(), cyls);
+		CHECK_EQ(eckd_create_image(path, cyls, "0X3F3F", true, err, sizeof(err)), 0);
+	}
 	ec.image = path;
 	ec.cu_type = 0x3990;
 	ec.devno = 0x3f3f;

@@ -44,7 +44,8 @@ struct kf_opts {
 	uint64_t latency;
 	bool sclp_read_fails;
 	unsigned crw_queue_len;
-	bool readonly; /* the image is attached read-only */
+	bool readonly;     /* the image is attached read-only */
+	const char *image; /* use this image instead of a fresh CDL one */
 };
 void kf_init_opts(struct kf *f, const struct kf_opts *o);
 void kf_fini(struct kf *f);

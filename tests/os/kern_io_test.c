@@ -1,7 +1,10 @@
 /* Block I/O through dasd on the machine while channel paths fail and come
  * back: every request completes exactly once on the remaining paths and
  * the data read back is what was written. */
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "kern_fixture.h"
@@ -197,7 +200,7 @@ TEST(kern_write_to_readonly_volume_fails_with_sense)
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		struct kf_opts o = {20, 0, false, 0, true};
+		struct kf_opts o = {20, 0, false, 0, true, NULL};
 		struct kf f;
 		uint64_t before;
 		long rc;
@@ -326,5 +329,57 @@ TEST(kern_vary_off_under_io_redrives_on_other_paths)
 	CHECK(memcmp(in, out, len) == 0);
 	free(out);
 	free(in);
+	kf_fini(&f);
+}
+
+/* A Hercules CKD image whose tracks hold only R0 (dasdinit's default):
+ * not formatted for Linux. */
+static void make_null_image(const char *path, uint32_t cyls)
+{
+	uint8_t hdr[512] = "CKD_P370";
+	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	uint32_t trk, trksize = 56832;
+
+	CHECK(fd >= 0);
+	hdr[8] = 15;
+	hdr[12] = (uint8_t)trksize;
+	hdr[13] = (uint8_t)(trksize >> 8);
+	hdr[16] = 0x90;
+	CHECK_EQ(pwrite(fd, hdr, sizeof(hdr), 0), 512);
+	for (trk = 0; trk < cyls * 15; trk++) {
+		uint8_t t[29] = {0};
+		uint16_t cc = (uint16_t)(trk / 15), hh = (uint16_t)(trk % 15);
+
+		t[1] = (uint8_t)(cc >> 8);
+		t[2] = (uint8_t)cc;
+		t[3] = (uint8_t)(hh >> 8);
+		t[4] = (uint8_t)hh;
+		memcpy(t + 5, t + 1, 4); /* R0 count: CCHH, R 0, KL 0, DL 8 */
+		t[12] = 8;
+		memset(t + 21, 0xff, 8);
+		CHECK_EQ(pwrite(fd, t, sizeof(t), 512 + (off_t)trk * trksize), 29);
+	}
+	CHECK_EQ(ftruncate(fd, 512 + (off_t)cyls * 15 * trksize), 0);
+	close(fd);
+}
+
+/* An unformatted volume goes online "unformatted": the message, a block
+ * device of size 0, no partitions. */
+TEST(kern_unformatted_volume_goes_online_without_partitions)
+{
+	char path[512];
+	struct kf_opts o = {20, 0, false, 0, false, path};
+	struct kf f;
+
+	snprintf(path, sizeof(path), "%s/null.3390", t_tmpdir());
+	make_null_image(path, 20);
+	kf_init_opts(&f, &o);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: The DASD is not formatted\n") != NULL);
+	CHECK(strstr(f.console, "DASD with") == NULL);
+	CHECK(strstr(f.console, " dasda:") == NULL);
+	check_attr(&f, KF_DEV "/status", "unformatted\n");
+	check_attr(&f, KF_DEV "/block/dasda/size", "0\n");
+	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV "/block/dasda/dasda1"));
 	kf_fini(&f);
 }
