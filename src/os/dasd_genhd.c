@@ -159,7 +159,7 @@ static int scan_vtoc(struct dasd_device *dev, const uint8_t *label, uint8_t *blk
 
 static void dasd_scan_partitions(struct dasd_device *dev)
 {
-	uint8_t *blk = malloc(DASD_BLKSIZE);
+	uint8_t *blk = calloc(1, DASD_BLKSIZE);
 	char line[256], name[8];
 
 	dev->nparts = 0;
@@ -172,8 +172,18 @@ static void dasd_scan_partitions(struct dasd_device *dev)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line), "VOL1/%8s:", name);
 		dev->nparts = scan_vtoc(dev, blk + 4, blk, line, sizeof(line));
 	} else if (!dev->cdl) {
-		/* LDL without a label: one partition after the label block. */
-		snprintf(line + strlen(line), sizeof(line) - strlen(line), "(nonl)/        :");
+		/* LDL: an "LNX1" label in block 2 names the volume; without
+		 * one Linux says "(nonl)".  Either way one partition follows
+		 * the label block. */
+		const char *tail = line + strlen(line);
+		size_t room = sizeof(line) - strlen(line);
+
+		if (!memcmp(blk, "\xd3\xd5\xe7\xf1", 4)) {
+			ebcdic_to_ascii(name, blk + 4, 6);
+			snprintf((char *)tail, room, "LNX1/%8s:", name);
+		} else {
+			snprintf((char *)tail, room, "(nonl)");
+		}
 		dev->part[0].start = 3;
 		dev->part[0].nblocks = dev->blocks - 3;
 		snprintf(dev->part[0].name, sizeof(dev->part[0].name), "%s1", dev->name);
