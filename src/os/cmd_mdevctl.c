@@ -119,8 +119,10 @@ static int start(struct mdevctl *m)
 			return fail(m, "Device exists with different type");
 		return fail(m, "Device already exists");
 	}
+	/* a parent is in the mdev_bus class only while its driver registered
+	 * it (vfio_ccw bound) */
 	if (!types_dir(m, m->parent, dir, sizeof(dir)))
-		return fail(m, "Parent %s is not currently registered for mdev support", m->parent);
+		return fail(m, "Unable to find parent device '%s'", m->parent);
 	snprintf(path, sizeof(path), "%s/%s", dir, m->type);
 	if (!sysfs_is_dir(m->fs, path))
 		return fail(m, "Parent %s does not support mdev type %s", m->parent, m->type);
@@ -164,14 +166,51 @@ static int entry_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->uuid, y->uuid);
 }
 
+/* --dumpjson: serde_json's pretty printing of mdevctl's device map. */
+static void list_json(struct mdevctl *m, const struct mdev_entry *e, int k)
+{
+	int i;
+
+	if (m->uuid && k == 1) {
+		proc_printf(m->p,
+		            "{\n  \"mdev_type\": \"%s\",\n  \"start\": \"manual\",\n"
+		            "  \"attrs\": []\n}\n",
+		            e[0].type);
+		return;
+	}
+	if (!k) {
+		proc_printf(m->p, "[]\n");
+		return;
+	}
+	proc_printf(m->p, "[\n  {\n");
+	for (i = 0; i < k; i++) {
+		bool first = i == 0 || strcmp(e[i].parent, e[i - 1].parent) != 0;
+		bool last = i + 1 == k || strcmp(e[i].parent, e[i + 1].parent) != 0;
+
+		if (first)
+			proc_printf(m->p, "    \"%s\": [\n", e[i].parent);
+		proc_printf(m->p,
+		            "      {\n        \"%s\": {\n          \"mdev_type\": \"%s\",\n"
+		            "          \"start\": \"manual\",\n          \"attrs\": []\n        }\n"
+		            "      }%s\n",
+		            e[i].uuid, e[i].type, last ? "" : ",");
+		if (last)
+			proc_printf(m->p, "    ]%s\n", i + 1 == k ? "" : ",");
+	}
+	proc_printf(m->p, "  }\n]\n");
+}
+
 static int list(struct mdevctl *m)
 {
 	struct mdev_entry *e;
 	char **names;
 	int n, i, k = 0;
 
-	if (m->defined)
-		return proc_printf(m->p, "\n"), 0; /* nothing is ever defined */
+	if (m->defined) {
+		/* nothing is ever defined */
+		proc_printf(m->p, m->dumpjson ? "[]\n" : "\n");
+		return 0;
+	}
 	n = sysfs_list(m->fs, MDEV_BASE, &names);
 	e = calloc(n > 0 ? (size_t)n : 1, sizeof(*e));
 	for (i = 0; e && i < n; i++) {
@@ -185,13 +224,18 @@ static int list(struct mdevctl *m)
 		k++;
 	}
 	sysfs_names_free(names, n);
-	if (e)
-		qsort(e, (size_t)k, sizeof(*e), entry_cmp);
-	for (i = 0; i < k; i++)
-		proc_printf(m->p, "%s %s %s manual\n", e[i].uuid, e[i].parent, e[i].type);
-	/* mdevctl prints the collected text with println!, so one more
-	 * newline follows */
-	proc_printf(m->p, "\n");
+	if (!e)
+		return 1;
+	qsort(e, (size_t)k, sizeof(*e), entry_cmp);
+	if (m->dumpjson) {
+		list_json(m, e, k);
+	} else {
+		for (i = 0; i < k; i++)
+			proc_printf(m->p, "%s %s %s manual\n", e[i].uuid, e[i].parent, e[i].type);
+		/* mdevctl prints the collected text with println!, so one more
+		 * newline follows */
+		proc_printf(m->p, "\n");
+	}
 	free(e);
 	return 0;
 }

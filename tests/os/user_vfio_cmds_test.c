@@ -150,6 +150,13 @@ TEST(seed_step0_driverctl_mdevctl_lscss_vfio)
 	CHECK_STR(ufix_run(&f, "mdevctl start -u " UUID " -p 0.0.013f -t vfio_ccw-io"), "");
 	CHECK_EQ(f.status, 0);
 	CHECK_STR(ufix_run(&f, "mdevctl list"), UUID " 0.0.013f vfio_ccw-io manual\n\n");
+	CHECK_STR(ufix_run(&f, "mdevctl list --dumpjson"),
+	          "[\n  {\n    \"0.0.013f\": [\n      {\n        \"" UUID "\": {\n"
+	          "          \"mdev_type\": \"vfio_ccw-io\",\n          \"start\": \"manual\",\n"
+	          "          \"attrs\": []\n        }\n      }\n    ]\n  }\n]\n");
+	CHECK_STR(ufix_run(&f, "mdevctl list -u " UUID " --dumpjson"),
+	          "{\n  \"mdev_type\": \"vfio_ccw-io\",\n  \"start\": \"manual\",\n"
+	          "  \"attrs\": []\n}\n");
 	CHECK_STR(
 	    ufix_run(&f, "lscss --vfio 013f"),
 	    "MDEV                                  Subchan.  PIM PAM POM  CHPIDs           \n"
@@ -197,7 +204,7 @@ TEST(mdevctl_errors)
 	ufix_init(&f);
 	fake_css(&f);
 	CHECK_STR(ufix_run(&f, "mdevctl start -u " UUID " -p 0.0.013f -t vfio_ccw-io"),
-	          "Error: Parent 0.0.013f is not currently registered for mdev support\n");
+	          "Error: Unable to find parent device '0.0.013f'\n");
 	CHECK_EQ(f.status, 1);
 	ufix_run(&f, "driverctl -b css set-override 0.0.013f vfio_ccw");
 	CHECK_STR(ufix_run(&f, "mdevctl start -u " UUID " -p 0.0.013f -t foo"),
