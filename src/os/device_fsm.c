@@ -278,7 +278,7 @@ static int ccw_device_do_sense(struct ccw_device *cdev, const struct irb *irb);
 static void fsm_online_irq(struct ccw_device *cdev, enum dev_event ev)
 {
 	const struct irb *irb = &cdev->sch->irb;
-	bool final = irb_final(irb);
+	bool final = irb_final(irb), solicited;
 
 	if (irb->scsw.flags & SCSW_FLAGS_PNO)
 		ccw_device_path_notoper(cdev, 0);
@@ -291,10 +291,12 @@ static void fsm_online_irq(struct ccw_device *cdev, enum dev_event ev)
 	    !(irb->scsw.ctrl & (SCSW_FCTL_HALT | SCSW_FCTL_CLEAR)) &&
 	    ccw_device_do_sense(cdev, irb) == 0)
 		return; /* the driver gets the unit check with its sense */
+	solicited = cdev->io_active;
 	cdev->io_active = false;
 	cdev->kill_pending = false;
+	/* Unsolicited status carries no request's interruption parameter. */
 	if (cdev->handler)
-		cdev->handler(cdev, cdev->intparm, irb, 0);
+		cdev->handler(cdev, solicited ? cdev->intparm : 0, irb, 0);
 	if (cdev->doverify && cdev->state == DEV_STATE_ONLINE && !cdev->io_active)
 		fsm_online_verify(cdev, DEV_EVENT_VERIFY);
 }
