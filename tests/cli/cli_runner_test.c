@@ -261,3 +261,23 @@ TEST(cli_run_world_bad_deck)
 	CHECK_EQ(run_world_create(&rw, &ro, 1, false, path, "", err, sizeof(err)), -1);
 	CHECK(strstr(err, "bad.iocp:1") != NULL);
 }
+
+TEST(cli_hmc_activate_adds_to_the_machine)
+{
+	char path[512], text[1200];
+	struct out o;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/add.iocp", t_tmpdir());
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	fputs("CHPID    PATH=(CSS(0),50),SHARED,TYPE=FC\n", f);
+	fclose(f);
+	snprintf(text, sizeof(text), "[root@hmc ~]# activate %s\n[root@hmc ~]# status\n", path);
+	o = run_text(text);
+	CHECK_EQ(o.rc, 0);
+	snprintf(text, sizeof(text), "activate %s\nActivate %s... done.\n", path, path);
+	CHECK(strstr(o.text, text) != NULL);
+	CHECK(strstr(o.text, "\n0.50 ") != NULL);
+	out_free(&o);
+}
