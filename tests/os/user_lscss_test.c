@@ -162,3 +162,36 @@ TEST(lscss_vfio_lists_mdev_of_vfio_bound_subchannels)
 	          "0.0.3f3f 0.0.013f                       f0  f0  ff   42434445 00000000\n");
 	ufix_fini(&f);
 }
+
+TEST(lscss_chsc_eadm_rows_and_defunct_devices)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	ufix_host_tree(&f);
+	ufix_const(&f, "/sys/devices/css0/0.0.ff00/type", "1\n");
+	ufix_const(&f, "/sys/devices/css0/0.0.ff40/type", "3\n");
+	CHECK_EQ(sysfs_symlink(f.os.sysfs, "/sys/bus/css/devices/0.0.ff00",
+	                       "/sys/devices/css0/0.0.ff00"),
+	         0);
+	CHECK_EQ(sysfs_symlink(f.os.sysfs, "/sys/bus/css/devices/0.0.ff40",
+	                       "/sys/devices/css0/0.0.ff40"),
+	         0);
+	ufix_const(&f, "/sys/devices/css0/defunct/0.0.4711/devtype", "3390/0a\n");
+	ufix_const(&f, "/sys/devices/css0/defunct/0.0.4711/cutype", "3990/e9\n");
+	ufix_const(&f, "/sys/devices/css0/defunct/0.0.4711/online", "0\n");
+	CHECK_STR(ufix_run(&f, "lscss --chsc --eadm"),
+	          "\nCHSC Subchannels:\nDevice   Subchan. \n------------------\n"
+	          "n/a      0.0.ff00 \n0.0.4711 n/a      \n"
+	          "\nEADM Subchannels:\nDevice   Subchan. \n------------------\n"
+	          "n/a      0.0.ff40 \n0.0.4711 n/a      \n");
+	CHECK_STR(ufix_run(&f, "lscss"), IO_HDR
+	          "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n"
+	          "0.0.4711 n/a       3390/0a 3990/e9                                    \n");
+	/* a subchannel RANGE hides defunct devices; -d hides CHSC/EADM rows */
+	CHECK_STR(ufix_run(&f, "lscss --chsc ff00"),
+	          "Device   Subchan. \n------------------\nn/a      0.0.ff00 \n");
+	CHECK_STR(ufix_run(&f, "lscss --chsc -d 0-ffff"),
+	          "Device   Subchan. \n------------------\n0.0.4711 n/a      \n");
+	ufix_fini(&f);
+}
