@@ -153,6 +153,7 @@ static struct vsch *next_irq(struct vcss *css)
 }
 
 static void irq_deliver(void *arg);
+static void withdraw_irq(struct vsch *s);
 
 static void irq_kick(struct vcss *css)
 {
@@ -185,6 +186,17 @@ void vcss_post_status(struct vsch *s)
 	s->irq_pending = true;
 	s->irq_seq = ++css->irq_seq;
 	irq_kick(css);
+}
+
+void vcss_unplug(struct vsch *s)
+{
+	struct crw c = {.rsc = CRW_RSC_SCH, .erc = CRW_ERC_IPARM, .rsid = s->schno};
+
+	s->pmcw.flags &= (uint16_t)~(PMCW_FLAGS_ENA | PMCW_FLAGS_DNV);
+	withdraw_irq(s);
+	s->ops = NULL;
+	s->priv = NULL;
+	vcss_queue_crw(s->css, crw_encode(&c), false);
 }
 
 /* ---- channel reports ---- */
@@ -259,7 +271,7 @@ static int sch_lookup(struct vcss *css, uint32_t schid, struct vsch **out)
 	if (ssid != 0 || no >= css->nsch)
 		return 3;
 	*out = css->sch[no];
-	return (*out)->ops ? 0 : 3;
+	return 0;
 }
 
 /* Word-aligned operand of len bytes in guest storage, or a program check. */
@@ -271,9 +283,11 @@ static int operand(struct vcss *css, uint64_t addr, uint64_t len, uint8_t **p)
 	return *p ? 0 : -PGM_ADDRESSING;
 }
 
+/* A subchannel without a backend (device unplugged, VM quitting) is not
+ * operational for every function. */
 static bool not_oper(const struct vsch *s)
 {
-	return (~s->pmcw.flags & (PMCW_FLAGS_DNV | PMCW_FLAGS_ENA)) != 0;
+	return !s->ops || (~s->pmcw.flags & (PMCW_FLAGS_DNV | PMCW_FLAGS_ENA)) != 0;
 }
 
 static void withdraw_irq(struct vsch *s)

@@ -94,6 +94,12 @@ bool vcss_chpid_in_use(const struct vcss *css, uint8_t chpid, uint8_t *type, boo
  * raise an I/O interruption request. */
 void vcss_post_status(struct vsch *s);
 
+/* Hot-unplug: the subchannel stays in the image with DNV = 0 (STSCH shows
+ * it, every function gets cc 3) and the guest gets a subchannel CRW (RSC 3,
+ * ERC 4 "installed parameters initialized", RSID = subchannel number), as
+ * QEMU's unplug does. */
+void vcss_unplug(struct vsch *s);
+
 /* Queue a CRW for the guest and raise a channel-report machine check if
  * armed.  With dedup, the newest queued CRW of the same source (RSC and
  * RSID) absorbs this one when it is identical (returns false). */

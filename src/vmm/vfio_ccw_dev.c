@@ -38,7 +38,8 @@ struct vfio_ccw_dev {
 	enum chpsync_policy policy;
 	struct vfio_ccw_crw_sink sink;
 	int fd;
-	int io_efd, crw_efd;
+	int io_efd, crw_efd, req_efd;
+	bool unplugged;
 	uint64_t io_off, async_off, schib_off, crw_off;
 	bool has_async, has_schib, has_crw;
 	uint64_t iova_size;
@@ -113,6 +114,8 @@ int vfio_ccw_dev_refresh(struct vfio_ccw_dev *d)
 
 	if (!d->has_schib)
 		return -ENOSYS;
+	if (d->unplugged)
+		return -ENODEV;
 	d->st.host_stsch++;
 	n = hpread(d, buf, sizeof(buf), d->schib_off);
 	if (n != (ssize_t)sizeof(buf))
@@ -361,6 +364,38 @@ static void crw_irq(void *ctx)
 	}
 }
 
+/* Give the device back to the host: DMA unmap, close the device and its
+ * eventfds.  Idempotent. */
+static void release_host(struct vfio_ccw_dev *d)
+{
+	if (d->fd >= 0) {
+		if (d->iova_size)
+			d->host.ops->dma_unmap(d->host.os, d->fd, 0, d->iova_size);
+		d->host.ops->close(d->host.os, d->fd);
+		d->fd = -1;
+	}
+	if (d->io_efd >= 0)
+		d->host.ops->eventfd_close(d->host.os, d->io_efd);
+	if (d->crw_efd >= 0)
+		d->host.ops->eventfd_close(d->host.os, d->crw_efd);
+	if (d->req_efd >= 0)
+		d->host.ops->eventfd_close(d->host.os, d->req_efd);
+	d->io_efd = d->crw_efd = d->req_efd = -1;
+}
+
+/* The host wants the device back (mdevctl stop, unbind): unplug it from
+ * the guest as QEMU does, then let it go. */
+static void req_irq(void *ctx)
+{
+	struct vfio_ccw_dev *d = ctx;
+
+	if (d->unplugged)
+		return;
+	d->unplugged = true;
+	vcss_unplug(d->sch);
+	release_host(d);
+}
+
 /* ---- realize ---- */
 
 /* VFIO_DEVICE_GET_REGION_INFO with room for the capability chain; returns
@@ -490,7 +525,8 @@ static int set_irq(struct vfio_ccw_dev *d, unsigned index, void (*fn)(void *), i
 	rc = d->host.ops->ioctl(d->host.os, d->fd, VFIO_DEVICE_SET_IRQS, &u.set);
 	if (rc < 0) {
 		errf(err, errlen, "vfio: Failed to set up %s notification: %s",
-		     index == VFIO_CCW_IO_IRQ_INDEX ? "io" : "crw", strerror(-rc));
+		     index == VFIO_CCW_IO_IRQ_INDEX ? "io" :
+		     index == VFIO_CCW_CRW_IRQ_INDEX ? "crw" : "req", strerror(-rc));
 		return -1;
 	}
 	return 0;
@@ -541,6 +577,15 @@ static int setup(struct vfio_ccw_dev *d, const char *sysfsdev, uint64_t vaddr, u
 	if (d->has_crw && info.num_irqs > VFIO_CCW_CRW_IRQ_INDEX &&
 	    set_irq(d, VFIO_CCW_CRW_IRQ_INDEX, crw_irq, &d->crw_efd, err, errlen))
 		return -1;
+	/* Without the request notifier the host cannot ask for the device
+	 * back; QEMU only warns, and so do we (nothing). */
+	if (info.num_irqs > VFIO_CCW_REQ_IRQ_INDEX &&
+	    set_irq(d, VFIO_CCW_REQ_IRQ_INDEX, req_irq, &d->req_efd, err, errlen)) {
+		err[0] = 0;
+		if (d->req_efd >= 0)
+			d->host.ops->eventfd_close(d->host.os, d->req_efd);
+		d->req_efd = -1;
+	}
 	rc = d->host.ops->dma_map(d->host.os, d->fd, vaddr, 0, size);
 	if (rc < 0) {
 		errf(err, errlen, "vfio: VFIO_MAP_DMA failed: %s", strerror(-rc));
@@ -572,7 +617,7 @@ struct vfio_ccw_dev *vfio_ccw_dev_realize(const struct vmm_host *host, struct vc
 	d->policy = policy;
 	if (sink)
 		d->sink = *sink;
-	d->fd = d->io_efd = d->crw_efd = -1;
+	d->fd = d->io_efd = d->crw_efd = d->req_efd = -1;
 	d->sch = vcss_add_sch(css, devno, &pt_ops, d);
 	if (!d->sch) {
 		errf(err, errlen, "no free subchannel");
@@ -591,19 +636,11 @@ void vfio_ccw_dev_free(struct vfio_ccw_dev *d)
 {
 	if (!d)
 		return;
-	if (d->sch) {
+	if (d->sch && !d->unplugged) {
 		/* The subchannel stays in the image, not operational. */
 		d->sch->ops = NULL;
 		d->sch->priv = NULL;
 	}
-	if (d->fd >= 0) {
-		if (d->iova_size)
-			d->host.ops->dma_unmap(d->host.os, d->fd, 0, d->iova_size);
-		d->host.ops->close(d->host.os, d->fd);
-	}
-	if (d->io_efd >= 0)
-		d->host.ops->eventfd_close(d->host.os, d->io_efd);
-	if (d->crw_efd >= 0)
-		d->host.ops->eventfd_close(d->host.os, d->crw_efd);
+	release_host(d);
 	free(d);
 }

@@ -109,6 +109,8 @@ static int f_ioctl(struct os *os, int fd, unsigned long req, void *arg)
 			d->io_efd = efd;
 		else if (s->index == VFIO_CCW_CRW_IRQ_INDEX)
 			d->crw_efd = efd;
+		else
+			d->req_efd = efd;
 		return 0;
 	}
 	return -ENOTTY;
@@ -278,7 +280,7 @@ struct fake_host *fake_host_new(struct sim *sim, int ndev)
 		d->schib.pmcw.pam = 0xf0;
 		d->schib.pmcw.pom = 0xff;
 		memcpy(d->schib.pmcw.chpid, chp, 8);
-		d->io_efd = d->crw_efd = -1;
+		d->io_efd = d->crw_efd = d->req_efd = -1;
 	}
 	the_host = h;
 	return h;
@@ -311,6 +313,11 @@ void fake_crw(struct fake_host *h, int i, uint32_t crw)
 
 	d->crwq[d->ncrw++] = crw;
 	signal_efd(h, d->crw_efd);
+}
+
+void fake_req(struct fake_host *h, int i)
+{
+	signal_efd(h, h->dev[i].req_efd);
 }
 
 void fake_io_done(struct fake_host *h, int i, const struct irb *irb)

@@ -26,7 +26,7 @@ struct fake_dev {
 	uint32_t last_async;
 	struct orb last_orb;
 	struct ccw_io_region io;
-	int io_efd, crw_efd;
+	int io_efd, crw_efd, req_efd;
 	int schib_reads;
 	bool no_crw_region;
 	uint64_t dma_vaddr, dma_size;
@@ -55,6 +55,8 @@ void fake_host_free(struct fake_host *h);
 struct vmm_host fake_vmm_host(struct fake_host *h);
 /* Queue a CRW on device i and signal its CRW eventfd. */
 void fake_crw(struct fake_host *h, int i, uint32_t crw);
+/* The host asks for device i back (REQ interrupt). */
+void fake_req(struct fake_host *h, int i);
 /* Complete the I/O on device i with this IRB (SCSW etc.) and signal. */
 void fake_io_done(struct fake_host *h, int i, const struct irb *irb);
 /* Options for a VM with the given devices (malloc'd, for vm_create_bare). */

@@ -549,3 +549,30 @@ TEST(vfio_eager_device_whose_crw_is_late_is_refreshed_with_the_first)
 	CHECK_EQ(e.vm->st.crws_injected, 1);
 	env_down(&e);
 }
+
+TEST(vfio_host_request_unplugs_the_device_from_the_guest)
+{
+	struct env e;
+	struct schib sb;
+	int cc;
+
+	env_up(&e, 2, CHPSYNC_EAGER);
+	enable(&e, 1);
+	fake_req(e.host, 0);
+	sim_run(e.sim);
+	CHECK(!e.host->dev[0].open);             /* given back */
+	CHECK_EQ(e.host->dev[0].dma_size, 0);
+	CHECK_EQ(e.g.mchks, 1);
+	CHECK_EQ(stcrw(&e, &cc), 0x03040001u);   /* RSC 3, ERC 4, subchannel 1 */
+	CHECK_EQ(stsch(&e, 1, &sb), 0);          /* still stored, but gone */
+	CHECK(!(sb.pmcw.flags & PMCW_FLAGS_DNV));
+	CHECK_EQ(start(&e, 1), 3);
+	CHECK_EQ(stsch(&e, 2, &sb), 0);          /* the other device stays */
+	CHECK(sb.pmcw.flags & PMCW_FLAGS_DNV);
+	/* A late CRW for the unplugged device's CHPID changes nothing. */
+	host_path_change(&e, 1, 0x70, 0x04060042);
+	sim_run(e.sim);
+	CHECK_EQ(stsch(&e, 2, &sb), 0);
+	CHECK_EQ(sb.pmcw.pam, 0x70);
+	env_down(&e);
+}
