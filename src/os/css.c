@@ -146,7 +146,10 @@ static int bind_store(void *obj, long arg, const char *buf, size_t len)
 		return -EBUSY;
 	if (sch->driver_override[0] && strcmp(sch->driver_override, ref->drv->name))
 		return -ENODEV;
-	return css_bind(sch, ref->drv->name);
+	ret = css_bind(sch, ref->drv->name);
+	if (!ret && sim_current(ref->os->sim))
+		ccw_device_wait_init(ref->os);
+	return ret;
 }
 
 static int unbind_store(void *obj, long arg, const char *buf, size_t len)
@@ -494,6 +497,10 @@ static int drivers_probe_store(void *obj, long arg, const char *buf, size_t len)
 	if (ret)
 		return ret;
 	css_probe_device(sch);
+	/* Like `udevadm settle` after a probe: the writer returns once the
+	 * device behind the subchannel has been recognised. */
+	if (sim_current(os->sim))
+		ccw_device_wait_init(os);
 	return 0;
 }
 
