@@ -48,6 +48,16 @@ static int activate_main(struct proc *p, void *ctx, int argc, char **argv)
 	return 0;
 }
 
+static int chp_configure(struct machine *m, uint8_t chpid)
+{
+	return machine_chp_configure(m, chpid, true);
+}
+
+static int chp_deconfigure(struct machine *m, uint8_t chpid)
+{
+	return machine_chp_configure(m, chpid, false);
+}
+
 static const struct chp_action {
 	const char *name;
 	const char *done;
@@ -55,8 +65,8 @@ static const struct chp_action {
 } chp_actions[] = {
 	{"fail", "link failed", machine_chp_fail},
 	{"repair", "link repaired", machine_chp_repair},
-	{"configure", "configured", NULL},
-	{"deconfigure", "deconfigured", NULL},
+	{"configure", "configured", chp_configure},
+	{"deconfigure", "deconfigured", chp_deconfigure},
 };
 
 static int chp_usage(struct proc *p, const char *what)
@@ -91,10 +101,7 @@ static int chp_main(struct proc *p, void *ctx, int argc, char **argv)
 		proc_eprintf(p, "chp: %s: the machine has only channel subsystem 0\n", id);
 		return 1;
 	}
-	if (a->fn)
-		rc = a->fn(h->m, c.id);
-	else
-		rc = machine_chp_configure(h->m, c.id, a->name[0] == 'c');
+	rc = a->fn(h->m, c.id);
 	if (rc < 0) {
 		proc_eprintf(p, "chp: %s: %s\n", id,
 			     rc == -ENOENT ? "no such channel path" : strerror(-rc));

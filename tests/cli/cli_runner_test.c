@@ -281,3 +281,20 @@ TEST(cli_hmc_activate_adds_to_the_machine)
 	CHECK(strstr(o.text, "\n0.50 ") != NULL);
 	out_free(&o);
 }
+
+/* An SE-initiated deconfigure reaches the host the architected way (a CRW,
+ * a few microseconds later). */
+TEST(cli_hmc_chp_deconfigure_reaches_the_host)
+{
+	struct out o = run_text("[root@hmc ~]# chp deconfigure 0.42\n"
+				"[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\n"
+				"[root@hmc ~]# chp configure 0.42\n"
+				"[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\n");
+
+	CHECK_EQ(o.rc, 0);
+	CHECK_STR(o.text, "[root@hmc ~]# chp deconfigure 0.42\nChannel path 0.42 deconfigured.\n"
+			  "[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\nf0 70 ff\n"
+			  "[root@hmc ~]# chp configure 0.42\nChannel path 0.42 configured.\n"
+			  "[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\nf0 f0 ff\n");
+	out_free(&o);
+}
