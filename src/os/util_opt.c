@@ -14,16 +14,17 @@ static void try_help(struct proc *p, const char *prog)
 	proc_eprintf(p, "Try '%s --help' for more information.\n", prog);
 }
 
-/* The option word as the user typed it: "-x" for a short option, the
- * whole argv word for a long one. */
-static void opt_word(char **argv, int ind, int optopt_, char *buf, size_t size)
+/* The option as libutil names it: a missing argument names the argv word
+ * (optind - 1); an invalid option names "-x" when getopt set optopt, else
+ * the argv word of the long option. */
+static void opt_word(char **argv, int ind, int c, int optopt_, char *buf, size_t size)
 {
 	const char *w = ind > 0 ? argv[ind - 1] : "";
 
-	if (optopt_ == 0 || strncmp(w, "--", 2) == 0)
-		snprintf(buf, size, "%s", w);
-	else
+	if (c == '?' && optopt_)
 		snprintf(buf, size, "-%c", optopt_);
+	else
+		snprintf(buf, size, "%s", w);
 }
 
 int util_opt_parse(struct proc *p, const char *prog, int argc, char **argv, const char *shortopts,
@@ -38,7 +39,7 @@ int util_opt_parse(struct proc *p, const char *prog, int argc, char **argv, cons
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, spec, longopts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
-			opt_word(argv, optind, optopt, word, sizeof(word));
+			opt_word(argv, optind, c, optopt, word, sizeof(word));
 			if (c == '?')
 				proc_eprintf(p, "%s: Invalid option '%s'\n", prog, word);
 			else

@@ -85,6 +85,11 @@ TEST(lscss_invalid_id_and_options)
 	CHECK_STR(ufix_run(&f, "lscss --foo"),
 	          "lscss: Invalid option '--foo'\nTry 'lscss --help' for more information.\n");
 	CHECK_EQ(f.status, 1);
+	CHECK_STR(ufix_run(&f, "lscss -st"),
+		  "lscss: Option '-st' requires an argument\n"
+		  "Try 'lscss --help' for more information.\n");
+	CHECK_STR(ufix_run(&f, "lscss --short=1"),
+		  "lscss: Invalid option '-s'\nTry 'lscss --help' for more information.\n");
 	CHECK_STR(ufix_run(&f, "lscss --dev"),
 		  "lscss: Invalid option '--dev'\nTry 'lscss --help' for more information.\n");
 	CHECK_STR(ufix_run(&f, "lscss -x"),
