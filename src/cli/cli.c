@@ -30,7 +30,7 @@ static const char usage_text[] =
 	"  check    run scenarios and compare with the expected output in them;\n"
 	"           exit 1 with a unified diff on any difference\n"
 	"  shell    type commands into a world: '[root@NODE ~]# CMD', 'NODE: CMD'\n"
-	"           or 'CMD' (current node); end with EOF\n"
+	"           or 'CMD' (current node); end with 'exit' or EOF\n"
 	"  dasd     the DASD volume image tool\n"
 	"\n"
 	"options:\n"
@@ -281,6 +281,9 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 				printf("%s\n", line);
 			continue;
 		}
+		/* Leaving the terminal, as at a login shell. */
+		if (!strcmp(line, "exit") || !strcmp(line, "logout"))
+			break;
 		shell_line(&rw, line, cur, sizeof(cur), interactive);
 	}
 	if (interactive)

@@ -197,7 +197,8 @@ TEST(cli_main_examples_pass)
 TEST(cli_main_shell_from_a_file)
 {
 	const char *in = write_tmp("shell.in", "echo one\n# a comment\nhmc: echo two\necho three\n"
-					       "[root@host ~]# echo four\nnosuch: echo five\n");
+					       "[root@host ~]# echo four\nnosuch: echo five\n"
+					       "exit\necho never\n");
 	int saved = dup(0), fd = open(in, O_RDONLY);
 	struct res r;
 
