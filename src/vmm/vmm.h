@@ -11,6 +11,12 @@ struct node;
  * host node.  Guests it starts are added to node_world(host). */
 void vmm_install(struct node *host);
 
+/* Terminate the VM named `name` started from this host node (what SIGTERM
+ * to its qemu-system-s390x does): the guest node leaves the world, the
+ * vfio devices are closed, a foreground qemu-system-s390x returns.
+ * 0, or -ENOENT when there is no such running VM. */
+int vmm_kill(struct node *host, const char *name);
+
 struct world;
 /* Free the VMs (guest OS instances, virtual CSSs, device state) started on
  * nodes of world w.  Call after world_free(w) and before the host OS is

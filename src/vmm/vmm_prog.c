@@ -7,8 +7,10 @@
  */
 #include "vmm/vmm.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "os/shell.h"
 #include "vmm/vm.h"
@@ -74,6 +76,17 @@ struct vm *vmm_vms(struct node *host)
 		if (m->host == host)
 			return m->vms;
 	return NULL;
+}
+
+int vmm_kill(struct node *host, const char *name)
+{
+	for (struct vm *vm = vmm_vms(host); vm; vm = vm->next) {
+		if (vm->running && !strcmp(vm->opts->name, name)) {
+			vm_quit(vm);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 void vmm_cleanup(struct world *w)

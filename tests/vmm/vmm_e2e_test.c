@@ -1,5 +1,6 @@
 /* End to end: machine + host OS + vfio_ccw + qemu-system-s390x + guest OS,
  * the acceptance behaviours of issue #5 at unit-test speed. */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "machine/machine.h"
@@ -435,5 +436,20 @@ TEST(e2e_guest_lscss_shows_virtio_devices_harmlessly)
 	CHECK_LINE(out, "0.0.0000 0.0.0000  0000/00 3832/04      80  80  ff   00000000 00000000");
 	CHECK_LINE(out, "0.0.0001 0.0.0001  0000/00 3832/05      80  80  ff   00000000 00000000");
 	free(out);
+	w_down(&w);
+}
+
+TEST(e2e_vmm_kill_ends_a_daemonized_vm)
+{
+	struct w w;
+
+	w_up(&w);
+	start_guest(&w, "", "");
+	CHECK_EQ(vmm_kill(w.hn, "nope"), -ENOENT);
+	CHECK_EQ(vmm_kill(w.hn, "guest"), 0);
+	CHECK(world_find_node(w.world, "guest") == NULL);
+	CHECK_EQ(vmm_kill(w.hn, "guest"), -ENOENT);
+	/* The mdev is free again. */
+	run_ok(&w, "host", "mdevctl stop -u " UUID);
 	w_down(&w);
 }
