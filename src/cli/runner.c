@@ -4,8 +4,9 @@
  * on node "host", the VMM installed there, and node "hmc".  Guests started by
  * qemu-system-s390x appear as further nodes.  A command runs the scheduler
  * until its process ends; it cannot hang chpsync: the wait stops when the
- * event queue runs dry (deadlock) or when rw->timeout of simulated time has
- * passed (a sentinel event marks the limit).
+ * event queue runs dry (deadlock), when rw->timeout of simulated time has
+ * passed (a sentinel event marks the limit), or when the event budgets run
+ * out (livelock).
  */
 #include "cli/runner.h"
 
@@ -26,7 +27,7 @@ struct wait {
 	struct run_world *rw;
 	bool (*cond)(void *arg);
 	void *arg;
-	bool timed_out, deadlock, livelock;
+	bool timed_out, livelock;
 	uint64_t events;	/* events run so far */
 	uint64_t still;		/* events run since the clock last moved */
 	sim_time_t last;
@@ -52,11 +53,7 @@ static bool wait_done(void *arg)
 		return true;
 	}
 	/* Only our own sentinel left: nothing can ever end the wait. */
-	if (sim_pending(wt->rw->sim) <= 1) {
-		wt->deadlock = true;
-		return true;
-	}
-	return false;
+	return sim_pending(wt->rw->sim) <= 1;
 }
 
 static void wait_timer(void *arg)
