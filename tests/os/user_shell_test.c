@@ -196,3 +196,35 @@ TEST(world_nodes_and_callbacks)
 	CHECK(world_find_node(f.w, "hmc") == NULL);
 	ufix_fini(&f);
 }
+
+/* Malformed input is a first-class test subject: random lines from shell
+ * metacharacters and a few words must end with a status, never crash or
+ * hang. */
+TEST(shell_random_lines_never_crash)
+{
+	static const char *const atoms[] = {
+	    "echo ", "true", "false", "cat ", "/tmp/f", "a",      " ",         ";",     "|",  "&",
+	    "&&",    "||",   "<",     ">",    ">>",     "2>",     "2>&1",      "'",     "\"", "\\",
+	    "$?",    "$!",   "#",     "x y",  "exit 3", "md5sum", "sleep 0.1", "lscss", "-",
+	};
+	struct ufix f;
+	uint64_t seed = 12345;
+	int i, j;
+
+	ufix_init(&f);
+	for (i = 0; i < 400; i++) {
+		char line[256] = "";
+		int n = 1 + (int)(seed % 12);
+
+		for (j = 0; j < n; j++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			strncat(line, atoms[(seed >> 33) % (sizeof(atoms) / sizeof(atoms[0]))],
+			        sizeof(line) - strlen(line) - 1);
+		}
+		ufix_run(&f, line);
+		CHECK(f.status >= 0 && f.status <= 255);
+	}
+	ufix_run(&f, "wait");
+	CHECK_EQ(node_jobs(f.n), 0);
+	ufix_fini(&f);
+}
