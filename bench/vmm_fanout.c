@@ -21,14 +21,15 @@ static char *make_deck(void)
 	char *deck = malloc(cap), *p = deck;
 
 	p += sprintf(p, "CHPID    PATH=(CSS(0),42),SHARED,TYPE=FC\n"
-			"CHPID    PATH=(CSS(0),43),SHARED,TYPE=FC\n");
+	                "CHPID    PATH=(CSS(0),43),SHARED,TYPE=FC\n");
 	for (int c = 0; c < ncu; c++) {
 		int cnt = n - c * 256 < 256 ? n - c * 256 : 256;
 
-		p += sprintf(p, "CNTLUNIT CUNUMBR=%04X,PATH=((CSS(0),42,43)),UNITADD=((00,256)),UNIT=TEST\n",
-			     0x5000 + c);
+		p += sprintf(
+		    p, "CNTLUNIT CUNUMBR=%04X,PATH=((CSS(0),42,43)),UNITADD=((00,256)),UNIT=TEST\n",
+		    0x5000 + c);
 		p += sprintf(p, "IODEVICE ADDRESS=(%04X,%d),CUNUMBR=(%04X),UNIT=TEST,SCH=%04X\n",
-			     0x4000 + c * 256, cnt, 0x5000 + c, c * 256);
+		             0x4000 + c * 256, cnt, 0x5000 + c, c * 256);
 	}
 	return deck;
 }
@@ -46,7 +47,8 @@ static void setup(struct bw *w)
 		uuid_of(k, uuid, sizeof(uuid));
 		snprintf(line, sizeof(line), "driverctl -b css set-override 0.0.%04x vfio_ccw", k);
 		bw_run(w, "host", line);
-		snprintf(line, sizeof(line), "mdevctl start -u %s -p 0.0.%04x -t vfio_ccw-io", uuid, k);
+		snprintf(line, sizeof(line), "mdevctl start -u %s -p 0.0.%04x -t vfio_ccw-io", uuid,
+		         k);
 		bw_run(w, "host", line);
 	}
 	for (int g = 0; g < G; g++) {
@@ -58,8 +60,9 @@ static void setup(struct bw *w)
 			int k = g * D + d;
 
 			uuid_of(k, uuid, sizeof(uuid));
-			p += sprintf(p, " -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/%s,devno=0.0.%04x",
-				     uuid, 0x4000 + k);
+			p += sprintf(
+			    p, " -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/%s,devno=0.0.%04x",
+			    uuid, 0x4000 + k);
 		}
 		sprintf(p, " -daemonize");
 		bw_run(w, "host", cmd);
@@ -122,7 +125,8 @@ int main(int argc, char **argv)
 	if (argc > 2)
 		D = atoi(argv[2]);
 	if (G < 1 || G > 256 || D < 1 || G * D > 0x4000)
-		bw_die("usage", "vmm_fanout [GUESTS(1-256) [DEVICES]] with GUESTS*DEVICES <= 16384");
+		bw_die("usage",
+		       "vmm_fanout [GUESTS(1-256) [DEVICES]] with GUESTS*DEVICES <= 16384");
 	wall0 = bw_wall();
 	deck = make_deck();
 	bw_up(&w, deck);
@@ -183,10 +187,13 @@ int main(int argc, char **argv)
 		st_guest += after.guest_stsch - before[i].guest_stsch;
 	}
 
-	printf("vmm_fanout: %d guests x %d pass-through devices on CHPIDs 0.42/0.43, chpsync=eager\n",
-	       G, D);
-	printf("  setup (host boot, %d mdevs, %d guests boot) wall  %8.2f s\n", G * D, G, wall_setup);
-	printf("  chchp -c 0 42 -> every guest view changed: sim  %8.3f ms\n", (double)t_views / 1e6);
+	printf(
+	    "vmm_fanout: %d guests x %d pass-through devices on CHPIDs 0.42/0.43, chpsync=eager\n",
+	    G, D);
+	printf("  setup (host boot, %d mdevs, %d guests boot) wall  %8.2f s\n", G * D, G,
+	       wall_setup);
+	printf("  chchp -c 0 42 -> every guest view changed: sim  %8.3f ms\n",
+	       (double)t_views / 1e6);
 	printf("                                             wall %8.3f ms\n", wall_ev * 1e3);
 	printf("  CRWs delivered per guest        min %llu max %llu   (goal 1)\n",
 	       (unsigned long long)crw_min, (unsigned long long)crw_max);

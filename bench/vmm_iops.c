@@ -14,7 +14,7 @@ static double read_iops(struct bw *w, const char *node, long count)
 	sim_time_t t0 = sim_now(w->sim), dt;
 
 	snprintf(line, sizeof(line), "dd if=/dev/dasda of=/dev/null bs=4k count=%ld iflag=direct",
-		 count);
+	         count);
 	bw_run(w, node, line);
 	dt = sim_now(w->sim) - t0;
 	return dt ? (double)count * 1e9 / (double)dt : 0;
@@ -34,8 +34,9 @@ int main(int argc, char **argv)
 	bw_run(&w, "host", "chccwdev -d 3f3f");
 	bw_run(&w, "host", "driverctl -b css set-override 0.0.013f vfio_ccw");
 	bw_run(&w, "host", "mdevctl start -u " UUID " -p 0.0.013f -t vfio_ccw-io");
-	bw_run(&w, "host", "qemu-system-s390x -name guest -device vfio-ccw,sysfsdev="
-			   "/sys/bus/mdev/devices/" UUID ",devno=0.0.3f3f -daemonize");
+	bw_run(&w, "host",
+	       "qemu-system-s390x -name guest -device vfio-ccw,sysfsdev="
+	       "/sys/bus/mdev/devices/" UUID ",devno=0.0.3f3f -daemonize");
 	bw_wait_booted(&w, "guest");
 	bw_run(&w, "guest", "chccwdev -e 3f3f");
 	guest = read_iops(&w, "guest", count);

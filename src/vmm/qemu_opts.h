@@ -10,7 +10,7 @@
 #include "arch/ids.h"
 #include "vmm/vdev.h"
 
-#define QEMU_PROG "qemu-system-s390x"
+#define QEMU_PROG      "qemu-system-s390x"
 #define VM_MAX_DEVICES 256
 #define VM_DEFAULT_MEM (128ull << 20) /* QEMU's default -m */
 

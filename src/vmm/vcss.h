@@ -19,7 +19,7 @@
 #include "arch/schib.h"
 #include "sim/sim.h"
 
-#define VCSS_MAX_SCH 1024
+#define VCSS_MAX_SCH       1024
 #define VCSS_CRW_QUEUE_LEN 32 /* bounded: overflow sets R on the newest CRW */
 
 /* Latencies of the virtual CSS (simulated ns; docs/vmm.md). */
@@ -80,8 +80,7 @@ struct sim *vcss_sim(struct vcss *css);
 struct storage *vcss_mem(struct vcss *css);
 
 /* A new subchannel (DNV = 1, devno) with the next number; NULL when full. */
-struct vsch *vcss_add_sch(struct vcss *css, uint16_t devno, const struct vsch_ops *ops,
-			  void *priv);
+struct vsch *vcss_add_sch(struct vcss *css, uint16_t devno, const struct vsch_ops *ops, void *priv);
 int vcss_nsch(const struct vcss *css);
 struct vsch *vcss_sch(struct vcss *css, int schno);
 

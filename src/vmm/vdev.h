@@ -60,10 +60,10 @@ struct vfio_ccw_crw_sink {
 };
 
 struct vfio_ccw_stats {
-	uint64_t guest_stsch;   /* guest STSCH on this subchannel */
-	uint64_t host_stsch;    /* SCHIB region reads (each is a host STSCH) */
-	uint64_t crws_read;     /* CRWs drained from the CRW region */
-	uint64_t io_irqs;       /* I/O eventfd signals handled */
+	uint64_t guest_stsch; /* guest STSCH on this subchannel */
+	uint64_t host_stsch;  /* SCHIB region reads (each is a host STSCH) */
+	uint64_t crws_read;   /* CRWs drained from the CRW region */
+	uint64_t io_irqs;     /* I/O eventfd signals handled */
 };
 
 /* Realize a vfio-ccw device: open the mdev, check and map its regions,
@@ -71,10 +71,10 @@ struct vfio_ccw_stats {
  * IOVA 0), read the SCHIB region once and build the guest subchannel from
  * it.  NULL with a QEMU-style message in err on failure. */
 struct vfio_ccw_dev *vfio_ccw_dev_realize(const struct vmm_host *host, struct vcss *css,
-					  const char *sysfsdev, uint16_t devno,
-					  enum chpsync_policy policy, uint64_t vaddr,
-					  uint64_t size, const struct vfio_ccw_crw_sink *sink,
-					  char *err, size_t errlen);
+                                          const char *sysfsdev, uint16_t devno,
+                                          enum chpsync_policy policy, uint64_t vaddr, uint64_t size,
+                                          const struct vfio_ccw_crw_sink *sink, char *err,
+                                          size_t errlen);
 void vfio_ccw_dev_free(struct vfio_ccw_dev *d);
 
 /* Read the SCHIB region (one host STSCH) and copy the path fields (PIM,

@@ -19,10 +19,10 @@
 #include "arch/irb.h"
 #include "arch/senseid.h"
 
-#define VIRTIO_CU_TYPE 0x3832
-#define VIRTIO_LATENCY (20 * SIM_US) /* channel program -> status */
+#define VIRTIO_CU_TYPE   0x3832
+#define VIRTIO_LATENCY   (20 * SIM_US) /* channel program -> status */
 #define SENSE_CMD_REJECT 0x80
-#define MAX_CCWS 1024 /* a longer chain (a TIC loop) is a program check */
+#define MAX_CCWS         1024 /* a longer chain (a TIC loop) is a program check */
 
 struct vdev_virtio {
 	struct vsch *sch;
@@ -37,8 +37,8 @@ struct vdev_virtio {
 /* Copy len bytes between guest storage and buf for one CCW, directly or
  * through its IDAW list.  Returns bytes moved, or -1 on an address that
  * lies outside guest storage (program check). */
-static long ccw_xfer(struct storage *mem, const struct ccw1 *ccw, bool idaw2, void *buf,
-		     size_t len, bool to_guest)
+static long ccw_xfer(struct storage *mem, const struct ccw1 *ccw, bool idaw2, void *buf, size_t len,
+                     bool to_guest)
 {
 	uint64_t isz = idaw2 ? IDAW2_SIZE : IDAW1_SIZE;
 	uint64_t blk = idaw2 ? 4096 : 2048;
@@ -70,7 +70,8 @@ static long ccw_xfer(struct storage *mem, const struct ccw1 *ccw, bool idaw2, vo
 		p = storage_ptr(mem, a, n);
 		if (!p)
 			return -1;
-		to_guest ? memcpy(p, (uint8_t *)buf + done, n) : memcpy((uint8_t *)buf + done, p, n);
+		to_guest ? memcpy(p, (uint8_t *)buf + done, n)
+		         : memcpy((uint8_t *)buf + done, p, n);
 		done += n;
 	}
 	return (long)done;
@@ -176,7 +177,7 @@ static void complete(void *arg)
 	struct vsch *s = d->sch;
 
 	d->done_ev = NULL;
-	s->scsw.ctrl &= (uint16_t)~(SCSW_ACTL_START | SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT);
+	s->scsw.ctrl &= (uint16_t) ~(SCSW_ACTL_START | SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT);
 	s->scsw.ctrl |= SCSW_STCTL_PRIM | SCSW_STCTL_SEC | SCSW_STCTL_PEND;
 	if (d->result.cstat & SCHN_STAT_PROG_CHECK)
 		s->scsw.ctrl |= SCSW_STCTL_ALERT;
@@ -231,7 +232,7 @@ static void end_function(struct vdev_virtio *d, bool clear)
 	sim_cancel(vcss_sim(s->css), d->done_ev);
 	d->done_ev = NULL;
 	d->unit_check = false;
-	s->scsw.ctrl &= (uint16_t)~(SCSW_ACTL_MASK);
+	s->scsw.ctrl &= (uint16_t) ~(SCSW_ACTL_MASK);
 	s->scsw.ctrl |= SCSW_STCTL_PEND;
 	s->scsw.dstat = clear ? 0 : DEV_STAT_DEV_END;
 	s->scsw.cstat = 0;
@@ -263,10 +264,10 @@ static int virtio_cancel(struct vsch *s)
 }
 
 static const struct vsch_ops virtio_ops = {
-	.start = virtio_start,
-	.halt = virtio_halt,
-	.clear = virtio_clear,
-	.cancel = virtio_cancel,
+    .start = virtio_start,
+    .halt = virtio_halt,
+    .clear = virtio_clear,
+    .cancel = virtio_cancel,
 };
 
 struct vdev_virtio *vdev_virtio_new(struct vcss *css, uint16_t devno, uint8_t virtio_id)

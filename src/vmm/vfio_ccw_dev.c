@@ -74,8 +74,8 @@ static ssize_t hpwrite(struct vfio_ccw_dev *d, const void *buf, size_t n, uint64
 
 static void status_pending(struct vsch *s, uint16_t stctl)
 {
-	s->scsw.ctrl &= (uint16_t)~(SCSW_ACTL_START | SCSW_ACTL_HALT | SCSW_ACTL_CLEAR |
-				    SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT);
+	s->scsw.ctrl &= (uint16_t) ~(SCSW_ACTL_START | SCSW_ACTL_HALT | SCSW_ACTL_CLEAR |
+	                             SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT);
 	s->scsw.ctrl |= stctl | SCSW_STCTL_PEND;
 	memset(s->esw, 0, sizeof(s->esw));
 	memset(s->ecw, 0, sizeof(s->ecw));
@@ -127,7 +127,8 @@ int vfio_ccw_dev_refresh(struct vfio_ccw_dev *d)
 	g->pnom = h.pmcw.pnom;
 	g->lpum = h.pmcw.lpum;
 	for (int i = 0; i < 8; i++) {
-		if ((h.pmcw.pim & (0x80 >> i)) && !vcss_chpid_in_use(d->css, h.pmcw.chpid[i], NULL, NULL))
+		if ((h.pmcw.pim & (0x80 >> i)) &&
+		    !vcss_chpid_in_use(d->css, h.pmcw.chpid[i], NULL, NULL))
 			read_chp_type(d, h.pmcw.chpid[i]);
 		g->chpid[i] = h.pmcw.chpid[i];
 	}
@@ -283,11 +284,11 @@ static int pt_clear(struct vsch *s)
 }
 
 static const struct vsch_ops pt_ops = {
-	.start = pt_start,
-	.halt = pt_halt,
-	.clear = pt_clear,
-	.cancel = NULL, /* the start is on the host already: XSCH gives cc 2 */
-	.store = pt_store,
+    .start = pt_start,
+    .halt = pt_halt,
+    .clear = pt_clear,
+    .cancel = NULL, /* the start is on the host already: XSCH gives cc 2 */
+    .store = pt_store,
 };
 
 /* ---- eventfd handlers ---- */
@@ -451,7 +452,8 @@ static int find_regions(struct vfio_ccw_dev *d, unsigned nregions, char *err, si
 	for (unsigned i = VFIO_CCW_CONFIG_REGION_INDEX + 1; i < nregions; i++) {
 		rc = region_info(d, i, &ri);
 		if (rc < 0) {
-			errf(err, errlen, "vfio: Error getting region %u info: %s", i, strerror(-rc));
+			errf(err, errlen, "vfio: Error getting region %u info: %s", i,
+			     strerror(-rc));
 			return -1;
 		}
 		switch (rc) {
@@ -487,13 +489,14 @@ static int find_regions(struct vfio_ccw_dev *d, unsigned nregions, char *err, si
 	return 0;
 bad_size:
 	errf(err, errlen, "vfio: Unexpected size of the %s region",
-	     rc == VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD ? "async cmd" :
-	     rc == VFIO_REGION_SUBTYPE_CCW_SCHIB ? "schib" : "CRW");
+	     rc == VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD ? "async cmd"
+	     : rc == VFIO_REGION_SUBTYPE_CCW_SCHIB   ? "schib"
+	                                             : "CRW");
 	return -1;
 }
 
-static int set_irq(struct vfio_ccw_dev *d, unsigned index, void (*fn)(void *), int *efd,
-		   char *err, size_t errlen)
+static int set_irq(struct vfio_ccw_dev *d, unsigned index, void (*fn)(void *), int *efd, char *err,
+                   size_t errlen)
 {
 	struct vfio_irq_info ii = {.argsz = sizeof(ii), .index = index};
 	union {
@@ -525,8 +528,10 @@ static int set_irq(struct vfio_ccw_dev *d, unsigned index, void (*fn)(void *), i
 	rc = d->host.ops->ioctl(d->host.os, d->fd, VFIO_DEVICE_SET_IRQS, &u.set);
 	if (rc < 0) {
 		errf(err, errlen, "vfio: Failed to set up %s notification: %s",
-		     index == VFIO_CCW_IO_IRQ_INDEX ? "io" :
-		     index == VFIO_CCW_CRW_IRQ_INDEX ? "crw" : "req", strerror(-rc));
+		     index == VFIO_CCW_IO_IRQ_INDEX    ? "io"
+		     : index == VFIO_CCW_CRW_IRQ_INDEX ? "crw"
+		                                       : "req",
+		     strerror(-rc));
 		return -1;
 	}
 	return 0;
@@ -548,7 +553,7 @@ static int open_dev(struct vfio_ccw_dev *d, const char *sysfsdev, char *err, siz
 }
 
 static int setup(struct vfio_ccw_dev *d, const char *sysfsdev, uint64_t vaddr, uint64_t size,
-		 char *err, size_t errlen)
+                 char *err, size_t errlen)
 {
 	struct vfio_device_info info = {.argsz = sizeof(info)};
 	int rc;
@@ -601,10 +606,10 @@ static int setup(struct vfio_ccw_dev *d, const char *sysfsdev, uint64_t vaddr, u
 }
 
 struct vfio_ccw_dev *vfio_ccw_dev_realize(const struct vmm_host *host, struct vcss *css,
-					  const char *sysfsdev, uint16_t devno,
-					  enum chpsync_policy policy, uint64_t vaddr,
-					  uint64_t size, const struct vfio_ccw_crw_sink *sink,
-					  char *err, size_t errlen)
+                                          const char *sysfsdev, uint16_t devno,
+                                          enum chpsync_policy policy, uint64_t vaddr, uint64_t size,
+                                          const struct vfio_ccw_crw_sink *sink, char *err,
+                                          size_t errlen)
 {
 	struct vfio_ccw_dev *d = calloc(1, sizeof(*d));
 

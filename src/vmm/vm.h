@@ -20,7 +20,7 @@ struct world;
 /* Eager: CRWs from several devices within this window become one batch,
  * so one host event costs the guest one CRW per (CHPID, event). */
 #define VM_CRW_COALESCE_NS 0
-#define VM_CRW_BATCH_MAX 64
+#define VM_CRW_BATCH_MAX   64
 
 struct vm;
 
@@ -43,7 +43,7 @@ struct vm {
 	struct node *host_node;
 	struct sim *sim;
 	struct vm_opts *opts;
-	uint64_t mem_addr;          /* guest storage in host storage */
+	uint64_t mem_addr; /* guest storage in host storage */
 	struct storage *gmem;
 	struct vcss *css;
 	struct vdev_virtio **virtio;
@@ -59,7 +59,7 @@ struct vm {
 	uint32_t batch[VM_CRW_BATCH_MAX];
 	int nbatch;
 	bool batch_lost;
-	uint32_t last_crw[256];   /* last CRW injected per CHPID */
+	uint32_t last_crw[256]; /* last CRW injected per CHPID */
 	struct sim_event *flush_ev;
 	/* SCLP channel-path information */
 	struct sim_task *sclp_task;
@@ -73,11 +73,11 @@ struct vm {
  * QEMU-style message (without the program prefix for device errors
  * already carrying it) in err. */
 struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct vm_opts *opts,
-		     char *err, size_t errlen);
+                     char *err, size_t errlen);
 /* Build only storage, vcss and devices (no guest OS, no node): for tests
  * that drive the css interface themselves. */
 struct vm *vm_create_bare(const struct vmm_host *host, struct sim *sim, struct vm_opts *opts,
-			  char *err, size_t errlen);
+                          char *err, size_t errlen);
 /* Power off: stop the virtual CSS, release the vfio devices, remove the
  * guest node.  Memory is kept until vm_free (guest tasks may still run). */
 void vm_quit(struct vm *vm);

@@ -20,7 +20,7 @@ struct fake_dev {
 	struct schib schib;
 	uint32_t crwq[32];
 	int ncrw;
-	int io_ret;          /* -errno the next I/O region write returns (0 = ok) */
+	int io_ret; /* -errno the next I/O region write returns (0 = ok) */
 	int async_ret;
 	int nio_writes, nasync;
 	uint32_t last_async;
@@ -33,7 +33,7 @@ struct fake_dev {
 };
 
 struct fake_host {
-	struct os os;        /* only css.mem is used */
+	struct os os; /* only css.mem is used */
 	struct sim *sim;
 	struct fake_dev dev[FAKE_NDEV];
 	struct {
