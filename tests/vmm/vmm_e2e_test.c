@@ -467,3 +467,18 @@ TEST(e2e_vmm_kill_ends_a_daemonized_vm)
 	run_ok(&w, "host", "mdevctl stop -u " UUID);
 	w_down(&w);
 }
+
+TEST(e2e_guest_memory_larger_than_the_host_is_refused)
+{
+	struct w w;
+	char *out;
+	int st;
+
+	w_up(&w);
+	out = run(&w, "host", "qemu-system-s390x -name big -m 64G -daemonize", &st);
+	CHECK_EQ(st, 1);
+	CHECK_STR(out, "qemu-system-s390x: cannot set up guest memory 's390.ram': Cannot allocate memory\n");
+	free(out);
+	CHECK(world_find_node(w.world, "big") == NULL);
+	w_down(&w);
+}
