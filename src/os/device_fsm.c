@@ -292,6 +292,10 @@ static void fsm_online_irq(struct ccw_device *cdev, enum dev_event ev)
 	    ccw_device_do_sense(cdev, irb) == 0)
 		return; /* the driver gets the unit check with its sense */
 	solicited = cdev->io_active;
+	/* Unsolicited status (e.g. the device end of a device that became
+	 * ready) while paths are missing: look at the paths again. */
+	if (!solicited && cdev->sch->vpm != (cdev->sch->schib.pmcw.pam & cdev->sch->opm))
+		cdev->doverify = true;
 	cdev->io_active = false;
 	cdev->kill_pending = false;
 	/* Unsolicited status carries no request's interruption parameter. */
