@@ -225,3 +225,19 @@ TEST(cli_main_dasd_dispatches_to_the_volume_tool)
 	CHECK(strstr(r.err, "/nonexistent.img") != NULL);
 	res_free(&r);
 }
+
+TEST(cli_main_missing_deck_is_located)
+{
+	char path[512], want[4096];
+	struct res r;
+
+	snprintf(path, sizeof(path), "%s",
+		 write_tmp("deck.scenario", "# x\n#! iocp nothere.iocp\n[root@host ~]# lscss\n"));
+	r = CLI("run", path);
+	CHECK_EQ(r.rc, 1);
+	CHECK_STR(r.out, "");
+	snprintf(want, sizeof(want), "chpsync: %s:2: %s/nothere.iocp: No such file or directory\n",
+		 path, t_tmpdir());
+	CHECK_STR(r.err, want);
+	res_free(&r);
+}
