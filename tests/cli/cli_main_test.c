@@ -241,3 +241,25 @@ TEST(cli_main_missing_deck_is_located)
 	CHECK_STR(r.err, want);
 	res_free(&r);
 }
+
+TEST(cli_main_keep_workdir_keeps_the_images)
+{
+	const char *f = write_tmp("keep.scenario", "[root@hmc ~]# echo x\nx\n");
+	const char *tag = "chpsync: work directory kept: ";
+	struct res r = CLI("check", "--keep-workdir", f);
+	char dir[512], img[600], cmd[700];
+	FILE *fp;
+
+	CHECK_EQ(r.rc, 0);
+	CHECK(strncmp(r.err, tag, strlen(tag)) == 0);
+	snprintf(dir, sizeof(dir), "%s", r.err + strlen(tag));
+	dir[strcspn(dir, "\n")] = '\0';
+	/* the built-in deck's volume was created there */
+	snprintf(img, sizeof(img), "%s/3f3f.3390", dir);
+	fp = fopen(img, "rb");
+	CHECK(fp != NULL);
+	fclose(fp);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK_EQ(system(cmd), 0);
+	res_free(&r);
+}
