@@ -6,6 +6,7 @@
 
 #include "kern_fixture.h"
 #include "machine/machine.h"
+#include "os/cio.h"
 #include "os/os.h"
 #include "os/sysfs.h"
 #include "t.h"
@@ -320,5 +321,69 @@ TEST(kern_crw_rules)
 	/* An unknown CHPID coming online is registered. */
 	crw_report(&f, (const uint32_t[]){0x04020050}, 1);
 	CHECK(sysfs_exists(f.os->sysfs, KF_CHP("50") "/status"));
+	kf_fini(&f);
+}
+
+static int count_events[4];
+static uint8_t count_last_chpid;
+
+static int count_probe(struct subchannel *sch)
+{
+	return 0;
+}
+
+static int count_chp_event(struct subchannel *sch, struct chp_link *link, enum chp_event_kind ev)
+{
+	count_events[ev]++;
+	count_last_chpid = link->chpid.id;
+	return 0;
+}
+
+static const struct css_driver count_driver = {
+    .name = "kern_count",
+    .probe = count_probe,
+    .chp_event = count_chp_event,
+};
+
+/* Channel-path events reach the drivers of the subchannels that use the
+ * CHPID, and only those (the CHPID -> subchannel index). */
+TEST(kern_chp_events_reach_only_subchannels_on_that_chpid)
+{
+	struct kf_opts o = {20, 0, false, 0, false, NULL, true};
+	struct kf f;
+	char link[256];
+
+	memset(count_events, 0, sizeof(count_events));
+	kf_init_opts(&f, &o);
+	/* The test device was recognised; no ccw driver wants it. */
+	check_attr(&f, "/sys/bus/ccw/devices/0.0.4000/cutype", "3832/00\n");
+	CHECK(!sysfs_exists(f.os->sysfs, "/sys/bus/ccw/devices/0.0.4000/driver"));
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	CHECK_EQ(css_driver_register(f.os, &count_driver), 0);
+	CHECK_EQ(css_driver_register(f.os, &count_driver), -EEXIST);
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/devices/0.0.0140/driver_override", "kern_count\n"), 0);
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers/io_subchannel/unbind", "0.0.0140\n"), 0);
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers_probe", "0.0.0140\n"), 0);
+	CHECK(sysfs_readlink(f.os->sysfs, "/sys/bus/css/devices/0.0.0140/driver", link,
+	                     sizeof(link)) > 0);
+	CHECK(strstr(link, "kern_count") != NULL);
+	CHECK(sysfs_exists(f.os->sysfs, "/sys/bus/css/drivers/kern_count/0.0.0140"));
+	CHECK_EQ(kf_write(&f, KF_CHP("42") "/status", "off\n"), 0);
+	CHECK_EQ(kf_write(&f, KF_CHP("42") "/status", "on\n"), 0);
+	CHECK_EQ(count_events[CHP_VARY_OFF] + count_events[CHP_VARY_ON], 0);
+	CHECK_EQ(kf_write(&f, KF_CHP("51") "/status", "off\n"), 0);
+	CHECK_EQ(count_events[CHP_VARY_OFF], 1);
+	CHECK_EQ(count_last_chpid, 0x51);
+	CHECK_EQ(kf_write(&f, KF_CHP("50") "/configure", "0\n"), 0);
+	kf_run_for(&f, 10 * SIM_MS);
+	/* Once from the SCLP completion, once from the machine's CRW. */
+	CHECK(count_events[CHP_OFFLINE] >= 1);
+	CHECK_EQ(count_last_chpid, 0x50);
+	/* 0.51 is varied off: physical events for it are not passed on. */
+	CHECK_EQ(machine_chp_fail(f.m, 0x51), 0);
+	kf_run_for(&f, 10 * SIM_MS);
+	CHECK_EQ(count_last_chpid, 0x50);
+	/* Subchannel 0.0.013f did not notice any of it. */
+	check_attr(&f, KF_SCH "/vpm", "f0\n");
 	kf_fini(&f);
 }

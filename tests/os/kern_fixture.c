@@ -8,6 +8,7 @@
 #include "arch/bytes.h"
 #include "arch/sclp.h"
 #include "dev/eckd.h"
+#include "dev/testdev.h"
 #include "machine/machine.h"
 #include "os/os.h"
 #include "os/sysfs.h"
@@ -200,7 +201,7 @@ void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails
 void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails,
                   unsigned crw_queue_len)
 {
-	struct kf_opts o = {cyls, latency, sclp_read_fails, crw_queue_len, false, NULL};
+	struct kf_opts o = {cyls, latency, sclp_read_fails, crw_queue_len, false, NULL, false};
 
 	kf_init_opts(f, &o);
 }
@@ -239,6 +240,15 @@ void kf_init_opts(struct kf *f, const struct kf_opts *o)
 	for (i = 0; i < 4; i++)
 		CHECK_EQ(machine_add_chpid(f->m, chpids[i], 0x1b, false), 0);
 	CHECK_EQ(machine_add_device(f->m, 0, 0x13f, 0x3f3f, chpids, 4, f->dev), 0x13f);
+	if (o->testdev) {
+		static const uint8_t tchp[2] = {0x50, 0x51};
+
+		f->tdev = testdev_new(NULL);
+		CHECK(f->tdev != NULL);
+		CHECK_EQ(machine_add_chpid(f->m, 0x50, 0x1b, false), 0);
+		CHECK_EQ(machine_add_chpid(f->m, 0x51, 0x1b, false), 0);
+		CHECK_EQ(machine_add_device(f->m, 0, 0x140, 0x4000, tchp, 2, f->tdev), 0x140);
+	}
 	f->real = machine_css(f->m);
 	f->os = os_create(f->sim, wrap_css(f), &oc);
 	CHECK(f->os != NULL);

@@ -18,6 +18,7 @@ struct kf {
 	struct sim *sim;
 	struct machine *m;
 	struct ccwdev *dev;
+	struct ccwdev *tdev;
 	struct os *os;
 	char console[65536];
 	size_t conlen;
@@ -46,6 +47,7 @@ struct kf_opts {
 	unsigned crw_queue_len;
 	bool readonly;     /* the image is attached read-only */
 	const char *image; /* use this image instead of a fresh CDL one */
+	bool testdev;      /* also a test device: 0.0.4000 on 0.0.0140, CHPIDs 50 51 */
 };
 void kf_init_opts(struct kf *f, const struct kf_opts *o);
 void kf_fini(struct kf *f);
