@@ -6,6 +6,9 @@
  * the event and in steady state (goal 0).
  *
  * usage: vmm_fanout [GUESTS [DEVICES]]   (default 64 64)
+ *
+ * Each pass-through device takes four host fds (device, I/O, CRW and
+ * request eventfds): GUESTS x DEVICES x 4 must fit the host's vfio fd table.
  */
 #include "vmm_world.h"
 
