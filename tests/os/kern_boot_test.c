@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dev/testdev.h"
 #include "kern_fixture.h"
+#include "os/device_priv.h"
 #include "machine/machine.h"
 #include "os/cio.h"
 #include "os/os.h"
@@ -385,5 +387,40 @@ TEST(kern_chp_events_reach_only_subchannels_on_that_chpid)
 	CHECK_EQ(count_last_chpid, 0x50);
 	/* Subchannel 0.0.013f did not notice any of it. */
 	check_attr(&f, KF_SCH "/vpm", "f0\n");
+	kf_fini(&f);
+}
+
+static bool tdev_match(const struct ccw_device *cdev)
+{
+	return cdev->senseid.cu_type == TESTDEV_CU_TYPE;
+}
+
+static const struct ccw_driver tdev_driver = {
+    .name = "kern_tdev",
+    .match = tdev_match,
+};
+
+/* A device that rejects SENSE PATH GROUP ID is verified with NOP per path;
+ * a path on which the device does not answer stays out of vpm. */
+TEST(kern_nop_path_verification_without_path_groups)
+{
+	struct kf_opts o = {20, 0, false, 0, false, NULL, true};
+	struct kf f;
+
+	kf_init_opts(&f, &o);
+	CHECK_EQ(ccw_driver_register(f.os, &tdev_driver), 0);
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers/io_subchannel/unbind", "0.0.0140\n"), 0);
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers_probe", "0.0.0140\n"), 0);
+	CHECK(sysfs_exists(f.os->sysfs, "/sys/bus/ccw/drivers/kern_tdev/0.0.4000"));
+	testdev_set_path_notoper(f.tdev, 0x50, true);
+	CHECK_EQ(kf_write(&f, "/sys/bus/ccw/devices/0.0.4000/online", "1\n"), 0);
+	check_attr(&f, "/sys/bus/css/devices/0.0.0140/vpm", "40\n");
+	testdev_set_path_notoper(f.tdev, 0x50, false);
+	CHECK_EQ(kf_write(&f, KF_CHP("50") "/status", "off\n"), 0);
+	CHECK_EQ(kf_write(&f, KF_CHP("50") "/status", "on\n"), 0);
+	kf_run_for(&f, 10 * SIM_MS);
+	check_attr(&f, "/sys/bus/css/devices/0.0.0140/vpm", "c0\n");
+	CHECK_EQ(kf_write(&f, "/sys/bus/ccw/devices/0.0.4000/online", "0\n"), 0);
+	check_attr(&f, "/sys/bus/ccw/devices/0.0.4000/online", "0\n");
 	kf_fini(&f);
 }
