@@ -222,12 +222,13 @@ TEST(kern_kmalloc_is_aligned_disjoint_and_reusable)
  * path as available, and dasd's path worker finds the device had no
  * operational path yet: "A channel path ... has become operational" comes
  * before "New DASD". */
-TEST(kern_pno_during_online_reverifies_and_reports_path_operational)
+static void pno_online_case(uint64_t seed, bool permute)
 {
+	struct kf_opts o = {20, 0, false, 0, false, NULL, false, seed, permute};
 	struct kf f;
 	const char *op, *nd;
 
-	kf_init(&f, 20, 0, false);
+	kf_init_opts(&f, &o);
 	f.hold_crws = true;
 	CHECK_EQ(machine_chp_configure(f.m, 0x42, false), 0);
 	kf_run_for(&f, 10 * SIM_MS);
@@ -251,6 +252,21 @@ TEST(kern_pno_during_online_reverifies_and_reports_path_operational)
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "0\n"), 0);
 	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 f0 ", 6));
 	kf_fini(&f);
+}
+
+TEST(kern_pno_during_online_reverifies_and_reports_path_operational)
+{
+	pno_online_case(0, false);
+}
+
+/* The order of the messages does not hang on how equal-time events are
+ * ordered. */
+TEST(kern_pno_online_message_order_under_permuted_interleavings)
+{
+	uint64_t seed;
+
+	for (seed = 1; seed <= 6; seed++)
+		pno_online_case(seed, true);
 }
 
 /* Channel reports lost to a full CRW queue: the overflow report makes cio
@@ -351,7 +367,7 @@ static const struct css_driver count_driver = {
  * CHPID, and only those (the CHPID -> subchannel index). */
 TEST(kern_chp_events_reach_only_subchannels_on_that_chpid)
 {
-	struct kf_opts o = {20, 0, false, 0, false, NULL, true};
+	struct kf_opts o = {20, 0, false, 0, false, NULL, true, 0, false};
 	struct kf f;
 	char link[256];
 
@@ -404,7 +420,7 @@ static const struct ccw_driver tdev_driver = {
  * a path on which the device does not answer stays out of vpm. */
 TEST(kern_nop_path_verification_without_path_groups)
 {
-	struct kf_opts o = {20, 0, false, 0, false, NULL, true};
+	struct kf_opts o = {20, 0, false, 0, false, NULL, true, 0, false};
 	struct kf f;
 
 	kf_init_opts(&f, &o);

@@ -201,7 +201,8 @@ void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails
 void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails,
                   unsigned crw_queue_len)
 {
-	struct kf_opts o = {cyls, latency, sclp_read_fails, crw_queue_len, false, NULL, false};
+	struct kf_opts o = {cyls, latency, sclp_read_fails, crw_queue_len, false, NULL, false,
+	                    0,    false};
 
 	kf_init_opts(f, &o);
 }
@@ -218,7 +219,13 @@ void kf_init_opts(struct kf *f, const struct kf_opts *o)
 
 	memset(f, 0, sizeof(*f));
 	f->sclp_read_fails = o->sclp_read_fails;
-	f->sim = sim_new(11);
+	/* KF_SEED / KF_PERMUTE explore other interleavings by hand; the
+	 * default run is fixed. */
+	f->sim = sim_new(o->seed             ? o->seed
+	                 : getenv("KF_SEED") ? strtoull(getenv("KF_SEED"), NULL, 0)
+	                                     : 11);
+	if (o->permute || getenv("KF_PERMUTE"))
+		sim_set_permute(f->sim, true);
 	mc.storage_size = 256u << 20;
 	mc.crw_queue_len = o->crw_queue_len;
 	mc.workdir = t_tmpdir();

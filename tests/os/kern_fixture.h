@@ -48,6 +48,8 @@ struct kf_opts {
 	bool readonly;     /* the image is attached read-only */
 	const char *image; /* use this image instead of a fresh CDL one */
 	bool testdev;      /* also a test device: 0.0.4000 on 0.0.0140, CHPIDs 50 51 */
+	uint64_t seed;     /* 0: the default seed */
+	bool permute;      /* permute equal-time events (sim_set_permute) */
 };
 void kf_init_opts(struct kf *f, const struct kf_opts *o);
 void kf_fini(struct kf *f);

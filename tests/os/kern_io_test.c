@@ -200,7 +200,7 @@ TEST(kern_write_to_readonly_volume_fails_with_sense)
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		struct kf_opts o = {20, 0, false, 0, true, NULL, false};
+		struct kf_opts o = {20, 0, false, 0, true, NULL, false, 0, false};
 		struct kf f;
 		uint64_t before;
 		long rc;
@@ -368,7 +368,7 @@ static void make_null_image(const char *path, uint32_t cyls)
 TEST(kern_unformatted_volume_goes_online_without_partitions)
 {
 	char path[512];
-	struct kf_opts o = {20, 0, false, 0, false, path, false};
+	struct kf_opts o = {20, 0, false, 0, false, path, false, 0, false};
 	struct kf f;
 
 	snprintf(path, sizeof(path), "%s/null.3390", t_tmpdir());
