@@ -15,6 +15,7 @@
 #include "os/cio.h"
 #include "os/os.h"
 #include "os/sysfs.h"
+#include "os/vfio_ccw_private.h"
 #include "t.h"
 #include "vfio_fixture.h"
 
@@ -762,5 +763,58 @@ TEST(vfio_ccw_fuzz_hostile_vmm)
 	CHECK(accepted > 0);
 	sim_free(r);
 	sense_id(v);
+	vf_free(v);
+}
+
+/* The refusals of the FSM table, state by state (states that the VMM
+ * cannot reach on its own are entered directly). */
+TEST(vfio_ccw_fsm_table_refusals)
+{
+	static const struct {
+		enum vfio_ccw_state state;
+		long io, async;
+	} rows[] = {
+		{VFIO_CCW_STATE_STANDBY, -EIO, -EIO},
+		{VFIO_CCW_STATE_CP_PROCESSING, -EAGAIN, -EAGAIN},
+		{VFIO_CCW_STATE_NOT_OPER, -EIO, -EIO},
+	};
+	struct vf *v = vf_new(false, 0);
+	struct subchannel *sch = css_get_subchannel(v->host, (struct ccw_id){0, 0, 0x13f});
+	struct vfio_ccw_private *p = sch->drvdata;
+
+	CHECK_EQ(p->state, VFIO_CCW_STATE_IDLE);
+	vf_put_ccw(v, PROG, CCW_CMD_NOOP, 0, 0, 0);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		p->state = rows[i].state;
+		CHECK_EQ(vf_start(v, PROG, 0xff), rows[i].io);
+		CHECK_EQ(async_cmd(v, VFIO_CCW_ASYNC_CMD_HSCH), rows[i].async);
+		CHECK_EQ(p->state, rows[i].state);
+	}
+	p->state = VFIO_CCW_STATE_IDLE;
+	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
+	CHECK(vf_wait_io(v, 1));
+	vf_free(v);
+}
+
+TEST(vfio_ccw_not_oper_under_running_io_still_ends_it_for_the_vmm)
+{
+	struct vf *v = vf_new(false, 50 * SIM_MS);
+	struct subchannel *sch = css_get_subchannel(v->host, (struct ccw_id){0, 0, 0x13f});
+	struct vfio_ccw_private *p = sch->drvdata;
+	struct irb irb;
+
+	vf_put_ccw(v, PROG, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
+	vf_run_for(v, SIM_MS);
+	vfio_ccw_fsm_event(p, VFIO_CCW_EVENT_NOT_OPER);
+	CHECK_EQ(p->state, VFIO_CCW_STATE_NOT_OPER);
+	CHECK(vf_wait_io(v, 1));
+	vf_irb(v, &irb);
+	CHECK_EQ(scsw_cc(&irb.scsw), 3);
+	CHECK(!p->cp.initialized);
+	CHECK_EQ(vf_start(v, PROG, 0xff), -EIO);
+	CHECK_EQ(vfio_ioctl(v->host, v->fd, VFIO_DEVICE_RESET, NULL), -EINVAL);
+	vf_run_for(v, SIM_S);          /* the hardware's own end is swallowed */
+	CHECK_EQ(v->io_count, 1);
 	vf_free(v);
 }
