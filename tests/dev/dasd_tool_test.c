@@ -263,3 +263,26 @@ TEST(dasd_hercules_lists_sparse_project_volume)
 	has("LINUX.V0X3F3F.PART0001.NATIVE");
 	unlink(p);
 }
+
+/* A default dasdinit volume is not Linux-formatted: its empty tracks hold
+ * only R0, which the device reports as "no record found". */
+TEST(dasd_hercules_plain_dasdinit_image_reads_as_unformatted)
+{
+	const char *p = dasd_tmp("plain.3390");
+	uint8_t *blk = malloc(4096), s[32];
+	char cmd[1200];
+	struct ccwdev *d;
+
+	need_hercules();
+	snprintf(cmd, sizeof(cmd), "dasdinit %s 3390 PLN001 10", p);
+	CHECK_EQ(dasd_sh(out, sizeof(out), cmd), 0);
+	CHECK_EQ(TOOL("info", p), 0);
+	has("not a Linux CDL volume (track 0 has no records following the VTOC)");
+	CHECK_EQ(TOOL("check", p), 0);
+	d = dasd_open(NULL, p, false);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 24, 1, blk), 0x0e);
+	dasd_sense(d, 0x42, s);
+	CHECK_EQ(s[1], 0x08);
+	d->ops->destroy(d);
+	free(blk);
+}
