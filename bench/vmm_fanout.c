@@ -1,11 +1,13 @@
-/* Fan-out of one host channel-path event to many guests (chpsync=eager):
+/* Fan-out of one host channel-path event to many guests:
  * G guests x D pass-through devices, every device on CHPIDs 0.42 and 0.43;
  * `chchp -c 0 42` on the host.  Figures: simulated and wall time until every
  * guest's view (its sysfs pimpampom, what lscss prints) shows PAM without
  * 0.42; CRWs delivered per guest (goal 1); host STSCH per guest STSCH during
  * the event and in steady state (goal 0).
  *
- * usage: vmm_fanout [GUESTS [DEVICES]]   (default 64 64)
+ * usage: vmm_fanout [GUESTS [DEVICES [lazy]]]   (default 64 64, eager)
+ * With "lazy" the devices use chpsync=lazy: the guests' views do not change
+ * until the guests touch their devices; the figures show that contrast.
  *
  * Each pass-through device takes four host fds (device, I/O, CRW and
  * request eventfds): GUESTS x DEVICES x 4 must fit the host's vfio fd table.
@@ -16,6 +18,7 @@
 #include "os/sysfs.h"
 
 static int G = 64, D = 64;
+static const char *policy = "eager";
 
 static char *make_deck(void)
 {
@@ -63,9 +66,10 @@ static void setup(struct bw *w)
 			int k = g * D + d;
 
 			uuid_of(k, uuid, sizeof(uuid));
-			p += sprintf(
-			    p, " -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/%s,devno=0.0.%04x",
-			    uuid, 0x4000 + k);
+			p += sprintf(p,
+			             " -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/%s,"
+			             "devno=0.0.%04x,chpsync=%s",
+			             uuid, 0x4000 + k, policy);
 		}
 		sprintf(p, " -daemonize");
 		bw_run(w, "host", cmd);
@@ -127,7 +131,10 @@ int main(int argc, char **argv)
 		G = atoi(argv[1]);
 	if (argc > 2)
 		D = atoi(argv[2]);
-	if (G < 1 || G > 256 || D < 1 || G * D > 0x4000)
+	if (argc > 3)
+		policy = argv[3];
+	if (G < 1 || G > 256 || D < 1 || G * D > 0x4000 ||
+	    (strcmp(policy, "eager") && strcmp(policy, "lazy")))
 		bw_die("usage",
 		       "vmm_fanout [GUESTS(1-256) [DEVICES]] with GUESTS*DEVICES <= 16384");
 	wall0 = bw_wall();
@@ -149,6 +156,8 @@ int main(int argc, char **argv)
 	while (!(proc_done(p) && done == nvm)) {
 		sim_time_t now = sim_now(w.sim);
 
+		if (proc_done(p) && now - t0 > 2 * SIM_S)
+			break; /* lazy: the views wait for the guests */
 		if (!sim_step(w.sim))
 			break;
 		if (sim_now(w.sim) == now)
@@ -159,8 +168,8 @@ int main(int argc, char **argv)
 			t_views = sim_now(w.sim) - t0;
 	}
 	wall_ev = bw_wall() - wall0;
-	if (!proc_done(p) || proc_status(p) != 0 || done != nvm)
-		bw_die("event", "not every guest saw the change");
+	if (!proc_done(p) || proc_status(p) != 0)
+		bw_die("event", "chchp -c 0 42 failed");
 	proc_free(p);
 	free(node_take_output(w.hn));
 	sim_run_to(w.sim, sim_now(w.sim) + SIM_S); /* let everything settle */
@@ -190,14 +199,18 @@ int main(int argc, char **argv)
 		st_guest += after.guest_stsch - before[i].guest_stsch;
 	}
 
-	printf(
-	    "vmm_fanout: %d guests x %d pass-through devices on CHPIDs 0.42/0.43, chpsync=eager\n",
-	    G, D);
+	printf("vmm_fanout: %d guests x %d pass-through devices on CHPIDs 0.42/0.43, chpsync=%s\n",
+	       G, D, policy);
 	printf("  setup (host boot, %d mdevs, %d guests boot) wall  %8.2f s\n", G * D, G,
 	       wall_setup);
-	printf("  chchp -c 0 42 -> every guest view changed: sim  %8.3f ms\n",
-	       (double)t_views / 1e6);
-	printf("                                             wall %8.3f ms\n", wall_ev * 1e3);
+	if (done == nvm) {
+		printf("  chchp -c 0 42 -> every guest view changed: sim  %8.3f ms\n",
+		       (double)t_views / 1e6);
+		printf("                                             wall %8.3f ms\n",
+		       wall_ev * 1e3);
+	} else {
+		printf("  chchp -c 0 42 -> views changed within 2 s: %d of %d guests\n", done, nvm);
+	}
 	printf("  CRWs delivered per guest        min %llu max %llu   (goal 1)\n",
 	       (unsigned long long)crw_min, (unsigned long long)crw_max);
 	printf("  machine checks per guest        max %llu\n", (unsigned long long)mchk_max);
