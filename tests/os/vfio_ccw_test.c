@@ -543,6 +543,21 @@ TEST(vfio_ccw_link_failure_under_running_io_ends_it)
 	lost_path(false, 5 * SIM_MS);
 }
 
+/* The same races under 16 seed-permuted orders of equal-time events. */
+TEST(vfio_ccw_lost_path_under_permuted_event_orders)
+{
+	vf_permute = true;
+	for (uint64_t seed = 1; seed <= 16; seed++) {
+		vf_seed = seed;
+		lost_path(true, 5 * SIM_MS);
+		lost_path(true, 0);
+		lost_path(true, 5 * SIM_US);
+		lost_path(false, 5 * SIM_MS);
+	}
+	vf_permute = false;
+	vf_seed = 7;
+}
+
 TEST(vfio_ccw_dma_unmap_under_io_resets_and_the_device_recovers)
 {
 	struct vf *v = vf_new(false, 20 * SIM_MS);

@@ -18,6 +18,9 @@
 
 #define VF_TIME_LIMIT (10 * SIM_S)
 
+uint64_t vf_seed = 7;
+bool vf_permute;
+
 static void on_io(void *ctx)
 {
 	((struct vf *)ctx)->io_count++;
@@ -131,7 +134,8 @@ struct vf *vf_new(bool eckd, uint64_t latency)
 	int err;
 
 	v->eckd = eckd;
-	v->sim = sim_new(7);
+	v->sim = sim_new(vf_seed);
+	sim_set_permute(v->sim, vf_permute);
 	mc.storage_size = 64u << 20;
 	mc.workdir = t_tmpdir();
 	v->m = machine_new(v->sim, &mc);

@@ -27,6 +27,11 @@ struct vf {
 	int io_count, crw_count, req_count;
 };
 
+/* Seed of the next vf_new() world and whether equal-time events run in a
+ * seed-permuted order (default 7, off). */
+extern uint64_t vf_seed;
+extern bool vf_permute;
+
 /* eckd: a 3390 on a fresh image; otherwise the test device with the
  * given per-command latency. */
 struct vf *vf_new(bool eckd, uint64_t latency);
