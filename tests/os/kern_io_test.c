@@ -383,3 +383,39 @@ TEST(kern_unformatted_volume_goes_online_without_partitions)
 	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV "/block/dasda/dasda1"));
 	kf_fini(&f);
 }
+
+/* The device answers again and the channel subsystem says so with a
+ * subchannel report (RSC 3): cio verifies the paths, dasd gets them back
+ * and the waiting write completes. */
+TEST(kern_device_back_after_subchannel_crw_resumes_io)
+{
+	struct kf f;
+	size_t len = CHUNK;
+	uint8_t *out = malloc(len), *in = malloc(len);
+	struct rw_job w, r;
+	struct sim_task *t;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, true), 0);
+	fill(&f, out, len);
+	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0};
+	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
+	kf_run_for(&f, 1 * SIM_S);
+	CHECK(!sim_task_done(t));
+	CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, false), 0);
+	f.inject[0] = 0x0301013f; /* RSC 3, ERC 1 (available), subchannel 013f */
+	f.ninject = 1;
+	f.up->channel_report(f.up->os);
+	CHECK(sim_run_until(f.sim, task_done, t));
+	sim_task_free(t);
+	CHECK_EQ(w.rc, 0);
+	CHECK(strstr(f.console, "A channel path to the device has become operational") != NULL);
+	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0};
+	kf_task(&f, do_rw, &r);
+	CHECK_EQ(r.rc, 0);
+	CHECK(memcmp(in, out, len) == 0);
+	free(out);
+	free(in);
+	kf_fini(&f);
+}
