@@ -15,8 +15,8 @@
 #include "os/vfio_ccw.h"
 #include "os/vfio_ccw_private.h"
 
-#define VFIO_FD_FIRST 3
-#define VFIO_FD_MAX   256
+#define VFIO_FD_FIRST   3
+#define VFIO_FD_MAX     256
 #define USER_BLOCKS_MAX 64
 /* User storage is carved from the top of host storage downwards and never
  * below this floor (the kernel allocator works from the bottom up). */
@@ -50,7 +50,7 @@ struct vfio_host {
 	struct vfio_fd fd[VFIO_FD_MAX];
 	struct user_block ub[USER_BLOCKS_MAX];
 	int nub;
-	struct vfio_ccw_private *privs;  /* every probed subchannel */
+	struct vfio_ccw_private *privs; /* every probed subchannel */
 	struct vfio_host *next;
 };
 
@@ -250,7 +250,8 @@ int vfio_dma_xlate(const struct vfio_dma_table *t, uint64_t iova, uint64_t len, 
 	for (int i = 0; i < t->n; i++) {
 		const struct vfio_dma_map *m = &t->map[i];
 
-		if (iova >= m->iova && iova - m->iova < m->size && len <= m->size - (iova - m->iova)) {
+		if (iova >= m->iova && iova - m->iova < m->size &&
+		    len <= m->size - (iova - m->iova)) {
 			*host = m->vaddr + (iova - m->iova);
 			return 0;
 		}
@@ -264,7 +265,7 @@ static bool page_aligned(uint64_t v)
 }
 
 int vfio_dma_table_map(struct vfio_dma_table *t, const struct storage *mem, uint64_t vaddr,
-		       uint64_t iova, uint64_t size)
+                       uint64_t iova, uint64_t size)
 {
 	if (!size || !page_aligned(vaddr) || !page_aligned(iova) || !page_aligned(size))
 		return -EINVAL;

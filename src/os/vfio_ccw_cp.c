@@ -142,7 +142,7 @@ static int cp_chain_index(const struct channel_program *cp, const struct ccwchai
  * modifier and is accepted. */
 static int cp_check_busy_loop(const struct channel_program *cp)
 {
-	int (*mark)[CCWCHAIN_LEN_MAX] = calloc(CCWCHAIN_COUNT_MAX, sizeof(*mark));
+	int(*mark)[CCWCHAIN_LEN_MAX] = calloc(CCWCHAIN_COUNT_MAX, sizeof(*mark));
 	bool fmt1 = cp_fmt1(cp);
 	int ci = 0, i = 0, step = 1, last_work = 0, rc = 0;
 
@@ -194,7 +194,7 @@ static void cp_release(struct channel_program *cp)
 }
 
 int cp_init(struct channel_program *cp, const struct cp_mem *m, const struct vfio_dma_table *dma,
-	    const struct orb *orb)
+            const struct orb *orb)
 {
 	int rc;
 
@@ -205,7 +205,7 @@ int cp_init(struct channel_program *cp, const struct cp_mem *m, const struct vfi
 	cp->dma = dma;
 	cp->orb = *orb;
 	if (orb->ctrl0 & ORB_CTRL0_B)
-		return -EOPNOTSUPP;       /* transport mode */
+		return -EOPNOTSUPP; /* transport mode */
 	/* Suspend control: a suspended program needs RSCH, which the vfio
 	 * interface cannot pass; it would stay suspended for ever. */
 	if (orb->ctrl1 & ORB_CTRL1_MIDAW || orb->ctrl0 & ORB_CTRL0_SPND)
@@ -245,7 +245,7 @@ static bool ccw_moves_data(const struct ccw1 *g, bool fmt1)
 /* Guest address of data piece i: from the guest's IDAL or from the
  * contiguous data area. */
 static int ccw_guest_piece(struct channel_program *cp, const struct ccw1 *g, int i, uint64_t next,
-			   uint64_t *addr)
+                           uint64_t *addr)
 {
 	bool fmt2 = cp->orb.ctrl0 & ORB_CTRL0_C64;
 	unsigned sz = fmt2 ? IDAW2_SIZE : IDAW1_SIZE;
@@ -350,7 +350,7 @@ static int ccw_translate(struct channel_program *cp, struct ccwchain *c, int i)
 		h.cda = (uint32_t)(t->host + (uint64_t)idx * CCW_SIZE);
 	} else {
 		rc = ccw_moves_data(&h, fmt1) ? ccw_translate_data(cp, cc)
-					      : ccw_translate_nodata(cp, cc);
+		                              : ccw_translate_nodata(cp, cc);
 		if (rc)
 			return rc;
 		h.flags |= CCW_FLAG_IDA;
@@ -414,7 +414,7 @@ void cp_update_scsw(const struct channel_program *cp, struct scsw *scsw)
 	bool found = false;
 
 	if (!cp->initialized) {
-		scsw->cpa = 0;    /* never hand a host address to the guest */
+		scsw->cpa = 0; /* never hand a host address to the guest */
 		return;
 	}
 	if (cp_fmt1(cp))
@@ -453,8 +453,9 @@ bool cp_iova_pinned(const struct channel_program *cp, uint64_t iova, uint64_t si
 			return true;
 		for (int j = 0; j < c->len; j++)
 			for (int k = 0; k < c->ccw[j].nidaw; k++)
-				if (ranges_overlap(c->ccw[j].gpiece[k] - c->ccw[j].gpiece[k] % cp->blk,
-						   cp->blk, iova, size))
+				if (ranges_overlap(c->ccw[j].gpiece[k] -
+				                       c->ccw[j].gpiece[k] % cp->blk,
+				                   cp->blk, iova, size))
 					return true;
 	}
 	return false;

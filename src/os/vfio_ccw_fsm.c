@@ -13,7 +13,7 @@
 #include "os/vfio_ccw_private.h"
 
 static const char *const state_names[NR_VFIO_CCW_STATES] = {
-	"NOT_OPER", "STANDBY", "IDLE", "CP_PROCESSING", "CP_PENDING",
+    "NOT_OPER", "STANDBY", "IDLE", "CP_PROCESSING", "CP_PENDING",
 };
 
 const char *vfio_ccw_state_name(enum vfio_ccw_state s)
@@ -46,8 +46,8 @@ static void cp_mem_host(struct vfio_ccw_private *p, struct cp_mem *m)
 static void irb_deferred_cc3(const struct vfio_ccw_private *p, struct irb *irb)
 {
 	memset(irb, 0, sizeof(*irb));
-	irb->scsw.flags = (uint16_t)(3u << SCSW_CC_SHIFT) |
-			  (p->cp.orb.ctrl0 & (ORB_CTRL0_KEY | ORB_CTRL0_FMT));
+	irb->scsw.flags =
+	    (uint16_t)(3u << SCSW_CC_SHIFT) | (p->cp.orb.ctrl0 & (ORB_CTRL0_KEY | ORB_CTRL0_FMT));
 	irb->scsw.ctrl = SCSW_FCTL_START | SCSW_STCTL_ALERT | SCSW_STCTL_PEND;
 }
 
@@ -89,8 +89,9 @@ void vfio_ccw_synth_notoper(struct vfio_ccw_private *p)
 		return;
 	irb_deferred_cc3(p, irb);
 	p->host_terminated = p->guest_async = false;
-	os_printk_debug(p->os, "vfio_ccw %s: start cancelled on a lost path, deferred cc 3 to the VMM",
-			p->dir + sizeof("/sys/devices/css0"));
+	os_printk_debug(p->os,
+	                "vfio_ccw %s: start cancelled on a lost path, deferred cc 3 to the VMM",
+	                p->dir + sizeof("/sys/devices/css0"));
 	/* Not a real solicited completion: no CPA to translate. */
 	cp_free(&p->cp);
 	irb_encode(irb, p->io_region.irb_area);
@@ -134,7 +135,7 @@ static void fsm_async_retry(struct vfio_ccw_private *p, enum vfio_ccw_event even
 static void fsm_notoper(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 {
 	os_printk_debug(p->os, "vfio_ccw %s: not operational in state %s",
-			p->dir + sizeof("/sys/devices/css0"), vfio_ccw_state_name(p->state));
+	                p->dir + sizeof("/sys/devices/css0"), vfio_ccw_state_name(p->state));
 	vfio_ccw_synth_notoper(p);
 	cp_free(&p->cp);
 	p->state = VFIO_CCW_STATE_NOT_OPER;
@@ -171,7 +172,7 @@ static void fsm_irq(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 static void fsm_open(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 {
 	if (p->closing) {
-		p->reopen_pending = true;   /* after the outstanding interrupt */
+		p->reopen_pending = true; /* after the outstanding interrupt */
 		return;
 	}
 	if (cio_enable_subchannel(p->sch, p->sch->schid_word, VFIO_CCW_ISC)) {
@@ -271,7 +272,7 @@ static void fsm_io_request(struct vfio_ccw_private *p, enum vfio_ccw_event event
 	if (scsw.ctrl & SCSW_FCTL_START)
 		rc = io_start(p, &orb);
 	else
-		rc = -EOPNOTSUPP;  /* halt/clear go through the async region */
+		rc = -EOPNOTSUPP; /* halt/clear go through the async region */
 	if (rc == 0) {
 		p->state = VFIO_CCW_STATE_CP_PENDING;
 		p->io_region.ret_code = 0;
@@ -301,6 +302,7 @@ static void fsm_async_request(struct vfio_ccw_private *p, enum vfio_ccw_event ev
 	p->cmd_region.ret_code = (uint32_t)rc;
 }
 
+/* clang-format off */
 fsm_func_t *const vfio_ccw_jumptable[NR_VFIO_CCW_STATES][NR_VFIO_CCW_EVENTS] = {
 	[VFIO_CCW_STATE_NOT_OPER] = {
 		[VFIO_CCW_EVENT_NOT_OPER]  = fsm_nop,
@@ -343,3 +345,4 @@ fsm_func_t *const vfio_ccw_jumptable[NR_VFIO_CCW_STATES][NR_VFIO_CCW_EVENTS] = {
 		[VFIO_CCW_EVENT_CLOSE]     = fsm_close,
 	},
 };
+/* clang-format on */

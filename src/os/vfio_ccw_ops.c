@@ -23,10 +23,10 @@ enum {
 };
 
 static const size_t region_size[VFIO_CCW_NUM_REGIONS_ALL] = {
-	sizeof(struct ccw_io_region),
-	sizeof(struct ccw_cmd_region),
-	sizeof(struct ccw_schib_region),
-	sizeof(struct ccw_crw_region),
+    sizeof(struct ccw_io_region),
+    sizeof(struct ccw_cmd_region),
+    sizeof(struct ccw_schib_region),
+    sizeof(struct ccw_crw_region),
 };
 
 /* Region index of `off`, or -EINVAL when off/count leave the region. */
@@ -99,7 +99,7 @@ ssize_t vfio_ccw_mdev_write(struct vfio_ccw_private *p, const void *buf, size_t 
 		vfio_ccw_fsm_event(p, VFIO_CCW_EVENT_ASYNC_REQ);
 		return p->cmd_region.ret_code ? (int)p->cmd_region.ret_code : (ssize_t)count;
 	default:
-		return -EINVAL;   /* SCHIB and CRW regions are read-only */
+		return -EINVAL; /* SCHIB and CRW regions are read-only */
 	}
 }
 
@@ -116,10 +116,10 @@ static int get_info(struct vfio_device_info *info)
 }
 
 static const uint32_t region_subtype[VFIO_CCW_NUM_REGIONS_ALL] = {
-	0,
-	VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD,
-	VFIO_REGION_SUBTYPE_CCW_SCHIB,
-	VFIO_REGION_SUBTYPE_CCW_CRW,
+    0,
+    VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD,
+    VFIO_REGION_SUBTYPE_CCW_SCHIB,
+    VFIO_REGION_SUBTYPE_CCW_CRW,
 };
 
 /* The capability chain follows the fixed struct when argsz leaves room for
@@ -216,7 +216,7 @@ static int set_irqs(struct vfio_ccw_private *p, const struct vfio_irq_set *s)
 	switch (s->flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
 	case VFIO_IRQ_SET_DATA_NONE:
 		if (!s->count)
-			*t = -1;          /* disable the index */
+			*t = -1; /* disable the index */
 		else
 			vfio_ccw_signal(p, *t);
 		return 0;

@@ -19,8 +19,8 @@
 #include "t.h"
 #include "vfio_fixture.h"
 
-#define DATA    0x10000   /* guest data buffer */
-#define PROG    0x1000    /* guest channel program */
+#define DATA 0x10000 /* guest data buffer */
+#define PROG 0x1000  /* guest channel program */
 
 static void check_final_ok(struct vf *v, uint32_t want_cpa)
 {
@@ -128,7 +128,7 @@ TEST(vfio_ccw_format0_program_with_data_spanning_pages)
 	CHECK_EQ(irb.scsw.cpa, PROG + 8);
 	CHECK(!(irb.scsw.flags & SCSW_FLAGS_FMT));
 	CHECK_EQ(irb.scsw.dstat & (DEV_STAT_CHN_END | DEV_STAT_DEV_END),
-		 DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+	         DEV_STAT_CHN_END | DEV_STAT_DEV_END);
 	uint8_t *buf = testdev_buf(v->dev, &len);
 	for (int i = 0; i < 3000; i++)
 		CHECK_EQ(buf[i], (uint8_t)i);
@@ -198,7 +198,7 @@ TEST(vfio_ccw_device_info_regions_and_irqs)
 }
 
 static int set_irqs(struct vf *v, uint32_t flags, uint32_t index, uint32_t start, uint32_t count,
-		    int32_t data, uint32_t argsz)
+                    int32_t data, uint32_t argsz)
 {
 	uint8_t buf[sizeof(struct vfio_irq_set) + 4];
 	struct vfio_irq_set *s = (struct vfio_irq_set *)buf;
@@ -228,18 +228,19 @@ TEST(vfio_ccw_set_irqs_checks_like_vfio_core)
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | trig, 3, 0, 1, 0, full), -EINVAL);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | trig, 0, 1, 1, 0, full), -EINVAL);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | trig, 0, 0, 2, 0, full), -EINVAL);
-	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL | trig, 0, 0, 1, 0, full),
-		 -EINVAL);
+	CHECK_EQ(
+	    set_irqs(v, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL | trig, 0, 0, 1, 0, full),
+	    -EINVAL);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE, 0, 0, 1, 0, full), -EINVAL);
 	CHECK_EQ(set_irqs(v, 0x100 | VFIO_IRQ_SET_DATA_NONE | trig, 0, 0, 1, 0, full), -EINVAL);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | trig, 0, 0, 1, v->io_efd, full - 4),
-		 -EINVAL);
+	         -EINVAL);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | trig, 0, 0, 1, 0, 8), -EINVAL);
 	/* only trigger is supported, as upstream */
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK, 0, 0, 1, 0, full),
-		 -EINVAL);
+	         -EINVAL);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, 0, 0, 1, 0, full),
-		 -EINVAL);
+	         -EINVAL);
 	/* bad eventfds */
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | trig, 0, 0, 1, 777, full), -EBADF);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | trig, 0, 0, 1, -5, full), -EINVAL);
@@ -312,20 +313,20 @@ TEST(vfio_ccw_bad_channel_programs_get_their_error_and_the_next_io_works)
 	vf_put_ccw(v, PROG, CCW_CMD_READ, 0, 100, VF_GUEST_SIZE + 0x1000);
 	CHECK_EQ(vf_start(v, PROG, 0xff), -EFAULT);
 	CHECK_EQ(io_region_ret(v), -EFAULT);
-	CHECK_EQ(vf_start(v, VF_GUEST_SIZE, 0xff), -EFAULT);          /* CCWs outside */
+	CHECK_EQ(vf_start(v, VF_GUEST_SIZE, 0xff), -EFAULT); /* CCWs outside */
 	vf_put_ccw(v, PROG, CCW_CMD_READ, CCW_FLAG_IDA, 100, 0x3000);
 	put_be64(vf_guest(v, 0x3000), 0xdead0000ull);
-	CHECK_EQ(vf_start(v, PROG, 0xff), -EFAULT);                   /* IDAW outside */
+	CHECK_EQ(vf_start(v, PROG, 0xff), -EFAULT); /* IDAW outside */
 	vf_put_ccw(v, PROG, CCW_CMD_TIC, 0, 0, PROG);
 	for (int i = 0; i < 256; i++)
 		vf_put_ccw(v, 0x8000 + (uint64_t)i * 8, CCW_CMD_NOOP, CCW_FLAG_CC, 0, 0);
-	CHECK_EQ(vf_start(v, 0x8000, 0xff), -EINVAL);                 /* over-long chain */
+	CHECK_EQ(vf_start(v, 0x8000, 0xff), -EINVAL); /* over-long chain */
 	memset(orb, 0xff, sizeof(orb));
-	CHECK_EQ(vf_start_orb(v, orb), -EOPNOTSUPP);                  /* garbage ORB */
+	CHECK_EQ(vf_start_orb(v, orb), -EOPNOTSUPP); /* garbage ORB */
 	memset(orb, 0, sizeof(orb));
 	orb[7] = 0x3e;
 	CHECK_EQ(vf_start_orb(v, orb), -EINVAL);
-	CHECK_EQ(vf_start(v, PROG + 4, 0xff), -EINVAL);                /* misaligned CPA */
+	CHECK_EQ(vf_start(v, PROG + 4, 0xff), -EINVAL); /* misaligned CPA */
 	/* A halt function through the I/O region is not supported. */
 	{
 		struct ccw_io_region r;
@@ -417,12 +418,12 @@ TEST(vfio_ccw_vary_off_and_on_reach_the_vmm)
 	vf_run_for(v, SIM_MS);
 	CHECK(v->crw_count >= 1);
 	w = vf_read_crw(v);
-	CHECK_EQ(w, 0x04860042);    /* RSC 4, A, ERC 6, CHPID 42 */
+	CHECK_EQ(w, 0x04860042); /* RSC 4, A, ERC 6, CHPID 42 */
 	crw_decode(w, &c);
 	CHECK(c.anc);
 	CHECK_EQ(vf_read_crw(v), 0);
 	vf_read_schib(v, &s);
-	CHECK_EQ(s.pmcw.pam, 0x70);   /* host-logical availability */
+	CHECK_EQ(s.pmcw.pam, 0x70); /* host-logical availability */
 	/* guest I/O restricted to the varied-off path is refused */
 	vf_put_ccw(v, PROG, CCW_CMD_NOOP, 0, 0, 0);
 	CHECK_EQ(vf_start(v, PROG, 0x80), -EACCES);
@@ -517,7 +518,7 @@ static void lost_path(bool vary, uint64_t when)
 		CHECK_EQ(irb.scsw.cpa, PROG + 8);
 	}
 	vf_run_for(v, SIM_S);
-	CHECK_EQ(v->io_count, 1);     /* exactly one final interrupt */
+	CHECK_EQ(v->io_count, 1); /* exactly one final interrupt */
 	/* the guest retries on its other paths */
 	CHECK_EQ(vf_start(v, PROG, 0x70), sizeof(struct ccw_io_region));
 	CHECK(vf_wait_io(v, 2));
@@ -563,21 +564,20 @@ TEST(vfio_ccw_dma_unmap_under_io_resets_and_the_device_recovers)
 	struct vf *v = vf_new(false, 20 * SIM_MS);
 
 	CHECK_EQ(vfio_dma_unmap(v->host, v->fd, 0, 4096 + 1), -EINVAL);
-	CHECK_EQ(vfio_dma_unmap(v->host, v->fd, 0, 4096), -EINVAL);   /* would split */
+	CHECK_EQ(vfio_dma_unmap(v->host, v->fd, 0, 4096), -EINVAL); /* would split */
 	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase, 0, 4096), -EEXIST);
 	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase + 1, VF_GUEST_SIZE, 4096), -EINVAL);
 	CHECK_EQ(vfio_dma_map(v->host, v->fd, 1ull << 40, VF_GUEST_SIZE, 4096), -EFAULT);
 	/* host kernel memory is not the VMM's to map */
 	CHECK_EQ(vfio_dma_map(v->host, v->fd, 1u << 20, VF_GUEST_SIZE, 4096), -EFAULT);
-	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase + VF_GUEST_SIZE - 4096, VF_GUEST_SIZE,
-			      8192),
-		 -EFAULT);
+	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase + VF_GUEST_SIZE - 4096, VF_GUEST_SIZE, 8192),
+	         -EFAULT);
 	vf_put_ccw(v, PROG, CCW_CMD_WRITE, 0, 100, DATA);
 	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
 	vf_run_for(v, SIM_MS);
 	CHECK_EQ(vfio_dma_unmap(v->host, v->fd, 0, VF_GUEST_SIZE), 0);
 	vf_run_for(v, SIM_S);
-	CHECK_EQ(vf_start(v, PROG, 0xff), -EFAULT);   /* nothing mapped now */
+	CHECK_EQ(vf_start(v, PROG, 0xff), -EFAULT); /* nothing mapped now */
 	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase, 0, VF_GUEST_SIZE), 0);
 	int n = v->io_count;
 	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
@@ -612,7 +612,7 @@ TEST(vfio_ccw_mdev_sysfs_lifecycle)
 	CHECK(sysfs_read(v->host->sysfs, path, buf, sizeof(buf)) > 0);
 	CHECK_STR(buf, "vfio-ccw\n");
 	CHECK(sysfs_readlink(v->host->sysfs, VF_SCH_DIR "/" VF_UUID "/mdev_type", buf,
-			     sizeof(buf)) > 0);
+	                     sizeof(buf)) > 0);
 	CHECK(strstr(buf, "vfio_ccw-io") != NULL);
 	CHECK(sysfs_is_dir(v->host->sysfs, VF_SYSFSDEV));
 	snprintf(path, sizeof(path), "%s/create", type);
@@ -682,8 +682,8 @@ TEST(vfio_ccw_close_in_a_task_quiesces_a_running_program)
 	vf_read_schib(v, &s);
 	CHECK(s.pmcw.flags & PMCW_FLAGS_ENA);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0, 1,
-			  v->io_efd, sizeof(struct vfio_irq_set) + 4),
-		 0);
+	                  v->io_efd, sizeof(struct vfio_irq_set) + 4),
+	         0);
 	int n = v->io_count;
 	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
 	CHECK(vf_wait_io(v, n + 1));
@@ -704,8 +704,8 @@ TEST(vfio_ccw_close_from_an_event_finishes_when_the_interrupt_comes)
 	CHECK(v->fd >= 0);
 	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase, 0, VF_GUEST_SIZE), 0);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0, 1,
-			  v->io_efd, sizeof(struct vfio_irq_set) + 4),
-		 0);
+	                  v->io_efd, sizeof(struct vfio_irq_set) + 4),
+	         0);
 	vf_run_for(v, SIM_S);
 	int n = v->io_count;
 	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
@@ -732,14 +732,14 @@ TEST(vfio_ccw_fuzz_hostile_vmm)
 			uint64_t a = PROG + sim_rand_below(r, 0x100) * 8;
 
 			put_be32(vf_guest(v, a), (uint32_t)sim_rand(r));
-			put_be32(vf_guest(v, a + 4), sim_rand_below(r, 2)
-							     ? (uint32_t)sim_rand(r)
-							     : (uint32_t)sim_rand_below(r, VF_GUEST_SIZE));
+			put_be32(vf_guest(v, a + 4),
+			         sim_rand_below(r, 2) ? (uint32_t)sim_rand(r)
+			                              : (uint32_t)sim_rand_below(r, VF_GUEST_SIZE));
 		}
 		for (int i = 0; i < ORB_SIZE; i++)
 			orb[i] = (uint8_t)sim_rand(r);
 		if (sim_rand_below(r, 2)) {
-			orb[5] &= 0xfb;   /* mostly command mode */
+			orb[5] &= 0xfb; /* mostly command mode */
 			orb[7] = 0;
 			put_be32(orb + 8, PROG + (uint32_t)sim_rand_below(r, 0x100) * 8);
 		}
@@ -760,18 +760,18 @@ TEST(vfio_ccw_fuzz_hostile_vmm)
 			if (!vf_wait_io(v, seen + 1)) {
 				/* runaway program: the guest clears it */
 				CHECK_EQ(async_cmd(v, VFIO_CCW_ASYNC_CMD_CSCH),
-					 sizeof(struct ccw_cmd_region));
+				         sizeof(struct ccw_cmd_region));
 				continue;
 			}
 			seen = v->io_count;
 			vf_irb(v, &irb);
 			/* no host address ever reaches the guest */
 			CHECK(irb.scsw.cpa == 0 || irb.scsw.cpa < VF_GUEST_SIZE);
-			final = !(irb.scsw.ctrl & (SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT |
-						   SCSW_ACTL_SUSP));
+			final = !(irb.scsw.ctrl &
+			          (SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT | SCSW_ACTL_SUSP));
 			if (irb.scsw.ctrl & SCSW_ACTL_SUSP)
 				CHECK_EQ(async_cmd(v, VFIO_CCW_ASYNC_CMD_CSCH),
-					 sizeof(struct ccw_cmd_region));
+				         sizeof(struct ccw_cmd_region));
 		}
 		CHECK(final);
 	}
@@ -789,9 +789,9 @@ TEST(vfio_ccw_fsm_table_refusals)
 		enum vfio_ccw_state state;
 		long io, async;
 	} rows[] = {
-		{VFIO_CCW_STATE_STANDBY, -EIO, -EIO},
-		{VFIO_CCW_STATE_CP_PROCESSING, -EAGAIN, -EAGAIN},
-		{VFIO_CCW_STATE_NOT_OPER, -EIO, -EIO},
+	    {VFIO_CCW_STATE_STANDBY, -EIO, -EIO},
+	    {VFIO_CCW_STATE_CP_PROCESSING, -EAGAIN, -EAGAIN},
+	    {VFIO_CCW_STATE_NOT_OPER, -EIO, -EIO},
 	};
 	struct vf *v = vf_new(false, 0);
 	struct subchannel *sch = css_get_subchannel(v->host, (struct ccw_id){0, 0, 0x13f});
@@ -829,7 +829,7 @@ TEST(vfio_ccw_not_oper_under_running_io_still_ends_it_for_the_vmm)
 	CHECK(!p->cp.initialized);
 	CHECK_EQ(vf_start(v, PROG, 0xff), -EIO);
 	CHECK_EQ(vfio_ioctl(v->host, v->fd, VFIO_DEVICE_RESET, NULL), -EINVAL);
-	vf_run_for(v, SIM_S);          /* the hardware's own end is swallowed */
+	vf_run_for(v, SIM_S); /* the hardware's own end is swallowed */
 	CHECK_EQ(v->io_count, 1);
 	vf_free(v);
 }

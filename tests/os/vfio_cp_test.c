@@ -10,11 +10,11 @@
 #include "sim/sim.h"
 #include "t.h"
 
-#define HOST_SIZE   (8u << 20)
-#define GUEST_HOST  (4u << 20)
-#define GUEST_SIZE  (1u << 20)
-#define KMEM_START  (1u << 20)
-#define KMEM_END    (2u << 20)
+#define HOST_SIZE  (8u << 20)
+#define GUEST_HOST (4u << 20)
+#define GUEST_SIZE (1u << 20)
+#define KMEM_START (1u << 20)
+#define KMEM_END   (2u << 20)
 
 struct cpt {
 	struct storage *mem;
@@ -70,7 +70,7 @@ static uint8_t *g(struct cpt *t, uint64_t iova)
 }
 
 static void put_ccw1(struct cpt *t, uint64_t iova, uint8_t cmd, uint8_t flags, uint16_t count,
-		     uint32_t cda)
+                     uint32_t cda)
 {
 	struct ccw1 c = {cmd, flags, count, cda};
 
@@ -145,7 +145,7 @@ TEST(vfio_cp_format0_becomes_format1_with_2k_idaws)
 	cp_get_orb(&t->cp, 0xff, 0, &h);
 	CHECK(h.ctrl0 & ORB_CTRL0_FMT);
 	CHECK(h.ctrl0 & ORB_CTRL0_C64);
-	CHECK(h.ctrl0 & ORB_CTRL0_I2K);   /* 2K blocks like the guest's format-1 IDAWs */
+	CHECK(h.ctrl0 & ORB_CTRL0_I2K); /* 2K blocks like the guest's format-1 IDAWs */
 	c = host_ccw(t, h.cpa);
 	CHECK_EQ(c.cmd, CCW_CMD_READ);
 	CHECK_EQ(c.flags, CCW_FLAG_CC | CCW_FLAG_IDA);
@@ -243,7 +243,7 @@ TEST(vfio_cp_ccw_outside_the_mapping_is_efault)
 	struct orb o = orb_fmt1(GUEST_SIZE);
 
 	CHECK_EQ(translate(t, &o), -EFAULT);
-	o.cpa = GUEST_SIZE - 8;   /* last CCW chains past the end */
+	o.cpa = GUEST_SIZE - 8; /* last CCW chains past the end */
 	put_ccw1(t, GUEST_SIZE - 8, CCW_CMD_NOOP, CCW_FLAG_CC, 0, 0);
 	CHECK_EQ(translate(t, &o), -EFAULT);
 	cpt_done(t);
@@ -273,7 +273,7 @@ TEST(vfio_cp_idaw_or_idal_outside_the_mapping_is_efault)
 	CHECK_EQ(translate(t, &o), -EFAULT);
 	put_ccw1(t, 0, CCW_CMD_READ, CCW_FLAG_IDA, 100, GUEST_SIZE + 0x1000);
 	CHECK_EQ(translate(t, &o), -EFAULT);
-	put_ccw1(t, 0, CCW_CMD_READ, CCW_FLAG_IDA, 100, 0x404);   /* misaligned IDAL */
+	put_ccw1(t, 0, CCW_CMD_READ, CCW_FLAG_IDA, 100, 0x404); /* misaligned IDAL */
 	CHECK_EQ(translate(t, &o), -EINVAL);
 	cpt_done(t);
 }
@@ -338,7 +338,7 @@ TEST(vfio_cp_seventeen_segments_are_refused)
 	for (int i = 0; i < 15; i++)
 		put_ccw1(t, (uint64_t)i * 0x100, CCW_CMD_TIC, 0, 0, (uint32_t)(i + 1) * 0x100);
 	put_ccw1(t, 15 * 0x100, CCW_CMD_NOOP, 0, 0, 0);
-	CHECK_EQ(translate(t, &o), 0);   /* 16 segments: 15 TICs + the end */
+	CHECK_EQ(translate(t, &o), 0); /* 16 segments: 15 TICs + the end */
 	CHECK_EQ(t->cp.nchains, 16);
 	cp_free(&t->cp);
 	put_ccw1(t, 15 * 0x100, CCW_CMD_TIC, 0, 0, 16 * 0x100);
@@ -352,15 +352,15 @@ TEST(vfio_cp_tic_loop_without_a_device_command_is_refused)
 	struct cpt *t = cpt_new();
 	struct orb o = orb_fmt1(0x200);
 
-	put_ccw1(t, 0x200, CCW_CMD_TIC, 0, 0, 0x200);   /* TIC to itself */
+	put_ccw1(t, 0x200, CCW_CMD_TIC, 0, 0, 0x200); /* TIC to itself */
 	CHECK_EQ(translate(t, &o), -EINVAL);
-	put_ccw1(t, 0x200, CCW_CMD_TIC, 0, 0, 0x300);   /* ping-pong */
+	put_ccw1(t, 0x200, CCW_CMD_TIC, 0, 0, 0x300); /* ping-pong */
 	put_ccw1(t, 0x300, CCW_CMD_TIC, 0, 0, 0x200);
 	CHECK_EQ(translate(t, &o), -EINVAL);
-	put_ccw1(t, 0x200, CCW_CMD_NOOP, CCW_FLAG_CC, 0, 0);   /* NOP; TIC *-8 */
+	put_ccw1(t, 0x200, CCW_CMD_NOOP, CCW_FLAG_CC, 0, 0); /* NOP; TIC *-8 */
 	put_ccw1(t, 0x208, CCW_CMD_TIC, 0, 0, 0x200);
 	CHECK_EQ(translate(t, &o), -EINVAL);
-	put_ccw1(t, 0x1f8, CCW_CMD_SENSE_ID, CCW_FLAG_CC, 8, 0x3000);   /* work before */
+	put_ccw1(t, 0x1f8, CCW_CMD_SENSE_ID, CCW_FLAG_CC, 8, 0x3000); /* work before */
 	o.cpa = 0x1f8;
 	CHECK_EQ(translate(t, &o), -EINVAL);
 	cpt_done(t);
@@ -378,12 +378,12 @@ TEST(vfio_cp_search_loop_is_accepted)
 	put_ccw1(t, 0x210, 0x06, 0, 4096, 0x4000);
 	CHECK_EQ(translate(t, &o), 0);
 	CHECK_EQ(t->cp.nchains, 1);
-	CHECK_EQ(t->cp.chain[0]->len, 3);   /* the Read after the TIC is fetched */
+	CHECK_EQ(t->cp.chain[0]->len, 3); /* the Read after the TIC is fetched */
 	cp_get_orb(&t->cp, 0xff, 0, &h);
 	c = host_ccw(t, h.cpa + 16);
 	CHECK_EQ(c.cmd, 0x06);
 	CHECK_EQ(host_idaw(t, c.cda, 0), GUEST_HOST + 0x4000);
-	c = host_ccw(t, h.cpa + 24);        /* spare slot: invalid command */
+	c = host_ccw(t, h.cpa + 24); /* spare slot: invalid command */
 	CHECK_EQ(c.cmd, 0);
 	cpt_done(t);
 }
@@ -460,18 +460,18 @@ TEST(vfio_cp_update_scsw_gives_the_guest_its_own_ccw_address)
 	struct scsw s = {0};
 	struct ccw1 c = {CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0};
 
-	o.cpa = 0x100;              /* format 0 */
+	o.cpa = 0x100; /* format 0 */
 	ccw0_encode(&c, g(t, 0x100));
 	c.flags = 0;
 	ccw0_encode(&c, g(t, 0x108));
 	CHECK_EQ(translate(t, &o), 0);
 	cp_get_orb(&t->cp, 0xff, 0, &h);
 	s.flags = SCSW_FLAGS_FMT;
-	s.cpa = h.cpa + 16;         /* one past the last CCW */
+	s.cpa = h.cpa + 16; /* one past the last CCW */
 	cp_update_scsw(&t->cp, &s);
 	CHECK_EQ(s.cpa, 0x110);
 	CHECK(!(s.flags & SCSW_FLAGS_FMT));
-	s.cpa = 0x7000;             /* not ours: never passed on */
+	s.cpa = 0x7000; /* not ours: never passed on */
 	cp_update_scsw(&t->cp, &s);
 	CHECK_EQ(s.cpa, 0);
 	cpt_done(t);
@@ -551,7 +551,8 @@ TEST(vfio_cp_fuzz_random_programs)
 						uint64_t a = host_idaw(t, hc.cda, k);
 
 						CHECK(a == t->cp.scratch ||
-						      (a >= GUEST_HOST && a < GUEST_HOST + GUEST_SIZE));
+						      (a >= GUEST_HOST &&
+						       a < GUEST_HOST + GUEST_SIZE));
 					}
 				}
 			}

@@ -19,10 +19,10 @@ struct vf {
 	struct sim *sim;
 	struct machine *m;
 	struct os *host;
-	struct ccwdev *dev;     /* the device behind 0.0.013f */
+	struct ccwdev *dev; /* the device behind 0.0.013f */
 	bool eckd;
 	int fd;
-	uint64_t gbase;         /* host address of guest storage */
+	uint64_t gbase; /* host address of guest storage */
 	int io_efd, crw_efd, req_efd;
 	int io_count, crw_count, req_count;
 };
@@ -47,7 +47,7 @@ void vf_run_for(struct vf *v, uint64_t ns);
 
 uint8_t *vf_guest(struct vf *v, uint64_t iova);
 void vf_put_ccw(struct vf *v, uint64_t iova, uint8_t cmd, uint8_t flags, uint16_t count,
-		uint32_t cda);
+                uint32_t cda);
 /* Write the I/O region with a start function: returns what pwrite did. */
 long vf_start(struct vf *v, uint32_t cpa, uint8_t lpm);
 long vf_start_orb(struct vf *v, const uint8_t orb[12]);
