@@ -275,6 +275,7 @@ int vfio_ccw_mdev_open(struct vfio_ccw_private *p)
 	memset(&p->cmd_region, 0, sizeof(p->cmd_region));
 	memset(&p->crw_region, 0, sizeof(p->crw_region));
 	memset(&p->dma, 0, sizeof(p->dma));
+	memset(&p->crwq, 0, sizeof(p->crwq)); /* reports of an earlier user */
 	p->io_trigger = p->crw_trigger = p->req_trigger = -1;
 	vfio_ccw_fsm_event(p, VFIO_CCW_EVENT_OPEN);
 	if (p->state == VFIO_CCW_STATE_NOT_OPER)
