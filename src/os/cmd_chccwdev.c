@@ -371,7 +371,7 @@ static int one_device(struct chccwdev *c, const char *busid)
 		return -1;
 	}
 	for (i = 0; i < c->nattr; i++)
-		snprintf(c->pending[i], sizeof(c->pending[i]), "%s", c->val[i]);
+		memcpy(c->pending[i], c->val[i], sizeof(c->pending[i]));
 	if (c->online >= 0) {
 		for (i = 0; i < c->nattr; i++) {
 			r = store_attribute(c, dir, busid, i, false);
