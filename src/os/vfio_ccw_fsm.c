@@ -213,8 +213,12 @@ static void fsm_close(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 	if (rc == -EBUSY)
 		rc = vfio_ccw_quiesce(p);
 	if (rc == -EBUSY) {
-		/* The final interrupt arrives in STANDBY and frees the cp;
-		 * the device keeps running it until then. */
+		/* No task to wait in (or no end after every retry): clear, so
+		 * the channel no longer touches the program or guest storage,
+		 * free the program, and let the final interrupt disable the
+		 * subchannel in STANDBY. */
+		cio_clear(p->sch);
+		cp_free(&p->cp);
 		p->state = VFIO_CCW_STATE_STANDBY;
 		p->closing = true;
 		return;
