@@ -674,3 +674,32 @@ TEST(eckd_random_channel_programs_end_cleanly)
 
 	CHECK_EQ(dasd_tool(out, sizeof(out), args), 0);
 }
+
+TEST(eckd_configured_latency_applies_to_data_commands_only)
+{
+	char err[600];
+	const char *p = dasd_tmp("lat.3390");
+	struct eckd_config cfg = {.image = p, .latency = 250 * SIM_US};
+	uint8_t de[16], lr[16], buf[4096];
+	struct ccwdev_cmd c[3] = {{.code = 0x63, .data = de, .count = 16},
+	                          {.code = 0x47, .data = lr, .count = 16},
+	                          {.code = 0x86, .data = buf, .count = 4096}};
+	struct ccwdev *d;
+
+	CHECK_EQ(eckd_create_image(p, 10, "LAT001", false, err, sizeof(err)), 0);
+	d = eckd_open(NULL, &cfg, err, sizeof(err));
+	CHECK(d != NULL);
+	CHECK_STR(eckd_error(d), "");
+	dasd_de(de, 0x40, 0xc0, 3, 3);
+	dasd_lr(lr, 0x06, 0x80, 1, 3, 1, 4096);
+	dasd_select(d, 0x42);
+	for (int i = 0; i < 3; i++) {
+		d->ops->exec(d, 0x42, &c[i]);
+		CHECK_EQ(c[i].dstat, CEDE);
+	}
+	dasd_end(d, 0x42);
+	CHECK_EQ(c[0].latency, 0);
+	CHECK_EQ(c[1].latency, 0);
+	CHECK_EQ(c[2].latency, 250 * SIM_US);
+	d->ops->destroy(d);
+}
