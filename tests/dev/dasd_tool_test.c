@@ -286,3 +286,18 @@ TEST(dasd_hercules_plain_dasdinit_image_reads_as_unformatted)
 	d->ops->destroy(d);
 	free(blk);
 }
+
+TEST(dasd_tool_check_finds_a_partition_outside_the_volume)
+{
+	const char *p = dasd_tmp("part.3390");
+	int fd;
+
+	CHECK_EQ(TOOL("create", p, "10", "PRT001"), 0);
+	fd = open(p, O_WRONLY);
+	/* track 1 R3 (the format-1 DSCB): DS1EXT1 upper cylinder 255 */
+	CHECK_EQ(pwrite(fd, "\x00\xff", 2, 512 + 56832 + 21 + 2 * 148 + 8 + 105 + 6), 2);
+	close(fd);
+	CHECK_EQ(TOOL("check", p), 1);
+	has("partition 1 (LINUX.VPRT001.PART0001.NATIVE) tracks 2-3839 lie outside the volume "
+	    "(2-149)");
+}
