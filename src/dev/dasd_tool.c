@@ -344,9 +344,14 @@ int dasd_tool_main(int argc, char **argv)
 	            {"info", dasd_info},
 	            {"check", dasd_check}};
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(dasd_usage, argc < 2 ? stderr : stdout);
-		return argc < 2;
+	if (argc < 2) {
+		fail("dasd: expected a subcommand (create, format, info, check)");
+		fputs(dasd_usage, stderr);
+		return 1;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(dasd_usage, stdout);
+		return 0;
 	}
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (!strcmp(argv[1], subs[i].name))

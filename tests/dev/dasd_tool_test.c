@@ -88,6 +88,10 @@ TEST(dasd_tool_bad_arguments)
 	has("usage");
 	CHECK_EQ(TOOL("create", "--bogus", p, "10", "V1"), 1);
 	has("unknown option '--bogus'");
+	CHECK_EQ(dasd_tool(out, sizeof(out), (const char *const[]){"dasd", NULL}), 1);
+	has("chpsync: dasd: expected a subcommand");
+	CHECK_EQ(TOOL("--help"), 0);
+	has("chpsync dasd check IMAGE");
 	CHECK_EQ(TOOL("frobnicate"), 1);
 	has("chpsync: dasd: unknown subcommand 'frobnicate'");
 	CHECK_EQ(TOOL("create", p, "10", "V1"), 0);
