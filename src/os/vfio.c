@@ -17,7 +17,7 @@
 
 #define VFIO_FD_FIRST   3
 #define VFIO_FD_MAX     256
-#define USER_BLOCKS_MAX 64
+#define USER_BLOCKS_MAX 256
 /* User storage is carved from the top of host storage downwards and never
  * below this floor (the kernel allocator works from the bottom up). */
 #define USER_FLOOR (1ull << 20)
