@@ -16,7 +16,7 @@
 #include "os/vfio_ccw_private.h"
 
 #define VFIO_FD_FIRST   3
-#define VFIO_FD_MAX     256
+#define VFIO_FD_MAX     4096
 #define USER_BLOCKS_MAX 256
 /* User storage is carved from the top of host storage downwards and never
  * below this floor (the kernel allocator works from the bottom up). */
