@@ -264,8 +264,12 @@ void run_world_destroy(struct run_world *rw)
 		settle_stuck(rw);
 	/* Nodes first (their processes and terminals), then the OS they run,
 	 * the machine under it, and the scheduler everything lives on. */
-	if (rw->world)
+	if (rw->world) {
 		world_free(rw->world);
+		/* The VMs (guest OS, virtual CSS, vfio devices) after their
+		 * nodes, before the host OS their vfio devices are open on. */
+		vmm_cleanup(rw->world);
+	}
 	if (rw->host)
 		os_destroy(rw->host);
 	if (rw->machine)
