@@ -161,8 +161,9 @@ static void cqr_final(struct dasd_ccw_req *cqr, enum dasd_cqr_status st, int rc)
 	cqr->rc = rc;
 	if (st == DASD_CQR_DONE)
 		dev->completed++;
-	sim_wake(dev->os->sim, &dev->wq);
-	dasd_kick(dev);
+	os_wake(dev->os, &dev->wq);
+	if (!osp(dev->os)->dying)
+		dasd_kick(dev);
 }
 
 static void cqr_requeue(struct dasd_ccw_req *cqr)
@@ -741,6 +742,27 @@ int dasd_init(struct os *os)
 		return -ENOMEM;
 	osp(os)->dasd = st;
 	return ccw_driver_register(os, &dasd_eckd_driver);
+}
+
+/* Does any task wait on a dasd device of this OS (a dd, a path worker)? */
+bool dasd_has_waiters(struct os *os)
+{
+	struct dasd_state *st = osp(os)->dasd;
+	struct os_priv *p = osp(os);
+	unsigned i;
+	size_t k;
+
+	for (i = 0; st && i < st->ndead; i++)
+		if (st->dead[i]->wq.head)
+			return true;
+	for (k = 0; k < p->schs.n; k++) {
+		struct ccw_device *cdev = ccw_device_from_sch(p->schs.v[k]);
+		struct dasd_device *dev = cdev ? cdev->drvdata : NULL;
+
+		if (dev && cdev->drv == &dasd_eckd_driver && dev->wq.head)
+			return true;
+	}
+	return false;
 }
 
 void dasd_exit(struct os *os)

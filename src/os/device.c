@@ -111,6 +111,29 @@ const struct ciw *ccw_device_get_ciw(struct ccw_device *cdev, uint8_t type)
 	return NULL;
 }
 
+/* Does any task wait on the ccw bus or a ccw device of this OS? */
+bool ccw_has_waiters(struct os *os)
+{
+	struct ccw_bus *bus = ccw_bus(os);
+	struct os_priv *p = osp(os);
+	struct ccw_device *c;
+	size_t k;
+
+	if (!bus)
+		return false;
+	if (bus->init_wq.head)
+		return true;
+	for (c = bus->dead; c; c = c->dead_next)
+		if (c->wq.head)
+			return true;
+	for (k = 0; k < p->schs.n; k++) {
+		c = ccw_device_from_sch(p->schs.v[k]);
+		if (c && c->wq.head)
+			return true;
+	}
+	return false;
+}
+
 void ccw_device_wait_init(struct os *os)
 {
 	struct ccw_bus *bus = ccw_bus(os);
@@ -325,8 +348,8 @@ void ccw_device_recog_done(struct ccw_device *cdev, int rc)
 		ccw_device_register(cdev);
 	}
 	if (bus->recog_pending > 0 && --bus->recog_pending == 0)
-		sim_wake(cdev->os->sim, &bus->init_wq);
-	sim_wake(cdev->os->sim, &cdev->wq);
+		os_wake(cdev->os, &bus->init_wq);
+	os_wake(cdev->os, &cdev->wq);
 }
 
 /* ---- the io_subchannel css driver ---- */
@@ -381,7 +404,7 @@ static void io_subchannel_remove(struct subchannel *sch)
 		struct ccw_bus *bus = ccw_bus(cdev->os);
 
 		if (bus->recog_pending > 0 && --bus->recog_pending == 0)
-			sim_wake(cdev->os->sim, &bus->init_wq);
+			os_wake(cdev->os, &bus->init_wq);
 	}
 	if (cio_disable_subchannel(sch) == -EBUSY) {
 		cio_cancel_halt_clear(sch, &iretry);
@@ -389,7 +412,7 @@ static void io_subchannel_remove(struct subchannel *sch)
 	}
 	cdev->state = DEV_STATE_NOT_OPER;
 	cdev->sch = NULL;
-	sim_wake(cdev->os->sim, &cdev->wq);
+	os_wake(cdev->os, &cdev->wq);
 	os_kfree(cdev->os, cdev->dma);
 	cdev->dma = 0;
 	sch->drvdata = NULL;

@@ -83,7 +83,7 @@ void ccw_device_done(struct ccw_device *cdev, enum dev_state state)
 		if (cdev->handler)
 			cdev->handler(cdev, cdev->intparm, NULL, -EIO);
 	}
-	sim_wake(cdev->os->sim, &cdev->wq);
+	os_wake(cdev->os, &cdev->wq);
 }
 
 void ccw_device_verify_done(struct ccw_device *cdev, int err)

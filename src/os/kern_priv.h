@@ -64,6 +64,7 @@ struct kblock {
 
 struct os_priv {
 	struct css_upcalls up; /* bound to the CSS */
+	bool dying;            /* os_destroy() is running */
 	/* dmesg ring */
 	char *lines[DMESG_MAX_LINES];
 	size_t first, count;
@@ -106,6 +107,13 @@ struct os_priv {
 static inline struct os_priv *osp(const struct os *os)
 {
 	return os->priv;
+}
+
+/* sim_wake() unless the OS is being destroyed. */
+static inline void os_wake(struct os *os, struct sim_waitq *wq)
+{
+	if (!os->priv->dying)
+		sim_wake(os->sim, wq);
 }
 
 /* os.c */
@@ -161,7 +169,10 @@ int ccw_bus_init(struct os *os);
 void ccw_bus_exit(struct os *os);
 extern const struct css_driver io_subchannel_driver;
 
+bool ccw_has_waiters(struct os *os);
+
 /* dasd.c */
+bool dasd_has_waiters(struct os *os);
 int dasd_init(struct os *os);
 void dasd_exit(struct os *os);
 

@@ -191,6 +191,56 @@ static void os_bind_upcalls(struct os *os)
 	os->css.ops->bind(os->css.css, up);
 }
 
+/* After os_destroy the CSS may still have interruptions to deliver (the
+ * machine outlives a guest's VMM only briefly, a test may keep running):
+ * they go nowhere. */
+static void null_io_interrupt(void *os, uint32_t schid, uint32_t intparm, uint32_t int_word)
+{
+}
+
+static void null_channel_report(void *os)
+{
+}
+
+static void null_service_signal(void *os, uint64_t sccb)
+{
+}
+
+static const struct css_upcalls null_upcalls = {
+    .io_interrupt = null_io_interrupt,
+    .channel_report = null_channel_report,
+    .service_signal = null_service_signal,
+};
+
+static void os_unbind_upcalls(struct os *os)
+{
+	if (os->css.ops && os->css.ops->bind)
+		os->css.ops->bind(os->css.css, &null_upcalls);
+}
+
+/* Tasks blocked on this OS (a dd waiting for a path when its guest was
+ * powered off) sit on wait queues inside it, and the scheduler touches
+ * those when it frees the tasks.  Such an OS is not freed; it stays
+ * reachable here, inert (upcalls unbound, nothing woken). */
+static struct os *graveyard[16];
+static unsigned ngraveyard;
+
+static bool os_has_waiters(struct os *os)
+{
+	struct os_priv *p = os->priv;
+
+	return p->sclp_wq.head || p->cfg_wq.head || ccw_has_waiters(os) || dasd_has_waiters(os) ||
+	       (p->init_task && !sim_task_done(p->init_task));
+}
+
+static void os_bury(struct os *os)
+{
+	if (ngraveyard < sizeof(graveyard) / sizeof(graveyard[0]))
+		graveyard[ngraveyard++] = os;
+	os->console = NULL;
+	os_printk_debug(os, "%s: destroyed with tasks still waiting; kept", os->hostname);
+}
+
 /* The init task: what Linux does between start_kernel and the first shell.
  * It runs as a task because reading SCLP information and recognising
  * devices wait for interruptions. */
@@ -278,6 +328,14 @@ void os_destroy(struct os *os)
 		return;
 	p = os->priv;
 	if (p) {
+		/* From here on nobody is woken and nothing is scheduled: tasks
+		 * still blocked on this OS must not run into freed memory. */
+		p->dying = true;
+		os_unbind_upcalls(os);
+		if (os_has_waiters(os)) {
+			os_bury(os);
+			return;
+		}
 		if (os->vfs)
 			vfio_ccw_exit(os);
 		css_exit(os); /* unbinds drivers: ccw devices, dasd */

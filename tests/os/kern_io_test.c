@@ -23,6 +23,7 @@ struct rw_job {
 	size_t len;
 	bool write;
 	long rc;
+	struct vfs_file *fp; /* kept reachable while the job runs */
 };
 
 static void do_rw(void *arg)
@@ -32,6 +33,7 @@ static void do_rw(void *arg)
 	struct vfs_file *fp = vfs_open(j->f->os->vfs, j->dev, j->write ? VFS_WR : VFS_RD, &err);
 	size_t off;
 
+	j->fp = fp;
 	j->rc = err;
 	if (!fp)
 		return;
@@ -84,7 +86,7 @@ TEST(kern_write_survives_two_path_failures_and_repair)
 	kf_init(&f, 100, 20 * SIM_US, false);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	fill(&f, out, len);
-	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0};
+	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0, NULL};
 	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
 	kf_run_for(&f, 15 * SIM_MS);
 	CHECK(!sim_task_done(t));
@@ -97,7 +99,7 @@ TEST(kern_write_survives_two_path_failures_and_repair)
 	CHECK_EQ(w.rc, 0);
 	check_attr(&f, KF_SCH "/vpm", "30\n");
 	/* Read back on the two remaining paths. */
-	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0};
+	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0, NULL};
 	kf_task(&f, do_rw, &r);
 	CHECK_EQ(r.rc, 0);
 	CHECK(memcmp(in, out, len) == 0);
@@ -130,7 +132,7 @@ TEST(kern_io_waits_for_a_path_when_all_are_gone)
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	kf_console_clear(&f);
 	fill(&f, out, len);
-	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0};
+	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0, NULL};
 	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
 	kf_run_for(&f, 2 * SIM_MS);
 	for (c = 0x42; c <= 0x45; c++)
@@ -148,7 +150,7 @@ TEST(kern_io_waits_for_a_path_when_all_are_gone)
 	CHECK(strstr(f.console,
 	             "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n") !=
 	      NULL);
-	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0};
+	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0, NULL};
 	kf_task(&f, do_rw, &r);
 	CHECK_EQ(r.rc, 0);
 	CHECK(memcmp(in, out, len) == 0);
@@ -167,7 +169,7 @@ TEST(kern_cdl_special_blocks_read_padded)
 
 	kf_init(&f, 20, 0, false);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
-	r = (struct rw_job){&f, "/dev/dasda", buf, 0, false, 0};
+	r = (struct rw_job){&f, "/dev/dasda", buf, 0, false, 0, NULL};
 	r.len = CHUNK;
 	kf_task(&f, do_rw, &r);
 	CHECK_EQ(r.rc, 0);
@@ -186,7 +188,7 @@ TEST(kern_cdl_special_blocks_read_padded)
 static void write_one(struct kf *f, const char *dev, long *rc)
 {
 	static uint8_t blk[CHUNK];
-	struct rw_job w = {f, dev, blk, CHUNK, true, 0};
+	struct rw_job w = {f, dev, blk, CHUNK, true, 0, NULL};
 
 	kf_task(f, do_rw, &w);
 	*rc = w.rc;
@@ -230,7 +232,7 @@ TEST(kern_device_not_operational_io_waits_then_offline_fails_it)
 	kf_init(&f, 20, 0, false);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, true), 0);
-	w = (struct rw_job){&f, "/dev/dasda1", blk, CHUNK, true, 0};
+	w = (struct rw_job){&f, "/dev/dasda1", blk, CHUNK, true, 0, NULL};
 	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
 	kf_run_for(&f, 2 * SIM_S);
 	CHECK(!sim_task_done(t));
@@ -255,7 +257,7 @@ TEST(kern_unbind_under_io_fails_the_io_cleanly)
 
 	kf_init(&f, 100, 20 * SIM_US, false);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
-	w = (struct rw_job){&f, "/dev/dasda1", buf, len, true, 0};
+	w = (struct rw_job){&f, "/dev/dasda1", buf, len, true, 0, NULL};
 	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
 	kf_run_for(&f, 3 * SIM_MS);
 	CHECK(!sim_task_done(t));
@@ -297,7 +299,7 @@ TEST(kern_vary_off_under_io_redrives_on_other_paths)
 	kf_init(&f, 100, 20 * SIM_US, false);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	fill(&f, out, len);
-	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0};
+	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0, NULL};
 	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
 	for (i = 0; i < 3; i++) {
 		static const char *const chp[3] = {KF_CHP("42") "/status", KF_CHP("43") "/status",
@@ -323,7 +325,7 @@ TEST(kern_vary_off_under_io_redrives_on_other_paths)
 	}
 	check_attr(&f, KF_SCH "/vpm", "10\n");
 	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 f0 ", 6));
-	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0};
+	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0, NULL};
 	kf_task(&f, do_rw, &r);
 	CHECK_EQ(r.rc, 0);
 	CHECK(memcmp(in, out, len) == 0);
@@ -399,7 +401,7 @@ TEST(kern_device_back_after_subchannel_crw_resumes_io)
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, true), 0);
 	fill(&f, out, len);
-	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0};
+	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0, NULL};
 	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
 	kf_run_for(&f, 1 * SIM_S);
 	CHECK(!sim_task_done(t));
@@ -411,11 +413,39 @@ TEST(kern_device_back_after_subchannel_crw_resumes_io)
 	sim_task_free(t);
 	CHECK_EQ(w.rc, 0);
 	CHECK(strstr(f.console, "A channel path to the device has become operational") != NULL);
-	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0};
+	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0, NULL};
 	kf_task(&f, do_rw, &r);
 	CHECK_EQ(r.rc, 0);
 	CHECK(memcmp(in, out, len) == 0);
 	free(out);
 	free(in);
+	kf_fini(&f);
+}
+
+/* An OS destroyed while a write waits for a path (a guest powered off):
+ * the world goes on; nothing runs into the freed OS (ASan run). */
+TEST(kern_destroy_with_blocked_io_leaves_world_running)
+{
+	struct kf f;
+	static uint8_t buf[CHUNK];
+	static struct rw_job w; /* the task never ends: its file stays open */
+	struct sim_task *t;
+	int c;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	for (c = 0x42; c <= 0x45; c++)
+		CHECK_EQ(machine_chp_fail(f.m, (uint8_t)c), 0);
+	kf_run_for(&f, 10 * SIM_MS);
+	w = (struct rw_job){&f, "/dev/dasda1", buf, CHUNK, true, 0, NULL};
+	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
+	kf_run_for(&f, 1 * SIM_S);
+	CHECK(!sim_task_done(t));
+	os_destroy(f.os);
+	f.os = NULL;
+	for (c = 0x42; c <= 0x45; c++)
+		CHECK_EQ(machine_chp_repair(f.m, (uint8_t)c), 0);
+	kf_run_for(&f, 1 * SIM_S);
+	CHECK(!sim_task_done(t)); /* never woken: its OS is gone */
 	kf_fini(&f);
 }
