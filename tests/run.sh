@@ -17,6 +17,13 @@ for layer in "$@"; do
 	total_p=$((total_p + p)); total_f=$((total_f + f))
 	[ "$rc" -ne 0 ] && status=1
 done
+# One definition per global symbol across the layer archives.
+echo "== symbols"
+if sh tests/symbols.sh "$build"; then
+	total_p=$((total_p + 1))
+else
+	echo "FAIL symbols"; total_f=$((total_f + 1)); status=1
+fi
 # Scenario goldens: each file is one test.
 scen=$(ls tests/scenarios/*.scenario ../shared/scenarios/*.scenario 2>/dev/null)
 if [ -n "$scen" ] && [ -x "$build/chpsync" ]; then
