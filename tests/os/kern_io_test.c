@@ -449,3 +449,38 @@ TEST(kern_destroy_with_blocked_io_leaves_world_running)
 	CHECK(!sim_task_done(t)); /* never woken: its OS is gone */
 	kf_fini(&f);
 }
+
+/* chchp -c 0 under running I/O (SCLP deconfigure): same guarantees. */
+TEST(kern_configure_standby_under_io_keeps_data)
+{
+	struct kf f;
+	size_t len = 8u << 20;
+	uint8_t *out = malloc(len), *in = malloc(len);
+	struct rw_job w, r;
+	struct vary_job v;
+	struct sim_task *t, *vt;
+
+	kf_init(&f, 100, 20 * SIM_US, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	fill(&f, out, len);
+	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0, NULL};
+	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
+	kf_run_for(&f, 3 * SIM_MS);
+	v = (struct vary_job){&f, KF_CHP("42") "/configure", "0\n", -1};
+	vt = sim_task_spawn(f.sim, "chchp", do_vary, &v);
+	CHECK(sim_run_until(f.sim, task_done, vt));
+	sim_task_free(vt);
+	CHECK_EQ(v.rc, 0);
+	CHECK(sim_run_until(f.sim, task_done, t));
+	sim_task_free(t);
+	CHECK_EQ(w.rc, 0);
+	CHECK(!strncmp(kf_read(&f, KF_SCH "/pimpampom", NULL), "f0 70 ", 6));
+	check_attr(&f, KF_SCH "/vpm", "70\n");
+	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0, NULL};
+	kf_task(&f, do_rw, &r);
+	CHECK_EQ(r.rc, 0);
+	CHECK(memcmp(in, out, len) == 0);
+	free(out);
+	free(in);
+	kf_fini(&f);
+}
