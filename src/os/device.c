@@ -345,7 +345,8 @@ void ccw_device_recog_done(struct ccw_device *cdev, int rc)
 		cdev->state = DEV_STATE_NOT_OPER;
 	} else {
 		cdev->state = DEV_STATE_OFFLINE;
-		ccw_device_register(cdev);
+		if (!cdev->registered)
+			ccw_device_register(cdev);
 	}
 	if (bus->recog_pending > 0 && --bus->recog_pending == 0)
 		os_wake(cdev->os, &bus->init_wq);
@@ -353,6 +354,22 @@ void ccw_device_recog_done(struct ccw_device *cdev, int rc)
 }
 
 /* ---- the io_subchannel css driver ---- */
+
+static void ccw_device_rerecognise(struct ccw_device *cdev)
+{
+	struct subchannel *sch = cdev->sch;
+
+	os_printk_debug(cdev->os, "cio: %s: device answers again, sensing its id", cdev->busid);
+	sch->opm = chp_get_sch_opm(sch);
+	sch->lpm = sch->schib.pmcw.pam & sch->opm;
+	ccw_bus(cdev->os)->recog_pending++;
+	if (cio_enable_subchannel(sch, sch->schid_word, IO_SCH_ISC)) {
+		ccw_device_recog_done(cdev, -ENODEV);
+		return;
+	}
+	cdev->state = DEV_STATE_SENSE_ID;
+	ccw_device_sense_id_start(cdev);
+}
 
 static int io_subchannel_probe(struct subchannel *sch)
 {
@@ -521,6 +538,11 @@ static int io_subchannel_sch_event(struct subchannel *sch, int process)
 	}
 	if (cdev && cdev->state == DEV_STATE_ONLINE && (sch->schib.pmcw.pam & sch->opm) != sch->vpm)
 		dev_fsm_event(cdev, DEV_EVENT_VERIFY);
+	/* A device that was not operational (and is not online for its
+	 * driver) answers again: recognise it anew. */
+	if (cdev && cdev->state == DEV_STATE_NOT_OPER && !cdev->online && cdev->sch &&
+	    (sch->schib.pmcw.flags & PMCW_FLAGS_DNV))
+		ccw_device_rerecognise(cdev);
 	return 0;
 }
 

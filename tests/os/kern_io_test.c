@@ -484,3 +484,26 @@ TEST(kern_configure_standby_under_io_keeps_data)
 	free(in);
 	kf_fini(&f);
 }
+
+/* A device not operational at boot is not registered as a ccw device;
+ * when it answers and a subchannel report comes, it is recognised. */
+TEST(kern_device_not_operational_at_boot_recognised_later)
+{
+	struct kf f;
+
+	kf_init(&f, 20, 0, false);
+	/* Take it away and make cio see it gone, then probe again. */
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers/io_subchannel/unbind", "0.0.013f\n"), 0);
+	CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, true), 0);
+	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers_probe", "0.0.013f\n"), 0);
+	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV));
+	CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, false), 0);
+	f.inject[0] = 0x0301013f;
+	f.ninject = 1;
+	f.up->channel_report(f.up->os);
+	kf_run_for(&f, 100 * SIM_MS);
+	CHECK(sysfs_exists(f.os->sysfs, KF_DEV "/online"));
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	check_attr(&f, KF_DEV "/online", "1\n");
+	kf_fini(&f);
+}
