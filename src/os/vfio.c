@@ -15,9 +15,13 @@
 #include "os/vfio_ccw.h"
 #include "os/vfio_ccw_private.h"
 
+/* fds 0-2 are the process's stdio.  The table grows on demand up to a
+ * per-process limit, as RLIMIT_NOFILE bounds a real one (4 fds per
+ * pass-through device: 16384 devices per host). */
 #define VFIO_FD_FIRST   3
-#define VFIO_FD_MAX     4096
-#define USER_BLOCKS_MAX 256
+#define VFIO_FD_LIMIT   65536
+#define VFIO_FD_GROW    64
+#define USER_BLOCKS_MIN 16 /* the block table starts this big and doubles */
 /* User storage is carved from the top of host storage downwards and never
  * below this floor (the kernel allocator works from the bottom up). */
 #define USER_FLOOR (1ull << 20)
@@ -28,6 +32,8 @@ enum vfio_fd_kind {
 	VFIO_FD_DEVICE,
 };
 
+/* One open file.  Allocated on its own so that its address stays put while
+ * the table grows: a pending eventfd event points at it. */
 struct vfio_fd {
 	enum vfio_fd_kind kind;
 	struct os *os;
@@ -47,9 +53,11 @@ struct user_block {
 
 struct vfio_host {
 	struct os *os;
-	struct vfio_fd fd[VFIO_FD_MAX];
-	struct user_block ub[USER_BLOCKS_MAX];
-	int nub;
+	struct vfio_fd **fd; /* fd[i] NULL: free */
+	int nfd;             /* table size */
+	int next_fd;         /* no free fd below this one */
+	struct user_block *ub;
+	int nub, ubcap;
 	struct vfio_ccw_private *privs; /* every probed subchannel */
 	struct vfio_host *next;
 };
@@ -69,6 +77,7 @@ static struct vfio_host *vfio_host_get(struct os *os, bool create)
 	if (!h)
 		return NULL;
 	h->os = os;
+	h->next_fd = VFIO_FD_FIRST;
 	h->next = vfio_hosts;
 	vfio_hosts = h;
 	return h;
@@ -78,26 +87,65 @@ static struct vfio_fd *fd_get(struct os *os, int fd, enum vfio_fd_kind kind)
 {
 	struct vfio_host *h = vfio_host_get(os, false);
 
-	if (!h || fd < VFIO_FD_FIRST || fd >= VFIO_FD_MAX || h->fd[fd].kind != kind)
+	if (!h || fd < VFIO_FD_FIRST || fd >= h->nfd || !h->fd[fd] || h->fd[fd]->kind != kind)
 		return NULL;
-	return &h->fd[fd];
+	return h->fd[fd];
 }
 
+/* Room for fd `want`: grow by half again (at least VFIO_FD_GROW slots). */
+static int fd_table_grow(struct vfio_host *h, int want)
+{
+	int n = h->nfd + h->nfd / 2;
+	struct vfio_fd **t;
+
+	if (n < want + VFIO_FD_GROW)
+		n = want + VFIO_FD_GROW;
+	if (n > VFIO_FD_LIMIT)
+		n = VFIO_FD_LIMIT;
+	t = realloc(h->fd, (size_t)n * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	memset(t + h->nfd, 0, (size_t)(n - h->nfd) * sizeof(*t));
+	h->fd = t;
+	h->nfd = n;
+	return 0;
+}
+
+/* The lowest free fd, as open(2) hands out. */
 static int fd_alloc(struct os *os, enum vfio_fd_kind kind)
 {
 	struct vfio_host *h = vfio_host_get(os, true);
+	struct vfio_fd *f;
+	int i;
 
 	if (!h)
 		return -ENOMEM;
-	for (int i = VFIO_FD_FIRST; i < VFIO_FD_MAX; i++) {
-		if (h->fd[i].kind == VFIO_FD_FREE) {
-			memset(&h->fd[i], 0, sizeof(h->fd[i]));
-			h->fd[i].kind = kind;
-			h->fd[i].os = os;
-			return i;
-		}
-	}
-	return -EMFILE;
+	for (i = h->next_fd; i < h->nfd && h->fd[i]; i++)
+		;
+	if (i >= VFIO_FD_LIMIT)
+		return -EMFILE;
+	if (i >= h->nfd && fd_table_grow(h, i))
+		return -ENOMEM;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->kind = kind;
+	f->os = os;
+	h->fd[i] = f;
+	h->next_fd = i + 1;
+	return i;
+}
+
+static void fd_release(struct os *os, int fd)
+{
+	struct vfio_host *h = vfio_host_get(os, false);
+
+	if (!h || fd < VFIO_FD_FIRST || fd >= h->nfd || !h->fd[fd])
+		return;
+	free(h->fd[fd]);
+	h->fd[fd] = NULL;
+	if (fd < h->next_fd)
+		h->next_fd = fd;
 }
 
 /* ---- eventfds ---- */
@@ -134,7 +182,7 @@ int os_eventfd_close(struct os *host, int fd)
 	if (!e)
 		return -EBADF;
 	sim_cancel(host->sim, e->ev);
-	memset(e, 0, sizeof(*e));
+	fd_release(host, fd);
 	return 0;
 }
 
@@ -163,44 +211,56 @@ void vfio_ccw_signal(struct vfio_ccw_private *p, int trigger)
 
 /* ---- user storage ---- */
 
-static bool user_overlaps(const struct vfio_host *h, uint64_t a, uint64_t size, uint64_t *below)
+/* Room for one more block in the growable table. */
+static int user_blocks_reserve(struct vfio_host *h)
 {
-	for (int i = 0; i < h->nub; i++) {
-		const struct user_block *b = &h->ub[i];
+	struct user_block *t;
+	int n;
 
-		if (a < b->addr + b->size && b->addr < a + size) {
-			*below = b->addr;
-			return true;
-		}
-	}
-	return false;
+	if (h->nub < h->ubcap)
+		return 0;
+	n = h->ubcap ? 2 * h->ubcap : USER_BLOCKS_MIN;
+	t = realloc(h->ub, (size_t)n * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	h->ub = t;
+	h->ubcap = n;
+	return 0;
 }
 
+/* First fit from the top: the blocks are kept sorted by address, highest
+ * first, so one walk visits every gap once. */
 uint64_t os_user_alloc(struct os *host, uint64_t size, uint64_t align)
 {
 	struct vfio_host *h = vfio_host_get(host, true);
-	uint64_t top = host->css.mem->size, below;
+	uint64_t top = host->css.mem->size;
 
-	if (!h || !size || h->nub == USER_BLOCKS_MAX)
+	if (!h || !size || size > top)
 		return 0;
 	if (align < VFIO_CCW_PAGE_SIZE)
 		align = VFIO_CCW_PAGE_SIZE;
 	if (align & (align - 1))
 		return 0;
 	size = (size + VFIO_CCW_PAGE_SIZE - 1) & ~(uint64_t)(VFIO_CCW_PAGE_SIZE - 1);
-	while (top >= size + USER_FLOOR) {
-		uint64_t a = (top - size) & ~(align - 1);
+	for (int i = 0; i <= h->nub; i++) {
+		const struct user_block *b = i < h->nub ? &h->ub[i] : NULL;
+		uint64_t floor = b ? b->addr + b->size : USER_FLOOR;
+		uint64_t a = top >= size ? (top - size) & ~(align - 1) : 0;
 
-		if (a < USER_FLOOR)
-			return 0;
-		if (!user_overlaps(h, a, size, &below)) {
+		if (top >= size && a >= floor && a >= USER_FLOOR) {
+			if (user_blocks_reserve(h))
+				return 0;
+			memmove(&h->ub[i + 1], &h->ub[i], (size_t)(h->nub - i) * sizeof(*h->ub));
 			/* Fresh pages read as zero (os_user_free drops them);
 			 * no memset, so a large guest costs only what it
 			 * touches. */
-			h->ub[h->nub++] = (struct user_block){a, size};
+			h->ub[i] = (struct user_block){a, size};
+			h->nub++;
 			return a;
 		}
-		top = below;
+		if (!b)
+			break;
+		top = b->addr;
 	}
 	return 0;
 }
@@ -219,7 +279,8 @@ void os_user_free(struct os *host, uint64_t addr)
 			 * pages sees zeros, and the memory goes back now. */
 			if (p && madvise(p, h->ub[i].size, MADV_DONTNEED))
 				memset(p, 0, h->ub[i].size);
-			h->ub[i] = h->ub[--h->nub];
+			h->nub--;
+			memmove(&h->ub[i], &h->ub[i + 1], (size_t)(h->nub - i) * sizeof(*h->ub));
 			return;
 		}
 	}
@@ -350,14 +411,15 @@ struct vfio_ccw_private *vfio_host_find_mdev(struct os *os, const char *uuid)
 
 void vfio_host_drop_device(struct os *os, struct vfio_ccw_private *p)
 {
+	int fd = p->fd; /* the close forgets it */
 	struct vfio_fd *f;
 
 	if (!p->open)
 		return;
-	f = fd_get(os, p->fd, VFIO_FD_DEVICE);
+	f = fd_get(os, fd, VFIO_FD_DEVICE);
 	vfio_ccw_mdev_close(p);
-	if (f)
-		memset(f, 0, sizeof(*f));
+	if (f && f->dev == p)
+		fd_release(os, fd);
 }
 
 /* ---- the device fd ---- */
@@ -391,7 +453,7 @@ int vfio_open_device(struct os *host, const char *sysfsdev, int *err)
 		goto out;
 	rc = vfio_ccw_mdev_open(p);
 	if (rc) {
-		memset(fd_get(host, fd, VFIO_FD_DEVICE), 0, sizeof(struct vfio_fd));
+		fd_release(host, fd);
 		goto out;
 	}
 	fd_get(host, fd, VFIO_FD_DEVICE)->dev = p;
@@ -410,7 +472,7 @@ int vfio_close(struct os *host, int fd)
 	if (!p)
 		return os_eventfd_close(host, fd);
 	vfio_ccw_mdev_close(p);
-	memset(fd_get(host, fd, VFIO_FD_DEVICE), 0, sizeof(struct vfio_fd));
+	fd_release(host, fd);
 	return 0;
 }
 
@@ -491,9 +553,13 @@ void vfio_ccw_exit(struct os *os)
 			p->sch->drvdata = NULL;
 		free(p);
 	}
-	for (int i = 0; i < VFIO_FD_MAX; i++)
-		if (h->fd[i].kind == VFIO_FD_EVENTFD)
-			sim_cancel(os->sim, h->fd[i].ev);
+	for (int i = 0; i < h->nfd; i++) {
+		if (h->fd[i] && h->fd[i]->kind == VFIO_FD_EVENTFD)
+			sim_cancel(os->sim, h->fd[i]->ev);
+		free(h->fd[i]);
+	}
+	free(h->fd);
+	free(h->ub);
 	for (struct vfio_host **hp = &vfio_hosts; *hp; hp = &(*hp)->next) {
 		if (*hp == h) {
 			*hp = h->next;

@@ -9,6 +9,9 @@
 
 #include "os/vfio.h"
 
+struct irb;
+struct schib;
+
 #define VF_UUID       "6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920"
 #define VF_SYSFSDEV   "/sys/bus/mdev/devices/" VF_UUID
 #define VF_SCH_DIR    "/sys/devices/css0/0.0.013f"
