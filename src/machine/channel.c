@@ -397,55 +397,96 @@ static bool kind_reads(uint8_t kind)
 }
 
 static void cmd_done(void *arg);
+static bool cmd_complete(struct machine *m, struct subchannel *s);
 
-/* Fetch and start the next command of the channel program. */
-static void chn_step(struct machine *m, struct subchannel *s)
+/* The data area of a command that the device may use in place (no copy
+ * through the channel buffer): one CCW, no IDAWs, no skip, valid address.
+ * A read then stores as the device transfers, i.e. at the start of the
+ * command's time rather than at its end; that is only done when the fetch
+ * time is zero (benchmarks), so the default timing keeps its order of
+ * effects.  NULL when the buffer is to be used. */
+static uint8_t *direct_area(struct machine *m, struct subchannel *s, uint8_t kind)
+{
+	const struct seg *g = &s->io->seg[0];
+
+	if (s->io->nseg != 1 || !g->count || (g->flags & (CCW_FLAG_IDA | CCW_FLAG_SKIP)))
+		return NULL;
+	if (kind_reads(kind) && m->timing.ccw_fetch)
+		return NULL;
+	if (fmt1(s) && (g->cda & 0x80000000u))
+		return NULL;
+	if ((uint64_t)g->cda + g->count > addr_limit(s))
+		return NULL;
+	return storage_ptr(m->mem, g->cda, g->count);
+}
+
+/* Program check from chn_exec(): the program has ended. */
+static bool exec_check(struct machine *m, struct subchannel *s, uint64_t ccw)
+{
+	program_check(m, s, ccw);
+	return false;
+}
+
+/* Fetch and start the next command of the channel program.  True when
+ * the command is done at once and the caller is to process its completion
+ * (see chn_step); false when that was scheduled or the program ended. */
+static bool chn_exec(struct machine *m, struct subchannel *s)
 {
 	struct sch_io *io = s->io;
 	uint64_t addr = io->ccw_addr, bad;
 	struct ccw1 c;
 	uint32_t total, off = 0;
-	uint8_t kind;
+	sim_time_t delay;
+	uint8_t kind, *direct;
 
 	if (fetch_follow(m, s, &addr, &c))
-		return program_check(m, s, addr);
+		return exec_check(m, s, addr);
 	io->last_ccw = addr;
 	if (c.flags & CCW_FLAG_SUSPEND) {
 		if (!(s->scsw.flags & SCSW_FLAGS_SCTL))
-			return program_check(m, s, addr);
-		return suspend(m, s, addr);
+			return exec_check(m, s, addr);
+		suspend(m, s, addr);
+		return false;
 	}
 	kind = (uint8_t)ccw_kind(c.cmd, fmt1(s));
 	if (kind == CCW_KIND_INVALID || (c.flags & CCW_FLAG_MIDA) || (!fmt1(s) && c.count == 0))
-		return program_check(m, s, addr);
+		return exec_check(m, s, addr);
 	if (c.flags & CCW_FLAG_PCI)
 		pci_status(m, s);
 	if (gather_chain(m, s, addr, &c, &total, &bad))
-		return program_check(m, s, bad);
+		return exec_check(m, s, bad);
 	if (buf_reserve(io, total ? total : 1))
-		return program_check(m, s, addr);
+		return exec_check(m, s, addr);
+	direct = direct_area(m, s, kind);
 	/* Check (and for output, fetch) every data area before the device
 	 * acts, so that a bad address never leaves a half-done command. */
-	for (uint8_t i = 0; i < io->nseg; i++) {
+	for (uint8_t i = 0; i < io->nseg && !direct; i++) {
 		const struct seg *g = &io->seg[i];
 		uint8_t *b = kind_reads(kind) ? NULL : io->buf + off;
 
 		if (seg_xfer(m, s, g, b, g->count, false))
-			return program_check(m, s, g->ccw);
+			return exec_check(m, s, g->ccw);
 		off += g->count;
 	}
-	if (kind_reads(kind))
+	if (kind_reads(kind) && !direct)
 		memset(io->buf, 0, total);
 	io->cmd_kind = kind;
+	io->direct = direct != NULL;
 	io->cmd = (struct ccwdev_cmd){
 	    .code = c.cmd,
 	    .flags = io->seg[io->nseg - 1].flags,
 	    .chained = io->cmd_chained,
-	    .data = io->buf,
+	    .data = direct ? direct : io->buf,
 	    .count = total,
 	};
 	s->dev->ops->exec(s->dev, io->path, &io->cmd);
-	io->ev = sim_at(m->sim, m->timing.ccw_fetch + io->cmd.latency, cmd_done, io);
+	delay = m->timing.ccw_fetch + io->cmd.latency;
+	/* Zero time and nothing else due now: the completion event would
+	 * run next anyway, so save scheduling it. */
+	if (!delay && sim_next_is_mine(m->sim))
+		return true;
+	io->ev = sim_at(m->sim, delay, cmd_done, io);
+	return false;
 }
 
 /* Where the transfer of `done` bytes ended: the segment index and the
@@ -502,19 +543,36 @@ static bool incorrect_length(const struct subchannel *s, const struct sch_io *io
 	return il;
 }
 
+/* Run the channel program from its next CCW for as long as commands
+ * complete at once (a loop, not recursion: a long zero-time chain must not
+ * grow the stack). */
+static void chn_step(struct machine *m, struct subchannel *s)
+{
+	while (chn_exec(m, s) && cmd_complete(m, s))
+		;
+}
+
 static void cmd_done(void *arg)
 {
 	struct sch_io *io = arg;
-	struct machine *m = io->m;
-	struct subchannel *s = io->s;
+
+	io->ev = NULL;
+	if (cmd_complete(io->m, io->s))
+		chn_step(io->m, io->s);
+}
+
+/* The command in flight is done: scatter, residual, incorrect length;
+ * true when the program chains to its next command. */
+static bool cmd_complete(struct machine *m, struct subchannel *s)
+{
+	struct sch_io *io = s->io;
 	uint32_t total = io->cmd.count;
 	uint32_t done = io->cmd.len < total ? io->cmd.len : total;
 	uint8_t dstat = io->cmd.dstat, k;
 	uint16_t residual;
 	bool il;
 
-	io->ev = NULL;
-	if (kind_reads(io->cmd_kind))
+	if (kind_reads(io->cmd_kind) && !io->direct)
 		scatter(m, s, done);
 	k = end_seg(io, done, &residual);
 	il = incorrect_length(s, io, k, done, total);
@@ -526,12 +584,12 @@ static void cmd_done(void *arg)
 		if (dstat & DEV_STAT_STAT_MOD)
 			io->ccw_addr += CCW_SIZE;
 		io->cmd_chained = true;
-		chn_step(m, s);
-		return;
+		return true;
 	}
 	s->scsw.cpa = (uint32_t)(io->seg[k].ccw + CCW_SIZE);
 	s->scsw.count = residual;
 	end_start(m, s, dstat, il ? SCHN_STAT_INCORR_LEN : 0);
+	return false;
 }
 
 /* ---- path loss under a running channel program ---- */

@@ -66,6 +66,7 @@ struct sch_io {
 	uint32_t bufcap;
 	struct ccwdev_cmd cmd;
 	uint8_t cmd_kind;
+	bool direct; /* cmd.data points into storage, not at buf */
 	uint8_t nseg;
 	uint32_t seg_cap;
 	struct seg {

@@ -62,6 +62,11 @@ void sim_run(struct sim *sim);
 /* Run all events up to and including time t (then the clock reads t). */
 void sim_run_to(struct sim *sim, sim_time_t t);
 size_t sim_pending(const struct sim *sim);
+/* True when an event scheduled now with zero delay would be the next to
+ * run: permutation is off and no pending event is due at the current time.
+ * An event handler may then do that work at once instead of scheduling it
+ * (same order of effects, one event less). */
+bool sim_next_is_mine(const struct sim *sim);
 
 /* Seeded PRNG (xoshiro256** seeded by splitmix64 from the run's seed). */
 uint64_t sim_rand(struct sim *sim);
