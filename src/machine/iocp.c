@@ -46,6 +46,10 @@ struct deck {
 	struct cu *cus;
 	int ncus;
 	uint8_t devnos[MAX_SSID_COUNT][65536 / 8];
+	/* What was installed before this deck (dynamic I/O reconfiguration
+	 * reports what the deck adds). */
+	uint8_t schs[MAX_SSID_COUNT][SCH_PER_SET / 8];
+	bool chps[NR_CHPIDS];
 };
 
 struct item {
@@ -670,6 +674,42 @@ static int parse_deck(struct deck *d, const char *text)
 	return rc;
 }
 
+/* Dynamic I/O reconfiguration on a running machine (an OS is bound): a
+ * channel-path CRW, ERC 4 (installed parameters initialized: Linux brings
+ * the path up), for each new CHPID, then a subchannel CRW, ERC 4, for each
+ * subchannel that became installed, RSID = subchannel number, with a
+ * chained second CRW carrying the ssid when it is not 0 (as QEMU's
+ * hot-plug does, zarch-css-formats.md section 6).  Before an OS is bound
+ * the configuration is simply what it will find at IPL. */
+static void report_added(struct deck *d)
+{
+	struct machine *m = d->m;
+
+	if (!m->bound)
+		return;
+	for (int i = 0; i < NR_CHPIDS; i++) {
+		struct crw c = {.rsc = CRW_RSC_CPATH, .erc = CRW_ERC_IPARM, .rsid = (uint16_t)i};
+
+		if (m->chp[i].defined && !d->chps[i])
+			crw_queue(m, &c, 1);
+	}
+	for (int ss = 0; ss < MAX_SSID_COUNT; ss++) {
+		struct sch_set *set = m->set[ss];
+
+		for (int no = 0; set && no <= set->highest; no++) {
+			struct subchannel *s = css_sch(m, (uint8_t)ss, (uint16_t)no);
+			struct crw c[2] = {
+			    {.rsc = CRW_RSC_SCH, .erc = CRW_ERC_IPARM, .rsid = (uint16_t)no},
+			    {.rsc = CRW_RSC_SCH, .erc = CRW_ERC_IPARM, .rsid = (uint16_t)(ss << 4)},
+			};
+
+			if (!s || !s->installed || (d->schs[ss][no / 8] & (1u << (no % 8))))
+				continue;
+			crw_queue(m, c, ss ? 2 : 1);
+		}
+	}
+}
+
 int machine_load_iocp_text(struct machine *m, const char *name, const char *text, char *err,
                            size_t errlen)
 {
@@ -697,11 +737,18 @@ int machine_load_iocp_text(struct machine *m, const char *name, const char *text
 		for (int no = 0; set && no <= set->highest; no++) {
 			struct subchannel *s = css_sch(m, (uint8_t)ss, (uint16_t)no);
 
-			if (s && s->installed)
+			if (s && s->installed) {
 				d->devnos[ss][s->devno / 8] |= (uint8_t)(1u << (s->devno % 8));
+				d->schs[ss][no / 8] |= (uint8_t)(1u << (no % 8));
+			}
 		}
 	}
+	for (int i = 0; i < NR_CHPIDS; i++)
+		d->chps[i] = m->chp[i].defined;
 	rc = parse_deck(d, text);
+	/* Also after an error: what the deck added up to its bad line is
+	 * installed and must be reported. */
+	report_added(d);
 	free(d->cus);
 	free(d);
 	return rc;
