@@ -32,10 +32,17 @@ struct vfs_tmpfile {
 	struct vfs_tmpfile *next;
 };
 
+/* /tmp is a tmpfs: all its files together hold at most this much by
+ * default (enough for a 64 MiB test file and its read-back copy several
+ * times over), so a runaway `dd of=/tmp/x` ends with ENOSPC instead of
+ * eating the simulator's memory. */
+#define VFS_TMP_MAX (1ull << 30)
+
 struct vfs {
 	struct os *os;
 	struct vfs_dev *devs;
 	struct vfs_tmpfile *tmp;
+	uint64_t tmp_max;	/* bytes all /tmp files may hold together */
 };
 
 struct vfs_file {
@@ -93,6 +100,11 @@ static const struct vfs_dev_ops null_ops = {null_read, null_write, stream_size, 
 static const struct vfs_dev_ops zero_ops = {zero_read, null_write, stream_size, char_blksize};
 static const struct vfs_dev_ops urandom_ops = {urandom_read, null_write, stream_size, char_blksize};
 
+void vfs_set_tmp_max(struct vfs *v, uint64_t bytes)
+{
+	v->tmp_max = bytes;
+}
+
 struct vfs *vfs_new(struct os *os)
 {
 	struct vfs *v = calloc(1, sizeof(*v));
@@ -100,6 +112,7 @@ struct vfs *vfs_new(struct os *os)
 	if (!v)
 		return NULL;
 	v->os = os;
+	v->tmp_max = VFS_TMP_MAX;
 	if (vfs_register_dev(v, "null", &null_ops, v) ||
 	    vfs_register_dev(v, "zero", &zero_ops, v) ||
 	    vfs_register_dev(v, "urandom", &urandom_ops, v)) {
@@ -365,10 +378,6 @@ ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t len, uint64_t off)
 	return (ssize_t)len;
 }
 
-/* /tmp is a small tmpfs: all its files together hold at most this much,
- * so a runaway `dd of=/tmp/x` ends with ENOSPC instead of eating the
- * simulator's memory. */
-#define VFS_TMP_MAX (64ull << 20)
 
 static uint64_t tmp_used(const struct vfs *v)
 {
@@ -391,7 +400,7 @@ ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t len, uint64_t off
 		return dev_io(f->dev, NULL, buf, len, off);
 	if (!len && off <= t->len)
 		return 0;
-	if (off + len > t->len && tmp_used(f->v) - t->len + off + len > VFS_TMP_MAX)
+	if (off + len > t->len && tmp_used(f->v) - t->len + off + len > f->v->tmp_max)
 		return -ENOSPC;
 	if (off + len > t->cap) {
 		size_t cap = t->cap ? t->cap : 4096;

@@ -23,6 +23,8 @@ struct vfs_dev_ops {
 
 struct vfs *vfs_new(struct os *os);
 void vfs_free(struct vfs *v);
+/* Size of /tmp: all its files together (default 1 GiB). */
+void vfs_set_tmp_max(struct vfs *v, uint64_t bytes);
 
 /* Register /dev/<name>.  0 or -EEXIST. */
 int vfs_register_dev(struct vfs *v, const char *name, const struct vfs_dev_ops *ops, void *priv);

@@ -145,11 +145,12 @@ TEST(shell_writer_stops_when_the_reader_goes)
 	ufix_fini(&f);
 }
 
-TEST(shell_tmp_is_a_small_tmpfs)
+TEST(shell_tmp_is_a_bounded_tmpfs)
 {
 	struct ufix f;
 
 	ufix_init(&f);
+	vfs_set_tmp_max(f.os.vfs, 64ull << 20);
 	CHECK_STR(ufix_run(&f, "dd if=/dev/zero of=/tmp/big bs=1M count=100"),
 	          "dd: error writing '/tmp/big': No space left on device\n"
 	          "65+0 records in\n64+0 records out\n"
