@@ -352,12 +352,18 @@ void chp_exit(struct os *os)
 	}
 }
 
-/* CRW with RSC 4 (channel path), Linux chp_process_crw semantics. */
+/* CRW with RSC 4 (channel path), Linux chp_process_crw semantics, with one
+ * deliberate improvement: a channel-path report (or an overflow, which may
+ * hide one) expires the SCLP information cache, since the path's configure
+ * state may have changed with it; the next `configure` read asks SCLP
+ * again instead of showing up to a second of stale state.  Linux keeps the
+ * cache until its second is over. */
 void chp_process_crw(struct os *os, const struct crw *c0, const struct crw *c1, int overflow)
 {
 	uint8_t id;
 
 	(void)c1;
+	info_expire(os);
 	if (overflow) {
 		css_evaluate_all(os);
 		return;
