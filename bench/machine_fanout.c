@@ -1,8 +1,12 @@
 /* Benchmark: cost of a CHPID event.  65,536 subchannels in set 0 all use
  * CHPID 42; 16 of them also use CHPID 43.  Configure off/on 42 touches
- * 65,536 subchannels, 43 touches 16: the per-subchannel cost is the same
- * and the total for 43 is about 1/4096 of the total for 42, because every
- * CHPID event walks only that CHPID's subchannel index. */
+ * 65,536 subchannels, 43 touches 16: every CHPID event walks only that
+ * CHPID's subchannel index, so the cost per affected subchannel is the
+ * same for both.  The ratio of the totals is not 16/65536 = 1/4096,
+ * because each event also has a fixed cost (CRW queued, machine check
+ * event, STCRW drain) that is measured on CHPID 44, used by no subchannel:
+ * total = fixed + n * per-subchannel.  Both ratios are printed: the raw one
+ * of the totals and the one with the fixed cost taken out. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -61,13 +65,22 @@ int main(void)
 	base = event_ns(m, &css, 0x44, 200000, &v0);
 	a = event_ns(m, &css, 0x42, 50, &va);
 	b = event_ns(m, &css, 0x43, 200000, &vb);
-	printf("fanout_fixed_ns_per_event %.1f (CRW queue + STCRW drain, no subchannel)\n", base);
+	printf("fanout_fixed_ns_per_event %.1f (CRW queue + machine check + STCRW drain, "
+	       "no subchannel)\n",
+	       base);
 	printf("fanout_all_subchannels %llu\n", (unsigned long long)va);
 	printf("fanout_all_ns_per_event %.0f\n", a);
-	printf("fanout_all_ns_per_affected_sch %.2f\n", (a - base) / (double)va);
+	printf("fanout_all_ns_per_affected_sch %.2f (total - fixed, per subchannel)\n",
+	       (a - base) / (double)va);
 	printf("fanout_16_subchannels %llu\n", (unsigned long long)vb);
 	printf("fanout_16_ns_per_event %.1f\n", b);
-	printf("fanout_16_ns_per_affected_sch %.2f\n", (b - base) / (double)vb);
+	printf("fanout_16_ns_per_affected_sch %.2f (total - fixed, per subchannel)\n",
+	       (b - base) / (double)vb);
+	printf("fanout_total_ratio_16_over_all 1/%.0f (raw totals, fixed cost included)\n", a / b);
+	printf("fanout_sch_ratio_16_over_all 1/%.0f (fixed cost taken out; ideal 1/4096)\n",
+	       (a - base) / (b - base));
+	printf("fanout_per_sch_cost_16_vs_all %.2f (1.00 = same cost per affected subchannel)\n",
+	       ((b - base) / (double)vb) / ((a - base) / (double)va));
 	printf("fanout_cost_ratio_16_over_all 1/%.0f raw, 1/%.0f without the fixed cost "
 	       "(ideal 1/4096)\n",
 	       a / b, (a - base) / (b - base));
