@@ -21,6 +21,10 @@ int cmd_dd(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_md5sum(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_cmp(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_cat(struct proc *p, void *ctx, int argc, char **argv);
+int cmd_head(struct proc *p, void *ctx, int argc, char **argv);
+int cmd_tail(struct proc *p, void *ctx, int argc, char **argv);
+int cmd_grep(struct proc *p, void *ctx, int argc, char **argv);
+int cmd_wc(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_driverctl(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_mdevctl(struct proc *p, void *ctx, int argc, char **argv);
 

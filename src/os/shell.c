@@ -248,6 +248,10 @@ void node_add_os_progs(struct node *n)
 	    {"md5sum", cmd_md5sum},
 	    {"cmp", cmd_cmp},
 	    {"cat", cmd_cat},
+	    {"head", cmd_head},
+	    {"tail", cmd_tail},
+	    {"grep", cmd_grep},
+	    {"wc", cmd_wc},
 	    {"driverctl", cmd_driverctl},
 	    {"mdevctl", cmd_mdevctl},
 	};
