@@ -8,7 +8,10 @@
  * Path state (the heart of chpsync): the guest subchannel keeps a cached
  * copy of the host's path fields.  Nothing reads the SCHIB region (a host
  * STSCH) unless the device was signalled since the last read: a CRW on the
- * CRW eventfd, a PNO in an IRB, or a cc 3 from the host.
+ * CRW eventfd, a PNO in an IRB, a cc 3 from the host, or any I/O interrupt
+ * (the channel program may have found a path operational again and set
+ * its POM bit, which no CRW reports).  So a guest STSCH costs a host STSCH
+ * at most once per such signal, and never in steady state without I/O.
  *   chpsync=lazy  (the cover letter): the CRW only marks the device dirty
  *                 (and is discarded); the guest's next STSCH refreshes the
  *                 path fields and arms PNO + PNOM for the next I/O
@@ -102,6 +105,7 @@ int vfio_ccw_dev_refresh(struct vfio_ccw_dev *d)
 		g->chpid[i] = h.pmcw.chpid[i];
 	}
 	d->dirty = false;
+	d->stale = false;
 	return 0;
 }
 
@@ -112,7 +116,7 @@ void vfio_ccw_dev_mark_dirty(struct vfio_ccw_dev *d)
 
 bool vfio_ccw_dev_dirty(const struct vfio_ccw_dev *d)
 {
-	return d->dirty;
+	return d->dirty || d->stale;
 }
 
 bool vfio_ccw_dev_uses_chpid(const struct vfio_ccw_dev *d, uint8_t chpid)
@@ -138,18 +142,32 @@ const struct vfio_ccw_stats *vfio_ccw_dev_stats(const struct vfio_ccw_dev *d)
 	return &d->st;
 }
 
+static bool paths_differ(const struct pmcw *a, const struct pmcw *b)
+{
+	return a->pim != b->pim || a->pam != b->pam || a->pom != b->pom ||
+	       memcmp(a->chpid, b->chpid, sizeof(a->chpid)) != 0;
+}
+
 /* Guest STSCH: a host STSCH only when something was signalled. */
 static void pt_store(struct vsch *s)
 {
 	struct vfio_ccw_dev *d = s->priv;
 	const struct pmcw *g = &s->pmcw;
+	struct pmcw before = *g;
+	bool signalled = d->dirty;
 
 	d->st.guest_stsch++;
-	if (!d->dirty || vfio_ccw_dev_refresh(d))
+	if ((!d->dirty && !d->stale) || vfio_ccw_dev_refresh(d)) {
+		d->pnom_unread = 0;
 		return;
-	if (d->policy == CHPSYNC_LAZY) {
-		/* The letter's scheme: tell the guest on its next I/O
-		 * interruption that paths changed, so it re-verifies them. */
+	}
+	s->pmcw.pnom |= d->pnom_unread;
+	d->pnom_unread = 0;
+	/* The letter's scheme: tell the guest on its next I/O interruption
+	 * that paths changed, so it re-verifies them.  A read that only an
+	 * I/O interrupt prompted arms it only if it found news; otherwise
+	 * every verification would ask for the next one. */
+	if (d->policy == CHPSYNC_LAZY && (signalled || paths_differ(&before, g))) {
 		d->pno_pending = true;
 		d->pnom_pending = (uint8_t)(g->pnom | (g->pim & ~(g->pam & g->pom)));
 	}
@@ -289,6 +307,7 @@ void vfio_ccw_io_irq(void *ctx)
 	uint8_t lpum;
 
 	d->st.io_irqs++;
+	d->stale = true;
 	n = hpread(d, &r, sizeof(r), d->io_off);
 	if (n != (ssize_t)sizeof(r)) {
 		io_region_error(s, n);
@@ -309,6 +328,7 @@ void vfio_ccw_io_irq(void *ctx)
 	    (s->scsw.ctrl & SCSW_STCTL_MASK) != (SCSW_STCTL_INTER | SCSW_STCTL_PEND)) {
 		s->scsw.flags |= SCSW_FLAGS_PNO;
 		s->pmcw.pnom = d->pnom_pending;
+		d->pnom_unread = d->pnom_pending;
 		d->pno_pending = false;
 	}
 	vcss_post_status(s);

@@ -20,9 +20,16 @@ struct vfio_ccw_dev {
 	bool has_async, has_schib, has_crw;
 	uint64_t iova_size;
 	/* Path-state synchronisation */
-	bool dirty;
+	bool dirty; /* signalled: a CRW, a PNO in an IRB, a cc 3 from the host */
+	/* An I/O interrupt came since the last SCHIB region read: the
+	 * channel program may have moved POM (a path that answers again) or
+	 * the LPUM, so the next guest STSCH reads the host once. */
+	bool stale;
 	bool pno_pending;
 	uint8_t pnom_pending;
+	/* The PNOM sent with the last synthetic PNO, until the guest's
+	 * next STSCH has shown it (a read of the host must not hide it). */
+	uint8_t pnom_unread;
 	struct vfio_ccw_stats st;
 };
 

@@ -361,12 +361,27 @@ TEST(e2e_guest_stsch_in_steady_state_costs_no_host_stsch)
 	start_guest(&w, "", "");
 	vm = vmm_vms(w.hn);
 	st = vfio_ccw_dev_stats(vm->vfio[0]);
-	CHECK(st->guest_stsch > 0); /* the guest's boot scan */
+	CHECK(st->guest_stsch > 0); /* the guest's boot scan (and its sense ID) */
+	CHECK(st->host_stsch <= st->io_irqs);
 	run_ok(&w, "guest", "chccwdev -e 3f3f");
 	run_ok(&w, "guest", "chccwdev -d 3f3f");
 	run_ok(&w, "guest", "lscss");
 	CHECK(st->guest_stsch > 2);
-	CHECK_EQ(st->host_stsch, 0);
+	/* With I/O: at most one host STSCH per I/O interrupt. */
+	CHECK(st->io_irqs > 0);
+	CHECK(st->host_stsch <= st->io_irqs);
+	/* Without I/O: none at all. */
+	uint64_t host = st->host_stsch, guest = st->guest_stsch;
+	uint64_t buf = os_kmalloc(vm->guest, 64, 8);
+
+	for (int i = 0; i < 50; i++)
+		CHECK_EQ(vcss_ops.stsch(vm->css,
+		                         schid_word(0, vfio_ccw_dev_sch(vm->vfio[0])->schno), buf),
+		         0);
+	os_kfree(vm->guest, buf);
+	run_ok(&w, "guest", "lscss");
+	CHECK(st->guest_stsch >= guest + 50);
+	CHECK_EQ(st->host_stsch, host);
 	w_down(&w);
 }
 

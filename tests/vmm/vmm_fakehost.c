@@ -324,7 +324,11 @@ void fake_req(struct fake_host *h, int i)
 void fake_io_done(struct fake_host *h, int i, const struct irb *irb)
 {
 	struct fake_dev *d = &h->dev[i];
+	uint8_t lpum = irb_esw_lpum(irb);
 
+	/* As the CSS does: the SCHIB's LPUM is the path the ESW names. */
+	if (lpum)
+		d->schib.pmcw.lpum = lpum;
 	irb_encode(irb, d->io.irb_area);
 	signal_efd(h, d->io_efd);
 }

@@ -244,7 +244,85 @@ TEST(vfio_io_interrupt_delivers_host_irb_and_lpum)
 	CHECK_EQ(irb_esw_lpum(&irb), 0x40);
 	CHECK_EQ(stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.lpum, 0x40);
-	CHECK_EQ(e.host->dev[0].schib_reads, 1);
+	/* An I/O interrupt may come with path news no CRW reports (a path
+	 * that answers again): the next STSCH reads the host, once. */
+	CHECK_EQ(e.host->dev[0].schib_reads, 2);
+	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(e.host->dev[0].schib_reads, 2);
+	env_down(&e);
+}
+
+/* The case no CRW covers: the host's POM bit comes back when the device
+ * answers on a path again; the guest's next STSCH after the interrupt
+ * shows it, at one host STSCH per interrupt at most. */
+TEST(vfio_io_interrupt_makes_next_stsch_see_pom_back)
+{
+	struct env e;
+	struct schib sb;
+	struct irb irb;
+
+	env_up(&e, 1, CHPSYNC_EAGER);
+	e.host->dev[0].schib.pmcw.pom = 0x7f;
+	host_path_change(&e, 0, 0xf0, 0x04020042);
+	sim_run(e.sim);
+	enable(&e, 1);
+	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(sb.pmcw.pom, 0x7f);
+	for (int i = 0; i < 3; i++) {
+		uint64_t reads = e.host->dev[0].schib_reads;
+
+		CHECK_EQ(start(&e, 1), 0);
+		if (i == 1)
+			e.host->dev[0].schib.pmcw.pom = 0xff; /* 0.42 answered */
+		host_completes(&e, 0, 0x80, false);
+		CHECK_EQ(tsch(&e, 1, &irb), 0);
+		CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
+		for (int k = 0; k < 4; k++)
+			CHECK_EQ(stsch(&e, 1, &sb), 0);
+		CHECK_EQ(e.host->dev[0].schib_reads, reads + 1);
+		CHECK_EQ(sb.pmcw.pom, i ? 0xff : 0x7f);
+		CHECK_EQ(sb.pmcw.lpum, 0x80);
+	}
+	CHECK_EQ(e.g.mchks, 1); /* the repair's CRW only */
+	env_down(&e);
+}
+
+/* Lazy: a read prompted by an interrupt that finds the paths as they
+ * were arms no PNO (else each path verification would ask for another);
+ * one that finds news does, once. */
+TEST(vfio_lazy_interrupt_read_arms_pno_only_on_news)
+{
+	struct env e;
+	struct schib sb;
+	struct irb irb;
+
+	env_up(&e, 1, CHPSYNC_LAZY);
+	enable(&e, 1);
+	for (int i = 0; i < 3; i++) {
+		CHECK_EQ(start(&e, 1), 0);
+		host_completes(&e, 0, 0x40, false);
+		CHECK_EQ(tsch(&e, 1, &irb), 0);
+		CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
+		CHECK_EQ(stsch(&e, 1, &sb), 0);
+	}
+	e.host->dev[0].schib.pmcw.pom = 0xbf; /* found not operational, no CRW */
+	CHECK_EQ(start(&e, 1), 0);
+	host_completes(&e, 0, 0x80, false);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
+	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(sb.pmcw.pom, 0xbf);
+	CHECK_EQ(start(&e, 1), 0);
+	host_completes(&e, 0, 0x80, false);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK(irb.scsw.flags & SCSW_FLAGS_PNO);
+	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(sb.pmcw.pnom, 0x40); /* in PIM and PAM, not in POM */
+	CHECK_EQ(start(&e, 1), 0);
+	host_completes(&e, 0, 0x80, false);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
 	env_down(&e);
 }
 
