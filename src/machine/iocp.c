@@ -676,7 +676,7 @@ static int parse_deck(struct deck *d, const char *text)
 
 /* Dynamic I/O reconfiguration on a running machine (an OS is bound): a
  * channel-path CRW, ERC 4 (installed parameters initialized: Linux brings
- * the path up), for each new CHPID, then a subchannel CRW, ERC 4, for each
+ * the path up), for each new configured CHPID, then a subchannel CRW, ERC 4, for each
  * subchannel that became installed, RSID = subchannel number, with a
  * chained second CRW carrying the ssid when it is not 0 (as QEMU's
  * hot-plug does, zarch-css-formats.md section 6).  Before an OS is bound
@@ -690,7 +690,9 @@ static void report_added(struct deck *d)
 	for (int i = 0; i < NR_CHPIDS; i++) {
 		struct crw c = {.rsc = CRW_RSC_CPATH, .erc = CRW_ERC_IPARM, .rsid = (uint16_t)i};
 
-		if (m->chp[i].defined && !d->chps[i])
+		/* A path defined in standby has not come: it reports
+		 * when it is configured (SCLP or HMC). */
+		if (m->chp[i].defined && !d->chps[i] && m->chp[i].cfg == CHP_CFG_CONFIGURED)
 			crw_queue(m, &c, 1);
 	}
 	for (int ss = 0; ss < MAX_SSID_COUNT; ss++) {

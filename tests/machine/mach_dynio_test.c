@@ -42,6 +42,7 @@ TEST(activate_reports_only_what_the_deck_adds)
 	char err[256] = "";
 	const char *again =
 	    "CHPID PATH=(CSS(0),51),TYPE=FC\n"
+	    "CHPID PATH=(CSS(0),53),TYPE=FC,STATE=STANDBY\n"
 	    "CNTLUNIT CUNUMBR=5100,PATH=((CSS(0),50,51)),UNITADD=((00,16)),UNIT=TEST\n"
 	    "IODEVICE ADDRESS=(5100,1),CUNUMBR=(5100),UNIT=TEST\n";
 	int cc;
@@ -56,7 +57,7 @@ TEST(activate_reports_only_what_the_deck_adds)
 	CHECK_EQ(w.nmchk, 2);
 	CHECK_EQ(mt_stcrw(&w, &cc), 0x04040051);
 	CHECK_EQ(mt_stcrw(&w, &cc), 0x03040141); /* the one after 0140 */
-	CHECK_EQ(mt_stcrw(&w, &cc), 0);
+	CHECK_EQ(mt_stcrw(&w, &cc), 0);          /* nothing for 53: standby */
 	mt_fini(&w);
 }
 
