@@ -238,7 +238,7 @@ static int chp_configure_store(void *obj, long arg, const char *buf, size_t len)
 	p->cfg_busy = true;
 	rc = sclp_chp_configure(os, chp->id.id, on);
 	if (rc) {
-		os_printk_debug(os, "chp: sclp_chp_%sconfigure(0.%02x)=%d", on ? "" : "de",
+		os_pr_debug(os, "chp: sclp_chp_%sconfigure(0.%02x)=%d", on ? "" : "de",
 		                chp->id.id, rc);
 	} else {
 		info_expire(os);
@@ -382,7 +382,7 @@ void chp_process_crw(struct os *os, const struct crw *c0, const struct crw *c1, 
 		chsc_chp_offline(os, id);
 		break;
 	default:
-		os_printk_debug(os, "cio: Don't know how to handle erc=%x", c0->erc);
+		os_pr_debug(os, "Don't know how to handle erc=%x", c0->erc);
 	}
 }
 

@@ -122,7 +122,7 @@ static void chp_dispatch(struct os *os, uint8_t id, enum chp_event_kind ev)
 
 void chsc_chp_online(struct os *os, uint8_t chpid)
 {
-	os_printk_debug(os, "cio: chpid 0.%02x online", chpid);
+	os_pr_debug(os, "cio: chpid 0.%02x online", chpid);
 	if (chp_get_status(os, chpid) == 0)
 		return; /* varied off: physical events are not propagated */
 	chp_refresh(os, chpid);
@@ -131,7 +131,7 @@ void chsc_chp_online(struct os *os, uint8_t chpid)
 
 void chsc_chp_offline(struct os *os, uint8_t chpid)
 {
-	os_printk_debug(os, "cio: chpid 0.%02x offline", chpid);
+	os_pr_debug(os, "cio: chpid 0.%02x offline", chpid);
 	if (chp_get_status(os, chpid) <= 0)
 		return;
 	chp_dispatch(os, chpid, CHP_OFFLINE);
@@ -139,7 +139,7 @@ void chsc_chp_offline(struct os *os, uint8_t chpid)
 
 void chsc_chp_vary(struct os *os, uint8_t chpid, bool on)
 {
-	os_printk_debug(os, "cio: vary %s chpid 0.%02x", on ? "on" : "off", chpid);
+	os_pr_debug(os, "cio: vary %s chpid 0.%02x", on ? "on" : "off", chpid);
 	if (on)
 		chp_refresh(os, chpid);
 	chp_dispatch(os, chpid, on ? CHP_VARY_ON : CHP_VARY_OFF);

@@ -255,7 +255,7 @@ void cio_io_interrupt(void *osv, uint32_t schid, uint32_t intparm, uint32_t int_
 	if (!sch) {
 		/* Clear the status so that the subchannel does not stay
 		 * pending forever; nobody owns it. */
-		os_printk_debug(os, "cio: interrupt for unknown subchannel %08x", schid);
+		os_pr_debug(os, "cio: interrupt for unknown subchannel %08x", schid);
 		if (osp(os)->scratch_irb)
 			css->ops->tsch(css->css, schid, osp(os)->scratch_irb);
 		return;

@@ -62,52 +62,61 @@ static void crw_dispatch(struct os *os, const struct crw *c0, const struct crw *
 		css_process_crw(os, c0, c1, 0);
 		break;
 	default:
-		os_printk_debug(os, "crw: unhandled rsc=%x erc=%x rsid=%x", last->rsc, last->erc,
+		os_pr_debug(os, "crw: unhandled rsc=%x erc=%x rsid=%x", last->rsc, last->erc,
 		                last->rsid);
 	}
 }
 
+/* More than two chained CRWs: Linux handles the first two and only logs
+ * the rest, with these KERN_WARNING lines. */
+static void crw_log_excess(struct os *os, const struct crw *c, unsigned int chain)
+{
+	os_printk_debug(os,
+	                "crw_collect_info: Code does not support more than two chained crws; "
+	                "please report to linux390@de.ibm.com!");
+	os_printk_debug(os,
+	                "crw_collect_info: crw reports slct=%d, oflw=%d, chn=%d, rsc=%X, anc=%d, "
+	                "erc=%X, rsid=%X",
+	                c->slct, c->oflw, c->chn, c->rsc, c->anc, c->erc, c->rsid);
+	os_printk_debug(os, "crw_collect_info: This was crw number %x in the chain", chain);
+}
+
+/* Linux crw_collect_info(): the CRW line is printk(KERN_DEBUG), so it is
+ * in dmesg; a chain's first CRW waits for its second, the handler gets
+ * both, and CRWs beyond the second are logged and dropped. */
 void crw_machine_check(void *osv)
 {
 	struct os *os = osv;
 	struct os_priv *p = osp(os);
 	struct crw c, crw[2];
-	int chain = 0;
-	bool drain = false;
+	unsigned int chain = 0;
 
 	if (p->crw_active || !p->crw_addr)
 		return; /* the loop below drains everything */
 	p->crw_active = true;
 	while (stcrw(os, &c) == 0) {
+		if (chain > 1) {
+			crw_log_excess(os, &c, chain);
+			chain = c.chn ? chain + 1 : 0;
+			continue;
+		}
 		os_printk_debug(os,
 		                "crw_info : CRW reports slct=%d, oflw=%d, chn=%d, rsc=%X, anc=%d, "
 		                "erc=%X, rsid=%X",
 		                c.slct, c.oflw, c.chn, c.rsc, c.anc, c.erc, c.rsid);
 		if (c.oflw) {
+			os_pr_debug(os, "crw_collect_info: crw overflow detected!");
 			crw_dispatch(os, &c, NULL, 1);
 			chain = 0;
-			drain = false;
-			continue;
-		}
-		if (drain) {
-			drain = c.chn; /* discard up to the end of this chain */
 			continue;
 		}
 		crw[chain] = c;
-		if (c.chn) {
-			if (chain == 1) {
-				/* Linux handles two chained CRWs; drop the rest. */
-				os_printk_debug(os,
-				                "crw: does not support more than two chained crws");
-				chain = 0;
-				drain = true;
-				continue;
-			}
+		if (crw[0].chn && !chain) {
 			chain++;
 			continue;
 		}
 		crw_dispatch(os, &crw[0], chain ? &crw[1] : NULL, 0);
-		chain = 0;
+		chain = crw[chain].chn ? chain + 1 : 0;
 	}
 	p->crw_active = false;
 }

@@ -484,7 +484,7 @@ static void css_scan(struct os *os, bool known_too)
 /* CRW overflow: reports were lost, so every subchannel is looked at again. */
 void css_evaluate_all(struct os *os)
 {
-	os_printk_debug(os, "cio: channel report overflow, evaluating all subchannels");
+	os_pr_debug(os, "css_schedule_eval_all: evaluating all subchannels");
 	css_scan(os, true);
 }
 

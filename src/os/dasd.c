@@ -50,7 +50,7 @@ static void dasd_vmsg(struct dasd_device *dev, bool console, const char *fmt, va
 	if (console)
 		os_printk(dev->os, "dasd-eckd %s: %s", dev->busid, text);
 	else
-		os_printk_debug(dev->os, "dasd-eckd %s: %s", dev->busid, text);
+		os_pr_debug(dev->os, "dasd-eckd %s: %s", dev->busid, text);
 }
 
 void dasd_dev_info(struct dasd_device *dev, const char *fmt, ...)
@@ -209,8 +209,7 @@ static void cqr_path_error(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
 		return;
 	}
 	cqr->lpm = (uint8_t)((cqr->lpm ? cqr->lpm : dev->opm) & ~bad);
-	dasd_dev_debug(dev, "I/O on path mask %02X failed (lpum=%02x/opm=%02x), %s", cqr->used_lpm,
-	               bad, dev->opm, cqr->lpm ? "trying alternate path" : "waiting for a path");
+	dasd_dev_debug(dev, "try alternate lpm=%x (lpum=%x / opm=%x)", cqr->lpm, bad, dev->opm);
 	dev->retries_total++;
 	cqr_requeue(cqr);
 }

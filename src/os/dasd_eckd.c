@@ -317,7 +317,7 @@ static void eckd_subsystem_setup(struct dasd_device *dev)
 	prssd[6] = 0x41;
 	rc = eckd_psf(dev, prssd, sizeof(prssd), 256);
 	if (rc)
-		dasd_dev_debug(dev, "Reading device feature codes failed with rc=%d", rc);
+		dasd_dev_info(dev, "Reading device feature codes failed with rc=%d", rc);
 }
 
 /* ---- disk layout analysis ---- */

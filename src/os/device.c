@@ -341,7 +341,7 @@ void ccw_device_recog_done(struct ccw_device *cdev, int rc)
 
 	cio_disable_subchannel(cdev->sch);
 	if (rc) {
-		os_printk_debug(cdev->os, "cio: %s: recognition failed (%d)", cdev->busid, rc);
+		os_pr_debug(cdev->os, "cio: %s: recognition failed (%d)", cdev->busid, rc);
 		cdev->state = DEV_STATE_NOT_OPER;
 	} else {
 		cdev->state = DEV_STATE_OFFLINE;
@@ -359,7 +359,7 @@ static void ccw_device_rerecognise(struct ccw_device *cdev)
 {
 	struct subchannel *sch = cdev->sch;
 
-	os_printk_debug(cdev->os, "cio: %s: device answers again, sensing its id", cdev->busid);
+	os_pr_debug(cdev->os, "cio: %s: device answers again, sensing its id", cdev->busid);
 	sch->opm = chp_get_sch_opm(sch);
 	sch->lpm = sch->schib.pmcw.pam & sch->opm;
 	ccw_bus(cdev->os)->recog_pending++;

@@ -77,7 +77,8 @@ void ccw_device_done(struct ccw_device *cdev, enum dev_state state)
 		cio_disable_subchannel(sch);
 	cdev->state = state;
 	if (state == DEV_STATE_BOXED)
-		os_printk_debug(cdev->os, "cio: Boxed device %s", cdev->busid);
+		os_pr_debug(cdev->os, "Boxed device %04x on subchannel %04x", sch->schib.pmcw.devno,
+		            sch->schid.no);
 	if (state == DEV_STATE_NOT_OPER && cdev->io_active) {
 		cdev->io_active = false;
 		if (cdev->handler)
@@ -205,8 +206,8 @@ void ccw_device_path_notoper(struct ccw_device *cdev, uint8_t tried)
 
 	if (cio_update_schib(sch) == 0) {
 		pnom = sch->schib.pmcw.pnom;
-		os_printk_debug(cdev->os, "cio: %s: path(s) %02x are not operational", cdev->busid,
-		                pnom);
+		os_pr_debug(cdev->os, "ccw_device_path_notoper(0.%x.%04x) - path(s) %02x are not operational",
+		            sch->schid.ssid, sch->schid.no, pnom);
 		sch->lpm &= (uint8_t)~pnom;
 	}
 	if (pnom & ~tried)
@@ -251,7 +252,7 @@ static void fsm_notoper(struct ccw_device *cdev, enum dev_event ev)
 static void fsm_offline_irq(struct ccw_device *cdev, enum dev_event ev)
 {
 	/* Unsolicited status on an offline device: nothing to do. */
-	os_printk_debug(cdev->os, "cio: %s: unsolicited interrupt while offline", cdev->busid);
+	os_pr_debug(cdev->os, "cio: %s: unsolicited interrupt while offline", cdev->busid);
 }
 
 static void fsm_online_verify(struct ccw_device *cdev, enum dev_event ev)

@@ -185,7 +185,7 @@ static void snid_done(struct ccw_device *cdev)
 		return;
 	}
 	if (mismatch) {
-		os_printk_debug(os, "cio: %s: path group IDs differ between paths", cdev->busid);
+		os_pr_debug(os, "cio: %s: path group IDs differ between paths", cdev->busid);
 		cdev->pgroup = false;
 		cdev->mpath = false;
 		verify_start(cdev);

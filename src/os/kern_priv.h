@@ -65,6 +65,7 @@ struct kblock {
 struct os_priv {
 	struct css_upcalls up; /* bound to the CSS */
 	bool dying;            /* os_destroy() is running */
+	bool debug;            /* os_pr_debug() lines go to dmesg */
 	/* dmesg ring */
 	char *lines[DMESG_MAX_LINES];
 	size_t first, count;

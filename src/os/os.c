@@ -71,6 +71,23 @@ void os_printk_debug(struct os *os, const char *fmt, ...)
 	va_end(ap);
 }
 
+void os_pr_debug(struct os *os, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!os->priv || !os->priv->debug)
+		return;
+	va_start(ap, fmt);
+	os_printk_level(os, false, fmt, ap);
+	va_end(ap);
+}
+
+void os_set_debug(struct os *os, int on)
+{
+	if (os && os->priv)
+		os->priv->debug = on;
+}
+
 char *os_dmesg(struct os *os)
 {
 	struct os_priv *p = os->priv;
@@ -238,7 +255,7 @@ static void os_bury(struct os *os)
 	if (ngraveyard < sizeof(graveyard) / sizeof(graveyard[0]))
 		graveyard[ngraveyard++] = os;
 	os->console = NULL;
-	os_printk_debug(os, "%s: destroyed with tasks still waiting; kept", os->hostname);
+	os_pr_debug(os, "%s: destroyed with tasks still waiting; kept", os->hostname);
 }
 
 /* The init task: what Linux does between start_kernel and the first shell.
@@ -255,7 +272,7 @@ static void os_init_task(void *arg)
 	 * expired when the first command runs, as on a real system. */
 	sim_sleep(os->sim, OS_USERSPACE_BOOT);
 	os->priv->booted = true;
-	os_printk_debug(os, "%s: boot complete", os->hostname);
+	os_pr_debug(os, "%s: boot complete", os->hostname);
 }
 
 static void kmem_setup(struct os *os, const struct os_config *cfg)
@@ -297,6 +314,7 @@ struct os *os_create(struct sim *sim, struct css_if css, const struct os_config 
 	os->vfs = vfs_new(os);
 	if (!os->vfs)
 		goto fail;
+	/* Linux's banner (KERN_NOTICE) names the release; ours is chpsync. */
 	os_printk_debug(os, "Linux version chpsync");
 	os_bind_upcalls(os);
 	/* Linux enables the ISCs it uses; we take every ISC. */

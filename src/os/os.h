@@ -47,6 +47,11 @@ void os_destroy(struct os *os);
 void os_printk(struct os *os, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Kernel log line that goes to dmesg only (below the console loglevel). */
 void os_printk_debug(struct os *os, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Debug-only line: what Linux keeps out of the kernel log (pr_debug, the
+ * s390 debug feature: CIO_*_EVENT, DBF_*_EVENT).  Recorded in dmesg only
+ * while the OS's debug switch is on (os_set_debug; off at creation). */
+void os_pr_debug(struct os *os, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void os_set_debug(struct os *os, int on);
 /* Copy the dmesg ring (all lines, "\n"-terminated) into a malloc'd string. */
 char *os_dmesg(struct os *os);
 

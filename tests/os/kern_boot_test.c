@@ -320,20 +320,27 @@ TEST(kern_crw_rules)
 	char *log;
 
 	kf_init(&f, 20, 0, false);
+	os_set_debug(f.os, 1); /* the cio lines counted below are debug-only */
 	crw_report(&f, (const uint32_t[]){0x44060042}, 1); /* S=1: ignored */
 	crw_report(&f, (const uint32_t[]){0x04060043}, 1); /* PERRN 0.43 */
 	crw_report(&f, (const uint32_t[]){0x04020043}, 1); /* INIT 0.43 */
 	crw_report(&f, (const uint32_t[]){0x04030044}, 1); /* TERROR: unknown */
-	/* Linux handles chains of two CRWs; a longer chain is drained
-	 * with a warning and not acted on. */
+	/* Linux hands a chain's first two CRWs to the handler (which acts
+	 * on the first) and logs each further one with three warnings. */
 	crw_report(&f, (const uint32_t[]){0x14060044, 0x14060045, 0x04060045}, 3);
 	log = os_dmesg(f.os);
 	CHECK_EQ(count_in(log, "cio: chpid 0.42 offline"), 0);
 	CHECK_EQ(count_in(log, "cio: chpid 0.43 offline"), 1);
 	CHECK_EQ(count_in(log, "cio: chpid 0.43 online"), 1);
 	CHECK_EQ(count_in(log, "Don't know how to handle erc=3"), 1);
-	CHECK_EQ(count_in(log, "does not support more than two chained crws"), 1);
-	CHECK_EQ(count_in(log, "cio: chpid 0.44 offline"), 0);
+	CHECK_EQ(count_in(log, "crw_collect_info: Code does not support more than two chained crws; "
+	                       "please report to linux390@de.ibm.com!"),
+	         1);
+	CHECK_EQ(count_in(log, "crw_collect_info: crw reports slct=0, oflw=0, chn=0, rsc=4, anc=0, "
+	                       "erc=6, rsid=45"),
+	         1);
+	CHECK_EQ(count_in(log, "crw_collect_info: This was crw number 2 in the chain"), 1);
+	CHECK_EQ(count_in(log, "cio: chpid 0.44 offline"), 1);
 	CHECK_EQ(count_in(log, "cio: chpid 0.45 offline"), 0);
 	free(log);
 	/* An unknown CHPID coming online is registered. */

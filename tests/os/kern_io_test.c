@@ -84,6 +84,7 @@ TEST(kern_write_survives_two_path_failures_and_repair)
 	char *log;
 
 	kf_init(&f, 100, 20 * SIM_US, false);
+	os_set_debug(f.os, 1); /* the path lines below are debug-only */
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	fill(&f, out, len);
 	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0, NULL};
@@ -297,6 +298,7 @@ TEST(kern_vary_off_under_io_redrives_on_other_paths)
 	int i;
 
 	kf_init(&f, 100, 20 * SIM_US, false);
+	os_set_debug(f.os, 1); /* for the ERP line below */
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	fill(&f, out, len);
 	w = (struct rw_job){&f, "/dev/dasda1", out, len, true, 0, NULL};
@@ -320,7 +322,7 @@ TEST(kern_vary_off_under_io_redrives_on_other_paths)
 		char *log = os_dmesg(f.os);
 
 		/* The I/O running on each varied-off path was terminated. */
-		CHECK(strstr(log, "(lpum=80/opm=f0), trying alternate path") != NULL);
+		CHECK(strstr(log, "try alternate lpm=70 (lpum=80 / opm=f0)") != NULL);
 		free(log);
 	}
 	check_attr(&f, KF_SCH "/vpm", "10\n");
