@@ -208,11 +208,11 @@ int main(int argc, char **argv)
 	printf("vmm_fanout: %d guests x %d pass-through devices (%d subchannels on CHPIDs "
 	       "0.42+0.43), chpsync=%s\n",
 	       G, D, G * D, policy);
-	printf("setup wall: host boot %.2f s, %d mdevs + %d guest boots %.2f s\n", wall_boot,
-	       G * D, G, wall_setup - wall_boot);
-	printf("%-6s %6s %9s %8s %9s %8s %9s %9s %10s %12s %18s\n", "policy", "guests",
-	       "dev/guest", "views", "wall-ms", "sim-ms", "CRW/guest", "upstream", "mchk/guest",
-	       "event h/g", "steady h/g STSCH");
+	printf("setup wall: host boot %.2f s, %d mdevs + %d guest boots %.2f s\n", wall_boot, G * D,
+	       G, wall_setup - wall_boot);
+	printf("%-6s %6s %9s %8s %9s %8s %9s %9s %10s %12s %18s\n", "policy", "guests", "dev/guest",
+	       "views", "wall-ms", "sim-ms", "CRW/guest", "upstream", "mchk/guest", "event h/g",
+	       "steady h/g STSCH");
 	printf("%-6s %6d %9d %5d/%-2d ", policy, nvm, D, done, nvm);
 	if (done == nvm)
 		printf("%9.3f %8.3f ", wall_ev * 1e3, (double)t_views / 1e6);
@@ -221,9 +221,8 @@ int main(int argc, char **argv)
 	printf("%4llu-%-4llu %9d %10llu %5llu/%-6llu %7.4f (%llu/%llu)\n",
 	       (unsigned long long)crw_min, (unsigned long long)crw_max, D,
 	       (unsigned long long)mchk_max, (unsigned long long)ev_host,
-	       (unsigned long long)ev_guest,
-	       st_guest ? (double)st_host / (double)st_guest : 0.0, (unsigned long long)st_host,
-	       (unsigned long long)st_guest);
+	       (unsigned long long)ev_guest, st_guest ? (double)st_host / (double)st_guest : 0.0,
+	       (unsigned long long)st_host, (unsigned long long)st_guest);
 	printf("(views: guests whose sysfs pimpampom shows 0.42 gone; wall/sim: from chchp to the "
 	       "last such guest;\n CRW/guest: min-max injected; upstream: one CRW per subchannel; "
 	       "steady: 10 STSCH rounds, goal 0)\n");

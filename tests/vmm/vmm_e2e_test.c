@@ -376,7 +376,7 @@ TEST(e2e_guest_stsch_in_steady_state_costs_no_host_stsch)
 
 	for (int i = 0; i < 50; i++)
 		CHECK_EQ(vcss_ops.stsch(vm->css,
-		                         schid_word(0, vfio_ccw_dev_sch(vm->vfio[0])->schno), buf),
+		                        schid_word(0, vfio_ccw_dev_sch(vm->vfio[0])->schno), buf),
 		         0);
 	os_kfree(vm->guest, buf);
 	run_ok(&w, "guest", "lscss");
@@ -492,7 +492,9 @@ TEST(e2e_guest_memory_larger_than_the_host_is_refused)
 	w_up(&w);
 	out = run(&w, "host", "qemu-system-s390x -name big -m 64G -daemonize", &st);
 	CHECK_EQ(st, 1);
-	CHECK_STR(out, "qemu-system-s390x: cannot set up guest memory 's390.ram': Cannot allocate memory\n");
+	CHECK_STR(
+	    out,
+	    "qemu-system-s390x: cannot set up guest memory 's390.ram': Cannot allocate memory\n");
 	free(out);
 	CHECK(world_find_node(w.world, "big") == NULL);
 	w_down(&w);
