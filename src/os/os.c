@@ -250,6 +250,20 @@ static bool os_has_waiters(struct os *os)
 	       (p->init_task && !sim_task_done(p->init_task));
 }
 
+/* An OS destroyed while it boots: the init task belongs to the OS, so it
+ * goes with it (its stack and its place on whatever wait queue or timer it
+ * is blocked on), and the OS can then be freed like a booted one.  Not
+ * from inside init itself: a task cannot free itself. */
+static void os_stop_init(struct os *os)
+{
+	struct os_priv *p = os->priv;
+
+	if (!p->init_task || sim_task_done(p->init_task) || sim_current(os->sim) == p->init_task)
+		return;
+	sim_task_free(p->init_task);
+	p->init_task = NULL;
+}
+
 static void os_bury(struct os *os)
 {
 	if (ngraveyard < sizeof(graveyard) / sizeof(graveyard[0]))
@@ -350,6 +364,7 @@ void os_destroy(struct os *os)
 		 * still blocked on this OS must not run into freed memory. */
 		p->dying = true;
 		os_unbind_upcalls(os);
+		os_stop_init(os);
 		if (os_has_waiters(os)) {
 			os_bury(os);
 			return;
