@@ -101,3 +101,46 @@ TEST(kern_destroy_while_booting_then_sim_free)
 		sim_free(sim);
 	}
 }
+
+/* Dynamic I/O reconfiguration: a deck activated on the running machine
+ * adds a CHPID (channel report RSC 4, ERC 4) and two volumes, one in
+ * subchannel set 1 (RSC 3, ERC 4, chained CRW with the ssid).  cio
+ * registers the path and both subchannels, recognises the devices, and the
+ * new volume goes online on the new path. */
+TEST(kern_activate_adds_chpid_and_devices_at_run_time)
+{
+	static const char deck[] =
+	    "CHPID PATH=(CSS(0),50),SHARED,TYPE=FC\n"
+	    "CNTLUNIT CUNUMBR=5000,PATH=((CSS(0),50)),UNITADD=((00,256)),UNIT=2107\n"
+	    "IODEVICE ADDRESS=(5000,1),CUNUMBR=(5000),UNIT=3390,SCH=0140\n"
+	    "IODEVICE ADDRESS=(5001,1),CUNUMBR=(5000),UNIT=3390,SCHSET=1,SCH=0007\n";
+	struct kf f;
+	char err[256] = "";
+	char *log;
+
+	kf_init(&f, 20, 0, false);
+	CHECK(!sysfs_exists(f.os->sysfs, KF_CHP("50")));
+	CHECK_EQ(machine_load_iocp_text(f.m, "add.deck", deck, err, sizeof(err)), 0);
+	kf_run_for(&f, 100 * SIM_MS);
+	check_attr(&f, KF_CHP("50") "/status", "online\n");
+	check_attr(&f, KF_CHP("50") "/type", "1b\n");
+	check_attr(&f, KF_CHP("50") "/configure", "1\n");
+	check_attr(&f, "/sys/bus/css/devices/0.0.0140/pimpampom", "80 80 ff\n");
+	check_attr(&f, "/sys/bus/css/devices/0.0.0140/chpids", "50 00 00 00 00 00 00 00 \n");
+	check_attr(&f, "/sys/bus/css/devices/0.1.0007/dev_busid", "0.1.5001\n");
+	check_attr(&f, "/sys/bus/ccw/devices/0.0.5000/cutype", "2107/e8\n");
+	check_attr(&f, "/sys/bus/ccw/devices/0.1.5001/online", "0\n");
+	CHECK(!strncmp(kf_read(&f, "/sys/bus/ccw/devices/0.0.5000/devtype", NULL), "3390/", 5));
+	/* The old device did not notice. */
+	check_attr(&f, KF_SCH "/pimpampom", "f0 f0 ff\n");
+	log = os_dmesg(f.os);
+	CHECK(strstr(log, "crw_info : CRW reports slct=0, oflw=0, chn=0, rsc=4, anc=0, erc=4, "
+	                  "rsid=50") != NULL);
+	CHECK(strstr(log, "crw_info : CRW reports slct=0, oflw=0, chn=1, rsc=3, anc=0, erc=4, "
+	                  "rsid=7") != NULL);
+	free(log);
+	CHECK_EQ(kf_write(&f, "/sys/bus/ccw/devices/0.0.5000/online", "1\n"), 0);
+	CHECK(strstr(f.console, "dasd-eckd 0.0.5000: New DASD 3390/") != NULL);
+	check_attr(&f, "/sys/bus/css/devices/0.0.0140/vpm", "80\n");
+	kf_fini(&f);
+}
