@@ -24,6 +24,18 @@ if sh tests/symbols.sh "$build"; then
 else
 	echo "FAIL symbols"; total_f=$((total_f + 1)); status=1
 fi
+# The main job: `chpsync run` with no argument prints the cover letter's
+# example, the shared golden (trailing blanks aside).
+golden=../shared/scenarios/seed-example.scenario
+if [ -f "$golden" ] && [ -x "$build/chpsync" ]; then
+	echo "== chpsync run"
+	if "$build/chpsync" run | sed 's/[ \t]*$//' >"$build/run.out" &&
+		sed 's/[ \t]*$//' "$golden" | diff -u - "$build/run.out"; then
+		total_p=$((total_p + 1))
+	else
+		echo "FAIL chpsync run differs from $golden"; total_f=$((total_f + 1)); status=1
+	fi
+fi
 # Scenario goldens: each file is one test.
 scen=$(ls tests/scenarios/*.scenario ../shared/scenarios/*.scenario 2>/dev/null)
 if [ -n "$scen" ] && [ -x "$build/chpsync" ]; then
