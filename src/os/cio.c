@@ -35,9 +35,9 @@ int cio_update_schib(struct subchannel *sch)
 	if (!p)
 		return -ENODEV;
 	schib_decode(p, &s);
-	if (!schib_is_valid(&s))
-		return -ENODEV;
 	sch->schib = s;
+	if (!schib_is_valid(&s))
+		return -EACCES; /* no valid device (DNV 0): Linux css_sch_is_valid */
 	return 0;
 }
 

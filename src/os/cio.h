@@ -70,7 +70,8 @@ struct css_driver {
 	void (*irq)(struct subchannel *sch);
 	/* Channel-path event for a CHPID this subchannel uses. */
 	int (*chp_event)(struct subchannel *sch, struct chp_link *link, enum chp_event_kind ev);
-	/* Subchannel needs re-evaluation (CRW RSC 3, overflow). */
+	/* Subchannel needs re-evaluation (CRW RSC 3, overflow).  -ENODEV: the
+	 * subchannel is gone (STSCH cc 3) and cio unregisters it. */
 	int (*sch_event)(struct subchannel *sch, int process);
 };
 

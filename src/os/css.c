@@ -458,10 +458,11 @@ void css_evaluate_subchannel(struct os *os, uint8_t ssid, uint16_t no)
 		return;
 	}
 	if (sch->driver && sch->driver->sch_event) {
-		sch->driver->sch_event(sch, 0);
+		if (sch->driver->sch_event(sch, 0) == -ENODEV)
+			css_unregister_subchannel(sch);
 		return;
 	}
-	if (cio_update_schib(sch))
+	if (cio_update_schib(sch) == -ENODEV)
 		css_unregister_subchannel(sch);
 }
 

@@ -527,15 +527,29 @@ static int io_subchannel_chp_event(struct subchannel *sch, struct chp_link *link
 	return 0;
 }
 
+/* Linux sch_get_action(), without the orphanage: a subchannel that is gone
+ * (STSCH cc 3) takes its ccw device with it (IO_SCH_UNREG); one without a
+ * valid device (DNV 0: a VMM unplugged it) loses the ccw device and stays
+ * registered (IO_SCH_UNREG_CDEV); a valid one without a ccw device gets one
+ * (IO_SCH_ATTACH), and one whose device number changed gets a new one
+ * (IO_SCH_UNREG_ATTACH).  Removing an online device fails its queued I/O. */
 static int io_subchannel_sch_event(struct subchannel *sch, int process)
 {
 	struct ccw_device *cdev = sch->drvdata;
+	int rc = cio_update_schib(sch);
 
-	if (cio_update_schib(sch)) {
-		if (cdev)
-			dev_fsm_event(cdev, DEV_EVENT_NOTOPER);
+	if (rc == -ENODEV)
+		return -ENODEV; /* css unbinds us (io_subchannel_remove) */
+	if (rc) {
+		io_subchannel_remove(sch);
 		return 0;
 	}
+	if (cdev && cdev->id.no != sch->schib.pmcw.devno) {
+		io_subchannel_remove(sch);
+		cdev = NULL;
+	}
+	if (!cdev)
+		return io_subchannel_probe(sch);
 	if (cdev && cdev->state == DEV_STATE_ONLINE && (sch->schib.pmcw.pam & sch->opm) != sch->vpm)
 		dev_fsm_event(cdev, DEV_EVENT_VERIFY);
 	/* A device that was not operational (and is not online for its

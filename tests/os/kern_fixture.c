@@ -91,11 +91,16 @@ static void w_bind(void *css, const struct css_upcalls *up)
 static int w_stsch(void *css, uint32_t s, uint64_t a)
 {
 	struct kf *f = wrap_of(css);
-	int cc = f->real.ops->stsch(f->real.css, s, a);
+	int cc;
 	uint8_t *p = storage_ptr(f->real.mem, a, 52);
 
+	if (f->gone_sch && s == f->gone_sch)
+		return 3;
+	cc = f->real.ops->stsch(f->real.css, s, a);
 	if (cc == 0 && p && f->pnom)
 		p[9] = f->pnom;
+	if (cc == 0 && p && f->unplug_sch && s == f->unplug_sch)
+		p[5] &= (uint8_t)~0x81; /* PMCW ENA, DNV */
 	return cc;
 }
 

@@ -30,6 +30,8 @@ struct kf {
 	bool hold_crws;     /* STCRW finds nothing */
 	bool no_csense;     /* MSCH drops the concurrent-sense bit */
 	uint32_t inject[8]; /* CRWs STCRW returns before the machine's */
+	uint32_t unplug_sch; /* STSCH of this schid word: DNV 0, ENA 0 (a VMM's unplug) */
+	uint32_t gone_sch;   /* STSCH of this schid word: cc 3 */
 	int ninject;
 	struct css_if real;
 	struct css_ops ops;

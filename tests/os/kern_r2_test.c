@@ -11,6 +11,7 @@
 #include "machine/machine.h"
 #include "os/os.h"
 #include "os/sysfs.h"
+#include "os/vfs.h"
 #include "t.h"
 
 static void check_attr(struct kf *f, const char *path, const char *want)
@@ -142,5 +143,120 @@ TEST(kern_activate_adds_chpid_and_devices_at_run_time)
 	CHECK_EQ(kf_write(&f, "/sys/bus/ccw/devices/0.0.5000/online", "1\n"), 0);
 	CHECK(strstr(f.console, "dasd-eckd 0.0.5000: New DASD 3390/") != NULL);
 	check_attr(&f, "/sys/bus/css/devices/0.0.0140/vpm", "80\n");
+	kf_fini(&f);
+}
+
+struct wr_job {
+	struct kf *f;
+	uint8_t *buf;
+	size_t len;
+	long rc;
+};
+
+static void do_write_dasda(void *arg)
+{
+	struct wr_job *j = arg;
+	int err = 0;
+	struct vfs_file *fp = vfs_open(j->f->os->vfs, "/dev/dasda", VFS_WR, &err);
+	size_t off;
+
+	j->rc = err;
+	if (!fp)
+		return;
+	for (off = 0; off < j->len; off += 65536) {
+		ssize_t n = vfs_pwrite(fp, j->buf + off, 65536, off);
+
+		if (n != 65536) {
+			j->rc = n < 0 ? n : -1;
+			break;
+		}
+	}
+	vfs_close(fp);
+}
+
+static bool task_done(void *arg)
+{
+	return sim_task_done(arg);
+}
+
+/* A VMM unplugs a pass-through device: STSCH shows the subchannel without
+ * a valid device (DNV 0) and a subchannel CRW follows.  cio removes the
+ * ccw device and keeps the subchannel (Linux IO_SCH_UNREG_CDEV); plugged
+ * again, the device is recognised anew (IO_SCH_ATTACH). */
+TEST(kern_unplugged_device_is_removed_and_comes_back_when_plugged)
+{
+	struct kf f;
+
+	kf_init(&f, 20, 0, false);
+	f.unplug_sch = 0x0001013f;
+	f.inject[0] = 0x0304013f; /* RSC 3, ERC 4, 0.0.013f */
+	f.ninject = 1;
+	f.up->channel_report(f.up->os);
+	kf_run_for(&f, 10 * SIM_MS);
+	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV));
+	CHECK(!sysfs_exists(f.os->sysfs, KF_SCH "/0.0.3f3f"));
+	CHECK(sysfs_exists(f.os->sysfs, KF_SCH));
+	check_attr(&f, KF_SCH "/dev_busid", "none\n");
+	/* Plugged again. */
+	f.unplug_sch = 0;
+	f.inject[0] = 0x0304013f;
+	f.ninject = 1;
+	f.up->channel_report(f.up->os);
+	kf_run_for(&f, 10 * SIM_MS);
+	check_attr(&f, KF_DEV "/online", "0\n");
+	check_attr(&f, KF_SCH "/dev_busid", "0.0.3f3f\n");
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	CHECK(strstr(f.console, " dasda:VOL1/  0X3F3F: dasda1\n") != NULL);
+	kf_fini(&f);
+}
+
+/* Unplugged while online and writing: the block device goes, the write
+ * fails (it is not left waiting), nothing is completed twice. */
+TEST(kern_unplug_under_io_fails_the_write_and_removes_the_disk)
+{
+	struct kf f;
+	struct wr_job w;
+	struct sim_task *t;
+	size_t len = 4u << 20;
+
+	kf_init(&f, 20, 20 * SIM_US, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	w = (struct wr_job){&f, calloc(1, len), len, 0};
+	t = sim_task_spawn(f.sim, "dd", do_write_dasda, &w);
+	kf_run_for(&f, 2 * SIM_MS);
+	CHECK(!sim_task_done(t));
+	f.unplug_sch = 0x0001013f;
+	f.inject[0] = 0x0304013f;
+	f.ninject = 1;
+	f.up->channel_report(f.up->os);
+	CHECK(sim_run_until(f.sim, task_done, t));
+	sim_task_free(t);
+	CHECK(w.rc < 0);
+	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV));
+	{
+		int err = 0;
+
+		CHECK(vfs_open(f.os->vfs, "/dev/dasda", VFS_RD, &err) == NULL);
+		CHECK(err < 0);
+	}
+	free(w.buf);
+	kf_fini(&f);
+}
+
+/* A subchannel that is gone altogether (STSCH cc 3) is unregistered with
+ * its device (IO_SCH_UNREG). */
+TEST(kern_subchannel_gone_is_unregistered)
+{
+	struct kf f;
+
+	kf_init(&f, 20, 0, false);
+	f.gone_sch = 0x0001013f;
+	f.inject[0] = 0x0304013f;
+	f.ninject = 1;
+	f.up->channel_report(f.up->os);
+	kf_run_for(&f, 10 * SIM_MS);
+	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV));
+	CHECK(!sysfs_exists(f.os->sysfs, KF_SCH));
+	CHECK(!sysfs_exists(f.os->sysfs, "/sys/devices/css0/0.0.013f"));
 	kf_fini(&f);
 }
