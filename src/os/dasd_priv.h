@@ -13,7 +13,7 @@
 #define DASD_MAX_PARTS      12
 #define DASD_BLKSIZE        4096
 #define DASD_RECS_PER_TRACK 12
-#define DASD_MAX_BLOCKS     64 /* blocks per request */
+#define DASD_MAX_BLOCKS     190 /* blocks per request (Linux DASD_ECKD_MAX_BLOCKS) */
 #define DASD_RETRIES        10
 #define DASD_PATH_RETRIES   256
 

@@ -151,6 +151,7 @@ struct wr_job {
 	uint8_t *buf;
 	size_t len;
 	long rc;
+	size_t chunk; /* bytes per write; 0: 64 KiB */
 };
 
 static void do_write_dasda(void *arg)
@@ -158,15 +159,15 @@ static void do_write_dasda(void *arg)
 	struct wr_job *j = arg;
 	int err = 0;
 	struct vfs_file *fp = vfs_open(j->f->os->vfs, "/dev/dasda", VFS_WR, &err);
-	size_t off;
+	size_t off, chunk = j->chunk ? j->chunk : 65536;
 
 	j->rc = err;
 	if (!fp)
 		return;
-	for (off = 0; off < j->len; off += 65536) {
-		ssize_t n = vfs_pwrite(fp, j->buf + off, 65536, off);
+	for (off = 0; off < j->len; off += chunk) {
+		ssize_t n = vfs_pwrite(fp, j->buf + off, chunk, off);
 
-		if (n != 65536) {
+		if (n != (ssize_t)chunk) {
 			j->rc = n < 0 ? n : -1;
 			break;
 		}
@@ -221,7 +222,7 @@ TEST(kern_unplug_under_io_fails_the_write_and_removes_the_disk)
 
 	kf_init(&f, 20, 20 * SIM_US, false);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
-	w = (struct wr_job){&f, calloc(1, len), len, 0};
+	w = (struct wr_job){&f, calloc(1, len), len, 0, 0};
 	t = sim_task_spawn(f.sim, "dd", do_write_dasda, &w);
 	kf_run_for(&f, 2 * SIM_MS);
 	CHECK(!sim_task_done(t));
@@ -258,5 +259,29 @@ TEST(kern_subchannel_gone_is_unregistered)
 	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV));
 	CHECK(!sysfs_exists(f.os->sysfs, KF_SCH));
 	CHECK(!sysfs_exists(f.os->sysfs, "/sys/devices/css0/0.0.013f"));
+	kf_fini(&f);
+}
+
+/* Block I/O goes in requests of up to 190 blocks (Linux
+ * DASD_ECKD_MAX_BLOCKS): a 64 MiB write in 1 MiB pieces is about two
+ * channel programs per MiB (190 + 66 blocks), not four (64-block
+ * requests) or 256 (one per block). */
+TEST(kern_block_io_uses_large_requests)
+{
+	struct kf f;
+	struct wr_job w;
+	uint64_t before, n;
+
+	kf_init(&f, 100, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	w = (struct wr_job){&f, calloc(1, 64u << 20), 64u << 20, 0, 1u << 20};
+	before = machine_stats(f.m)->ssch;
+	kf_task(&f, do_write_dasda, &w);
+	CHECK_EQ(w.rc, 0);
+	n = machine_stats(f.m)->ssch - before;
+	/* 63 x 2 programs, plus the first MiB: CDL blocks 0-2 and 12-23 one
+	 * at a time, 3-11 in one, 24-255 in two. */
+	CHECK_EQ(n, 63 * 2 + 3 + 1 + 12 + 2);
+	free(w.buf);
 	kf_fini(&f);
 }
