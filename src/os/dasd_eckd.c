@@ -520,15 +520,18 @@ int dasd_eckd_online(struct dasd_device *dev)
 	enum layout lay;
 	int rc;
 
+	/* dasd_eckd_check_characteristics: its failures go to the debug
+	 * feature; dasd_generic_set_online warns with the result. */
 	rc = eckd_read_conf(dev);
 	if (rc) {
-		dasd_dev_info(dev, "Reading configuration data failed, rc=%d", rc);
-		return rc;
+		dasd_dev_debug(dev, "Read configuration data returned error %d", rc);
+		goto failed;
 	}
 	rc = eckd_read_rdc(dev);
 	if (rc) {
-		dasd_dev_info(dev, "Read device characteristic failed, rc=%d", rc);
-		return -EIO;
+		dasd_dev_debug(dev, "Read device characteristic failed, rc=%d", rc);
+		rc = -EIO;
+		goto failed;
 	}
 	eckd_subsystem_setup(dev);
 	dasd_dev_info(dev,
@@ -561,4 +564,7 @@ int dasd_eckd_online(struct dasd_device *dev)
 	              DASD_RECS_PER_TRACK * DASD_BLKSIZE / 1024,
 	              dev->cdl ? "compatible disk layout" : "linux disk layout");
 	return dasd_genhd_add(dev);
+failed:
+	dasd_dev_info(dev, "Setting the DASD online with discipline ECKD failed with rc=%d", rc);
+	return rc;
 }
