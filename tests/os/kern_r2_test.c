@@ -285,3 +285,39 @@ TEST(kern_block_io_uses_large_requests)
 	free(w.buf);
 	kf_fini(&f);
 }
+
+/* After `chp fail` under I/O, dmesg has what Linux logs: the channel
+ * reports (printk KERN_DEBUG) and no debug-feature lines; those appear
+ * only with the debug switch on. */
+TEST(kern_dmesg_after_path_failure_has_linux_lines_only)
+{
+	struct kf f;
+	struct wr_job w;
+	struct sim_task *t;
+	char *log;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		kf_init(&f, 100, 20 * SIM_US, false);
+		os_set_debug(f.os, pass);
+		CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+		w = (struct wr_job){&f, calloc(1, 8u << 20), 8u << 20, 0, 1u << 20};
+		t = sim_task_spawn(f.sim, "dd", do_write_dasda, &w);
+		kf_run_for(&f, 3 * SIM_MS);
+		CHECK(!sim_task_done(t));
+		CHECK_EQ(machine_chp_fail(f.m, 0x42), 0);
+		CHECK(sim_run_until(f.sim, task_done, t));
+		sim_task_free(t);
+		CHECK_EQ(w.rc, 0);
+		log = os_dmesg(f.os);
+		CHECK(strstr(log, "] crw_info : CRW reports slct=0, oflw=0, chn=0, rsc=4, anc=0, "
+		                  "erc=6, rsid=42\n") != NULL);
+		CHECK_EQ(strstr(log, "cio: chpid 0.42 offline") != NULL, pass);
+		CHECK_EQ(strstr(log, "path 80 is no longer operational") != NULL, pass);
+		CHECK_EQ(strstr(log, "boot complete") != NULL, 0); /* before the switch */
+		CHECK(strstr(log, "No verified channel paths") == NULL);
+		free(log);
+		free(w.buf);
+		kf_fini(&f);
+	}
+}
