@@ -648,6 +648,16 @@ static void dasd_fail_all(struct dasd_device *dev, int rc)
 	dev->active = NULL;
 }
 
+/* Linux dasd_generic_notify(CIO_GONE) -> dasd_generic_last_path_gone():
+ * an active device warns that it has no path left. */
+static void dasd_notify(struct ccw_device *cdev, int event)
+{
+	struct dasd_device *dev = cdev->drvdata;
+
+	if (event == CIO_GONE && dev && dev->online)
+		dasd_dev_info(dev, "No operational channel path is left for the device");
+}
+
 static void dasd_eckd_remove(struct ccw_device *cdev)
 {
 	struct dasd_device *dev = cdev->drvdata;
@@ -731,6 +741,7 @@ const struct ccw_driver dasd_eckd_driver = {
     .set_online = dasd_generic_set_online,
     .set_offline = dasd_generic_set_offline,
     .path_event = dasd_path_event,
+    .notify = dasd_notify,
 };
 
 int dasd_init(struct os *os)

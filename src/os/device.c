@@ -538,6 +538,8 @@ static int io_subchannel_sch_event(struct subchannel *sch, int process)
 	struct ccw_device *cdev = sch->drvdata;
 	int rc = cio_update_schib(sch);
 
+	if (rc && cdev && cdev->drv && cdev->drv->notify)
+		cdev->drv->notify(cdev, CIO_GONE);
 	if (rc == -ENODEV)
 		return -ENODEV; /* css unbinds us (io_subchannel_remove) */
 	if (rc) {

@@ -66,7 +66,12 @@ struct ccw_driver {
 	int (*set_offline)(struct ccw_device *cdev);
 	/* From events: paths verified or lost (PE_* per path position). */
 	void (*path_event)(struct ccw_device *cdev, const int *path_event);
+	/* From events: the device is going away (CIO_GONE), before cio
+	 * removes it (there is no orphanage to keep it in). */
+	void (*notify)(struct ccw_device *cdev, int event);
 };
+
+#define CIO_GONE 0
 
 /* I/O handler of the driver: irb != NULL for an interruption, else err
  * (-EIO: I/O killed without status, -ETIMEDOUT). */

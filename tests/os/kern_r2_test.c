@@ -197,6 +197,7 @@ TEST(kern_unplugged_device_is_removed_and_comes_back_when_plugged)
 	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV));
 	CHECK(!sysfs_exists(f.os->sysfs, KF_SCH "/0.0.3f3f"));
 	CHECK(sysfs_exists(f.os->sysfs, KF_SCH));
+	CHECK_STR(f.console, ""); /* an offline device goes quietly */
 	check_attr(&f, KF_SCH "/dev_busid", "none\n");
 	/* Plugged again. */
 	f.unplug_sch = 0;
@@ -233,6 +234,8 @@ TEST(kern_unplug_under_io_fails_the_write_and_removes_the_disk)
 	CHECK(sim_run_until(f.sim, task_done, t));
 	sim_task_free(t);
 	CHECK(w.rc < 0);
+	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: No operational channel path is left for the "
+	                        "device\n") != NULL);
 	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV));
 	{
 		int err = 0;
