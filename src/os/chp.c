@@ -238,8 +238,8 @@ static int chp_configure_store(void *obj, long arg, const char *buf, size_t len)
 	p->cfg_busy = true;
 	rc = sclp_chp_configure(os, chp->id.id, on);
 	if (rc) {
-		os_pr_debug(os, "chp: sclp_chp_%sconfigure(0.%02x)=%d", on ? "" : "de",
-		                chp->id.id, rc);
+		os_pr_debug(os, "chp: sclp_chp_%sconfigure(0.%02x)=%d", on ? "" : "de", chp->id.id,
+		            rc);
 	} else {
 		info_expire(os);
 		if (on)

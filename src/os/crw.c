@@ -63,7 +63,7 @@ static void crw_dispatch(struct os *os, const struct crw *c0, const struct crw *
 		break;
 	default:
 		os_pr_debug(os, "crw: unhandled rsc=%x erc=%x rsid=%x", last->rsc, last->erc,
-		                last->rsid);
+		            last->rsid);
 	}
 }
 
@@ -71,9 +71,8 @@ static void crw_dispatch(struct os *os, const struct crw *c0, const struct crw *
  * the rest, with these KERN_WARNING lines. */
 static void crw_log_excess(struct os *os, const struct crw *c, unsigned int chain)
 {
-	os_printk_debug(os,
-	                "crw_collect_info: Code does not support more than two chained crws; "
-	                "please report to linux390@de.ibm.com!");
+	os_printk_debug(os, "crw_collect_info: Code does not support more than two chained crws; "
+	                    "please report to linux390@de.ibm.com!");
 	os_printk_debug(os,
 	                "crw_collect_info: crw reports slct=%d, oflw=%d, chn=%d, rsc=%X, anc=%d, "
 	                "erc=%X, rsid=%X",

@@ -206,7 +206,8 @@ void ccw_device_path_notoper(struct ccw_device *cdev, uint8_t tried)
 
 	if (cio_update_schib(sch) == 0) {
 		pnom = sch->schib.pmcw.pnom;
-		os_pr_debug(cdev->os, "ccw_device_path_notoper(0.%x.%04x) - path(s) %02x are not operational",
+		os_pr_debug(cdev->os,
+		            "ccw_device_path_notoper(0.%x.%04x) - path(s) %02x are not operational",
 		            sch->schid.ssid, sch->schid.no, pnom);
 		sch->lpm &= (uint8_t)~pnom;
 	}
