@@ -370,7 +370,7 @@ static void dev_cells(struct lscss *l, struct util_rec *r, const char *devdir)
 
 static void io_row(struct lscss *l, struct util_rec *r, const char *sch)
 {
-	char dir[256], dev[256], devdir[320], path[384], id[256], schid[256], devtype[64];
+	char dir[256], dev[256], devdir[520], path[544], id[256], schid[256], devtype[64];
 	bool has_dev;
 
 	snprintf(dir, sizeof(dir), CSS_DEVICES "/%s", sch);

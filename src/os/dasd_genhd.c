@@ -231,7 +231,7 @@ int dasd_genhd_add(struct dasd_device *dev)
 		pb->device = dev;
 		pb->start = dev->part[i].start;
 		pb->nblocks = dev->part[i].nblocks;
-		snprintf(pb->name, sizeof(pb->name), "%s", dev->part[i].name);
+		memcpy(pb->name, dev->part[i].name, sizeof(pb->name));
 		vfs_register_dev(dev->os->vfs, pb->name, &dasd_bdev_ops, pb);
 		snprintf(dir, sizeof(dir), "%s/block/%s/%s", dev->cdev->dir, dev->name, pb->name);
 		blk_sysfs_add(dev, pb, dir);

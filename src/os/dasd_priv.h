@@ -64,13 +64,13 @@ struct dasd_ccw_req {
 
 struct dasd_part {
 	uint64_t start, nblocks; /* in 4K blocks */
-	char name[24];
+	char name[32]; /* device name (< 16) + partition number */
 };
 
 struct dasd_bdev {
 	struct dasd_device *device;
 	uint64_t start, nblocks;
-	char name[24];
+	char name[32]; /* as struct dasd_part's */
 };
 
 struct dasd_device {
