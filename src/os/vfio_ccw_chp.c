@@ -111,7 +111,7 @@ static void terminate_path_io(struct vfio_ccw_private *p, uint8_t mask)
 		return;
 	}
 	if (rc && rc != -ENODEV)
-		os_printk(p->os, "vfio_ccw %s: could not terminate I/O on a lost path (%d)",
+		os_pr_debug(p->os, "vfio_ccw %s: could not terminate I/O on a lost path (%d)",
 		          p->dir + sizeof("/sys/devices/css0"), rc);
 	vfio_ccw_synth_notoper(p);
 }

@@ -244,7 +244,7 @@ static int vfio_ccw_sch_probe(struct subchannel *sch)
 		vfio_ccw_sch_remove(sch);
 		return rc;
 	}
-	os_printk_debug(p->os, "vfio_ccw %s: bound, opm %02x lpm %02x", sch_name(p), sch->opm,
+	os_pr_debug(p->os, "vfio_ccw %s: bound, opm %02x lpm %02x", sch_name(p), sch->opm,
 	                sch->lpm);
 	return 0;
 }

@@ -89,7 +89,7 @@ void vfio_ccw_synth_notoper(struct vfio_ccw_private *p)
 		return;
 	irb_deferred_cc3(p, irb);
 	p->host_terminated = p->guest_async = false;
-	os_printk_debug(p->os,
+	os_pr_debug(p->os,
 	                "vfio_ccw %s: start cancelled on a lost path, deferred cc 3 to the VMM",
 	                p->dir + sizeof("/sys/devices/css0"));
 	/* Not a real solicited completion: no CPA to translate. */
@@ -134,7 +134,7 @@ static void fsm_async_retry(struct vfio_ccw_private *p, enum vfio_ccw_event even
  * interrupt (deferred cc 3), then nothing more is accepted. */
 static void fsm_notoper(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 {
-	os_printk_debug(p->os, "vfio_ccw %s: not operational in state %s",
+	os_pr_debug(p->os, "vfio_ccw %s: not operational in state %s",
 	                p->dir + sizeof("/sys/devices/css0"), vfio_ccw_state_name(p->state));
 	vfio_ccw_synth_notoper(p);
 	cp_free(&p->cp);
