@@ -141,8 +141,10 @@ static bool track_is_std(const struct eckd *e, uint32_t trk)
 /* Read the whole track into the buffer (and learn whether it is standard). */
 static int load_full(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t trk)
 {
-	int rc = ckd_read_track(&e->img, trk, e->trkbuf);
+	int rc;
 
+	e->buf_frame = false; /* the read overwrites the buffer, even when it fails */
+	rc = ckd_read_track(&e->img, trk, e->trkbuf);
 	if (rc < 0) {
 		image_error(e, p, cmd);
 		return -1;
@@ -156,9 +158,48 @@ static int load_full(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd
 	return 0;
 }
 
+/* Lay out the standard track frame in the buffer: HA, R0 (8 zero bytes),
+ * the counts of R1..R12 (KL 0, DL 4096) and the end-of-track marker.  The
+ * CCHH fields are filled in by stamp_cchh(). */
+static void build_std_frame(struct eckd *e)
+{
+	for (int r = 0; r <= 12; r++) {
+		uint8_t *c = e->trkbuf + (r ? std_rec_off(r) : CKD_HA_SIZE);
+
+		c[4] = (uint8_t)r;
+		c[5] = 0;
+		put_be16(c + 6, r ? 4096 : CKD_R0_DL);
+	}
+	e->trkbuf[0] = 0;
+	memset(e->trkbuf + CKD_HA_SIZE + CKD_COUNT_SIZE, 0, CKD_R0_DL);
+	memset(e->trkbuf + std_rec_off(13), 0xff, CKD_COUNT_SIZE);
+	e->buf_frame = true;
+}
+
+/* The CCHH of the HA and of every count of a lazily buffered standard track
+ * (load_track() leaves those of an earlier track: most commands look only
+ * at a count's record number and lengths, which are the same on every
+ * standard track).  Called before a count or the HA leaves the device. */
+static void stamp_cchh(struct eckd *e)
+{
+	uint8_t cchh[4];
+
+	if (!e->buf_lazy || e->buf_stamped)
+		return;
+	put_be16(cchh, (uint16_t)(e->buf_trk / e->img.heads));
+	put_be16(cchh + 2, (uint16_t)(e->buf_trk % e->img.heads));
+	memcpy(e->trkbuf + 1, cchh, 4);
+	memcpy(e->trkbuf + CKD_HA_SIZE, cchh, 4);
+	for (int r = 1; r <= 12; r++)
+		memcpy(e->trkbuf + std_rec_off(r), cchh, 4);
+	e->buf_stamped = true;
+}
+
 /* Make trk the buffered track.  A track already seen to be standard is not
- * read: its counts are rebuilt and each record's data is read when a
- * command needs it (need_data), so a 4 KB block costs one 4 KB pread.
+ * read: its layout is known, so the buffer keeps the standard frame (counts
+ * without CCHH, see stamp_cchh()) and each record's data is read when a
+ * command needs it (need_data, read_direct), so a 4 KB block costs one 4 KB
+ * pread and moving to another standard track touches no buffer memory.
  * The device assumes it is the only writer of the image while open.
  * On an image error: unit check (invalid track format for a bad home
  * address, equipment check for an I/O error), and the file's message is
@@ -170,22 +211,11 @@ static int load_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cm
 		return 0;
 	if (!bit(e->std, trk))
 		return load_full(e, p, cmd, trk);
-	/* Only the HA, R0 and the counts: no need to clear 56 KB. */
-	e->trkbuf[0] = 0;
-	put_be16(e->trkbuf + 1, (uint16_t)(trk / e->img.heads));
-	put_be16(e->trkbuf + 3, (uint16_t)(trk % e->img.heads));
-	for (int r = 0; r <= 12; r++) {
-		uint8_t *c = e->trkbuf + (r ? std_rec_off(r) : CKD_HA_SIZE);
-
-		memcpy(c, e->trkbuf + 1, 4);
-		c[4] = (uint8_t)r;
-		c[5] = 0;
-		put_be16(c + 6, r ? 4096 : CKD_R0_DL);
-	}
-	memset(e->trkbuf + CKD_HA_SIZE + CKD_COUNT_SIZE, 0, CKD_R0_DL);
-	memset(e->trkbuf + std_rec_off(13), 0xff, CKD_COUNT_SIZE);
+	if (!e->buf_frame)
+		build_std_frame(e);
 	e->buf_trk = trk;
 	e->buf_lazy = true;
+	e->buf_stamped = false;
 	e->buf_loaded = 0;
 	e->buf_hole = bit(e->hole, trk);
 	return 0;
@@ -627,12 +657,23 @@ static void do_define_extent(struct eckd *e, struct eckd_path *p, struct ccwdev_
 	p->de_last = last;
 }
 
-/* Search the track for the record whose count starts with CCHHR. */
+/* Search the track for the record whose count starts with CCHHR.  On a
+ * track known to be standard the counts are R0..R12 with the track's own
+ * CCHH, so the record's place is computed, not searched for. */
 static int search_record(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd,
                          const uint8_t *cchhr)
 {
 	uint32_t pos = CKD_HA_SIZE;
 
+	if (bit(e->std, e->buf_trk)) {
+		if (get_be16(cchhr) != e->buf_trk / e->img.heads ||
+		    get_be16(cchhr + 2) != e->buf_trk % e->img.heads || cchhr[4] > 12) {
+			unit_check(e, p, cmd, 0, SNS1_NO_REC_FOUND, 0);
+			return -1;
+		}
+		p->pos = cchhr[4] ? std_rec_off(cchhr[4]) : CKD_HA_SIZE;
+		return 0;
+	}
 	while (!ckd_is_eot(e->trkbuf, pos)) {
 		if (!memcmp(e->trkbuf + pos, cchhr, 5)) {
 			p->pos = pos;
@@ -763,6 +804,29 @@ static void do_read_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 	transfer_in(cmd, key ? c + 8 : c + 8 + kl, key ? kl + dl : dl);
 }
 
+/* An update of a whole record of a lazily buffered standard track goes
+ * from the channel's buffer straight to the image (write-through as ever,
+ * one pwrite, no copy).  The buffer's copy of the record, if it had one, is
+ * dropped, so a later read takes the record from the file.  True when done
+ * (or failed with unit check). */
+static bool write_direct(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t off,
+                         uint32_t n)
+{
+	uint32_t r;
+
+	if (!e->buf_lazy || e->buf_hole || p->pos < ECKD_STD_R1 || cmd->count < n)
+		return false;
+	r = (p->pos - ECKD_STD_R1) / ECKD_STD_RECLEN;
+	e->buf_loaded &= (uint16_t) ~(1u << r);
+	cmd->len = n;
+	if (ckd_write(&e->img, e->buf_trk, off, cmd->data, n) < 0) {
+		image_error(e, p, cmd);
+		return true;
+	}
+	e->writes++;
+	return true;
+}
+
 static void do_write_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 {
 	bool key = (cmd->code & 0x7f) == 0x0d;
@@ -787,16 +851,21 @@ static void do_write_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd
 		unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
 		return;
 	}
-	if ((e->buf_hole && need_track(e, p, cmd) < 0))
-		return;
-	e->buf_loaded |=
-	    e->buf_lazy ? (uint16_t)(1u << (p->pos - ECKD_STD_R1) / ECKD_STD_RECLEN) : 0;
 	off = p->pos + CKD_COUNT_SIZE + (key ? 0 : kl);
+	if (write_direct(e, p, cmd, off, n))
+		return;
+	/* A hole is stored whole; R0's data decides whether the track is
+	 * still standard, so the track must be in the buffer for both. */
+	if ((e->buf_hole || p->pos < ECKD_STD_R1) && need_track(e, p, cmd) < 0)
+		return;
+	if (e->buf_lazy)
+		e->buf_loaded |= (uint16_t)(1u << (p->pos - ECKD_STD_R1) / ECKD_STD_RECLEN);
 	cmd->len = cmd->count < n ? cmd->count : n;
 	cmd->wanted_more = cmd->count < n;
 	memcpy(e->trkbuf + off, cmd->data, cmd->len);
 	memset(e->trkbuf + off + cmd->len, 0, n - cmd->len); /* the CU pads short data */
-	store_track(e, p, cmd, off, n);
+	if (store_track(e, p, cmd, off, n) == 0 && p->pos < ECKD_STD_R1)
+		relearn_layout(e);
 }
 
 static void do_read_count(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
@@ -807,6 +876,7 @@ static void do_read_count(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd
 		return;
 	p->phase = ECKD_AFTER_COUNT;
 	p->lr_left--;
+	stamp_cchh(e);
 	transfer_in(cmd, e->trkbuf + p->pos, CKD_COUNT_SIZE);
 }
 
@@ -819,6 +889,7 @@ static void do_read_ha(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *c
 	p->pos = 0;
 	p->phase = ECKD_AFTER_DATA;
 	p->lr_left--;
+	stamp_cchh(e);
 	transfer_in(cmd, e->trkbuf, CKD_HA_SIZE);
 }
 
@@ -838,6 +909,7 @@ static void do_read_r0(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *c
 		unit_check(e, p, cmd, 0, SNS1_NO_REC_FOUND, 0);
 		return;
 	}
+	stamp_cchh(e);
 	transfer_in(cmd, c, CKD_COUNT_SIZE + c[5] + get_be16(c + 6));
 }
 
@@ -998,53 +1070,48 @@ static void do_invalid(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *c
 	cmd_reject(e, p, cmd, SNS7_INVALID_CMD);
 }
 
-/* The command set.  Anything not listed is rejected (format 0 message 1). */
-static const struct {
-	uint8_t code;
-	eckd_handler fn;
-} eckd_cmds[] = {
-    {0x03, do_noop},          /* No-op */
-    {0x04, do_sense},         /* Sense */
-    {0x05, do_write_data},    /* Write Data */
-    {0x06, do_read_data},     /* Read Data */
-    {0x0d, do_write_data},    /* Write Key and Data */
-    {0x0e, do_read_data},     /* Read Key and Data */
-    {0x12, do_read_count},    /* Read Count */
-    {0x14, do_reserve},       /* Unconditional Reserve */
-    {0x15, do_write_r0},      /* Write R0 */
-    {0x16, do_read_r0},       /* Read R0 */
-    {0x19, do_write_ha},      /* Write Home Address */
-    {0x1a, do_read_ha},       /* Read Home Address */
-    {0x1d, do_write_ckd},     /* Write CKD */
-    {0x27, do_psf},           /* Perform Subsystem Function */
-    {0x34, do_snid},          /* Sense Path Group ID */
-    {0x3e, do_rssd},          /* Read Subsystem Data */
-    {0x47, do_locate_record}, /* Locate Record */
-    {0x5b, do_noop},          /* Suspend Multipath Reconnection */
-    {0x63, do_define_extent}, /* Define Extent */
-    {0x64, do_rdc},           /* Read Device Characteristics */
-    {0x85, do_write_data},    /* Write Update Data (MT) */
-    {0x86, do_read_data},     /* Read Data MT */
-    {0x8d, do_write_data},    /* Write Update Key and Data (MT) */
-    {0x8e, do_read_data},     /* Read Key and Data MT */
-    {0x92, do_read_count},    /* Read Count MT */
-    {0x94, do_reserve},       /* Release */
-    {0x96, do_read_r0},       /* Read R0 MT */
-    {0x9a, do_read_ha},       /* Read Home Address MT */
-    {0x9d, do_write_ckd},     /* Write CKD Next Track */
-    {0xaf, do_spid},          /* Set Path Group ID */
-    {0xb4, do_reserve},       /* Reserve */
-    {0xde, do_read_track},    /* Read Track */
-    {0xe4, do_sense_id},      /* Sense ID */
-    {0xfa, do_rcd},           /* Read Configuration Data */
+/* The command set, indexed by command code.  Anything not listed is
+ * rejected (format 0 message 1). */
+static const eckd_handler eckd_cmds[256] = {
+    [0x03] = do_noop,          /* No-op */
+    [0x04] = do_sense,         /* Sense */
+    [0x05] = do_write_data,    /* Write Data */
+    [0x06] = do_read_data,     /* Read Data */
+    [0x0d] = do_write_data,    /* Write Key and Data */
+    [0x0e] = do_read_data,     /* Read Key and Data */
+    [0x12] = do_read_count,    /* Read Count */
+    [0x14] = do_reserve,       /* Unconditional Reserve */
+    [0x15] = do_write_r0,      /* Write R0 */
+    [0x16] = do_read_r0,       /* Read R0 */
+    [0x19] = do_write_ha,      /* Write Home Address */
+    [0x1a] = do_read_ha,       /* Read Home Address */
+    [0x1d] = do_write_ckd,     /* Write CKD */
+    [0x27] = do_psf,           /* Perform Subsystem Function */
+    [0x34] = do_snid,          /* Sense Path Group ID */
+    [0x3e] = do_rssd,          /* Read Subsystem Data */
+    [0x47] = do_locate_record, /* Locate Record */
+    [0x5b] = do_noop,          /* Suspend Multipath Reconnection */
+    [0x63] = do_define_extent, /* Define Extent */
+    [0x64] = do_rdc,           /* Read Device Characteristics */
+    [0x85] = do_write_data,    /* Write Update Data (MT) */
+    [0x86] = do_read_data,     /* Read Data MT */
+    [0x8d] = do_write_data,    /* Write Update Key and Data (MT) */
+    [0x8e] = do_read_data,     /* Read Key and Data MT */
+    [0x92] = do_read_count,    /* Read Count MT */
+    [0x94] = do_reserve,       /* Release */
+    [0x96] = do_read_r0,       /* Read R0 MT */
+    [0x9a] = do_read_ha,       /* Read Home Address MT */
+    [0x9d] = do_write_ckd,     /* Write CKD Next Track */
+    [0xaf] = do_spid,          /* Set Path Group ID */
+    [0xb4] = do_reserve,       /* Reserve */
+    [0xde] = do_read_track,    /* Read Track */
+    [0xe4] = do_sense_id,      /* Sense ID */
+    [0xfa] = do_rcd,           /* Read Configuration Data */
 };
 
 static eckd_handler lookup(uint8_t code)
 {
-	for (size_t i = 0; i < sizeof(eckd_cmds) / sizeof(eckd_cmds[0]); i++)
-		if (eckd_cmds[i].code == code)
-			return eckd_cmds[i].fn;
-	return do_invalid;
+	return eckd_cmds[code] ? eckd_cmds[code] : do_invalid;
 }
 
 /* While the device is reserved to another path group it answers busy,

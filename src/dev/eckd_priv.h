@@ -84,6 +84,8 @@ struct eckd {
 	bool buf_hole;       /* buffer synthesised from a hole of a sparse image */
 	bool buf_lazy;       /* standard track: counts built, data read on demand */
 	uint16_t buf_loaded; /* lazy: records (bit r-1) whose data is in the buffer */
+	bool buf_frame;      /* the buffer holds the standard track frame (load_track) */
+	bool buf_stamped;    /* lazy: the HA and counts carry buf_trk's CCHH */
 	uint8_t *std;        /* per track: known to be the standard 12 x 4096 layout */
 	uint8_t *hole;       /* per track: a hole of a sparse image */
 	/* reservation */
