@@ -139,20 +139,45 @@ static int mdev_create(struct vfio_ccw_private *p, const char *buf, size_t len)
 	return 0;
 }
 
-/* An open device is not taken away from its user: the request IRQ asks the
- * VMM to let go and the removal fails with -EBUSY (upstream blocks until
- * the release).  force (unbind, shutdown) closes it regardless. */
+/* How long a remove waits between two requests to the VMM (upstream: the
+ * vfio core re-sends the request every 10 seconds). */
+#define MDEV_REQUEST_INTERVAL (10 * SIM_S)
+
+/* An open device is not taken away from its user.  As upstream, the writer
+ * of "remove" blocks and the request IRQ asks the VMM to let go, again
+ * every MDEV_REQUEST_INTERVAL, until it closes the device; the removal
+ * then proceeds.  Outside a task (nothing can block) the request is sent
+ * and the removal fails with -EBUSY.  force (unbind, shutdown) closes the
+ * device regardless.  Returns 0, -ENODEV (no mdev, or the subchannel went
+ * away while waiting) or -EBUSY. */
 static int mdev_remove(struct vfio_ccw_private *p, bool force)
 {
 	struct sysfs *fs = p->os->sysfs;
+	struct sim *sim = p->os->sim;
 	char path[160];
+	bool gone;
 
 	if (!p->mdev)
 		return -ENODEV;
+	if (p->open && !force) {
+		if (!sim_current(sim)) {
+			vfio_ccw_signal(p, p->req_trigger);
+			return -EBUSY;
+		}
+		p->removers++;
+		while (p->open && !p->gone) {
+			vfio_ccw_signal(p, p->req_trigger);
+			sim_wait_timeout(sim, &p->release_wq, MDEV_REQUEST_INTERVAL);
+		}
+		gone = p->gone;
+		if (--p->removers == 0 && gone)
+			free(p);
+		/* the subchannel went away, or another writer removed it */
+		if (gone || !p->mdev)
+			return -ENODEV;
+	}
 	if (p->open) {
 		vfio_ccw_signal(p, p->req_trigger);
-		if (!force)
-			return -EBUSY;
 		vfio_host_drop_device(p->os, p);
 	}
 	path_fmt(path, sizeof(path), "%s/mdev_supported_types/" MDEV_TYPE "/devices/%s", p->dir,
@@ -264,6 +289,12 @@ static void vfio_ccw_sch_remove(struct subchannel *sch)
 	vfio_host_del_priv(p->os, p);
 	cp_free(&p->cp);
 	sch->drvdata = NULL;
+	if (p->removers) {
+		/* writers of "remove" still wait on it: the last one frees */
+		p->gone = true;
+		sim_wake(p->os->sim, &p->release_wq);
+		return;
+	}
 	free(p);
 }
 

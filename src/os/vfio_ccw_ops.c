@@ -293,6 +293,7 @@ void vfio_ccw_mdev_close(struct vfio_ccw_private *p)
 	memset(&p->dma, 0, sizeof(p->dma));
 	p->open = false;
 	p->fd = -1;
+	sim_wake(p->os->sim, &p->release_wq);
 }
 
 /* Unmapping storage the running program uses forces a reset (as upstream

@@ -158,6 +158,12 @@ struct vfio_ccw_private {
 	char uuid[40];
 	bool open;
 	int fd;
+	/* mdev remove of an open device: writers blocked until the VMM lets
+	 * go (release_wq, woken at close); gone = the subchannel went away
+	 * meanwhile and the last remover frees the private */
+	struct sim_waitq release_wq;
+	int removers;
+	bool gone;
 	char dir[64];                  /* /sys/devices/css0/0.0.013f */
 	struct vfio_ccw_private *next; /* per-OS list */
 };

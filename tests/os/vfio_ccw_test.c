@@ -595,13 +595,30 @@ TEST(vfio_ccw_reset_keeps_the_device_usable)
 	vf_free(v);
 }
 
+
+/* A task writing "1" to the mdev's remove attribute. */
+struct remover {
+	struct vf *v;
+	struct sim_task *task;
+	int rc;
+};
+
+static void remove_task(void *arg)
+{
+	struct remover *r = arg;
+
+	r->rc = sysfs_write(r->v->host->sysfs, VF_SYSFSDEV "/remove", "1\n");
+}
+
 TEST(vfio_ccw_mdev_sysfs_lifecycle)
 {
+	struct remover rm = {NULL, NULL, 1};
 	struct vf *v = vf_new(false, 0);
 	const char *type = VF_SCH_DIR "/mdev_supported_types/vfio_ccw-io";
 	char buf[128], path[256];
 	int err;
 
+	rm.v = v;
 	snprintf(path, sizeof(path), "%s/available_instances", type);
 	CHECK(sysfs_read(v->host->sysfs, path, buf, sizeof(buf)) > 0);
 	CHECK_STR(buf, "0\n");
@@ -623,13 +640,20 @@ TEST(vfio_ccw_mdev_sysfs_lifecycle)
 	CHECK_EQ(vfio_open_device(v->host, VF_SYSFSDEV, &err), -EBUSY);
 	CHECK_EQ(err, -EBUSY);
 	CHECK_EQ(vfio_open_device(v->host, "/sys/bus/mdev/devices/nope", NULL), -ENOENT);
-	CHECK_EQ(vf_sysfs_write(v, VF_SYSFSDEV "/remove", "1\n"), -EBUSY);
-	vf_run_for(v, SIM_MS);
-	CHECK_EQ(v->req_count, 1);
+	/* remove of an open mdev blocks, asking the VMM to let go at once and
+	 * again every 10 s, until the device is closed; then it proceeds */
+	rm.task = sim_task_spawn(v->sim, "remove", remove_task, &rm);
+	vf_run_for(v, 25 * SIM_S);
+	CHECK(!sim_task_done(rm.task));
+	CHECK_EQ(v->req_count, 3);
+	CHECK(sysfs_exists(v->host->sysfs, VF_SYSFSDEV));
 	CHECK_EQ(vf_sysfs_write(v, VF_SYSFSDEV "/remove", "2\n"), -EINVAL);
 	CHECK_EQ(vfio_close(v->host, v->fd), 0);
 	v->fd = -1;
-	CHECK_EQ(vf_sysfs_write(v, VF_SYSFSDEV "/remove", "1\n"), 0);
+	vf_run_for(v, SIM_MS);
+	CHECK(sim_task_done(rm.task));
+	CHECK_EQ(rm.rc, 0);
+	sim_task_free(rm.task);
 	CHECK(!sysfs_exists(v->host->sysfs, VF_SYSFSDEV));
 	snprintf(path, sizeof(path), "%s/available_instances", type);
 	CHECK(sysfs_read(v->host->sysfs, path, buf, sizeof(buf)) > 0);
@@ -639,7 +663,17 @@ TEST(vfio_ccw_mdev_sysfs_lifecycle)
 	CHECK_EQ(vf_sysfs_write(v, path, "6DFD3EC5-E8B3-4E18-A6FE-57BC9ECEB920\n"), 0);
 	v->fd = vfio_open_device(v->host, VF_SYSFSDEV, NULL);
 	CHECK(v->fd >= 0);
+	/* a remove waiting for the VMM when the subchannel goes away ends
+	 * with -ENODEV (and frees nothing twice: ASan) */
+	rm.rc = 1;
+	rm.task = sim_task_spawn(v->sim, "remove", remove_task, &rm);
+	vf_run_for(v, SIM_MS);
+	CHECK(!sim_task_done(rm.task));
 	CHECK_EQ(vf_sysfs_write(v, "/sys/bus/css/drivers/vfio_ccw/unbind", "0.0.013f\n"), 0);
+	vf_run_for(v, SIM_MS);
+	CHECK(sim_task_done(rm.task));
+	CHECK_EQ(rm.rc, -ENODEV);
+	sim_task_free(rm.task);
 	CHECK(!sysfs_exists(v->host->sysfs, VF_SYSFSDEV));
 	CHECK(!sysfs_exists(v->host->sysfs, VF_SCH_DIR "/mdev_supported_types"));
 	CHECK_EQ(vfio_pread(v->host, v->fd, buf, 4, 0), -EBADF);
