@@ -13,7 +13,7 @@ static struct css_if *css_of(struct subchannel *sch)
 	return &sch->os->css;
 }
 
-static bool schib_is_valid(const struct schib *s)
+bool css_sch_is_valid(const struct schib *s)
 {
 	unsigned st = (s->pmcw.chars & PMCW_CHARS_ST) >> PMCW_ST_SHIFT;
 
@@ -36,7 +36,7 @@ int cio_update_schib(struct subchannel *sch)
 		return -ENODEV;
 	schib_decode(p, &s);
 	sch->schib = s;
-	if (!schib_is_valid(&s))
+	if (!css_sch_is_valid(&s))
 		return -EACCES; /* no valid device (DNV 0): Linux css_sch_is_valid */
 	return 0;
 }

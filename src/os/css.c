@@ -466,18 +466,49 @@ void css_evaluate_subchannel(struct os *os, uint8_t ssid, uint16_t no)
 		css_unregister_subchannel(sch);
 }
 
+/* STSCH of a number that is not registered, into one shared buffer, so
+ * that looking costs no allocation: 0 = a valid device is there, -EACCES
+ * = the number is installed without a device (DNV 0), -ENODEV = cc 3 (no
+ * such subchannel: beyond the last one of the set). */
+static int css_probe_stsch(struct os *os, uint8_t ssid, uint16_t no)
+{
+	struct os_priv *p = os->priv;
+	const uint8_t *b;
+	struct schib s;
+
+	if (!p->probe_schib)
+		p->probe_schib = os_kmalloc(os, SCHIB_SIZE, 8);
+	if (!p->probe_schib)
+		return -ENOMEM;
+	if (os->css.ops->stsch(os->css.css, schid_word(ssid, no), p->probe_schib))
+		return -ENODEV;
+	b = storage_ptr(os->css.mem, p->probe_schib, SCHIB_SIZE);
+	if (!b)
+		return -ENODEV;
+	schib_decode(b, &s);
+	return css_sch_is_valid(&s) ? 0 : -EACCES;
+}
+
+/* Walk each subchannel set up to its first cc 3, as Linux's
+ * for_each_subchannel does (the probe's -ENXIO ends the set). */
 static void css_scan(struct os *os, bool known_too)
 {
 	unsigned ssid, no;
 
 	for (ssid = 0; ssid <= MAX_SSID; ssid++) {
 		for (no = 0; no <= MAX_SCHNO; no++) {
+			int rc;
+
 			if (css_find(os, (uint8_t)ssid, (uint16_t)no)) {
 				if (known_too)
 					css_evaluate_subchannel(os, (uint8_t)ssid, (uint16_t)no);
 				continue;
 			}
-			css_probe_new(os, (uint8_t)ssid, (uint16_t)no);
+			rc = css_probe_stsch(os, (uint8_t)ssid, (uint16_t)no);
+			if (rc == -ENODEV)
+				break;
+			if (rc == 0)
+				css_probe_new(os, (uint8_t)ssid, (uint16_t)no);
 		}
 	}
 }

@@ -62,6 +62,10 @@ struct kblock {
 	uint64_t addr, size;
 };
 
+/* An I/O subchannel with a valid device number, or another type
+ * (Linux css_sch_is_valid). */
+bool css_sch_is_valid(const struct schib *s);
+
 struct os_priv {
 	struct css_upcalls up; /* bound to the CSS */
 	bool dying;            /* os_destroy() is running */
@@ -81,6 +85,7 @@ struct os_priv {
 	int ndrivers;
 	struct drv_ref drv_refs[CSS_MAX_DRIVERS];
 	struct sch_list schs; /* all registered subchannels, by id */
+	uint64_t probe_schib;  /* STSCH buffer for numbers not registered */
 	/* channel paths */
 	struct channel_path *chp[256];
 	struct sclp_chp_info chp_info;
