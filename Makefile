@@ -49,10 +49,16 @@ LIBS_OS      := $(LIB_OS) $(LIBS_MACHINE)
 LIBS_VMM     := $(LIB_VMM) $(LIBS_OS)
 LIBS_CLI     := $(LIB_CLI) $(LIBS_VMM)
 
-all: chpsync
+all: chpsync $(BUILD)/libchpsync.a
 
 chpsync: $(BUILD)/chpsync
 	ln -sf $(BUILD)/chpsync chpsync
+
+# The whole simulator as one library (every layer; the program is its main).
+$(BUILD)/libchpsync.a: $(ARCH_O) $(SIM_O) $(DEV_O) $(MACHINE_O) $(OS_O) $(VMM_O) $(CLI_O)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
 
 $(BUILD)/chpsync: $(BUILD)/cli/main.o $(LIBS_CLI)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
