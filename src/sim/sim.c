@@ -1,9 +1,9 @@
 /* The deterministic discrete-event core: see sim.h and docs/determinism.md.
  *
  * Events live in a binary min-heap ordered by (time, key, seq).  Tasks are
- * ucontext coroutines on their own mmap'd stacks; they always run from the
- * scheduler's stack (inside an event), and return to it when they block or
- * finish.
+ * coroutines on their own mmap'd stacks (see "Task switches" below); they
+ * always run from the scheduler's stack (inside an event), and return to it
+ * when they block or finish.
  */
 #include "sim/sim.h"
 
@@ -23,6 +23,27 @@
 #endif
 
 #define TASK_STACK_SIZE (256 * 1024)
+
+/* Task switches.  glibc's swapcontext()/setcontext() save and restore the
+ * signal mask, a rt_sigprocmask system call on every switch (four per host
+ * dd read, most of its system time).  The tasks never change the signal
+ * mask, so on x86-64 a switch is ctx_swap() below: the callee-saved
+ * registers (and the SSE/x87 control words, callee-saved by the ABI) go on
+ * the current stack, its stack pointer into the old context, and the new
+ * context's stack pointer is loaded and its registers popped.  Elsewhere,
+ * with a shadow stack (CET), or built with -DSIM_UCONTEXT, ucontext does
+ * the switch. */
+#if defined(__x86_64__) && !defined(SIM_UCONTEXT) && !(defined(__CET__) && (__CET__ & 2))
+#define SIM_ASM_SWITCH 1
+struct sim_ctx {
+	void *sp; /* the saved registers are on the stack, below this */
+};
+#else
+#define SIM_ASM_SWITCH 0
+struct sim_ctx {
+	ucontext_t uc;
+};
+#endif
 
 struct sim_event {
 	sim_time_t time;
@@ -50,7 +71,7 @@ struct sim_task {
 	void *data;
 	int exit_code;
 	bool done;
-	ucontext_t ctx;
+	struct sim_ctx ctx;
 	uint8_t *map;     /* guard page + stack, NULL once released */
 	size_t map_size;
 	struct sim_event *resume_ev;
@@ -74,7 +95,7 @@ struct sim {
 
 	struct sim_task *current;
 	struct sim_task *tasks;
-	ucontext_t sched_ctx;
+	struct sim_ctx sched_ctx;
 	void *sched_fake_stack;
 	const void *sched_stack_bottom;
 	size_t sched_stack_size;
@@ -379,22 +400,117 @@ void sim_run_to(struct sim *sim, sim_time_t t)
 
 /* ---- tasks ---- */
 
+static void task_main(struct sim_task *t);
+
+#if SIM_ASM_SWITCH
+/* ctx_swap(&from->sp, to->sp): push rbp rbx r12-r15 and the x87/SSE control
+ * words, save rsp, load the other rsp, pop the same.  ctx_start: where a new
+ * task's first switch returns to; it calls task_main(rbx) (r12 holds
+ * task_main) with rsp 16-byte aligned, as the ABI wants before a call. */
+void sim_ctx_swap(void **from_sp, void *to_sp) __attribute__((visibility("hidden")));
+void sim_ctx_start(void) __attribute__((visibility("hidden")));
+__asm__(".pushsection .text\n"
+        ".p2align 4\n"
+        ".globl sim_ctx_swap\n"
+        ".hidden sim_ctx_swap\n"
+        ".type sim_ctx_swap, @function\n"
+        "sim_ctx_swap:\n"
+        "\tpushq %rbp\n"
+        "\tpushq %rbx\n"
+        "\tpushq %r12\n"
+        "\tpushq %r13\n"
+        "\tpushq %r14\n"
+        "\tpushq %r15\n"
+        "\tsubq $8, %rsp\n"
+        "\tstmxcsr 4(%rsp)\n"
+        "\tfnstcw (%rsp)\n"
+        "\tmovq %rsp, (%rdi)\n"
+        "\tmovq %rsi, %rsp\n"
+        "\tfldcw (%rsp)\n"
+        "\tldmxcsr 4(%rsp)\n"
+        "\taddq $8, %rsp\n"
+        "\tpopq %r15\n"
+        "\tpopq %r14\n"
+        "\tpopq %r13\n"
+        "\tpopq %r12\n"
+        "\tpopq %rbx\n"
+        "\tpopq %rbp\n"
+        "\tret\n"
+        ".size sim_ctx_swap, .-sim_ctx_swap\n"
+        ".p2align 4\n"
+        ".globl sim_ctx_start\n"
+        ".hidden sim_ctx_start\n"
+        ".type sim_ctx_start, @function\n"
+        "sim_ctx_start:\n"
+        "\tmovq %rbx, %rdi\n"
+        "\tcall *%r12\n"
+        "\tud2\n"
+        ".size sim_ctx_start, .-sim_ctx_start\n"
+        ".popsection\n");
+
+static void ctx_switch(struct sim_ctx *from, const struct sim_ctx *to)
+{
+	sim_ctx_swap(&from->sp, to->sp);
+}
+
+/* The frame sim_ctx_swap() pops on the first switch to t: control words,
+ * r15..r12, rbx, rbp, return address (sim_ctx_start), at the top of the
+ * stack so that rsp is 16-byte aligned when sim_ctx_start runs. */
+static void ctx_make(struct sim_ctx *c, uint8_t *stack, size_t size, struct sim_task *t)
+{
+	uint64_t *sp = (uint64_t *)(((uintptr_t)stack + size) & ~(uintptr_t)15);
+	uint32_t mxcsr;
+	uint16_t fpucw;
+
+	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+	__asm__ volatile("fnstcw %0" : "=m"(fpucw));
+	*--sp = (uintptr_t)sim_ctx_start;
+	*--sp = 0;                    /* rbp: the end of the frame chain */
+	*--sp = (uintptr_t)t;         /* rbx */
+	*--sp = (uintptr_t)task_main; /* r12 */
+	*--sp = 0;                    /* r13 */
+	*--sp = 0;                    /* r14 */
+	*--sp = 0;                    /* r15 */
+	*--sp = (uint64_t)mxcsr << 32 | fpucw;
+	c->sp = sp;
+}
+#else
 /* swapcontext() without the libc call: ASan's swapcontext interceptor warns
  * on first use even when the switches are annotated, so save with
  * getcontext() and jump with setcontext().  `back` tells the second return
  * of getcontext() (when someone switches back to `from`) from the first. */
-static __attribute__((noinline)) void ctx_switch(ucontext_t *from, const ucontext_t *to)
+static __attribute__((noinline)) void ctx_switch(struct sim_ctx *from, const struct sim_ctx *to)
 {
 	volatile bool back = false;
 
-	getcontext(from);
+	getcontext(&from->uc);
 	if (back)
 		return;
 	back = true;
-	setcontext(to);
+	setcontext(&to->uc);
 	fprintf(stderr, "sim: setcontext failed\n");
 	abort();
 }
+
+static void task_main_uc(unsigned hi, unsigned lo)
+{
+	task_main((struct sim_task *)(((uintptr_t)hi << 32) | (uintptr_t)lo));
+}
+
+/* Kept noinline: getcontext() "returns twice" as far as the compiler
+ * knows, which would pessimise the caller's locals. */
+static __attribute__((noinline)) void ctx_make(struct sim_ctx *c, uint8_t *stack, size_t size,
+                                               struct sim_task *t)
+{
+	uintptr_t p = (uintptr_t)t;
+
+	getcontext(&c->uc);
+	c->uc.uc_stack.ss_sp = stack;
+	c->uc.uc_stack.ss_size = size;
+	c->uc.uc_link = NULL;
+	makecontext(&c->uc, (void (*)(void))task_main_uc, 2, (unsigned)(p >> 32), (unsigned)p);
+}
+#endif
 
 static void task_release_stack(struct sim_task *t)
 {
@@ -448,9 +564,8 @@ static void task_run(void *arg)
 	task_switch_in(t->sim, t);
 }
 
-static void task_main(unsigned hi, unsigned lo)
+static void task_main(struct sim_task *t)
 {
-	struct sim_task *t = (struct sim_task *)(((uintptr_t)hi << 32) | (uintptr_t)lo);
 	struct sim *sim = t->sim;
 
 #if SIM_ASAN
@@ -462,21 +577,9 @@ static void task_main(unsigned hi, unsigned lo)
 	/* NULL: this fiber is finished, its fake stack may go. */
 	__sanitizer_start_switch_fiber(NULL, sim->sched_stack_bottom, sim->sched_stack_size);
 #endif
-	setcontext(&sim->sched_ctx);
+	/* Nothing switches back to a finished task. */
+	ctx_switch(&t->ctx, &sim->sched_ctx);
 	abort();
-}
-
-/* Kept out of sim_task_spawn(): getcontext() "returns twice" as far as the
- * compiler knows, which would pessimise the caller's locals. */
-static __attribute__((noinline)) void task_ctx_init(struct sim_task *t, size_t page)
-{
-	uintptr_t p = (uintptr_t)t;
-
-	getcontext(&t->ctx);
-	t->ctx.uc_stack.ss_sp = t->map + page;
-	t->ctx.uc_stack.ss_size = TASK_STACK_SIZE;
-	t->ctx.uc_link = NULL;
-	makecontext(&t->ctx, (void (*)(void))task_main, 2, (unsigned)(p >> 32), (unsigned)p);
 }
 
 struct sim_task *sim_task_spawn(struct sim *sim, const char *name, sim_fn fn, void *arg)
@@ -508,7 +611,7 @@ struct sim_task *sim_task_spawn(struct sim *sim, const char *name, sim_fn fn, vo
 	/* A fresh mapping may sit where an old stack left shadow poison. */
 	__asan_unpoison_memory_region(t->map + page, TASK_STACK_SIZE);
 #endif
-	task_ctx_init(t, page);
+	ctx_make(&t->ctx, t->map + page, TASK_STACK_SIZE, t);
 
 	t->next = sim->tasks;
 	if (sim->tasks)
