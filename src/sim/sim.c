@@ -27,19 +27,27 @@
 /* Task switches.  glibc's swapcontext()/setcontext() save and restore the
  * signal mask, a rt_sigprocmask system call on every switch (four per host
  * dd read, most of its system time).  The tasks never change the signal
- * mask, so on x86-64 a switch is ctx_swap() below: the callee-saved
- * registers (and the SSE/x87 control words, callee-saved by the ABI) go on
- * the current stack, its stack pointer into the old context, and the new
- * context's stack pointer is loaded and its registers popped.  Elsewhere,
- * with a shadow stack (CET), or built with -DSIM_UCONTEXT, ucontext does
- * the switch. */
-#if defined(__x86_64__) && !defined(SIM_UCONTEXT) && !(defined(__CET__) && (__CET__ & 2))
+ * mask, so on x86-64 and aarch64 a switch is sim_ctx_swap() below: the
+ * callee-saved registers (and the floating-point control register(s)) go
+ * on the current stack, its stack pointer into the old context, and the new
+ * context's stack pointer is loaded and its registers taken back.  On other
+ * machines, with a shadow stack (x86 CET, arm64 GCS), or when built with
+ * -DSIM_UCONTEXT, ucontext does the switch. */
+#if defined(SIM_UCONTEXT)
+#define SIM_ASM_SWITCH 0
+#elif defined(__x86_64__) && !(defined(__CET__) && (__CET__ & 2))
 #define SIM_ASM_SWITCH 1
-struct sim_ctx {
-	void *sp; /* the saved registers are on the stack, below this */
-};
+#elif defined(__aarch64__) && !defined(__ARM_FEATURE_GCS_DEFAULT)
+#define SIM_ASM_SWITCH 1
 #else
 #define SIM_ASM_SWITCH 0
+#endif
+
+#if SIM_ASM_SWITCH
+struct sim_ctx {
+	void *sp; /* the saved registers are on the stack, from here up */
+};
+#else
 struct sim_ctx {
 	ucontext_t uc;
 };
@@ -403,12 +411,21 @@ void sim_run_to(struct sim *sim, sim_time_t t)
 static void task_main(struct sim_task *t);
 
 #if SIM_ASM_SWITCH
-/* ctx_swap(&from->sp, to->sp): push rbp rbx r12-r15 and the x87/SSE control
- * words, save rsp, load the other rsp, pop the same.  ctx_start: where a new
- * task's first switch returns to; it calls task_main(rbx) (r12 holds
- * task_main) with rsp 16-byte aligned, as the ABI wants before a call. */
 void sim_ctx_swap(void **from_sp, void *to_sp) __attribute__((visibility("hidden")));
 void sim_ctx_start(void) __attribute__((visibility("hidden")));
+
+static void ctx_switch(struct sim_ctx *from, const struct sim_ctx *to)
+{
+	sim_ctx_swap(&from->sp, to->sp);
+}
+#endif
+
+#if SIM_ASM_SWITCH && defined(__x86_64__)
+/* sim_ctx_swap(&from->sp, to->sp): push rbp rbx r12-r15 and the x87/SSE
+ * control words, save rsp, load the other rsp, pop the same and return
+ * there.  sim_ctx_start: where a new task's first switch returns to; it
+ * calls task_main(rbx) (r12 holds task_main) with rsp 16-byte aligned, as
+ * the ABI wants before a call. */
 __asm__(".pushsection .text\n"
         ".p2align 4\n"
         ".globl sim_ctx_swap\n"
@@ -448,11 +465,6 @@ __asm__(".pushsection .text\n"
         ".size sim_ctx_start, .-sim_ctx_start\n"
         ".popsection\n");
 
-static void ctx_switch(struct sim_ctx *from, const struct sim_ctx *to)
-{
-	sim_ctx_swap(&from->sp, to->sp);
-}
-
 /* The frame sim_ctx_swap() pops on the first switch to t: control words,
  * r15..r12, rbx, rbp, return address (sim_ctx_start), at the top of the
  * stack so that rsp is 16-byte aligned when sim_ctx_start runs. */
@@ -472,6 +484,80 @@ static void ctx_make(struct sim_ctx *c, uint8_t *stack, size_t size, struct sim_
 	*--sp = 0;                    /* r14 */
 	*--sp = 0;                    /* r15 */
 	*--sp = (uint64_t)mxcsr << 32 | fpucw;
+	c->sp = sp;
+}
+#elif SIM_ASM_SWITCH && defined(__aarch64__)
+/* sim_ctx_swap(&from->sp, to->sp): x19-x30, d8-d15 and FPCR into a 176-byte
+ * frame on the current stack, save sp, load the other sp, load the same
+ * and return to its x30.  sim_ctx_start: where a new task's first switch
+ * returns to; it calls task_main(x19) (x20 holds task_main).  "hint 34" is
+ * BTI C, a no-op where branch protection is off. */
+#define SIM_A64_FRAME 176
+__asm__(".pushsection .text\n"
+        ".p2align 4\n"
+        ".globl sim_ctx_swap\n"
+        ".hidden sim_ctx_swap\n"
+        ".type sim_ctx_swap, %function\n"
+        "sim_ctx_swap:\n"
+        "\thint 34\n"
+        "\tsub sp, sp, #176\n"
+        "\tstp x19, x20, [sp, #0]\n"
+        "\tstp x21, x22, [sp, #16]\n"
+        "\tstp x23, x24, [sp, #32]\n"
+        "\tstp x25, x26, [sp, #48]\n"
+        "\tstp x27, x28, [sp, #64]\n"
+        "\tstp x29, x30, [sp, #80]\n"
+        "\tstp d8, d9, [sp, #96]\n"
+        "\tstp d10, d11, [sp, #112]\n"
+        "\tstp d12, d13, [sp, #128]\n"
+        "\tstp d14, d15, [sp, #144]\n"
+        "\tmrs x9, fpcr\n"
+        "\tstr x9, [sp, #160]\n"
+        "\tmov x9, sp\n"
+        "\tstr x9, [x0]\n"
+        "\tmov sp, x1\n"
+        "\tldp x19, x20, [sp, #0]\n"
+        "\tldp x21, x22, [sp, #16]\n"
+        "\tldp x23, x24, [sp, #32]\n"
+        "\tldp x25, x26, [sp, #48]\n"
+        "\tldp x27, x28, [sp, #64]\n"
+        "\tldp x29, x30, [sp, #80]\n"
+        "\tldp d8, d9, [sp, #96]\n"
+        "\tldp d10, d11, [sp, #112]\n"
+        "\tldp d12, d13, [sp, #128]\n"
+        "\tldp d14, d15, [sp, #144]\n"
+        "\tldr x9, [sp, #160]\n"
+        "\tmsr fpcr, x9\n"
+        "\tadd sp, sp, #176\n"
+        "\tret\n"
+        ".size sim_ctx_swap, .-sim_ctx_swap\n"
+        ".p2align 4\n"
+        ".globl sim_ctx_start\n"
+        ".hidden sim_ctx_start\n"
+        ".type sim_ctx_start, %function\n"
+        "sim_ctx_start:\n"
+        "\thint 34\n"
+        "\tmov x0, x19\n"
+        "\tblr x20\n"
+        "\tbrk #0\n"
+        ".size sim_ctx_start, .-sim_ctx_start\n"
+        ".popsection\n");
+
+/* The frame sim_ctx_swap() loads on the first switch to t, at the top of
+ * the stack (sp stays 16-byte aligned): x19 = t, x20 = task_main, x29 = 0
+ * (the end of the frame chain), x30 = sim_ctx_start, FPCR as now. */
+static void ctx_make(struct sim_ctx *c, uint8_t *stack, size_t size, struct sim_task *t)
+{
+	uint64_t *sp = (uint64_t *)(((uintptr_t)stack + size) & ~(uintptr_t)15);
+	uint64_t fpcr;
+
+	sp -= SIM_A64_FRAME / 8;
+	memset(sp, 0, SIM_A64_FRAME);
+	__asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+	sp[0] = (uintptr_t)t;
+	sp[1] = (uintptr_t)task_main;
+	sp[11] = (uintptr_t)sim_ctx_start;
+	sp[20] = fpcr;
 	c->sp = sp;
 }
 #else
