@@ -666,8 +666,8 @@ static int search_record(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 	uint32_t pos = CKD_HA_SIZE;
 
 	if (bit(e->std, e->buf_trk)) {
-		if (get_be16(cchhr) != e->buf_trk / e->img.heads ||
-		    get_be16(cchhr + 2) != e->buf_trk % e->img.heads || cchhr[4] > 12) {
+		if (get_be16(cchhr + 2) >= e->img.heads || cchh_track(e, cchhr) != e->buf_trk ||
+		    cchhr[4] > 12) {
 			unit_check(e, p, cmd, 0, SNS1_NO_REC_FOUND, 0);
 			return -1;
 		}
