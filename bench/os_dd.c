@@ -1,7 +1,8 @@
 /* Host `dd` 4 KB direct reads from /dev/dasda through the whole host stack
  * (shell, vfs, dasd request queue, ccw device, cio, machine, 3390), in IOPS
- * of wall time, next to the device-level rate of the DASD benchmark (one
- * channel program per block straight on the machine) in the same run.
+ * of wall time, next to the device-level rate of the DASD benchmark's loop
+ * (one channel program per block straight on the machine) in the same run,
+ * on the same kind of image and with the same sequential block pattern.
  * Goal: dd IOPS / device-level IOPS >= 0.5.
  *
  * usage: os_dd [COUNT]   (default 100000 reads of 4 KB)
@@ -53,8 +54,10 @@ static double device_iops(long count, const char *path)
 	if (!blks)
 		die("out of memory");
 	setup(&b, path);
+	/* The same pattern as the dd runs: sequential blocks, runs of DEV_RUN
+	 * from the start (so both sides get the device's track buffer). */
 	for (long i = 0; i < count; i++)
-		blks[i] = (uint32_t)sim_rand_below(b.sim, BLOCKS);
+		blks[i] = (uint32_t)(i % DEV_RUN);
 	for (long i = 0; i < count && i < 1000; i++)
 		block_io(&b, false, blks[i]);
 	t0 = now();
