@@ -11,8 +11,10 @@
  * event's sequence number and the seed, so each seed explores one
  * interleaving of equal-time events, reproducibly.
  *
- * Tasks: coroutines (own stack, ucontext) for code that blocks in the middle:
- * a shell command, a sysfs write that waits for a channel program, `sleep`.
+ * Tasks: coroutines with their own stacks (switched by a small register-
+ * saving routine on x86-64 and aarch64, by ucontext elsewhere) for code that
+ * blocks in the middle: a shell command, a sysfs write that waits for a
+ * channel program, `sleep`.
  * Only a task may call sim_sleep()/sim_wait(); event handlers (interrupt
  * handlers, device completions) must never block.  A task that blocks returns
  * control to the scheduler; it resumes from an event, so resumption order is
