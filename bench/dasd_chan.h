@@ -23,17 +23,17 @@
 #include "dev/eckd.h"
 #include "machine/machine.h"
 
-#define CYLS    100
-#define TRACKS  (CYLS * 15)
-#define BLOCKS  ((TRACKS - 2) * 12) /* the partition: tracks 2.. */
-#define NOPS    200000
-#define SCH     0x00010000u
+#define CYLS	100
+#define TRACKS	(CYLS * 15)
+#define BLOCKS	((TRACKS - 2) * 12) /* the partition: tracks 2.. */
+#define NOPS	200000
+#define SCH	0x00010000u
 #define A_SCHIB 0x1000
-#define A_ORB   0x1100
-#define A_IRB   0x1200
-#define A_CCW   0x2000
-#define A_PARM  0x3000
-#define A_DATA  0x10000
+#define A_ORB	0x1100
+#define A_IRB	0x1200
+#define A_CCW	0x2000
+#define A_PARM	0x3000
+#define A_DATA	0x10000
 
 struct bench {
 	struct sim *sim;

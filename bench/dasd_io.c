@@ -32,8 +32,8 @@ static double run_dev(struct bench *b, const uint32_t *blks)
 		uint32_t trk = 2 + blks[i] / 12;
 		uint8_t de[16] = {0x40, 0xc0}, lr[16] = {0x06, 0x80, 0, 1};
 		struct ccwdev_cmd c[3] = {{.code = 0x63, .data = de, .count = 16},
-		                          {.code = 0x47, .data = lr, .count = 16},
-		                          {.code = 0x86, .data = buf, .count = 4096}};
+					  {.code = 0x47, .data = lr, .count = 16},
+					  {.code = 0x86, .data = buf, .count = 4096}};
 
 		put_cchh(de + 8, trk);
 		put_cchh(de + 12, trk);
@@ -59,7 +59,7 @@ static double run_raw(int fd, bool write, const uint32_t *blks)
 
 	for (int i = 0; i < NOPS; i++) {
 		ssize_t n = write ? pwrite(fd, buf, 4096, block_off(blks[i]))
-		                  : pread(fd, buf, 4096, block_off(blks[i]));
+				  : pread(fd, buf, 4096, block_off(blks[i]));
 
 		if (n != 4096)
 			die("raw I/O failed");

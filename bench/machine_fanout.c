@@ -25,7 +25,7 @@ static double now_ns(void)
 
 /* ns per configure-off/on event pair, averaged over `rounds`. */
 static double event_ns(struct machine *m, struct css_if *css, uint8_t chpid, int rounds,
-                       uint64_t *visits)
+		       uint64_t *visits)
 {
 	uint64_t v0 = machine_stats(m)->chp_event_sch_visits;
 	double t0 = now_ns();

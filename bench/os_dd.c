@@ -11,7 +11,7 @@
 #include "vmm_world.h"
 
 #define DEV_CYLS 100
-#define DEV_RUN  15000 /* blocks per dd run: less than the volume's 18000 */
+#define DEV_RUN	 15000 /* blocks per dd run: less than the volume's 18000 */
 
 /* The default deck's 3390, but on a fully written image of DEV_CYLS
  * cylinders like the device-level loop's (the default volume is sparse). */
@@ -22,22 +22,24 @@ static double host_dd_iops(long count, const char *image)
 	double t0, dt;
 
 	snprintf(deck, sizeof(deck),
-	         "CHPID PATH=(CSS(0),42),SHARED,TYPE=FC\n"
-	         "CHPID PATH=(CSS(0),43),SHARED,TYPE=FC\n"
-	         "CNTLUNIT CUNUMBR=3F00,PATH=((CSS(0),42,43)),UNITADD=((00,256)),UNIT=3990\n"
-	         "IODEVICE ADDRESS=(3F3F,1),CUNUMBR=(3F00),UNIT=3390,SCH=013F,IMAGE='%s'\n",
-	         image);
+		 "CHPID PATH=(CSS(0),42),SHARED,TYPE=FC\n"
+		 "CHPID PATH=(CSS(0),43),SHARED,TYPE=FC\n"
+		 "CNTLUNIT CUNUMBR=3F00,PATH=((CSS(0),42,43)),UNITADD=((00,256)),UNIT=3990\n"
+		 "IODEVICE ADDRESS=(3F3F,1),CUNUMBR=(3F00),UNIT=3390,SCH=013F,IMAGE='%s'\n",
+		 image);
 	bw_up(&w, deck);
 	bw_run(&w, "host", "chccwdev -e 3f3f");
 	/* Warm-up: the image's first tracks into the page cache. */
-	bw_run(&w, "host", "dd if=/dev/dasda of=/dev/null bs=4k count=1000 iflag=direct status=none");
+	bw_run(&w, "host",
+	       "dd if=/dev/dasda of=/dev/null bs=4k count=1000 iflag=direct status=none");
 	/* Runs of at most one volume's worth of blocks (dd stops at the end of
 	 * the device), count reads in all. */
 	t0 = bw_wall();
 	for (long done = 0, n; done < count; done += n) {
 		n = count - done < DEV_RUN ? count - done : DEV_RUN;
 		snprintf(line, sizeof(line),
-		         "dd if=/dev/dasda of=/dev/null bs=4k count=%ld iflag=direct status=none", n);
+			 "dd if=/dev/dasda of=/dev/null bs=4k count=%ld iflag=direct status=none",
+			 n);
 		bw_run(&w, "host", line);
 	}
 	dt = bw_wall() - t0;

@@ -32,15 +32,16 @@ static char *make_deck(void)
 	char *deck = malloc(cap), *p = deck;
 
 	p += sprintf(p, "CHPID    PATH=(CSS(0),42),SHARED,TYPE=FC\n"
-	                "CHPID    PATH=(CSS(0),43),SHARED,TYPE=FC\n");
+			"CHPID    PATH=(CSS(0),43),SHARED,TYPE=FC\n");
 	for (int c = 0; c < ncu; c++) {
 		int cnt = n - c * 256 < 256 ? n - c * 256 : 256;
 
 		p += sprintf(
-		    p, "CNTLUNIT CUNUMBR=%04X,PATH=((CSS(0),42,43)),UNITADD=((00,256)),UNIT=TEST\n",
-		    0x5000 + c);
+			p,
+			"CNTLUNIT CUNUMBR=%04X,PATH=((CSS(0),42,43)),UNITADD=((00,256)),UNIT=TEST\n",
+			0x5000 + c);
 		p += sprintf(p, "IODEVICE ADDRESS=(%04X,%d),CUNUMBR=(%04X),UNIT=TEST,SCH=%04X\n",
-		             0x4000 + c * 256, cnt, 0x5000 + c, c * 256);
+			     0x4000 + c * 256, cnt, 0x5000 + c, c * 256);
 	}
 	return deck;
 }
@@ -59,7 +60,7 @@ static void setup(struct bw *w)
 		snprintf(line, sizeof(line), "driverctl -b css set-override 0.0.%04x vfio_ccw", k);
 		bw_run(w, "host", line);
 		snprintf(line, sizeof(line), "mdevctl start -u %s -p 0.0.%04x -t vfio_ccw-io", uuid,
-		         k);
+			 k);
 		bw_run(w, "host", line);
 	}
 	for (int g = 0; g < G; g++) {
@@ -72,9 +73,9 @@ static void setup(struct bw *w)
 
 			uuid_of(k, uuid, sizeof(uuid));
 			p += sprintf(p,
-			             " -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/%s,"
-			             "devno=0.0.%04x,chpsync=%s",
-			             uuid, 0x4000 + k, policy);
+				     " -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/%s,"
+				     "devno=0.0.%04x,chpsync=%s",
+				     uuid, 0x4000 + k, policy);
 		}
 		sprintf(p, " -daemonize");
 		bw_run(w, "host", cmd);

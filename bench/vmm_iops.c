@@ -14,7 +14,7 @@ static double read_iops(struct bw *w, const char *node, long count)
 	sim_time_t t0 = sim_now(w->sim), dt;
 
 	snprintf(line, sizeof(line), "dd if=/dev/dasda of=/dev/null bs=4k count=%ld iflag=direct",
-	         count);
+		 count);
 	bw_run(w, node, line);
 	dt = sim_now(w->sim) - t0;
 	return dt ? (double)count * 1e9 / (double)dt : 0;

@@ -56,7 +56,7 @@ static void bw_up(struct bw *w, const char *deck)
 	sim_trace_keep(w->sim, false);
 	w->m = machine_new(w->sim, &mc);
 	if (deck ? machine_load_iocp_text(w->m, "bench", deck, err, sizeof(err))
-	         : machine_load_iocp(w->m, NULL, err, sizeof(err)))
+		 : machine_load_iocp(w->m, NULL, err, sizeof(err)))
 		bw_die("iocp", err);
 	w->host = os_create(w->sim, machine_css(w->m), &oc);
 	w->world = world_new(w->sim);

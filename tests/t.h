@@ -24,42 +24,43 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 /* Directory for scratch files of this test binary (created on demand). */
 const char *t_tmpdir(void);
 
-#define TEST(name)                                                                                 \
-	static void t_fn_##name(void);                                                             \
-	static struct t_case t_case_##name = {#name, t_fn_##name, NULL};                           \
-	__attribute__((constructor)) static void t_reg_##name(void)                                \
-	{                                                                                          \
-		t_register(&t_case_##name);                                                        \
-	}                                                                                          \
+#define TEST(name)                                                       \
+	static void t_fn_##name(void);                                   \
+	static struct t_case t_case_##name = {#name, t_fn_##name, NULL}; \
+	__attribute__((constructor)) static void t_reg_##name(void)      \
+	{                                                                \
+		t_register(&t_case_##name);                              \
+	}                                                                \
 	static void t_fn_##name(void)
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			t_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);                            \
+#define CHECK(cond)                                                     \
+	do {                                                            \
+		if (!(cond))                                            \
+			t_fail(__FILE__, __LINE__, "CHECK(%s)", #cond); \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                                             \
-	do {                                                                                       \
-		long long t_a_ = (long long)(a), t_b_ = (long long)(b);                            \
-		if (t_a_ != t_b_)                                                                  \
-			t_fail(__FILE__, __LINE__, "CHECK_EQ(%s, %s): %lld (0x%llx) != %lld (0x%llx)",  \
-			       #a, #b, t_a_, (unsigned long long)t_a_, t_b_,                       \
-			       (unsigned long long)t_b_);                                          \
+#define CHECK_EQ(a, b)                                                                           \
+	do {                                                                                     \
+		long long t_a_ = (long long)(a), t_b_ = (long long)(b);                          \
+		if (t_a_ != t_b_)                                                                \
+			t_fail(__FILE__, __LINE__,                                               \
+			       "CHECK_EQ(%s, %s): %lld (0x%llx) != %lld (0x%llx)", #a, #b, t_a_, \
+			       (unsigned long long)t_a_, t_b_, (unsigned long long)t_b_);        \
 	} while (0)
 
 #define CHECK_STR(a, b)                                                                            \
 	do {                                                                                       \
 		const char *t_a_ = (a), *t_b_ = (b);                                               \
 		if (strcmp(t_a_, t_b_) != 0)                                                       \
-			t_fail(__FILE__, __LINE__, "CHECK_STR(%s, %s):\n  got:  \"%s\"\n  want: \"%s\"", \
-			       #a, #b, t_a_, t_b_);                                                \
+			t_fail(__FILE__, __LINE__,                                                 \
+			       "CHECK_STR(%s, %s):\n  got:  \"%s\"\n  want: \"%s\"", #a, #b, t_a_, \
+			       t_b_);                                                              \
 	} while (0)
 
-#define CHECK_MEM(a, b, n)                                                                         \
-	do {                                                                                       \
-		if (memcmp((a), (b), (n)) != 0)                                                    \
-			t_fail(__FILE__, __LINE__, "CHECK_MEM(%s, %s, %s) differ", #a, #b, #n);    \
+#define CHECK_MEM(a, b, n)                                                                      \
+	do {                                                                                    \
+		if (memcmp((a), (b), (n)) != 0)                                                 \
+			t_fail(__FILE__, __LINE__, "CHECK_MEM(%s, %s, %s) differ", #a, #b, #n); \
 	} while (0)
 
 #endif

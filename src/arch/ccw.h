@@ -5,29 +5,29 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define CCW_SIZE 8
+#define CCW_SIZE	       8
 
-#define CCW_FLAG_CD   0x80
-#define CCW_FLAG_CC   0x40
-#define CCW_FLAG_SLI  0x20
-#define CCW_FLAG_SKIP 0x10
-#define CCW_FLAG_PCI  0x08
-#define CCW_FLAG_IDA  0x04
-#define CCW_FLAG_SUSPEND 0x02
-#define CCW_FLAG_MIDA 0x01
+#define CCW_FLAG_CD	       0x80
+#define CCW_FLAG_CC	       0x40
+#define CCW_FLAG_SLI	       0x20
+#define CCW_FLAG_SKIP	       0x10
+#define CCW_FLAG_PCI	       0x08
+#define CCW_FLAG_IDA	       0x04
+#define CCW_FLAG_SUSPEND       0x02
+#define CCW_FLAG_MIDA	       0x01
 
-#define CCW_CMD_WRITE       0x01
-#define CCW_CMD_READ        0x02
-#define CCW_CMD_NOOP        0x03
-#define CCW_CMD_BASIC_SENSE 0x04
-#define CCW_CMD_TIC         0x08
-#define CCW_CMD_SENSE_PGID  0x34
+#define CCW_CMD_WRITE	       0x01
+#define CCW_CMD_READ	       0x02
+#define CCW_CMD_NOOP	       0x03
+#define CCW_CMD_BASIC_SENSE    0x04
+#define CCW_CMD_TIC	       0x08
+#define CCW_CMD_SENSE_PGID     0x34
 #define CCW_CMD_SUSPEND_RECONN 0x5b
-#define CCW_CMD_RDC         0x64
-#define CCW_CMD_RELEASE     0x94
-#define CCW_CMD_SET_PGID    0xaf
-#define CCW_CMD_SENSE_ID    0xe4
-#define CCW_CMD_RCD         0xfa
+#define CCW_CMD_RDC	       0x64
+#define CCW_CMD_RELEASE	       0x94
+#define CCW_CMD_SET_PGID       0xaf
+#define CCW_CMD_SENSE_ID       0xe4
+#define CCW_CMD_RCD	       0xfa
 
 /* Decoded CCW, always in format-1 shape. */
 struct ccw1 {
@@ -44,7 +44,7 @@ void ccw0_encode(const struct ccw1 *c, uint8_t out[CCW_SIZE]);
 void ccw0_decode(const uint8_t in[CCW_SIZE], struct ccw1 *c);
 
 enum ccw_kind {
-	CCW_KIND_INVALID,  /* low nibble 0 */
+	CCW_KIND_INVALID, /* low nibble 0 */
 	CCW_KIND_WRITE,
 	CCW_KIND_READ,
 	CCW_KIND_CONTROL,

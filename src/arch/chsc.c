@@ -12,14 +12,14 @@
 #define SSD_F_ST       0x38
 #define SSD_ST_SHIFT   3
 
-#define SCPD_M          0x20000000u
-#define SCPD_C          0x10000000u
-#define SCPD_FMT        0x0f000000u
-#define SCPD_CSSID      0x00ff0000u
-#define SCPD_RES1       0xc000f000u
-#define SCPD_RFMT       0x00000f00u
-#define SCPD_FIRST      0x000000ffu
-#define SCPD_LAST       0x000000ffu
+#define SCPD_M	       0x20000000u
+#define SCPD_C	       0x10000000u
+#define SCPD_FMT       0x0f000000u
+#define SCPD_CSSID     0x00ff0000u
+#define SCPD_RES1      0xc000f000u
+#define SCPD_RFMT      0x00000f00u
+#define SCPD_FIRST     0x000000ffu
+#define SCPD_LAST      0x000000ffu
 
 uint16_t chsc_req_length(const uint8_t *area)
 {

@@ -19,20 +19,20 @@
 
 #include <stdint.h>
 
-#define CHSC_AREA_SIZE 4096
+#define CHSC_AREA_SIZE	   4096
 
-#define CHSC_CODE_SCPD 0x0002
-#define CHSC_CODE_SSD  0x0004
+#define CHSC_CODE_SCPD	   0x0002
+#define CHSC_CODE_SSD	   0x0004
 
-#define CHSC_RSP_OK       0x0001
-#define CHSC_RSP_INVALID  0x0003 /* request-block error */
-#define CHSC_RSP_NOTSUPP  0x0004 /* command not provided */
+#define CHSC_RSP_OK	   0x0001
+#define CHSC_RSP_INVALID   0x0003 /* request-block error */
+#define CHSC_RSP_NOTSUPP   0x0004 /* command not provided */
 
-#define CHSC_REQ_LEN       0x0010 /* request length of SSD and SCPD */
-#define CHSC_OFF_RSP       0x10   /* response header of SSD and SCPD */
+#define CHSC_REQ_LEN	   0x0010 /* request length of SSD and SCPD */
+#define CHSC_OFF_RSP	   0x10	  /* response header of SSD and SCPD */
 #define CHSC_SSD_RSP_LEN   0x0028 /* response header .. fla[7] */
-#define CHSC_SCPD_OFF_DATA 0x18   /* first descriptor */
-#define CHP_DESC0_SIZE     8
+#define CHSC_SCPD_OFF_DATA 0x18	  /* first descriptor */
+#define CHP_DESC0_SIZE	   8
 
 /* SSD request: length 0x0010, code 0x0004, ssid, first and last subchannel. */
 struct chsc_ssd_req {
@@ -43,7 +43,7 @@ struct chsc_ssd_req {
 
 /* SSD response for one subchannel (Linux struct chsc_ssd_area, response part). */
 struct chsc_ssd_rsp {
-	uint16_t code;         /* response code */
+	uint16_t code; /* response code */
 	uint8_t sch_valid;
 	uint8_t dev_valid;
 	uint8_t st;

@@ -1,12 +1,12 @@
 /* CRW codec: zarch-css-formats.md §6. */
 #include "arch/crw.h"
 
-#define CRW_S    0x40000000u
-#define CRW_R    0x20000000u
-#define CRW_C    0x10000000u
-#define CRW_RSC  0x0f000000u
-#define CRW_A    0x00800000u
-#define CRW_ERC  0x003f0000u
+#define CRW_S	 0x40000000u
+#define CRW_R	 0x20000000u
+#define CRW_C	 0x10000000u
+#define CRW_RSC	 0x0f000000u
+#define CRW_A	 0x00800000u
+#define CRW_ERC	 0x003f0000u
 #define CRW_RSID 0x0000ffffu
 
 uint32_t crw_encode(const struct crw *c)

@@ -24,12 +24,12 @@
 #include "arch/storage.h"
 
 /* Program-interruption codes */
-#define PGM_OPERATION     0x01
-#define PGM_PRIVILEGED    0x02
-#define PGM_PROTECTION    0x04
-#define PGM_ADDRESSING    0x05
+#define PGM_OPERATION	  0x01
+#define PGM_PRIVILEGED	  0x02
+#define PGM_PROTECTION	  0x04
+#define PGM_ADDRESSING	  0x05
 #define PGM_SPECIFICATION 0x06
-#define PGM_OPERAND       0x15
+#define PGM_OPERAND	  0x15
 
 /* Interruption-identification word (lowcore 0xC0): ISC in bits 2-4. */
 #define IO_INT_WORD_ISC_SHIFT 27

@@ -28,8 +28,9 @@ static int hex_field(const char **sp, int max, unsigned *val)
 	while (isxdigit((unsigned char)*s)) {
 		if (++n > max)
 			return -1;
-		v = v << 4 | (unsigned)(isdigit((unsigned char)*s) ? *s - '0'
-								   : (tolower((unsigned char)*s) - 'a' + 10));
+		v = v << 4 | (unsigned)(isdigit((unsigned char)*s)
+						? *s - '0'
+						: (tolower((unsigned char)*s) - 'a' + 10));
 		s++;
 	}
 	if (!n)
@@ -97,7 +98,7 @@ int chpid_parse(const char *s, struct chpid *c)
 
 #define SCHID_CSSID 0xff000000u
 #define SCHID_RES   0x00f00000u
-#define SCHID_M     0x00080000u
+#define SCHID_M	    0x00080000u
 #define SCHID_SSID  0x00060000u
 #define SCHID_ONE   0x00010000u
 

@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MAX_SSID   3
-#define MAX_SCHNO  0xffff
-#define MAX_CHPID  0xff
+#define MAX_SSID  3
+#define MAX_SCHNO 0xffff
+#define MAX_CHPID 0xff
 
 /* Subchannel ID or device bus ID: cssid.ssid.number */
 struct ccw_id {

@@ -6,39 +6,39 @@
 
 #include "arch/scsw.h"
 
-#define IRB_SIZE     96
-#define IRB_OFF_ESW  0x0c
-#define IRB_OFF_ECW  0x20
-#define IRB_OFF_EMW  0x40
+#define IRB_SIZE    96
+#define IRB_OFF_ESW 0x0c
+#define IRB_OFF_ECW 0x20
+#define IRB_OFF_EMW 0x40
 
 /* ESW format 0, word 0 (subchannel logout) */
 #define ESW0_SUBLOG_ESF_MASK 0x7f000000
 #define ESW0_SUBLOG_LPUM     0x00ff0000 /* LPUM byte (also formats 1-3) */
-#define ESW0_SUBLOG_AR       0x00008000
-#define ESW0_SUBLOG_FVF      0x00007c00
+#define ESW0_SUBLOG_AR	     0x00008000
+#define ESW0_SUBLOG_FVF	     0x00007c00
 #define ESW0_SUBLOG_FVF_LPUM 0x00004000
 #define ESW0_SUBLOG_FVF_TC   0x00002000
 #define ESW0_SUBLOG_FVF_SC   0x00001000
 #define ESW0_SUBLOG_FVF_DS   0x00000800
 #define ESW0_SUBLOG_FVF_CCW  0x00000400
-#define ESW0_SUBLOG_SA       0x00000300
-#define ESW0_SUBLOG_TC       0x000000c0
-#define ESW0_SUBLOG_D        0x00000020
-#define ESW0_SUBLOG_E        0x00000010
-#define ESW0_SUBLOG_A        0x00000008
-#define ESW0_SUBLOG_SEQ      0x00000007
+#define ESW0_SUBLOG_SA	     0x00000300
+#define ESW0_SUBLOG_TC	     0x000000c0
+#define ESW0_SUBLOG_D	     0x00000020
+#define ESW0_SUBLOG_E	     0x00000010
+#define ESW0_SUBLOG_A	     0x00000008
+#define ESW0_SUBLOG_SEQ	     0x00000007
 
 /* ERW (ESW word 1) */
-#define ERW_L    0x40000000
-#define ERW_E    0x20000000
-#define ERW_A    0x10000000
-#define ERW_P    0x08000000 /* path verification required */
-#define ERW_T    0x04000000
-#define ERW_F    0x02000000
-#define ERW_S    0x01000000 /* concurrent sense in ECW */
-#define ERW_C    0x00800000
-#define ERW_R    0x00400000
-#define ERW_SCNT 0x003f0000 /* number of sense bytes, bits 10-15 */
+#define ERW_L	       0x40000000
+#define ERW_E	       0x20000000
+#define ERW_A	       0x10000000
+#define ERW_P	       0x08000000 /* path verification required */
+#define ERW_T	       0x04000000
+#define ERW_F	       0x02000000
+#define ERW_S	       0x01000000 /* concurrent sense in ECW */
+#define ERW_C	       0x00800000
+#define ERW_R	       0x00400000
+#define ERW_SCNT       0x003f0000 /* number of sense bytes, bits 10-15 */
 #define ERW_SCNT_SHIFT 16
 
 struct irb {

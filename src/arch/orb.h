@@ -23,10 +23,10 @@
 #define ORB_CTRL0_C64  0x0002 /* H: format-2 IDAWs */
 #define ORB_CTRL0_I2K  0x0001 /* T: 2K format-2 IDAWs */
 /* ctrl1: byte 7 */
-#define ORB_CTRL1_ILS     0x80
-#define ORB_CTRL1_MIDAW   0x40
+#define ORB_CTRL1_ILS	  0x80
+#define ORB_CTRL1_MIDAW	  0x40
 #define ORB_CTRL1_INVALID 0x3e
-#define ORB_CTRL1_ORBX    0x01
+#define ORB_CTRL1_ORBX	  0x01
 
 struct orb {
 	uint32_t intparm;

@@ -14,29 +14,29 @@
 
 /* PMCW word 1, high halfword (bytes 4-5) */
 #define PMCW_FLAGS_W1_RES01 0xc000 /* bits 0,1: reserved, MSCH operand exception */
-#define PMCW_FLAGS_ISC      0x3800
-#define PMCW_FLAGS_BIT5     0x0400 /* ignored by MSCH, stored as 0 */
+#define PMCW_FLAGS_ISC	    0x3800
+#define PMCW_FLAGS_BIT5	    0x0400 /* ignored by MSCH, stored as 0 */
 #define PMCW_FLAGS_W1_RES67 0x0300 /* bits 6,7: reserved, MSCH operand exception */
-#define PMCW_FLAGS_ENA      0x0080
-#define PMCW_FLAGS_LM       0x0060
-#define PMCW_FLAGS_MME      0x0018
-#define PMCW_FLAGS_MP       0x0004
-#define PMCW_FLAGS_TF       0x0002
-#define PMCW_FLAGS_DNV      0x0001
+#define PMCW_FLAGS_ENA	    0x0080
+#define PMCW_FLAGS_LM	    0x0060
+#define PMCW_FLAGS_MME	    0x0018
+#define PMCW_FLAGS_MP	    0x0004
+#define PMCW_FLAGS_TF	    0x0002
+#define PMCW_FLAGS_DNV	    0x0001
 #define PMCW_FLAGS_INVALID  (PMCW_FLAGS_W1_RES01 | PMCW_FLAGS_W1_RES67)
-#define PMCW_ISC_SHIFT      11
+#define PMCW_ISC_SHIFT	    11
 
 /* PMCW word 6 (bytes 0x18-0x1b) */
-#define PMCW_CHARS_ST      0x00e00000
-#define PMCW_CHARS_MBFC    0x00000004
+#define PMCW_CHARS_ST	   0x00e00000
+#define PMCW_CHARS_MBFC	   0x00000004
 #define PMCW_CHARS_XMWME   0x00000002
 #define PMCW_CHARS_CSENSE  0x00000001
 #define PMCW_CHARS_INVALID 0xff1ffff8
-#define PMCW_ST_SHIFT      21
+#define PMCW_ST_SHIFT	   21
 
-#define SCHIB_OFF_SCSW 0x1c
-#define SCHIB_OFF_MBA  0x28
-#define SCHIB_OFF_MDA  0x30
+#define SCHIB_OFF_SCSW	   0x1c
+#define SCHIB_OFF_MBA	   0x28
+#define SCHIB_OFF_MDA	   0x30
 
 struct pmcw {
 	uint32_t intparm;

@@ -4,12 +4,12 @@
 
 #include <stdint.h>
 
-#define SENSEID_MAX  256
+#define SENSEID_MAX	 256
 #define SENSEID_MAX_CIWS 62
 
-#define CIW_TYPE_RCD 0x0
-#define CIW_TYPE_SII 0x1
-#define CIW_TYPE_RNI 0x2
+#define CIW_TYPE_RCD	 0x0
+#define CIW_TYPE_SII	 0x1
+#define CIW_TYPE_RNI	 0x2
 
 struct ciw {
 	uint8_t type;

@@ -16,7 +16,7 @@
 struct storage {
 	uint8_t *base;
 	uint64_t size;
-	bool owned;	/* base was mapped by storage_new() */
+	bool owned; /* base was mapped by storage_new() */
 };
 
 /* New zero-filled storage of `size` bytes; NULL if it cannot be mapped. */

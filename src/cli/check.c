@@ -19,7 +19,7 @@ enum edit { EQ, DEL, INS };
 
 struct op {
 	enum edit e;
-	size_t ai, bi;	/* positions in a and b when this op is reached */
+	size_t ai, bi; /* positions in a and b when this op is reached */
 };
 
 struct script {
@@ -53,8 +53,8 @@ int lines_split(const char *text, struct lines *l)
 		size_t len = nl ? (size_t)(nl - text) : strlen(text);
 		size_t keep = len;
 
-		while (keep && (text[keep - 1] == ' ' || text[keep - 1] == '\t' ||
-				text[keep - 1] == '\r'))
+		while (keep &&
+		       (text[keep - 1] == ' ' || text[keep - 1] == '\t' || text[keep - 1] == '\r'))
 			keep--;
 		if (l->n == cap) {
 			char **nv = realloc(l->v, (cap ? cap * 2 : 64) * sizeof(*nv));
@@ -92,8 +92,7 @@ static bool same(const struct lines *a, size_t i, const struct lines *b, size_t 
 
 /* Walk back through the saved diagonals of rounds 0..d and emit the edits
  * (in reverse) for a[a0, a0+n) against b[b0, b0+m). */
-static int backtrack(struct script *rev, long **trace, long d, long n, long m, size_t a0,
-		     size_t b0)
+static int backtrack(struct script *rev, long **trace, long d, long n, long m, size_t a0, size_t b0)
 {
 	long x = n, y = m;
 

@@ -209,8 +209,7 @@ static bool node_prefix(struct run_world *rw, const char *line, char *node, size
 	return true;
 }
 
-static void shell_line(struct run_world *rw, char *line, char *cur, size_t curlen,
-		       bool interactive)
+static void shell_line(struct run_world *rw, char *line, char *cur, size_t curlen, bool interactive)
 {
 	char node[64], *cmd = NULL, *out = NULL;
 	const char *why, *rest;

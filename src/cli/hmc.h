@@ -8,7 +8,7 @@ struct machine;
 
 struct hmc {
 	struct machine *m;
-	const char *basedir;	/* relative file names start here ("" = cwd) */
+	const char *basedir; /* relative file names start here ("" = cwd) */
 };
 
 /* Register the hmc programs on node n.  h is their context: the caller

@@ -28,8 +28,8 @@ struct wait {
 	bool (*cond)(void *arg);
 	void *arg;
 	bool timed_out, livelock;
-	uint64_t events;	/* events run so far */
-	uint64_t still;		/* events run since the clock last moved */
+	uint64_t events; /* events run so far */
+	uint64_t still;	 /* events run since the clock last moved */
 	sim_time_t last;
 };
 
@@ -210,9 +210,8 @@ nomem:
 	return -1;
 }
 
-int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t seed,
-		     bool permute, const char *iocp, const char *basedir, char *err,
-		     size_t errlen)
+int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t seed, bool permute,
+		     const char *iocp, const char *basedir, char *err, size_t errlen)
 {
 	enum run_result r;
 

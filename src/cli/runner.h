@@ -18,12 +18,12 @@ struct node;
 struct os;
 
 struct run_opts {
-	bool seed_set;		/* --seed N: PRNG seed, equal-time events permuted */
+	bool seed_set; /* --seed N: PRNG seed, equal-time events permuted */
 	uint64_t seed;
-	const char *trace;	/* --trace FILE, or NULL */
-	const char *iocp;	/* --iocp FILE: overrides the scenario's deck */
-	bool keep_workdir;	/* --keep-workdir */
-	FILE *err;		/* where "chpsync: ..." messages go (stderr) */
+	const char *trace; /* --trace FILE, or NULL */
+	const char *iocp;  /* --iocp FILE: overrides the scenario's deck */
+	bool keep_workdir; /* --keep-workdir */
+	FILE *err;	   /* where "chpsync: ..." messages go (stderr) */
 };
 
 #define RUN_DEFAULT_SEED 1
@@ -31,7 +31,7 @@ struct run_opts {
  * gives up after this many events at one instant of simulated time, or
  * this many events in all (a few seconds of real time each). */
 #define RUN_MAX_EVENTS_AT_ONE_TIME 1000000u
-#define RUN_MAX_EVENTS 20000000u
+#define RUN_MAX_EVENTS		   20000000u
 
 struct run_world {
 	struct sim *sim;
@@ -42,14 +42,14 @@ struct run_world {
 	FILE *trace;
 	char workdir[4096];
 	bool keep_workdir;
-	char basedir[4096];	/* relative paths of hmc commands start here */
-	struct hmc hmc;		/* context of the hmc node's programs */
+	char basedir[4096]; /* relative paths of hmc commands start here */
+	struct hmc hmc;	    /* context of the hmc node's programs */
 	/* Nodes whose OS has not finished booting: their console output up to
 	 * the end of boot is dropped (it scrolls by before the login prompt). */
 	char **booting;
 	size_t nbooting;
-	sim_time_t timeout;	/* cap of simulated time per command */
-	uint64_t max_events_still, max_events;	/* RUN_MAX_EVENTS_* */
+	sim_time_t timeout;		       /* cap of simulated time per command */
+	uint64_t max_events_still, max_events; /* RUN_MAX_EVENTS_* */
 	/* Commands that did not end (deadlock, timeout), kept to be given
 	 * one more chance to end before the world goes away. */
 	struct proc **stuck;
@@ -58,19 +58,18 @@ struct run_world {
 
 /* Build and boot a world: seed, deck (NULL = built-in), base directory for
  * relative paths.  0, or -1 with "what is wrong" in err. */
-int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t seed,
-		     bool permute, const char *iocp, const char *basedir, char *err,
-		     size_t errlen);
+int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t seed, bool permute,
+		     const char *iocp, const char *basedir, char *err, size_t errlen);
 /* Let the commands that did not end run on (with the same guards) and
  * release them; then free the world. */
 void run_world_destroy(struct run_world *rw);
 
 enum run_result {
 	RUN_OK = 0,
-	RUN_NO_NODE,	/* no such node */
-	RUN_DEADLOCK,	/* the event queue ran dry before the command ended */
-	RUN_TIMEOUT,	/* rw->timeout of simulated time passed */
-	RUN_LIVELOCK,	/* too many events without an end (below) */
+	RUN_NO_NODE,  /* no such node */
+	RUN_DEADLOCK, /* the event queue ran dry before the command ended */
+	RUN_TIMEOUT,  /* rw->timeout of simulated time passed */
+	RUN_LIVELOCK, /* too many events without an end (below) */
 	RUN_NOMEM,
 };
 

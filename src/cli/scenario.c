@@ -87,8 +87,8 @@ int parse_duration(const char *s, sim_time_t *out)
 	static const struct {
 		const char *suffix;
 		sim_time_t mult;
-	} units[] = {{"", SIM_S}, {"s", SIM_S}, {"ms", SIM_MS}, {"us", SIM_US}, {"ns", 1},
-		     {"m", 60 * SIM_S}, {"h", 3600 * SIM_S}};
+	} units[] = {{"", SIM_S}, {"s", SIM_S},	     {"ms", SIM_MS},	 {"us", SIM_US},
+		     {"ns", 1},	  {"m", 60 * SIM_S}, {"h", 3600 * SIM_S}};
 	unsigned long long v;
 	char *end;
 
@@ -155,8 +155,8 @@ struct parser {
 	int line;
 	char *err;
 	size_t errlen;
-	size_t cap;		/* allocated items */
-	struct scn_item *cur;	/* command whose output is being read, or NULL */
+	size_t cap;	      /* allocated items */
+	struct scn_item *cur; /* command whose output is being read, or NULL */
 };
 
 static int perr(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -265,8 +265,8 @@ static int parse_directive(struct parser *ps, const char *text)
 	static const struct {
 		const char *name;
 		int (*fn)(struct parser *ps, const char *arg);
-	} tab[] = {{"iocp", directive_iocp}, {"seed", directive_seed},
-		   {"timeout", directive_timeout}};
+	} tab[] = {
+		{"iocp", directive_iocp}, {"seed", directive_seed}, {"timeout", directive_timeout}};
 	char name[32], arg[1024];
 	const char *s = text + 2;
 	size_t n = 0, a = 0;
@@ -287,7 +287,8 @@ static int parse_directive(struct parser *ps, const char *text)
 		return perr(ps, "empty directive (expected '#! iocp FILE', '#! seed N' or "
 				"'#! timeout DURATION')");
 	if (ps->s->ncommands)
-		return perr(ps, "directive '%s' after the first command (directives must come first)",
+		return perr(ps,
+			    "directive '%s' after the first command (directives must come first)",
 			    name);
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		if (strcmp(name, tab[i].name))
@@ -357,8 +358,7 @@ static int set_name(struct scenario *s, const char *name)
 	return s->name && s->dir ? 0 : -1;
 }
 
-int scenario_parse(struct scenario *s, const char *name, const char *text, char *err,
-		   size_t errlen)
+int scenario_parse(struct scenario *s, const char *name, const char *text, char *err, size_t errlen)
 {
 	struct parser ps = {.s = s, .err = err, .errlen = errlen};
 	const char *pos = text;

@@ -24,8 +24,8 @@ struct prompt {
 	char user[32];
 	char node[64];
 	char dir[128];
-	const char *cmd;	/* rest of the line after "]# " (may be empty) */
-	size_t cmdlen;		/* without trailing blanks */
+	const char *cmd; /* rest of the line after "]# " (may be empty) */
+	size_t cmdlen;	 /* without trailing blanks */
 };
 
 /* 1 if line is a prompt line (filled into p), 0 if it is not one, -1 if it
@@ -33,35 +33,35 @@ struct prompt {
 int prompt_parse(const char *line, struct prompt *p, const char **why);
 
 enum scn_kind {
-	SCN_TEXT,	/* comment, directive or blank line outside any output */
-	SCN_COMMAND,	/* prompt line + expected output */
+	SCN_TEXT,    /* comment, directive or blank line outside any output */
+	SCN_COMMAND, /* prompt line + expected output */
 };
 
 struct scn_item {
 	enum scn_kind kind;
-	int line;		/* 1-based line number of text */
-	char *text;		/* the line as written, without newline (and CR) */
+	int line;   /* 1-based line number of text */
+	char *text; /* the line as written, without newline (and CR) */
 	/* SCN_COMMAND only: */
 	char *node;
-	char *cmd;		/* command line, trailing blanks removed */
-	char **expect;		/* expected output lines */
+	char *cmd;     /* command line, trailing blanks removed */
+	char **expect; /* expected output lines */
 	size_t nexpect;
 };
 
-#define SCN_DEFAULT_TIMEOUT (3600 * SIM_S)	/* simulated time per command */
+#define SCN_DEFAULT_TIMEOUT (3600 * SIM_S) /* simulated time per command */
 
 struct scenario {
-	char *name;		/* file name used in messages */
-	char *dir;		/* directory of the file, for relative paths */
+	char *name; /* file name used in messages */
+	char *dir;  /* directory of the file, for relative paths */
 	struct scn_item *items;
 	size_t nitems;
 	size_t ncommands;
 	/* Directives. */
-	char *iocp;		/* #! iocp FILE (resolved against dir), or NULL */
+	char *iocp; /* #! iocp FILE (resolved against dir), or NULL */
 	int iocp_line;
-	bool seed_set;		/* #! seed N */
+	bool seed_set; /* #! seed N */
 	uint64_t seed;
-	sim_time_t timeout;	/* #! timeout DURATION, default SCN_DEFAULT_TIMEOUT */
+	sim_time_t timeout; /* #! timeout DURATION, default SCN_DEFAULT_TIMEOUT */
 };
 
 /* Parse scenario text.  name is used in messages and for relative paths.

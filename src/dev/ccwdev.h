@@ -32,15 +32,15 @@ struct ccwdev;
 struct ccwdev_cmd {
 	/* in */
 	uint8_t code;
-	uint8_t flags;     /* CCW flags of the (last) CCW of this command */
-	bool chained;      /* command-chained from the previous CCW */
-	uint8_t *data;     /* count bytes */
+	uint8_t flags; /* CCW flags of the (last) CCW of this command */
+	bool chained;  /* command-chained from the previous CCW */
+	uint8_t *data; /* count bytes */
 	uint32_t count;
 	/* out */
-	uint32_t len;      /* bytes the device transferred (read) or took (write) */
-	bool wanted_more;  /* write/control: the device needed more than count bytes */
-	uint8_t dstat;     /* DEV_STAT_* (arch/scsw.h); CE|DE for a normal ending */
-	uint64_t latency;  /* ns of simulated time this command takes */
+	uint32_t len;	  /* bytes the device transferred (read) or took (write) */
+	bool wanted_more; /* write/control: the device needed more than count bytes */
+	uint8_t dstat;	  /* DEV_STAT_* (arch/scsw.h); CE|DE for a normal ending */
+	uint64_t latency; /* ns of simulated time this command takes */
 };
 
 struct ccwdev_ops {

@@ -41,8 +41,8 @@
 
 static const char ebc_punct_a[] = " .<(+|&!$*);-/,%_>?:#@'=\"";
 static const uint8_t ebc_punct_e[] = {0x40, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f, 0x50, 0x5a, 0x5b,
-                                      0x5c, 0x5d, 0x5e, 0x60, 0x61, 0x6b, 0x6c, 0x6d, 0x6e,
-                                      0x6f, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f};
+				      0x5c, 0x5d, 0x5e, 0x60, 0x61, 0x6b, 0x6c, 0x6d, 0x6e,
+				      0x6f, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f};
 
 static uint8_t a2e(char c)
 {
@@ -112,11 +112,11 @@ void cdl_norm_volser(char out[CDL_VOLSER_LEN + 1], const char *in)
 
 /* IPL records as dasdfmt writes them (eckd-dasd.md §3.4). */
 static const uint8_t ipl1_data[24] = {0x00, 0x0a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0f,
-                                      0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01};
+				      0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01};
 static const uint8_t ipl2_head[44] = {
-    0x07, 0x00, 0x3a, 0xb8, 0x40, 0x00, 0x00, 0x06, 0x31, 0x00, 0x3a, 0xbe, 0x40, 0x00, 0x00,
-    0x05, 0x08, 0x00, 0x3a, 0xa0, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x20, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00};
+	0x07, 0x00, 0x3a, 0xb8, 0x40, 0x00, 0x00, 0x06, 0x31, 0x00, 0x3a, 0xbe, 0x40, 0x00, 0x00,
+	0x05, 0x08, 0x00, 0x3a, 0xa0, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x20, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00};
 
 void cdl_build_track0(uint8_t *buf, uint32_t trksize, const char *volser)
 {
@@ -222,7 +222,7 @@ void cdl_build_track1(uint8_t *buf, uint32_t trksize, uint32_t cyls, const char 
 	build_f1(dscb[f1_rec - 1], volser, tracks);
 	for (int r = 0; r < CDL_BLK_PER_TRK; r++)
 		ckd_track_add(buf, trksize, &pos, 0, 1, (uint8_t)(r + 1), CDL_DSCB_KL, CDL_DSCB_DL,
-		              dscb[r], dscb[r] + CDL_DSCB_KL);
+			      dscb[r], dscb[r] + CDL_DSCB_KL);
 }
 
 /* Find record `rec` of a track image; NULL if absent. */
@@ -241,7 +241,7 @@ static const uint8_t *find_rec(const uint8_t *trk, uint32_t trksize, uint8_t rec
 }
 
 static int read_vol1(const uint8_t *trk0, uint32_t trksize, struct cdl_info *info, char *why,
-                     size_t whylen)
+		     size_t whylen)
 {
 	static const uint16_t dl[3] = {24, 144, 80};
 	const uint8_t *c;
@@ -251,7 +251,7 @@ static int read_vol1(const uint8_t *trk0, uint32_t trksize, struct cdl_info *inf
 		c = find_rec(trk0, trksize, (uint8_t)r);
 		if (!c || c[5] != 4 || get_be16(c + 6) != dl[r - 1]) {
 			snprintf(why, whylen, "track 0 R%d is not a CDL label record (KL 4, DL %u)",
-			         r, dl[r - 1]);
+				 r, dl[r - 1]);
 			return -1;
 		}
 	}
@@ -274,7 +274,7 @@ static int read_vol1(const uint8_t *trk0, uint32_t trksize, struct cdl_info *inf
 }
 
 static int read_vtoc(const uint8_t *trk1, uint32_t trksize, uint32_t heads, struct cdl_info *info,
-                     char *why, size_t whylen)
+		     char *why, size_t whylen)
 {
 	const uint8_t *c = find_rec(trk1, trksize, 1);
 
@@ -307,7 +307,7 @@ static int read_vtoc(const uint8_t *trk1, uint32_t trksize, uint32_t heads, stru
 }
 
 int cdl_read_labels(const uint8_t *trk0, const uint8_t *trk1, uint32_t trksize, uint32_t heads,
-                    struct cdl_info *info, char *why, size_t whylen)
+		    struct cdl_info *info, char *why, size_t whylen)
 {
 	memset(info, 0, sizeof(*info));
 	if (read_vol1(trk0, trksize, info, why, whylen) < 0)
@@ -332,22 +332,22 @@ static void cdl_fill_track(void *ctx, uint32_t trk, uint8_t *buf)
 		cdl_build_track1(buf, CKD_3390_TRKSIZE, f->cyls, f->volser);
 	else
 		ckd_track_empty_cdl(buf, CKD_3390_TRKSIZE, trk / CKD_3390_HEADS,
-		                    trk % CKD_3390_HEADS);
+				    trk % CKD_3390_HEADS);
 }
 
 int eckd_create_image(const char *path, uint32_t cyls, const char *volser, bool sparse, char *err,
-                      size_t errlen)
+		      size_t errlen)
 {
 	struct cdl_fill f = {.cyls = cyls};
 
 	if (!volser || !cdl_volser_ok(volser)) {
 		snprintf(err, errlen, "%s: invalid volume serial '%s' (1-6 of A-Z 0-9 @ # $)", path,
-		         volser ? volser : "");
+			 volser ? volser : "");
 		return -1;
 	}
 	if (cyls < 1 || cyls > CKD_MAX_CYLS - 1) {
 		snprintf(err, errlen, "%s: %u cylinders is out of range (1-%u)", path, cyls,
-		         CKD_MAX_CYLS - 1);
+			 CKD_MAX_CYLS - 1);
 		return -1;
 	}
 	cdl_norm_volser(f.volser, volser);

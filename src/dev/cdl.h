@@ -9,11 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CDL_BLKSIZE     4096
+#define CDL_BLKSIZE	4096
 #define CDL_BLK_PER_TRK 12
-#define CDL_DSCB_KL     44
-#define CDL_DSCB_DL     96
-#define CDL_VOLSER_LEN  6
+#define CDL_DSCB_KL	44
+#define CDL_DSCB_DL	96
+#define CDL_VOLSER_LEN	6
 
 void cdl_to_ebcdic(uint8_t *out, const char *in, size_t n);   /* pads with EBCDIC blanks */
 void cdl_from_ebcdic(char *out, const uint8_t *in, size_t n); /* NUL-terminates out[n] */
@@ -45,6 +45,6 @@ struct cdl_info {
 /* Decode track 0 and track 1 images (as read from the image).  0, or -1
  * with the first problem named in why. */
 int cdl_read_labels(const uint8_t *trk0, const uint8_t *trk1, uint32_t trksize, uint32_t heads,
-                    struct cdl_info *info, char *why, size_t whylen);
+		    struct cdl_info *info, char *why, size_t whylen);
 
 #endif

@@ -15,7 +15,7 @@
 static const uint8_t ckd_eot[CKD_COUNT_SIZE] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -69,12 +69,12 @@ static char *ckd_seq_name(const char *first, int seq)
 }
 
 static const char *ckd_compressed_hint =
-    "compressed CKD image (%.8s) is not supported; convert it first, e.g. "
-    "'dasdcopy %s plain.3390' or 'cckd2ckd'";
+	"compressed CKD image (%.8s) is not supported; convert it first, e.g. "
+	"'dasdcopy %s plain.3390' or 'cckd2ckd'";
 
 /* Check a file's 512-byte header; fills heads/trksize/devtype/seq/highcyl. */
 static int ckd_check_header(const char *path, const uint8_t *h, struct ckd_image *img, int *seq,
-                            uint32_t *highcyl, char *err, size_t errlen)
+			    uint32_t *highcyl, char *err, size_t errlen)
 {
 	if (!memcmp(h, "CKD_C370", 8) || !memcmp(h, "CKD_C064", 8) || !memcmp(h, "CKD_S370", 8) ||
 	    !memcmp(h, "CKD_S064", 8)) {
@@ -108,7 +108,7 @@ static int ckd_check_header(const char *path, const uint8_t *h, struct ckd_image
 
 /* Open one file of the volume and add it to img. */
 static int ckd_add_file(struct ckd_image *img, const char *path, int *seq, uint32_t *highcyl,
-                        char *err, size_t errlen)
+			char *err, size_t errlen)
 {
 	struct ckd_file *f = &img->file[img->nfiles];
 	uint8_t h[CKD_HDR_SIZE];
@@ -131,11 +131,10 @@ static int ckd_add_file(struct ckd_image *img, const char *path, int *seq, uint3
 		goto fail;
 	body = (uint64_t)st.st_size - CKD_HDR_SIZE;
 	if (body % img->trksize || body / img->trksize % img->heads || body == 0) {
-		seterr(
-		    err, errlen,
-		    "%s: file size %lld is not the 512-byte header plus whole cylinders of %u-byte "
-		    "tracks (truncated?)",
-		    path, (long long)st.st_size, img->trksize);
+		seterr(err, errlen,
+		       "%s: file size %lld is not the 512-byte header plus whole cylinders of %u-byte "
+		       "tracks (truncated?)",
+		       path, (long long)st.st_size, img->trksize);
 		goto fail;
 	}
 	if (img->nfiles == 0 &&
@@ -274,14 +273,14 @@ int ckd_read_slot(struct ckd_image *img, uint32_t trk, uint8_t *buf)
 
 	if (!f) {
 		snprintf(img->err, sizeof(img->err),
-		         "%s: track %u is beyond the volume (%u tracks)", img->file[0].path, trk,
-		         img->tracks);
+			 "%s: track %u is beyond the volume (%u tracks)", img->file[0].path, trk,
+			 img->tracks);
 		return -1;
 	}
 	n = pread(f->fd, buf, img->trksize, ckd_slot_off(img, f, trk));
 	if (n != (ssize_t)img->trksize) {
 		snprintf(img->err, sizeof(img->err), "%s: track %u: %s", f->path, trk,
-		         n < 0 ? strerror(errno) : "short read (file truncated?)");
+			 n < 0 ? strerror(errno) : "short read (file truncated?)");
 		return -1;
 	}
 	return 0;
@@ -294,13 +293,13 @@ int ckd_read_range(struct ckd_image *img, uint32_t trk, uint32_t off, uint32_t l
 
 	if (!f || off + len > img->trksize) {
 		snprintf(img->err, sizeof(img->err), "%s: read beyond track %u", img->file[0].path,
-		         trk);
+			 trk);
 		return -1;
 	}
 	n = pread(f->fd, buf, len, ckd_slot_off(img, f, trk) + off);
 	if (n != (ssize_t)len) {
 		snprintf(img->err, sizeof(img->err), "%s: track %u: %s", f->path, trk,
-		         n < 0 ? strerror(errno) : "short read (file truncated?)");
+			 n < 0 ? strerror(errno) : "short read (file truncated?)");
 		return -1;
 	}
 	return 0;
@@ -324,10 +323,10 @@ int ckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf)
 	}
 	if (buf[0] != 0 || get_be16(buf + 1) != cyl || get_be16(buf + 3) != head) {
 		snprintf(
-		    img->err, sizeof(img->err),
-		    "%s: track %u (cyl %u head %u): invalid home address %02x %02x%02x %02x%02x",
-		    ckd_file_of(img, trk)->path, trk, cyl, head, buf[0], buf[1], buf[2], buf[3],
-		    buf[4]);
+			img->err, sizeof(img->err),
+			"%s: track %u (cyl %u head %u): invalid home address %02x %02x%02x %02x%02x",
+			ckd_file_of(img, trk)->path, trk, cyl, head, buf[0], buf[1], buf[2], buf[3],
+			buf[4]);
 		return -1;
 	}
 	return 0;
@@ -352,7 +351,7 @@ int ckd_write(struct ckd_image *img, uint32_t trk, uint32_t off, const uint8_t *
 
 	if (!f || off + len > img->trksize) {
 		snprintf(img->err, sizeof(img->err), "%s: write beyond track %u", img->file[0].path,
-		         trk);
+			 trk);
 		return -1;
 	}
 	if (img->readonly) {
@@ -362,7 +361,7 @@ int ckd_write(struct ckd_image *img, uint32_t trk, uint32_t off, const uint8_t *
 	n = pwrite(f->fd, data, len, ckd_slot_off(img, f, trk) + off);
 	if (n != (ssize_t)len) {
 		snprintf(img->err, sizeof(img->err), "%s: track %u: write failed: %s", f->path, trk,
-		         n < 0 ? strerror(errno) : "short write");
+			 n < 0 ? strerror(errno) : "short write");
 		return -1;
 	}
 	if (img->fsync && fdatasync(f->fd) < 0) {
@@ -395,7 +394,7 @@ uint32_t ckd_track_begin(uint8_t *buf, uint32_t trksize, uint32_t cyl, uint32_t 
 }
 
 int ckd_track_add(uint8_t *buf, uint32_t trksize, uint32_t *pos, uint32_t cyl, uint32_t head,
-                  uint8_t rec, uint8_t kl, uint16_t dl, const uint8_t *key, const uint8_t *data)
+		  uint8_t rec, uint8_t kl, uint16_t dl, const uint8_t *key, const uint8_t *data)
 {
 	uint32_t p = *pos;
 
@@ -444,7 +443,7 @@ uint32_t ckd_next_record(const uint8_t *buf, uint32_t trksize, uint32_t pos)
 }
 
 int ckd_check_track(const uint8_t *buf, uint32_t trksize, uint32_t cyl, uint32_t head, char *why,
-                    size_t whylen)
+		    size_t whylen)
 {
 	uint32_t pos = CKD_HA_SIZE;
 	int n = 0;
@@ -493,8 +492,8 @@ static int ckd_write_all(int fd, const uint8_t *buf, size_t len, off_t off)
 }
 
 int ckd_create(const char *path, uint32_t cyls, uint32_t sparse_from,
-               void (*fill)(void *ctx, uint32_t trk, uint8_t *buf), void *ctx, char *err,
-               size_t errlen)
+	       void (*fill)(void *ctx, uint32_t trk, uint8_t *buf), void *ctx, char *err,
+	       size_t errlen)
 {
 	bool sparse = sparse_from < cyls * CKD_3390_HEADS;
 
@@ -527,7 +526,7 @@ int ckd_create(const char *path, uint32_t cyls, uint32_t sparse_from,
 	for (uint32_t t = 0; t < (sparse ? sparse_from : tracks); t++) {
 		fill(ctx, t, buf);
 		if (ckd_write_all(fd, buf, CKD_3390_TRKSIZE,
-		                  CKD_HDR_SIZE + (off_t)t * CKD_3390_TRKSIZE) < 0)
+				  CKD_HDR_SIZE + (off_t)t * CKD_3390_TRKSIZE) < 0)
 			goto io_err;
 	}
 	if (fsync(fd) < 0)
@@ -555,7 +554,7 @@ uint32_t ckd_next_data_track(struct ckd_image *img, uint32_t trk)
 		data = lseek(f->fd, off, SEEK_DATA);
 		if (data < 0 && errno != ENXIO)
 			return trk; /* no SEEK_DATA here: look at every track */
-		if (data < 0) {     /* nothing but holes to the end of this file */
+		if (data < 0) {	    /* nothing but holes to the end of this file */
 			trk = f->first_trk + f->ntrks;
 			continue;
 		}
@@ -575,10 +574,10 @@ int ckd_punch(struct ckd_image *img, uint32_t first, uint32_t last)
 		if (end > last)
 			end = last;
 		if (fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		              ckd_slot_off(img, f, trk),
-		              (off_t)(end - trk + 1) * img->trksize) < 0) {
+			      ckd_slot_off(img, f, trk),
+			      (off_t)(end - trk + 1) * img->trksize) < 0) {
 			snprintf(img->err, sizeof(img->err), "%s: cannot punch holes: %s", f->path,
-			         strerror(errno));
+				 strerror(errno));
 			return -1;
 		}
 		trk = end + 1;
@@ -596,7 +595,7 @@ int ckd_set_sparse(struct ckd_image *img, bool sparse)
 	n = pwrite(img->file[0].fd, mark, sizeof(mark), CKD_SPARSE_OFF);
 	if (n != (ssize_t)sizeof(mark) || fsync(img->file[0].fd) < 0) {
 		snprintf(img->err, sizeof(img->err), "%s: cannot write the header: %s",
-		         img->file[0].path, strerror(errno));
+			 img->file[0].path, strerror(errno));
 		return -1;
 	}
 	img->sparse = sparse;

@@ -19,22 +19,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CKD_HDR_SIZE     512
-#define CKD_3390_HEADS   15
+#define CKD_HDR_SIZE	 512
+#define CKD_3390_HEADS	 15
 #define CKD_3390_TRKSIZE 56832
-#define CKD_3390_R1MAX   56664
-#define CKD_MAXFILES     27
-#define CKD_MAX_CYLS     65536
+#define CKD_3390_R1MAX	 56664
+#define CKD_MAXFILES	 27
+#define CKD_MAX_CYLS	 65536
 /* Cylinders per file when a volume is split to stay below 2 GiB. */
 #define CKD_CYLS_PER_FILE 2519
 
-#define CKD_HA_SIZE       5
-#define CKD_COUNT_SIZE    8
-#define CKD_R0_DL         8
+#define CKD_HA_SIZE	  5
+#define CKD_COUNT_SIZE	  8
+#define CKD_R0_DL	  8
 
 /* Our sparse marker lives in the header's reserved area, which Hercules
  * neither checks nor uses. */
-#define CKD_SPARSE_OFF   480
+#define CKD_SPARSE_OFF	 480
 #define CKD_SPARSE_MAGIC "CHPSYNC-SPARSE-CDL-1"
 
 struct ckd_file {
@@ -86,7 +86,7 @@ int ckd_set_sparse(struct ckd_image *img, bool sparse);
 uint32_t ckd_track_begin(uint8_t *buf, uint32_t trksize, uint32_t cyl, uint32_t head);
 /* Append a record at *pos (pos indexes buf); writes the EOT after it. */
 int ckd_track_add(uint8_t *buf, uint32_t trksize, uint32_t *pos, uint32_t cyl, uint32_t head,
-                  uint8_t rec, uint8_t kl, uint16_t dl, const uint8_t *key, const uint8_t *data);
+		  uint8_t rec, uint8_t kl, uint16_t dl, const uint8_t *key, const uint8_t *data);
 /* Null-track format 2: R0 + R1..R12 of KL 0 / DL 4096. */
 void ckd_track_empty_cdl(uint8_t *buf, uint32_t trksize, uint32_t cyl, uint32_t head);
 
@@ -99,7 +99,7 @@ bool ckd_is_eot(const uint8_t *buf, uint32_t pos);
 /* Check the structure of a track image (HA, record chain, EOT).  0, or -1
  * with a description in why. */
 int ckd_check_track(const uint8_t *buf, uint32_t trksize, uint32_t cyl, uint32_t head, char *why,
-                    size_t whylen);
+		    size_t whylen);
 
 /* Create a single-file volume: header + `cyls` cylinders.  fill(trk, buf)
  * builds each track.  When sparse_from is below the track count, the file
@@ -107,7 +107,7 @@ int ckd_check_track(const uint8_t *buf, uint32_t trksize, uint32_t cyl, uint32_t
  * (formatted-empty CDL tracks); otherwise every track is written.
  * 0, or -1 with err. */
 int ckd_create(const char *path, uint32_t cyls, uint32_t sparse_from,
-               void (*fill)(void *ctx, uint32_t trk, uint8_t *buf), void *ctx, char *err,
-               size_t errlen);
+	       void (*fill)(void *ctx, uint32_t trk, uint8_t *buf), void *ctx, char *err,
+	       size_t errlen);
 
 #endif

@@ -41,18 +41,18 @@ static int fail(const char *fmt, ...)
 }
 
 static const char dasd_usage[] =
-    "usage: chpsync dasd create [--sparse|--full] [--force] IMAGE SIZE VOLSER\n"
-    "       chpsync dasd format [--sparse|--full] [--volser VOLSER] IMAGE\n"
-    "       chpsync dasd info IMAGE\n"
-    "       chpsync dasd check IMAGE\n"
-    "SIZE: 3390-1, 3390-2, 3390-3, 3390-9, 3390-27, 3390-54 or a number of cylinders\n";
+	"usage: chpsync dasd create [--sparse|--full] [--force] IMAGE SIZE VOLSER\n"
+	"       chpsync dasd format [--sparse|--full] [--volser VOLSER] IMAGE\n"
+	"       chpsync dasd info IMAGE\n"
+	"       chpsync dasd check IMAGE\n"
+	"SIZE: 3390-1, 3390-2, 3390-3, 3390-9, 3390-27, 3390-54 or a number of cylinders\n";
 
 static const struct {
 	const char *name;
 	uint32_t cyls;
 } dasd_models[] = {
-    {"3390-1", 1113},  {"3390-2", 2226},   {"3390-3", 3339},
-    {"3390-9", 10017}, {"3390-27", 32760}, {"3390-54", 65520},
+	{"3390-1", 1113},  {"3390-2", 2226},   {"3390-3", 3339},
+	{"3390-9", 10017}, {"3390-27", 32760}, {"3390-54", 65520},
 };
 
 static int parse_size(const char *s, uint32_t *cyls)
@@ -122,18 +122,18 @@ static int dasd_create(int argc, char **argv)
 		return 1;
 	if (o.nargs != 3 || o.volser)
 		return fail("dasd create: usage: chpsync dasd create [--sparse|--full] [--force] "
-		            "IMAGE SIZE VOLSER");
+			    "IMAGE SIZE VOLSER");
 	if (parse_size(o.args[1], &cyls) < 0)
 		return fail("dasd create: invalid size '%s' (a 3390 model such as 3390-9, or "
-		            "1-65535 cylinders)",
-		            o.args[1]);
+			    "1-65535 cylinders)",
+			    o.args[1]);
 	if (!cdl_volser_ok(o.args[2]))
 		return fail(
-		    "dasd create: invalid volume serial '%s' (1-6 characters A-Z 0-9 @ # $)",
-		    o.args[2]);
+			"dasd create: invalid volume serial '%s' (1-6 characters A-Z 0-9 @ # $)",
+			o.args[2]);
 	if (!o.force && access(o.args[0], F_OK) == 0)
 		return fail("dasd create: %s already exists (use --force to overwrite it)",
-		            o.args[0]);
+			    o.args[0]);
 	sparse = o.sparse < 0 ? cyls > DASD_FULL_MAX_CYLS : o.sparse;
 	if (eckd_create_image(o.args[0], cyls, o.args[2], sparse, err, sizeof(err)) < 0)
 		return fail("%s", err);
@@ -212,7 +212,7 @@ static int check_tracks(struct ckd_image *img, uint8_t *buf, uint32_t *nread)
 		(*nread)++;
 		if (ckd_check_track(buf, img->trksize, cyl, head, why, sizeof(why)) < 0)
 			return fail("%s: track %u (cyl %u head %u): %s", img->file[0].path, t, cyl,
-			            head, why);
+				    head, why);
 	}
 	return 0;
 }
@@ -241,10 +241,11 @@ static int dasd_check(int argc, char **argv)
 			if (info.part[i].first_trk < 2 || info.part[i].last_trk >= img.tracks ||
 			    info.part[i].first_trk > info.part[i].last_trk)
 				rc = fail(
-				    "%s: partition %d (%s) tracks %u-%u lie outside the volume "
-				    "(2-%u)",
-				    o.args[0], i + 1, info.part[i].dsname, info.part[i].first_trk,
-				    info.part[i].last_trk, img.tracks - 1);
+					"%s: partition %d (%s) tracks %u-%u lie outside the volume "
+					"(2-%u)",
+					o.args[0], i + 1, info.part[i].dsname,
+					info.part[i].first_trk, info.part[i].last_trk,
+					img.tracks - 1);
 		if (rc == 0)
 			printf("%s: ok, %u tracks (%u read), volser %s, %d partition%s\n",
 			       o.args[0], img.tracks, nread, info.volser, info.nparts,
@@ -303,11 +304,11 @@ static int dasd_format(int argc, char **argv)
 		return 1;
 	if (o.nargs != 1 || o.force)
 		return fail("dasd format: usage: chpsync dasd format [--sparse|--full] "
-		            "[--volser VOLSER] IMAGE");
+			    "[--volser VOLSER] IMAGE");
 	if (o.volser && !cdl_volser_ok(o.volser))
 		return fail(
-		    "dasd format: invalid volume serial '%s' (1-6 characters A-Z 0-9 @ # $)",
-		    o.volser);
+			"dasd format: invalid volume serial '%s' (1-6 characters A-Z 0-9 @ # $)",
+			o.volser);
 	if (ckd_open(&img, o.args[0], false, err, sizeof(err)) < 0)
 		return fail("%s", err);
 	if (o.volser) {
@@ -317,7 +318,7 @@ static int dasd_format(int argc, char **argv)
 	} else {
 		ckd_close(&img);
 		return fail("dasd format: %s has no volume label (%s); give --volser", o.args[0],
-		            why);
+			    why);
 	}
 	sparse = o.sparse < 0 ? img.sparse : o.sparse;
 	if (sparse && img.nfiles > 1) {
@@ -340,9 +341,9 @@ int dasd_tool_main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int argc, char **argv);
 	} subs[] = {{"create", dasd_create},
-	            {"format", dasd_format},
-	            {"info", dasd_info},
-	            {"check", dasd_check}};
+		    {"format", dasd_format},
+		    {"info", dasd_info},
+		    {"check", dasd_check}};
 
 	if (argc < 2) {
 		fail("dasd: expected a subcommand (create, format, info, check)");

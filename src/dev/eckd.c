@@ -52,7 +52,7 @@ static struct eckd *to_eckd(struct ccwdev *dev)
 /* ---- sense ---- */
 
 static void unit_check(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint8_t b0,
-                       uint8_t b1, uint8_t msg)
+		       uint8_t b1, uint8_t msg)
 {
 	uint32_t trk = p->trk < e->img.tracks ? p->trk : 0;
 	uint32_t cyl = trk / e->img.heads, head = trk % e->img.heads;
@@ -232,7 +232,7 @@ static int need_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd
 	if (e->buf_loaded & (1u << r))
 		return 0;
 	if (ckd_read_range(&e->img, e->buf_trk, pos + CKD_COUNT_SIZE, 4096,
-	                   e->trkbuf + pos + CKD_COUNT_SIZE) < 0) {
+			   e->trkbuf + pos + CKD_COUNT_SIZE) < 0) {
 		image_error(e, p, cmd);
 		return -1;
 	}
@@ -254,7 +254,7 @@ static int need_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cm
  * Hercules track.  Callers bring in the whole track (need_track) before
  * changing a hole or the layout. */
 static int store_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t off,
-                       uint32_t len)
+		       uint32_t len)
 {
 	if (e->buf_hole) {
 		off = 0;
@@ -302,7 +302,7 @@ static int advance_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
  * multitrack (MT) command continues on the next track of the extent, after
  * R0; anything else finds no record.  0, or -1 after a unit check. */
 static int advance(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, bool mt,
-                   bool skip_r0)
+		   bool skip_r0)
 {
 	uint32_t next = next_pos(e, p->pos);
 
@@ -335,7 +335,7 @@ static bool in_domain(struct eckd_path *p)
 
 /* A data command inside a Locate Record domain whose operation allows it. */
 static int domain_check(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd,
-                        const uint8_t *ops, int nops)
+			const uint8_t *ops, int nops)
 {
 	if (!in_domain(p)) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
@@ -645,7 +645,7 @@ static void do_define_extent(struct eckd *e, struct eckd_path *p, struct ccwdev_
 	first = cchh_track(e, d + 8);
 	last = cchh_track(e, d + 12);
 	if (first > last || (p->de && (p->de_mask != d[0] || p->de_ga != d[1] ||
-	                               p->de_first != first || p->de_last != last))) {
+				       p->de_first != first || p->de_last != last))) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
 		return;
 	}
@@ -661,7 +661,7 @@ static void do_define_extent(struct eckd *e, struct eckd_path *p, struct ccwdev_
  * track known to be standard the counts are R0..R12 with the track's own
  * CCHH, so the record's place is computed, not searched for. */
 static int search_record(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd,
-                         const uint8_t *cchhr)
+			 const uint8_t *cchhr)
 {
 	uint32_t pos = CKD_HA_SIZE;
 
@@ -810,7 +810,7 @@ static void do_read_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
  * dropped, so a later read takes the record from the file.  True when done
  * (or failed with unit check). */
 static bool write_direct(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t off,
-                         uint32_t n)
+			 uint32_t n)
 {
 	uint32_t r;
 
@@ -1073,40 +1073,40 @@ static void do_invalid(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *c
 /* The command set, indexed by command code.  Anything not listed is
  * rejected (format 0 message 1). */
 static const eckd_handler eckd_cmds[256] = {
-    [0x03] = do_noop,          /* No-op */
-    [0x04] = do_sense,         /* Sense */
-    [0x05] = do_write_data,    /* Write Data */
-    [0x06] = do_read_data,     /* Read Data */
-    [0x0d] = do_write_data,    /* Write Key and Data */
-    [0x0e] = do_read_data,     /* Read Key and Data */
-    [0x12] = do_read_count,    /* Read Count */
-    [0x14] = do_reserve,       /* Unconditional Reserve */
-    [0x15] = do_write_r0,      /* Write R0 */
-    [0x16] = do_read_r0,       /* Read R0 */
-    [0x19] = do_write_ha,      /* Write Home Address */
-    [0x1a] = do_read_ha,       /* Read Home Address */
-    [0x1d] = do_write_ckd,     /* Write CKD */
-    [0x27] = do_psf,           /* Perform Subsystem Function */
-    [0x34] = do_snid,          /* Sense Path Group ID */
-    [0x3e] = do_rssd,          /* Read Subsystem Data */
-    [0x47] = do_locate_record, /* Locate Record */
-    [0x5b] = do_noop,          /* Suspend Multipath Reconnection */
-    [0x63] = do_define_extent, /* Define Extent */
-    [0x64] = do_rdc,           /* Read Device Characteristics */
-    [0x85] = do_write_data,    /* Write Update Data (MT) */
-    [0x86] = do_read_data,     /* Read Data MT */
-    [0x8d] = do_write_data,    /* Write Update Key and Data (MT) */
-    [0x8e] = do_read_data,     /* Read Key and Data MT */
-    [0x92] = do_read_count,    /* Read Count MT */
-    [0x94] = do_reserve,       /* Release */
-    [0x96] = do_read_r0,       /* Read R0 MT */
-    [0x9a] = do_read_ha,       /* Read Home Address MT */
-    [0x9d] = do_write_ckd,     /* Write CKD Next Track */
-    [0xaf] = do_spid,          /* Set Path Group ID */
-    [0xb4] = do_reserve,       /* Reserve */
-    [0xde] = do_read_track,    /* Read Track */
-    [0xe4] = do_sense_id,      /* Sense ID */
-    [0xfa] = do_rcd,           /* Read Configuration Data */
+	[0x03] = do_noop,	   /* No-op */
+	[0x04] = do_sense,	   /* Sense */
+	[0x05] = do_write_data,	   /* Write Data */
+	[0x06] = do_read_data,	   /* Read Data */
+	[0x0d] = do_write_data,	   /* Write Key and Data */
+	[0x0e] = do_read_data,	   /* Read Key and Data */
+	[0x12] = do_read_count,	   /* Read Count */
+	[0x14] = do_reserve,	   /* Unconditional Reserve */
+	[0x15] = do_write_r0,	   /* Write R0 */
+	[0x16] = do_read_r0,	   /* Read R0 */
+	[0x19] = do_write_ha,	   /* Write Home Address */
+	[0x1a] = do_read_ha,	   /* Read Home Address */
+	[0x1d] = do_write_ckd,	   /* Write CKD */
+	[0x27] = do_psf,	   /* Perform Subsystem Function */
+	[0x34] = do_snid,	   /* Sense Path Group ID */
+	[0x3e] = do_rssd,	   /* Read Subsystem Data */
+	[0x47] = do_locate_record, /* Locate Record */
+	[0x5b] = do_noop,	   /* Suspend Multipath Reconnection */
+	[0x63] = do_define_extent, /* Define Extent */
+	[0x64] = do_rdc,	   /* Read Device Characteristics */
+	[0x85] = do_write_data,	   /* Write Update Data (MT) */
+	[0x86] = do_read_data,	   /* Read Data MT */
+	[0x8d] = do_write_data,	   /* Write Update Key and Data (MT) */
+	[0x8e] = do_read_data,	   /* Read Key and Data MT */
+	[0x92] = do_read_count,	   /* Read Count MT */
+	[0x94] = do_reserve,	   /* Release */
+	[0x96] = do_read_r0,	   /* Read R0 MT */
+	[0x9a] = do_read_ha,	   /* Read Home Address MT */
+	[0x9d] = do_write_ckd,	   /* Write CKD Next Track */
+	[0xaf] = do_spid,	   /* Set Path Group ID */
+	[0xb4] = do_reserve,	   /* Reserve */
+	[0xde] = do_read_track,	   /* Read Track */
+	[0xe4] = do_sense_id,	   /* Sense ID */
+	[0xfa] = do_rcd,	   /* Read Configuration Data */
 };
 
 static eckd_handler lookup(uint8_t code)
@@ -1202,12 +1202,12 @@ static void eckd_destroy(struct ccwdev *dev)
 }
 
 static const struct ccwdev_ops eckd_ops = {
-    .select = eckd_select,
-    .exec = eckd_exec,
-    .end = eckd_end,
-    .sense = eckd_sense,
-    .devtype = eckd_devtype,
-    .destroy = eckd_destroy,
+	.select = eckd_select,
+	.exec = eckd_exec,
+	.end = eckd_end,
+	.sense = eckd_sense,
+	.devtype = eckd_devtype,
+	.destroy = eckd_destroy,
 };
 
 struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *err, size_t errlen)
@@ -1220,7 +1220,7 @@ struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *e
 	}
 	if (cfg->cu_type && cfg->cu_type != 0x3990 && cfg->cu_type != 0x2107) {
 		snprintf(err, errlen, "%s: control unit type %04x is not 3990 or 2107", cfg->image,
-		         cfg->cu_type);
+			 cfg->cu_type);
 		return NULL;
 	}
 	e = calloc(1, sizeof(*e));

@@ -14,8 +14,8 @@ struct eckd_config {
 	const char *image; /* first (or only) file of the volume */
 	uint16_t cu_type;  /* 0x3990 (default) or 0x2107 */
 	bool readonly;
-	uint16_t devno;     /* for RCD NED / GNEQ */
-	bool fsync;         /* fsync after each acknowledged write */
+	uint16_t devno;	    /* for RCD NED / GNEQ */
+	bool fsync;	    /* fsync after each acknowledged write */
 	sim_time_t latency; /* per data command (0 = zero-latency) */
 };
 
@@ -33,7 +33,7 @@ uint32_t eckd_cylinders(struct ccwdev *dev);
  * one partition spanning the volume) of `cyls` cylinders; sparse when the
  * image is large (docs/dasd.md).  0, or -1 with err. */
 int eckd_create_image(const char *path, uint32_t cyls, const char *volser, bool sparse, char *err,
-                      size_t errlen);
+		      size_t errlen);
 
 /* `chpsync dasd create|format|info|check ...`: the volume tool. */
 int dasd_tool_main(int argc, char **argv);

@@ -55,14 +55,14 @@ int eckd_sense_id(const struct eckd *e, uint8_t *out)
 {
 	const struct cu_model *cu = cu_of(e);
 	struct senseid s = {
-	    .cu_type = cu->type,
-	    .cu_model = cu->model,
-	    .dev_type = 0x3390,
-	    .dev_model = e->model,
-	    .nciw = 3,
-	    .ciw = {{CIW_TYPE_RCD, 0xfa, 256},
-	            {CIW_TYPE_SII, 0x27, 4},
-	            {CIW_TYPE_RNI, 0x3e, cu->rni_count}},
+		.cu_type = cu->type,
+		.cu_model = cu->model,
+		.dev_type = 0x3390,
+		.dev_model = e->model,
+		.nciw = 3,
+		.ciw = {{CIW_TYPE_RCD, 0xfa, 256},
+			{CIW_TYPE_SII, 0x27, 4},
+			{CIW_TYPE_RNI, 0x3e, cu->rni_count}},
 	};
 
 	return senseid_encode(&s, out);
@@ -104,7 +104,7 @@ void eckd_rdc(const struct eckd *e, uint8_t out[64])
 
 /* One node-element descriptor (struct dasd_ned). */
 static void rcd_ned(uint8_t *d, uint8_t flags, uint8_t type, uint8_t cls, const char *dtype,
-                    const char *model, const char *serial, uint8_t id, uint8_t ua)
+		    const char *model, const char *serial, uint8_t id, uint8_t ua)
 {
 	d[0] = flags;
 	d[1] = type;

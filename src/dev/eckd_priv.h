@@ -13,15 +13,15 @@
 #define ECKD_NPATHS    256
 
 /* Sense byte 0 */
-#define SNS0_CMD_REJECT  0x80
-#define SNS0_INTERV_REQ  0x40
+#define SNS0_CMD_REJECT	 0x80
+#define SNS0_INTERV_REQ	 0x40
 #define SNS0_EQUIP_CHECK 0x10
-#define SNS0_DATA_CHECK  0x08
+#define SNS0_DATA_CHECK	 0x08
 /* Sense byte 1 */
-#define SNS1_PERM_ERR     0x80
+#define SNS1_PERM_ERR	  0x80
 #define SNS1_INV_TRK_FMT  0x40
 #define SNS1_NO_REC_FOUND 0x08
-#define SNS1_FILE_PROT    0x04
+#define SNS1_FILE_PROT	  0x04
 #define SNS1_WRITE_INHIB  0x02
 /* Sense byte 7: format 0 messages */
 #define SNS7_INVALID_CMD  0x01
@@ -32,7 +32,7 @@
 #define SNS27_24BYTE 0x80
 
 /* The standard Linux track: HA, R0 (8 data bytes), R1..R12 of KL 0 DL 4096. */
-#define ECKD_STD_R1     (CKD_HA_SIZE + CKD_COUNT_SIZE + CKD_R0_DL)
+#define ECKD_STD_R1	(CKD_HA_SIZE + CKD_COUNT_SIZE + CKD_R0_DL)
 #define ECKD_STD_RECLEN (CKD_COUNT_SIZE + 4096)
 
 /* Where the next data command acts, relative to the record at `pos`. */
@@ -76,18 +76,18 @@ struct eckd {
 	struct eckd_config cfg;
 	char *image_path;
 	struct ckd_image img;
-	uint8_t model;     /* Sense ID / RDC device model byte */
+	uint8_t model;	   /* Sense ID / RDC device model byte */
 	uint8_t type_code; /* RDC byte 11 */
 	/* one-track buffer shared by all paths (one start function at a time) */
 	uint8_t *trkbuf;
 	uint32_t buf_trk;    /* UINT32_MAX = empty */
-	bool buf_hole;       /* buffer synthesised from a hole of a sparse image */
-	bool buf_lazy;       /* standard track: counts built, data read on demand */
+	bool buf_hole;	     /* buffer synthesised from a hole of a sparse image */
+	bool buf_lazy;	     /* standard track: counts built, data read on demand */
 	uint16_t buf_loaded; /* lazy: records (bit r-1) whose data is in the buffer */
-	bool buf_frame;      /* the buffer holds the standard track frame (load_track) */
+	bool buf_frame;	     /* the buffer holds the standard track frame (load_track) */
 	bool buf_stamped;    /* lazy: the HA and counts carry buf_trk's CCHH */
-	uint8_t *std;        /* per track: known to be the standard 12 x 4096 layout */
-	uint8_t *hole;       /* per track: a hole of a sparse image */
+	uint8_t *std;	     /* per track: known to be the standard 12 x 4096 layout */
+	uint8_t *hole;	     /* per track: a hole of a sparse image */
 	/* reservation */
 	bool reserved;
 	uint8_t resv_path;

@@ -50,10 +50,10 @@ static uint32_t put_data(struct ccwdev_cmd *cmd, const uint8_t *src, uint32_t n)
 static void td_sense_id(struct testdev *t, struct ccwdev_cmd *cmd)
 {
 	struct senseid id = {
-	    .cu_type = t->cfg.cu_type,
-	    .cu_model = t->cfg.cu_model,
-	    .dev_type = t->cfg.dev_type,
-	    .dev_model = t->cfg.dev_model,
+		.cu_type = t->cfg.cu_type,
+		.cu_model = t->cfg.cu_model,
+		.dev_type = t->cfg.dev_type,
+		.dev_model = t->cfg.dev_model,
 	};
 	uint8_t out[SENSEID_MAX];
 	int n = senseid_encode(&id, out);
@@ -145,12 +145,12 @@ static void td_destroy(struct ccwdev *dev)
 }
 
 static const struct ccwdev_ops testdev_ops = {
-    .select = td_select,
-    .exec = td_exec,
-    .end = td_end,
-    .sense = td_sense,
-    .devtype = td_devtype,
-    .destroy = td_destroy,
+	.select = td_select,
+	.exec = td_exec,
+	.end = td_end,
+	.sense = td_sense,
+	.devtype = td_devtype,
+	.destroy = td_destroy,
 };
 
 struct ccwdev *testdev_new(const struct testdev_config *cfg)

@@ -12,13 +12,13 @@
 #include "dev/ccwdev.h"
 #include "sim/sim.h"
 
-#define TESTDEV_CU_TYPE          0x3832
-#define TESTDEV_DEV_TYPE         0x0001
+#define TESTDEV_CU_TYPE		 0x3832
+#define TESTDEV_DEV_TYPE	 0x0001
 #define TESTDEV_SENSE_CMD_REJECT 0x80 /* sense byte 0 for an unknown command */
 
 struct testdev_config {
-	size_t bufsize;             /* bytes Read returns and Write can take (default 4096) */
-	sim_time_t latency;         /* per command */
+	size_t bufsize;		    /* bytes Read returns and Write can take (default 4096) */
+	sim_time_t latency;	    /* per command */
 	uint16_t cu_type, dev_type; /* Sense ID (defaults above) */
 	uint8_t cu_model, dev_model;
 };

@@ -13,10 +13,10 @@
 uint64_t ccw_device_build_ccw(struct ccw_device *cdev, uint8_t cmd, uint8_t flags, uint16_t count)
 {
 	struct ccw1 c = {
-	    .cmd = cmd,
-	    .flags = flags,
-	    .count = count,
-	    .cda = (uint32_t)(cdev->dma + CDEV_DMA_DATA),
+		.cmd = cmd,
+		.flags = flags,
+		.count = count,
+		.cda = (uint32_t)(cdev->dma + CDEV_DMA_DATA),
 	};
 	uint8_t *p = os_kptr(cdev->os, cdev->dma + CDEV_DMA_CCW, CCW_SIZE);
 
@@ -71,10 +71,10 @@ static void ccwreq_do(struct ccw_device *cdev)
 
 	while (req->mask) {
 		struct orb orb = {
-		    .intparm = sch->schid_word,
-		    .ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_PFCH | ORB_CTRL0_C64,
-		    .lpm = req->mask,
-		    .cpa = (uint32_t)req->cp,
+			.intparm = sch->schid_word,
+			.ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_PFCH | ORB_CTRL0_C64,
+			.lpm = req->mask,
+			.cpa = (uint32_t)req->cp,
 		};
 
 		/* Paths that failed during this request are skipped. */

@@ -138,7 +138,7 @@ int chp_info_get_status(struct os *os, uint8_t id)
 		return 1; /* CHP_STATUS_CONFIGURED */
 	if (chp_test_bit(p->chp_info.standby, id))
 		return 0; /* CHP_STATUS_STANDBY */
-	return 2;         /* CHP_STATUS_RESERVED */
+	return 2;	  /* CHP_STATUS_RESERVED */
 }
 
 /* ---- vary ---- */
@@ -239,7 +239,7 @@ static int chp_configure_store(void *obj, long arg, const char *buf, size_t len)
 	rc = sclp_chp_configure(os, chp->id.id, on);
 	if (rc) {
 		os_pr_debug(os, "chp: sclp_chp_%sconfigure(0.%02x)=%d", on ? "" : "de", chp->id.id,
-		            rc);
+			    rc);
 	} else {
 		info_expire(os);
 		if (on)
@@ -254,12 +254,12 @@ static int chp_configure_store(void *obj, long arg, const char *buf, size_t len)
 
 static const struct sysfs_attr_ops chp_ro_ops = {.show = chp_show};
 static const struct sysfs_attr_ops chp_status_ops = {
-    .show = chp_show,
-    .store = chp_status_store,
+	.show = chp_show,
+	.store = chp_status_store,
 };
 static const struct sysfs_attr_ops chp_configure_ops = {
-    .show = chp_show,
-    .store = chp_configure_store,
+	.show = chp_show,
+	.store = chp_configure_store,
 };
 
 static const struct {
@@ -267,13 +267,13 @@ static const struct {
 	enum chp_attr attr;
 	const struct sysfs_attr_ops *ops;
 } chp_attrs[] = {
-    {"status", CA_STATUS, &chp_status_ops},
-    {"configure", CA_CONFIGURE, &chp_configure_ops},
-    {"type", CA_TYPE, &chp_ro_ops},
-    {"cmg", CA_CMG, &chp_ro_ops},
-    {"shared", CA_SHARED, &chp_ro_ops},
-    {"chid", CA_CHID, &chp_ro_ops},
-    {"chid_external", CA_CHID_EXT, &chp_ro_ops},
+	{"status", CA_STATUS, &chp_status_ops},
+	{"configure", CA_CONFIGURE, &chp_configure_ops},
+	{"type", CA_TYPE, &chp_ro_ops},
+	{"cmg", CA_CMG, &chp_ro_ops},
+	{"shared", CA_SHARED, &chp_ro_ops},
+	{"chid", CA_CHID, &chp_ro_ops},
+	{"chid_external", CA_CHID_EXT, &chp_ro_ops},
 };
 
 /* Refresh the channel-path description (type) with CHSC SCPD. */

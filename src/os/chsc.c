@@ -29,9 +29,9 @@ int chsc_get_ssd_info(struct os *os, struct subchannel *sch)
 {
 	uint8_t *area = chsc_area(os);
 	struct chsc_ssd_req req = {
-	    .ssid = sch->schid.ssid,
-	    .f_sch = sch->schid.no,
-	    .l_sch = sch->schid.no,
+		.ssid = sch->schid.ssid,
+		.f_sch = sch->schid.no,
+		.l_sch = sch->schid.no,
 	};
 	struct chsc_ssd_rsp rsp;
 	int i, rc;

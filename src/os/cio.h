@@ -45,21 +45,21 @@ struct chsc_ssd_info {
 
 struct subchannel {
 	struct os *os;
-	struct ccw_id schid;      /* 0.0.013f */
-	uint32_t schid_word;      /* GR1 form */
-	struct schib schib;       /* as of the last successful STSCH */
-	uint8_t lpm;              /* logical path mask used for I/O */
-	uint8_t opm;              /* operational per vary state */
-	uint8_t vpm;              /* verified */
+	struct ccw_id schid; /* 0.0.013f */
+	uint32_t schid_word; /* GR1 form */
+	struct schib schib;  /* as of the last successful STSCH */
+	uint8_t lpm;	     /* logical path mask used for I/O */
+	uint8_t opm;	     /* operational per vary state */
+	uint8_t vpm;	     /* verified */
 	struct chsc_ssd_info ssd;
-	uint64_t schib_addr;      /* kernel buffer for STSCH/MSCH (52 bytes) */
-	uint64_t irb_addr;        /* kernel buffer for TSCH (96 bytes) */
-	uint64_t orb_addr;        /* kernel buffer for SSCH (32 bytes) */
-	struct irb irb;           /* the IRB of the interrupt being handled */
+	uint64_t schib_addr; /* kernel buffer for STSCH/MSCH (52 bytes) */
+	uint64_t irb_addr;   /* kernel buffer for TSCH (96 bytes) */
+	uint64_t orb_addr;   /* kernel buffer for SSCH (32 bytes) */
+	struct irb irb;	     /* the IRB of the interrupt being handled */
 	const struct css_driver *driver;
 	void *drvdata;
 	char driver_override[32];
-	char sysfs_path[64];      /* /sys/bus/css/devices/0.0.013f -> real dir */
+	char sysfs_path[64]; /* /sys/bus/css/devices/0.0.013f -> real dir */
 };
 
 struct css_driver {
@@ -87,9 +87,9 @@ int css_unbind(struct subchannel *sch);
 uint8_t chp_ssd_get_mask(const struct chsc_ssd_info *ssd, const struct chp_link *link);
 
 /* I/O instruction wrappers (return cc, or -errno as Linux cio does). */
-int cio_update_schib(struct subchannel *sch);                   /* STSCH; -ENODEV */
+int cio_update_schib(struct subchannel *sch); /* STSCH; -ENODEV */
 int cio_enable_subchannel(struct subchannel *sch, uint32_t intparm, uint8_t isc);
-int cio_disable_subchannel(struct subchannel *sch);            /* 0, -EBUSY, -ENODEV */
+int cio_disable_subchannel(struct subchannel *sch); /* 0, -EBUSY, -ENODEV */
 /* SSCH with the ORB (12 bytes; cpa etc. already set). 0, -EBUSY, -EACCES
  * (path not operational, lpm updated), -ENODEV. */
 int cio_start_orb(struct subchannel *sch, const struct orb *orb);
@@ -104,12 +104,12 @@ int cio_cancel_halt_clear(struct subchannel *sch, int *iretry);
 /* Channel paths as the OS knows them. */
 struct channel_path_info {
 	bool known;
-	uint8_t type;        /* desc type */
-	int state;           /* vary: 1 online, 0 offline */
-	int cfg;             /* SCLP: 0 standby, 1 configured, 2 reserved, 3 not recognized, -1 unknown */
-	int cmg;             /* -1 unknown */
-	int shared;          /* -1 unknown */
-	int chid;            /* -1 none */
+	uint8_t type; /* desc type */
+	int state;    /* vary: 1 online, 0 offline */
+	int cfg;      /* SCLP: 0 standby, 1 configured, 2 reserved, 3 not recognized, -1 unknown */
+	int cmg;      /* -1 unknown */
+	int shared;   /* -1 unknown */
+	int chid;     /* -1 none */
 	bool chid_external;
 };
 const struct channel_path_info *chp_info(struct os *os, struct chpid id);

@@ -17,9 +17,9 @@ int cmd_cat(struct proc *p, void *ctx, int argc, char **argv)
 
 		if ((*files)[0] == '-' && (*files)[1]) {
 			proc_eprintf(p,
-			             "cat: invalid option -- '%c'\n"
-			             "Try 'cat --help' for more information.\n",
-			             (*files)[1]);
+				     "cat: invalid option -- '%c'\n"
+				     "Try 'cat --help' for more information.\n",
+				     (*files)[1]);
 			return 1;
 		}
 		err = uinput_open(p, *files, &in);

@@ -19,25 +19,25 @@
 #define MAX_RETRIES 5
 
 static const char chccwdev_usage[] =
-    "Usage: chccwdev [<options>] <devices>\n"
-    "\n"
-    "<options>\n"
-    " \t-a|--attribute <name>=<value>\n"
-    " \t-e|--online\n"
-    " \t\tTries to set the given device online.\n"
-    " \t-f|--forceonline\n"
-    " \t\tTries to force a device online if the device\n"
-    " \t\tdriver supports this.\n"
-    "  \t-d|--offline\n"
-    "  \t\tTries to set the given device offline.\n"
-    "  \t-s|--safeoffline\n"
-    "  \t\tTries to set the given device offline waiting for all outstanding I/O. May "
-    "block forever.\n"
-    " \t-v|--version\n"
-    " \t\tShow tools and command version.\n"
-    "\n"
-    "<devices>\n"
-    " \t<bus ID>[-<busid>][,<busid>[-<busid>]] ...\n";
+	"Usage: chccwdev [<options>] <devices>\n"
+	"\n"
+	"<options>\n"
+	" \t-a|--attribute <name>=<value>\n"
+	" \t-e|--online\n"
+	" \t\tTries to set the given device online.\n"
+	" \t-f|--forceonline\n"
+	" \t\tTries to force a device online if the device\n"
+	" \t\tdriver supports this.\n"
+	"  \t-d|--offline\n"
+	"  \t\tTries to set the given device offline.\n"
+	"  \t-s|--safeoffline\n"
+	"  \t\tTries to set the given device offline waiting for all outstanding I/O. May "
+	"block forever.\n"
+	" \t-v|--version\n"
+	" \t\tShow tools and command version.\n"
+	"\n"
+	"<devices>\n"
+	" \t<bus ID>[-<busid>][,<busid>[-<busid>]] ...\n";
 
 struct chccwdev {
 	struct proc *p;
@@ -49,14 +49,14 @@ struct chccwdev {
 	char name[MAX_ATTRS][64];
 	char val[MAX_ATTRS][128];
 	char pending[MAX_ATTRS][128]; /* per device: values still to store */
-	char *busids;                 /* expanded, '\n'-separated */
+	char *busids;		      /* expanded, '\n'-separated */
 	size_t blen, bcap;
 };
 
 static int incompatible(struct chccwdev *c)
 {
 	proc_eprintf(c->p, "chccwdev: Incompatible argument list.\n"
-	                   "Try 'chccwdev --help' for more information.\n");
+			   "Try 'chccwdev --help' for more information.\n");
 	return -1;
 }
 
@@ -66,7 +66,7 @@ static int set_attribute(struct chccwdev *c, const char *name, const char *val)
 
 	if (!val[0]) {
 		proc_eprintf(c->p, "WARNING: Attribute[%s] has no value and will be ignored!\n",
-		             name);
+			     name);
 		return 0;
 	}
 	if (strcmp(name, "online") == 0) {
@@ -116,7 +116,7 @@ static int attribute_arg(struct chccwdev *c, const char *arg)
 
 		snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
 		snprintf(val, sizeof(val), "%.*s",
-		         (int)(eq2 ? (size_t)(eq2 - eq - 1) : strlen(eq + 1)), eq + 1);
+			 (int)(eq2 ? (size_t)(eq2 - eq - 1) : strlen(eq + 1)), eq + 1);
 	}
 	return set_attribute(c, name, val);
 }
@@ -278,7 +278,7 @@ static bool is_online(struct chccwdev *c, const char *dir, int want)
 
 /* 1: no such attribute; 0: done (or left pending when !check). */
 static int store_attribute(struct chccwdev *c, const char *dir, const char *busid, int i,
-                           bool check)
+			   bool check)
 {
 	char path[320], buf[256], text[160];
 
@@ -291,7 +291,7 @@ static int store_attribute(struct chccwdev *c, const char *dir, const char *busi
 	buf[strcspn(buf, "\n")] = '\0';
 	if (strcmp(buf, c->pending[i]) == 0) {
 		proc_printf(c->p, "The %s attribute of %s already is %s\n", c->name[i], busid,
-		            c->pending[i]);
+			    c->pending[i]);
 		c->pending[i][0] = '\0';
 		return 0;
 	}
@@ -323,7 +323,7 @@ static void print_write_error(struct chccwdev *c, const char *dir, int err)
 		return;
 	devtype[strcspn(devtype, "\n")] = '\0';
 	proc_eprintf(c->p, "Note: No driver is attached to this device (DevType:%s CU Type:%s).\n",
-	             strcmp(devtype, "n/a") == 0 ? "0000/00" : devtype, cutype);
+		     strcmp(devtype, "n/a") == 0 ? "0000/00" : devtype, cutype);
 }
 
 static int set_online(struct chccwdev *c, const char *dir, const char *busid)
@@ -342,7 +342,7 @@ static int set_online(struct chccwdev *c, const char *dir, const char *busid)
 	snprintf(path, sizeof(path), "%s/%s", dir, c->onlineattr);
 	if (!sysfs_exists(c->fs, path)) {
 		proc_eprintf(c->p, "%s attribute not available for  device[%s]\n", c->onlineattr,
-		             busid);
+			     busid);
 		return -1;
 	}
 	err = sysfs_write(c->fs, path, c->force ? "force\n" : c->online ? "1\n" : "0\n");
@@ -377,7 +377,7 @@ static int one_device(struct chccwdev *c, const char *busid)
 			r = store_attribute(c, dir, busid, i, false);
 			if (r > 0 && is_online(c, dir, 1)) {
 				proc_eprintf(c->p, "ERROR: Device[%s] has no attribute %s!\n",
-				             busid, c->name[i]);
+					     busid, c->name[i]);
 				return -1;
 			}
 		}
@@ -390,7 +390,7 @@ static int one_device(struct chccwdev *c, const char *busid)
 			return -1;
 		if (r > 0) {
 			proc_eprintf(c->p, "ERROR: Device[%s] has no attribute %s!\n", busid,
-			             c->name[i]);
+				     c->name[i]);
 			return -1;
 		}
 	}
@@ -423,13 +423,13 @@ static int parse_args(struct chccwdev *c, int argc, char **argv, char **list, si
 			r = set_attribute(c, "safe_offline", "0");
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0) {
 			proc_printf(c->p, "chccwdev: version %s\nCopyright IBM Corp. 2003, 2017\n",
-			            S390_TOOLS_RELEASE);
+				    S390_TOOLS_RELEASE);
 			return 1;
 		} else if (a[0] == '-') {
 			proc_eprintf(c->p,
-			             "chccwdev: Invalid option %s\n"
-			             "Try 'chccwdev --help' for more information.\n",
-			             a);
+				     "chccwdev: Invalid option %s\n"
+				     "Try 'chccwdev --help' for more information.\n",
+				     a);
 			return -1;
 		} else {
 			char *l = realloc(*list, *llen + strlen(a) + 2);

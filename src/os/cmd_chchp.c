@@ -13,22 +13,22 @@
 #include "os/util_opt.h"
 
 static const struct option chchp_longopts[] = {
-    {"vary", required_argument, NULL, 'v'},      {"configure", required_argument, NULL, 'c'},
-    {"attribute", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0},
+	{"vary", required_argument, NULL, 'v'},	     {"configure", required_argument, NULL, 'c'},
+	{"attribute", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},	     {NULL, 0, NULL, 0},
 };
 
 static const char chchp_help[] =
-    "Usage: chchp [OPTIONS]\n"
-    "\n"
-    "Modify the state of channel-path CHPID. CHPID can be a single, hexadecimal\n"
-    "channel-path identifier, a comma-separated list or a range of identifiers.\n"
-    "\n"
-    " -v, --vary VALUE           Logically vary channel-path to VALUE (1=on, 0=off)\n"
-    " -c, --configure VALUE      Configure channel-path to VALUE (1=on, 0=standby)\n"
-    " -a, --attribute KEY=VALUE  Set channel-path attribute KEY to VALUE\n"
-    " -h, --help                 Print this help, then exit\n"
-    " -V, --version              Print version information, then exit\n";
+	"Usage: chchp [OPTIONS]\n"
+	"\n"
+	"Modify the state of channel-path CHPID. CHPID can be a single, hexadecimal\n"
+	"channel-path identifier, a comma-separated list or a range of identifiers.\n"
+	"\n"
+	" -v, --vary VALUE           Logically vary channel-path to VALUE (1=on, 0=off)\n"
+	" -c, --configure VALUE      Configure channel-path to VALUE (1=on, 0=standby)\n"
+	" -a, --attribute KEY=VALUE  Set channel-path attribute KEY to VALUE\n"
+	" -h, --help                 Print this help, then exit\n"
+	" -V, --version              Print version information, then exit\n";
 
 struct chchp {
 	struct proc *p;
@@ -78,12 +78,12 @@ static int change_one(struct chchp *c, unsigned css, unsigned id)
 	case 'v':
 		attr = "status";
 		proc_printf(c->p, "Vary %s %x.%02x... ", c->value[0] == '1' ? "online" : "offline",
-		            css, id);
+			    css, id);
 		break;
 	case 'c':
 		attr = "configure";
 		proc_printf(c->p, "Configure %s %x.%02x... ",
-		            c->value[0] == '1' ? "online" : "standby", css, id);
+			    c->value[0] == '1' ? "online" : "standby", css, id);
 		break;
 	default:
 		attr = c->key;
@@ -146,14 +146,14 @@ static int for_each_chpid(struct chchp *c, char *list)
 			*dash = '\0';
 			if (!dash[1])
 				return util_prg_err(c->p, "chchp",
-				                    "Invalid channel-path identifier range %s",
-				                    item);
+						    "Invalid channel-path identifier range %s",
+						    item);
 		}
 		if (!chpid_parse(item, &css1, &id1)) {
 			if (dash)
 				*dash = '-';
 			return util_prg_err(c->p, "chchp", "Invalid channel-path identifier '%s'",
-			                    item);
+					    item);
 		}
 		if (!dash) {
 			if (change_one(c, css1, id1) < 0)
@@ -162,7 +162,7 @@ static int for_each_chpid(struct chchp *c, char *list)
 		}
 		if (!chpid_parse(dash + 1, &css2, &id2))
 			return util_prg_err(c->p, "chchp", "Invalid channel-path identifier '%s'",
-			                    dash + 1);
+					    dash + 1);
 		if (change_range(c, (unsigned long)css1 << 8 | id1, (unsigned long)css2 << 8 | id2))
 			return 1;
 	}
@@ -185,7 +185,7 @@ static int validate_list(struct chchp *c, const char *list)
 		if (dash && !dash[1]) {
 			*dash = '\0';
 			ret = util_prg_err(c->p, "chchp",
-			                   "Invalid channel-path identifier range %s", item);
+					   "Invalid channel-path identifier range %s", item);
 			break;
 		}
 		if (dash)
@@ -194,7 +194,7 @@ static int validate_list(struct chchp *c, const char *list)
 			if (dash)
 				*dash = '-';
 			ret = util_prg_err(c->p, "chchp", "Invalid channel-path identifier '%s'",
-			                   item);
+					   item);
 		}
 	}
 	free(copy);
@@ -207,13 +207,13 @@ static int set_action(struct chchp *c, int opt, const char *arg)
 
 	if (c->action)
 		return util_prg_err(c->p, "chchp",
-		                    "Only one of --vary, --configure or --attribute allowed");
+				    "Only one of --vary, --configure or --attribute allowed");
 	c->action = (char)opt;
 	if (opt == 'v' || opt == 'c') {
 		if (strcmp(arg, "0") != 0 && strcmp(arg, "1") != 0)
 			return util_prg_err(c->p, "chchp",
-			                    "Invalid value for --%s (only 0 or 1 allowed)",
-			                    opt == 'v' ? "vary" : "configure");
+					    "Invalid value for --%s (only 0 or 1 allowed)",
+					    opt == 'v' ? "vary" : "configure");
 		snprintf(c->value, sizeof(c->value), "%s", arg);
 		return 0;
 	}
@@ -253,7 +253,7 @@ int cmd_chchp(struct proc *p, void *ctx, int argc, char **argv)
 	}
 	if (!c.action)
 		return util_prg_err(p, "chchp",
-		                    "One of --vary, --configure or --attribute required");
+				    "One of --vary, --configure or --attribute required");
 	if (res.optind >= argc)
 		return util_prg_err(p, "chchp", "Need to specify at least one channel-path ID");
 	for (i = res.optind; i < argc; i++)

@@ -42,7 +42,7 @@ static bool parse_num(const char *s, unsigned long long *v)
 }
 
 static int cmp_run(struct proc *p, struct cmp_side *a, struct cmp_side *b, bool silent,
-                   unsigned long long limit, bool have_limit)
+		   unsigned long long limit, bool have_limit)
 {
 	unsigned long long byte = 0, line = 1;
 	int last = -1;
@@ -52,7 +52,7 @@ static int cmp_run(struct proc *p, struct cmp_side *a, struct cmp_side *b, bool 
 
 		if (x == -2 || y == -2) {
 			proc_eprintf(p, "cmp: %s: Input/output error\n",
-			             x == -2 ? a->name : b->name);
+				     x == -2 ? a->name : b->name);
 			return 2;
 		}
 		if (x < 0 || y < 0) {
@@ -66,14 +66,14 @@ static int cmp_run(struct proc *p, struct cmp_side *a, struct cmp_side *b, bool 
 				/* the line of the last byte read: a final newline
 				 * does not open a new line */
 				proc_eprintf(p, "cmp: EOF on %s after byte %llu, line %llu\n",
-				             s->name, byte, line - (last == '\n'));
+					     s->name, byte, line - (last == '\n'));
 			return 1;
 		}
 		byte++;
 		if (x != y) {
 			if (!silent)
 				proc_printf(p, "%s %s differ: byte %llu, line %llu\n", a->name,
-				            b->name, byte, line);
+					    b->name, byte, line);
 			return 1;
 		}
 		if (x == '\n')
@@ -113,7 +113,7 @@ int cmd_cmp(struct proc *p, void *ctx, int argc, char **argv)
 
 			if (!parse_num(argv[++i], v)) {
 				proc_eprintf(p, "cmp: invalid --%s value '%s'\n",
-				             o[1] == 'n' ? "bytes" : "ignore-initial", argv[i]);
+					     o[1] == 'n' ? "bytes" : "ignore-initial", argv[i]);
 				goto usage;
 			}
 			have_limit |= o[1] == 'n';

@@ -94,11 +94,11 @@ static int dd_flags(struct dd *d, const char *key, const char *val)
 		} else if (strcmp(f, "fullblock") == 0 && key[0] == 'i') {
 			d->fullblock = true;
 		} else if (strcmp(f, "direct") != 0 && strcmp(f, "sync") != 0 &&
-		           strcmp(f, "dsync") != 0) {
+			   strcmp(f, "dsync") != 0) {
 			ret = bad_usage(d,
-			                key[0] == 'i' ? "dd: invalid input flag: '%s'\n"
-			                              : "dd: invalid output flag: '%s'\n",
-			                f);
+					key[0] == 'i' ? "dd: invalid input flag: '%s'\n"
+						      : "dd: invalid output flag: '%s'\n",
+					f);
 		}
 	}
 	free(copy);
@@ -160,7 +160,7 @@ static void human(double v, bool iec, char *buf, size_t size)
 	}
 	if (v < 10 && (double)(long long)(v * 10 + 0.5) / 10 < 10) {
 		snprintf(buf, size, "%.1f %sB", (double)(long long)(v * 10 + 0.5) / 10,
-		         iec ? bin[e] : si[e]);
+			 iec ? bin[e] : si[e]);
 		return;
 	}
 	v = (double)(long long)(v + 0.5);
@@ -180,8 +180,8 @@ static void dd_stats(struct dd *d)
 	if (d->quiet)
 		return;
 	proc_eprintf(d->p, "%llu+%llu records in\n%llu+%llu records out\n",
-	             (unsigned long long)d->r_full, (unsigned long long)d->r_partial,
-	             (unsigned long long)d->w_full, (unsigned long long)d->w_partial);
+		     (unsigned long long)d->r_full, (unsigned long long)d->r_partial,
+		     (unsigned long long)d->w_full, (unsigned long long)d->w_partial);
 	if (d->noxfer)
 		return;
 	if (ns) {
@@ -194,13 +194,13 @@ static void dd_stats(struct dd *d)
 	human((double)d->w_bytes, true, iec, sizeof(iec));
 	if (d->w_bytes < 1000)
 		proc_eprintf(d->p, "%llu byte%s copied, %g s, %s\n", (unsigned long long)d->w_bytes,
-		             d->w_bytes == 1 ? "" : "s", secs, rate);
+			     d->w_bytes == 1 ? "" : "s", secs, rate);
 	else if (d->w_bytes < 1024)
 		proc_eprintf(d->p, "%llu bytes (%s) copied, %g s, %s\n",
-		             (unsigned long long)d->w_bytes, si, secs, rate);
+			     (unsigned long long)d->w_bytes, si, secs, rate);
 	else
 		proc_eprintf(d->p, "%llu bytes (%s, %s) copied, %g s, %s\n",
-		             (unsigned long long)d->w_bytes, si, iec, secs, rate);
+			     (unsigned long long)d->w_bytes, si, iec, secs, rate);
 }
 
 static int dd_open(struct dd *d)
@@ -212,7 +212,7 @@ static int dd_open(struct dd *d)
 		d->in = vfs_open(os->vfs, d->ifile, VFS_RD, &err);
 		if (!d->in) {
 			proc_eprintf(d->p, "dd: failed to open '%s': %s\n", d->ifile,
-			             strerror(-err));
+				     strerror(-err));
 			return 1;
 		}
 	}
@@ -221,15 +221,15 @@ static int dd_open(struct dd *d)
 		d->out = vfs_open(os->vfs, d->ofile, flags, &err);
 		if (!d->out) {
 			proc_eprintf(d->p, "dd: failed to open '%s': %s\n", d->ofile,
-			             strerror(-err));
+				     strerror(-err));
 			return 1;
 		}
 		/* GNU truncates a regular output file at the seek offset */
 		if (!d->notrunc && strncmp(d->ofile, "/dev/", 5) != 0 &&
 		    vfs_truncate(d->out, d->seek * d->bs) < 0) {
 			proc_eprintf(d->p,
-			             "dd: failed to truncate to %llu bytes in output file '%s'\n",
-			             (unsigned long long)(d->seek * d->bs), d->ofile);
+				     "dd: failed to truncate to %llu bytes in output file '%s'\n",
+				     (unsigned long long)(d->seek * d->bs), d->ofile);
 			return 1;
 		}
 	}
@@ -297,7 +297,7 @@ static int dd_copy(struct dd *d)
 
 	if (!buf) {
 		proc_eprintf(d->p, "dd: memory exhausted by input buffer of size %llu bytes\n",
-		             (unsigned long long)d->bs);
+			     (unsigned long long)d->bs);
 		return 1;
 	}
 	dd_skip(d, buf, &ioff);
@@ -306,7 +306,7 @@ static int dd_copy(struct dd *d)
 
 		if (n < 0) {
 			proc_eprintf(d->p, "dd: error reading '%s': %s\n",
-			             d->ifile ? d->ifile : "standard input", strerror((int)-n));
+				     d->ifile ? d->ifile : "standard input", strerror((int)-n));
 			status = 1;
 			break;
 		}
@@ -323,7 +323,7 @@ static int dd_copy(struct dd *d)
 		}
 		if (w < 0) {
 			proc_eprintf(d->p, "dd: error writing '%s': %s\n",
-			             d->ofile ? d->ofile : "standard output", strerror((int)-w));
+				     d->ofile ? d->ofile : "standard output", strerror((int)-w));
 			status = 1;
 			break;
 		}

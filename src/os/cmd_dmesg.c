@@ -12,12 +12,12 @@ int cmd_dmesg(struct proc *p, void *ctx, int argc, char **argv)
 	if (argc > 1) {
 		if (argv[1][0] == '-')
 			proc_eprintf(p,
-			             "dmesg: unrecognized option '%s'\n"
-			             "Try 'dmesg --help' for more information.\n",
-			             argv[1]);
+				     "dmesg: unrecognized option '%s'\n"
+				     "Try 'dmesg --help' for more information.\n",
+				     argv[1]);
 		else
 			proc_eprintf(p, "dmesg: bad usage\n"
-			                "Try 'dmesg --help' for more information.\n");
+					"Try 'dmesg --help' for more information.\n");
 		return 1;
 	}
 	if (!proc_os(p))

@@ -22,28 +22,28 @@ struct driverctl {
 static void usage(struct proc *p)
 {
 	proc_printf(p,
-	            "Usage: driverctl [OPTIONS...] {COMMAND}...\n"
-	            "\n"
-	            "Inspect or control default device driver bindings.\n"
-	            "\n"
-	            "Supported commands:\n"
-	            "  set-override <device> <driver>    Make <driver> the default driver\n"
-	            "                                    for <device>\n"
-	            "  unset-override <device>           Remove any override for <device>\n"
-	            "  load-override <device>            Load an override previously specified\n"
-	            "                                    for <device>\n"
-	            "  list-devices                      List all overridable devices\n"
-	            "  list-overrides                    List all currently specified overrides\n"
-	            "\n"
-	            "Supported options:\n"
-	            " -h --help             Show this help\n"
-	            " -v --verbose --debug  Show verbose debug information\n"
-	            " -b --bus <bus>        Work on bus <bus> (default pci)\n"
-	            "    --noprobe          Do not reprobe when setting, unsetting, or\n"
-	            "                       loading an override\n"
-	            "    --nosave           Do not save changes when setting or unsetting\n"
-	            "                       an override\n"
-	            "\n");
+		    "Usage: driverctl [OPTIONS...] {COMMAND}...\n"
+		    "\n"
+		    "Inspect or control default device driver bindings.\n"
+		    "\n"
+		    "Supported commands:\n"
+		    "  set-override <device> <driver>    Make <driver> the default driver\n"
+		    "                                    for <device>\n"
+		    "  unset-override <device>           Remove any override for <device>\n"
+		    "  load-override <device>            Load an override previously specified\n"
+		    "                                    for <device>\n"
+		    "  list-devices                      List all overridable devices\n"
+		    "  list-overrides                    List all currently specified overrides\n"
+		    "\n"
+		    "Supported options:\n"
+		    " -h --help             Show this help\n"
+		    " -v --verbose --debug  Show verbose debug information\n"
+		    " -b --bus <bus>        Work on bus <bus> (default pci)\n"
+		    "    --noprobe          Do not reprobe when setting, unsetting, or\n"
+		    "                       loading an override\n"
+		    "    --nosave           Do not save changes when setting or unsetting\n"
+		    "                       an override\n"
+		    "\n");
 }
 
 static int error(struct driverctl *d, const char *msg, const char *arg)
@@ -120,7 +120,7 @@ static int set_override(struct driverctl *d, const char *drv)
 		snprintf(path, sizeof(path), "%s/driver", d->syspath);
 		if (!sysfs_exists(d->fs, path)) {
 			proc_eprintf(d->p, "driverctl: failed to bind device %s to driver %s\n",
-			             d->dev, drv);
+				     d->dev, drv);
 			return 1;
 		}
 	}
@@ -145,7 +145,7 @@ static int list_devices(struct driverctl *d, bool overrides_only)
 		snprintf(path, sizeof(path), "%s/%s/driver", dir, names[i]);
 		link_base(d, path, drv, sizeof(drv));
 		proc_printf(d->p, "%s %s%s\n", names[i], drv[0] ? drv : "(none)",
-		            !overrides_only && strcmp(over, "(null)") != 0 ? " [*]" : "");
+			    !overrides_only && strcmp(over, "(null)") != 0 ? " [*]" : "");
 	}
 	sysfs_names_free(names, n);
 	if (!found)

@@ -19,20 +19,20 @@ enum lschp_fmt { FMT_TABLE, FMT_JSON, FMT_JSON_SEQ, FMT_JSONL, FMT_PAIRS, FMT_CS
 static const char *const fmt_names[] = {"", "json", "json-seq", "jsonl", "pairs", "csv"};
 
 static const struct option lschp_longopts[] = {
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'v'},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {NULL, 0, NULL, 0},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'v'},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{NULL, 0, NULL, 0},
 };
 
 static const char lschp_help[] =
-    "Usage: lschp [OPTIONS]\n"
-    "\n"
-    "List information about available channel-paths.\n"
-    "\n"
-    " -h, --help           Print this help, then exit\n"
-    " -v, --version        Print version information, then exit\n"
-    "     --format FORMAT  Output format (json json-seq jsonl pairs csv)\n";
+	"Usage: lschp [OPTIONS]\n"
+	"\n"
+	"List information about available channel-paths.\n"
+	"\n"
+	" -h, --help           Print this help, then exit\n"
+	" -v, --version        Print version information, then exit\n"
+	"     --format FORMAT  Output format (json json-seq jsonl pairs csv)\n";
 
 /* One channel path's cells; "-" cells become null in the formats. */
 struct chp_row {
@@ -63,9 +63,9 @@ static void read_row(struct lschp *l, unsigned css, unsigned id, const char *dir
 	snprintf(path, sizeof(path), "%s/status", dir);
 	sysfs_read_line(l->p, path, buf, sizeof(buf));
 	snprintf(r->vary, sizeof(r->vary), "%s",
-	         strcmp(buf, "online") == 0    ? "1"
-	         : strcmp(buf, "offline") == 0 ? "0"
-	                                       : "-");
+		 strcmp(buf, "online") == 0    ? "1"
+		 : strcmp(buf, "offline") == 0 ? "0"
+					       : "-");
 	snprintf(path, sizeof(path), "%s/configure", dir);
 	sysfs_read_line(l->p, path, buf, sizeof(buf));
 	snprintf(r->cfg, sizeof(r->cfg), "%.15s", buf[0] ? buf : "-");
@@ -166,7 +166,7 @@ static int meta_pairs(struct lschp *l, struct fmt_pair *f)
 	snprintf(buf, sizeof(buf), "%llu", secs);
 	pair_str(&f[3], "time_epoch", buf, false);
 	snprintf(buf, sizeof(buf), "1970-01-01 %02llu:%02llu:%02llu+0000", secs / 3600 % 24,
-	         secs / 60 % 60, secs % 60);
+		 secs / 60 % 60, secs % 60);
 	pair_str(&f[4], "time", buf, true);
 	return 5;
 }
@@ -402,9 +402,9 @@ static int set_format(struct lschp *l, const char *word)
 		}
 	}
 	proc_eprintf(l->p,
-	             "lschp: Unknown format '%s', supported formats: json json-seq jsonl pairs "
-	             "csv\n\n",
-	             word);
+		     "lschp: Unknown format '%s', supported formats: json json-seq jsonl pairs "
+		     "csv\n\n",
+		     word);
 	return -1;
 }
 

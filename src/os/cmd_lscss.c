@@ -17,44 +17,44 @@
 enum { OPT_AVAIL = 256, OPT_VPM, OPT_IO, OPT_CHSC, OPT_EADM, OPT_VFIO };
 
 static const struct option lscss_longopts[] = {
-    {"short", no_argument, NULL, 's'},     {"devtype", required_argument, NULL, 't'},
-    {"devrange", no_argument, NULL, 'd'},  {"avail", no_argument, NULL, OPT_AVAIL},
-    {"vpm", no_argument, NULL, OPT_VPM},   {"uppercase", no_argument, NULL, 'u'},
-    {"io", no_argument, NULL, OPT_IO},     {"chsc", no_argument, NULL, OPT_CHSC},
-    {"eadm", no_argument, NULL, OPT_EADM}, {"vfio", no_argument, NULL, OPT_VFIO},
-    {"all", no_argument, NULL, 'a'},       {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'v'},   {NULL, 0, NULL, 0},
+	{"short", no_argument, NULL, 's'},     {"devtype", required_argument, NULL, 't'},
+	{"devrange", no_argument, NULL, 'd'},  {"avail", no_argument, NULL, OPT_AVAIL},
+	{"vpm", no_argument, NULL, OPT_VPM},   {"uppercase", no_argument, NULL, 'u'},
+	{"io", no_argument, NULL, OPT_IO},     {"chsc", no_argument, NULL, OPT_CHSC},
+	{"eadm", no_argument, NULL, OPT_EADM}, {"vfio", no_argument, NULL, OPT_VFIO},
+	{"all", no_argument, NULL, 'a'},       {"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'v'},   {NULL, 0, NULL, 0},
 };
 
 static const char lscss_help[] =
-    "Usage: lscss [OPTIONS] [RANGE]\n"
-    "\n"
-    "List information about available subchannels.\n"
-    "\n"
-    "RANGE\n"
-    "   ID              Select single subchannel by ID, e.g. 0.0.004f or 4f\n"
-    "   FROM-TO         Select range of subchannels between FROM and TO\n"
-    "   ID1,ID2-ID3,... Select list of subchannels or subchannel ranges\n"
-    "\n"
-    "OPTIONS\n"
-    " -s, --short                           Shorten IDs by removing leading '0.0.'\n"
-    "                                       Note: only IDs beginning with '0.0.'\n"
-    "                                       will be displayed in this case.\n"
-    " -t, --devtype TYPE (DEVTYPE[/MODEL])  For IO subchannels, limit output to\n"
-    "                                       devices of the given type\n"
-    " -d, --devrange                        Indicate that RANGE refers to device\n"
-    "                                       identifiers\n"
-    "     --avail                           Show availability attribute of IO\n"
-    "                                       devices\n"
-    "     --vpm                             Show verified path mask\n"
-    " -u, --uppercase                       Print values using uppercase\n"
-    "     --io                              Show IO subchannels (default)\n"
-    "     --chsc                            Show CHSC subchannels\n"
-    "     --eadm                            Show EADM subchannels\n"
-    "     --vfio                            Show VFIO subchannel information\n"
-    " -a, --all                             Show subchannels of all types\n"
-    " -h, --help                            Print this help, then exit\n"
-    " -v, --version                         Print version information, then exit\n";
+	"Usage: lscss [OPTIONS] [RANGE]\n"
+	"\n"
+	"List information about available subchannels.\n"
+	"\n"
+	"RANGE\n"
+	"   ID              Select single subchannel by ID, e.g. 0.0.004f or 4f\n"
+	"   FROM-TO         Select range of subchannels between FROM and TO\n"
+	"   ID1,ID2-ID3,... Select list of subchannels or subchannel ranges\n"
+	"\n"
+	"OPTIONS\n"
+	" -s, --short                           Shorten IDs by removing leading '0.0.'\n"
+	"                                       Note: only IDs beginning with '0.0.'\n"
+	"                                       will be displayed in this case.\n"
+	" -t, --devtype TYPE (DEVTYPE[/MODEL])  For IO subchannels, limit output to\n"
+	"                                       devices of the given type\n"
+	" -d, --devrange                        Indicate that RANGE refers to device\n"
+	"                                       identifiers\n"
+	"     --avail                           Show availability attribute of IO\n"
+	"                                       devices\n"
+	"     --vpm                             Show verified path mask\n"
+	" -u, --uppercase                       Print values using uppercase\n"
+	"     --io                              Show IO subchannels (default)\n"
+	"     --chsc                            Show CHSC subchannels\n"
+	"     --eadm                            Show EADM subchannels\n"
+	"     --vfio                            Show VFIO subchannel information\n"
+	" -a, --all                             Show subchannels of all types\n"
+	" -h, --help                            Print this help, then exit\n"
+	" -v, --version                         Print version information, then exit\n";
 
 struct ccw_busid {
 	unsigned cssid, ssid, devno;
@@ -177,8 +177,9 @@ static int parse_ranges(struct lscss *l, int argc, char **argv)
 			*dash = '\0';
 		if (!busid_parse(item, &r->from) ||
 		    (dash && (!dash[1] || !busid_parse(dash + 1, &r->to)))) {
-			const char *bad =
-			    (!dash || !busid_parse(item, &r->from) || !dash[1]) ? item : dash + 1;
+			const char *bad = (!dash || !busid_parse(item, &r->from) || !dash[1])
+						  ? item
+						  : dash + 1;
 
 			ret = util_prg_err(l->p, "lscss", "Invalid ID specified: %s", bad);
 			break;
@@ -228,8 +229,8 @@ static int parse_types(struct lscss *l, const char *arg)
 		     (strncasecmp(slash + 1, "0x", 2) == 0 || !all_xdigits(slash + 1, 1, 2)))) {
 			if (slash)
 				*slash = '/';
-			ret =
-			    util_prg_err(l->p, "lscss", "Invalid device type specified: %s", item);
+			ret = util_prg_err(l->p, "lscss", "Invalid device type specified: %s",
+					   item);
 			break;
 		}
 		t->type = (unsigned)strtoul(item, NULL, 16);
@@ -650,8 +651,8 @@ int cmd_lscss(struct proc *p, void *ctx, int argc, char **argv)
 		return 0;
 	if (l.vfio && (l.io || l.devrange || types || l.avail))
 		return util_prg_err(p, "lscss",
-		                    "Invalid option combination: --vfio can not be "
-		                    "used with --io, -d, -t or --avail");
+				    "Invalid option combination: --vfio can not be "
+				    "used with --io, -d, -t or --avail");
 	if (!l.chsc && !l.eadm && !l.vfio)
 		l.io = true;
 	if (types && parse_types(&l, types))

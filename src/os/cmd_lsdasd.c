@@ -13,34 +13,34 @@
 #include "os/sysfs.h"
 
 static const char lsdasd_usage[] =
-    "Usage: lsdasd <options> [<device>]\n"
-    "\n"
-    "<options> ::=\n"
-    " \t-a|--offline\n"
-    " \t\tInclude devices that are currently offline.\n"
-    " \t-b|--base\n"
-    " \t\tInclude only base devices.\n"
-    " \t-h|--help\n"
-    " \t\tPrint this text and exit.\n"
-    " \t-s|--short\n"
-    " \t\tStrip leading 0.0. from bus IDs.\n"
-    " \t-u|--uid\n"
-    " \t\tPrint and sort by uid.\n"
-    " \t-c|--compat\n"
-    " \t\tPrint old version of lsdasd output.\n"
-    " \t-l|--long\n"
-    " \t\tPrint extended information about DASDs.\n"
-    " \t-H|--host-access-list\n"
-    " \t\tPrint information about hosts accessing DASDs.\n"
-    " \t-P|--copy-pairs\n"
-    " \t\tPrint information about copy pairs.\n"
-    " \t-v|--verbose\n"
-    " \t\tFor compatibility/future use. Currently ignored.\n"
-    " \t--version\n"
-    " \t\tShow tools and command version.\n"
-    "\n"
-    "<device> ::= <bus ID>\n"
-    " \tLimit output to one or more devices which are given as a bus ID.\n";
+	"Usage: lsdasd <options> [<device>]\n"
+	"\n"
+	"<options> ::=\n"
+	" \t-a|--offline\n"
+	" \t\tInclude devices that are currently offline.\n"
+	" \t-b|--base\n"
+	" \t\tInclude only base devices.\n"
+	" \t-h|--help\n"
+	" \t\tPrint this text and exit.\n"
+	" \t-s|--short\n"
+	" \t\tStrip leading 0.0. from bus IDs.\n"
+	" \t-u|--uid\n"
+	" \t\tPrint and sort by uid.\n"
+	" \t-c|--compat\n"
+	" \t\tPrint old version of lsdasd output.\n"
+	" \t-l|--long\n"
+	" \t\tPrint extended information about DASDs.\n"
+	" \t-H|--host-access-list\n"
+	" \t\tPrint information about hosts accessing DASDs.\n"
+	" \t-P|--copy-pairs\n"
+	" \t\tPrint information about copy pairs.\n"
+	" \t-v|--verbose\n"
+	" \t\tFor compatibility/future use. Currently ignored.\n"
+	" \t--version\n"
+	" \t\tShow tools and command version.\n"
+	"\n"
+	"<device> ::= <bus ID>\n"
+	" \tLimit output to one or more devices which are given as a bus ID.\n";
 
 enum lsdasd_mode { M_NEW, M_OLD, M_LONG, M_UID, M_HOST, M_PAIRS };
 
@@ -199,8 +199,8 @@ static void fmt_new(struct lsdasd *l, struct dasd_info *d, const char *id, const
 	}
 	snprintf(disc, sizeof(disc), "%s%s", d->discipline, d->ese == 1 ? " (ESE)" : "");
 	snprintf(line, sizeof(line), "%-8s  %-6s%-2s  %-8s  %-2s:%-2s   %-11s  %-4s   %-8s  %s\n",
-	         id, active, d->readonly ? "(ro)" : "", d->block, d->major, d->minor, disc, ssize,
-	         mb, blocks);
+		 id, active, d->readonly ? "(ro)" : "", d->block, d->major, d->minor, disc, ssize,
+		 mb, blocks);
 	row_add(l, key, id, line);
 }
 
@@ -213,7 +213,7 @@ static void fmt_old(struct lsdasd *l, struct dasd_info *d, const char *id, const
 		if (d->alias && l->base)
 			return;
 		snprintf(line, sizeof(line), "%s(%s)%s : %s\n", id, d->discipline, uid,
-		         d->online ? "alias" : "offline");
+			 d->online ? "alias" : "offline");
 		row_add(l, key, id, line);
 		return;
 	}
@@ -226,13 +226,13 @@ static void fmt_old(struct lsdasd *l, struct dasd_info *d, const char *id, const
 
 		if (ss >= 512)
 			snprintf(tail, sizeof(tail), "active at blocksize %s, %llu blocks, %llu MB",
-			         d->ssize, d->size / (ss / 512), d->size / 2048);
+				 d->ssize, d->size / (ss / 512), d->size / 2048);
 		else
 			snprintf(tail, sizeof(tail), "active at blocksize ???, ??? blocks, %llu MB",
-			         d->size / 2048);
+				 d->size / 2048);
 	}
 	snprintf(line, sizeof(line), "%s(%-4s)%s at (%3d:%3d) is %-7s%4s: %s\n", id, d->discipline,
-	         uid, atoi(d->major), atoi(d->minor), d->block, d->readonly ? "(ro)" : "", tail);
+		 uid, atoi(d->major), atoi(d->minor), d->block, d->readonly ? "(ro)" : "", tail);
 	row_add(l, key, id, line);
 }
 
@@ -248,19 +248,19 @@ static void path_list(const char chp[8][4], unsigned mask, char *out, size_t siz
 		if (mask & (0x80u >> i))
 			slot[j++] = chp[i];
 	snprintf(out, size, "%s %s %s %s %s %s %s %s", slot[0], slot[1], slot[2], slot[3], slot[4],
-	         slot[5], slot[6], slot[7]);
+		 slot[5], slot[6], slot[7]);
 }
 
 static void fmt_long(struct lsdasd *l, struct dasd_info *d, const char *id, const char *key)
 {
 	static const char *const path_labels[] = {
-	    "paths_installed: \t\t\t",
-	    "paths_in_use: \t\t\t",
-	    "paths_non_preferred: \t\t\t",
-	    "paths_invalid_cabling: \t\t",
-	    "paths_cuir_quiesced: \t\t\t",
-	    "paths_invalid_hpf_characteristics: \t",
-	    "paths_error_threshold_exceeded: \t",
+		"paths_installed: \t\t\t",
+		"paths_in_use: \t\t\t",
+		"paths_non_preferred: \t\t\t",
+		"paths_invalid_cabling: \t\t",
+		"paths_cuir_quiesced: \t\t\t",
+		"paths_invalid_hpf_characteristics: \t",
+		"paths_error_threshold_exceeded: \t",
 	};
 	char *text = calloc(1, 8192), buf[128], chpbuf[64], chp[8][4], list[64];
 	unsigned pim = 0, m[6] = {0}, masks[7];
@@ -281,10 +281,10 @@ static void fmt_long(struct lsdasd *l, struct dasd_info *d, const char *id, cons
 		ADD("%s/%s/%s%s\n", id, d->block, d->major, d->minor);
 	else
 		ADD("%s\n", id);
-	ADD("  status:\t\t\t\t%s\n", !d->online                                      ? "offline"
-	                             : d->alias                                      ? "alias"
-	                             : (d->block[0] && d->have_size && d->size == 0) ? "n/f"
-	                                                                             : "active");
+	ADD("  status:\t\t\t\t%s\n", !d->online					     ? "offline"
+				     : d->alias					     ? "alias"
+				     : (d->block[0] && d->have_size && d->size == 0) ? "n/f"
+										     : "active");
 	if (d->online) {
 		ADD("  type: \t\t\t\t%s%s\n", d->discipline, d->ese == 1 ? " (ESE)" : "");
 	}
@@ -354,10 +354,10 @@ static void fmt_uid(struct lsdasd *l, struct dasd_info *d, const char *id)
 	if (d->alias && l->base)
 		return;
 	snprintf(line, sizeof(line), "%-8s  %-10s  %s\n", id,
-	         !d->online ? "offline"
-	         : d->alias ? "alias"
-	                    : d->block,
-	         d->uid);
+		 !d->online ? "offline"
+		 : d->alias ? "alias"
+			    : d->block,
+		 d->uid);
 	row_add(l, d->uid, id, line);
 }
 
@@ -403,7 +403,7 @@ static void one_device(struct lsdasd *l, const char *drvdir, const char *busid)
 static void collect(struct lsdasd *l)
 {
 	static const char *const drivers[] = {"/sys/bus/ccw/drivers/dasd-eckd",
-	                                      "/sys/bus/ccw/drivers/dasd-fba"};
+					      "/sys/bus/ccw/drivers/dasd-fba"};
 	size_t k;
 
 	for (k = 0; k < 2; k++) {
@@ -442,7 +442,7 @@ static bool filter_add(struct lsdasd *l, const char *arg)
 		pad4(arg, dev, sizeof(dev));
 		snprintf(norm, sizeof(norm), "0.0.%s", dev);
 	} else if (sscanf(arg, "%2[0-9a-fA-F].%2[0-9a-fA-F].%4[0-9a-fA-F]%n", a, b, c, &n) == 3 &&
-	           !arg[n]) {
+		   !arg[n]) {
 		pad4(c, dev, sizeof(dev));
 		snprintf(norm, sizeof(norm), "%s.%s.%s", a, b, dev);
 	} else {
@@ -489,13 +489,13 @@ static int parse(struct lsdasd *l, int argc, char **argv)
 			return 1;
 		} else if (!strcmp(a, "--version")) {
 			proc_printf(l->p, "lsdasd: version %s\nCopyright IBM Corp. 2003, 2017\n",
-			            S390_TOOLS_RELEASE);
+				    S390_TOOLS_RELEASE);
 			return 1;
 		} else if (a[0] == '-') {
 			proc_printf(l->p,
-			            "lsdasd: Invalid option %s\n"
-			            "Try 'lsdasd --help' for more information.\n",
-			            a);
+				    "lsdasd: Invalid option %s\n"
+				    "Try 'lsdasd --help' for more information.\n",
+				    a);
 			return -1;
 		} else if (!filter_add(l, a)) {
 			proc_printf(l->p, "lsdasd: ERROR: %s no device format\n", a);
@@ -547,15 +547,15 @@ int cmd_lsdasd(struct proc *p, void *ctx, int argc, char **argv)
 	}
 	if (l.mode == M_NEW)
 		proc_printf(p,
-		            "Bus-ID    Status    Name      Device  Type         BlkSz  Size      "
-		            "Blocks\n");
+			    "Bus-ID    Status    Name      Device  Type         BlkSz  Size      "
+			    "Blocks\n");
 	else if (l.mode == M_UID)
 		proc_printf(p, "Bus-ID    Name      UID\n");
 	else if (l.mode == M_PAIRS)
 		proc_printf(p, "Bus-ID    Role       Name      Paired devices\n");
 	if (l.mode == M_NEW || l.mode == M_UID || l.mode == M_PAIRS)
 		proc_printf(p, "========================================================"
-		               "========================\n");
+			       "========================\n");
 	if (l.mode != M_PAIRS)
 		collect(&l);
 	print_rows(&l);

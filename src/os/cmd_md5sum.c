@@ -38,9 +38,9 @@ int cmd_md5sum(struct proc *p, void *ctx, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] == '-' && argv[i][1]) {
 			proc_eprintf(p,
-			             "md5sum: invalid option -- '%c'\n"
-			             "Try 'md5sum --help' for more information.\n",
-			             argv[i][1]);
+				     "md5sum: invalid option -- '%c'\n"
+				     "Try 'md5sum --help' for more information.\n",
+				     argv[i][1]);
 			return 1;
 		}
 	}

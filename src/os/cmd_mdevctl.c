@@ -107,9 +107,9 @@ static int start(struct mdevctl *m)
 
 		/* a version-4 UUID from the run's PRNG */
 		snprintf(uuid, sizeof(uuid), "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32),
-		         (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xfff,
-		         (unsigned)(0x8000 | ((b >> 48) & 0x3fff)),
-		         (unsigned long long)(b & 0xffffffffffffull));
+			 (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xfff,
+			 (unsigned)(0x8000 | ((b >> 48) & 0x3fff)),
+			 (unsigned long long)(b & 0xffffffffffffull));
 	}
 	lower(uuid);
 	if (mdev_info(m, uuid, parent, type, sizeof(parent))) {
@@ -173,9 +173,9 @@ static void list_json(struct mdevctl *m, const struct mdev_entry *e, int k)
 
 	if (m->uuid && k == 1) {
 		proc_printf(m->p,
-		            "{\n  \"mdev_type\": \"%s\",\n  \"start\": \"manual\",\n"
-		            "  \"attrs\": []\n}\n",
-		            e[0].type);
+			    "{\n  \"mdev_type\": \"%s\",\n  \"start\": \"manual\",\n"
+			    "  \"attrs\": []\n}\n",
+			    e[0].type);
 		return;
 	}
 	if (!k) {
@@ -190,10 +190,10 @@ static void list_json(struct mdevctl *m, const struct mdev_entry *e, int k)
 		if (first)
 			proc_printf(m->p, "    \"%s\": [\n", e[i].parent);
 		proc_printf(m->p,
-		            "      {\n        \"%s\": {\n          \"mdev_type\": \"%s\",\n"
-		            "          \"start\": \"manual\",\n          \"attrs\": []\n        }\n"
-		            "      }%s\n",
-		            e[i].uuid, e[i].type, last ? "" : ",");
+			    "      {\n        \"%s\": {\n          \"mdev_type\": \"%s\",\n"
+			    "          \"start\": \"manual\",\n          \"attrs\": []\n        }\n"
+			    "      }%s\n",
+			    e[i].uuid, e[i].type, last ? "" : ",");
 		if (last)
 			proc_printf(m->p, "    ]%s\n", i + 1 == k ? "" : ",");
 	}
@@ -276,16 +276,16 @@ static int types(struct mdevctl *m)
 }
 
 static const char mdevctl_help[] = "mdevctl \n"
-                                   "A mediated device management utility for Linux\n"
-                                   "\n"
-                                   "USAGE:\n"
-                                   "    mdevctl <SUBCOMMAND>\n"
-                                   "\n"
-                                   "SUBCOMMANDS:\n"
-                                   "    list      List defined or active mediated devices\n"
-                                   "    start     Start a mediated device\n"
-                                   "    stop      Stop a mediated device\n"
-                                   "    types     List available mediated device types\n";
+				   "A mediated device management utility for Linux\n"
+				   "\n"
+				   "USAGE:\n"
+				   "    mdevctl <SUBCOMMAND>\n"
+				   "\n"
+				   "SUBCOMMANDS:\n"
+				   "    list      List defined or active mediated devices\n"
+				   "    start     Start a mediated device\n"
+				   "    stop      Stop a mediated device\n"
+				   "    types     List available mediated device types\n";
 
 /* -u UUID, --uuid UUID, --uuid=UUID; likewise -p/--parent, -t/--type. */
 static int parse_opts(struct mdevctl *m, int argc, char **argv)
@@ -311,9 +311,9 @@ static int parse_opts(struct mdevctl *m, int argc, char **argv)
 			m->verbose = true;
 		else {
 			proc_eprintf(m->p,
-			             "error: Found argument '%s' which wasn't expected, or "
-			             "isn't valid in this context\n",
-			             a);
+				     "error: Found argument '%s' which wasn't expected, or "
+				     "isn't valid in this context\n",
+				     a);
 			return -1;
 		}
 		if (!slot)
@@ -324,21 +324,21 @@ static int parse_opts(struct mdevctl *m, int argc, char **argv)
 			val = argv[++i];
 		if (!val) {
 			proc_eprintf(m->p,
-			             "error: The argument '--%s <%s>' requires a value but "
-			             "none was supplied\n",
-			             key == 'u'   ? "uuid"
-			             : key == 'p' ? "parent"
-			                          : "type",
-			             key == 'u'   ? "uuid"
-			             : key == 'p' ? "parent"
-			                          : "type");
+				     "error: The argument '--%s <%s>' requires a value but "
+				     "none was supplied\n",
+				     key == 'u'	  ? "uuid"
+				     : key == 'p' ? "parent"
+						  : "type",
+				     key == 'u'	  ? "uuid"
+				     : key == 'p' ? "parent"
+						  : "type");
 			return -1;
 		}
 		if (key == 'u' && !uuid_valid(val)) {
 			proc_eprintf(m->p,
-			             "error: Invalid value for '--uuid <uuid>': invalid UUID "
-			             "'%s'\n",
-			             val);
+				     "error: Invalid value for '--uuid <uuid>': invalid UUID "
+				     "'%s'\n",
+				     val);
 			return -1;
 		}
 		*slot = val;
@@ -362,9 +362,9 @@ int cmd_mdevctl(struct proc *p, void *ctx, int argc, char **argv)
 	    strcmp(sub, "types")) {
 		if (sub[0])
 			proc_eprintf(p,
-			             "error: Found argument '%s' which wasn't expected, or isn't "
-			             "valid in this context\n",
-			             sub);
+				     "error: Found argument '%s' which wasn't expected, or isn't "
+				     "valid in this context\n",
+				     sub);
 		else
 			proc_eprintf(p, "%s", mdevctl_help);
 		return sub[0] ? 1 : 2;

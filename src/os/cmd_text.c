@@ -98,8 +98,9 @@ static int parse_lines(struct proc *p, const char *prog, int argc, char **argv, 
 			return i + 1;
 		if (!strcmp(a, "-n")) {
 			if (++i == argc) {
-				proc_eprintf(p, "%s: option requires an argument -- 'n'\n"
-						"Try '%s --help' for more information.\n",
+				proc_eprintf(p,
+					     "%s: option requires an argument -- 'n'\n"
+					     "Try '%s --help' for more information.\n",
 					     prog, prog);
 				return -1;
 			}
@@ -111,8 +112,9 @@ static int parse_lines(struct proc *p, const char *prog, int argc, char **argv, 
 		} else if (a[1] >= '0' && a[1] <= '9') {
 			val = a + 1;
 		} else {
-			proc_eprintf(p, "%s: invalid option -- '%c'\n"
-					"Try '%s --help' for more information.\n",
+			proc_eprintf(p,
+				     "%s: invalid option -- '%c'\n"
+				     "Try '%s --help' for more information.\n",
 				     prog, a[1], prog);
 			return -1;
 		}
@@ -220,16 +222,29 @@ int cmd_grep(struct proc *p, void *ctx, int argc, char **argv)
 		}
 		for (const char *o = argv[i] + 1; *o; o++) {
 			switch (*o) {
-			case 'v': invert = true; break;
-			case 'c': count = true; break;
-			case 'i': icase = true; break;
-			case 'q': quiet = true; break;
-			case 'E': ere = true; break;
-			case 'F': fixed = true; break;
+			case 'v':
+				invert = true;
+				break;
+			case 'c':
+				count = true;
+				break;
+			case 'i':
+				icase = true;
+				break;
+			case 'q':
+				quiet = true;
+				break;
+			case 'E':
+				ere = true;
+				break;
+			case 'F':
+				fixed = true;
+				break;
 			default:
-				proc_eprintf(p, "grep: invalid option -- '%c'\n"
-						"Usage: grep [OPTION]... PATTERNS [FILE]...\n"
-						"Try 'grep --help' for more information.\n",
+				proc_eprintf(p,
+					     "grep: invalid option -- '%c'\n"
+					     "Usage: grep [OPTION]... PATTERNS [FILE]...\n"
+					     "Try 'grep --help' for more information.\n",
 					     *o);
 				return 2;
 			}
@@ -329,8 +344,9 @@ int cmd_wc(struct proc *p, void *ctx, int argc, char **argv)
 			else if (*o == 'c')
 				c = true;
 			else {
-				proc_eprintf(p, "wc: invalid option -- '%c'\n"
-						"Try 'wc --help' for more information.\n",
+				proc_eprintf(p,
+					     "wc: invalid option -- '%c'\n"
+					     "Try 'wc --help' for more information.\n",
 					     *o);
 				return 1;
 			}

@@ -63,7 +63,7 @@ static void crw_dispatch(struct os *os, const struct crw *c0, const struct crw *
 		break;
 	default:
 		os_pr_debug(os, "crw: unhandled rsc=%x erc=%x rsid=%x", last->rsc, last->erc,
-		            last->rsid);
+			    last->rsid);
 	}
 }
 
@@ -72,11 +72,11 @@ static void crw_dispatch(struct os *os, const struct crw *c0, const struct crw *
 static void crw_log_excess(struct os *os, const struct crw *c, unsigned int chain)
 {
 	os_printk_debug(os, "crw_collect_info: Code does not support more than two chained crws; "
-	                    "please report to linux390@de.ibm.com!");
+			    "please report to linux390@de.ibm.com!");
 	os_printk_debug(os,
-	                "crw_collect_info: crw reports slct=%d, oflw=%d, chn=%d, rsc=%X, anc=%d, "
-	                "erc=%X, rsid=%X",
-	                c->slct, c->oflw, c->chn, c->rsc, c->anc, c->erc, c->rsid);
+			"crw_collect_info: crw reports slct=%d, oflw=%d, chn=%d, rsc=%X, anc=%d, "
+			"erc=%X, rsid=%X",
+			c->slct, c->oflw, c->chn, c->rsc, c->anc, c->erc, c->rsid);
 	os_printk_debug(os, "crw_collect_info: This was crw number %x in the chain", chain);
 }
 
@@ -100,9 +100,9 @@ void crw_machine_check(void *osv)
 			continue;
 		}
 		os_printk_debug(os,
-		                "crw_info : CRW reports slct=%d, oflw=%d, chn=%d, rsc=%X, anc=%d, "
-		                "erc=%X, rsid=%X",
-		                c.slct, c.oflw, c.chn, c.rsc, c.anc, c.erc, c.rsid);
+				"crw_info : CRW reports slct=%d, oflw=%d, chn=%d, rsc=%X, anc=%d, "
+				"erc=%X, rsid=%X",
+				c.slct, c.oflw, c.chn, c.rsc, c.anc, c.erc, c.rsid);
 		if (c.oflw) {
 			os_pr_debug(os, "crw_collect_info: crw overflow detected!");
 			crw_dispatch(os, &c, NULL, 1);

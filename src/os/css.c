@@ -208,7 +208,7 @@ int css_bind(struct subchannel *sch, const char *name)
 	snprintf(target, sizeof(target), "/sys/bus/css/drivers/%s", drv->name);
 	sysfs_symlink(sch->os->sysfs, path, target);
 	snprintf(path, sizeof(path), "/sys/bus/css/drivers/%s/%s", drv->name,
-	         strrchr(sp->dir, '/') + 1);
+		 strrchr(sp->dir, '/') + 1);
 	sysfs_symlink(sch->os->sysfs, path, sp->dir);
 	return 0;
 }
@@ -228,7 +228,7 @@ int css_unbind(struct subchannel *sch)
 	snprintf(path, sizeof(path), "%s/driver", sp->dir);
 	sysfs_remove(sch->os->sysfs, path);
 	snprintf(path, sizeof(path), "/sys/bus/css/drivers/%s/%s", drv->name,
-	         strrchr(sp->dir, '/') + 1);
+		 strrchr(sp->dir, '/') + 1);
 	sysfs_remove(sch->os->sysfs, path);
 	return 0;
 }
@@ -290,7 +290,7 @@ static int sch_show(void *obj, long arg, char *buf, size_t size)
 		return snprintf(buf, size, "none\n");
 	case SA_OVERRIDE:
 		return snprintf(buf, size, "%s\n",
-		                sch->driver_override[0] ? sch->driver_override : "(null)");
+				sch->driver_override[0] ? sch->driver_override : "(null)");
 	case SA_VPM:
 		return snprintf(buf, size, "%02x\n", sch->vpm);
 	case SA_MODALIAS:
@@ -316,8 +316,8 @@ static int sch_store_override(void *obj, long arg, const char *buf, size_t len)
 
 static const struct sysfs_attr_ops sch_ro_ops = {.show = sch_show};
 static const struct sysfs_attr_ops sch_override_ops = {
-    .show = sch_show,
-    .store = sch_store_override,
+	.show = sch_show,
+	.store = sch_store_override,
 };
 
 static const struct {
@@ -325,13 +325,13 @@ static const struct {
 	enum sch_attr attr;
 	const struct sysfs_attr_ops *ops;
 } sch_attrs[] = {
-    {"type", SA_TYPE, &sch_ro_ops},
-    {"pimpampom", SA_PIMPAMPOM, &sch_ro_ops},
-    {"chpids", SA_CHPIDS, &sch_ro_ops},
-    {"dev_busid", SA_DEV_BUSID, &sch_ro_ops},
-    {"driver_override", SA_OVERRIDE, &sch_override_ops},
-    {"vpm", SA_VPM, &sch_ro_ops},
-    {"modalias", SA_MODALIAS, &sch_ro_ops},
+	{"type", SA_TYPE, &sch_ro_ops},
+	{"pimpampom", SA_PIMPAMPOM, &sch_ro_ops},
+	{"chpids", SA_CHPIDS, &sch_ro_ops},
+	{"dev_busid", SA_DEV_BUSID, &sch_ro_ops},
+	{"driver_override", SA_OVERRIDE, &sch_override_ops},
+	{"vpm", SA_VPM, &sch_ro_ops},
+	{"modalias", SA_MODALIAS, &sch_ro_ops},
 };
 
 static void sch_sysfs_add(struct subchannel *sch)

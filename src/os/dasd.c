@@ -16,11 +16,11 @@
 #include "os/dasd_priv.h"
 #include "os/sysfs.h"
 
-#define DASD_IO_TIMEOUT   (300 * SIM_S)
-#define DASD_BUSY_DELAY   (1 * SIM_MS)
+#define DASD_IO_TIMEOUT	  (300 * SIM_S)
+#define DASD_BUSY_DELAY	  (1 * SIM_MS)
 #define DASD_NOPATH_DELAY (100 * SIM_MS)
 
-#define DASD_DEAD_MAX     64
+#define DASD_DEAD_MAX	  64
 
 struct dasd_state {
 	int next_index;
@@ -79,7 +79,7 @@ uint8_t *dasd_kptr(struct dasd_device *dev, uint64_t addr, uint64_t len)
 /* ---- requests ---- */
 
 struct dasd_ccw_req *dasd_alloc_request(struct dasd_device *dev, uint64_t memsize,
-                                        uint64_t datasize)
+					uint64_t datasize)
 {
 	struct dasd_ccw_req *cqr = calloc(1, sizeof(*cqr));
 
@@ -234,20 +234,20 @@ static void cqr_fatal(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
 static void cqr_bad_event(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
 {
 	dasd_dev_debug(cqr->device, "request %u: event %d in state %d ignored", cqr->id, ev,
-	               cqr->status);
+		       cqr->status);
 }
 
 static const cqr_fn cqr_jumptable[NR_DASD_CQR_STATUS][NR_CQR_EVENTS] = {
-    [DASD_CQR_FILLED] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-                         cqr_bad_event},
-    [DASD_CQR_QUEUED] = {cqr_start_ok, cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_fatal,
-                         cqr_bad_event},
-    [DASD_CQR_IN_IO] = {cqr_bad_event, cqr_done, cqr_path_error, cqr_error, cqr_fatal,
-                        cqr_path_error},
-    [DASD_CQR_DONE] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-                       cqr_bad_event},
-    [DASD_CQR_FAILED] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-                         cqr_bad_event},
+	[DASD_CQR_FILLED] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
+			     cqr_bad_event, cqr_bad_event},
+	[DASD_CQR_QUEUED] = {cqr_start_ok, cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_fatal,
+			     cqr_bad_event},
+	[DASD_CQR_IN_IO] = {cqr_bad_event, cqr_done, cqr_path_error, cqr_error, cqr_fatal,
+			    cqr_path_error},
+	[DASD_CQR_DONE] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
+			   cqr_bad_event, cqr_bad_event},
+	[DASD_CQR_FAILED] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
+			     cqr_bad_event, cqr_bad_event},
 };
 
 static void cqr_event(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
@@ -404,7 +404,7 @@ static enum dasd_cqr_event dasd_classify(const struct dasd_ccw_req *cqr, const s
 }
 
 static void dasd_int_handler(struct ccw_device *cdev, uint32_t intparm, const struct irb *irb,
-                             int err)
+			     int err)
 {
 	struct dasd_device *dev = cdev->drvdata;
 	struct dasd_ccw_req *cqr;
@@ -464,9 +464,9 @@ static void dasd_pv_task(void *arg)
 		}
 		if (dev->uid[0] && uid[0] && strcmp(uid, dev->uid)) {
 			dasd_dev_info(dev,
-			              "Not all channel paths lead to the same device, path %02X "
-			              "leads to device %s instead of %s",
-			              path, uid, dev->uid);
+				      "Not all channel paths lead to the same device, path %02X "
+				      "leads to device %s instead of %s",
+				      path, uid, dev->uid);
 			continue;
 		}
 		if (!dev->uid[0])
@@ -594,18 +594,18 @@ static const struct {
 	enum dasd_attr attr;
 	const struct sysfs_attr_ops *ops;
 } dasd_attrs[] = {
-    {"alias", DA_ALIAS, &dasd_ro_ops},
-    {"readonly", DA_READONLY, &dasd_ro_ops},
-    {"discipline", DA_DISCIPLINE, &dasd_ro_ops},
-    {"use_diag", DA_USE_DIAG, &dasd_ro_ops},
-    {"eer_enabled", DA_EER, &dasd_ro_ops},
-    {"erplog", DA_ERPLOG, &dasd_ro_ops},
-    {"uid", DA_UID, &dasd_ro_ops},
-    {"vendor", DA_VENDOR, &dasd_ro_ops},
-    {"status", DA_STATUS, &dasd_ro_ops},
-    {"path_masks", DA_PATH_MASKS, &dasd_ro_ops},
-    {"hpf", DA_HPF, &dasd_ro_ops},
-    {"safe_offline", DA_SAFE_OFFLINE, &dasd_wo_ops},
+	{"alias", DA_ALIAS, &dasd_ro_ops},
+	{"readonly", DA_READONLY, &dasd_ro_ops},
+	{"discipline", DA_DISCIPLINE, &dasd_ro_ops},
+	{"use_diag", DA_USE_DIAG, &dasd_ro_ops},
+	{"eer_enabled", DA_EER, &dasd_ro_ops},
+	{"erplog", DA_ERPLOG, &dasd_ro_ops},
+	{"uid", DA_UID, &dasd_ro_ops},
+	{"vendor", DA_VENDOR, &dasd_ro_ops},
+	{"status", DA_STATUS, &dasd_ro_ops},
+	{"path_masks", DA_PATH_MASKS, &dasd_ro_ops},
+	{"hpf", DA_HPF, &dasd_ro_ops},
+	{"safe_offline", DA_SAFE_OFFLINE, &dasd_wo_ops},
 };
 
 /* ---- the ccw driver ---- */
@@ -734,14 +734,14 @@ static int dasd_generic_set_offline(struct ccw_device *cdev)
 }
 
 const struct ccw_driver dasd_eckd_driver = {
-    .name = "dasd-eckd",
-    .match = dasd_eckd_match,
-    .probe = dasd_eckd_probe,
-    .remove = dasd_eckd_remove,
-    .set_online = dasd_generic_set_online,
-    .set_offline = dasd_generic_set_offline,
-    .path_event = dasd_path_event,
-    .notify = dasd_notify,
+	.name = "dasd-eckd",
+	.match = dasd_eckd_match,
+	.probe = dasd_eckd_probe,
+	.remove = dasd_eckd_remove,
+	.set_online = dasd_generic_set_online,
+	.set_offline = dasd_generic_set_offline,
+	.path_event = dasd_path_event,
+	.notify = dasd_notify,
 };
 
 int dasd_init(struct os *os)

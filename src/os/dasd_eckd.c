@@ -12,33 +12,33 @@
 #include "arch/ccw.h"
 #include "os/dasd_priv.h"
 
-#define ECKD_DE          0x63
-#define ECKD_LR          0x47
-#define ECKD_READ_MT     0x86
-#define ECKD_WRITE_MT    0x85
-#define ECKD_READ_KD_MT  0x8e
+#define ECKD_DE		 0x63
+#define ECKD_LR		 0x47
+#define ECKD_READ_MT	 0x86
+#define ECKD_WRITE_MT	 0x85
+#define ECKD_READ_KD_MT	 0x8e
 #define ECKD_WRITE_KD_MT 0x8d
-#define ECKD_READ_COUNT  0x12
-#define ECKD_PSF         0x27
-#define ECKD_RSSD        0x3e
+#define ECKD_READ_COUNT	 0x12
+#define ECKD_PSF	 0x27
+#define ECKD_RSSD	 0x3e
 
-#define LR_OP_READ       0x06
-#define LR_OP_WRITE      0x01
-#define DE_MASK_READ     0x40
-#define DE_MASK_WRITE    0x80
-#define DE_ATTR_NORMAL   0xc0
-#define DE_ATTR_BYPASS   0xc4
+#define LR_OP_READ	 0x06
+#define LR_OP_WRITE	 0x01
+#define DE_MASK_READ	 0x40
+#define DE_MASK_WRITE	 0x80
+#define DE_ATTR_NORMAL	 0xc0
+#define DE_ATTR_BYPASS	 0xc4
 
-#define CDL_LABEL_BLOCK  2
+#define CDL_LABEL_BLOCK	 2
 
 /* ---- EBCDIC (the characters labels and RCD use) ---- */
 
 void ebcdic_to_ascii(char *out, const uint8_t *in, size_t n)
 {
 	static const char upper[3][10] = {
-	    {0, 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I'},
-	    {0, 'J', 'K', 'L', 'M', 'N', 'O', 'P', 'Q', 'R'},
-	    {0, 0, 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z'},
+		{0, 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I'},
+		{0, 'J', 'K', 'L', 'M', 'N', 'O', 'P', 'Q', 'R'},
+		{0, 0, 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z'},
 	};
 	size_t i;
 
@@ -92,7 +92,7 @@ static uint64_t cpb_size(int nccw, int nidaw, int parm_bytes)
 /* A CCW whose data is `len` bytes at `addr`, through one format-2 IDAW
  * when ida is set (the data never crosses a 4K boundary here). */
 static void cpb_ccw(struct cp_builder *b, uint8_t cmd, uint8_t flags, uint16_t count, uint64_t addr,
-                    bool ida)
+		    bool ida)
 {
 	struct dasd_device *dev = b->cqr->device;
 	struct ccw1 c = {.cmd = cmd, .flags = flags, .count = count, .cda = (uint32_t)addr};
@@ -131,7 +131,7 @@ static void put_cchh(uint8_t *p, const struct dasd_device *dev, uint32_t trk)
 }
 
 static void build_de(uint8_t de[16], const struct dasd_device *dev, uint8_t mask, uint8_t attr,
-                     uint32_t first_trk, uint32_t last_trk)
+		     uint32_t first_trk, uint32_t last_trk)
 {
 	memset(de, 0, 16);
 	de[0] = mask;
@@ -151,7 +151,7 @@ static uint8_t eckd_sector(uint32_t rec, uint32_t reclen)
 }
 
 static void build_lr(uint8_t lr[16], const struct dasd_device *dev, uint8_t op, uint8_t aux,
-                     uint8_t count, uint32_t trk, uint8_t rec, uint8_t sector, uint16_t tlf)
+		     uint8_t count, uint32_t trk, uint8_t rec, uint8_t sector, uint16_t tlf)
 {
 	memset(lr, 0, 16);
 	lr[0] = op;
@@ -167,7 +167,7 @@ static void build_lr(uint8_t lr[16], const struct dasd_device *dev, uint8_t op, 
 /* ---- single-CCW helpers for the online sequence ---- */
 
 static struct dasd_ccw_req *single_ccw_req(struct dasd_device *dev, uint8_t cmd, uint8_t flags,
-                                           uint16_t count, uint64_t datasize)
+					   uint16_t count, uint64_t datasize)
 {
 	struct dasd_ccw_req *cqr = dasd_alloc_request(dev, cpb_size(1, 1, 0), datasize);
 	struct cp_builder b;
@@ -241,9 +241,9 @@ static int eckd_read_conf(struct dasd_device *dev)
 			continue;
 		if (dev->uid[0] && uid[0] && strcmp(uid, dev->uid)) {
 			dasd_dev_info(dev,
-			              "Not all channel paths lead to the same device, path %02X "
-			              "leads to device %s instead of %s",
-			              m, uid, dev->uid);
+				      "Not all channel paths lead to the same device, path %02X "
+				      "leads to device %s instead of %s",
+				      m, uid, dev->uid);
 			continue;
 		}
 		if (!dev->uid[0])
@@ -369,7 +369,7 @@ static enum layout eckd_analysis(struct dasd_device *dev)
 	d = dasd_kptr(dev, cqr->data, 40);
 	if (rc || !d) {
 		bool nrf = cqr->have_irb && (cqr->irb.scsw.dstat & DEV_STAT_UNIT_CHECK) &&
-		           (cqr->irb.esw[1] & ERW_S) && (cqr->irb.ecw[1] & 0x08);
+			   (cqr->irb.esw[1] & ERW_S) && (cqr->irb.ecw[1] & 0x08);
 
 		dasd_free_request(cqr);
 		return nrf ? LAYOUT_UNFORMATTED : LAYOUT_IOERR;
@@ -431,7 +431,7 @@ static int eckd_rw_special(struct dasd_device *dev, bool write, uint64_t blk, ui
 	a = cpb_parm(&b, de, 16);
 	cpb_ccw(&b, ECKD_DE, CCW_FLAG_CC, 16, a, false);
 	build_lr(lr, dev, write ? LR_OP_WRITE : LR_OP_READ, 0x80, 1, trk, rec,
-	         eckd_sector(rec, reclen), reclen);
+		 eckd_sector(rec, reclen), reclen);
 	a = cpb_parm(&b, lr, 16);
 	cpb_ccw(&b, ECKD_LR, CCW_FLAG_CC, 16, a, false);
 	cpb_ccw(&b, write ? ECKD_WRITE_KD_MT : ECKD_READ_KD_MT, 0, reclen, cqr->data, true);
@@ -446,8 +446,8 @@ static int eckd_rw_special(struct dasd_device *dev, bool write, uint64_t blk, ui
 
 static int eckd_rw_run(struct dasd_device *dev, bool write, uint64_t blk, uint32_t n, uint8_t *buf)
 {
-	struct dasd_ccw_req *cqr =
-	    dasd_alloc_request(dev, cpb_size(2 + (int)n, (int)n, 32), (uint64_t)n * DASD_BLKSIZE);
+	struct dasd_ccw_req *cqr = dasd_alloc_request(dev, cpb_size(2 + (int)n, (int)n, 32),
+						      (uint64_t)n * DASD_BLKSIZE);
 	uint32_t first_trk = (uint32_t)(blk / DASD_RECS_PER_TRACK);
 	uint32_t last_trk = (uint32_t)((blk + n - 1) / DASD_RECS_PER_TRACK);
 	uint8_t rec = (uint8_t)(blk % DASD_RECS_PER_TRACK + 1);
@@ -468,16 +468,16 @@ static int eckd_rw_run(struct dasd_device *dev, bool write, uint64_t blk, uint32
 		memcpy(data, buf, (size_t)n * DASD_BLKSIZE);
 	cpb_init(&b, cqr, 2 + (int)n, (int)n);
 	build_de(de, dev, write ? DE_MASK_WRITE : DE_MASK_READ, DE_ATTR_NORMAL, first_trk,
-	         last_trk);
+		 last_trk);
 	a = cpb_parm(&b, de, 16);
 	cpb_ccw(&b, ECKD_DE, CCW_FLAG_CC, 16, a, false);
 	build_lr(lr, dev, write ? LR_OP_WRITE : LR_OP_READ, 0x80, (uint8_t)n, first_trk, rec,
-	         eckd_sector(rec, DASD_BLKSIZE), DASD_BLKSIZE);
+		 eckd_sector(rec, DASD_BLKSIZE), DASD_BLKSIZE);
 	a = cpb_parm(&b, lr, 16);
 	cpb_ccw(&b, ECKD_LR, CCW_FLAG_CC, 16, a, false);
 	for (i = 0; i < n; i++)
 		cpb_ccw(&b, write ? ECKD_WRITE_MT : ECKD_READ_MT, i + 1 < n ? CCW_FLAG_CC : 0,
-		        DASD_BLKSIZE, cqr->data + (uint64_t)i * DASD_BLKSIZE, true);
+			DASD_BLKSIZE, cqr->data + (uint64_t)i * DASD_BLKSIZE, true);
 	rc = dasd_sleep_on(cqr);
 	if (rc == 0 && !write)
 		memcpy(buf, data, (size_t)n * DASD_BLKSIZE);
@@ -535,9 +535,9 @@ int dasd_eckd_online(struct dasd_device *dev)
 	}
 	eckd_subsystem_setup(dev);
 	dasd_dev_info(dev,
-	              "New DASD %04X/%02X (CU %04X/%02X) with %u cylinders, %u heads, %u sectors%s",
-	              get_be16(r + 3), r[5], get_be16(r), r[2] & 0x07, dev->cyls, dev->heads,
-	              dev->sectors, dev->readonly ? ", read-only device" : "");
+		      "New DASD %04X/%02X (CU %04X/%02X) with %u cylinders, %u heads, %u sectors%s",
+		      get_be16(r + 3), r[5], get_be16(r), r[2] & 0x07, dev->cyls, dev->heads,
+		      dev->sectors, dev->readonly ? ", read-only device" : "");
 	dev->blocks = (uint64_t)dev->cyls * dev->heads * DASD_RECS_PER_TRACK;
 	lay = eckd_analysis(dev);
 	switch (lay) {
@@ -560,9 +560,9 @@ int dasd_eckd_online(struct dasd_device *dev)
 	dev->formatted = true;
 	dev->cdl = lay == LAYOUT_CDL;
 	dasd_dev_info(dev, "DASD with %u KB/block, %lu KB total size, %u KB/track, %s",
-	              DASD_BLKSIZE / 1024, (unsigned long)(dev->blocks * (DASD_BLKSIZE / 1024)),
-	              DASD_RECS_PER_TRACK * DASD_BLKSIZE / 1024,
-	              dev->cdl ? "compatible disk layout" : "linux disk layout");
+		      DASD_BLKSIZE / 1024, (unsigned long)(dev->blocks * (DASD_BLKSIZE / 1024)),
+		      DASD_RECS_PER_TRACK * DASD_BLKSIZE / 1024,
+		      dev->cdl ? "compatible disk layout" : "linux disk layout");
 	return dasd_genhd_add(dev);
 failed:
 	dasd_dev_info(dev, "Setting the DASD online with discipline ECKD failed with rc=%d", rc);

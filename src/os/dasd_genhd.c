@@ -12,8 +12,8 @@
 #include "os/sysfs.h"
 #include "os/vfs.h"
 
-#define DASD_MAJOR      94
-#define DSCB_FMTID      44  /* offset of DS1FMTID in key+data */
+#define DASD_MAJOR	94
+#define DSCB_FMTID	44  /* offset of DS1FMTID in key+data */
 #define DSCB_EXT1_LOWER 107 /* DS1EXT1 lower CCHH */
 #define DSCB_EXT1_UPPER 111 /* DS1EXT1 upper CCHH */
 
@@ -42,7 +42,7 @@ static ssize_t bdev_rw(struct dasd_bdev *bd, bool write, void *buf, size_t len, 
 		if (n > 256)
 			n = 256;
 		rc = dasd_eckd_rw(dev, write, bd->start + (off + done) / DASD_BLKSIZE, n,
-		                  (uint8_t *)buf + done);
+				  (uint8_t *)buf + done);
 		if (rc)
 			return done ? (ssize_t)done : rc;
 		done += (size_t)n * DASD_BLKSIZE;
@@ -73,10 +73,10 @@ static unsigned bdev_blksize(void *priv)
 }
 
 static const struct vfs_dev_ops dasd_bdev_ops = {
-    .read = bdev_read,
-    .write = bdev_write,
-    .size = bdev_size,
-    .blksize = bdev_blksize,
+	.read = bdev_read,
+	.write = bdev_write,
+	.size = bdev_size,
+	.blksize = bdev_blksize,
 };
 
 /* ---- sysfs block directory ---- */
@@ -94,7 +94,7 @@ static int blk_show(void *obj, long arg, char *buf, size_t size)
 		return snprintf(buf, size, "%d:%d\n", DASD_MAJOR, minor);
 	case BA_SIZE:
 		return snprintf(buf, size, "%llu\n",
-		                (unsigned long long)(bd->nblocks * (DASD_BLKSIZE / 512)));
+				(unsigned long long)(bd->nblocks * (DASD_BLKSIZE / 512)));
 	case BA_HW_SECTOR:
 		return snprintf(buf, size, "%d\n", DASD_BLKSIZE);
 	case BA_RO:
@@ -128,7 +128,7 @@ static uint64_t cchh_to_trk(const struct dasd_device *dev, const uint8_t *p)
 
 /* Append " dasdaN" entries to line; returns the number of partitions. */
 static int scan_vtoc(struct dasd_device *dev, const uint8_t *label, uint8_t *blk, char *line,
-                     size_t len)
+		     size_t len)
 {
 	uint64_t b = cchh_to_trk(dev, label + 11) * DASD_RECS_PER_TRACK + label[15] + 1;
 	int n = 0;
@@ -145,8 +145,8 @@ static int scan_vtoc(struct dasd_device *dev, const uint8_t *label, uint8_t *blk
 			break;
 		dev->part[n].start = cchh_to_trk(dev, blk + DSCB_EXT1_LOWER) * DASD_RECS_PER_TRACK;
 		dev->part[n].nblocks =
-		    (cchh_to_trk(dev, blk + DSCB_EXT1_UPPER) + 1) * DASD_RECS_PER_TRACK -
-		    dev->part[n].start;
+			(cchh_to_trk(dev, blk + DSCB_EXT1_UPPER) + 1) * DASD_RECS_PER_TRACK -
+			dev->part[n].start;
 		if (dev->part[n].start + dev->part[n].nblocks > dev->blocks ||
 		    !dev->part[n].nblocks)
 			continue; /* an extent outside the volume is ignored */
@@ -188,7 +188,7 @@ static void dasd_scan_partitions(struct dasd_device *dev)
 		dev->part[0].nblocks = dev->blocks - 3;
 		snprintf(dev->part[0].name, sizeof(dev->part[0].name), "%s1", dev->name);
 		snprintf(line + strlen(line), sizeof(line) - strlen(line), " %s",
-		         dev->part[0].name);
+			 dev->part[0].name);
 		dev->nparts = 1;
 	}
 	free(blk);
@@ -208,7 +208,7 @@ int dasd_genhd_add(struct dasd_device *dev)
 		snprintf(dev->name, sizeof(dev->name), "dasd%c", 'a' + dev->devindex);
 	else
 		snprintf(dev->name, sizeof(dev->name), "dasd%c%c", 'a' + dev->devindex / 26 - 1,
-		         'a' + dev->devindex % 26);
+			 'a' + dev->devindex % 26);
 	dev->bdev.device = dev;
 	dev->bdev.start = 0;
 	dev->bdev.nblocks = dev->blocks;

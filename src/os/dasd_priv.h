@@ -10,11 +10,11 @@
 #include "arch/irb.h"
 #include "os/device_priv.h"
 
-#define DASD_MAX_PARTS      12
-#define DASD_BLKSIZE        4096
+#define DASD_MAX_PARTS	    12
+#define DASD_BLKSIZE	    4096
 #define DASD_RECS_PER_TRACK 12
-#define DASD_MAX_BLOCKS     190 /* blocks per request (Linux DASD_ECKD_MAX_BLOCKS) */
-#define DASD_RETRIES        10
+#define DASD_MAX_BLOCKS	    190 /* blocks per request (Linux DASD_ECKD_MAX_BLOCKS) */
+#define DASD_RETRIES	    10
 #define DASD_PATH_RETRIES   256
 
 /* device->stopped bits (Linux names) */
@@ -34,9 +34,9 @@ enum dasd_cqr_event {
 	CQR_EV_START_OK,   /* ccw_device_start accepted */
 	CQR_EV_FINAL_OK,   /* final status, no error */
 	CQR_EV_PATH_ERROR, /* path-related end: retry elsewhere */
-	CQR_EV_ERROR,      /* device/program error: counted retry */
-	CQR_EV_FATAL,      /* no retry makes sense */
-	CQR_EV_KILLED,     /* halted/cleared or cancelled without status */
+	CQR_EV_ERROR,	   /* device/program error: counted retry */
+	CQR_EV_FATAL,	   /* no retry makes sense */
+	CQR_EV_KILLED,	   /* halted/cleared or cancelled without status */
 	NR_CQR_EVENTS
 };
 
@@ -49,12 +49,12 @@ struct dasd_ccw_req {
 	enum dasd_cqr_status status;
 	uint64_t mem, memsize; /* kernel storage: CCWs, IDAWs, parameters */
 	uint64_t cpaddr;
-	uint64_t data;    /* data buffer (IDAW targets), may be 0 */
-	uint8_t lpm;      /* paths to use (0 = any operational) */
+	uint64_t data;	  /* data buffer (IDAW targets), may be 0 */
+	uint8_t lpm;	  /* paths to use (0 = any operational) */
 	uint8_t used_lpm; /* ORB LPM of the last start */
 	bool verify_path; /* lpm is exact (path verification) */
-	bool immediate;   /* queue head; runs while stopped */
-	bool no_retry;    /* report errors at once (analysis) */
+	bool immediate;	  /* queue head; runs while stopped */
+	bool no_retry;	  /* report errors at once (analysis) */
 	int retries, path_retries;
 	int rc;
 	struct irb irb;
@@ -64,7 +64,7 @@ struct dasd_ccw_req {
 
 struct dasd_part {
 	uint64_t start, nblocks; /* in 4K blocks */
-	char name[32]; /* device name (< 16) + partition number */
+	char name[32];		 /* device name (< 16) + partition number */
 };
 
 struct dasd_bdev {
@@ -112,15 +112,15 @@ struct dasd_device {
 
 /* dasd.c */
 struct dasd_ccw_req *dasd_alloc_request(struct dasd_device *dev, uint64_t memsize,
-                                        uint64_t datasize);
+					uint64_t datasize);
 void dasd_free_request(struct dasd_ccw_req *cqr);
 int dasd_sleep_on(struct dasd_ccw_req *cqr);
 void dasd_kick(struct dasd_device *dev);
 void dasd_path_verify_schedule(struct dasd_device *dev, uint8_t paths);
 void dasd_dev_info(struct dasd_device *dev, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 void dasd_dev_debug(struct dasd_device *dev, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 uint8_t *dasd_kptr(struct dasd_device *dev, uint64_t addr, uint64_t len);
 
 /* dasd_eckd.c */

@@ -10,7 +10,7 @@
 #include "os/device_priv.h"
 #include "os/sysfs.h"
 
-#define IO_SCH_ISC      3
+#define IO_SCH_ISC	3
 #define CCW_MAX_DRIVERS 4
 
 struct ccw_bus {
@@ -231,7 +231,7 @@ static int cdev_show(void *obj, long arg, char *buf, size_t size)
 		return snprintf(buf, size, "good\n");
 	case CDA_MODALIAS:
 		return snprintf(buf, size, "ccw:t%04Xm%02Xdt%04Xdm%02X\n", id->cu_type,
-		                id->cu_model, id->dev_type, id->dev_model);
+				id->cu_model, id->dev_type, id->dev_model);
 	}
 	return -EINVAL;
 }
@@ -256,8 +256,8 @@ static int cdev_online_store(void *obj, long arg, const char *buf, size_t len)
 
 static const struct sysfs_attr_ops cdev_ro_ops = {.show = cdev_show};
 static const struct sysfs_attr_ops cdev_online_ops = {
-    .show = cdev_show,
-    .store = cdev_online_store,
+	.show = cdev_show,
+	.store = cdev_online_store,
 };
 
 static const struct {
@@ -265,9 +265,9 @@ static const struct {
 	enum cdev_attr attr;
 	const struct sysfs_attr_ops *ops;
 } cdev_attrs[] = {
-    {"devtype", CDA_DEVTYPE, &cdev_ro_ops},   {"cutype", CDA_CUTYPE, &cdev_ro_ops},
-    {"online", CDA_ONLINE, &cdev_online_ops}, {"availability", CDA_AVAIL, &cdev_ro_ops},
-    {"modalias", CDA_MODALIAS, &cdev_ro_ops},
+	{"devtype", CDA_DEVTYPE, &cdev_ro_ops},	  {"cutype", CDA_CUTYPE, &cdev_ro_ops},
+	{"online", CDA_ONLINE, &cdev_online_ops}, {"availability", CDA_AVAIL, &cdev_ro_ops},
+	{"modalias", CDA_MODALIAS, &cdev_ro_ops},
 };
 
 static void ccw_device_bind_driver(struct ccw_device *cdev)
@@ -324,7 +324,7 @@ static void ccw_device_unregister(struct ccw_device *cdev)
 		if (cdev->drv->remove)
 			cdev->drv->remove(cdev);
 		snprintf(path, sizeof(path), "/sys/bus/ccw/drivers/%s/%s", cdev->drv->name,
-		         cdev->busid);
+			 cdev->busid);
 		sysfs_remove(os->sysfs, path);
 		cdev->drv = NULL;
 	}
@@ -486,7 +486,7 @@ static void io_subchannel_verify(struct subchannel *sch)
 }
 
 static int io_subchannel_chp_event(struct subchannel *sch, struct chp_link *link,
-                                   enum chp_event_kind ev)
+				   enum chp_event_kind ev)
 {
 	struct ccw_device *cdev = sch->drvdata;
 	uint8_t mask = chp_ssd_get_mask(&sch->ssd, link);
@@ -563,10 +563,10 @@ static int io_subchannel_sch_event(struct subchannel *sch, int process)
 }
 
 const struct css_driver io_subchannel_driver = {
-    .name = "io_subchannel",
-    .probe = io_subchannel_probe,
-    .remove = io_subchannel_remove,
-    .irq = io_subchannel_irq,
-    .chp_event = io_subchannel_chp_event,
-    .sch_event = io_subchannel_sch_event,
+	.name = "io_subchannel",
+	.probe = io_subchannel_probe,
+	.remove = io_subchannel_remove,
+	.irq = io_subchannel_irq,
+	.chp_event = io_subchannel_chp_event,
+	.sch_event = io_subchannel_sch_event,
 };

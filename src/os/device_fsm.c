@@ -7,7 +7,7 @@
 #include "arch/orb.h"
 #include "os/device_priv.h"
 
-#define IO_SCH_ISC            3
+#define IO_SCH_ISC	      3
 #define DEV_BUSY_VERIFY_DELAY (1 * SIM_MS)
 #define VERIFY_MAX_ROUNDS     4 /* repeated verifications before settling */
 
@@ -78,7 +78,7 @@ void ccw_device_done(struct ccw_device *cdev, enum dev_state state)
 	cdev->state = state;
 	if (state == DEV_STATE_BOXED)
 		os_pr_debug(cdev->os, "Boxed device %04x on subchannel %04x", sch->schib.pmcw.devno,
-		            sch->schid.no);
+			    sch->schid.no);
 	if (state == DEV_STATE_NOT_OPER && cdev->io_active) {
 		cdev->io_active = false;
 		if (cdev->handler)
@@ -207,8 +207,8 @@ void ccw_device_path_notoper(struct ccw_device *cdev, uint8_t tried)
 	if (cio_update_schib(sch) == 0) {
 		pnom = sch->schib.pmcw.pnom;
 		os_pr_debug(cdev->os,
-		            "ccw_device_path_notoper(0.%x.%04x) - path(s) %02x are not operational",
-		            sch->schid.ssid, sch->schid.no, pnom);
+			    "ccw_device_path_notoper(0.%x.%04x) - path(s) %02x are not operational",
+			    sch->schid.ssid, sch->schid.no, pnom);
 		sch->lpm &= (uint8_t)~pnom;
 	}
 	if (pnom & ~tried)
@@ -369,15 +369,15 @@ static void fsm_online_notoper(struct ccw_device *cdev, enum dev_event ev)
 }
 
 static const fsm_fn dev_jumptable[NR_DEV_STATES][NR_DEV_EVENTS] = {
-    [DEV_STATE_NOT_OPER] = {fsm_nop, fsm_nop, fsm_nop, fsm_nop},
-    [DEV_STATE_SENSE_ID] = {fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_nop},
-    [DEV_STATE_OFFLINE] = {fsm_notoper, fsm_offline_irq, fsm_nop, fsm_nop},
-    [DEV_STATE_VERIFY] = {fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_delay_verify},
-    [DEV_STATE_ONLINE] = {fsm_online_notoper, fsm_online_irq, fsm_online_timeout,
-                          fsm_online_verify},
-    [DEV_STATE_DISBAND_PGID] = {fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_nop},
-    [DEV_STATE_BOXED] = {fsm_notoper, fsm_offline_irq, fsm_nop, fsm_nop},
-    [DEV_STATE_W4SENSE] = {fsm_online_notoper, fsm_w4sense_irq, fsm_nop, fsm_delay_verify},
+	[DEV_STATE_NOT_OPER] = {fsm_nop, fsm_nop, fsm_nop, fsm_nop},
+	[DEV_STATE_SENSE_ID] = {fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_nop},
+	[DEV_STATE_OFFLINE] = {fsm_notoper, fsm_offline_irq, fsm_nop, fsm_nop},
+	[DEV_STATE_VERIFY] = {fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_delay_verify},
+	[DEV_STATE_ONLINE] = {fsm_online_notoper, fsm_online_irq, fsm_online_timeout,
+			      fsm_online_verify},
+	[DEV_STATE_DISBAND_PGID] = {fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_nop},
+	[DEV_STATE_BOXED] = {fsm_notoper, fsm_offline_irq, fsm_nop, fsm_nop},
+	[DEV_STATE_W4SENSE] = {fsm_online_notoper, fsm_w4sense_irq, fsm_nop, fsm_delay_verify},
 };
 
 void dev_fsm_event(struct ccw_device *cdev, enum dev_event ev)

@@ -8,15 +8,15 @@
 #include "arch/ccw.h"
 #include "os/device_priv.h"
 
-#define PGID_TIMEOUT           (10 * SIM_S)
-#define PGID_RETRIES           256
-#define PGID_LEN               11
-#define PGID_DATA_LEN          12
+#define PGID_TIMEOUT	       (10 * SIM_S)
+#define PGID_RETRIES	       256
+#define PGID_LEN	       11
+#define PGID_DATA_LEN	       12
 
-#define SNID_STATE_MASK        0xc0
+#define SNID_STATE_MASK	       0xc0
 #define SNID_STATE_RESET       0x00
 #define SNID_STATE_GROUPED     0xc0
-#define SNID_RESV_MASK         0x30
+#define SNID_RESV_MASK	       0x30
 #define SNID_RESV_ELSEWHERE    0x20
 
 #define SPID_FUNC_ESTABLISH_MP 0x80
@@ -26,7 +26,7 @@
 enum pv_phase { PV_SNID, PV_SPID, PV_NOP };
 
 static void pv_request(struct ccw_device *cdev, uint8_t cmd, uint16_t count, uint8_t path,
-                       void (*cb)(struct ccw_device *, void *, int), void *data)
+		       void (*cb)(struct ccw_device *, void *, int), void *data)
 {
 	struct ccw_request *req = &cdev->req;
 

@@ -13,9 +13,9 @@
 #include "os/kern_priv.h"
 
 /* Path events for ccw drivers (Linux PE_*). */
-#define PE_NONE                  0x0
-#define PE_PATH_GONE             0x1
-#define PE_PATH_AVAILABLE        0x2
+#define PE_NONE			 0x0
+#define PE_PATH_GONE		 0x1
+#define PE_PATH_AVAILABLE	 0x2
 #define PE_PATHGROUP_ESTABLISHED 0x4
 
 enum dev_state {
@@ -76,7 +76,7 @@ struct ccw_driver {
 /* I/O handler of the driver: irb != NULL for an interruption, else err
  * (-EIO: I/O killed without status, -ETIMEDOUT). */
 typedef void (*ccw_handler_t)(struct ccw_device *cdev, uint32_t intparm, const struct irb *irb,
-                              int err);
+			      int err);
 
 struct ccw_device {
 	struct os *os;
@@ -89,13 +89,13 @@ struct ccw_device {
 	bool registered;
 	bool online; /* online for the driver */
 	bool onlining;
-	int fsm_rc;          /* result of the last online/offline */
+	int fsm_rc;	     /* result of the last online/offline */
 	struct sim_waitq wq; /* waiters for a final state */
 	const struct ccw_driver *drv;
 	void *drvdata;
 	ccw_handler_t handler;
 	uint32_t intparm; /* of the driver's running I/O */
-	bool io_active;   /* driver I/O started, no final status yet */
+	bool io_active;	  /* driver I/O started, no final status yet */
 	bool kill_pending;
 	struct irb sense_irb; /* the unit check waiting for its sense */
 	/* internal requests */

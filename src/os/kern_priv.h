@@ -43,7 +43,7 @@ struct channel_path {
 	struct chpid id;
 	struct channel_path_info info;
 	bool registered;
-	char dir[48];         /* /sys/devices/css0/chp0.42 */
+	char dir[48];	      /* /sys/devices/css0/chp0.42 */
 	struct sch_list schs; /* CHPID -> subchannel index */
 };
 
@@ -68,8 +68,8 @@ bool css_sch_is_valid(const struct schib *s);
 
 struct os_priv {
 	struct css_upcalls up; /* bound to the CSS */
-	bool dying;            /* os_destroy() is running */
-	bool debug;            /* os_pr_debug() lines go to dmesg */
+	bool dying;	       /* os_destroy() is running */
+	bool debug;	       /* os_pr_debug() lines go to dmesg */
 	/* dmesg ring */
 	char *lines[DMESG_MAX_LINES];
 	size_t first, count;
@@ -85,7 +85,7 @@ struct os_priv {
 	int ndrivers;
 	struct drv_ref drv_refs[CSS_MAX_DRIVERS];
 	struct sch_list schs; /* all registered subchannels, by id */
-	uint64_t probe_schib;  /* STSCH buffer for numbers not registered */
+	uint64_t probe_schib; /* STSCH buffer for numbers not registered */
 	/* channel paths */
 	struct channel_path *chp[256];
 	struct sclp_chp_info chp_info;

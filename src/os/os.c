@@ -13,8 +13,8 @@
 #include "os/vfs.h"
 
 /* Kernel storage starts above the first MiB (lowcore, prefix area). */
-#define KMEM_BASE         (1ull << 20)
-#define KMEM_DEFAULT      (256ull << 20)
+#define KMEM_BASE	  (1ull << 20)
+#define KMEM_DEFAULT	  (256ull << 20)
 #define OS_USERSPACE_BOOT (2 * SIM_S)
 
 /* ---- kernel log ---- */
@@ -224,9 +224,9 @@ static void null_service_signal(void *os, uint64_t sccb)
 }
 
 static const struct css_upcalls null_upcalls = {
-    .io_interrupt = null_io_interrupt,
-    .channel_report = null_channel_report,
-    .service_signal = null_service_signal,
+	.io_interrupt = null_io_interrupt,
+	.channel_report = null_channel_report,
+	.service_signal = null_service_signal,
 };
 
 static void os_unbind_upcalls(struct os *os)
@@ -320,7 +320,7 @@ struct os *os_create(struct sim *sim, struct css_if css, const struct os_config 
 	os->sim = sim;
 	os->css = css;
 	snprintf(os->hostname, sizeof(os->hostname), "%s",
-	         cfg && cfg->hostname ? cfg->hostname : "localhost");
+		 cfg && cfg->hostname ? cfg->hostname : "localhost");
 	kmem_setup(os, cfg);
 	os->sysfs = sysfs_new();
 	if (!os->sysfs)

@@ -8,7 +8,7 @@
 #include "arch/sclp.h"
 #include "os/kern_priv.h"
 
-#define SCLP_BUSY_DELAY   (10 * SIM_MS)
+#define SCLP_BUSY_DELAY	  (10 * SIM_MS)
 #define SCLP_BUSY_RETRIES 100
 
 void sclp_service_signal(void *osv, uint64_t sccb)
@@ -86,7 +86,7 @@ int sclp_chp_read_info(struct os *os, struct sclp_chp_info *info)
 	rsp = sclp_response(s);
 	if (rsp != SCLP_RC_NORMAL_READ_COMPLETION) {
 		os_printk_debug(os, "sclp_cmd: read channel-path info failed (response=0x%04x)",
-		                rsp);
+				rsp);
 		return -EIO;
 	}
 	memcpy(info->recognized, s + SCLP_CHP_INFO_OFF_RECOGNIZED, 32);
@@ -97,8 +97,8 @@ int sclp_chp_read_info(struct os *os, struct sclp_chp_info *info)
 
 int sclp_chp_configure(struct os *os, uint8_t chpid, bool on)
 {
-	uint32_t cmd =
-	    (on ? SCLP_CMDW_CONFIGURE_CHPATH : SCLP_CMDW_DECONFIGURE_CHPATH) | (uint32_t)chpid << 8;
+	uint32_t cmd = (on ? SCLP_CMDW_CONFIGURE_CHPATH : SCLP_CMDW_DECONFIGURE_CHPATH) |
+		       (uint32_t)chpid << 8;
 	uint8_t *s = sclp_sccb(os, SCLP_CHP_CFG_SCCB_SIZE);
 	uint16_t rsp;
 	int rc;
@@ -117,8 +117,8 @@ int sclp_chp_configure(struct os *os, uint8_t chpid, bool on)
 		return 0;
 	default:
 		os_printk_debug(
-		    os, "sclp_cmd: configure channel-path failed (cmd=0x%08x, response=0x%04x)",
-		    cmd, rsp);
+			os, "sclp_cmd: configure channel-path failed (cmd=0x%08x, response=0x%04x)",
+			cmd, rsp);
 		return -EIO;
 	}
 }

@@ -238,22 +238,22 @@ void node_add_os_progs(struct node *n)
 		const char *name;
 		prog_main fn;
 	} progs[] = {
-	    {"lscss", cmd_lscss},
-	    {"lschp", cmd_lschp},
-	    {"chchp", cmd_chchp},
-	    {"chccwdev", cmd_chccwdev},
-	    {"lsdasd", cmd_lsdasd},
-	    {"dmesg", cmd_dmesg},
-	    {"dd", cmd_dd},
-	    {"md5sum", cmd_md5sum},
-	    {"cmp", cmd_cmp},
-	    {"cat", cmd_cat},
-	    {"head", cmd_head},
-	    {"tail", cmd_tail},
-	    {"grep", cmd_grep},
-	    {"wc", cmd_wc},
-	    {"driverctl", cmd_driverctl},
-	    {"mdevctl", cmd_mdevctl},
+		{"lscss", cmd_lscss},
+		{"lschp", cmd_lschp},
+		{"chchp", cmd_chchp},
+		{"chccwdev", cmd_chccwdev},
+		{"lsdasd", cmd_lsdasd},
+		{"dmesg", cmd_dmesg},
+		{"dd", cmd_dd},
+		{"md5sum", cmd_md5sum},
+		{"cmp", cmd_cmp},
+		{"cat", cmd_cat},
+		{"head", cmd_head},
+		{"tail", cmd_tail},
+		{"grep", cmd_grep},
+		{"wc", cmd_wc},
+		{"driverctl", cmd_driverctl},
+		{"mdevctl", cmd_mdevctl},
 	};
 	size_t i;
 
@@ -436,7 +436,7 @@ struct sim *proc_sim(const struct proc *p)
 }
 
 static void out_write(struct proc *p, struct vfs_file *f, uint64_t *off, const void *buf,
-                      size_t len)
+		      size_t len)
 {
 	ssize_t r = vfs_pwrite(f, buf, len, *off);
 
@@ -654,7 +654,7 @@ static int sys_redirect(struct proc *p, const char *path)
 		if (slash)
 			*slash = '\0';
 		err = dir && sysfs_is_dir(fs, dir[0] ? dir : "/") ? "Permission denied"
-		                                                  : "No such file or directory";
+								  : "No such file or directory";
 		free(dir);
 	}
 	if (err) {
@@ -700,14 +700,14 @@ static int setup_redirects(struct proc *p, const struct sh_cmd *c)
 			return -1;
 	} else if (c->out_path) {
 		p->out_file = redirect_open(p, c->out_path,
-		                            VFS_WR | VFS_CREAT | (c->out_append ? 0 : VFS_TRUNC));
+					    VFS_WR | VFS_CREAT | (c->out_append ? 0 : VFS_TRUNC));
 		if (!p->out_file)
 			return -1;
 		p->out_off = c->out_append ? vfs_size(p->out_file) : 0;
 	}
 	if (c->err_path) {
 		p->err_file = redirect_open(p, c->err_path,
-		                            VFS_WR | VFS_CREAT | (c->err_append ? 0 : VFS_TRUNC));
+					    VFS_WR | VFS_CREAT | (c->err_append ? 0 : VFS_TRUNC));
 		if (!p->err_file)
 			return -1;
 		p->err_off = c->err_append ? vfs_size(p->err_file) : 0;
@@ -769,7 +769,7 @@ static int run_cmd(struct proc *p, const struct sh_cmd *c)
 	i = sys_flush(p);
 	if (i < 0) {
 		proc_eprintf(p, "%s%s: write error: %s\n", found ? "-bash: " : "", argv[0],
-		             strerror(-i));
+			     strerror(-i));
 		status = 1;
 	}
 	for (i = 0; i < c->argc; i++)
@@ -820,8 +820,8 @@ static int run_pipeline(struct proc *self, const struct sh_pipeline *pl)
 		prev = pp;
 		if (i + 1 < pl->ncmds) {
 			s->task = sim_task_spawn(
-			    proc_sim(self), pl->cmds[i].argv ? pl->cmds[i].argv[0] : "redirect",
-			    stage_task, s);
+				proc_sim(self), pl->cmds[i].argv ? pl->cmds[i].argv[0] : "redirect",
+				stage_task, s);
 			sim_task_set_data(s->task, s);
 		}
 	}
@@ -854,7 +854,7 @@ static int run_andor(struct proc *self, int first, int last)
 
 	for (i = first; i <= last && !self->exit_line; i++) {
 		if (i > first && ((pls[i - 1].sep == SH_AND && status != 0) ||
-		                  (pls[i - 1].sep == SH_OR && status == 0)))
+				  (pls[i - 1].sep == SH_OR && status == 0)))
 			continue;
 		status = run_pipeline(self, &pls[i]);
 		/* a background job's statuses are not the shell's $? */

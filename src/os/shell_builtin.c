@@ -82,15 +82,15 @@ static int builtin_sleep(struct proc *p, int argc, char **argv)
 
 	if (argc < 2) {
 		proc_eprintf(p,
-		             "sleep: missing operand\nTry 'sleep --help' for more information.\n");
+			     "sleep: missing operand\nTry 'sleep --help' for more information.\n");
 		return 1;
 	}
 	for (i = 1; i < argc; i++) {
 		if (sh_parse_duration(argv[i], &ns)) {
 			proc_eprintf(p,
-			             "sleep: invalid time interval '%s'\n"
-			             "Try 'sleep --help' for more information.\n",
-			             argv[i]);
+				     "sleep: invalid time interval '%s'\n"
+				     "Try 'sleep --help' for more information.\n",
+				     argv[i]);
 			return 1;
 		}
 		total += ns;
@@ -138,11 +138,11 @@ static int builtin_wait(struct proc *p, int argc, char **argv)
 				proc_eprintf(p, "-bash: wait: %s: no such job\n", argv[i]);
 			else if (strspn(argv[i], "0123456789") != strlen(argv[i]))
 				proc_eprintf(p, "-bash: wait: `%s': not a pid or valid job spec\n",
-				             argv[i]);
+					     argv[i]);
 			else
 				proc_eprintf(p,
-				             "-bash: wait: pid %s is not a child of this shell\n",
-				             argv[i]);
+					     "-bash: wait: pid %s is not a child of this shell\n",
+					     argv[i]);
 			status = 127;
 			continue;
 		}

@@ -34,8 +34,8 @@ struct toks {
 	int n, cap;
 };
 
-static const char *tok_text[] = {"",  ";",  "&",  "&&",  "||",   "|",      "<",
-                                 ">", ">>", "2>", "2>>", "2>&1", "newline"};
+static const char *tok_text[] = {"",  ";",  "&",  "&&",	 "||",	 "|",	   "<",
+				 ">", ">>", "2>", "2>>", "2>&1", "newline"};
 
 static int toks_push(struct toks *t, enum tok_kind kind, char *word)
 {
@@ -70,8 +70,8 @@ static enum tok_kind op_at(const char *p, int *len)
 		const char *s;
 		enum tok_kind k;
 	} ops[] = {{"2>&1", T_ERR2OUT}, {"2>>", T_ERRAPP}, {"2>", T_ERR}, {"&&", T_AND},
-	           {"||", T_OR},        {">>", T_APPEND},  {";", T_SEMI}, {"&", T_AMP},
-	           {"|", T_PIPE},       {"<", T_IN},       {">", T_OUT}};
+		   {"||", T_OR},	{">>", T_APPEND},  {";", T_SEMI}, {"&", T_AMP},
+		   {"|", T_PIPE},	{"<", T_IN},	   {">", T_OUT}};
 	size_t i;
 
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {

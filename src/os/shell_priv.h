@@ -18,7 +18,7 @@
 struct sh_cmd {
 	char **argv; /* raw words, with markers */
 	int argc;
-	char *in_path;  /* < */
+	char *in_path;	/* < */
 	char *out_path; /* > or >> */
 	bool out_append;
 	char *err_path; /* 2> or 2>> */
@@ -61,7 +61,7 @@ struct node {
 	int last_bg_pid;
 	int next_pid, next_job;
 	struct sim_waitq job_wq; /* woken when a job ends */
-	struct proc *procs;      /* every process of the node, for reaping */
+	struct proc *procs;	 /* every process of the node, for reaping */
 	struct node *next;
 };
 
@@ -76,7 +76,7 @@ struct pipe {
 struct proc {
 	struct node *n;
 	struct sim_task *task; /* NULL: runs in its parent's task */
-	int pid, job;          /* job: number for `wait %N`, 0 if not a job */
+	int pid, job;	       /* job: number for `wait %N`, 0 if not a job */
 	bool done, released;
 	int status;
 	struct sim_waitq done_wq;
@@ -95,7 +95,7 @@ struct proc {
 	size_t sys_len, sys_cap;
 	uint64_t in_off, out_off, err_off;
 	bool err_to_out;
-	bool epipe;     /* the stdout pipe's reader has gone */
+	bool epipe;	/* the stdout pipe's reader has gone */
 	bool exit_line; /* `exit` ran: stop the rest of the line */
 	struct proc *parent;
 	struct proc *next;

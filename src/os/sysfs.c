@@ -28,7 +28,7 @@ struct sysfs {
 
 /* Symlink chains longer than this are loops (Linux: MAXSYMLINKS = 40). */
 #define SYSFS_MAX_LINKS 40
-#define SYSFS_PAGE      4096
+#define SYSFS_PAGE	4096
 
 struct sysfs *sysfs_new(void)
 {
@@ -93,11 +93,11 @@ static void node_path(const struct sysfs_node *n, char *buf, size_t size)
 }
 
 static int resolve(struct sysfs *fs, const char *path, bool follow_last, int depth,
-                   struct sysfs_node **out);
+		   struct sysfs_node **out);
 
 /* Continue a walk through link `l` with the rest of the path. */
 static int follow(struct sysfs *fs, struct sysfs_node *l, const char *rest, bool follow_last,
-                  int depth, struct sysfs_node **out)
+		  int depth, struct sysfs_node **out)
 {
 	char dir[1024], *np;
 	int ret;
@@ -114,14 +114,14 @@ static int follow(struct sysfs *fs, struct sysfs_node *l, const char *rest, bool
 	if (!np)
 		return -ENOMEM;
 	snprintf(np, n, "%s%s%s%s%s", dir, l->target[0] == '/' ? "" : "/", l->target,
-	         *rest ? "/" : "", rest);
+		 *rest ? "/" : "", rest);
 	ret = resolve(fs, np, follow_last, depth + 1, out);
 	free(np);
 	return ret;
 }
 
 static int resolve(struct sysfs *fs, const char *path, bool follow_last, int depth,
-                   struct sysfs_node **out)
+		   struct sysfs_node **out)
 {
 	struct sysfs_node *cur = &fs->root, *c;
 	const char *p = path;
@@ -165,7 +165,7 @@ static int resolve(struct sysfs *fs, const char *path, bool follow_last, int dep
 
 /* Split path into its parent directory (created if `create`) and last name. */
 static int parent_of(struct sysfs *fs, const char *path, bool create, struct sysfs_node **dir,
-                     const char **name)
+		     const char **name)
 {
 	char *copy, *slash;
 	int ret = 0;
@@ -252,7 +252,7 @@ int sysfs_mkdir(struct sysfs *fs, const char *path)
 }
 
 int sysfs_attr(struct sysfs *fs, const char *path, const struct sysfs_attr_ops *ops, void *obj,
-               long arg)
+	       long arg)
 {
 	struct sysfs_node *dir, *n;
 	const char *name;

@@ -28,7 +28,7 @@ static void opt_word(char **argv, int ind, int c, int optopt_, char *buf, size_t
 }
 
 int util_opt_parse(struct proc *p, const char *prog, int argc, char **argv, const char *shortopts,
-                   const struct option *longopts, struct util_opt_res *r)
+		   const struct option *longopts, struct util_opt_res *r)
 {
 	char spec[128], word[256];
 	int c;
@@ -44,7 +44,7 @@ int util_opt_parse(struct proc *p, const char *prog, int argc, char **argv, cons
 				proc_eprintf(p, "%s: Invalid option '%s'\n", prog, word);
 			else
 				proc_eprintf(p, "%s: Option '%s' requires an argument\n", prog,
-				             word);
+					     word);
 			try_help(p, prog);
 			return -1;
 		}

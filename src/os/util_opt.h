@@ -29,10 +29,10 @@ struct util_opt_res {
 /* shortopts without a leading ':' (added here).  0 on success, -1 after
  * printing the error (the caller exits 1). */
 int util_opt_parse(struct proc *p, const char *prog, int argc, char **argv, const char *shortopts,
-                   const struct option *longopts, struct util_opt_res *r);
+		   const struct option *longopts, struct util_opt_res *r);
 /* "prog: message\n" on stderr; returns 1 (the exit status). */
 int util_prg_err(struct proc *p, const char *prog, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 /* "prog version X\nCopyright IBM Corp. YEARS\n". */
 void util_prg_version(struct proc *p, const char *prog, const char *years);
 

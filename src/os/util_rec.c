@@ -94,7 +94,7 @@ static void print_cells(struct util_rec *r, struct proc *p, bool titles)
 
 	for (i = 0; i < r->ncols; i++)
 		proc_printf(p, "%s%-*s", i ? " " : "", r->col[i].width,
-		            titles ? r->col[i].title : r->col[i].val);
+			    titles ? r->col[i].title : r->col[i].val);
 	proc_printf(p, "\n");
 }
 

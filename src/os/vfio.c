@@ -18,9 +18,9 @@
 /* fds 0-2 are the process's stdio.  The table grows on demand up to a
  * per-process limit, as RLIMIT_NOFILE bounds a real one (4 fds per
  * pass-through device: 16384 devices per host). */
-#define VFIO_FD_FIRST   3
-#define VFIO_FD_LIMIT   65536
-#define VFIO_FD_GROW    64
+#define VFIO_FD_FIRST	3
+#define VFIO_FD_LIMIT	65536
+#define VFIO_FD_GROW	64
 #define USER_BLOCKS_MIN 16 /* the block table starts this big and doubles */
 /* User storage is carved from the top of host storage downwards and never
  * below this floor (the kernel allocator works from the bottom up). */
@@ -54,8 +54,8 @@ struct user_block {
 struct vfio_host {
 	struct os *os;
 	struct vfio_fd **fd; /* fd[i] NULL: free */
-	int nfd;             /* table size */
-	int next_fd;         /* no free fd below this one */
+	int nfd;	     /* table size */
+	int next_fd;	     /* no free fd below this one */
 	struct user_block *ub;
 	int nub, ubcap;
 	struct vfio_ccw_private *privs; /* every probed subchannel */
@@ -326,7 +326,7 @@ static bool page_aligned(uint64_t v)
 }
 
 int vfio_dma_table_map(struct vfio_dma_table *t, const struct storage *mem, uint64_t vaddr,
-                       uint64_t iova, uint64_t size)
+		       uint64_t iova, uint64_t size)
 {
 	if (!size || !page_aligned(vaddr) || !page_aligned(iova) || !page_aligned(size))
 		return -EINVAL;

@@ -45,7 +45,7 @@ static void crw_set_overflow(uint32_t *w)
  * once, and the next CRW queued after room appears carries R as well
  * (the "first CRW stored after an overflow" rule). */
 void vfio_ccw_queue_crw(struct vfio_ccw_private *p, uint8_t rsc, uint8_t erc, bool anc,
-                        uint16_t rsid)
+			uint16_t rsid)
 {
 	struct vfio_ccw_crw_queue *q = &p->crwq;
 	struct crw c = {.rsc = rsc, .erc = erc, .anc = anc, .rsid = rsid, .oflw = q->lost};
@@ -112,7 +112,7 @@ static void terminate_path_io(struct vfio_ccw_private *p, uint8_t mask)
 	}
 	if (rc && rc != -ENODEV)
 		os_pr_debug(p->os, "vfio_ccw %s: could not terminate I/O on a lost path (%d)",
-		          p->dir + sizeof("/sys/devices/css0"), rc);
+			    p->dir + sizeof("/sys/devices/css0"), rc);
 	vfio_ccw_synth_notoper(p);
 }
 
@@ -125,8 +125,8 @@ int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link, enum chp_e
 	if (!mask)
 		return 0;
 	sim_trace(p->os->sim, "vfio_ccw", "%s: chp %x.%02x event %d mask %02x state %s",
-	          p->dir + sizeof("/sys/devices/css0"), link->chpid.cssid, link->chpid.id, event,
-	          mask, vfio_ccw_state_name(p->state));
+		  p->dir + sizeof("/sys/devices/css0"), link->chpid.cssid, link->chpid.id, event,
+		  mask, vfio_ccw_state_name(p->state));
 	if (cio_update_schib(sch))
 		return -ENODEV;
 	switch (event) {

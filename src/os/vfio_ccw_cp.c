@@ -194,7 +194,7 @@ static void cp_release(struct channel_program *cp)
 }
 
 int cp_init(struct channel_program *cp, const struct cp_mem *m, const struct vfio_dma_table *dma,
-            const struct orb *orb)
+	    const struct orb *orb)
 {
 	int rc;
 
@@ -245,7 +245,7 @@ static bool ccw_moves_data(const struct ccw1 *g, bool fmt1)
 /* Guest address of data piece i: from the guest's IDAL or from the
  * contiguous data area. */
 static int ccw_guest_piece(struct channel_program *cp, const struct ccw1 *g, int i, uint64_t next,
-                           uint64_t *addr)
+			   uint64_t *addr)
 {
 	bool fmt2 = cp->orb.ctrl0 & ORB_CTRL0_C64;
 	unsigned sz = fmt2 ? IDAW2_SIZE : IDAW1_SIZE;
@@ -350,7 +350,7 @@ static int ccw_translate(struct channel_program *cp, struct ccwchain *c, int i)
 		h.cda = (uint32_t)(t->host + (uint64_t)idx * CCW_SIZE);
 	} else {
 		rc = ccw_moves_data(&h, fmt1) ? ccw_translate_data(cp, cc)
-		                              : ccw_translate_nodata(cp, cc);
+					      : ccw_translate_nodata(cp, cc);
 		if (rc)
 			return rc;
 		h.flags |= CCW_FLAG_IDA;
@@ -454,8 +454,8 @@ bool cp_iova_pinned(const struct channel_program *cp, uint64_t iova, uint64_t si
 		for (int j = 0; j < c->len; j++)
 			for (int k = 0; k < c->ccw[j].nidaw; k++)
 				if (ranges_overlap(c->ccw[j].gpiece[k] -
-				                       c->ccw[j].gpiece[k] % cp->blk,
-				                   cp->blk, iova, size))
+							   c->ccw[j].gpiece[k] % cp->blk,
+						   cp->blk, iova, size))
 					return true;
 	}
 	return false;

@@ -124,7 +124,7 @@ static int mdev_create(struct vfio_ccw_private *p, const char *buf, size_t len)
 	if (!rc)
 		rc = sysfs_symlink(fs, path, target);
 	path_fmt(path, sizeof(path), "%s/mdev_supported_types/" MDEV_TYPE "/devices/%s", p->dir,
-	         uuid);
+		 uuid);
 	if (!rc)
 		rc = sysfs_symlink(fs, path, target);
 	if (rc) {
@@ -181,7 +181,7 @@ static int mdev_remove(struct vfio_ccw_private *p, bool force)
 		vfio_host_drop_device(p->os, p);
 	}
 	path_fmt(path, sizeof(path), "%s/mdev_supported_types/" MDEV_TYPE "/devices/%s", p->dir,
-	         p->uuid);
+		 p->uuid);
 	sysfs_remove(fs, path);
 	path_fmt(path, sizeof(path), "%s/%s", MDEV_BUS_DIR, p->uuid);
 	sysfs_remove(fs, path);
@@ -199,10 +199,10 @@ static int mdev_type_create(struct vfio_ccw_private *p)
 		const struct sysfs_attr_ops *ops;
 		enum mdev_attr arg;
 	} attrs[] = {
-	    {"create", &mdev_wo_ops, ATTR_CREATE},
-	    {"available_instances", &mdev_ro_ops, ATTR_AVAILABLE},
-	    {"name", &mdev_ro_ops, ATTR_NAME},
-	    {"device_api", &mdev_ro_ops, ATTR_DEVICE_API},
+		{"create", &mdev_wo_ops, ATTR_CREATE},
+		{"available_instances", &mdev_ro_ops, ATTR_AVAILABLE},
+		{"name", &mdev_ro_ops, ATTR_NAME},
+		{"device_api", &mdev_ro_ops, ATTR_DEVICE_API},
 	};
 	char path[160];
 	int rc;
@@ -211,7 +211,7 @@ static int mdev_type_create(struct vfio_ccw_private *p)
 	rc = sysfs_mkdir(p->os->sysfs, path);
 	for (size_t i = 0; !rc && i < sizeof(attrs) / sizeof(attrs[0]); i++) {
 		path_fmt(path, sizeof(path), "%s/mdev_supported_types/" MDEV_TYPE "/%s", p->dir,
-		         attrs[i].name);
+			 attrs[i].name);
 		rc = sysfs_attr(p->os->sysfs, path, attrs[i].ops, p, attrs[i].arg);
 	}
 	return rc;
@@ -270,7 +270,7 @@ static int vfio_ccw_sch_probe(struct subchannel *sch)
 		return rc;
 	}
 	os_pr_debug(p->os, "vfio_ccw %s: bound, opm %02x lpm %02x", sch_name(p), sch->opm,
-	                sch->lpm);
+		    sch->lpm);
 	return 0;
 }
 
@@ -319,12 +319,12 @@ static int vfio_ccw_sch_event(struct subchannel *sch, int process)
 }
 
 static const struct css_driver vfio_ccw_sch_driver = {
-    .name = "vfio_ccw",
-    .probe = vfio_ccw_sch_probe,
-    .remove = vfio_ccw_sch_remove,
-    .irq = vfio_ccw_sch_irq,
-    .chp_event = vfio_ccw_chp_event,
-    .sch_event = vfio_ccw_sch_event,
+	.name = "vfio_ccw",
+	.probe = vfio_ccw_sch_probe,
+	.remove = vfio_ccw_sch_remove,
+	.irq = vfio_ccw_sch_irq,
+	.chp_event = vfio_ccw_chp_event,
+	.sch_event = vfio_ccw_sch_event,
 };
 
 int vfio_ccw_init(struct os *os)

@@ -13,7 +13,7 @@
 #include "os/vfio_ccw_private.h"
 
 static const char *const state_names[NR_VFIO_CCW_STATES] = {
-    "NOT_OPER", "STANDBY", "IDLE", "CP_PROCESSING", "CP_PENDING",
+	"NOT_OPER", "STANDBY", "IDLE", "CP_PROCESSING", "CP_PENDING",
 };
 
 const char *vfio_ccw_state_name(enum vfio_ccw_state s)
@@ -46,8 +46,8 @@ static void cp_mem_host(struct vfio_ccw_private *p, struct cp_mem *m)
 static void irb_deferred_cc3(const struct vfio_ccw_private *p, struct irb *irb)
 {
 	memset(irb, 0, sizeof(*irb));
-	irb->scsw.flags =
-	    (uint16_t)(3u << SCSW_CC_SHIFT) | (p->cp.orb.ctrl0 & (ORB_CTRL0_KEY | ORB_CTRL0_FMT));
+	irb->scsw.flags = (uint16_t)(3u << SCSW_CC_SHIFT) |
+			  (p->cp.orb.ctrl0 & (ORB_CTRL0_KEY | ORB_CTRL0_FMT));
 	irb->scsw.ctrl = SCSW_FCTL_START | SCSW_STCTL_ALERT | SCSW_STCTL_PEND;
 }
 
@@ -89,9 +89,8 @@ void vfio_ccw_synth_notoper(struct vfio_ccw_private *p)
 		return;
 	irb_deferred_cc3(p, irb);
 	p->host_terminated = p->guest_async = false;
-	os_pr_debug(p->os,
-	                "vfio_ccw %s: start cancelled on a lost path, deferred cc 3 to the VMM",
-	                p->dir + sizeof("/sys/devices/css0"));
+	os_pr_debug(p->os, "vfio_ccw %s: start cancelled on a lost path, deferred cc 3 to the VMM",
+		    p->dir + sizeof("/sys/devices/css0"));
 	/* Not a real solicited completion: no CPA to translate. */
 	cp_free(&p->cp);
 	irb_encode(irb, p->io_region.irb_area);
@@ -135,7 +134,7 @@ static void fsm_async_retry(struct vfio_ccw_private *p, enum vfio_ccw_event even
 static void fsm_notoper(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 {
 	os_pr_debug(p->os, "vfio_ccw %s: not operational in state %s",
-	                p->dir + sizeof("/sys/devices/css0"), vfio_ccw_state_name(p->state));
+		    p->dir + sizeof("/sys/devices/css0"), vfio_ccw_state_name(p->state));
 	vfio_ccw_synth_notoper(p);
 	cp_free(&p->cp);
 	p->state = VFIO_CCW_STATE_NOT_OPER;

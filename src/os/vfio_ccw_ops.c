@@ -23,10 +23,10 @@ enum {
 };
 
 static const size_t region_size[VFIO_CCW_NUM_REGIONS_ALL] = {
-    sizeof(struct ccw_io_region),
-    sizeof(struct ccw_cmd_region),
-    sizeof(struct ccw_schib_region),
-    sizeof(struct ccw_crw_region),
+	sizeof(struct ccw_io_region),
+	sizeof(struct ccw_cmd_region),
+	sizeof(struct ccw_schib_region),
+	sizeof(struct ccw_crw_region),
 };
 
 /* Region index of `off`, or -EINVAL when off/count leave the region. */
@@ -116,10 +116,10 @@ static int get_info(struct vfio_device_info *info)
 }
 
 static const uint32_t region_subtype[VFIO_CCW_NUM_REGIONS_ALL] = {
-    0,
-    VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD,
-    VFIO_REGION_SUBTYPE_CCW_SCHIB,
-    VFIO_REGION_SUBTYPE_CCW_CRW,
+	0,
+	VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD,
+	VFIO_REGION_SUBTYPE_CCW_SCHIB,
+	VFIO_REGION_SUBTYPE_CCW_CRW,
 };
 
 /* The capability chain follows the fixed struct when argsz leaves room for

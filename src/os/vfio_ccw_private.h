@@ -20,7 +20,7 @@
 struct os;
 
 #define VFIO_CCW_PAGE_SIZE 4096u
-#define VFIO_CCW_ISC       3
+#define VFIO_CCW_ISC	   3
 /* Hardened limits (2026 upstream fixes): CCWs per segment and segments per
  * channel program. */
 #define CCWCHAIN_LEN_MAX   255
@@ -30,14 +30,14 @@ struct os;
 #define VFIO_DMA_MAX 64
 /* Per-device CRW queue; when full the report is lost and overflow (R) is
  * signalled (see vfio_ccw_queue_crw). */
-#define VFIO_CCW_CRW_QUEUE_MAX   16
+#define VFIO_CCW_CRW_QUEUE_MAX	 16
 #define VFIO_CCW_NUM_REGIONS_ALL 4
 #define VFIO_CCW_QUIESCE_TIMEOUT (3 * SIM_S)
 
 /* ---- DMA mappings (VFIO_IOMMU_MAP_DMA of the device's container) ---- */
 
 struct vfio_dma_map {
-	uint64_t iova;  /* guest absolute address */
+	uint64_t iova;	/* guest absolute address */
 	uint64_t vaddr; /* host absolute address */
 	uint64_t size;
 };
@@ -51,7 +51,7 @@ struct vfio_dma_table {
  * otherwise (len 0 is checked as 1 byte). */
 int vfio_dma_xlate(const struct vfio_dma_table *t, uint64_t iova, uint64_t len, uint64_t *host);
 int vfio_dma_table_map(struct vfio_dma_table *t, const struct storage *mem, uint64_t vaddr,
-                       uint64_t iova, uint64_t size);
+		       uint64_t iova, uint64_t size);
 int vfio_dma_table_unmap(struct vfio_dma_table *t, uint64_t iova, uint64_t size);
 
 /* ---- channel-program translation (vfio_ccw_cp.c) ---- */
@@ -67,7 +67,7 @@ struct cp_mem {
 
 struct cp_ccw {
 	struct ccw1 guest; /* as fetched, in format-1 shape */
-	uint64_t idal;     /* host IDAL (0 if none) */
+	uint64_t idal;	   /* host IDAL (0 if none) */
 	uint8_t nidaw;
 	uint64_t gpiece[CCW_IDAW_MAX]; /* guest address of each data piece */
 };
@@ -85,13 +85,13 @@ struct channel_program {
 	struct orb orb; /* the guest's ORB */
 	struct ccwchain *chain[CCWCHAIN_COUNT_MAX];
 	int nchains;
-	unsigned blk;     /* host IDAW block size: 4096 or 2048 */
+	unsigned blk;	  /* host IDAW block size: 4096 or 2048 */
 	uint64_t scratch; /* bit bucket for CCWs that move no data */
 	bool initialized;
 };
 
 int cp_init(struct channel_program *cp, const struct cp_mem *m, const struct vfio_dma_table *dma,
-            const struct orb *orb);
+	    const struct orb *orb);
 int cp_prefetch(struct channel_program *cp);
 /* Host ORB: format 1, format-2 IDAWs, the given lpm and intparm. */
 void cp_get_orb(const struct channel_program *cp, uint8_t lpm, uint32_t intparm, struct orb *out);
@@ -150,7 +150,7 @@ struct vfio_ccw_private {
 	/* a reset whose close could not wait: open again once the final
 	 * interrupt has arrived */
 	bool reopen_pending;
-	bool closing;         /* closed with the final interrupt outstanding */
+	bool closing;	      /* closed with the final interrupt outstanding */
 	bool host_terminated; /* the host halted/cleared the running program */
 	bool guest_async;     /* the VMM asked for halt/clear itself */
 	/* mdev */
@@ -164,7 +164,7 @@ struct vfio_ccw_private {
 	struct sim_waitq release_wq;
 	int removers;
 	bool gone;
-	char dir[64];                  /* /sys/devices/css0/0.0.013f */
+	char dir[64];		       /* /sys/devices/css0/0.0.013f */
 	struct vfio_ccw_private *next; /* per-OS list */
 };
 
@@ -187,7 +187,7 @@ const char *vfio_ccw_state_name(enum vfio_ccw_state s);
 
 ssize_t vfio_ccw_mdev_read(struct vfio_ccw_private *p, void *buf, size_t count, uint64_t off);
 ssize_t vfio_ccw_mdev_write(struct vfio_ccw_private *p, const void *buf, size_t count,
-                            uint64_t off);
+			    uint64_t off);
 int vfio_ccw_mdev_ioctl(struct vfio_ccw_private *p, unsigned long request, void *arg);
 int vfio_ccw_mdev_open(struct vfio_ccw_private *p);
 void vfio_ccw_mdev_close(struct vfio_ccw_private *p);
@@ -199,7 +199,7 @@ void vfio_ccw_dma_unmap(struct vfio_ccw_private *p, uint64_t iova, uint64_t size
 int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link, enum chp_event_kind event);
 /* Queue a CRW for the VMM and signal the CRW eventfd. */
 void vfio_ccw_queue_crw(struct vfio_ccw_private *p, uint8_t rsc, uint8_t erc, bool anc,
-                        uint16_t rsid);
+			uint16_t rsid);
 /* Pop the oldest CRW (0 when empty). */
 uint32_t vfio_ccw_crw_pop(struct vfio_ccw_private *p);
 /* Fill the SCHIB region from a fresh STSCH; 0 or -ENODEV. */

@@ -42,7 +42,7 @@ struct vfs {
 	struct os *os;
 	struct vfs_dev *devs;
 	struct vfs_tmpfile *tmp;
-	uint64_t tmp_max;	/* bytes all /tmp files may hold together */
+	uint64_t tmp_max; /* bytes all /tmp files may hold together */
 };
 
 struct vfs_file {
@@ -284,7 +284,7 @@ struct vfs_file *vfs_open(struct vfs *v, const char *path, int flags, int *err)
 	} else if (path && strncmp(path, "/tmp/", 5) == 0) {
 		ret = open_tmp(v, path + 5, flags, f);
 	} else if (path && (strcmp(path, "/tmp") == 0 || strcmp(path, "/dev") == 0 ||
-	                    strcmp(path, "/") == 0)) {
+			    strcmp(path, "/") == 0)) {
 		ret = -EISDIR;
 	} else if (path && (flags & VFS_CREAT) && path[0] == '/') {
 		ret = -EACCES; /* only /tmp is writable for new files */
@@ -377,7 +377,6 @@ ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t len, uint64_t off)
 	memcpy(buf, t->data + off, len);
 	return (ssize_t)len;
 }
-
 
 static uint64_t tmp_used(const struct vfs *v)
 {

@@ -17,7 +17,7 @@ struct vfs_dev_ops {
 	 * block size. */
 	ssize_t (*read)(void *priv, void *buf, size_t len, uint64_t off);
 	ssize_t (*write)(void *priv, const void *buf, size_t len, uint64_t off);
-	uint64_t (*size)(void *priv);    /* bytes; UINT64_MAX for a stream */
+	uint64_t (*size)(void *priv);	 /* bytes; UINT64_MAX for a stream */
 	unsigned (*blksize)(void *priv); /* 0 for character devices */
 };
 
@@ -32,8 +32,8 @@ void vfs_unregister_dev(struct vfs *v, const char *name);
 
 /* Open files for commands. */
 struct vfs_file;
-#define VFS_RD 1
-#define VFS_WR 2
+#define VFS_RD	  1
+#define VFS_WR	  2
 #define VFS_CREAT 4
 #define VFS_TRUNC 8
 struct vfs_file *vfs_open(struct vfs *v, const char *path, int flags, int *err);

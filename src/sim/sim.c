@@ -80,12 +80,12 @@ struct sim_task {
 	int exit_code;
 	bool done;
 	struct sim_ctx ctx;
-	uint8_t *map;     /* guard page + stack, NULL once released */
+	uint8_t *map; /* guard page + stack, NULL once released */
 	size_t map_size;
 	struct sim_event *resume_ev;
 	struct sim_waiter waiter;
 	struct sim_task *prev, *next; /* all tasks of the sim */
-	void *fake_stack;             /* ASan fiber bookkeeping */
+	void *fake_stack;	      /* ASan fiber bookkeeping */
 };
 
 struct sim {
@@ -224,7 +224,8 @@ sim_time_t sim_now(const struct sim *sim)
 static void no_task_context(const struct sim *sim, const char *fn)
 {
 	if (sim->current) {
-		fprintf(stderr, "sim: %s() called from task \"%s\"; only the main program may run the scheduler\n",
+		fprintf(stderr,
+			"sim: %s() called from task \"%s\"; only the main program may run the scheduler\n",
 			fn, sim->current->name);
 		die();
 	}
@@ -427,43 +428,43 @@ static void ctx_switch(struct sim_ctx *from, const struct sim_ctx *to)
  * calls task_main(rbx) (r12 holds task_main) with rsp 16-byte aligned, as
  * the ABI wants before a call. */
 __asm__(".pushsection .text\n"
-        ".p2align 4\n"
-        ".globl sim_ctx_swap\n"
-        ".hidden sim_ctx_swap\n"
-        ".type sim_ctx_swap, @function\n"
-        "sim_ctx_swap:\n"
-        "\tpushq %rbp\n"
-        "\tpushq %rbx\n"
-        "\tpushq %r12\n"
-        "\tpushq %r13\n"
-        "\tpushq %r14\n"
-        "\tpushq %r15\n"
-        "\tsubq $8, %rsp\n"
-        "\tstmxcsr 4(%rsp)\n"
-        "\tfnstcw (%rsp)\n"
-        "\tmovq %rsp, (%rdi)\n"
-        "\tmovq %rsi, %rsp\n"
-        "\tfldcw (%rsp)\n"
-        "\tldmxcsr 4(%rsp)\n"
-        "\taddq $8, %rsp\n"
-        "\tpopq %r15\n"
-        "\tpopq %r14\n"
-        "\tpopq %r13\n"
-        "\tpopq %r12\n"
-        "\tpopq %rbx\n"
-        "\tpopq %rbp\n"
-        "\tret\n"
-        ".size sim_ctx_swap, .-sim_ctx_swap\n"
-        ".p2align 4\n"
-        ".globl sim_ctx_start\n"
-        ".hidden sim_ctx_start\n"
-        ".type sim_ctx_start, @function\n"
-        "sim_ctx_start:\n"
-        "\tmovq %rbx, %rdi\n"
-        "\tcall *%r12\n"
-        "\tud2\n"
-        ".size sim_ctx_start, .-sim_ctx_start\n"
-        ".popsection\n");
+	".p2align 4\n"
+	".globl sim_ctx_swap\n"
+	".hidden sim_ctx_swap\n"
+	".type sim_ctx_swap, @function\n"
+	"sim_ctx_swap:\n"
+	"\tpushq %rbp\n"
+	"\tpushq %rbx\n"
+	"\tpushq %r12\n"
+	"\tpushq %r13\n"
+	"\tpushq %r14\n"
+	"\tpushq %r15\n"
+	"\tsubq $8, %rsp\n"
+	"\tstmxcsr 4(%rsp)\n"
+	"\tfnstcw (%rsp)\n"
+	"\tmovq %rsp, (%rdi)\n"
+	"\tmovq %rsi, %rsp\n"
+	"\tfldcw (%rsp)\n"
+	"\tldmxcsr 4(%rsp)\n"
+	"\taddq $8, %rsp\n"
+	"\tpopq %r15\n"
+	"\tpopq %r14\n"
+	"\tpopq %r13\n"
+	"\tpopq %r12\n"
+	"\tpopq %rbx\n"
+	"\tpopq %rbp\n"
+	"\tret\n"
+	".size sim_ctx_swap, .-sim_ctx_swap\n"
+	".p2align 4\n"
+	".globl sim_ctx_start\n"
+	".hidden sim_ctx_start\n"
+	".type sim_ctx_start, @function\n"
+	"sim_ctx_start:\n"
+	"\tmovq %rbx, %rdi\n"
+	"\tcall *%r12\n"
+	"\tud2\n"
+	".size sim_ctx_start, .-sim_ctx_start\n"
+	".popsection\n");
 
 /* The frame sim_ctx_swap() pops on the first switch to t: control words,
  * r15..r12, rbx, rbp, return address (sim_ctx_start), at the top of the
@@ -477,12 +478,12 @@ static void ctx_make(struct sim_ctx *c, uint8_t *stack, size_t size, struct sim_
 	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
 	__asm__ volatile("fnstcw %0" : "=m"(fpucw));
 	*--sp = (uintptr_t)sim_ctx_start;
-	*--sp = 0;                    /* rbp: the end of the frame chain */
-	*--sp = (uintptr_t)t;         /* rbx */
+	*--sp = 0;		      /* rbp: the end of the frame chain */
+	*--sp = (uintptr_t)t;	      /* rbx */
 	*--sp = (uintptr_t)task_main; /* r12 */
-	*--sp = 0;                    /* r13 */
-	*--sp = 0;                    /* r14 */
-	*--sp = 0;                    /* r15 */
+	*--sp = 0;		      /* r13 */
+	*--sp = 0;		      /* r14 */
+	*--sp = 0;		      /* r15 */
 	*--sp = (uint64_t)mxcsr << 32 | fpucw;
 	c->sp = sp;
 }
@@ -494,54 +495,54 @@ static void ctx_make(struct sim_ctx *c, uint8_t *stack, size_t size, struct sim_
  * BTI C, a no-op where branch protection is off. */
 #define SIM_A64_FRAME 176
 __asm__(".pushsection .text\n"
-        ".p2align 4\n"
-        ".globl sim_ctx_swap\n"
-        ".hidden sim_ctx_swap\n"
-        ".type sim_ctx_swap, %function\n"
-        "sim_ctx_swap:\n"
-        "\thint 34\n"
-        "\tsub sp, sp, #176\n"
-        "\tstp x19, x20, [sp, #0]\n"
-        "\tstp x21, x22, [sp, #16]\n"
-        "\tstp x23, x24, [sp, #32]\n"
-        "\tstp x25, x26, [sp, #48]\n"
-        "\tstp x27, x28, [sp, #64]\n"
-        "\tstp x29, x30, [sp, #80]\n"
-        "\tstp d8, d9, [sp, #96]\n"
-        "\tstp d10, d11, [sp, #112]\n"
-        "\tstp d12, d13, [sp, #128]\n"
-        "\tstp d14, d15, [sp, #144]\n"
-        "\tmrs x9, fpcr\n"
-        "\tstr x9, [sp, #160]\n"
-        "\tmov x9, sp\n"
-        "\tstr x9, [x0]\n"
-        "\tmov sp, x1\n"
-        "\tldp x19, x20, [sp, #0]\n"
-        "\tldp x21, x22, [sp, #16]\n"
-        "\tldp x23, x24, [sp, #32]\n"
-        "\tldp x25, x26, [sp, #48]\n"
-        "\tldp x27, x28, [sp, #64]\n"
-        "\tldp x29, x30, [sp, #80]\n"
-        "\tldp d8, d9, [sp, #96]\n"
-        "\tldp d10, d11, [sp, #112]\n"
-        "\tldp d12, d13, [sp, #128]\n"
-        "\tldp d14, d15, [sp, #144]\n"
-        "\tldr x9, [sp, #160]\n"
-        "\tmsr fpcr, x9\n"
-        "\tadd sp, sp, #176\n"
-        "\tret\n"
-        ".size sim_ctx_swap, .-sim_ctx_swap\n"
-        ".p2align 4\n"
-        ".globl sim_ctx_start\n"
-        ".hidden sim_ctx_start\n"
-        ".type sim_ctx_start, %function\n"
-        "sim_ctx_start:\n"
-        "\thint 34\n"
-        "\tmov x0, x19\n"
-        "\tblr x20\n"
-        "\tbrk #0\n"
-        ".size sim_ctx_start, .-sim_ctx_start\n"
-        ".popsection\n");
+	".p2align 4\n"
+	".globl sim_ctx_swap\n"
+	".hidden sim_ctx_swap\n"
+	".type sim_ctx_swap, %function\n"
+	"sim_ctx_swap:\n"
+	"\thint 34\n"
+	"\tsub sp, sp, #176\n"
+	"\tstp x19, x20, [sp, #0]\n"
+	"\tstp x21, x22, [sp, #16]\n"
+	"\tstp x23, x24, [sp, #32]\n"
+	"\tstp x25, x26, [sp, #48]\n"
+	"\tstp x27, x28, [sp, #64]\n"
+	"\tstp x29, x30, [sp, #80]\n"
+	"\tstp d8, d9, [sp, #96]\n"
+	"\tstp d10, d11, [sp, #112]\n"
+	"\tstp d12, d13, [sp, #128]\n"
+	"\tstp d14, d15, [sp, #144]\n"
+	"\tmrs x9, fpcr\n"
+	"\tstr x9, [sp, #160]\n"
+	"\tmov x9, sp\n"
+	"\tstr x9, [x0]\n"
+	"\tmov sp, x1\n"
+	"\tldp x19, x20, [sp, #0]\n"
+	"\tldp x21, x22, [sp, #16]\n"
+	"\tldp x23, x24, [sp, #32]\n"
+	"\tldp x25, x26, [sp, #48]\n"
+	"\tldp x27, x28, [sp, #64]\n"
+	"\tldp x29, x30, [sp, #80]\n"
+	"\tldp d8, d9, [sp, #96]\n"
+	"\tldp d10, d11, [sp, #112]\n"
+	"\tldp d12, d13, [sp, #128]\n"
+	"\tldp d14, d15, [sp, #144]\n"
+	"\tldr x9, [sp, #160]\n"
+	"\tmsr fpcr, x9\n"
+	"\tadd sp, sp, #176\n"
+	"\tret\n"
+	".size sim_ctx_swap, .-sim_ctx_swap\n"
+	".p2align 4\n"
+	".globl sim_ctx_start\n"
+	".hidden sim_ctx_start\n"
+	".type sim_ctx_start, %function\n"
+	"sim_ctx_start:\n"
+	"\thint 34\n"
+	"\tmov x0, x19\n"
+	"\tblr x20\n"
+	"\tbrk #0\n"
+	".size sim_ctx_start, .-sim_ctx_start\n"
+	".popsection\n");
 
 /* The frame sim_ctx_swap() loads on the first switch to t, at the top of
  * the stack (sp stays 16-byte aligned): x19 = t, x20 = task_main, x29 = 0
@@ -586,7 +587,7 @@ static void task_main_uc(unsigned hi, unsigned lo)
 /* Kept noinline: getcontext() "returns twice" as far as the compiler
  * knows, which would pessimise the caller's locals. */
 static __attribute__((noinline)) void ctx_make(struct sim_ctx *c, uint8_t *stack, size_t size,
-                                               struct sim_task *t)
+					       struct sim_task *t)
 {
 	uintptr_t p = (uintptr_t)t;
 
@@ -633,7 +634,8 @@ static void task_switch_in(struct sim *sim, struct sim_task *t)
 static void task_switch_out(struct sim *sim, struct sim_task *t)
 {
 #if SIM_ASAN
-	__sanitizer_start_switch_fiber(&t->fake_stack, sim->sched_stack_bottom, sim->sched_stack_size);
+	__sanitizer_start_switch_fiber(&t->fake_stack, sim->sched_stack_bottom,
+				       sim->sched_stack_size);
 #endif
 	ctx_switch(&t->ctx, &sim->sched_ctx);
 #if SIM_ASAN
@@ -792,7 +794,8 @@ void sim_task_free(struct sim_task *t)
 static struct sim_task *need_task(struct sim *sim, const char *fn)
 {
 	if (!sim->current) {
-		fprintf(stderr, "sim: %s() called outside a task (event handlers and the main program must not block)\n",
+		fprintf(stderr,
+			"sim: %s() called outside a task (event handlers and the main program must not block)\n",
 			fn);
 		die();
 	}

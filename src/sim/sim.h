@@ -103,7 +103,10 @@ void sim_sleep(struct sim *sim, sim_time_t ns);
 struct sim_waitq {
 	struct sim_waiter *head, *tail;
 };
-#define SIM_WAITQ_INIT {NULL, NULL}
+#define SIM_WAITQ_INIT     \
+	{                  \
+		NULL, NULL \
+	}
 void sim_wait(struct sim *sim, struct sim_waitq *wq);
 /* Like sim_wait() but gives up after `timeout` ns; returns false on timeout. */
 bool sim_wait_timeout(struct sim *sim, struct sim_waitq *wq, sim_time_t timeout);

@@ -23,7 +23,7 @@ struct kv {
 };
 
 static int fail(char *err, size_t len, const char *opt, const char *arg, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+	__attribute__((format(printf, 5, 6)));
 static int fail(char *err, size_t len, const char *opt, const char *arg, const char *fmt, ...)
 {
 	va_list ap;
@@ -174,13 +174,13 @@ static int opt_machine(struct vm_opts *o, const char *arg, char *err, size_t len
 		if (!strcmp(key, "type")) {
 			if (strcmp(kv[i].val, "s390-ccw-virtio"))
 				return fail(err, len, "-machine", arg,
-				            "unsupported machine type: \"%s\"\n"
-				            "Use -machine help to list supported machines",
-				            kv[i].val);
+					    "unsupported machine type: \"%s\"\n"
+					    "Use -machine help to list supported machines",
+					    kv[i].val);
 		} else if (!strcmp(key, "sclp-chp-info")) {
 			if (!kv[i].has_val || parse_on_off(kv[i].val, &o->sclp_chp_info))
 				return fail(err, len, "-machine", arg,
-				            "Parameter 'sclp-chp-info' expects 'on' or 'off'");
+					    "Parameter 'sclp-chp-info' expects 'on' or 'off'");
 		} else {
 			return fail(err, len, "-machine", arg, "Invalid parameter '%s'", key);
 		}
@@ -189,21 +189,21 @@ static int opt_machine(struct vm_opts *o, const char *arg, char *err, size_t len
 }
 
 static int dev_prop(struct vm_dev_opts *d, const char *model, const struct kv *k, char *err,
-                    size_t len)
+		    size_t len)
 {
 	const char *a = d->arg;
 
 	if (!strcmp(k->key, "devno")) {
 		if (parse_busid(k->val, &d->devno))
 			return fail(err, len, "-device", a,
-			            "Property '%s.devno' doesn't take value '%s'", model, k->val);
+				    "Property '%s.devno' doesn't take value '%s'", model, k->val);
 		d->has_devno = true;
 		return 0;
 	}
 	if (d->kind == VM_DEV_VFIO_CCW && !strcmp(k->key, "sysfsdev")) {
 		if (strlen(k->val) >= sizeof(d->sysfsdev))
 			return fail(err, len, "-device", a,
-			            "Property 'vfio-ccw.sysfsdev' too long");
+				    "Property 'vfio-ccw.sysfsdev' too long");
 		strcpy(d->sysfsdev, k->val);
 		return 0;
 	}
@@ -214,7 +214,7 @@ static int dev_prop(struct vm_dev_opts *d, const char *model, const struct kv *k
 			d->chpsync = CHPSYNC_EAGER;
 		else
 			return fail(err, len, "-device", a,
-			            "Parameter 'chpsync' does not accept value '%s'", k->val);
+				    "Parameter 'chpsync' does not accept value '%s'", k->val);
 		return 0;
 	}
 	return fail(err, len, "-device", a, "Property '%s.%s' not found", model, k->key);
@@ -239,20 +239,20 @@ static int dev_check(const struct vm_opts *o, struct vm_dev_opts *d, char *err, 
 
 	if (d->kind == VM_DEV_VFIO_CCW && !d->sysfsdev[0])
 		return fail(err, len, "-device", a,
-		            "No provided host device\n"
-		            "Use -device vfio-ccw,sysfsdev=PATH_TO_DEVICE");
+			    "No provided host device\n"
+			    "Use -device vfio-ccw,sysfsdev=PATH_TO_DEVICE");
 	if (!d->has_devno)
 		return 0;
 	if (d->kind != VM_DEV_VFIO_CCW && id->cssid != 0xfe)
 		return fail(err, len, "-device", a, "cssid %x not valid for virtio devices",
-		            id->cssid);
+			    id->cssid);
 	if (id->ssid != 0)
 		return fail(err, len, "-device", a,
-		            "Invalid cssid or ssid: cssid %x, ssid %x (only subchannel set 0)",
-		            id->cssid, id->ssid);
+			    "Invalid cssid or ssid: cssid %x, ssid %x (only subchannel set 0)",
+			    id->cssid, id->ssid);
 	if (devno_taken(o, id))
 		return fail(err, len, "-device", a, "Device %x.%x.%04x already exists", id->cssid,
-		            id->ssid, id->no);
+			    id->ssid, id->no);
 	return 0;
 }
 
@@ -280,12 +280,12 @@ static int opt_device(struct vm_opts *o, const char *arg, char *err, size_t len)
 		d->kind = VM_DEV_VIRTIO_BALLOON;
 	else
 		return fail(err, len, "-device", arg, "'%s' is not a valid device model name",
-		            model);
+			    model);
 	d->chpsync = CHPSYNC_EAGER;
 	for (int i = 1; i < n; i++) {
 		if (!kv[i].has_val)
 			return fail(err, len, "-device", arg, "Expected '=' after parameter '%s'",
-			            kv[i].key);
+				    kv[i].key);
 		if (dev_prop(d, model, &kv[i], err, len))
 			return -1;
 	}
@@ -328,13 +328,13 @@ static int opt_mem(struct vm_opts *o, const char *arg, char *err, size_t len)
 		s += 5;
 	if (qemu_parse_size(s, &v))
 		return fail(
-		    err, len, "-m", arg,
-		    "Parameter 'size' expects a non-negative number below 2^64\n"
-		    "Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, peta-\n"
-		    "and exabytes, respectively.");
+			err, len, "-m", arg,
+			"Parameter 'size' expects a non-negative number below 2^64\n"
+			"Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, peta-\n"
+			"and exabytes, respectively.");
 	if (v < (16ull << 20) || (v & ((1ull << 20) - 1)))
 		return fail(err, len, "-m", arg,
-		            "invalid RAM size: must be a multiple of 1M and at least 16M");
+			    "invalid RAM size: must be a multiple of 1M and at least 16M");
 	o->mem = v;
 	return 0;
 }

@@ -14,7 +14,7 @@
 #include "arch/irb.h"
 #include "vmm/vcss_priv.h"
 
-#define CRW_R_BIT       0x20000000u
+#define CRW_R_BIT	0x20000000u
 #define CRW_SOURCE_MASK 0x0f00ffffu /* RSC and RSID */
 
 static struct vcss *to_css(void *p)
@@ -174,7 +174,7 @@ static void irq_deliver(void *arg)
 	s->irq_pending = false;
 	css->st.io_interrupts++;
 	css->up.io_interrupt(css->up.os, schid_word(0, s->schno), s->pmcw.intparm,
-	                     pmcw_isc(&s->pmcw) << IO_INT_WORD_ISC_SHIFT);
+			     pmcw_isc(&s->pmcw) << IO_INT_WORD_ISC_SHIFT);
 	irq_kick(css);
 }
 
@@ -327,7 +327,7 @@ static int vcss_stsch(void *c, uint32_t schid, uint64_t addr)
 static int vcss_msch(void *c, uint32_t schid, uint64_t addr)
 {
 	const uint16_t fmask =
-	    PMCW_FLAGS_ISC | PMCW_FLAGS_ENA | PMCW_FLAGS_LM | PMCW_FLAGS_MME | PMCW_FLAGS_MP;
+		PMCW_FLAGS_ISC | PMCW_FLAGS_ENA | PMCW_FLAGS_LM | PMCW_FLAGS_MME | PMCW_FLAGS_MP;
 	const uint32_t cmask = PMCW_CHARS_MBFC | PMCW_CHARS_CSENSE;
 	struct vcss *css = to_css(c);
 	struct vsch *s;
@@ -389,7 +389,7 @@ static int vcss_ssch(void *c, uint32_t schid, uint64_t addr)
 {
 	/* ORB key, S, F, P, I, A, U sit at the same bit positions in the SCSW. */
 	const uint16_t orb_to_scsw = 0xf000 | SCSW_FLAGS_SCTL | SCSW_FLAGS_FMT | SCSW_FLAGS_PFCH |
-	                             SCSW_FLAGS_ISIC | SCSW_FLAGS_ALCC | SCSW_FLAGS_SSI;
+				     SCSW_FLAGS_ISIC | SCSW_FLAGS_ALCC | SCSW_FLAGS_SSI;
 	struct vcss *css = to_css(c);
 	struct vsch *s;
 	struct orb orb;
@@ -440,8 +440,8 @@ static void tsch_clear(struct vsch *s)
 		return;
 	}
 	s->scsw.ctrl &=
-	    (uint16_t) ~(SCSW_FCTL_MASK | SCSW_ACTL_RESUME | SCSW_ACTL_START | SCSW_ACTL_HALT |
-	                 SCSW_ACTL_CLEAR | SCSW_ACTL_SUSP | SCSW_STCTL_MASK);
+		(uint16_t) ~(SCSW_FCTL_MASK | SCSW_ACTL_RESUME | SCSW_ACTL_START | SCSW_ACTL_HALT |
+			     SCSW_ACTL_CLEAR | SCSW_ACTL_SUSP | SCSW_STCTL_MASK);
 	s->scsw.flags &= (uint16_t)~SCSW_FLAGS_PNO;
 	memset(s->esw, 0, sizeof(s->esw));
 	memset(s->ecw, 0, sizeof(s->ecw));
@@ -566,7 +566,7 @@ static int vcss_xsch(void *c, uint32_t schid)
 	cc = s->ops->cancel(s);
 	if (cc == 0) {
 		s->scsw.ctrl &= (uint16_t) ~(SCSW_FCTL_START | SCSW_ACTL_START | SCSW_ACTL_RESUME |
-		                             SCSW_ACTL_SUSP);
+					     SCSW_ACTL_SUSP);
 		s->scsw.dstat = 0;
 		s->scsw.cstat = 0;
 	}
@@ -653,18 +653,18 @@ static void vcss_bind(void *c, const struct css_upcalls *up)
 }
 
 const struct css_ops vcss_ops = {
-    .stsch = vcss_stsch,
-    .msch = vcss_msch,
-    .ssch = vcss_ssch,
-    .tsch = vcss_tsch,
-    .csch = vcss_csch,
-    .hsch = vcss_hsch,
-    .xsch = vcss_xsch,
-    .rsch = vcss_rsch,
-    .tpi = vcss_tpi,
-    .stcrw = vcss_stcrw,
-    .chsc = vcss_chsc,
-    .servc = vcss_servc,
-    .set_isc_mask = vcss_set_isc_mask,
-    .bind = vcss_bind,
+	.stsch = vcss_stsch,
+	.msch = vcss_msch,
+	.ssch = vcss_ssch,
+	.tsch = vcss_tsch,
+	.csch = vcss_csch,
+	.hsch = vcss_hsch,
+	.xsch = vcss_xsch,
+	.rsch = vcss_rsch,
+	.tpi = vcss_tpi,
+	.stcrw = vcss_stcrw,
+	.chsc = vcss_chsc,
+	.servc = vcss_servc,
+	.set_isc_mask = vcss_set_isc_mask,
+	.bind = vcss_bind,
 };

@@ -19,12 +19,12 @@
 #include "arch/schib.h"
 #include "sim/sim.h"
 
-#define VCSS_MAX_SCH       1024
+#define VCSS_MAX_SCH	   1024
 #define VCSS_CRW_QUEUE_LEN 32 /* bounded: overflow sets R on the newest CRW */
 
 /* Latencies of the virtual CSS (simulated ns; docs/vmm.md). */
-#define VCSS_IRQ_LATENCY  (2 * SIM_US)  /* status pending -> guest I/O interruption */
-#define VCSS_MCHK_LATENCY (2 * SIM_US)  /* CRW queued -> guest machine check */
+#define VCSS_IRQ_LATENCY  (2 * SIM_US)	/* status pending -> guest I/O interruption */
+#define VCSS_MCHK_LATENCY (2 * SIM_US)	/* CRW queued -> guest machine check */
 #define VCSS_SCLP_LATENCY (50 * SIM_US) /* SERVICE CALL -> service signal */
 
 struct vcss;

@@ -12,9 +12,9 @@
 
 struct os;
 
-#define VIRTIO_CHPID      0x00
+#define VIRTIO_CHPID	  0x00
 #define VIRTIO_CHPID_TYPE 0x32
-#define VIRTIO_ID_RNG     4
+#define VIRTIO_ID_RNG	  4
 #define VIRTIO_ID_BALLOON 5
 
 struct vdev_virtio;
@@ -71,10 +71,10 @@ struct vfio_ccw_stats {
  * IOVA 0), read the SCHIB region once and build the guest subchannel from
  * it.  NULL with a QEMU-style message in err on failure. */
 struct vfio_ccw_dev *vfio_ccw_dev_realize(const struct vmm_host *host, struct vcss *css,
-                                          const char *sysfsdev, uint16_t devno,
-                                          enum chpsync_policy policy, uint64_t vaddr, uint64_t size,
-                                          const struct vfio_ccw_crw_sink *sink, char *err,
-                                          size_t errlen);
+					  const char *sysfsdev, uint16_t devno,
+					  enum chpsync_policy policy, uint64_t vaddr, uint64_t size,
+					  const struct vfio_ccw_crw_sink *sink, char *err,
+					  size_t errlen);
 void vfio_ccw_dev_free(struct vfio_ccw_dev *d);
 
 /* Read the SCHIB region (one host STSCH) and copy the path fields (PIM,

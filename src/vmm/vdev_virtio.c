@@ -19,10 +19,10 @@
 #include "arch/irb.h"
 #include "arch/senseid.h"
 
-#define VIRTIO_CU_TYPE   0x3832
-#define VIRTIO_LATENCY   (20 * SIM_US) /* channel program -> status */
+#define VIRTIO_CU_TYPE	 0x3832
+#define VIRTIO_LATENCY	 (20 * SIM_US) /* channel program -> status */
 #define SENSE_CMD_REJECT 0x80
-#define MAX_CCWS         1024 /* a longer chain (a TIC loop) is a program check */
+#define MAX_CCWS	 1024 /* a longer chain (a TIC loop) is a program check */
 
 struct vdev_virtio {
 	struct vsch *sch;
@@ -38,7 +38,7 @@ struct vdev_virtio {
  * through its IDAW list.  Returns bytes moved, or -1 on an address that
  * lies outside guest storage (program check). */
 static long ccw_xfer(struct storage *mem, const struct ccw1 *ccw, bool idaw2, void *buf, size_t len,
-                     bool to_guest)
+		     bool to_guest)
 {
 	uint64_t isz = idaw2 ? IDAW2_SIZE : IDAW1_SIZE;
 	uint64_t blk = idaw2 ? 4096 : 2048;
@@ -71,7 +71,7 @@ static long ccw_xfer(struct storage *mem, const struct ccw1 *ccw, bool idaw2, vo
 		if (!p)
 			return -1;
 		to_guest ? memcpy(p, (uint8_t *)buf + done, n)
-		         : memcpy((uint8_t *)buf + done, p, n);
+			 : memcpy((uint8_t *)buf + done, p, n);
 		done += n;
 	}
 	return (long)done;
@@ -264,10 +264,10 @@ static int virtio_cancel(struct vsch *s)
 }
 
 static const struct vsch_ops virtio_ops = {
-    .start = virtio_start,
-    .halt = virtio_halt,
-    .clear = virtio_clear,
-    .cancel = virtio_cancel,
+	.start = virtio_start,
+	.halt = virtio_halt,
+	.clear = virtio_clear,
+	.cancel = virtio_cancel,
 };
 
 struct vdev_virtio *vdev_virtio_new(struct vcss *css, uint16_t devno, uint8_t virtio_id)

@@ -47,7 +47,7 @@ static ssize_t hpwrite(struct vfio_ccw_dev *d, const void *buf, size_t n, uint64
 static void status_pending(struct vsch *s, uint16_t stctl)
 {
 	s->scsw.ctrl &= (uint16_t) ~(SCSW_ACTL_START | SCSW_ACTL_HALT | SCSW_ACTL_CLEAR |
-	                             SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT);
+				     SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT);
 	s->scsw.ctrl |= stctl | SCSW_STCTL_PEND;
 	memset(s->esw, 0, sizeof(s->esw));
 	memset(s->ecw, 0, sizeof(s->ecw));
@@ -271,11 +271,11 @@ static int pt_clear(struct vsch *s)
 }
 
 const struct vsch_ops vfio_ccw_pt_ops = {
-    .start = pt_start,
-    .halt = pt_halt,
-    .clear = pt_clear,
-    .cancel = NULL, /* the start is on the host already: XSCH gives cc 2 */
-    .store = pt_store,
+	.start = pt_start,
+	.halt = pt_halt,
+	.clear = pt_clear,
+	.cancel = NULL, /* the start is on the host already: XSCH gives cc 2 */
+	.store = pt_store,
 };
 
 /* ---- eventfd handlers ---- */

@@ -147,12 +147,12 @@ bad_size:
 	errf(err, errlen, "vfio: Unexpected size of the %s region",
 	     rc == VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD ? "async cmd"
 	     : rc == VFIO_REGION_SUBTYPE_CCW_SCHIB   ? "schib"
-	                                             : "CRW");
+						     : "CRW");
 	return -1;
 }
 
 static int set_irq(struct vfio_ccw_dev *d, unsigned index, void (*fn)(void *), int *efd, char *err,
-                   size_t errlen)
+		   size_t errlen)
 {
 	struct vfio_irq_info ii = {.argsz = sizeof(ii), .index = index};
 	union {
@@ -186,7 +186,7 @@ static int set_irq(struct vfio_ccw_dev *d, unsigned index, void (*fn)(void *), i
 		errf(err, errlen, "vfio: Failed to set up %s notification: %s",
 		     index == VFIO_CCW_IO_IRQ_INDEX    ? "io"
 		     : index == VFIO_CCW_CRW_IRQ_INDEX ? "crw"
-		                                       : "req",
+						       : "req",
 		     strerror(-rc));
 		return -1;
 	}
@@ -209,7 +209,7 @@ static int open_dev(struct vfio_ccw_dev *d, const char *sysfsdev, char *err, siz
 }
 
 static int setup(struct vfio_ccw_dev *d, const char *sysfsdev, uint64_t vaddr, uint64_t size,
-                 char *err, size_t errlen)
+		 char *err, size_t errlen)
 {
 	struct vfio_device_info info = {.argsz = sizeof(info)};
 	int rc;
@@ -262,10 +262,10 @@ static int setup(struct vfio_ccw_dev *d, const char *sysfsdev, uint64_t vaddr, u
 }
 
 struct vfio_ccw_dev *vfio_ccw_dev_realize(const struct vmm_host *host, struct vcss *css,
-                                          const char *sysfsdev, uint16_t devno,
-                                          enum chpsync_policy policy, uint64_t vaddr, uint64_t size,
-                                          const struct vfio_ccw_crw_sink *sink, char *err,
-                                          size_t errlen)
+					  const char *sysfsdev, uint16_t devno,
+					  enum chpsync_policy policy, uint64_t vaddr, uint64_t size,
+					  const struct vfio_ccw_crw_sink *sink, char *err,
+					  size_t errlen)
 {
 	struct vfio_ccw_dev *d = calloc(1, sizeof(*d));
 

@@ -38,14 +38,15 @@ static int add_device(struct vm *vm, struct vm_dev_opts *d, char *err, size_t er
 		struct vfio_ccw_dev *v;
 
 		v = vfio_ccw_dev_realize(&vm->host, vm->css, d->sysfsdev, d->devno.no, d->chpsync,
-		                         vm->mem_addr, vm->gmem->size, &sink, msg, sizeof(msg));
+					 vm->mem_addr, vm->gmem->size, &sink, msg, sizeof(msg));
 		if (!v)
 			goto fail;
 		vm->vfio[vm->nvfio++] = v;
 		return 0;
 	}
-	vm->virtio[vm->nvirtio] = vdev_virtio_new(
-	    vm->css, d->devno.no, d->kind == VM_DEV_VIRTIO_RNG ? VIRTIO_ID_RNG : VIRTIO_ID_BALLOON);
+	vm->virtio[vm->nvirtio] =
+		vdev_virtio_new(vm->css, d->devno.no,
+				d->kind == VM_DEV_VIRTIO_RNG ? VIRTIO_ID_RNG : VIRTIO_ID_BALLOON);
 	if (!vm->virtio[vm->nvirtio]) {
 		snprintf(msg, sizeof(msg), "no free subchannel");
 		goto fail;
@@ -58,7 +59,7 @@ fail:
 }
 
 struct vm *vm_create_bare(const struct vmm_host *host, struct sim *sim, struct vm_opts *opts,
-                          char *err, size_t errlen)
+			  char *err, size_t errlen)
 {
 	struct vm *vm = calloc(1, sizeof(*vm));
 
@@ -74,8 +75,8 @@ struct vm *vm_create_bare(const struct vmm_host *host, struct sim *sim, struct v
 	vm->mem_addr = host->ops->user_alloc(host->os, opts->mem, VM_MEM_ALIGN);
 	if (!vm->mem_addr) {
 		snprintf(err, errlen,
-		         "%s: cannot set up guest memory 's390.ram': Cannot allocate memory",
-		         QEMU_PROG);
+			 "%s: cannot set up guest memory 's390.ram': Cannot allocate memory",
+			 QEMU_PROG);
 		goto fail;
 	}
 	vm->gmem = storage_window(host->os->css.mem, vm->mem_addr, opts->mem);

@@ -32,7 +32,7 @@ struct vm_guest_ops {
 
 struct vm_stats {
 	uint64_t crws_from_host;  /* CRWs drained from all CRW regions (eager) */
-	uint64_t crws_injected;   /* CRWs queued to the guest */
+	uint64_t crws_injected;	  /* CRWs queued to the guest */
 	uint64_t crws_suppressed; /* repeats of a CHPID's last CRW without news */
 	uint64_t sclp_chp_reads;  /* guest READ CHANNEL-PATH INFORMATION served */
 };
@@ -73,11 +73,11 @@ struct vm {
  * QEMU-style message (without the program prefix for device errors
  * already carrying it) in err. */
 struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct vm_opts *opts,
-                     char *err, size_t errlen);
+		     char *err, size_t errlen);
 /* Build only storage, vcss and devices (no guest OS, no node): for tests
  * that drive the css interface themselves. */
 struct vm *vm_create_bare(const struct vmm_host *host, struct sim *sim, struct vm_opts *opts,
-                          char *err, size_t errlen);
+			  char *err, size_t errlen);
 /* Power off: stop the virtual CSS, release the vfio devices, remove the
  * guest node.  Memory is kept until vm_free (guest tasks may still run). */
 void vm_quit(struct vm *vm);

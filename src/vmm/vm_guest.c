@@ -31,7 +31,7 @@ static int prog_poweroff(struct proc *p, void *ctx, int argc, char **argv)
 }
 
 struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct vm_opts *opts,
-                     char *err, size_t errlen)
+		     char *err, size_t errlen)
 {
 	struct world *w = node_world(host_node);
 	struct os_config cfg = {.hostname = opts->name};
@@ -39,7 +39,7 @@ struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct
 
 	if (world_find_node(w, opts->name)) {
 		snprintf(err, errlen, "%s: -name %s: guest name '%s' is already in use", QEMU_PROG,
-		         opts->name, opts->name);
+			 opts->name, opts->name);
 		free(opts);
 		return NULL;
 	}

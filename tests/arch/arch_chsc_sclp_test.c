@@ -46,10 +46,17 @@ TEST(chsc_ssd_response_layout_and_round_trip)
 {
 	struct chsc_ssd_req q = {0, 0x10, 0x10};
 	struct chsc_ssd_rsp r = {
-		.code = CHSC_RSP_OK, .sch_valid = 1, .dev_valid = 1, .st = 0,
-		.unit_addr = 0x3f, .devno = 0x013f, .path_mask = 0xc0,
-		.fla_valid_mask = 0xc0, .sch = 0x10,
-		.chpid = {0x40, 0x41}, .fla = {0x1234, 0x5678},
+		.code = CHSC_RSP_OK,
+		.sch_valid = 1,
+		.dev_valid = 1,
+		.st = 0,
+		.unit_addr = 0x3f,
+		.devno = 0x013f,
+		.path_mask = 0xc0,
+		.fla_valid_mask = 0xc0,
+		.sch = 0x10,
+		.chpid = {0x40, 0x41},
+		.fla = {0x1234, 0x5678},
 	};
 	struct chsc_ssd_rsp d;
 
@@ -85,8 +92,13 @@ TEST(chsc_ssd_response_subchannel_type_field)
 
 TEST(chsc_scpd_request_layout_matches_linux)
 {
-	struct chsc_scpd_req r = {.m = 0, .c = 1, .fmt = 0, .cssid = 0, .rfmt = 1,
-				  .first_chpid = 0x40, .last_chpid = 0x42};
+	struct chsc_scpd_req r = {.m = 0,
+				  .c = 1,
+				  .fmt = 0,
+				  .cssid = 0,
+				  .rfmt = 1,
+				  .first_chpid = 0x40,
+				  .last_chpid = 0x42};
 	const uint8_t want[16] = {0x00, 0x10, 0x00, 0x02, 0x10, 0x00, 0x01, 0x40,
 				  0x00, 0x00, 0x00, 0x42, 0x00, 0x00, 0x00, 0x00};
 	struct chsc_scpd_req d;
@@ -144,8 +156,10 @@ TEST(chsc_response_header_follows_request_length)
 
 TEST(sccb_header_layout_and_round_trip)
 {
-	struct sccb_header h = {.length = SCLP_CHP_INFO_SCCB_SIZE, .function_code = 0x80,
-				.control_mask = {1, 2, 3}, .response_code = SCLP_RC_NORMAL_READ_COMPLETION};
+	struct sccb_header h = {.length = SCLP_CHP_INFO_SCCB_SIZE,
+				.function_code = 0x80,
+				.control_mask = {1, 2, 3},
+				.response_code = SCLP_RC_NORMAL_READ_COMPLETION};
 	const uint8_t want[8] = {0x00, 0x70, 0x80, 0x01, 0x02, 0x03, 0x00, 0x10};
 	uint8_t b[SCCB_HEADER_SIZE];
 	struct sccb_header d;

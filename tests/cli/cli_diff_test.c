@@ -73,7 +73,8 @@ TEST(cli_diff_insert_into_empty)
 	char *d = diff_text("", "a\nb\n", &rc);
 
 	CHECK_EQ(rc, 1);
-	CHECK_STR(d, "--- x.scenario (expected)\n+++ x.scenario (actual)\n@@ -0,0 +1,2 @@\n+a\n+b\n");
+	CHECK_STR(d,
+		  "--- x.scenario (expected)\n+++ x.scenario (actual)\n@@ -0,0 +1,2 @@\n+a\n+b\n");
 	free(d);
 }
 
@@ -83,7 +84,9 @@ TEST(cli_diff_delete_at_start_and_end)
 	char *d = diff_text("a\nb\nc\n", "b\n", &rc);
 
 	CHECK_EQ(rc, 1);
-	CHECK_STR(d, "--- x.scenario (expected)\n+++ x.scenario (actual)\n@@ -1,3 +1 @@\n-a\n b\n-c\n");
+	CHECK_STR(
+		d,
+		"--- x.scenario (expected)\n+++ x.scenario (actual)\n@@ -1,3 +1 @@\n-a\n b\n-c\n");
 	free(d);
 }
 

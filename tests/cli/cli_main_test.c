@@ -61,10 +61,10 @@ static const char *write_tmp(const char *name, const char *text)
 	return path;
 }
 
-#define CLI(...)                                                                                   \
-	({                                                                                         \
-		const char *a_[] = {"chpsync", __VA_ARGS__, NULL};                                 \
-		cli((int)(sizeof(a_) / sizeof(a_[0])) - 1, a_);                                    \
+#define CLI(...)                                                   \
+	({                                                         \
+		const char *a_[] = {"chpsync", __VA_ARGS__, NULL}; \
+		cli((int)(sizeof(a_) / sizeof(a_[0])) - 1, a_);    \
 	})
 
 TEST(cli_main_version_and_help)

@@ -57,7 +57,8 @@ TEST(cli_run_reproduces_comments_and_prompts)
 
 TEST(cli_run_unknown_node_is_a_located_error)
 {
-	struct out o = run_text("[root@hmc ~]# echo a\n[root@nosuch ~]# ls\n[root@hmc ~]# echo b\n");
+	struct out o =
+		run_text("[root@hmc ~]# echo a\n[root@nosuch ~]# ls\n[root@hmc ~]# echo b\n");
 
 	CHECK_EQ(o.rc, -1);
 	CHECK_STR(o.text, "[root@hmc ~]# echo a\na\n[root@nosuch ~]# ls\n");
@@ -286,15 +287,18 @@ TEST(cli_hmc_activate_adds_to_the_machine)
  * a few microseconds later). */
 TEST(cli_hmc_chp_deconfigure_reaches_the_host)
 {
-	struct out o = run_text("[root@hmc ~]# chp deconfigure 0.42\n"
-				"[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\n"
-				"[root@hmc ~]# chp configure 0.42\n"
-				"[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\n");
+	struct out o =
+		run_text("[root@hmc ~]# chp deconfigure 0.42\n"
+			 "[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\n"
+			 "[root@hmc ~]# chp configure 0.42\n"
+			 "[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\n");
 
 	CHECK_EQ(o.rc, 0);
-	CHECK_STR(o.text, "[root@hmc ~]# chp deconfigure 0.42\nChannel path 0.42 deconfigured.\n"
-			  "[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\nf0 70 ff\n"
-			  "[root@hmc ~]# chp configure 0.42\nChannel path 0.42 configured.\n"
-			  "[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\nf0 f0 ff\n");
+	CHECK_STR(
+		o.text,
+		"[root@hmc ~]# chp deconfigure 0.42\nChannel path 0.42 deconfigured.\n"
+		"[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\nf0 70 ff\n"
+		"[root@hmc ~]# chp configure 0.42\nChannel path 0.42 configured.\n"
+		"[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\nf0 f0 ff\n");
 	out_free(&o);
 }

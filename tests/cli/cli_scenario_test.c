@@ -90,7 +90,7 @@ TEST(cli_scenario_output_before_first_command)
 	    "'[root@NODE ~]# COMMAND' prompt or a '#' comment)");
 	/* a dmesg-like line is output, and there is no command yet */
 	bad("[   1.0] x\n", "t.scenario:1: output line before the first command (expected a "
-		       "'[root@NODE ~]# COMMAND' prompt or a '#' comment)");
+			    "'[root@NODE ~]# COMMAND' prompt or a '#' comment)");
 }
 
 TEST(cli_scenario_output_after_comment)

@@ -40,8 +40,8 @@ TEST(eckd_sense_id_is_3390_behind_3990_6)
 {
 	struct ccwdev *d = vol10("sid.3390");
 	static const uint8_t want[20] = {0xff, 0x39, 0x90, 0xe9, 0x33, 0x90, 0x02,
-	                                 0x00, 0x40, 0xfa, 0x01, 0x00, 0x41, 0x27,
-	                                 0x00, 0x04, 0x42, 0x3e, 0x00, 0x60};
+					 0x00, 0x40, 0xfa, 0x01, 0x00, 0x41, 0x27,
+					 0x00, 0x04, 0x42, 0x3e, 0x00, 0x60};
 	uint8_t buf[256];
 
 	CHECK_EQ(dasd_one(d, 0x42, 0xe4, buf, 256), CEDE);
@@ -85,10 +85,10 @@ TEST(eckd_rcd_is_identical_on_every_path_with_ned_and_gneq)
 	CHECK_EQ(dasd_len, 256);
 	CHECK_EQ(dasd_one(d, 0x45, 0xfa, b, 256), CEDE);
 	CHECK_MEM(a, b, 256);
-	CHECK_EQ(a[0] >> 6, 3);                  /* NED */
-	CHECK_EQ(a[1], 1);                       /* describing the device itself */
-	CHECK_EQ(a[31], 0x3f);                   /* unit address */
-	CHECK_EQ(a[224] >> 6, 2);                /* GNEQ */
+	CHECK_EQ(a[0] >> 6, 3);			 /* NED */
+	CHECK_EQ(a[1], 1);			 /* describing the device itself */
+	CHECK_EQ(a[31], 0x3f);			 /* unit address */
+	CHECK_EQ(a[224] >> 6, 2);		 /* GNEQ */
 	CHECK_EQ(get_be16(a + 224 + 8), 0x3f20); /* SSID */
 	d->ops->destroy(d);
 }
@@ -626,8 +626,8 @@ TEST(eckd_random_channel_programs_end_cleanly)
 	struct ccwdev *d = vol10("fuzz.3390");
 	struct sim *sim = sim_new(11);
 	static const uint8_t codes[] = {0x03, 0x04, 0x05, 0x06, 0x0d, 0x0e, 0x12, 0x15, 0x16,
-	                                0x19, 0x1a, 0x1d, 0x27, 0x34, 0x3e, 0x47, 0x63, 0x64,
-	                                0x85, 0x86, 0x8d, 0x8e, 0x92, 0x9d, 0xde, 0xe4, 0xfa};
+					0x19, 0x1a, 0x1d, 0x27, 0x34, 0x3e, 0x47, 0x63, 0x64,
+					0x85, 0x86, 0x8d, 0x8e, 0x92, 0x9d, 0xde, 0xe4, 0xfa};
 	uint8_t *buf = malloc(65536), s[32];
 
 	for (int prog = 0; prog < 3000; prog++) {
@@ -637,8 +637,8 @@ TEST(eckd_random_channel_programs_end_cleanly)
 		dasd_select(d, path);
 		for (int i = 0; i < n; i++) {
 			uint8_t code = sim_rand_below(sim, 8)
-			                   ? codes[sim_rand_below(sim, sizeof(codes))]
-			                   : (uint8_t)sim_rand(sim);
+					       ? codes[sim_rand_below(sim, sizeof(codes))]
+					       : (uint8_t)sim_rand(sim);
 			uint32_t count = (uint32_t)sim_rand_below(sim, 5000);
 			uint8_t st;
 
@@ -651,9 +651,9 @@ TEST(eckd_random_channel_programs_end_cleanly)
 			}
 			if (code == 0x47 && sim_rand_below(sim, 2)) {
 				dasd_lr(buf, sim_rand_below(sim, 2) ? 0x06 : 0x03, 0x80,
-				        (uint8_t)sim_rand_below(sim, 30),
-				        (uint32_t)sim_rand_below(sim, 150),
-				        (uint8_t)sim_rand_below(sim, 14), 4096);
+					(uint8_t)sim_rand_below(sim, 30),
+					(uint32_t)sim_rand_below(sim, 150),
+					(uint8_t)sim_rand_below(sim, 14), 4096);
 				count = 16;
 			}
 			st = dasd_cmd(d, path, code, buf, count);
@@ -682,8 +682,8 @@ TEST(eckd_configured_latency_applies_to_data_commands_only)
 	struct eckd_config cfg = {.image = p, .latency = 250 * SIM_US};
 	uint8_t de[16], lr[16], buf[4096];
 	struct ccwdev_cmd c[3] = {{.code = 0x63, .data = de, .count = 16},
-	                          {.code = 0x47, .data = lr, .count = 16},
-	                          {.code = 0x86, .data = buf, .count = 4096}};
+				  {.code = 0x47, .data = lr, .count = 16},
+				  {.code = 0x86, .data = buf, .count = 4096}};
 	struct ccwdev *d;
 
 	CHECK_EQ(eckd_create_image(p, 10, "LAT001", false, err, sizeof(err)), 0);

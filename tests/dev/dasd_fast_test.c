@@ -279,8 +279,8 @@ TEST(eckd_fast_random_block_io_matches_a_model_and_the_file)
 	for (uint32_t t = 0; t < FAST_NT; t++) {
 		CHECK_EQ(ckd_read_track(&ci, FAST_T0 + t, trk), 0);
 		CHECK_EQ(ckd_check_track(trk, ci.trksize, (FAST_T0 + t) / 15, (FAST_T0 + t) % 15,
-		                         err, sizeof(err)),
-		         0);
+					 err, sizeof(err)),
+			 0);
 		for (int r = 1; r <= 12; r++)
 			CHECK_MEM(trk + 5 + 16 + (r - 1) * 4104 + 8, m->blk[t * 12 + r - 1], 4096);
 	}

@@ -177,17 +177,17 @@ TEST(ckd_random_garbage_tracks_never_crash)
 TEST(ckd_multi_file_volume_opens_and_reads_both_files)
 {
 	const char *a = dasd_tmp("mf_1.3390"), *b = dasd_tmp("mf_2.3390"),
-	           *one = dasd_tmp("mf.3390");
+		   *one = dasd_tmp("mf.3390");
 	uint8_t *buf = malloc(4096), *w = malloc(4096);
 	struct ccwdev *d;
 	char cmd[2048];
 
 	mk10(one, false);
 	snprintf(
-	    cmd, sizeof(cmd),
-	    "head -c $((512 + 45*56832)) %s > %s && "
-	    "{ head -c 512 %s; tail -c +$((512 + 45*56832 + 1)) %s | head -c $((30*56832)); } > %s",
-	    one, a, one, one, b);
+		cmd, sizeof(cmd),
+		"head -c $((512 + 45*56832)) %s > %s && "
+		"{ head -c 512 %s; tail -c +$((512 + 45*56832 + 1)) %s | head -c $((30*56832)); } > %s",
+		one, a, one, one, b);
 	CHECK_EQ(system(cmd), 0);
 	patch(a, 17, "\x01\x02\x00", 3);
 	patch(b, 17, "\x02\x00\x00", 3);

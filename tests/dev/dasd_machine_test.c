@@ -13,13 +13,13 @@
 #include "machine/machine.h"
 #include "t.h"
 
-#define SCH     0x00010000u
+#define SCH	0x00010000u
 #define A_SCHIB 0x1000
-#define A_ORB   0x1100
-#define A_IRB   0x1200
-#define A_CCW   0x2000
-#define A_PARM  0x3000
-#define A_DATA  0x10000
+#define A_ORB	0x1100
+#define A_IRB	0x1200
+#define A_CCW	0x2000
+#define A_PARM	0x3000
+#define A_DATA	0x10000
 
 struct dw {
 	struct sim *sim;

@@ -164,10 +164,10 @@ TEST(dasd_tool_format_relabels_and_empties_the_volume)
 static void need_hercules(void)
 {
 	int rc = dasd_sh(out, sizeof(out),
-	                 "command -v dasdinit >/dev/null || (apt-get update -qq && "
-	                 "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hercules) "
-	                 ">/dev/null 2>&1; command -v dasdinit && command -v dasdls && "
-	                 "command -v dasdseq");
+			 "command -v dasdinit >/dev/null || (apt-get update -qq && "
+			 "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hercules) "
+			 ">/dev/null 2>&1; command -v dasdinit && command -v dasdls && "
+			 "command -v dasdseq");
 
 	if (rc != 0)
 		t_fail(__FILE__, __LINE__,

@@ -67,7 +67,7 @@ void dasd_de(uint8_t de[16], uint8_t mask, uint8_t ga, uint32_t first_trk, uint3
 }
 
 void dasd_lr(uint8_t lr[16], uint8_t op, uint8_t aux, uint8_t count, uint32_t trk, uint8_t rec,
-             uint16_t tlf)
+	     uint16_t tlf)
 {
 	memset(lr, 0, 16);
 	lr[0] = op;
@@ -81,7 +81,7 @@ void dasd_lr(uint8_t lr[16], uint8_t op, uint8_t aux, uint8_t count, uint32_t tr
 }
 
 uint8_t dasd_rw_blocks(struct ccwdev *d, uint8_t path, bool write, uint32_t blk, uint32_t n,
-                       uint8_t *buf)
+		       uint8_t *buf)
 {
 	uint8_t de[16], lr[16], st;
 	uint32_t first = blk / 12, last = (blk + n - 1) / 12;

@@ -25,13 +25,13 @@ void dasd_sense(struct ccwdev *d, uint8_t path, uint8_t s[32]);
 
 void dasd_de(uint8_t de[16], uint8_t mask, uint8_t ga, uint32_t first_trk, uint32_t last_trk);
 void dasd_lr(uint8_t lr[16], uint8_t op, uint8_t aux, uint8_t count, uint32_t trk, uint8_t rec,
-             uint16_t tlf);
+	     uint16_t tlf);
 
 /* Read / write `n` 4 KB blocks (n <= 12*...) starting at block `blk` with
  * the Linux channel program DE + LR + n x (0x86 | 0x85).  Returns the dstat
  * of the failing or last command. */
 uint8_t dasd_rw_blocks(struct ccwdev *d, uint8_t path, bool write, uint32_t blk, uint32_t n,
-                       uint8_t *buf);
+		       uint8_t *buf);
 
 /* Path of a scratch file in the test directory (one of 8 rotating buffers). */
 const char *dasd_tmp(const char *name);

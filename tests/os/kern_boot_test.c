@@ -64,7 +64,7 @@ TEST(kern_online_prints_linux_dasd_messages_and_creates_block_devices)
 	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: New DASD 3390/") != NULL);
 	CHECK(strstr(f.console, "(CU 3990/01) with 20 cylinders, 15 heads, 224 sectors\n") != NULL);
 	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: DASD with 4 KB/block, 14400 KB total size, "
-	                        "48 KB/track, compatible disk layout\n") != NULL);
+				"48 KB/track, compatible disk layout\n") != NULL);
 	CHECK(strstr(f.console, " dasda:VOL1/  0X3F3F: dasda1\n") != NULL);
 	/* A plain online has no path event: no "path operational" message. */
 	CHECK(strstr(f.console, "has become operational") == NULL);
@@ -142,8 +142,8 @@ TEST(kern_bad_attribute_input_gets_einval)
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "2\n"), -EINVAL);
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "\n"), -EINVAL);
 	CHECK_EQ(kf_write(&f, KF_SCH "/driver_override",
-	                  "a_driver_name_that_is_far_too_long_for_the_kernel\n"),
-	         -EINVAL);
+			  "a_driver_name_that_is_far_too_long_for_the_kernel\n"),
+		 -EINVAL);
 	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers_probe", "zz\n"), -EINVAL);
 	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers_probe", "0.0.0999\n"), -ENODEV);
 	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers/io_subchannel/bind", "0.0.013f\n"), -EBUSY);
@@ -238,7 +238,7 @@ static void pno_online_case(uint64_t seed, bool permute)
 	f.pno_once = true;
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	op = strstr(f.console,
-	            "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n");
+		    "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n");
 	nd = strstr(f.console, "dasd-eckd 0.0.3f3f: New DASD");
 	CHECK(op != NULL && nd != NULL);
 	CHECK(op < nd);
@@ -333,12 +333,13 @@ TEST(kern_crw_rules)
 	CHECK_EQ(count_in(log, "cio: chpid 0.43 offline"), 1);
 	CHECK_EQ(count_in(log, "cio: chpid 0.43 online"), 1);
 	CHECK_EQ(count_in(log, "Don't know how to handle erc=3"), 1);
-	CHECK_EQ(count_in(log, "crw_collect_info: Code does not support more than two chained crws; "
-	                       "please report to linux390@de.ibm.com!"),
-	         1);
+	CHECK_EQ(count_in(log,
+			  "crw_collect_info: Code does not support more than two chained crws; "
+			  "please report to linux390@de.ibm.com!"),
+		 1);
 	CHECK_EQ(count_in(log, "crw_collect_info: crw reports slct=0, oflw=0, chn=0, rsc=4, anc=0, "
-	                       "erc=6, rsid=45"),
-	         1);
+			       "erc=6, rsid=45"),
+		 1);
 	CHECK_EQ(count_in(log, "crw_collect_info: This was crw number 2 in the chain"), 1);
 	CHECK_EQ(count_in(log, "cio: chpid 0.44 offline"), 1);
 	CHECK_EQ(count_in(log, "cio: chpid 0.45 offline"), 0);
@@ -365,9 +366,9 @@ static int count_chp_event(struct subchannel *sch, struct chp_link *link, enum c
 }
 
 static const struct css_driver count_driver = {
-    .name = "kern_count",
-    .probe = count_probe,
-    .chp_event = count_chp_event,
+	.name = "kern_count",
+	.probe = count_probe,
+	.chp_event = count_chp_event,
 };
 
 /* Channel-path events reach the drivers of the subchannels that use the
@@ -390,7 +391,7 @@ TEST(kern_chp_events_reach_only_subchannels_on_that_chpid)
 	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers/io_subchannel/unbind", "0.0.0140\n"), 0);
 	CHECK_EQ(kf_write(&f, "/sys/bus/css/drivers_probe", "0.0.0140\n"), 0);
 	CHECK(sysfs_readlink(f.os->sysfs, "/sys/bus/css/devices/0.0.0140/driver", link,
-	                     sizeof(link)) > 0);
+			     sizeof(link)) > 0);
 	CHECK(strstr(link, "kern_count") != NULL);
 	CHECK(sysfs_exists(f.os->sysfs, "/sys/bus/css/drivers/kern_count/0.0.0140"));
 	CHECK_EQ(kf_write(&f, KF_CHP("42") "/status", "off\n"), 0);
@@ -419,8 +420,8 @@ static bool tdev_match(const struct ccw_device *cdev)
 }
 
 static const struct ccw_driver tdev_driver = {
-    .name = "kern_tdev",
-    .match = tdev_match,
+	.name = "kern_tdev",
+	.match = tdev_match,
 };
 
 /* A device that rejects SENSE PATH GROUP ID is verified with NOP per path;

@@ -184,7 +184,7 @@ static struct css_if wrap_css(struct kf *f)
 	struct css_if c;
 
 	f->ops = (struct css_ops){w_stsch, w_msch, w_ssch,  w_tsch, w_csch,  w_hsch, w_xsch,
-	                          w_rsch,  w_tpi,  w_stcrw, w_chsc, w_servc, w_isc,  w_bind};
+				  w_rsch,  w_tpi,  w_stcrw, w_chsc, w_servc, w_isc,  w_bind};
 	c.ops = &f->ops;
 	c.css = f;
 	c.mem = f->real.mem;
@@ -204,10 +204,10 @@ void kf_init(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails
 }
 
 void kf_init_crwq(struct kf *f, uint32_t cyls, uint64_t latency, bool sclp_read_fails,
-                  unsigned crw_queue_len)
+		  unsigned crw_queue_len)
 {
 	struct kf_opts o = {cyls, latency, sclp_read_fails, crw_queue_len, false, NULL, false,
-	                    0,    false};
+			    0,	  false};
 
 	kf_init_opts(f, &o);
 }
@@ -226,9 +226,9 @@ void kf_init_opts(struct kf *f, const struct kf_opts *o)
 	f->sclp_read_fails = o->sclp_read_fails;
 	/* KF_SEED / KF_PERMUTE explore other interleavings by hand; the
 	 * default run is fixed. */
-	f->sim = sim_new(o->seed             ? o->seed
-	                 : getenv("KF_SEED") ? strtoull(getenv("KF_SEED"), NULL, 0)
-	                                     : 11);
+	f->sim = sim_new(o->seed	     ? o->seed
+			 : getenv("KF_SEED") ? strtoull(getenv("KF_SEED"), NULL, 0)
+					     : 11);
 	if (o->permute || getenv("KF_PERMUTE"))
 		sim_set_permute(f->sim, true);
 	mc.storage_size = 256u << 20;

@@ -39,7 +39,7 @@ static void do_rw(void *arg)
 		return;
 	for (off = 0; off < j->len; off += CHUNK) {
 		ssize_t n = j->write ? vfs_pwrite(fp, j->buf + off, CHUNK, off)
-		                     : vfs_pread(fp, j->buf + off, CHUNK, off);
+				     : vfs_pread(fp, j->buf + off, CHUNK, off);
 
 		if (n != (ssize_t)CHUNK) {
 			j->rc = n < 0 ? n : -1;
@@ -142,14 +142,14 @@ TEST(kern_io_waits_for_a_path_when_all_are_gone)
 	/* No path: the write waits instead of failing. */
 	CHECK(!sim_task_done(t));
 	CHECK(strstr(f.console,
-	             "dasd-eckd 0.0.3f3f: No verified channel paths remain for the device\n") !=
+		     "dasd-eckd 0.0.3f3f: No verified channel paths remain for the device\n") !=
 	      NULL);
 	CHECK_EQ(machine_chp_repair(f.m, 0x44), 0);
 	CHECK(sim_run_until(f.sim, task_done, t));
 	sim_task_free(t);
 	CHECK_EQ(w.rc, 0);
 	CHECK(strstr(f.console,
-	             "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n") !=
+		     "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n") !=
 	      NULL);
 	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0, NULL};
 	kf_task(&f, do_rw, &r);
@@ -305,7 +305,7 @@ TEST(kern_vary_off_under_io_redrives_on_other_paths)
 	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
 	for (i = 0; i < 3; i++) {
 		static const char *const chp[3] = {KF_CHP("42") "/status", KF_CHP("43") "/status",
-		                                   KF_CHP("44") "/status"};
+						   KF_CHP("44") "/status"};
 
 		kf_run_for(&f, 3 * SIM_MS + (uint64_t)i * 700 * SIM_US);
 		CHECK(!sim_task_done(t));

@@ -111,10 +111,10 @@ TEST(kern_destroy_while_booting_then_sim_free)
 TEST(kern_activate_adds_chpid_and_devices_at_run_time)
 {
 	static const char deck[] =
-	    "CHPID PATH=(CSS(0),50),SHARED,TYPE=FC\n"
-	    "CNTLUNIT CUNUMBR=5000,PATH=((CSS(0),50)),UNITADD=((00,256)),UNIT=2107\n"
-	    "IODEVICE ADDRESS=(5000,1),CUNUMBR=(5000),UNIT=3390,SCH=0140\n"
-	    "IODEVICE ADDRESS=(5001,1),CUNUMBR=(5000),UNIT=3390,SCHSET=1,SCH=0007\n";
+		"CHPID PATH=(CSS(0),50),SHARED,TYPE=FC\n"
+		"CNTLUNIT CUNUMBR=5000,PATH=((CSS(0),50)),UNITADD=((00,256)),UNIT=2107\n"
+		"IODEVICE ADDRESS=(5000,1),CUNUMBR=(5000),UNIT=3390,SCH=0140\n"
+		"IODEVICE ADDRESS=(5001,1),CUNUMBR=(5000),UNIT=3390,SCHSET=1,SCH=0007\n";
 	struct kf f;
 	char err[256] = "";
 	char *log;
@@ -136,9 +136,9 @@ TEST(kern_activate_adds_chpid_and_devices_at_run_time)
 	check_attr(&f, KF_SCH "/pimpampom", "f0 f0 ff\n");
 	log = os_dmesg(f.os);
 	CHECK(strstr(log, "crw_info : CRW reports slct=0, oflw=0, chn=0, rsc=4, anc=0, erc=4, "
-	                  "rsid=50") != NULL);
+			  "rsid=50") != NULL);
 	CHECK(strstr(log, "crw_info : CRW reports slct=0, oflw=0, chn=1, rsc=3, anc=0, erc=4, "
-	                  "rsid=7") != NULL);
+			  "rsid=7") != NULL);
 	free(log);
 	CHECK_EQ(kf_write(&f, "/sys/bus/ccw/devices/0.0.5000/online", "1\n"), 0);
 	CHECK(strstr(f.console, "dasd-eckd 0.0.5000: New DASD 3390/") != NULL);
@@ -235,7 +235,7 @@ TEST(kern_unplug_under_io_fails_the_write_and_removes_the_disk)
 	sim_task_free(t);
 	CHECK(w.rc < 0);
 	CHECK(strstr(f.console, "dasd-eckd 0.0.3f3f: No operational channel path is left for the "
-	                        "device\n") != NULL);
+				"device\n") != NULL);
 	CHECK(!sysfs_exists(f.os->sysfs, KF_DEV));
 	{
 		int err = 0;
@@ -314,7 +314,7 @@ TEST(kern_dmesg_after_path_failure_has_linux_lines_only)
 		CHECK_EQ(w.rc, 0);
 		log = os_dmesg(f.os);
 		CHECK(strstr(log, "] crw_info : CRW reports slct=0, oflw=0, chn=0, rsc=4, anc=0, "
-		                  "erc=6, rsid=42\n") != NULL);
+				  "erc=6, rsid=42\n") != NULL);
 		CHECK_EQ(strstr(log, "cio: chpid 0.42 offline") != NULL, pass);
 		CHECK_EQ(strstr(log, "path 80 is no longer operational") != NULL, pass);
 		CHECK_EQ(strstr(log, "boot complete") != NULL, 0); /* before the switch */

@@ -15,11 +15,11 @@ TEST(lschp_table_matches_the_seed_layout)
 	ufix_init(&f);
 	ufix_host_tree(&f);
 	CHECK_STR(ufix_run(&f, "lschp"), CHP_HDR "0.42   1     3     1b    -    -      -     \n"
-	                                         "0.43   1     3     1b    -    -      -     \n"
-	                                         "0.44   1     3     1b    -    -      -     \n"
-	                                         "0.45   1     3     1b    -    -      -     \n");
+						 "0.43   1     3     1b    -    -      -     \n"
+						 "0.44   1     3     1b    -    -      -     \n"
+						 "0.45   1     3     1b    -    -      -     \n");
 	CHECK_STR(ufix_run(&f, "lschp 43"),
-	          CHP_HDR "0.43   1     3     1b    -    -      -     \n");
+		  CHP_HDR "0.43   1     3     1b    -    -      -     \n");
 	CHECK_STR(ufix_run(&f, "lschp 0.99"), CHP_HDR);
 	CHECK_EQ(f.status, 0);
 	ufix_fini(&f);
@@ -44,8 +44,8 @@ TEST(lschp_sorts_numerically_and_formats_pchid)
 	ufix_const(&f, "/sys/devices/css0/chp0.30/chid_external", "1\n");
 	ufix_const(&f, "/sys/devices/css0/chp0.4/status", "online\n");
 	CHECK_STR(ufix_run(&f, "lschp"), CHP_HDR "0.04   1     -     -     -    -      -     \n"
-	                                         "0.30   0     0     1b    -    -       0390 \n"
-	                                         "0.fc   1     1     24    3    1      (0702)\n");
+						 "0.30   0     0     1b    -    -       0390 \n"
+						 "0.fc   1     1     24    3    1      (0702)\n");
 	ufix_fini(&f);
 }
 
@@ -60,15 +60,15 @@ TEST(lschp_errors)
 	CHECK_STR(ufix_run(&f, "lschp x.12"), "lschp: x.12 is not a valid channel-path ID\n");
 	CHECK_STR(ufix_run(&f, "lschp 42 43"), "lschp: Too many arguments specified\n");
 	CHECK_STR(
-	    ufix_run(&f, "lschp --format xml"),
-	    "lschp: Unknown format 'xml', supported formats: json json-seq jsonl pairs csv\n\n");
+		ufix_run(&f, "lschp --format xml"),
+		"lschp: Unknown format 'xml', supported formats: json json-seq jsonl pairs csv\n\n");
 	CHECK_EQ(f.status, 1);
 	/* upstream quirk: the value is the argv word */
 	CHECK_STR(ufix_run(&f, "lschp --format=json"),
-	          "lschp: Unknown format '--format=json', supported formats: json json-seq jsonl "
-	          "pairs csv\n\n");
+		  "lschp: Unknown format '--format=json', supported formats: json json-seq jsonl "
+		  "pairs csv\n\n");
 	CHECK_STR(ufix_run(&f, "lschp --format"), "lschp: Option '--format' requires an argument\n"
-	                                          "Try 'lschp --help' for more information.\n");
+						  "Try 'lschp --help' for more information.\n");
 	ufix_fini(&f);
 }
 
@@ -82,12 +82,12 @@ TEST(lschp_format_json)
 	out = ufix_run(&f, "lschp --format json 42");
 	CHECK_EQ(f.status, 0);
 	CHECK_STR(out, "{\n  \"meta\": {\n    \"api_level\": 1,\n    \"version\": \"2.43.0\",\n"
-	               "    \"host\": \"host\",\n    \"time_epoch\": 0,\n"
-	               "    \"time\": \"1970-01-01 00:00:00+0000\"\n  },\n"
-	               "  \"channel_paths\": [\n    {\n      \"chpid\": \"0.42\",\n"
-	               "      \"vary\": 1,\n      \"cfg\": 3,\n      \"type\": 27,\n"
-	               "      \"cmg\": null,\n      \"shared\": null,\n      \"pchid\": null\n"
-	               "    }\n  ]\n}\n");
+		       "    \"host\": \"host\",\n    \"time_epoch\": 0,\n"
+		       "    \"time\": \"1970-01-01 00:00:00+0000\"\n  },\n"
+		       "  \"channel_paths\": [\n    {\n      \"chpid\": \"0.42\",\n"
+		       "      \"vary\": 1,\n      \"cfg\": 3,\n      \"type\": 27,\n"
+		       "      \"cmg\": null,\n      \"shared\": null,\n      \"pchid\": null\n"
+		       "    }\n  ]\n}\n");
 	out = ufix_run(&f, "lschp --format json 0.99");
 	CHECK(strstr(out, "  \"channel_paths\": [\n  ]\n}\n"));
 	ufix_fini(&f);
@@ -100,19 +100,19 @@ TEST(lschp_format_pairs_csv_jsonseq)
 	ufix_init(&f);
 	ufix_host_tree(&f);
 	CHECK_STR(
-	    ufix_run(&f, "lschp --format csv 42"),
-	    "\"meta.api_level\",\"meta.version\",\"meta.host\",\"meta.time_epoch\",\"meta.time\","
-	    "\"chpid\",\"vary\",\"cfg\",\"type\",\"cmg\",\"shared\",\"pchid\"\n"
-	    "1,\"2.43.0\",\"host\",0,\"1970-01-01 00:00:00+0000\",\"0.42\",1,3,27,,,\n");
+		ufix_run(&f, "lschp --format csv 42"),
+		"\"meta.api_level\",\"meta.version\",\"meta.host\",\"meta.time_epoch\",\"meta.time\","
+		"\"chpid\",\"vary\",\"cfg\",\"type\",\"cmg\",\"shared\",\"pchid\"\n"
+		"1,\"2.43.0\",\"host\",0,\"1970-01-01 00:00:00+0000\",\"0.42\",1,3,27,,,\n");
 	CHECK_STR(
-	    ufix_run(&f, "lschp --format pairs 43"),
-	    "meta.api_level=1\nmeta.version=\"2.43.0\"\nmeta.host=\"host\"\nmeta.time_epoch=0\n"
-	    "meta.time=\"1970-01-01 00:00:00+0000\"\nchannel_paths[0].chpid=\"0.43\"\n"
-	    "channel_paths[0].vary=1\nchannel_paths[0].cfg=3\nchannel_paths[0].type=27\n"
-	    "channel_paths[0].cmg=\nchannel_paths[0].shared=\nchannel_paths[0].pchid=\n");
+		ufix_run(&f, "lschp --format pairs 43"),
+		"meta.api_level=1\nmeta.version=\"2.43.0\"\nmeta.host=\"host\"\nmeta.time_epoch=0\n"
+		"meta.time=\"1970-01-01 00:00:00+0000\"\nchannel_paths[0].chpid=\"0.43\"\n"
+		"channel_paths[0].vary=1\nchannel_paths[0].cfg=3\nchannel_paths[0].type=27\n"
+		"channel_paths[0].cmg=\nchannel_paths[0].shared=\nchannel_paths[0].pchid=\n");
 	CHECK_STR(ufix_run(&f, "lschp --format json-seq 0.99"),
-	          "\x1e{\"meta\": {\"api_level\": 1,\"version\": \"2.43.0\",\"host\": \"host\","
-	          "\"time_epoch\": 0,\"time\": \"1970-01-01 00:00:00+0000\"}}\n\x1e[]\n");
+		  "\x1e{\"meta\": {\"api_level\": 1,\"version\": \"2.43.0\",\"host\": \"host\","
+		  "\"time_epoch\": 0,\"time\": \"1970-01-01 00:00:00+0000\"}}\n\x1e[]\n");
 	ufix_fini(&f);
 }
 
@@ -127,12 +127,12 @@ TEST(chchp_configure_writes_configure_and_reports_done)
 	CHECK_STR(ufix_rw_value(&f, "/sys/devices/css0/chp0.42/configure"), "0");
 	CHECK_STR(ufix_run(&f, "chchp -c 1 0.42"), "Configure online 0.42... done.\n");
 	CHECK_STR(ufix_run(&f, "chchp -v 0 42-44"),
-	          "Vary offline 0.42... done.\nVary offline 0.43... done.\n"
-	          "Vary offline 0.44... done.\n");
+		  "Vary offline 0.42... done.\nVary offline 0.43... done.\n"
+		  "Vary offline 0.44... done.\n");
 	CHECK_STR(ufix_rw_value(&f, "/sys/devices/css0/chp0.44/status"), "0");
 	CHECK_STR(ufix_run(&f, "chchp -v 1 46-44"),
-	          "Skipping unknown channel-path 0.46\nVary online 0.45... done.\n"
-	          "Vary online 0.44... done.\n");
+		  "Skipping unknown channel-path 0.46\nVary online 0.45... done.\n"
+		  "Vary online 0.44... done.\n");
 	CHECK_EQ(f.status, 0);
 	ufix_fini(&f);
 }
@@ -144,10 +144,10 @@ TEST(chchp_attribute_failures_stop_at_once)
 	ufix_init(&f);
 	ufix_host_tree(&f);
 	CHECK_STR(ufix_run(&f, "chchp -a foo=1 42,43"),
-	          "Attribute foo=1 0.42... failed - no such attribute\n");
+		  "Attribute foo=1 0.42... failed - no such attribute\n");
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "chchp -a type=1 42"),
-	          "Attribute type=1 0.42... failed - attribute not writable\n");
+		  "Attribute type=1 0.42... failed - attribute not writable\n");
 	CHECK_STR(ufix_run(&f, "chchp -a configure=1 42"), "Attribute configure=1 0.42... done.\n");
 	ufix_fini(&f);
 }
@@ -159,21 +159,21 @@ TEST(chchp_argument_errors)
 	ufix_init(&f);
 	ufix_host_tree(&f);
 	CHECK_STR(ufix_run(&f, "chchp -c 2 42"),
-	          "chchp: Invalid value for --configure (only 0 or 1 allowed)\n");
+		  "chchp: Invalid value for --configure (only 0 or 1 allowed)\n");
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "chchp -v on 42"),
-	          "chchp: Invalid value for --vary (only 0 or 1 allowed)\n");
+		  "chchp: Invalid value for --vary (only 0 or 1 allowed)\n");
 	CHECK_STR(ufix_run(&f, "chchp -v 1 -c 1 42"),
-	          "chchp: Only one of --vary, --configure or --attribute allowed\n");
+		  "chchp: Only one of --vary, --configure or --attribute allowed\n");
 	CHECK_STR(ufix_run(&f, "chchp 42"),
-	          "chchp: One of --vary, --configure or --attribute required\n");
+		  "chchp: One of --vary, --configure or --attribute required\n");
 	CHECK_STR(ufix_run(&f, "chchp -c 1"),
-	          "chchp: Need to specify at least one channel-path ID\n");
+		  "chchp: Need to specify at least one channel-path ID\n");
 	CHECK_STR(ufix_run(&f, "chchp -a foo 42"), "chchp: --attribute requires an argument\n");
 	CHECK_STR(ufix_run(&f, "chchp -c 1 42-"),
-	          "chchp: Invalid channel-path identifier range 42\n");
+		  "chchp: Invalid channel-path identifier range 42\n");
 	CHECK_STR(ufix_run(&f, "chchp -c 1 42,xyz"),
-	          "chchp: Invalid channel-path identifier 'xyz'\n");
+		  "chchp: Invalid channel-path identifier 'xyz'\n");
 	CHECK_STR(ufix_run(&f, "chchp -c 1 100"), "chchp: Invalid channel-path identifier '100'\n");
 	CHECK_EQ(f.status, 1);
 	/* nothing was written by the rejected lines */

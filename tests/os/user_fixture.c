@@ -133,8 +133,8 @@ void ufix_host_tree(struct ufix *f)
 	ufix_rw(f, "/sys/devices/css0/0.0.013f/driver_override", "(null)\n");
 	CHECK_EQ(sysfs_symlink(f->os.sysfs, "/sys/bus/css/devices/0.0.013f", sch), 0);
 	CHECK_EQ(sysfs_symlink(f->os.sysfs, "/sys/devices/css0/0.0.013f/driver",
-	                       "../../../bus/css/drivers/io_subchannel"),
-	         0);
+			       "../../../bus/css/drivers/io_subchannel"),
+		 0);
 	CHECK_EQ(sysfs_mkdir(f->os.sysfs, "/sys/bus/css/drivers/io_subchannel"), 0);
 	ufix_const(f, "/sys/devices/css0/0.0.013f/0.0.3f3f/devtype", "3390/0c\n");
 	ufix_const(f, "/sys/devices/css0/0.0.013f/0.0.3f3f/cutype", "3990/e9\n");

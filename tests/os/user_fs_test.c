@@ -23,9 +23,9 @@ TEST(sysfs_links_resolve_relative_and_absolute)
 
 	CHECK_EQ(sysfs_mkdir(fs, "/sys/devices/css0/0.0.013f"), 0);
 	CHECK_EQ(sysfs_mkdir(fs, "/sys/devices/css0/0.0.013f"), 0);
-	CHECK_EQ(
-	    sysfs_symlink(fs, "/sys/bus/css/devices/0.0.013f", "../../../devices/css0/0.0.013f"),
-	    0);
+	CHECK_EQ(sysfs_symlink(fs, "/sys/bus/css/devices/0.0.013f",
+			       "../../../devices/css0/0.0.013f"),
+		 0);
 	CHECK_EQ(sysfs_symlink(fs, "/sys/bus/css/devices/abs", "/sys/devices/css0"), 0);
 	CHECK_EQ(sysfs_attr(fs, "/sys/devices/css0/0.0.013f/bind", &wo_ops, NULL, 0), 0);
 	CHECK(sysfs_is_dir(fs, "/sys/bus/css/devices/0.0.013f"));
@@ -68,11 +68,11 @@ TEST(md5_rfc1321_vectors)
 	static const struct {
 		const char *in, *hex;
 	} v[] = {
-	    {"", "d41d8cd98f00b204e9800998ecf8427e"},
-	    {"abc", "900150983cd24fb0d6963f7d28e17f72"},
-	    {"message digest", "f96b697d7cb7938d525a2f31aaf161d0"},
-	    {"12345678901234567890123456789012345678901234567890123456789012345678901234567890",
-	     "57edf4a22be3c955ac49da2e2107b67a"},
+		{"", "d41d8cd98f00b204e9800998ecf8427e"},
+		{"abc", "900150983cd24fb0d6963f7d28e17f72"},
+		{"message digest", "f96b697d7cb7938d525a2f31aaf161d0"},
+		{"12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+		 "57edf4a22be3c955ac49da2e2107b67a"},
 	};
 	size_t i;
 
@@ -171,23 +171,24 @@ TEST(dd_copies_through_block_device_and_reports_gnu_stats)
 	memset(&b, 0, sizeof(b));
 	CHECK_EQ(vfs_register_dev(f.os.vfs, "dasda", &blk_ops, &b), 0);
 	CHECK_STR(ufix_run(&f, "dd if=/dev/urandom of=/tmp/r bs=1k count=8"),
-	          "8+0 records in\n8+0 records out\n8192 bytes (8.2 kB, 8.0 KiB) copied, 0 s, "
-	          "Infinity B/s\n");
+		  "8+0 records in\n8+0 records out\n8192 bytes (8.2 kB, 8.0 KiB) copied, 0 s, "
+		  "Infinity B/s\n");
 	CHECK_EQ(f.status, 0);
 	CHECK_STR(ufix_run(&f, "dd if=/tmp/r of=/dev/dasda bs=4096 seek=1 status=none"), "");
 	CHECK_STR(ufix_run(&f, "cmp /tmp/r /dev/dasda -i 0 -n 4096 >/dev/null; echo $?"), "1\n");
 	CHECK_STR(
-	    ufix_run(&f,
-	             "dd if=/dev/dasda bs=4k skip=1 count=2 status=none | cmp - /tmp/r; echo $?"),
-	    "0\n");
+		ufix_run(
+			&f,
+			"dd if=/dev/dasda bs=4k skip=1 count=2 status=none | cmp - /tmp/r; echo $?"),
+		"0\n");
 	CHECK_STR(ufix_run(&f, "dd if=/dev/dasda of=/tmp/x bs=100 count=3 skip=1"),
-	          "3+0 records in\n3+0 records out\n300 bytes copied, 0 s, Infinity B/s\n");
+		  "3+0 records in\n3+0 records out\n300 bytes copied, 0 s, Infinity B/s\n");
 	CHECK_STR(ufix_run(&f, "dd if=/tmp/x of=/dev/null bs=512"),
-	          "0+1 records in\n0+1 records out\n300 bytes copied, 0 s, Infinity B/s\n");
+		  "0+1 records in\n0+1 records out\n300 bytes copied, 0 s, Infinity B/s\n");
 	CHECK_STR(ufix_run(&f, "dd if=/dev/zero of=/dev/dasda bs=64k count=2"),
-	          "dd: error writing '/dev/dasda': No space left on device\n"
-	          "2+0 records in\n1+0 records out\n65536 bytes (66 kB, 64 KiB) copied, 0 s, "
-	          "Infinity B/s\n");
+		  "dd: error writing '/dev/dasda': No space left on device\n"
+		  "2+0 records in\n1+0 records out\n65536 bytes (66 kB, 64 KiB) copied, 0 s, "
+		  "Infinity B/s\n");
 	CHECK_EQ(f.status, 1);
 	ufix_fini(&f);
 }
@@ -199,7 +200,7 @@ TEST(dd_urandom_is_deterministic_per_seed)
 
 	ufix_init(&f);
 	snprintf(first, sizeof(first), "%s",
-	         ufix_run(&f, "dd if=/dev/urandom bs=1k count=4 status=none | md5sum"));
+		 ufix_run(&f, "dd if=/dev/urandom bs=1k count=4 status=none | md5sum"));
 	ufix_fini(&f);
 	ufix_init(&f);
 	CHECK_STR(ufix_run(&f, "dd if=/dev/urandom bs=1k count=4 status=none | md5sum"), first);
@@ -213,14 +214,14 @@ TEST(dd_seek_truncates_regular_files_unless_notrunc)
 	ufix_init(&f);
 	ufix_run(&f, "echo 0123456789 > /tmp/t");
 	CHECK_STR(ufix_run(&f, "echo ab | dd of=/tmp/t bs=1 seek=4 status=none; cat /tmp/t"),
-	          "0123ab\n");
+		  "0123ab\n");
 	ufix_run(&f, "echo 0123456789 > /tmp/t");
 	CHECK_STR(ufix_run(&f, "echo -n ab | dd of=/tmp/t bs=1 seek=4 conv=notrunc status=none; "
-	                       "cat /tmp/t"),
-	          "0123ab6789\n");
+			       "cat /tmp/t"),
+		  "0123ab6789\n");
 	CHECK_STR(ufix_run(&f, "echo -n ab | dd of=/tmp/new bs=1 seek=3 status=none; "
-	                       "cmp /tmp/new /dev/zero"),
-	          "/tmp/new /dev/zero differ: byte 4, line 1\n");
+			       "cmp /tmp/new /dev/zero"),
+		  "/tmp/new /dev/zero differ: byte 4, line 1\n");
 	ufix_fini(&f);
 }
 
@@ -230,25 +231,25 @@ TEST(dd_errors)
 
 	ufix_init(&f);
 	CHECK_STR(ufix_run(&f, "dd foo"),
-	          "dd: unrecognized operand 'foo'\nTry 'dd --help' for more information.\n");
+		  "dd: unrecognized operand 'foo'\nTry 'dd --help' for more information.\n");
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "dd bs=12q"), "dd: invalid number: '12q'\n");
 	CHECK_STR(ufix_run(&f, "dd bs=0"), "dd: invalid number: '0'\n");
 	CHECK_STR(ufix_run(&f, "dd if=/tmp/none"),
-	          "dd: failed to open '/tmp/none': No such file or directory\n");
+		  "dd: failed to open '/tmp/none': No such file or directory\n");
 	CHECK_STR(ufix_run(&f, "dd if=/dev/zero of=/etc/x count=1"),
-	          "dd: failed to open '/etc/x': Permission denied\n");
+		  "dd: failed to open '/etc/x': Permission denied\n");
 	CHECK_STR(ufix_run(&f, "dd iflag=bogus"),
-	          "dd: invalid input flag: 'bogus'\nTry 'dd --help' for more information.\n");
+		  "dd: invalid input flag: 'bogus'\nTry 'dd --help' for more information.\n");
+	CHECK_STR(ufix_run(&f,
+			   "dd if=/dev/zero of=/dev/null bs=1M count=1 iflag=direct oflag=direct"),
+		  "1+0 records in\n1+0 records out\n1048576 bytes (1.0 MB, 1.0 MiB) copied, 0 s, "
+		  "Infinity B/s\n");
 	CHECK_STR(
-	    ufix_run(&f, "dd if=/dev/zero of=/dev/null bs=1M count=1 iflag=direct oflag=direct"),
-	    "1+0 records in\n1+0 records out\n1048576 bytes (1.0 MB, 1.0 MiB) copied, 0 s, "
-	    "Infinity B/s\n");
-	CHECK_STR(
-	    ufix_run(&f, "dd if=/dev/zero of=/dev/null bs=1KB count=1"),
-	    "1+0 records in\n1+0 records out\n1000 bytes (1.0 kB) copied, 0 s, Infinity B/s\n");
+		ufix_run(&f, "dd if=/dev/zero of=/dev/null bs=1KB count=1"),
+		"1+0 records in\n1+0 records out\n1000 bytes (1.0 kB) copied, 0 s, Infinity B/s\n");
 	CHECK_STR(ufix_run(&f, "dd if=/dev/zero of=/dev/null bs=1KB count=1 status=noxfer"),
-	          "1+0 records in\n1+0 records out\n");
+		  "1+0 records in\n1+0 records out\n");
 	ufix_fini(&f);
 }
 
@@ -273,8 +274,8 @@ TEST(cmp_md5sum_cat_messages)
 	CHECK_STR(ufix_run(&f, "cmp /tmp/a /tmp/zz"), "cmp: /tmp/zz: No such file or directory\n");
 	CHECK_EQ(f.status, 2);
 	CHECK_STR(ufix_run(&f, "md5sum /tmp/a /tmp/zz"),
-	          "0bee89b07a248e27c83fc3d5951213c1  /tmp/a\n"
-	          "md5sum: /tmp/zz: No such file or directory\n");
+		  "0bee89b07a248e27c83fc3d5951213c1  /tmp/a\n"
+		  "md5sum: /tmp/zz: No such file or directory\n");
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "cat /tmp"), "cat: /tmp: Is a directory\n");
 	{
@@ -286,6 +287,6 @@ TEST(cmp_md5sum_cat_messages)
 		free(log);
 	}
 	CHECK_STR(ufix_run(&f, "dmesg -x"),
-	          "dmesg: unrecognized option '-x'\nTry 'dmesg --help' for more information.\n");
+		  "dmesg: unrecognized option '-x'\nTry 'dmesg --help' for more information.\n");
 	ufix_fini(&f);
 }

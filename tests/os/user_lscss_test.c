@@ -15,7 +15,7 @@ TEST(lscss_prints_io_table_like_the_seed)
 	ufix_init(&f);
 	ufix_host_tree(&f);
 	CHECK_STR(ufix_run(&f, "lscss"), IO_HDR
-	          "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
+		  "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
 	CHECK_EQ(f.status, 0);
 	ufix_fini(&f);
 }
@@ -28,7 +28,7 @@ TEST(lscss_use_column_says_yes_when_online)
 	ufix_host_tree(&f);
 	CHECK_EQ(sysfs_write(f.os.sysfs, "/sys/bus/ccw/devices/0.0.3f3f/online", "1\n"), 0);
 	CHECK_STR(ufix_run(&f, "lscss 13f"), IO_HDR
-	          "0.0.3f3f 0.0.013f  3390/0c 3990/e9 yes  f0  f0  ff   42434445 00000000\n");
+		  "0.0.3f3f 0.0.013f  3390/0c 3990/e9 yes  f0  f0  ff   42434445 00000000\n");
 	ufix_fini(&f);
 }
 
@@ -39,7 +39,7 @@ TEST(lscss_short_uppercase)
 	ufix_init(&f);
 	ufix_host_tree(&f);
 	CHECK_STR(ufix_run(&f, "lscss -s -u"), IO_HDR
-	          "3F3F     013F      3390/0C 3990/E9      F0  F0  FF   42434445 00000000\n");
+		  "3F3F     013F      3390/0C 3990/E9      F0  F0  FF   42434445 00000000\n");
 	ufix_fini(&f);
 }
 
@@ -51,9 +51,9 @@ TEST(lscss_range_filters_subchannels)
 	ufix_host_tree(&f);
 	CHECK_STR(ufix_run(&f, "lscss 0.0.0000-0.0.0100"), IO_HDR);
 	CHECK_STR(ufix_run(&f, "lscss 0.0.0100-0.0.0200"), IO_HDR
-	          "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
+		  "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
 	CHECK_STR(ufix_run(&f, "lscss -d 3f3f"), IO_HDR
-	          "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
+		  "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
 	CHECK_STR(ufix_run(&f, "lscss -d 13f"), IO_HDR);
 	ufix_fini(&f);
 }
@@ -65,10 +65,10 @@ TEST(lscss_devtype_filter)
 	ufix_init(&f);
 	ufix_host_tree(&f);
 	CHECK_STR(ufix_run(&f, "lscss -t 3390/0c"), IO_HDR
-	          "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
+		  "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n");
 	CHECK_STR(ufix_run(&f, "lscss -t 3380"), IO_HDR);
 	CHECK_STR(ufix_run(&f, "lscss -t 0x3390"),
-	          "lscss: Invalid device type specified: 0x3390\n");
+		  "lscss: Invalid device type specified: 0x3390\n");
 	CHECK_EQ(f.status, 1);
 	ufix_fini(&f);
 }
@@ -83,26 +83,25 @@ TEST(lscss_invalid_id_and_options)
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "lscss 13f-"), "lscss: Invalid ID specified: 13f\n");
 	CHECK_STR(ufix_run(&f, "lscss --foo"),
-	          "lscss: Invalid option '--foo'\nTry 'lscss --help' for more information.\n");
+		  "lscss: Invalid option '--foo'\nTry 'lscss --help' for more information.\n");
 	CHECK_EQ(f.status, 1);
-	CHECK_STR(ufix_run(&f, "lscss -st"),
-		  "lscss: Option '-st' requires an argument\n"
-		  "Try 'lscss --help' for more information.\n");
+	CHECK_STR(ufix_run(&f, "lscss -st"), "lscss: Option '-st' requires an argument\n"
+					     "Try 'lscss --help' for more information.\n");
 	CHECK_STR(ufix_run(&f, "lscss --short=1"),
 		  "lscss: Invalid option '-s'\nTry 'lscss --help' for more information.\n");
 	CHECK_STR(ufix_run(&f, "lscss --dev"),
 		  "lscss: Invalid option '--dev'\nTry 'lscss --help' for more information.\n");
 	CHECK_STR(ufix_run(&f, "lscss -x"),
-	          "lscss: Invalid option '-x'\nTry 'lscss --help' for more information.\n");
+		  "lscss: Invalid option '-x'\nTry 'lscss --help' for more information.\n");
 	CHECK_STR(ufix_run(&f, "lscss -t"), "lscss: Option '-t' requires an argument\n"
-	                                    "Try 'lscss --help' for more information.\n");
+					    "Try 'lscss --help' for more information.\n");
 	CHECK_STR(ufix_run(&f, "lscss --vfio --avail"),
-	          "lscss: Invalid option combination: --vfio can not be used with --io, -d, -t or "
-	          "--avail\n");
+		  "lscss: Invalid option combination: --vfio can not be used with --io, -d, -t or "
+		  "--avail\n");
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "lscss -a --vfio"),
-	          "lscss: Invalid option combination: --vfio can not be used with --io, -d, -t or "
-	          "--avail\n");
+		  "lscss: Invalid option combination: --vfio can not be used with --io, -d, -t or "
+		  "--avail\n");
 	ufix_fini(&f);
 }
 
@@ -114,12 +113,12 @@ TEST(lscss_abbreviated_long_option_and_help)
 	ufix_init(&f);
 	ufix_host_tree(&f);
 	CHECK_STR(ufix_run(&f, "lscss --upp --sh"), IO_HDR
-	          "3F3F     013F      3390/0C 3990/E9      F0  F0  FF   42434445 00000000\n");
+		  "3F3F     013F      3390/0C 3990/E9      F0  F0  FF   42434445 00000000\n");
 	out = ufix_run(&f, "lscss --help");
 	CHECK_EQ(f.status, 0);
 	CHECK(strncmp(out, "Usage: lscss [OPTIONS] [RANGE]\n\nList information", 48) == 0);
 	CHECK(strstr(out, " -v, --version                         Print version information, "
-	                  "then exit\n"));
+			  "then exit\n"));
 	CHECK_STR(ufix_run(&f, "lscss -v"), "lscss version 2.43.0\nCopyright IBM Corp. 2017\n");
 	ufix_fini(&f);
 }
@@ -131,13 +130,13 @@ TEST(lscss_vpm_avail_and_sections)
 	ufix_init(&f);
 	ufix_host_tree(&f);
 	CHECK_STR(
-	    ufix_run(&f, "lscss --vpm --avail"),
-	    "Device   Subchan.  DevType CU Type Use  PIM PAM POM VPM CHPIDs            Avail.\n"
-	    "--------------------------------------------------------------------------------\n"
-	    "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff  f0  42434445 00000000 good  \n");
+		ufix_run(&f, "lscss --vpm --avail"),
+		"Device   Subchan.  DevType CU Type Use  PIM PAM POM VPM CHPIDs            Avail.\n"
+		"--------------------------------------------------------------------------------\n"
+		"0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff  f0  42434445 00000000 good  \n");
 	CHECK_STR(ufix_run(&f, "lscss --chsc --eadm"),
-	          "\nCHSC Subchannels:\nDevice   Subchan. \n------------------\n"
-	          "\nEADM Subchannels:\nDevice   Subchan. \n------------------\n");
+		  "\nCHSC Subchannels:\nDevice   Subchan. \n------------------\n"
+		  "\nEADM Subchannels:\nDevice   Subchan. \n------------------\n");
 	ufix_fini(&f);
 }
 
@@ -148,25 +147,25 @@ TEST(lscss_vfio_lists_mdev_of_vfio_bound_subchannels)
 	ufix_init(&f);
 	ufix_host_tree(&f);
 	CHECK_STR(
-	    ufix_run(&f, "lscss --vfio"),
-	    "MDEV                                  Subchan.  PIM PAM POM  CHPIDs           \n"
-	    "------------------------------------------------------------------------------\n");
+		ufix_run(&f, "lscss --vfio"),
+		"MDEV                                  Subchan.  PIM PAM POM  CHPIDs           \n"
+		"------------------------------------------------------------------------------\n");
 	CHECK_EQ(sysfs_remove(f.os.sysfs, "/sys/devices/css0/0.0.013f/0.0.3f3f"), 0);
 	CHECK_EQ(sysfs_remove(f.os.sysfs, "/sys/devices/css0/0.0.013f/driver"), 0);
 	CHECK_EQ(sysfs_symlink(f.os.sysfs, "/sys/devices/css0/0.0.013f/driver",
-	                       "../../../bus/css/drivers/vfio_ccw"),
-	         0);
+			       "../../../bus/css/drivers/vfio_ccw"),
+		 0);
 	CHECK_EQ(sysfs_mkdir(f.os.sysfs,
-	                     "/sys/devices/css0/0.0.013f/6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920"),
-	         0);
+			     "/sys/devices/css0/0.0.013f/6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920"),
+		 0);
 	CHECK_STR(
-	    ufix_run(&f, "lscss --vfio 013f"),
-	    "MDEV                                  Subchan.  PIM PAM POM  CHPIDs           \n"
-	    "------------------------------------------------------------------------------\n"
-	    "6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920  0.0.013f  f0  f0  ff   42434445 00000000\n");
+		ufix_run(&f, "lscss --vfio 013f"),
+		"MDEV                                  Subchan.  PIM PAM POM  CHPIDs           \n"
+		"------------------------------------------------------------------------------\n"
+		"6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920  0.0.013f  f0  f0  ff   42434445 00000000\n");
 	/* without its ccw device the I/O table shows dev_busid */
 	CHECK_STR(ufix_run(&f, "lscss"), IO_HDR
-	          "0.0.3f3f 0.0.013f                       f0  f0  ff   42434445 00000000\n");
+		  "0.0.3f3f 0.0.013f                       f0  f0  ff   42434445 00000000\n");
 	ufix_fini(&f);
 }
 
@@ -179,26 +178,26 @@ TEST(lscss_chsc_eadm_rows_and_defunct_devices)
 	ufix_const(&f, "/sys/devices/css0/0.0.ff00/type", "1\n");
 	ufix_const(&f, "/sys/devices/css0/0.0.ff40/type", "3\n");
 	CHECK_EQ(sysfs_symlink(f.os.sysfs, "/sys/bus/css/devices/0.0.ff00",
-	                       "/sys/devices/css0/0.0.ff00"),
-	         0);
+			       "/sys/devices/css0/0.0.ff00"),
+		 0);
 	CHECK_EQ(sysfs_symlink(f.os.sysfs, "/sys/bus/css/devices/0.0.ff40",
-	                       "/sys/devices/css0/0.0.ff40"),
-	         0);
+			       "/sys/devices/css0/0.0.ff40"),
+		 0);
 	ufix_const(&f, "/sys/devices/css0/defunct/0.0.4711/devtype", "3390/0a\n");
 	ufix_const(&f, "/sys/devices/css0/defunct/0.0.4711/cutype", "3990/e9\n");
 	ufix_const(&f, "/sys/devices/css0/defunct/0.0.4711/online", "0\n");
 	CHECK_STR(ufix_run(&f, "lscss --chsc --eadm"),
-	          "\nCHSC Subchannels:\nDevice   Subchan. \n------------------\n"
-	          "n/a      0.0.ff00 \n0.0.4711 n/a      \n"
-	          "\nEADM Subchannels:\nDevice   Subchan. \n------------------\n"
-	          "n/a      0.0.ff40 \n0.0.4711 n/a      \n");
+		  "\nCHSC Subchannels:\nDevice   Subchan. \n------------------\n"
+		  "n/a      0.0.ff00 \n0.0.4711 n/a      \n"
+		  "\nEADM Subchannels:\nDevice   Subchan. \n------------------\n"
+		  "n/a      0.0.ff40 \n0.0.4711 n/a      \n");
 	CHECK_STR(ufix_run(&f, "lscss"), IO_HDR
-	          "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n"
-	          "0.0.4711 n/a       3390/0a 3990/e9                                    \n");
+		  "0.0.3f3f 0.0.013f  3390/0c 3990/e9      f0  f0  ff   42434445 00000000\n"
+		  "0.0.4711 n/a       3390/0a 3990/e9                                    \n");
 	/* a subchannel RANGE hides defunct devices; -d hides CHSC/EADM rows */
 	CHECK_STR(ufix_run(&f, "lscss --chsc ff00"),
-	          "Device   Subchan. \n------------------\nn/a      0.0.ff00 \n");
+		  "Device   Subchan. \n------------------\nn/a      0.0.ff00 \n");
 	CHECK_STR(ufix_run(&f, "lscss --chsc -d 0-ffff"),
-	          "Device   Subchan. \n------------------\n0.0.4711 n/a      \n");
+		  "Device   Subchan. \n------------------\n0.0.4711 n/a      \n");
 	ufix_fini(&f);
 }

@@ -30,9 +30,9 @@ TEST(shell_unknown_command_is_127)
 	CHECK_EQ(f.status, 127);
 	CHECK_STR(ufix_run(&f, "echo $?"), "127\n");
 	CHECK_STR(ufix_run(&f, "/usr/bin/nope"),
-	          "-bash: /usr/bin/nope: No such file or directory\n");
+		  "-bash: /usr/bin/nope: No such file or directory\n");
 	CHECK_STR(ufix_run(&f, "/usr/sbin/lscss -v"),
-	          "lscss version 2.43.0\nCopyright IBM Corp. 2017\n");
+		  "lscss version 2.43.0\nCopyright IBM Corp. 2017\n");
 	ufix_fini(&f);
 }
 
@@ -42,14 +42,14 @@ TEST(shell_syntax_errors)
 
 	ufix_init(&f);
 	CHECK_STR(ufix_run(&f, "echo 'abc"),
-	          "-bash: unexpected EOF while looking for matching `''\n");
+		  "-bash: unexpected EOF while looking for matching `''\n");
 	CHECK_EQ(f.status, 2);
 	CHECK_STR(ufix_run(&f, "| cat"), "-bash: syntax error near unexpected token `|'\n");
 	CHECK_STR(ufix_run(&f, "echo a ;; echo b"),
-	          "-bash: syntax error near unexpected token `;'\n");
+		  "-bash: syntax error near unexpected token `;'\n");
 	CHECK_STR(ufix_run(&f, "echo >"), "-bash: syntax error near unexpected token `newline'\n");
 	CHECK_STR(ufix_run(&f, "echo a &&"),
-	          "-bash: syntax error near unexpected token `newline'\n");
+		  "-bash: syntax error near unexpected token `newline'\n");
 	ufix_run(&f, "true");
 	CHECK_STR(ufix_run(&f, ""), "");
 	CHECK_EQ(f.status, 0);
@@ -66,10 +66,10 @@ TEST(shell_sleep_takes_simulated_time)
 	CHECK_STR(ufix_run(&f, "sleep 1.5; sleep 100ms; sleep 2s"), "");
 	CHECK_EQ(sim_now(f.sim) - t0, 3600 * SIM_MS);
 	CHECK_STR(ufix_run(&f, "sleep x"),
-	          "sleep: invalid time interval 'x'\nTry 'sleep --help' for more information.\n");
+		  "sleep: invalid time interval 'x'\nTry 'sleep --help' for more information.\n");
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "sleep"),
-	          "sleep: missing operand\nTry 'sleep --help' for more information.\n");
+		  "sleep: missing operand\nTry 'sleep --help' for more information.\n");
 	ufix_fini(&f);
 }
 
@@ -111,7 +111,7 @@ TEST(shell_pipes_and_redirections)
 	CHECK_STR(ufix_run(&f, "cat < /tmp/none"), "-bash: /tmp/none: No such file or directory\n");
 	CHECK_STR(ufix_run(&f, "cat /tmp/none 2>/dev/null; echo $?"), "1\n");
 	CHECK_STR(ufix_run(&f, "cat /tmp/none 2>&1 | cat > /tmp/err; cat /tmp/err"),
-	          "cat: /tmp/none: No such file or directory\n");
+		  "cat: /tmp/none: No such file or directory\n");
 	ufix_fini(&f);
 }
 
@@ -122,12 +122,12 @@ TEST(shell_big_pipe_blocks_and_flows)
 	ufix_init(&f);
 	/* 4 MiB through a 64 KiB pipe: the writer must block and resume */
 	CHECK_STR(ufix_run(&f, "dd if=/dev/zero bs=1M count=4 status=none | md5sum"),
-	          "b5cfa9d6c8febd618f91ac2843d50a1c  -\n");
+		  "b5cfa9d6c8febd618f91ac2843d50a1c  -\n");
 	CHECK_STR(
-	    ufix_run(
-	        &f,
-	        "dd if=/dev/zero bs=1M count=4 status=none | cmp - /dev/zero -n 4194304; echo $?"),
-	    "0\n");
+		ufix_run(
+			&f,
+			"dd if=/dev/zero bs=1M count=4 status=none | cmp - /dev/zero -n 4194304; echo $?"),
+		"0\n");
 	ufix_fini(&f);
 }
 
@@ -138,7 +138,7 @@ TEST(shell_writer_stops_when_the_reader_goes)
 	ufix_init(&f);
 	/* cmp stops at the first byte; cat and dd would run forever */
 	CHECK_STR(ufix_run(&f, "cat /dev/zero | cmp - /dev/null"),
-	          "cmp: EOF on /dev/null which is empty\n");
+		  "cmp: EOF on /dev/null which is empty\n");
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "dd if=/dev/zero bs=4k | cmp -s - /dev/null; echo $?"), "1\n");
 	CHECK_EQ(node_jobs(f.n), 0);
@@ -152,9 +152,9 @@ TEST(shell_tmp_is_a_bounded_tmpfs)
 	ufix_init(&f);
 	vfs_set_tmp_max(f.os.vfs, 64ull << 20);
 	CHECK_STR(ufix_run(&f, "dd if=/dev/zero of=/tmp/big bs=1M count=100"),
-	          "dd: error writing '/tmp/big': No space left on device\n"
-	          "65+0 records in\n64+0 records out\n"
-	          "67108864 bytes (67 MB, 64 MiB) copied, 0 s, Infinity B/s\n");
+		  "dd: error writing '/tmp/big': No space left on device\n"
+		  "65+0 records in\n64+0 records out\n"
+		  "67108864 bytes (67 MB, 64 MiB) copied, 0 s, Infinity B/s\n");
 	CHECK_EQ(f.status, 1);
 	ufix_fini(&f);
 }
@@ -204,9 +204,10 @@ TEST(world_nodes_and_callbacks)
 TEST(shell_random_lines_never_crash)
 {
 	static const char *const atoms[] = {
-	    "echo ", "true", "false", "cat ", "/tmp/f", "a",      " ",         ";",     "|",  "&",
-	    "&&",    "||",   "<",     ">",    ">>",     "2>",     "2>&1",      "'",     "\"", "\\",
-	    "$?",    "$!",   "#",     "x y",  "exit 3", "md5sum", "sleep 0.1", "lscss", "-",
+		"echo ",  "true",   "false",	 "cat ",  "/tmp/f", "a",  " ",	";",
+		"|",	  "&",	    "&&",	 "||",	  "<",	    ">",  ">>", "2>",
+		"2>&1",	  "'",	    "\"",	 "\\",	  "$?",	    "$!", "#",	"x y",
+		"exit 3", "md5sum", "sleep 0.1", "lscss", "-",
 	};
 	struct ufix f;
 	uint64_t seed = 12345;
@@ -220,7 +221,7 @@ TEST(shell_random_lines_never_crash)
 		for (j = 0; j < n; j++) {
 			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 			strncat(line, atoms[(seed >> 33) % (sizeof(atoms) / sizeof(atoms[0]))],
-			        sizeof(line) - strlen(line) - 1);
+				sizeof(line) - strlen(line) - 1);
 		}
 		ufix_run(&f, line);
 		CHECK(f.status >= 0 && f.status <= 255);

@@ -76,8 +76,7 @@ TEST(grep_errors_exit_2)
 	CHECK_EQ(f.status, 2);
 	CHECK_STR(ufix_run(&f, "grep x /tmp/none"), "grep: /tmp/none: No such file or directory\n");
 	CHECK_EQ(f.status, 2);
-	CHECK_STR(ufix_run(&f, "grep -E '(' /tmp/t; echo $?"),
-		  "grep: Unmatched ( or \\(\n2\n");
+	CHECK_STR(ufix_run(&f, "grep -E '(' /tmp/t; echo $?"), "grep: Unmatched ( or \\(\n2\n");
 	ufix_fini(&f);
 }
 
@@ -89,7 +88,8 @@ TEST(wc_counts_lines_words_bytes)
 	CHECK_STR(ufix_run(&f, "wc -l /tmp/t"), "4 /tmp/t\n");
 	CHECK_STR(ufix_run(&f, "cat /tmp/t | wc -l"), "4\n");
 	CHECK_STR(ufix_run(&f, "cat /tmp/t | wc"), "      4       4      19\n");
-	CHECK_STR(ufix_run(&f, "wc -x"), "wc: invalid option -- 'x'\nTry 'wc --help' for more information.\n");
+	CHECK_STR(ufix_run(&f, "wc -x"),
+		  "wc: invalid option -- 'x'\nTry 'wc --help' for more information.\n");
 	CHECK_EQ(f.status, 1);
 	ufix_fini(&f);
 }

@@ -122,14 +122,14 @@ static void fake_css(struct ufix *f)
 	ufix_const(f, SCH "/chpids", "42 43 44 45 00 00 00 00 \n");
 	ufix_const(f, SCH "/dev_busid", "0.0.3f3f\n");
 	CHECK_EQ(sysfs_attr(fc.fs, SCH "/driver_override", &over_ops, NULL, 0), 0);
-	CHECK_EQ(
-	    sysfs_symlink(fc.fs, "/sys/bus/css/devices/0.0.013f", "../../../devices/css0/0.0.013f"),
-	    0);
-	CHECK_EQ(
-	    sysfs_attr(fc.fs, "/sys/bus/css/drivers/io_subchannel/unbind", &unbind_ops, NULL, 0),
-	    0);
+	CHECK_EQ(sysfs_symlink(fc.fs, "/sys/bus/css/devices/0.0.013f",
+			       "../../../devices/css0/0.0.013f"),
+		 0);
+	CHECK_EQ(sysfs_attr(fc.fs, "/sys/bus/css/drivers/io_subchannel/unbind", &unbind_ops, NULL,
+			    0),
+		 0);
 	CHECK_EQ(sysfs_attr(fc.fs, "/sys/bus/css/drivers/vfio_ccw/unbind", &unbind_ops, NULL, 0),
-	         0);
+		 0);
 	CHECK_EQ(sysfs_attr(fc.fs, "/sys/bus/css/drivers_probe", &probe_ops, NULL, 0), 0);
 	CHECK_EQ(sysfs_mkdir(fc.fs, "/sys/bus/mdev/devices"), 0);
 	bind("io_subchannel");
@@ -151,24 +151,24 @@ TEST(seed_step0_driverctl_mdevctl_lscss_vfio)
 	CHECK_EQ(f.status, 0);
 	CHECK_STR(ufix_run(&f, "mdevctl list"), UUID " 0.0.013f vfio_ccw-io manual\n\n");
 	CHECK_STR(ufix_run(&f, "mdevctl list --dumpjson"),
-	          "[\n  {\n    \"0.0.013f\": [\n      {\n        \"" UUID "\": {\n"
-	          "          \"mdev_type\": \"vfio_ccw-io\",\n          \"start\": \"manual\",\n"
-	          "          \"attrs\": []\n        }\n      }\n    ]\n  }\n]\n");
+		  "[\n  {\n    \"0.0.013f\": [\n      {\n        \"" UUID "\": {\n"
+		  "          \"mdev_type\": \"vfio_ccw-io\",\n          \"start\": \"manual\",\n"
+		  "          \"attrs\": []\n        }\n      }\n    ]\n  }\n]\n");
 	CHECK_STR(ufix_run(&f, "mdevctl list -u " UUID " --dumpjson"),
-	          "{\n  \"mdev_type\": \"vfio_ccw-io\",\n  \"start\": \"manual\",\n"
-	          "  \"attrs\": []\n}\n");
+		  "{\n  \"mdev_type\": \"vfio_ccw-io\",\n  \"start\": \"manual\",\n"
+		  "  \"attrs\": []\n}\n");
 	CHECK_STR(
-	    ufix_run(&f, "lscss --vfio 013f"),
-	    "MDEV                                  Subchan.  PIM PAM POM  CHPIDs           \n"
-	    "------------------------------------------------------------------------------\n" UUID
-	    "  0.0.013f  f0  f0  ff   42434445 00000000\n");
+		ufix_run(&f, "lscss --vfio 013f"),
+		"MDEV                                  Subchan.  PIM PAM POM  CHPIDs           \n"
+		"------------------------------------------------------------------------------\n" UUID
+		"  0.0.013f  f0  f0  ff   42434445 00000000\n");
 	CHECK_STR(ufix_run(&f, "mdevctl start -u " UUID " -p 0.0.013f -t vfio_ccw-io"),
-	          "Error: Device already exists\n");
+		  "Error: Device already exists\n");
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "mdevctl stop -u " UUID), "");
 	CHECK_STR(ufix_run(&f, "mdevctl list"), "\n");
 	CHECK_STR(ufix_run(&f, "mdevctl stop -u " UUID),
-	          "Error: Mediated device " UUID " is not active\n");
+		  "Error: Mediated device " UUID " is not active\n");
 	CHECK_STR(ufix_run(&f, "driverctl -b css unset-override 0.0.013f"), "");
 	CHECK_EQ(f.status, 0);
 	CHECK_STR(fc.override, "");
@@ -185,15 +185,15 @@ TEST(driverctl_errors)
 	ufix_init(&f);
 	fake_css(&f);
 	CHECK_STR(ufix_run(&f, "driverctl -b css set-override 0.0.0999 vfio_ccw"),
-	          "driverctl: no such device: 0.0.0999\n");
+		  "driverctl: no such device: 0.0.0999\n");
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "driverctl -b css set-override 0.0.013f nodrv"),
-	          "driverctl: no such module: nodrv\n");
+		  "driverctl: no such module: nodrv\n");
 	out = ufix_run(&f, "driverctl -b css set-override 0.0.013f");
 	CHECK(strncmp(out, "Usage: driverctl [OPTIONS...] {COMMAND}...\n", 43) == 0);
 	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "driverctl -b css list-overrides"),
-	          "driverctl: No overridable devices found. Kernel too old?\n");
+		  "driverctl: No overridable devices found. Kernel too old?\n");
 	ufix_fini(&f);
 }
 
@@ -204,24 +204,24 @@ TEST(mdevctl_errors)
 	ufix_init(&f);
 	fake_css(&f);
 	CHECK_STR(ufix_run(&f, "mdevctl start -u " UUID " -p 0.0.013f -t vfio_ccw-io"),
-	          "Error: Unable to find parent device '0.0.013f'\n");
+		  "Error: Unable to find parent device '0.0.013f'\n");
 	CHECK_EQ(f.status, 1);
 	ufix_run(&f, "driverctl -b css set-override 0.0.013f vfio_ccw");
 	CHECK_STR(ufix_run(&f, "mdevctl start -u " UUID " -p 0.0.013f -t foo"),
-	          "Error: Parent 0.0.013f does not support mdev type foo\n");
+		  "Error: Parent 0.0.013f does not support mdev type foo\n");
 	CHECK_STR(ufix_run(&f, "mdevctl start -u " UUID),
-	          "Error: Device is insufficiently specified\n");
+		  "Error: Device is insufficiently specified\n");
 	CHECK_STR(ufix_run(&f, "mdevctl start -u " UUID " -t vfio_ccw-io"),
-	          "Error: can't provide type without parent\n");
+		  "Error: can't provide type without parent\n");
 	CHECK_STR(ufix_run(&f, "mdevctl start -u xyz -p 0.0.013f -t vfio_ccw-io"),
-	          "error: Invalid value for '--uuid <uuid>': invalid UUID 'xyz'\n");
+		  "error: Invalid value for '--uuid <uuid>': invalid UUID 'xyz'\n");
 	CHECK_STR(ufix_run(&f, "mdevctl bogus"),
-	          "error: Found argument 'bogus' which wasn't expected, or isn't valid in this "
-	          "context\n");
+		  "error: Found argument 'bogus' which wasn't expected, or isn't valid in this "
+		  "context\n");
 	/* without -u a UUID is generated from the run's PRNG and printed */
 	CHECK(strlen(ufix_run(&f, "mdevctl start -p 0.0.013f -t vfio_ccw-io")) == 37);
 	CHECK_EQ(f.status, 0);
 	CHECK_STR(ufix_run(&f, "mdevctl start -u " UUID " -p 0.0.013f -t vfio_ccw-io"),
-	          "Error: No available instances of vfio_ccw-io on 0.0.013f\n");
+		  "Error: No available instances of vfio_ccw-io on 0.0.013f\n");
 	ufix_fini(&f);
 }

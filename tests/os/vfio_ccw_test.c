@@ -128,7 +128,7 @@ TEST(vfio_ccw_format0_program_with_data_spanning_pages)
 	CHECK_EQ(irb.scsw.cpa, PROG + 8);
 	CHECK(!(irb.scsw.flags & SCSW_FLAGS_FMT));
 	CHECK_EQ(irb.scsw.dstat & (DEV_STAT_CHN_END | DEV_STAT_DEV_END),
-	         DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+		 DEV_STAT_CHN_END | DEV_STAT_DEV_END);
 	uint8_t *buf = testdev_buf(v->dev, &len);
 	for (int i = 0; i < 3000; i++)
 		CHECK_EQ(buf[i], (uint8_t)i);
@@ -198,7 +198,7 @@ TEST(vfio_ccw_device_info_regions_and_irqs)
 }
 
 static int set_irqs(struct vf *v, uint32_t flags, uint32_t index, uint32_t start, uint32_t count,
-                    int32_t data, uint32_t argsz)
+		    int32_t data, uint32_t argsz)
 {
 	uint8_t buf[sizeof(struct vfio_irq_set) + 4];
 	struct vfio_irq_set *s = (struct vfio_irq_set *)buf;
@@ -228,19 +228,19 @@ TEST(vfio_ccw_set_irqs_checks_like_vfio_core)
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | trig, 3, 0, 1, 0, full), -EINVAL);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | trig, 0, 1, 1, 0, full), -EINVAL);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | trig, 0, 0, 2, 0, full), -EINVAL);
-	CHECK_EQ(
-	    set_irqs(v, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL | trig, 0, 0, 1, 0, full),
-	    -EINVAL);
+	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL | trig, 0, 0, 1, 0,
+			  full),
+		 -EINVAL);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE, 0, 0, 1, 0, full), -EINVAL);
 	CHECK_EQ(set_irqs(v, 0x100 | VFIO_IRQ_SET_DATA_NONE | trig, 0, 0, 1, 0, full), -EINVAL);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | trig, 0, 0, 1, v->io_efd, full - 4),
-	         -EINVAL);
+		 -EINVAL);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | trig, 0, 0, 1, 0, 8), -EINVAL);
 	/* only trigger is supported, as upstream */
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK, 0, 0, 1, 0, full),
-	         -EINVAL);
+		 -EINVAL);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, 0, 0, 1, 0, full),
-	         -EINVAL);
+		 -EINVAL);
 	/* bad eventfds */
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | trig, 0, 0, 1, 777, full), -EBADF);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | trig, 0, 0, 1, -5, full), -EINVAL);
@@ -571,7 +571,7 @@ TEST(vfio_ccw_dma_unmap_under_io_resets_and_the_device_recovers)
 	/* host kernel memory is not the VMM's to map */
 	CHECK_EQ(vfio_dma_map(v->host, v->fd, 1u << 20, VF_GUEST_SIZE, 4096), -EFAULT);
 	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase + VF_GUEST_SIZE - 4096, VF_GUEST_SIZE, 8192),
-	         -EFAULT);
+		 -EFAULT);
 	vf_put_ccw(v, PROG, CCW_CMD_WRITE, 0, 100, DATA);
 	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
 	vf_run_for(v, SIM_MS);
@@ -594,7 +594,6 @@ TEST(vfio_ccw_reset_keeps_the_device_usable)
 	sense_id(v);
 	vf_free(v);
 }
-
 
 /* A task writing "1" to the mdev's remove attribute. */
 struct remover {
@@ -629,7 +628,7 @@ TEST(vfio_ccw_mdev_sysfs_lifecycle)
 	CHECK(sysfs_read(v->host->sysfs, path, buf, sizeof(buf)) > 0);
 	CHECK_STR(buf, "vfio-ccw\n");
 	CHECK(sysfs_readlink(v->host->sysfs, VF_SCH_DIR "/" VF_UUID "/mdev_type", buf,
-	                     sizeof(buf)) > 0);
+			     sizeof(buf)) > 0);
 	CHECK(strstr(buf, "vfio_ccw-io") != NULL);
 	CHECK(sysfs_is_dir(v->host->sysfs, VF_SYSFSDEV));
 	snprintf(path, sizeof(path), "%s/create", type);
@@ -716,8 +715,8 @@ TEST(vfio_ccw_close_in_a_task_quiesces_a_running_program)
 	vf_read_schib(v, &s);
 	CHECK(s.pmcw.flags & PMCW_FLAGS_ENA);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0, 1,
-	                  v->io_efd, sizeof(struct vfio_irq_set) + 4),
-	         0);
+			  v->io_efd, sizeof(struct vfio_irq_set) + 4),
+		 0);
 	int n = v->io_count;
 	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
 	CHECK(vf_wait_io(v, n + 1));
@@ -738,8 +737,8 @@ TEST(vfio_ccw_close_from_an_event_finishes_when_the_interrupt_comes)
 	CHECK(v->fd >= 0);
 	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase, 0, VF_GUEST_SIZE), 0);
 	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0, 1,
-	                  v->io_efd, sizeof(struct vfio_irq_set) + 4),
-	         0);
+			  v->io_efd, sizeof(struct vfio_irq_set) + 4),
+		 0);
 	vf_run_for(v, SIM_S);
 	int n = v->io_count;
 	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
@@ -767,8 +766,8 @@ TEST(vfio_ccw_fuzz_hostile_vmm)
 
 			put_be32(vf_guest(v, a), (uint32_t)sim_rand(r));
 			put_be32(vf_guest(v, a + 4),
-			         sim_rand_below(r, 2) ? (uint32_t)sim_rand(r)
-			                              : (uint32_t)sim_rand_below(r, VF_GUEST_SIZE));
+				 sim_rand_below(r, 2) ? (uint32_t)sim_rand(r)
+						      : (uint32_t)sim_rand_below(r, VF_GUEST_SIZE));
 		}
 		for (int i = 0; i < ORB_SIZE; i++)
 			orb[i] = (uint8_t)sim_rand(r);
@@ -794,7 +793,7 @@ TEST(vfio_ccw_fuzz_hostile_vmm)
 			if (!vf_wait_io(v, seen + 1)) {
 				/* runaway program: the guest clears it */
 				CHECK_EQ(async_cmd(v, VFIO_CCW_ASYNC_CMD_CSCH),
-				         sizeof(struct ccw_cmd_region));
+					 sizeof(struct ccw_cmd_region));
 				continue;
 			}
 			seen = v->io_count;
@@ -802,10 +801,10 @@ TEST(vfio_ccw_fuzz_hostile_vmm)
 			/* no host address ever reaches the guest */
 			CHECK(irb.scsw.cpa == 0 || irb.scsw.cpa < VF_GUEST_SIZE);
 			final = !(irb.scsw.ctrl &
-			          (SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT | SCSW_ACTL_SUSP));
+				  (SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT | SCSW_ACTL_SUSP));
 			if (irb.scsw.ctrl & SCSW_ACTL_SUSP)
 				CHECK_EQ(async_cmd(v, VFIO_CCW_ASYNC_CMD_CSCH),
-				         sizeof(struct ccw_cmd_region));
+					 sizeof(struct ccw_cmd_region));
 		}
 		CHECK(final);
 	}
@@ -823,9 +822,9 @@ TEST(vfio_ccw_fsm_table_refusals)
 		enum vfio_ccw_state state;
 		long io, async;
 	} rows[] = {
-	    {VFIO_CCW_STATE_STANDBY, -EIO, -EIO},
-	    {VFIO_CCW_STATE_CP_PROCESSING, -EAGAIN, -EAGAIN},
-	    {VFIO_CCW_STATE_NOT_OPER, -EIO, -EIO},
+		{VFIO_CCW_STATE_STANDBY, -EIO, -EIO},
+		{VFIO_CCW_STATE_CP_PROCESSING, -EAGAIN, -EAGAIN},
+		{VFIO_CCW_STATE_NOT_OPER, -EIO, -EIO},
 	};
 	struct vf *v = vf_new(false, 0);
 	struct subchannel *sch = css_get_subchannel(v->host, (struct ccw_id){0, 0, 0x13f});

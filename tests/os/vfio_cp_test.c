@@ -70,7 +70,7 @@ static uint8_t *g(struct cpt *t, uint64_t iova)
 }
 
 static void put_ccw1(struct cpt *t, uint64_t iova, uint8_t cmd, uint8_t flags, uint16_t count,
-                     uint32_t cda)
+		     uint32_t cda)
 {
 	struct ccw1 c = {cmd, flags, count, cda};
 

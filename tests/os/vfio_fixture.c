@@ -156,9 +156,9 @@ struct vf *vf_new(bool eckd, uint64_t latency)
 	CHECK(sysfs_readlink(v->host->sysfs, VF_SCH_DIR "/driver", drv, sizeof(drv)) > 0);
 	CHECK(strstr(drv, "vfio_ccw") != NULL);
 	/* mdevctl start -u UUID -p 0.0.013f -t vfio_ccw-io */
-	CHECK_EQ(
-	    vf_sysfs_write(v, VF_SCH_DIR "/mdev_supported_types/vfio_ccw-io/create", VF_UUID "\n"),
-	    0);
+	CHECK_EQ(vf_sysfs_write(v, VF_SCH_DIR "/mdev_supported_types/vfio_ccw-io/create",
+				VF_UUID "\n"),
+		 0);
 	v->fd = vfio_open_device(v->host, VF_SYSFSDEV, &err);
 	CHECK(v->fd >= 0);
 	CHECK_EQ(err, 0);
@@ -220,7 +220,7 @@ uint8_t *vf_guest(struct vf *v, uint64_t iova)
 }
 
 void vf_put_ccw(struct vf *v, uint64_t iova, uint8_t cmd, uint8_t flags, uint16_t count,
-                uint32_t cda)
+		uint32_t cda)
 {
 	struct ccw1 c = {cmd, flags, count, cda};
 

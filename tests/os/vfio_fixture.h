@@ -12,7 +12,7 @@
 struct irb;
 struct schib;
 
-#define VF_UUID       "6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920"
+#define VF_UUID	      "6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920"
 #define VF_SYSFSDEV   "/sys/bus/mdev/devices/" VF_UUID
 #define VF_SCH_DIR    "/sys/devices/css0/0.0.013f"
 #define VF_GUEST_SIZE (1u << 20)
@@ -50,7 +50,7 @@ void vf_run_for(struct vf *v, uint64_t ns);
 
 uint8_t *vf_guest(struct vf *v, uint64_t iova);
 void vf_put_ccw(struct vf *v, uint64_t iova, uint8_t cmd, uint8_t flags, uint16_t count,
-                uint32_t cda);
+		uint32_t cda);
 /* Write the I/O region with a start function: returns what pwrite did. */
 long vf_start(struct vf *v, uint32_t cpa, uint8_t lpm);
 long vf_start_orb(struct vf *v, const uint8_t orb[12]);

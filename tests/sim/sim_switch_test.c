@@ -78,7 +78,7 @@ TEST(switch_keeps_registers_and_floating_point_of_interleaved_tasks)
 
 	for (int i = 0; i < 4; i++) {
 		s[i] = (struct sw_state){
-		    .sim = sim, .id = i, .my_wq = &wq[i], .peer_wq = &wq[(i + 1) % 4]};
+			.sim = sim, .id = i, .my_wq = &wq[i], .peer_wq = &wq[(i + 1) % 4]};
 		t[i] = sim_task_spawn(sim, "sw", sw_worker, &s[i]);
 		CHECK(t[i] != NULL);
 	}

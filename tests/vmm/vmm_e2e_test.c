@@ -33,14 +33,14 @@ static bool booted(void *os)
 
 /* The default deck plus test devices 3F40.. on subchannels 0140.. */
 static const char two_dev_deck[] =
-    "CHPID    PATH=(CSS(0),42),SHARED,TYPE=FC\n"
-    "CHPID    PATH=(CSS(0),43),SHARED,TYPE=FC\n"
-    "CHPID    PATH=(CSS(0),44),SHARED,TYPE=FC\n"
-    "CHPID    PATH=(CSS(0),45),SHARED,TYPE=FC\n"
-    "CNTLUNIT CUNUMBR=3F00,PATH=((CSS(0),42,43,44,45)),UNITADD=((00,256)),UNIT=3990\n"
-    "IODEVICE ADDRESS=(3F3F,1),CUNUMBR=(3F00),UNIT=3390,SCH=013F,IMAGE='3f3f.3390'\n"
-    "CNTLUNIT CUNUMBR=4000,PATH=((CSS(0),42,43)),UNITADD=((00,256)),UNIT=TEST\n"
-    "IODEVICE ADDRESS=(4000,2),CUNUMBR=(4000),UNIT=TEST,SCH=0140\n";
+	"CHPID    PATH=(CSS(0),42),SHARED,TYPE=FC\n"
+	"CHPID    PATH=(CSS(0),43),SHARED,TYPE=FC\n"
+	"CHPID    PATH=(CSS(0),44),SHARED,TYPE=FC\n"
+	"CHPID    PATH=(CSS(0),45),SHARED,TYPE=FC\n"
+	"CNTLUNIT CUNUMBR=3F00,PATH=((CSS(0),42,43,44,45)),UNITADD=((00,256)),UNIT=3990\n"
+	"IODEVICE ADDRESS=(3F3F,1),CUNUMBR=(3F00),UNIT=3390,SCH=013F,IMAGE='3f3f.3390'\n"
+	"CNTLUNIT CUNUMBR=4000,PATH=((CSS(0),42,43)),UNITADD=((00,256)),UNIT=TEST\n"
+	"IODEVICE ADDRESS=(4000,2),CUNUMBR=(4000),UNIT=TEST,SCH=0140\n";
 
 static void w_up_deck(struct w *w, const char *deck);
 
@@ -58,7 +58,7 @@ static void w_up_deck(struct w *w, const char *deck)
 	w->sim = sim_new(1);
 	w->m = machine_new(w->sim, &mc);
 	if (deck ? machine_load_iocp_text(w->m, "test", deck, err, sizeof(err))
-	         : machine_load_iocp(w->m, NULL, err, sizeof(err)))
+		 : machine_load_iocp(w->m, NULL, err, sizeof(err)))
 		t_fail(__FILE__, __LINE__, "iocp: %s", err);
 	w->host = os_create(w->sim, machine_css(w->m), &oc);
 	w->world = world_new(w->sim);
@@ -114,10 +114,10 @@ static void start_guest(struct w *w, const char *machine, const char *chpsync)
 	run_ok(w, "host", "driverctl -b css set-override 0.0.013f vfio_ccw");
 	run_ok(w, "host", "mdevctl start -u " UUID " -p 0.0.013f -t vfio_ccw-io");
 	snprintf(line, sizeof(line),
-	         "qemu-system-s390x -name guest %s -device virtio-rng-ccw,devno=fe.0.0000 "
-	         "-device virtio-balloon-ccw,devno=fe.0.0001 -device vfio-ccw,sysfsdev=" MDEV
-	         ",devno=0.0.3f3f%s -daemonize",
-	         machine, chpsync);
+		 "qemu-system-s390x -name guest %s -device virtio-rng-ccw,devno=fe.0.0000 "
+		 "-device virtio-balloon-ccw,devno=fe.0.0001 -device vfio-ccw,sysfsdev=" MDEV
+		 ",devno=0.0.3f3f%s -daemonize",
+		 machine, chpsync);
 	run_ok(w, "host", line);
 	g = world_find_node(w->world, "guest");
 	CHECK(g != NULL);
@@ -246,8 +246,8 @@ TEST(e2e_poweroff_ends_the_vm_and_frees_the_mdev)
 	run_ok(&w, "guest", "poweroff");
 	CHECK(world_find_node(w.world, "guest") == NULL);
 	out = run(&w, "host",
-	          "qemu-system-s390x -name guest2 -device vfio-ccw,sysfsdev=" MDEV " -daemonize",
-	          &st);
+		  "qemu-system-s390x -name guest2 -device vfio-ccw,sysfsdev=" MDEV " -daemonize",
+		  &st);
 	CHECK_EQ(st, 0);
 	free(out);
 	w_down(&w);
@@ -261,12 +261,12 @@ TEST(e2e_bad_mdev_is_a_qemu_error)
 
 	w_up(&w);
 	out = run(&w, "host",
-	          "qemu-system-s390x -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/nope", &st);
+		  "qemu-system-s390x -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/nope", &st);
 	CHECK_EQ(st, 1);
 	CHECK_STR(
-	    out,
-	    "qemu-system-s390x: -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/nope: "
-	    "vfio /sys/bus/mdev/devices/nope: no such host device: No such file or directory\n");
+		out,
+		"qemu-system-s390x: -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/nope: "
+		"vfio /sys/bus/mdev/devices/nope: no such host device: No such file or directory\n");
 	free(out);
 	CHECK(world_find_node(w.world, "guest") == NULL);
 	w_down(&w);
@@ -299,8 +299,8 @@ TEST(e2e_eager_host_vary_off_is_visible_in_the_guest)
 		struct vm *vm = vmm_vms(w.hn);
 
 		snprintf(line, sizeof(line),
-		         "dd if=/dev/dasda of=/dev/null bs=4k count=1 skip=%d iflag=direct",
-		         i * 97);
+			 "dd if=/dev/dasda of=/dev/null bs=4k count=1 skip=%d iflag=direct",
+			 i * 97);
 		run_ok(&w, "guest", line);
 		CHECK(vfio_ccw_dev_sch(vm->vfio[0])->pmcw.lpum & 0x30);
 	}
@@ -326,14 +326,12 @@ TEST(e2e_two_guests_sharing_a_chpid_both_see_the_event)
 	       "mdevctl start -u 11111111-1111-1111-1111-111111111111 -p 0.0.0140 -t vfio_ccw-io");
 	run_ok(&w, "host",
 	       "mdevctl start -u 22222222-2222-2222-2222-222222222222 -p 0.0.0141 -t vfio_ccw-io");
-	run_ok(
-	    &w, "host",
-	    "qemu-system-s390x -name g1 -m 64 -device vfio-ccw,sysfsdev="
-	    "/sys/bus/mdev/devices/11111111-1111-1111-1111-111111111111,devno=0.0.4000 -daemonize");
-	run_ok(
-	    &w, "host",
-	    "qemu-system-s390x -name g2 -m 64 -device vfio-ccw,sysfsdev="
-	    "/sys/bus/mdev/devices/22222222-2222-2222-2222-222222222222,devno=0.0.4001 -daemonize");
+	run_ok(&w, "host",
+	       "qemu-system-s390x -name g1 -m 64 -device vfio-ccw,sysfsdev="
+	       "/sys/bus/mdev/devices/11111111-1111-1111-1111-111111111111,devno=0.0.4000 -daemonize");
+	run_ok(&w, "host",
+	       "qemu-system-s390x -name g2 -m 64 -device vfio-ccw,sysfsdev="
+	       "/sys/bus/mdev/devices/22222222-2222-2222-2222-222222222222,devno=0.0.4001 -daemonize");
 	sim_run_until(w.sim, booted, node_os(world_find_node(w.world, "g1")));
 	sim_run_until(w.sim, booted, node_os(world_find_node(w.world, "g2")));
 	run_ok(&w, "host", "chchp -c 0 42");
@@ -376,8 +374,8 @@ TEST(e2e_guest_stsch_in_steady_state_costs_no_host_stsch)
 
 	for (int i = 0; i < 50; i++)
 		CHECK_EQ(vcss_ops.stsch(vm->css,
-		                        schid_word(0, vfio_ccw_dev_sch(vm->vfio[0])->schno), buf),
-		         0);
+					schid_word(0, vfio_ccw_dev_sch(vm->vfio[0])->schno), buf),
+			 0);
 	os_kfree(vm->guest, buf);
 	run_ok(&w, "guest", "lscss");
 	CHECK(st->guest_stsch >= guest + 50);
@@ -397,7 +395,7 @@ TEST(e2e_paths_lost_under_guest_write_complete_on_the_last_path)
 	run_ok(&w, "guest", "chccwdev -e 3f3f");
 	run_ok(&w, "guest", "dd if=/dev/urandom of=/tmp/data bs=1M count=8");
 	bg = node_run(world_find_node(w.world, "guest"),
-	              "dd if=/tmp/data of=/dev/dasda1 bs=1M count=8 oflag=direct");
+		      "dd if=/tmp/data of=/dev/dasda1 bs=1M count=8 oflag=direct");
 	/* Three of the four links fail while the write runs. */
 	for (uint8_t chp = 0x42; chp <= 0x44; chp++) {
 		sim_run_to(w.sim, sim_now(w.sim) + 200 * SIM_US);
@@ -493,8 +491,8 @@ TEST(e2e_guest_memory_larger_than_the_host_is_refused)
 	out = run(&w, "host", "qemu-system-s390x -name big -m 64G -daemonize", &st);
 	CHECK_EQ(st, 1);
 	CHECK_STR(
-	    out,
-	    "qemu-system-s390x: cannot set up guest memory 's390.ram': Cannot allocate memory\n");
+		out,
+		"qemu-system-s390x: cannot set up guest memory 's390.ram': Cannot allocate memory\n");
 	free(out);
 	CHECK(world_find_node(w.world, "big") == NULL);
 	w_down(&w);

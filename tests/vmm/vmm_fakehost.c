@@ -58,8 +58,8 @@ static int region_info(struct fake_dev *d, struct vfio_region_info *ri)
 		return 0;
 	}
 	ri->size = idx == 1   ? sizeof(struct ccw_cmd_region)
-	           : idx == 2 ? sizeof(struct ccw_schib_region)
-	                      : sizeof(struct ccw_crw_region);
+		   : idx == 2 ? sizeof(struct ccw_schib_region)
+			      : sizeof(struct ccw_crw_region);
 	if (ri->argsz < need) {
 		ri->argsz = need;
 		return 0;
@@ -246,18 +246,18 @@ static int f_sysfs_read(struct os *os, const char *path, char *buf, size_t size)
 }
 
 const struct vmm_host_ops fake_host_ops = {
-    .open_device = f_open,
-    .close = f_close,
-    .ioctl = f_ioctl,
-    .pread = f_pread,
-    .pwrite = f_pwrite,
-    .dma_map = f_dma_map,
-    .dma_unmap = f_dma_unmap,
-    .eventfd = f_eventfd,
-    .eventfd_close = f_eventfd_close,
-    .user_alloc = f_user_alloc,
-    .user_free = f_user_free,
-    .sysfs_read = f_sysfs_read,
+	.open_device = f_open,
+	.close = f_close,
+	.ioctl = f_ioctl,
+	.pread = f_pread,
+	.pwrite = f_pwrite,
+	.dma_map = f_dma_map,
+	.dma_unmap = f_dma_unmap,
+	.eventfd = f_eventfd,
+	.eventfd_close = f_eventfd_close,
+	.user_alloc = f_user_alloc,
+	.user_free = f_user_free,
+	.sysfs_read = f_sysfs_read,
 };
 
 struct fake_host *fake_host_new(struct sim *sim, int ndev)
@@ -356,7 +356,7 @@ struct vm_opts *fake_opts(int nvfio, enum chpsync_policy pol, bool virtio_first)
 		d->chpsync = pol;
 		snprintf(d->sysfsdev, sizeof(d->sysfsdev), "/sys/bus/mdev/devices/fake-%d", i);
 		snprintf(d->arg, sizeof(d->arg), "vfio-ccw,sysfsdev=/sys/bus/mdev/devices/fake-%d",
-		         i);
+			 i);
 	}
 	return o;
 }

@@ -24,13 +24,12 @@ static int parse(const char *line)
 TEST(opts_seed_command_line_parses)
 {
 	CHECK_EQ(
-	    parse(
-	        "qemu-system-s390x -name guest -machine s390-ccw-virtio,sclp-chp-info=off "
-	        "-device virtio-rng-ccw,devno=fe.0.0000 -device virtio-balloon-ccw,devno=fe.0.0001 "
-	        "-device "
-	        "vfio-ccw,sysfsdev=/sys/bus/mdev/devices/6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920,"
-	        "devno=0.0.3f3f,chpsync=lazy -daemonize"),
-	    0);
+		parse("qemu-system-s390x -name guest -machine s390-ccw-virtio,sclp-chp-info=off "
+		      "-device virtio-rng-ccw,devno=fe.0.0000 -device virtio-balloon-ccw,devno=fe.0.0001 "
+		      "-device "
+		      "vfio-ccw,sysfsdev=/sys/bus/mdev/devices/6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920,"
+		      "devno=0.0.3f3f,chpsync=lazy -daemonize"),
+		0);
 	CHECK_STR(opts.name, "guest");
 	CHECK(!opts.sclp_chp_info);
 	CHECK(opts.daemonize);
@@ -42,7 +41,7 @@ TEST(opts_seed_command_line_parses)
 	CHECK_EQ(opts.dev[2].devno.no, 0x3f3f);
 	CHECK_EQ(opts.dev[2].chpsync, CHPSYNC_LAZY);
 	CHECK_STR(opts.dev[2].sysfsdev,
-	          "/sys/bus/mdev/devices/6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920");
+		  "/sys/bus/mdev/devices/6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920");
 }
 
 TEST(opts_defaults_are_eager_sclp_on_128m)
@@ -65,7 +64,7 @@ TEST(opts_memory_sizes)
 	CHECK_EQ(opts.mem, 64ull << 20);
 	CHECK_EQ(parse("q -m lots"), -1);
 	CHECK(strstr(err, "qemu-system-s390x: -m lots: Parameter 'size' expects a non-negative "
-	                  "number below 2^64") == err);
+			  "number below 2^64") == err);
 	CHECK_EQ(parse("q -m 1M"), -1);
 }
 
@@ -89,53 +88,52 @@ TEST(opts_unknown_device_model)
 {
 	CHECK_EQ(parse("q -device virtio-net-ccw"), -1);
 	CHECK_STR(err, "qemu-system-s390x: -device virtio-net-ccw: 'virtio-net-ccw' is not a valid "
-	               "device model name");
+		       "device model name");
 }
 
 TEST(opts_unknown_property)
 {
 	CHECK_EQ(parse("q -device vfio-ccw,sysfsdev=/a,foo=1"), -1);
 	CHECK_STR(err, "qemu-system-s390x: -device vfio-ccw,sysfsdev=/a,foo=1: Property "
-	               "'vfio-ccw.foo' not found");
+		       "'vfio-ccw.foo' not found");
 	CHECK_EQ(parse("q -device virtio-rng-ccw,chpsync=lazy"), -1);
 	CHECK_STR(err, "qemu-system-s390x: -device virtio-rng-ccw,chpsync=lazy: Property "
-	               "'virtio-rng-ccw.chpsync' not found");
+		       "'virtio-rng-ccw.chpsync' not found");
 }
 
 TEST(opts_bad_chpsync_value)
 {
 	CHECK_EQ(parse("q -device vfio-ccw,sysfsdev=/a,chpsync=fast"), -1);
 	CHECK_STR(err, "qemu-system-s390x: -device vfio-ccw,sysfsdev=/a,chpsync=fast: Parameter "
-	               "'chpsync' does not accept value 'fast'");
+		       "'chpsync' does not accept value 'fast'");
 }
 
 TEST(opts_bad_devno)
 {
 	CHECK_EQ(parse("q -device vfio-ccw,sysfsdev=/a,devno=3f3f"), -1);
 	CHECK_STR(err, "qemu-system-s390x: -device vfio-ccw,sysfsdev=/a,devno=3f3f: Property "
-	               "'vfio-ccw.devno' doesn't take value '3f3f'");
+		       "'vfio-ccw.devno' doesn't take value '3f3f'");
 	CHECK_EQ(parse("q -device vfio-ccw,sysfsdev=/a,devno=0.4.3f3f"), -1);
 	CHECK_EQ(parse("q -device virtio-rng-ccw,devno=0.0.0001"), -1);
 	CHECK_STR(err, "qemu-system-s390x: -device virtio-rng-ccw,devno=0.0.0001: cssid 0 not "
-	               "valid for virtio devices");
+		       "valid for virtio devices");
 }
 
 TEST(opts_duplicate_devno)
 {
 	CHECK_EQ(parse("q -device virtio-rng-ccw,devno=fe.0.0001 -device "
-	               "virtio-balloon-ccw,devno=fe.0.0001"),
-	         -1);
+		       "virtio-balloon-ccw,devno=fe.0.0001"),
+		 -1);
 	CHECK_STR(err, "qemu-system-s390x: -device virtio-balloon-ccw,devno=fe.0.0001: Device "
-	               "fe.0.0001 already exists");
+		       "fe.0.0001 already exists");
 }
 
 TEST(opts_vfio_needs_sysfsdev)
 {
 	CHECK_EQ(parse("q -device vfio-ccw,devno=0.0.1234"), -1);
-	CHECK(
-	    strstr(err,
-	           "qemu-system-s390x: -device vfio-ccw,devno=0.0.1234: No provided host device") ==
-	    err);
+	CHECK(strstr(err,
+		     "qemu-system-s390x: -device vfio-ccw,devno=0.0.1234: No provided host device") ==
+	      err);
 }
 
 TEST(opts_machine_type_and_parameters)
@@ -148,10 +146,10 @@ TEST(opts_machine_type_and_parameters)
 	      err);
 	CHECK_EQ(parse("q -machine s390-ccw-virtio,foo=bar"), -1);
 	CHECK_STR(err,
-	          "qemu-system-s390x: -machine s390-ccw-virtio,foo=bar: Invalid parameter 'foo'");
+		  "qemu-system-s390x: -machine s390-ccw-virtio,foo=bar: Invalid parameter 'foo'");
 	CHECK_EQ(parse("q -machine s390-ccw-virtio,sclp-chp-info=maybe"), -1);
 	CHECK_STR(err, "qemu-system-s390x: -machine s390-ccw-virtio,sclp-chp-info=maybe: Parameter "
-	               "'sclp-chp-info' expects 'on' or 'off'");
+		       "'sclp-chp-info' expects 'on' or 'off'");
 }
 
 TEST(opts_name_forms)

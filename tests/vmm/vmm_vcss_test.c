@@ -22,12 +22,12 @@ struct env {
 };
 
 #define SCHIB_AT 0x1000
-#define ORB_AT   0x1100
-#define IRB_AT   0x1200
-#define CCW_AT   0x2000
-#define DATA_AT  0x3000
-#define CHSC_AT  0x4000
-#define SCCB_AT  0x6000
+#define ORB_AT	 0x1100
+#define IRB_AT	 0x1200
+#define CCW_AT	 0x2000
+#define DATA_AT	 0x3000
+#define CHSC_AT	 0x4000
+#define SCCB_AT	 0x6000
 
 static void env_up(struct env *e, int nvfio, enum chpsync_policy pol, bool sclp)
 {
@@ -219,7 +219,7 @@ TEST(vcss_virtio_sense_id_answers_cu_3832_with_device_id)
 	CHECK_EQ(tsch(&e, 0, &irb), 0);
 	CHECK_EQ(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
 	CHECK_EQ(irb.scsw.ctrl & SCSW_STCTL_MASK,
-	         SCSW_STCTL_PRIM | SCSW_STCTL_SEC | SCSW_STCTL_PEND);
+		 SCSW_STCTL_PRIM | SCSW_STCTL_SEC | SCSW_STCTL_PEND);
 	CHECK_EQ(irb.scsw.cpa, CCW_AT + 8);
 	CHECK_EQ(senseid_decode(at(&e, DATA_AT), 256 - irb.scsw.count, &id), 0);
 	CHECK_EQ(id.cu_type, 0x3832);
@@ -617,12 +617,12 @@ TEST(vcss_servc_bad_sccb_is_program_exception)
 
 	env_up(&e, 0, CHPSYNC_EAGER, true);
 	CHECK_EQ(vcss_ops.servc(e.css, SCLP_CMDW_READ_CHPATH_INFORMATION, SCCB_AT + 4),
-	         -PGM_SPECIFICATION);
+		 -PGM_SPECIFICATION);
 	CHECK_EQ(vcss_ops.servc(e.css, SCLP_CMDW_READ_CHPATH_INFORMATION, e.mem->size),
-	         -PGM_ADDRESSING);
+		 -PGM_ADDRESSING);
 	sccb_init(&e, 4);
 	CHECK_EQ(vcss_ops.servc(e.css, SCLP_CMDW_READ_CHPATH_INFORMATION, SCCB_AT),
-	         -PGM_SPECIFICATION);
+		 -PGM_SPECIFICATION);
 	CHECK_EQ(e.g.sclp_done, 0);
 	env_down(&e);
 }

@@ -19,10 +19,10 @@ struct env {
 };
 
 #define SCHIB_AT 0x1000
-#define ORB_AT   0x1100
-#define IRB_AT   0x1200
-#define CCW_AT   0x2000
-#define CRW_AT   0x2800
+#define ORB_AT	 0x1100
+#define IRB_AT	 0x1200
+#define CCW_AT	 0x2000
+#define CRW_AT	 0x2800
 
 /* Devices: virtio-rng at sch 0, then the vfio-ccw devices at 1.. */
 static void env_up(struct env *e, int nvfio, enum chpsync_policy pol)
@@ -164,12 +164,13 @@ TEST(vfio_missing_mdev_gives_qemu_message)
 	env_up(&e, 1, CHPSYNC_EAGER);
 	snprintf(o->dev[0].sysfsdev, sizeof(o->dev[0].sysfsdev), "/sys/bus/mdev/devices/nope");
 	snprintf(o->dev[0].arg, sizeof(o->dev[0].arg),
-	         "vfio-ccw,sysfsdev=/sys/bus/mdev/devices/nope");
+		 "vfio-ccw,sysfsdev=/sys/bus/mdev/devices/nope");
 	h = fake_vmm_host(e.host);
 	CHECK(vm_create_bare(&h, e.sim, o, err, sizeof(err)) == NULL);
 	CHECK_STR(
-	    err, "qemu-system-s390x: -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/nope: "
-	         "vfio /sys/bus/mdev/devices/nope: no such host device: No such file or directory");
+		err,
+		"qemu-system-s390x: -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/nope: "
+		"vfio /sys/bus/mdev/devices/nope: no such host device: No such file or directory");
 	env_down(&e);
 }
 
@@ -391,8 +392,8 @@ TEST(vfio_lazy_crw_changes_nothing_until_the_guest_stsch)
 	env_up(&e, 1, CHPSYNC_LAZY);
 	host_path_change(&e, 0, 0x70, 0x04060042);
 	sim_run(e.sim);
-	CHECK_EQ(e.g.mchks, 0);                  /* no CRW for the guest */
-	CHECK_EQ(e.host->dev[0].ncrw, 0);        /* but the region was drained */
+	CHECK_EQ(e.g.mchks, 0);			 /* no CRW for the guest */
+	CHECK_EQ(e.host->dev[0].ncrw, 0);	 /* but the region was drained */
 	CHECK_EQ(e.host->dev[0].schib_reads, 1); /* and nothing read yet */
 	CHECK_EQ(stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.pam, 0x70);
@@ -644,7 +645,7 @@ TEST(vfio_host_request_unplugs_the_device_from_the_guest)
 	CHECK_EQ(e.host->dev[0].dma_size, 0);
 	CHECK_EQ(e.g.mchks, 1);
 	CHECK_EQ(stcrw(&e, &cc), 0x03040001u); /* RSC 3, ERC 4, subchannel 1 */
-	CHECK_EQ(stsch(&e, 1, &sb), 0);        /* still stored, but gone */
+	CHECK_EQ(stsch(&e, 1, &sb), 0);	       /* still stored, but gone */
 	CHECK(!(sb.pmcw.flags & PMCW_FLAGS_DNV));
 	CHECK_EQ(start(&e, 1), 3);
 	CHECK_EQ(stsch(&e, 2, &sb), 0); /* the other device stays */
