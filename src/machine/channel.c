@@ -216,35 +216,32 @@ void chn_resume(struct machine *m, struct subchannel *s)
 
 /* ---- CCW fetch ---- */
 
-static int fetch_ccw(struct machine *m, struct subchannel *s, uint64_t addr, struct ccw1 *c)
-{
-	const uint8_t *p;
-
-	if ((addr & 7) || addr + CCW_SIZE > addr_limit(s))
-		return -1;
-	p = storage_ptr(m->mem, addr, CCW_SIZE);
-	if (!p)
-		return -1;
-	if (fmt1(s))
-		ccw1_decode(p, c);
-	else
-		ccw0_decode(p, c);
-	return 0;
-}
-
 /* Fetch the CCW at *addr, following TICs (a TIC to a TIC is a program
- * check).  On error *addr is the CCW at fault. */
+ * check).  Returns the kind of the CCW fetched, or -1 with *addr = the CCW
+ * at fault. */
 static int fetch_follow(struct machine *m, struct subchannel *s, uint64_t *addr, struct ccw1 *c)
 {
-	bool tic = false;
+	bool f1 = fmt1(s), tic = false;
+	uint64_t limit = f1 ? FMT1_LIMIT : FMT0_LIMIT;
 
 	for (;;) {
-		if (fetch_ccw(m, s, *addr, c))
+		const uint8_t *p;
+		enum ccw_kind kind;
+
+		if ((*addr & 7) || *addr + CCW_SIZE > limit)
 			return -1;
-		if (ccw_kind(c->cmd, fmt1(s)) != CCW_KIND_TIC)
-			return 0;
-		if (tic || (fmt1(s) && (c->flags || c->count)) || (c->cda & 7) ||
-		    (fmt1(s) && (c->cda & 0x80000000u)))
+		p = storage_ptr(m->mem, *addr, CCW_SIZE);
+		if (!p)
+			return -1;
+		if (f1)
+			ccw1_decode(p, c);
+		else
+			ccw0_decode(p, c);
+		kind = ccw_kind(c->cmd, f1);
+		if (kind != CCW_KIND_TIC)
+			return (int)kind;
+		if (tic || (f1 && (c->flags || c->count)) || (c->cda & 7) ||
+		    (f1 && (c->cda & 0x80000000u)))
 			return -1;
 		tic = true;
 		*addr = c->cda;
@@ -371,6 +368,13 @@ static int gather_chain(struct machine *m, struct subchannel *s, uint64_t addr,
 	struct sch_io *io = s->io;
 	struct ccw1 c = *first;
 
+	/* The common case: one CCW, no data chaining. */
+	if (!(c.flags & CCW_FLAG_CD) && io->seg_cap) {
+		io->seg[0] = (struct seg){addr, c.flags, c.count, c.cda};
+		io->nseg = 1;
+		*total = c.count;
+		return 0;
+	}
 	io->nseg = 0;
 	*total = 0;
 	for (;;) {
@@ -384,7 +388,7 @@ static int gather_chain(struct machine *m, struct subchannel *s, uint64_t addr,
 		if (!(c.flags & CCW_FLAG_CD))
 			return 0;
 		addr += CCW_SIZE;
-		if (fetch_follow(m, s, &addr, &c) || c.count == 0 || (c.flags & CCW_FLAG_MIDA)) {
+		if (fetch_follow(m, s, &addr, &c) < 0 || c.count == 0 || (c.flags & CCW_FLAG_MIDA)) {
 			*bad = addr;
 			return -1;
 		}
@@ -427,6 +431,33 @@ static bool exec_check(struct machine *m, struct subchannel *s, uint64_t ccw)
 	return false;
 }
 
+/* Check (and for output, fetch) every data area of the command before
+ * the device acts, so that a bad address never leaves a half-done command;
+ * an input buffer starts zeroed.  0, or -1 with *bad = the CCW at fault. */
+static int load_buffer(struct machine *m, struct subchannel *s, bool reads, uint32_t total,
+                       uint64_t *bad)
+{
+	struct sch_io *io = s->io;
+	uint32_t off = 0;
+
+	if (buf_reserve(io, total ? total : 1)) {
+		*bad = io->seg[0].ccw;
+		return -1;
+	}
+	for (uint8_t i = 0; i < io->nseg; i++) {
+		const struct seg *g = &io->seg[i];
+
+		if (seg_xfer(m, s, g, reads ? NULL : io->buf + off, g->count, false)) {
+			*bad = g->ccw;
+			return -1;
+		}
+		off += g->count;
+	}
+	if (reads)
+		memset(io->buf, 0, total);
+	return 0;
+}
+
 /* Fetch and start the next command of the channel program.  True when
  * the command is done at once and the caller is to process its completion
  * (see chn_step); false when that was scheduled or the program ended. */
@@ -435,11 +466,12 @@ static bool chn_exec(struct machine *m, struct subchannel *s)
 	struct sch_io *io = s->io;
 	uint64_t addr = io->ccw_addr, bad;
 	struct ccw1 c;
-	uint32_t total, off = 0;
+	uint32_t total;
 	sim_time_t delay;
-	uint8_t kind, *direct;
+	uint8_t *direct;
+	int kind = fetch_follow(m, s, &addr, &c);
 
-	if (fetch_follow(m, s, &addr, &c))
+	if (kind < 0)
 		return exec_check(m, s, addr);
 	io->last_ccw = addr;
 	if (c.flags & CCW_FLAG_SUSPEND) {
@@ -448,29 +480,16 @@ static bool chn_exec(struct machine *m, struct subchannel *s)
 		suspend(m, s, addr);
 		return false;
 	}
-	kind = (uint8_t)ccw_kind(c.cmd, fmt1(s));
 	if (kind == CCW_KIND_INVALID || (c.flags & CCW_FLAG_MIDA) || (!fmt1(s) && c.count == 0))
 		return exec_check(m, s, addr);
 	if (c.flags & CCW_FLAG_PCI)
 		pci_status(m, s);
 	if (gather_chain(m, s, addr, &c, &total, &bad))
 		return exec_check(m, s, bad);
-	if (buf_reserve(io, total ? total : 1))
-		return exec_check(m, s, addr);
-	direct = direct_area(m, s, kind);
-	/* Check (and for output, fetch) every data area before the device
-	 * acts, so that a bad address never leaves a half-done command. */
-	for (uint8_t i = 0; i < io->nseg && !direct; i++) {
-		const struct seg *g = &io->seg[i];
-		uint8_t *b = kind_reads(kind) ? NULL : io->buf + off;
-
-		if (seg_xfer(m, s, g, b, g->count, false))
-			return exec_check(m, s, g->ccw);
-		off += g->count;
-	}
-	if (kind_reads(kind) && !direct)
-		memset(io->buf, 0, total);
-	io->cmd_kind = kind;
+	direct = direct_area(m, s, (uint8_t)kind);
+	if (!direct && load_buffer(m, s, kind_reads((uint8_t)kind), total, &bad))
+		return exec_check(m, s, bad);
+	io->cmd_kind = (uint8_t)kind;
 	io->direct = direct != NULL;
 	io->cmd = (struct ccwdev_cmd){
 	    .code = c.cmd,
