@@ -71,7 +71,10 @@ static void end_start(struct machine *m, struct subchannel *s, uint8_t dstat, ui
 
 	if (s->dev && s->dev->ops->sense && (dstat & DEV_STAT_UNIT_CHECK) &&
 	    (s->chars & PMCW_CHARS_CSENSE) && io->dev_selected) {
-		int n = s->dev->ops->sense(s->dev, io->path, io->ecw);
+		int n;
+
+		memset(io->ecw, 0, sizeof(io->ecw));
+		n = s->dev->ops->sense(s->dev, io->path, io->ecw);
 
 		if (n > 0) {
 			io->erw |= ERW_S | (uint32_t)n << ERW_SCNT_SHIFT;

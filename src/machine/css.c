@@ -382,27 +382,34 @@ static int css_ssch(void *css, uint32_t schid, uint64_t addr)
 	io->orb_ctrl1 = o.ctrl1;
 	io->ccw_addr = o.cpa;
 	io->last_ccw = o.cpa;
+	/* The ECW is cleared when a concurrent sense fills it (end_start). */
 	io->esw0 = io->erw = 0;
-	memset(io->ecw, 0, sizeof(io->ecw));
 	chn_start(m, s);
 	return 0;
 }
 
-static void sch_to_irb(const struct subchannel *s, struct irb *irb)
+/* Store what TSCH stores: the SCSW, the ESW and the ECW (IRB words 0-15;
+ * the EMW is never stored).  Written field by field into the operand, as
+ * irb_encode() lays them out, instead of through a zeroed struct irb and a
+ * 96-byte scratch copy: this runs once per I/O. */
+static void tsch_store(const struct subchannel *s, uint8_t *p)
 {
-	memset(irb, 0, sizeof(*irb));
-	irb->scsw = s->scsw;
-	if (!s->io) {
-		irb->esw[0] = (uint32_t)s->lpum << 16;
-		return;
+	const struct sch_io *io = s->io;
+	uint32_t esw0 = (uint32_t)s->lpum << 16, erw = 0;
+
+	if (io) {
+		if (s->scsw.flags & SCSW_FLAGS_ESWF)
+			esw0 = io->esw0;
+		erw = io->erw;
 	}
-	if (s->scsw.flags & SCSW_FLAGS_ESWF)
-		irb->esw[0] = s->io->esw0;
+	scsw_encode(&s->scsw, p);
+	put_be32(p + IRB_OFF_ESW, esw0);
+	put_be32(p + IRB_OFF_ESW + 4, erw);
+	memset(p + IRB_OFF_ESW + 8, 0, IRB_OFF_ECW - IRB_OFF_ESW - 8);
+	if (erw & ERW_S)
+		memcpy(p + IRB_OFF_ECW, io->ecw, IRB_OFF_EMW - IRB_OFF_ECW);
 	else
-		irb->esw[0] = (uint32_t)s->lpum << 16;
-	irb->esw[1] = s->io->erw;
-	if (s->io->erw & ERW_S)
-		memcpy(irb->ecw, s->io->ecw, sizeof(irb->ecw));
+		memset(p + IRB_OFF_ECW, 0, IRB_OFF_EMW - IRB_OFF_ECW);
 }
 
 /* TSCH clearing rules (zarch-css-formats.md §7.1). */
@@ -440,7 +447,6 @@ static int css_tsch(void *css, uint32_t schid, uint64_t addr)
 {
 	struct machine *m = css;
 	struct subchannel *s;
-	struct irb irb;
 	uint8_t *p, ssid;
 	uint16_t no;
 	int rc;
@@ -456,13 +462,7 @@ static int css_tsch(void *css, uint32_t schid, uint64_t addr)
 	s = css_sch(m, ssid, no);
 	if (!sch_operational(s))
 		return 3;
-	sch_to_irb(s, &irb);
-	{
-		uint8_t full[IRB_SIZE];
-
-		irb_encode(&irb, full);
-		memcpy(p, full, IRB_OFF_EMW);
-	}
+	tsch_store(s, p);
 	if (!sch_status_pending(s))
 		return 1;
 	tsch_clear(m, s);
