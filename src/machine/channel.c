@@ -369,15 +369,16 @@ static int gather_chain(struct machine *m, struct subchannel *s, uint64_t addr,
                         const struct ccw1 *first, uint32_t *total, uint64_t *bad)
 {
 	struct sch_io *io = s->io;
-	struct ccw1 c = *first;
+	struct ccw1 c;
 
 	/* The common case: one CCW, no data chaining. */
-	if (!(c.flags & CCW_FLAG_CD) && io->seg_cap) {
-		io->seg[0] = (struct seg){addr, c.flags, c.count, c.cda};
+	if (!(first->flags & CCW_FLAG_CD) && io->seg_cap) {
+		io->seg[0] = (struct seg){addr, first->flags, first->count, first->cda};
 		io->nseg = 1;
-		*total = c.count;
+		*total = first->count;
 		return 0;
 	}
+	c = *first;
 	io->nseg = 0;
 	*total = 0;
 	for (;;) {
@@ -583,31 +584,45 @@ static void cmd_done(void *arg)
 		chn_step(io->m, io->s);
 }
 
+/* Command chaining; status modifier skips one CCW. */
+static bool chain_on(struct sch_io *io, const struct seg *last, uint8_t dstat)
+{
+	io->ccw_addr = last->ccw + CCW_SIZE;
+	if (dstat & DEV_STAT_STAT_MOD)
+		io->ccw_addr += CCW_SIZE;
+	io->cmd_chained = true;
+	return true;
+}
+
 /* The command in flight is done: scatter, residual, incorrect length;
  * true when the program chains to its next command. */
 static bool cmd_complete(struct machine *m, struct subchannel *s)
 {
 	struct sch_io *io = s->io;
+	const struct seg *last = &io->seg[io->nseg - 1];
 	uint32_t total = io->cmd.count;
 	uint32_t done = io->cmd.len < total ? io->cmd.len : total;
 	uint8_t dstat = io->cmd.dstat, k;
 	uint16_t residual;
 	bool il;
 
-	if (kind_reads(io->cmd_kind) && !io->direct)
+	if (!io->direct && kind_reads(io->cmd_kind))
 		scatter(m, s, done);
+	/* All the data moved, the device asked for no more and the command
+	 * ended normally: no incorrect length, the last CCW is the one that
+	 * ended, and it may chain. */
+	if (done == total && !io->cmd.wanted_more &&
+	    (dstat & ~DEV_STAT_STAT_MOD) == (DEV_STAT_CHN_END | DEV_STAT_DEV_END)) {
+		io->last_ccw = last->ccw;
+		if (last->flags & CCW_FLAG_CC)
+			return chain_on(io, last, dstat);
+	}
 	k = end_seg(io, done, &residual);
 	il = incorrect_length(s, io, k, done, total);
 	io->last_ccw = io->seg[k].ccw;
 	if (!il && (dstat & ~DEV_STAT_STAT_MOD) == (DEV_STAT_CHN_END | DEV_STAT_DEV_END) &&
-	    (io->seg[io->nseg - 1].flags & CCW_FLAG_CC)) {
-		/* Command chaining; status modifier skips one CCW. */
-		io->ccw_addr = io->seg[io->nseg - 1].ccw + CCW_SIZE;
-		if (dstat & DEV_STAT_STAT_MOD)
-			io->ccw_addr += CCW_SIZE;
-		io->cmd_chained = true;
-		return true;
-	}
+	    (last->flags & CCW_FLAG_CC))
+		return chain_on(io, last, dstat);
 	s->scsw.cpa = (uint32_t)(io->seg[k].ccw + CCW_SIZE);
 	s->scsw.count = residual;
 	end_start(m, s, dstat, il ? SCHN_STAT_INCORR_LEN : 0);
