@@ -40,6 +40,9 @@ void os_printk_level(struct os *os, bool console, const char *fmt, va_list ap)
 	unsigned long usec = (unsigned long)((now % SIM_S) / SIM_US);
 
 	vsnprintf(text, sizeof(text), fmt, ap);
+	/* Every kernel log line is also a world event of the trace. */
+	if (sim_tracing(os->sim))
+		sim_trace(os->sim, os->hostname, "%s", text);
 	if (os->priv && asprintf(&line, "[%5lu.%06lu] %s", sec, usec, text) >= 0)
 		dmesg_add(os->priv, line);
 	if (console && os->console) {
@@ -75,10 +78,16 @@ void os_pr_debug(struct os *os, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!os->priv || !os->priv->debug)
-		return;
 	va_start(ap, fmt);
-	os_printk_level(os, false, fmt, ap);
+	if (os->priv && os->priv->debug) {
+		os_printk_level(os, false, fmt, ap);
+	} else if (sim_tracing(os->sim)) {
+		/* Not in dmesg, but still a world event of the trace. */
+		char text[512];
+
+		vsnprintf(text, sizeof(text), fmt, ap);
+		sim_trace(os->sim, os->hostname, "%s", text);
+	}
 	va_end(ap);
 }
 

@@ -906,6 +906,11 @@ void sim_trace(struct sim *sim, const char *who, const char *fmt, ...)
 	sim->lines[sim->nlines++] = line;
 }
 
+bool sim_tracing(const struct sim *sim)
+{
+	return sim->keep || sim->trace_file;
+}
+
 void sim_trace_to(struct sim *sim, FILE *f)
 {
 	sim->trace_file = f;

@@ -123,6 +123,9 @@ void sim_trace_to(struct sim *sim, FILE *f);
 /* Stop keeping lines in memory (long runs, benchmarks). */
 void sim_trace_keep(struct sim *sim, bool keep);
 size_t sim_trace_count(const struct sim *sim);
+/* True when trace lines are kept in memory or written to a file (callers
+ * may skip formatting otherwise). */
+bool sim_tracing(const struct sim *sim);
 const char *sim_trace_line(const struct sim *sim, size_t i);
 
 #endif
