@@ -38,6 +38,7 @@ static const char usage_text[] =
 	"  --trace FILE     write the world's event log to FILE\n"
 	"  --iocp FILE      I/O configuration deck (overrides '#! iocp')\n"
 	"  --keep-workdir   keep the run's temporary work directory\n"
+	"  --debug          debug-only kernel lines (Linux pr_debug, s390dbf) in dmesg\n"
 	"  -v, --verbose    check: print PASS lines too\n"
 	"\n"
 	"Scenario format: docs/scenario.md\n";
@@ -56,7 +57,7 @@ struct cli {
 	bool verbose;
 };
 
-enum { OPT_SEED = 256, OPT_TRACE, OPT_IOCP, OPT_KEEP };
+enum { OPT_SEED = 256, OPT_TRACE, OPT_IOCP, OPT_KEEP, OPT_DEBUG };
 
 static int parse_seed(const char *s, uint64_t *out)
 {
@@ -79,6 +80,7 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 		{"trace", required_argument, NULL, OPT_TRACE},
 		{"iocp", required_argument, NULL, OPT_IOCP},
 		{"keep-workdir", no_argument, NULL, OPT_KEEP},
+		{"debug", no_argument, NULL, OPT_DEBUG},
 		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
@@ -101,6 +103,9 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_KEEP:
 			c->ro.keep_workdir = true;
+			break;
+		case OPT_DEBUG:
+			c->ro.debug = true;
 			break;
 		case 'v':
 			c->verbose = true;

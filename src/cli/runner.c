@@ -90,6 +90,8 @@ static void on_node_added(void *ctx, struct node *n)
 	struct run_world *rw = ctx;
 	char **nv;
 
+	if (rw->debug && node_os(n))
+		os_set_debug(node_os(n), 1);
 	if (!node_os(n) || os_booted(node_os(n)))
 		return;
 	nv = realloc(rw->booting, (rw->nbooting + 1) * sizeof(*nv));
@@ -220,6 +222,7 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
 	rw->max_events_still = RUN_MAX_EVENTS_AT_ONE_TIME;
 	rw->max_events = RUN_MAX_EVENTS;
 	rw->keep_workdir = o->keep_workdir;
+	rw->debug = o->debug;
 	snprintf(rw->basedir, sizeof(rw->basedir), "%s", basedir ? basedir : "");
 	rw->sim = sim_new(seed);
 	if (!rw->sim) {
@@ -482,9 +485,12 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 	struct run_world rw;
 	uint64_t seed = o->seed_set ? o->seed : s->seed_set ? s->seed : RUN_DEFAULT_SEED;
 	const char *iocp = o->iocp ? o->iocp : s->iocp;
+	struct run_opts opts = *o;
 	char err[1024];
 	int rc;
 
+	opts.debug = o->debug || s->debug;
+	o = &opts;
 	if (run_world_create(&rw, o, seed, o->seed_set || s->seed_set, iocp, s->dir, err,
 			     sizeof(err)) < 0) {
 		if (!o->iocp && s->iocp)

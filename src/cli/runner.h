@@ -23,6 +23,7 @@ struct run_opts {
 	const char *trace; /* --trace FILE, or NULL */
 	const char *iocp;  /* --iocp FILE: overrides the scenario's deck */
 	bool keep_workdir; /* --keep-workdir */
+	bool debug;	   /* --debug or '#! debug': debug-only kernel lines in dmesg */
 	FILE *err;	   /* where "chpsync: ..." messages go (stderr) */
 };
 
@@ -42,6 +43,7 @@ struct run_world {
 	FILE *trace;
 	char workdir[4096];
 	bool keep_workdir;
+	bool debug;	    /* every OS of the world logs its debug-only lines */
 	char basedir[4096]; /* relative paths of hmc commands start here */
 	struct hmc hmc;	    /* context of the hmc node's programs */
 	/* Nodes whose OS has not finished booting: their console output up to

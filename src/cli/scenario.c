@@ -259,14 +259,24 @@ static int directive_timeout(struct parser *ps, const char *arg)
 	return 0;
 }
 
+static int directive_debug(struct parser *ps, const char *arg)
+{
+	ps->s->debug = true;
+	return 0;
+}
+
 /* "#! NAME ARG": settings of the run, before the first command. */
 static int parse_directive(struct parser *ps, const char *text)
 {
 	static const struct {
 		const char *name;
 		int (*fn)(struct parser *ps, const char *arg);
+		int nargs;
 	} tab[] = {
-		{"iocp", directive_iocp}, {"seed", directive_seed}, {"timeout", directive_timeout}};
+		{"iocp", directive_iocp, 1},
+		{"seed", directive_seed, 1},
+		{"timeout", directive_timeout, 1},
+		{"debug", directive_debug, 0}};
 	char name[32], arg[1024];
 	const char *s = text + 2;
 	size_t n = 0, a = 0;
@@ -284,8 +294,8 @@ static int parse_directive(struct parser *ps, const char *text)
 		a--;
 	arg[a] = '\0';
 	if (!n)
-		return perr(ps, "empty directive (expected '#! iocp FILE', '#! seed N' or "
-				"'#! timeout DURATION')");
+		return perr(ps, "empty directive (expected '#! iocp FILE', '#! seed N', "
+				"'#! timeout DURATION' or '#! debug')");
 	if (ps->s->ncommands)
 		return perr(ps,
 			    "directive '%s' after the first command (directives must come first)",
@@ -293,11 +303,13 @@ static int parse_directive(struct parser *ps, const char *text)
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		if (strcmp(name, tab[i].name))
 			continue;
-		if (!a || strchr(arg, ' ') || strchr(arg, '\t'))
+		if (!tab[i].nargs && a)
+			return perr(ps, "%s: takes no argument", name);
+		if (tab[i].nargs && (!a || strchr(arg, ' ') || strchr(arg, '\t')))
 			return perr(ps, "%s: expected exactly one argument", name);
 		return tab[i].fn(ps, arg);
 	}
-	return perr(ps, "unknown directive '%s' (known: iocp, seed, timeout)", name);
+	return perr(ps, "unknown directive '%s' (known: iocp, seed, timeout, debug)", name);
 }
 
 static int parse_command(struct parser *ps, const char *text, const struct prompt *p)

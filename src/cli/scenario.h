@@ -62,6 +62,7 @@ struct scenario {
 	bool seed_set; /* #! seed N */
 	uint64_t seed;
 	sim_time_t timeout; /* #! timeout DURATION, default SCN_DEFAULT_TIMEOUT */
+	bool debug;	    /* #! debug: debug-only kernel lines go to dmesg */
 };
 
 /* Parse scenario text.  name is used in messages and for relative paths.

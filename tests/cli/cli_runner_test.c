@@ -302,3 +302,22 @@ TEST(cli_hmc_chp_deconfigure_reaches_the_host)
 		"[root@host ~]# sleep 0.001; cat /sys/devices/css0/0.0.013f/pimpampom\nf0 f0 ff\n");
 	out_free(&o);
 }
+
+/* '#! debug' puts the kernel's debug-only lines (here cio's channel-path
+ * events) into every OS's dmesg; without it they are left out, as Linux
+ * does by default. */
+TEST(cli_debug_directive_logs_debug_only_kernel_lines)
+{
+	static const char cmds[] = "[root@host ~]# chchp -c 0 42\n"
+				   "[root@host ~]# dmesg | grep -c 'cio: chpid 0.42'\n";
+	struct out plain = run_text(cmds);
+	struct out dbg = run_text("#! debug\n[root@host ~]# chchp -c 0 42\n"
+				  "[root@host ~]# dmesg | grep -c 'cio: chpid 0.42'\n");
+
+	CHECK_EQ(plain.rc, 0);
+	CHECK(strstr(plain.text, "'cio: chpid 0.42'\n0\n") != NULL);
+	CHECK_EQ(dbg.rc, 0);
+	CHECK(strstr(dbg.text, "'cio: chpid 0.42'\n2\n") != NULL);
+	out_free(&plain);
+	out_free(&dbg);
+}

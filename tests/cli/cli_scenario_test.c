@@ -119,7 +119,8 @@ TEST(cli_scenario_malformed_prompts)
 TEST(cli_scenario_bad_directives)
 {
 	bad("#! colour blue\n[root@host ~]# ls\n",
-	    "t.scenario:1: unknown directive 'colour' (known: iocp, seed, timeout)");
+	    "t.scenario:1: unknown directive 'colour' (known: iocp, seed, timeout, debug)");
+	bad("#! debug yes\n[root@host ~]# ls\n", "t.scenario:1: debug: takes no argument");
 	bad("#! seed x12\n[root@host ~]# ls\n", "t.scenario:1: seed: 'x12' is not a number");
 	bad("#! seed -1\n[root@host ~]# ls\n", "t.scenario:1: seed: '-1' is not a number");
 	bad("#! seed 1\n#! seed 2\n[root@host ~]# ls\n", "t.scenario:2: seed given twice");
@@ -131,8 +132,8 @@ TEST(cli_scenario_bad_directives)
 	bad("#! timeout 5 days\n[root@host ~]# ls\n",
 	    "t.scenario:1: timeout: expected exactly one argument");
 	bad("#!\n[root@host ~]# ls\n",
-	    "t.scenario:1: empty directive (expected '#! iocp FILE', '#! seed N' or "
-	    "'#! timeout DURATION')");
+	    "t.scenario:1: empty directive (expected '#! iocp FILE', '#! seed N', "
+	    "'#! timeout DURATION' or '#! debug')");
 	bad("[root@host ~]# ls\n#! seed 3\n",
 	    "t.scenario:2: directive 'seed' after the first command (directives must come "
 	    "first)");
