@@ -649,29 +649,22 @@ static bool chain_on(struct sch_io *io, const struct seg *last, uint8_t dstat)
 	return true;
 }
 
-/* The command in flight is done: scatter, residual, incorrect length;
- * true when the program chains to its next command. */
-static bool cmd_complete(struct machine *m, struct subchannel *s)
+/* The end of a command that did not simply chain on: input through the
+ * channel buffer stored, residual count, incorrect length, then chaining
+ * or the end of the program.  Kept out of line so that the common case in
+ * cmd_complete() stays a few instructions. */
+static __attribute__((noinline)) bool cmd_end(struct machine *m, struct subchannel *s,
+                                               uint32_t done)
 {
 	struct sch_io *io = s->io;
 	const struct seg *last = &io->seg[io->nseg - 1];
 	uint32_t total = io->cmd.count;
-	uint32_t done = io->cmd.len < total ? io->cmd.len : total;
 	uint8_t dstat = io->cmd.dstat, k;
 	uint16_t residual;
 	bool il;
 
 	if (!io->direct && kind_reads(io->cmd_kind))
 		scatter(m, s, done);
-	/* All the data moved, the device asked for no more and the command
-	 * ended normally: no incorrect length, the last CCW is the one that
-	 * ended, and it may chain. */
-	if (done == total && !io->cmd.wanted_more &&
-	    (dstat & ~DEV_STAT_STAT_MOD) == (DEV_STAT_CHN_END | DEV_STAT_DEV_END)) {
-		io->last_ccw = last->ccw;
-		if (last->flags & CCW_FLAG_CC)
-			return chain_on(io, last, dstat);
-	}
 	k = end_seg(io, done, &residual);
 	il = incorrect_length(s, io, k, done, total);
 	io->last_ccw = io->seg[k].ccw;
@@ -682,6 +675,27 @@ static bool cmd_complete(struct machine *m, struct subchannel *s)
 	s->scsw.count = residual;
 	end_start(m, s, dstat, il ? SCHN_STAT_INCORR_LEN : 0);
 	return false;
+}
+
+/* The command in flight is done: scatter, residual, incorrect length;
+ * true when the program chains to its next command.  A command that moved
+ * all its data, asked for no more and ended normally has no incorrect
+ * length and ended at its last CCW: it chains without the walk. */
+static bool cmd_complete(struct machine *m, struct subchannel *s)
+{
+	struct sch_io *io = s->io;
+	const struct seg *last = &io->seg[io->nseg - 1];
+	uint32_t total = io->cmd.count;
+	uint32_t done = io->cmd.len < total ? io->cmd.len : total;
+	uint8_t dstat = io->cmd.dstat;
+
+	if ((io->direct || !kind_reads(io->cmd_kind)) && done == total && !io->cmd.wanted_more &&
+	    (last->flags & CCW_FLAG_CC) &&
+	    (dstat & ~DEV_STAT_STAT_MOD) == (DEV_STAT_CHN_END | DEV_STAT_DEV_END)) {
+		io->last_ccw = last->ccw;
+		return chain_on(io, last, dstat);
+	}
+	return cmd_end(m, s, done);
 }
 
 /* ---- path loss under a running channel program ---- */
