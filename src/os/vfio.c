@@ -59,6 +59,7 @@ struct vfio_host {
 	struct user_block *ub;
 	int nub, ubcap;
 	struct vfio_ccw_private *privs; /* every probed subchannel */
+	uint64_t scratch;		/* bit bucket page of all programs */
 	struct vfio_host *next;
 };
 
@@ -535,6 +536,21 @@ int vfio_dma_unmap(struct os *host, int fd, uint64_t iova, uint64_t size)
 	return vfio_dma_table_unmap(&p->dma, iova, size);
 }
 
+/* One page for the whole host: it only ever receives what a device wrongly
+ * transfers for a CCW that moves no data, and nobody reads it, so the
+ * devices can share it instead of each program taking (and zeroing) its
+ * own.  0 when there is no memory for it. */
+uint64_t vfio_host_scratch(struct os *os)
+{
+	struct vfio_host *h = vfio_host_get(os, true);
+
+	if (!h)
+		return 0;
+	if (!h->scratch)
+		h->scratch = os_kmalloc(os, VFIO_CCW_PAGE_SIZE, VFIO_CCW_PAGE_SIZE);
+	return h->scratch;
+}
+
 /* ---- teardown ---- */
 
 void vfio_ccw_exit(struct os *os)
@@ -548,7 +564,7 @@ void vfio_ccw_exit(struct os *os)
 
 		vfio_host_drop_device(os, p);
 		h->privs = p->next;
-		cp_free(&p->cp);
+		cp_destroy(&p->cp);
 		if (p->sch && p->sch->drvdata == p)
 			p->sch->drvdata = NULL;
 		free(p);
@@ -560,6 +576,7 @@ void vfio_ccw_exit(struct os *os)
 	}
 	free(h->fd);
 	free(h->ub);
+	os_kfree(os, h->scratch);
 	for (struct vfio_host **hp = &vfio_hosts; *hp; hp = &(*hp)->next) {
 		if (*hp == h) {
 			*hp = h->next;

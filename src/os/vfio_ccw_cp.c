@@ -60,7 +60,8 @@ static struct ccwchain *cp_find_ccw(const struct channel_program *cp, uint64_t i
 }
 
 /* Fetch one segment: CCWs from iova while chaining (CC or CD) continues,
- * ending after the last CCW of the chain or a TIC out of the segment. */
+ * ending after the last CCW of the chain or a TIC out of the segment.  The
+ * segment buffer of an earlier program is reused when there is one. */
 static int ccwchain_fetch(struct channel_program *cp, uint64_t iova)
 {
 	bool fmt1 = cp_fmt1(cp);
@@ -68,14 +69,21 @@ static int ccwchain_fetch(struct channel_program *cp, uint64_t iova)
 
 	if (cp->nchains == CCWCHAIN_COUNT_MAX)
 		return -EINVAL;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
+	c = cp->chain[cp->nchains];
+	if (!c) {
+		c = malloc(sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		cp->chain[cp->nchains] = c;
+	}
+	cp->nchains++;
 	c->iova = iova;
-	cp->chain[cp->nchains++] = c;
+	c->len = 0;
+	c->host = 0;
 	for (int n = 0;; n++) {
 		const uint8_t *p;
-		struct ccw1 *g = &c->ccw[n].guest;
+		struct cp_ccw *cc = &c->ccw[n];
+		struct ccw1 *g = &cc->guest;
 
 		if (n == CCWCHAIN_LEN_MAX)
 			return -EINVAL;
@@ -86,10 +94,14 @@ static int ccwchain_fetch(struct channel_program *cp, uint64_t iova)
 			ccw1_decode(p, g);
 		else
 			ccw0_decode(p, g);
+		cc->idal = 0;
+		cc->nidaw = 0;
+		cc->nidal = 0;
 		c->len = n + 1;
 		/* A TIC back into this segment (Search; TIC *-8) continues
 		 * it: the CCW after the TIC is reached by status modifier. */
 		if (ccw_kind(g->cmd, fmt1) == CCW_KIND_TIC) {
+			cp->has_tic = true;
 			if (g->cda < iova || g->cda >= iova + (uint64_t)c->len * CCW_SIZE)
 				return 0;
 			continue;
@@ -142,54 +154,47 @@ static int cp_chain_index(const struct channel_program *cp, const struct ccwchai
  * modifier and is accepted. */
 static int cp_check_busy_loop(const struct channel_program *cp)
 {
-	int(*mark)[CCWCHAIN_LEN_MAX] = calloc(CCWCHAIN_COUNT_MAX, sizeof(*mark));
 	bool fmt1 = cp_fmt1(cp);
-	int ci = 0, i = 0, step = 1, last_work = 0, rc = 0;
+	int ci = 0, i = 0, step = 1, last_work = 0;
 
-	if (!mark)
-		return -ENOMEM;
+	/* Without a TIC the flow only moves forward: it ends. */
+	if (!cp->has_tic)
+		return 0;
+	for (int k = 0; k < cp->nchains; k++)
+		for (int j = 0; j < cp->chain[k]->len; j++)
+			cp->chain[k]->ccw[j].mark = 0;
 	for (;; step++) {
-		const struct ccw1 *g = &cp->chain[ci]->ccw[i].guest;
+		struct cp_ccw *cc = &cp->chain[ci]->ccw[i];
+		const struct ccw1 *g = &cc->guest;
 
-		if (mark[ci][i]) {
-			rc = last_work >= mark[ci][i] ? 0 : -EINVAL;
-			break;
-		}
-		mark[ci][i] = step;
+		if (cc->mark)
+			return last_work >= cc->mark ? 0 : -EINVAL;
+		cc->mark = step;
 		if (ccw_kind(g->cmd, fmt1) == CCW_KIND_TIC) {
 			const struct ccwchain *t = cp_find_ccw(cp, g->cda, &i);
 
 			ci = t ? cp_chain_index(cp, t) : -1;
 			if (ci < 0)
-				break;
+				return 0;
 			continue;
 		}
 		if (g->cmd != CCW_CMD_NOOP)
 			last_work = step;
 		if (!(g->flags & (CCW_FLAG_CC | CCW_FLAG_CD)) || ++i >= cp->chain[ci]->len)
-			break;
+			return 0;
 	}
-	free(mark);
-	return rc;
 }
 
 static void cp_release(struct channel_program *cp)
 {
-	for (int i = 0; i < cp->nchains; i++) {
-		struct ccwchain *c = cp->chain[i];
-
-		for (int j = 0; j < c->len; j++)
-			if (c->ccw[j].idal)
-				cp->m.free(cp->m.ctx, c->ccw[j].idal);
-		if (c->host)
-			cp->m.free(cp->m.ctx, c->host);
-		free(c);
-		cp->chain[i] = NULL;
-	}
+	if (cp->kmem)
+		cp->m.free(cp->m.ctx, cp->kmem);
+	cp->kmem = 0;
 	cp->nchains = 0;
-	if (cp->scratch)
+	if (cp->own_scratch)
 		cp->m.free(cp->m.ctx, cp->scratch);
 	cp->scratch = 0;
+	cp->own_scratch = false;
 	cp->initialized = false;
 }
 
@@ -200,10 +205,16 @@ int cp_init(struct channel_program *cp, const struct cp_mem *m, const struct vfi
 
 	if (cp->initialized)
 		return -EBUSY;
-	memset(cp, 0, sizeof(*cp));
+	/* Field by field: chain[] keeps the segment buffers for reuse. */
 	cp->m = *m;
 	cp->dma = dma;
 	cp->orb = *orb;
+	cp->nchains = 0;
+	cp->blk = 0;
+	cp->scratch = 0;
+	cp->own_scratch = false;
+	cp->has_tic = false;
+	cp->kmem = 0;
 	if (orb->ctrl0 & ORB_CTRL0_B)
 		return -EOPNOTSUPP; /* transport mode */
 	/* Suspend control: a suspended program needs RSCH, which the vfio
@@ -273,12 +284,11 @@ static int ccw_guest_piece(struct channel_program *cp, const struct ccw1 *g, int
 	return 0;
 }
 
-/* Build the host IDAL for one CCW: one IDAW per guest block, each checked
- * against the DMA mappings. */
+/* The host IDAL of one CCW, computed before any host memory is taken: one
+ * IDAW per guest block, each checked against the DMA mappings. */
 static int ccw_translate_data(struct channel_program *cp, struct cp_ccw *cc)
 {
 	const struct ccw1 *g = &cc->guest;
-	uint64_t host[CCW_IDAW_MAX];
 	uint64_t next = g->cda;
 	uint32_t left = g->count;
 	int n = 0;
@@ -297,99 +307,138 @@ static int ccw_translate_data(struct channel_program *cp, struct cp_ccw *cc)
 		len = cp->blk - a % cp->blk;
 		if (len > left)
 			len = left;
-		if (vfio_dma_xlate(cp->dma, a, len, &host[n]))
+		if (vfio_dma_xlate(cp->dma, a, len, &cc->hpiece[n]))
 			return -EFAULT;
 		cc->gpiece[n++] = a;
 		next = a + len;
 		left -= (uint32_t)len;
 	}
 	cc->nidaw = (uint8_t)n;
-	cc->idal = cp_alloc(cp, (uint64_t)n * IDAW2_SIZE, 8);
-	if (!cc->idal)
-		return -ENOMEM;
-	for (int i = 0; i < n; i++)
-		put_be64(cp->m.mem->base + cc->idal + (uint64_t)i * IDAW2_SIZE, host[i]);
+	cc->nidal = (uint8_t)n;
 	return 0;
 }
 
 /* A CCW that moves no data still gets an IDAL, pointing at a host scratch
  * page: even a device that wrongly transferred would hit only that page. */
-static int ccw_translate_nodata(struct channel_program *cp, struct cp_ccw *cc)
+static void ccw_translate_nodata(struct channel_program *cp, struct cp_ccw *cc)
 {
-	int n = cc->guest.count ? (int)((cc->guest.count + cp->blk - 1) / cp->blk) : 1;
-
-	cc->idal = cp_alloc(cp, (uint64_t)n * IDAW2_SIZE, 8);
-	if (!cc->idal)
-		return -ENOMEM;
 	cc->nidaw = 0;
-	for (int i = 0; i < n; i++)
-		put_be64(cp->m.mem->base + cc->idal + (uint64_t)i * IDAW2_SIZE, cp->scratch);
+	cc->nidal = cc->guest.count ? (uint8_t)((cc->guest.count + cp->blk - 1) / cp->blk) : 1;
+}
+
+/* First pass: everything that can fail on the guest's program. */
+static int ccw_translate(struct channel_program *cp, struct cp_ccw *cc)
+{
+	bool fmt1 = cp_fmt1(cp);
+
+	if (ccw_kind(cc->guest.cmd, fmt1) == CCW_KIND_TIC)
+		return cp_find_ccw(cp, cc->guest.cda, &(int){0}) ? 0 : -EFAULT;
+	if (ccw_moves_data(&cc->guest, fmt1))
+		return ccw_translate_data(cp, cc);
+	ccw_translate_nodata(cp, cc);
 	return 0;
 }
 
-static int ccw_translate(struct channel_program *cp, struct ccwchain *c, int i)
+/* Second pass: the host CCW (and its IDAL) at the place laid out for it. */
+static void ccw_write(struct channel_program *cp, struct ccwchain *c, int i)
 {
 	struct cp_ccw *cc = &c->ccw[i];
+	uint8_t *base = cp->m.mem->base;
 	struct ccw1 h = cc->guest;
-	bool fmt1 = cp_fmt1(cp);
-	int rc;
 
-	if (ccw_kind(h.cmd, fmt1) == CCW_KIND_TIC) {
-		struct ccwchain *t;
+	if (ccw_kind(h.cmd, cp_fmt1(cp)) == CCW_KIND_TIC) {
 		int idx;
+		const struct ccwchain *t = cp_find_ccw(cp, h.cda, &idx);
 
-		t = cp_find_ccw(cp, h.cda, &idx);
-		if (!t)
-			return -EFAULT;
 		h.cmd = CCW_CMD_TIC;
-		if (!fmt1) {
+		if (!cp_fmt1(cp)) {
 			/* format 0 ignores a TIC's flags and count */
 			h.flags = 0;
 			h.count = 0;
 		}
 		h.cda = (uint32_t)(t->host + (uint64_t)idx * CCW_SIZE);
 	} else {
-		rc = ccw_moves_data(&h, fmt1) ? ccw_translate_data(cp, cc)
-					      : ccw_translate_nodata(cp, cc);
-		if (rc)
-			return rc;
+		for (int k = 0; k < cc->nidal; k++)
+			put_be64(base + cc->idal + (uint64_t)k * IDAW2_SIZE,
+				 cc->nidaw ? cc->hpiece[k] : cp->scratch);
 		h.flags |= CCW_FLAG_IDA;
 		h.cda = (uint32_t)cc->idal;
 	}
-	ccw1_encode(&h, cp->m.mem->base + c->host + (uint64_t)i * CCW_SIZE);
+	ccw1_encode(&h, base + c->host + (uint64_t)i * CCW_SIZE);
+}
+
+/* One host block for the whole program: each segment's CCWs plus a spare,
+ * then the IDALs (one allocation per I/O instead of one per CCW). */
+static int cp_layout(struct channel_program *cp)
+{
+	uint64_t size = 0, at;
+
+	for (int i = 0; i < cp->nchains; i++) {
+		const struct ccwchain *c = cp->chain[i];
+
+		size += (uint64_t)(c->len + 1) * CCW_SIZE;
+		for (int j = 0; j < c->len; j++)
+			size += (uint64_t)c->ccw[j].nidal * IDAW2_SIZE;
+	}
+	cp->kmem = cp_alloc(cp, size, 8);
+	if (!cp->kmem)
+		return -ENOMEM;
+	at = cp->kmem;
+	for (int i = 0; i < cp->nchains; i++) {
+		struct ccwchain *c = cp->chain[i];
+
+		c->host = at;
+		at += (uint64_t)(c->len + 1) * CCW_SIZE;
+		/* The spare CCW after the segment stays zero (an invalid
+		 * command): a status-modifier skip past the end of what we
+		 * fetched ends in a channel program check, never in
+		 * whatever kernel memory follows. */
+		memset(cp->m.mem->base + at - CCW_SIZE, 0, CCW_SIZE);
+	}
+	for (int i = 0; i < cp->nchains; i++) {
+		struct ccwchain *c = cp->chain[i];
+
+		for (int j = 0; j < c->len; j++) {
+			if (!c->ccw[j].nidal)
+				continue;
+			c->ccw[j].idal = at;
+			at += (uint64_t)c->ccw[j].nidal * IDAW2_SIZE;
+		}
+	}
 	return 0;
+}
+
+static int cp_get_scratch(struct channel_program *cp)
+{
+	if (cp->m.scratch) {
+		cp->scratch = cp->m.scratch;
+		return 0;
+	}
+	cp->scratch = cp_alloc(cp, VFIO_CCW_PAGE_SIZE, VFIO_CCW_PAGE_SIZE);
+	cp->own_scratch = cp->scratch != 0;
+	return cp->scratch ? 0 : -ENOMEM;
 }
 
 int cp_prefetch(struct channel_program *cp)
 {
-	int rc = 0;
+	int rc;
 
 	if (!cp->initialized)
 		return -EINVAL;
-	cp->scratch = cp_alloc(cp, VFIO_CCW_PAGE_SIZE, VFIO_CCW_PAGE_SIZE);
-	if (!cp->scratch)
-		goto nomem;
-	for (int i = 0; i < cp->nchains; i++) {
-		struct ccwchain *c = cp->chain[i];
-
-		/* One spare CCW after the segment stays zero (an invalid
-		 * command): a status-modifier skip past the end of what we
-		 * fetched ends in a channel program check, never in
-		 * whatever kernel memory follows. */
-		c->host = cp_alloc(cp, (uint64_t)(c->len + 1) * CCW_SIZE, 8);
-		if (!c->host)
-			goto nomem;
-		memset(cp->m.mem->base + c->host + (uint64_t)c->len * CCW_SIZE, 0, CCW_SIZE);
-	}
+	rc = cp_get_scratch(cp);
 	for (int i = 0; !rc && i < cp->nchains; i++)
 		for (int j = 0; !rc && j < cp->chain[i]->len; j++)
-			rc = ccw_translate(cp, cp->chain[i], j);
-	if (rc)
+			rc = ccw_translate(cp, &cp->chain[i]->ccw[j]);
+	if (!rc)
+		rc = cp_layout(cp);
+	if (rc) {
 		cp_release(cp);
-	return rc;
-nomem:
-	cp_release(cp);
-	return -ENOMEM;
+		return rc;
+	}
+	for (int i = 0; i < cp->nchains; i++)
+		for (int j = 0; j < cp->chain[i]->len; j++)
+			ccw_write(cp, cp->chain[i], j);
+	return 0;
 }
 
 void cp_get_orb(const struct channel_program *cp, uint8_t lpm, uint32_t intparm, struct orb *out)
@@ -463,6 +512,15 @@ bool cp_iova_pinned(const struct channel_program *cp, uint64_t iova, uint64_t si
 
 void cp_free(struct channel_program *cp)
 {
-	if (cp->initialized || cp->nchains)
+	if (cp->initialized || cp->nchains || cp->kmem || cp->own_scratch)
 		cp_release(cp);
+}
+
+void cp_destroy(struct channel_program *cp)
+{
+	cp_free(cp);
+	for (int i = 0; i < CCWCHAIN_COUNT_MAX; i++) {
+		free(cp->chain[i]);
+		cp->chain[i] = NULL;
+	}
 }

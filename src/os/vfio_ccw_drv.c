@@ -287,7 +287,7 @@ static void vfio_ccw_sch_remove(struct subchannel *sch)
 	path_fmt(path, sizeof(path), "%s/mdev_supported_types%s", p->dir, "");
 	sysfs_remove(p->os->sysfs, path);
 	vfio_host_del_priv(p->os, p);
-	cp_free(&p->cp);
+	cp_destroy(&p->cp);
 	sch->drvdata = NULL;
 	if (p->removers) {
 		/* writers of "remove" still wait on it: the last one frees */

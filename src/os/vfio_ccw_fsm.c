@@ -37,6 +37,9 @@ static void cp_mem_host(struct vfio_ccw_private *p, struct cp_mem *m)
 	m->alloc = host_kmalloc;
 	m->free = host_kfree;
 	m->ctx = p->os;
+	if (!p->scratch)
+		p->scratch = vfio_host_scratch(p->os);
+	m->scratch = p->scratch;
 }
 
 /* ---- delivering interrupts to the VMM ---- */

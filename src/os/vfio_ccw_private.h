@@ -63,15 +63,23 @@ struct cp_mem {
 	uint64_t (*alloc)(void *ctx, uint64_t size, uint64_t align);
 	void (*free)(void *ctx, uint64_t addr);
 	void *ctx;
+	/* A host page shared as the bit bucket of CCWs that move no data
+	 * (0: each program allocates its own). */
+	uint64_t scratch;
 };
 
 struct cp_ccw {
 	struct ccw1 guest; /* as fetched, in format-1 shape */
-	uint64_t idal;	   /* host IDAL (0 if none) */
-	uint8_t nidaw;
+	uint64_t idal;	   /* host IDAL, inside the program's block (0 if none) */
+	uint8_t nidaw;	   /* guest data pieces */
+	uint8_t nidal;	   /* IDAWs of the host IDAL */
+	int mark;	   /* step of the busy-loop walk that reached it */
 	uint64_t gpiece[CCW_IDAW_MAX]; /* guest address of each data piece */
+	uint64_t hpiece[CCW_IDAW_MAX]; /* its host address */
 };
 
+/* Only the first len entries are meaningful: the buffer is reused by the
+ * next program and never cleared as a whole. */
 struct ccwchain {
 	uint64_t iova; /* guest address of the first CCW */
 	int len;       /* CCWs in this segment */
@@ -79,6 +87,9 @@ struct ccwchain {
 	struct cp_ccw ccw[CCWCHAIN_LEN_MAX];
 };
 
+/* chain[nchains..] keep the segment buffers of earlier programs for the
+ * next one (a segment is some 140 KiB: allocating and zeroing it per I/O
+ * cost more than the rest of the translation); cp_destroy frees them. */
 struct channel_program {
 	struct cp_mem m;
 	const struct vfio_dma_table *dma;
@@ -87,6 +98,9 @@ struct channel_program {
 	int nchains;
 	unsigned blk;	  /* host IDAW block size: 4096 or 2048 */
 	uint64_t scratch; /* bit bucket for CCWs that move no data */
+	bool own_scratch; /* allocated for this program (no m.scratch) */
+	bool has_tic;
+	uint64_t kmem; /* host block: every segment's CCWs, then the IDALs */
 	bool initialized;
 };
 
@@ -99,7 +113,10 @@ void cp_get_orb(const struct channel_program *cp, uint8_t lpm, uint32_t intparm,
 void cp_update_scsw(const struct channel_program *cp, struct scsw *scsw);
 /* True when the program's CCWs or data touch guest [iova, iova+size). */
 bool cp_iova_pinned(const struct channel_program *cp, uint64_t iova, uint64_t size);
+/* Free the program's host memory; the segment buffers stay for reuse. */
 void cp_free(struct channel_program *cp);
+/* cp_free, and the segment buffers too (the device goes away). */
+void cp_destroy(struct channel_program *cp);
 
 /* ---- the FSM (vfio_ccw_fsm.c) ---- */
 
@@ -145,6 +162,7 @@ struct vfio_ccw_private {
 	int crw_trigger;
 	int req_trigger;
 	struct vfio_dma_table dma;
+	uint64_t scratch; /* vfio_host_scratch(os), fetched at the first I/O */
 	struct sim_waitq quiesce_wq;
 	bool quiesce_waiting;
 	/* a reset whose close could not wait: open again once the final
@@ -215,6 +233,8 @@ int vfio_eventfd_check(struct os *os, int fd);
 void vfio_host_add_priv(struct os *os, struct vfio_ccw_private *p);
 void vfio_host_del_priv(struct os *os, struct vfio_ccw_private *p);
 struct vfio_ccw_private *vfio_host_find_mdev(struct os *os, const char *uuid);
+/* The host's shared scratch page for channel programs (0: none). */
+uint64_t vfio_host_scratch(struct os *os);
 /* Close the fd of an open device (used when the mdev goes away). */
 void vfio_host_drop_device(struct os *os, struct vfio_ccw_private *p);
 

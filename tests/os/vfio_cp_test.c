@@ -58,7 +58,7 @@ static struct cpt *cpt_new(void)
 
 static void cpt_done(struct cpt *t)
 {
-	cp_free(&t->cp);
+	cp_destroy(&t->cp);
 	CHECK_EQ(t->live, 0);
 	storage_free(t->mem);
 	free(t);
@@ -487,6 +487,57 @@ TEST(vfio_cp_knows_which_guest_pages_it_uses)
 	CHECK(cp_iova_pinned(&t->cp, 0, 0x1000));
 	CHECK(cp_iova_pinned(&t->cp, 0x5000, 0x1000));
 	CHECK(!cp_iova_pinned(&t->cp, 0x6000, 0x10000));
+	cpt_done(t);
+}
+
+/* The segment buffers of one program are reused by the next: nothing of
+ * the earlier program (its data pieces, its IDAL) survives into it. */
+TEST(vfio_cp_reused_segment_forgets_the_previous_program)
+{
+	struct cpt *t = cpt_new();
+	struct orb o = orb_fmt1(0x100);
+	struct ccwchain *first;
+	struct orb h;
+	struct ccw1 c;
+
+	put_ccw1(t, 0x100, CCW_CMD_READ, CCW_FLAG_CC, 0x3000, 0x5000);
+	put_ccw1(t, 0x108, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(translate(t, &o), 0);
+	first = t->cp.chain[0];
+	CHECK_EQ(first->ccw[0].nidaw, 3);
+	cp_free(&t->cp);
+	CHECK_EQ(t->live, 0);
+	put_ccw1(t, 0x100, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(translate(t, &o), 0);
+	CHECK(t->cp.chain[0] == first);
+	CHECK_EQ(t->cp.chain[0]->len, 1);
+	CHECK_EQ(t->cp.chain[0]->ccw[0].nidaw, 0);
+	CHECK(!cp_iova_pinned(&t->cp, 0x5000, 0x3000));
+	cp_get_orb(&t->cp, 0xff, 0, &h);
+	c = host_ccw(t, h.cpa);
+	CHECK_EQ(c.cmd, CCW_CMD_NOOP);
+	CHECK_EQ(host_idaw(t, c.cda, 0), t->cp.scratch);
+	/* the spare CCW after the one-CCW segment is zero again */
+	c = host_ccw(t, h.cpa + 8);
+	CHECK_EQ(c.cmd, 0);
+	cpt_done(t);
+}
+
+/* A shared scratch page (the host's) is used as given and never freed. */
+TEST(vfio_cp_shared_scratch_page_is_used_and_kept)
+{
+	struct cpt *t = cpt_new();
+	struct orb o = orb_fmt1(0);
+	struct orb h;
+	struct ccw1 c;
+
+	t->m.scratch = 0x1ff000;
+	put_ccw1(t, 0, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(translate(t, &o), 0);
+	CHECK_EQ(t->live, 1); /* the program's block only */
+	cp_get_orb(&t->cp, 0xff, 0, &h);
+	c = host_ccw(t, h.cpa);
+	CHECK_EQ(host_idaw(t, c.cda, 0), 0x1ff000);
 	cpt_done(t);
 }
 
