@@ -680,7 +680,8 @@ static __attribute__((noinline)) bool cmd_end(struct machine *m, struct subchann
 /* The command in flight is done: scatter, residual, incorrect length;
  * true when the program chains to its next command.  A command that moved
  * all its data, asked for no more and ended normally has no incorrect
- * length and ended at its last CCW: it chains without the walk. */
+ * length and ended at its last CCW with residual 0: it chains or ends
+ * without the walk. */
 static bool cmd_complete(struct machine *m, struct subchannel *s)
 {
 	struct sch_io *io = s->io;
@@ -690,10 +691,15 @@ static bool cmd_complete(struct machine *m, struct subchannel *s)
 	uint8_t dstat = io->cmd.dstat;
 
 	if ((io->direct || !kind_reads(io->cmd_kind)) && done == total && !io->cmd.wanted_more &&
-	    (last->flags & CCW_FLAG_CC) &&
 	    (dstat & ~DEV_STAT_STAT_MOD) == (DEV_STAT_CHN_END | DEV_STAT_DEV_END)) {
 		io->last_ccw = last->ccw;
-		return chain_on(io, last, dstat);
+		if (last->flags & CCW_FLAG_CC)
+			return chain_on(io, last, dstat);
+		/* The program's last command: residual count 0. */
+		s->scsw.cpa = (uint32_t)(last->ccw + CCW_SIZE);
+		s->scsw.count = 0;
+		end_start(m, s, dstat, 0);
+		return false;
 	}
 	return cmd_end(m, s, done);
 }
