@@ -50,6 +50,11 @@ struct irb {
 
 void irb_encode(const struct irb *irb, uint8_t out[IRB_SIZE]);
 void irb_decode(const uint8_t in[IRB_SIZE], struct irb *irb);
+/* What TSCH stores when no EMW applies (IRB bytes 0-63), without building
+ * a struct irb: the SCSW, ESW words 0 and 1 (words 2-4 zero) and the ECW
+ * (32 bytes, or zeros when ecw is NULL). */
+void irb_encode_status(const struct scsw *scsw, uint32_t esw0, uint32_t erw, const uint8_t *ecw,
+		       uint8_t out[IRB_OFF_EMW]);
 
 static inline uint8_t irb_esw_lpum(const struct irb *irb)
 {

@@ -275,7 +275,7 @@ static int css_msch(void *css, uint32_t schid, uint64_t addr)
 	uint8_t *p, ssid;
 	uint16_t no;
 	const uint16_t mod =
-	    PMCW_FLAGS_ISC | PMCW_FLAGS_ENA | PMCW_FLAGS_LM | PMCW_FLAGS_MME | PMCW_FLAGS_MP;
+		PMCW_FLAGS_ISC | PMCW_FLAGS_ENA | PMCW_FLAGS_LM | PMCW_FLAGS_MME | PMCW_FLAGS_MP;
 	int rc = css_operand(m, addr, SCHIB_SIZE, &p);
 
 	if (rc)
@@ -299,7 +299,7 @@ static int css_msch(void *css, uint32_t schid, uint64_t addr)
 	s->mbi = sb.pmcw.mbi;
 	s->pom = sb.pmcw.pom;
 	s->chars = (s->chars & ~(PMCW_CHARS_MBFC | PMCW_CHARS_CSENSE)) |
-	           (sb.pmcw.chars & (PMCW_CHARS_MBFC | PMCW_CHARS_CSENSE));
+		   (sb.pmcw.chars & (PMCW_CHARS_MBFC | PMCW_CHARS_CSENSE));
 	if ((sb.pmcw.chars & PMCW_CHARS_MBFC) && s->io)
 		s->io->mba = sb.mba;
 	return 0;
@@ -389,9 +389,9 @@ static int css_ssch(void *css, uint32_t schid, uint64_t addr)
 }
 
 /* Store what TSCH stores: the SCSW, the ESW and the ECW (IRB words 0-15;
- * the EMW is never stored).  Written field by field into the operand, as
- * irb_encode() lays them out, instead of through a zeroed struct irb and a
- * 96-byte scratch copy: this runs once per I/O. */
+ * the EMW is never stored), straight into the operand with
+ * irb_encode_status() instead of through a zeroed struct irb and a 96-byte
+ * scratch copy: this runs once per I/O. */
 static void tsch_store(const struct subchannel *s, uint8_t *p)
 {
 	const struct sch_io *io = s->io;
@@ -402,14 +402,7 @@ static void tsch_store(const struct subchannel *s, uint8_t *p)
 			esw0 = io->esw0;
 		erw = io->erw;
 	}
-	scsw_encode(&s->scsw, p);
-	put_be32(p + IRB_OFF_ESW, esw0);
-	put_be32(p + IRB_OFF_ESW + 4, erw);
-	memset(p + IRB_OFF_ESW + 8, 0, IRB_OFF_ECW - IRB_OFF_ESW - 8);
-	if (erw & ERW_S)
-		memcpy(p + IRB_OFF_ECW, io->ecw, IRB_OFF_EMW - IRB_OFF_ECW);
-	else
-		memset(p + IRB_OFF_ECW, 0, IRB_OFF_EMW - IRB_OFF_ECW);
+	irb_encode_status(&s->scsw, esw0, erw, (erw & ERW_S) ? io->ecw : NULL, p);
 }
 
 /* TSCH clearing rules (zarch-css-formats.md §7.1). */
@@ -425,7 +418,7 @@ static void tsch_clear(struct machine *m, struct subchannel *s)
 		if ((w->ctrl & SCSW_FCTL_START) && (w->ctrl & SCSW_ACTL_SUSP)) {
 			if (w->ctrl & SCSW_FCTL_HALT)
 				w->ctrl &= ~(SCSW_ACTL_RESUME | SCSW_ACTL_START | SCSW_ACTL_HALT |
-				             SCSW_ACTL_CLEAR | SCSW_ACTL_SUSP);
+					     SCSW_ACTL_CLEAR | SCSW_ACTL_SUSP);
 			else {
 				w->ctrl &= ~SCSW_ACTL_RESUME;
 				w->flags &= ~SCSW_FLAGS_PNO;
@@ -436,7 +429,7 @@ static void tsch_clear(struct machine *m, struct subchannel *s)
 	} else {
 		w->ctrl &= ~SCSW_FCTL_MASK;
 		w->ctrl &= ~(SCSW_ACTL_RESUME | SCSW_ACTL_START | SCSW_ACTL_HALT | SCSW_ACTL_CLEAR |
-		             SCSW_ACTL_SUSP);
+			     SCSW_ACTL_SUSP);
 		w->flags &= ~SCSW_FLAGS_PNO;
 	}
 	w->ctrl &= ~SCSW_STCTL_MASK;
@@ -640,18 +633,18 @@ static void css_bind(void *css, const struct css_upcalls *up)
 }
 
 const struct css_ops machine_css_ops = {
-    .stsch = css_stsch,
-    .msch = css_msch,
-    .ssch = css_ssch,
-    .tsch = css_tsch,
-    .csch = css_csch,
-    .hsch = css_hsch,
-    .xsch = css_xsch,
-    .rsch = css_rsch,
-    .tpi = css_tpi,
-    .stcrw = css_stcrw,
-    .chsc = css_chsc,
-    .servc = css_servc,
-    .set_isc_mask = css_set_isc_mask,
-    .bind = css_bind,
+	.stsch = css_stsch,
+	.msch = css_msch,
+	.ssch = css_ssch,
+	.tsch = css_tsch,
+	.csch = css_csch,
+	.hsch = css_hsch,
+	.xsch = css_xsch,
+	.rsch = css_rsch,
+	.tpi = css_tpi,
+	.stcrw = css_stcrw,
+	.chsc = css_chsc,
+	.servc = css_servc,
+	.set_isc_mask = css_set_isc_mask,
+	.bind = css_bind,
 };

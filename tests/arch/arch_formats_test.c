@@ -545,3 +545,31 @@ TEST(senseid_ciws_end_at_end_of_transferred_data)
 	CHECK_EQ(s.nciw, 0);
 	CHECK_EQ(s.dev_model, 0x0c);
 }
+
+/* irb_encode_status lays out IRB bytes 0-63 exactly as irb_encode does for
+ * an IRB with only ESW words 0-1 and the ECW set, and writes nothing past
+ * byte 63 (the EMW is not stored). */
+TEST(irb_encode_status_matches_irb_encode_for_the_first_64_bytes)
+{
+	struct irb irb;
+	uint8_t full[IRB_SIZE], part[IRB_SIZE];
+
+	memset(&irb, 0, sizeof(irb));
+	irb.scsw.flags = SCSW_FLAGS_ESWF | 0x0080;
+	irb.scsw.ctrl = 0x4017;
+	irb.scsw.cpa = 0x1238;
+	irb.scsw.dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END | DEV_STAT_UNIT_CHECK;
+	irb.esw[0] = 0x00804000;
+	irb.esw[1] = ERW_S | 32 << ERW_SCNT_SHIFT;
+	for (int i = 0; i < 32; i++)
+		irb.ecw[i] = (uint8_t)(i + 1);
+	irb_encode(&irb, full);
+	memset(part, 0xaa, sizeof(part));
+	irb_encode_status(&irb.scsw, irb.esw[0], irb.esw[1], irb.ecw, part);
+	CHECK_MEM(part, full, IRB_OFF_EMW);
+	for (int i = IRB_OFF_EMW; i < IRB_SIZE; i++)
+		CHECK_EQ(part[i], 0xaa);
+	irb_encode_status(&irb.scsw, 0, 0, NULL, part);
+	for (int i = IRB_OFF_ESW; i < IRB_OFF_EMW; i++)
+		CHECK_EQ(part[i], 0);
+}
