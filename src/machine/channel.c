@@ -86,7 +86,7 @@ static void end_start(struct machine *m, struct subchannel *s, uint8_t dstat, ui
 	w->dstat = dstat;
 	w->cstat |= cstat;
 	w->ctrl &= ~(SCSW_ACTL_START | SCSW_ACTL_RESUME | SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT |
-	             SCSW_ACTL_SUSP);
+		     SCSW_ACTL_SUSP);
 	w->ctrl |= SCSW_STCTL_PRIM | SCSW_STCTL_SEC | SCSW_STCTL_PEND;
 	if ((dstat & ~(DEV_STAT_CHN_END | DEV_STAT_DEV_END | DEV_STAT_STAT_MOD)) ||
 	    (w->cstat & ~SCHN_STAT_PCI))
@@ -112,7 +112,7 @@ static void not_operational(struct machine *m, struct subchannel *s)
 
 	s->io->running = false;
 	w->ctrl &= ~(SCSW_ACTL_START | SCSW_ACTL_RESUME | SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT |
-	             SCSW_ACTL_SUSP);
+		     SCSW_ACTL_SUSP);
 	w->flags = (uint16_t)((w->flags & ~SCSW_FLAGS_CC) | 3 << SCSW_CC_SHIFT);
 	if (s->pnom)
 		w->flags |= SCSW_FLAGS_PNO;
@@ -257,7 +257,7 @@ static int fetch_follow(struct machine *m, struct subchannel *s, uint64_t *addr,
  * through IDAWs).  With buf == NULL only the addresses are checked.
  * Returns 0 or -1 (channel program check). */
 static int seg_xfer(struct machine *m, struct subchannel *s, const struct seg *g, uint8_t *buf,
-                    uint32_t len, bool to_storage)
+		    uint32_t len, bool to_storage)
 {
 	struct sch_io *io = s->io;
 	uint8_t *p;
@@ -366,7 +366,7 @@ static void suspend(struct machine *m, struct subchannel *s, uint64_t ccw)
 /* Collect the data-chained CCWs of one command, starting with `c` at
  * `addr`.  Returns 0, or -1 with *bad = the CCW at fault. */
 static int gather_chain(struct machine *m, struct subchannel *s, uint64_t addr,
-                        const struct ccw1 *first, uint32_t *total, uint64_t *bad)
+			const struct ccw1 *first, uint32_t *total, uint64_t *bad)
 {
 	struct sch_io *io = s->io;
 	struct ccw1 c;
@@ -392,7 +392,8 @@ static int gather_chain(struct machine *m, struct subchannel *s, uint64_t addr,
 		if (!(c.flags & CCW_FLAG_CD))
 			return 0;
 		addr += CCW_SIZE;
-		if (fetch_follow(m, s, &addr, &c) < 0 || c.count == 0 || (c.flags & CCW_FLAG_MIDA)) {
+		if (fetch_follow(m, s, &addr, &c) < 0 || c.count == 0 ||
+		    (c.flags & CCW_FLAG_MIDA)) {
 			*bad = addr;
 			return -1;
 		}
@@ -439,7 +440,7 @@ static bool exec_check(struct machine *m, struct subchannel *s, uint64_t ccw)
  * the device acts, so that a bad address never leaves a half-done command;
  * an input buffer starts zeroed.  0, or -1 with *bad = the CCW at fault. */
 static int load_buffer(struct machine *m, struct subchannel *s, bool reads, uint32_t total,
-                       uint64_t *bad)
+		       uint64_t *bad)
 {
 	struct sch_io *io = s->io;
 	uint32_t off = 0;
@@ -497,11 +498,11 @@ static bool setup_simple(struct machine *m, struct subchannel *s, struct sch_io 
 	io->cmd_kind = (uint8_t)kind;
 	io->direct = true;
 	io->cmd = (struct ccwdev_cmd){
-	    .code = c.cmd,
-	    .flags = c.flags,
-	    .chained = io->cmd_chained,
-	    .data = data,
-	    .count = c.count,
+		.code = c.cmd,
+		.flags = c.flags,
+		.chained = io->cmd_chained,
+		.data = data,
+		.count = c.count,
 	};
 	return true;
 }
@@ -538,11 +539,11 @@ static bool setup_cmd(struct machine *m, struct subchannel *s)
 	io->cmd_kind = (uint8_t)kind;
 	io->direct = direct != NULL;
 	io->cmd = (struct ccwdev_cmd){
-	    .code = c.cmd,
-	    .flags = io->seg[io->nseg - 1].flags,
-	    .chained = io->cmd_chained,
-	    .data = direct ? direct : io->buf,
-	    .count = total,
+		.code = c.cmd,
+		.flags = io->seg[io->nseg - 1].flags,
+		.chained = io->cmd_chained,
+		.data = direct ? direct : io->buf,
+		.count = total,
 	};
 	return true;
 }
@@ -601,7 +602,7 @@ static void scatter(struct machine *m, struct subchannel *s, uint32_t len)
 }
 
 static bool incorrect_length(const struct subchannel *s, const struct sch_io *io, uint8_t k,
-                             uint32_t done, uint32_t total)
+			     uint32_t done, uint32_t total)
 {
 	const struct seg *g = &io->seg[k];
 	const struct seg *last = &io->seg[io->nseg - 1];
@@ -654,7 +655,7 @@ static bool chain_on(struct sch_io *io, const struct seg *last, uint8_t dstat)
  * or the end of the program.  Kept out of line so that the common case in
  * cmd_complete() stays a few instructions. */
 static __attribute__((noinline)) bool cmd_end(struct machine *m, struct subchannel *s,
-                                               uint32_t done)
+					      uint32_t done)
 {
 	struct sch_io *io = s->io;
 	const struct seg *last = &io->seg[io->nseg - 1];
@@ -771,7 +772,7 @@ static void halt_ev(void *arg)
 	if (io->dev_selected)
 		dev_end(s);
 	w->ctrl &= ~(SCSW_ACTL_HALT | SCSW_ACTL_START | SCSW_ACTL_RESUME | SCSW_ACTL_SCH_ACT |
-	             SCSW_ACTL_DEV_ACT | SCSW_ACTL_SUSP);
+		     SCSW_ACTL_DEV_ACT | SCSW_ACTL_SUSP);
 	w->ctrl |= SCSW_STCTL_PEND;
 	w->dstat = (active || !(start_pend || susp)) ? DEV_STAT_DEV_END : 0;
 	w->cstat &= SCHN_STAT_PCI;

@@ -41,9 +41,9 @@ static void chsc_ssd(struct machine *m, uint8_t *area)
 /* Format-1 descriptor (32 bytes, Linux struct channel_path_desc_fmt1):
  * the format-0 bytes 0-3, then the CHID at bytes 16-17, valid when flags
  * bit 0x10 is set. */
-#define CHP_DESC1_SIZE       32
+#define CHP_DESC1_SIZE	     32
 #define CHP_DESC1_OFF_CHID   16
-#define CHP_DESC_VALID       0x80
+#define CHP_DESC_VALID	     0x80
 #define CHP_DESC1_CHID_VALID 0x10
 
 static void scpd_desc(const struct chp *c, uint8_t id, uint8_t rfmt, uint8_t *out)

@@ -14,20 +14,20 @@
 #include "machine/machine_priv.h"
 
 #define MAX_ITEMS    32
-#define MAX_CUS      4096
+#define MAX_CUS	     4096
 
 #define DEFAULT_CYLS 30051
 
 static const char default_deck[] =
-    "* chpsync built-in I/O configuration: four FICON paths to a 3990,\n"
-    "* one 3390 on host subchannel 0.0.013f.\n"
-    "ID       MSG1='CHPSYNC DEFAULT'\n"
-    "CHPID    PATH=(CSS(0),42),SHARED,TYPE=FC\n"
-    "CHPID    PATH=(CSS(0),43),SHARED,TYPE=FC\n"
-    "CHPID    PATH=(CSS(0),44),SHARED,TYPE=FC\n"
-    "CHPID    PATH=(CSS(0),45),SHARED,TYPE=FC\n"
-    "CNTLUNIT CUNUMBR=3F00,PATH=((CSS(0),42,43,44,45)),UNITADD=((00,256)),UNIT=3990\n"
-    "IODEVICE ADDRESS=(3F3F,1),CUNUMBR=(3F00),UNIT=3390,SCH=013F,IMAGE='3f3f.3390'\n";
+	"* chpsync built-in I/O configuration: four FICON paths to a 3990,\n"
+	"* one 3390 on host subchannel 0.0.013f.\n"
+	"ID       MSG1='CHPSYNC DEFAULT'\n"
+	"CHPID    PATH=(CSS(0),42),SHARED,TYPE=FC\n"
+	"CHPID    PATH=(CSS(0),43),SHARED,TYPE=FC\n"
+	"CHPID    PATH=(CSS(0),44),SHARED,TYPE=FC\n"
+	"CHPID    PATH=(CSS(0),45),SHARED,TYPE=FC\n"
+	"CNTLUNIT CUNUMBR=3F00,PATH=((CSS(0),42,43,44,45)),UNITADD=((00,256)),UNIT=3990\n"
+	"IODEVICE ADDRESS=(3F3F,1),CUNUMBR=(3F00),UNIT=3390,SCH=013F,IMAGE='3f3f.3390'\n";
 
 struct cu {
 	uint16_t number;
@@ -210,7 +210,7 @@ static const struct {
 	const char *name;
 	uint8_t code;
 } chp_types[] = {
-    {"FC", 0x1b}, {"FCP", 0x25}, {"OSD", 0x11}, {"OSE", 0x10}, {"IQD", 0x24},
+	{"FC", 0x1b}, {"FCP", 0x25}, {"OSD", 0x11}, {"OSE", 0x10}, {"IQD", 0x24},
 };
 
 static int chp_type(const char *v)
@@ -347,8 +347,8 @@ static int stmt_cntlunit(struct deck *d, struct item *it, int n)
 		} else if (!strcmp(k, "UNIT")) {
 			have_unit = true;
 			cu.unit = !strcasecmp(v, "3990")   ? 0x3990
-			          : !strcasecmp(v, "2107") ? 0x2107
-			                                   : 0;
+				  : !strcasecmp(v, "2107") ? 0x2107
+							   : 0;
 		} else if (!strcmp(k, "CUADD") || !strcmp(k, "LINK")) {
 			continue;
 		} else {
@@ -360,7 +360,7 @@ static int stmt_cntlunit(struct deck *d, struct item *it, int n)
 	for (int i = 0; i < cu.npaths; i++)
 		if (!d->m->chp[cu.chpid[i]].defined)
 			return fail(d, "CNTLUNIT %04X: CHPID %02x is not defined", cu.number,
-			            cu.chpid[i]);
+				    cu.chpid[i]);
 	if (find_cu(d, cu.number))
 		return fail(d, "CNTLUNIT %04X is defined twice", cu.number);
 	if (d->ncus == MAX_CUS)
@@ -420,12 +420,12 @@ static int iodev_operand(struct deck *d, struct iodev *io, const char *k, char *
 	if (!strcmp(k, "UNITADD")) {
 		io->have_ua = true;
 		return parse_hex(v, 0xff, &io->unitadd) ? fail(d, "IODEVICE: bad UNITADD=%s", v)
-		                                        : 0;
+							: 0;
 	}
 	if (!strcmp(k, "SCHSET"))
 		return parse_dec(v, MAX_SSID_COUNT - 1, &io->schset)
-		           ? fail(d, "IODEVICE: bad SCHSET=%s (0-3)", v)
-		           : 0;
+			       ? fail(d, "IODEVICE: bad SCHSET=%s (0-3)", v)
+			       : 0;
 	if (!strcmp(k, "SCH")) {
 		io->have_sch = true;
 		return parse_hex(v, 0xffff, &io->sch) ? fail(d, "IODEVICE: bad SCH=%s", v) : 0;
@@ -501,9 +501,9 @@ static int iodev_check(struct deck *d, struct iodev *io)
 	if (io->unitadd < io->cu->ua_first ||
 	    io->unitadd + io->count > io->cu->ua_first + io->cu->ua_count)
 		return fail(d,
-		            "IODEVICE %04X: unit address %02X is outside the UNITADD= of "
-		            "CNTLUNIT %04X",
-		            io->devno, io->unitadd, io->cu->number);
+			    "IODEVICE %04X: unit address %02X is outside the UNITADD= of "
+			    "CNTLUNIT %04X",
+			    io->devno, io->unitadd, io->cu->number);
 	for (unsigned i = 0; i < io->count; i++) {
 		unsigned dn = io->devno + i;
 
@@ -535,18 +535,18 @@ static int stmt_iodevice(struct deck *d, struct item *it, int n)
 
 			if (s && s->installed)
 				return fail(d, "IODEVICE %04X: subchannel %x.%04x is already used",
-				            dn, io.schset, sch);
+					    dn, io.schset, sch);
 		}
 		dev = make_dev(d, &io, dn);
 		if (!dev)
 			return -1;
 		rc = machine_add_device(d->m, (uint8_t)io.schset, sch, (uint16_t)dn, io.cu->chpid,
-		                        io.cu->npaths, dev);
+					io.cu->npaths, dev);
 		if (rc < 0) {
 			dev->ops->destroy(dev);
 			return fail(d, "IODEVICE %04X: %s", dn,
-			            rc == -ENOSPC ? "no free subchannel left in the set"
-			                          : strerror(-rc));
+				    rc == -ENOSPC ? "no free subchannel left in the set"
+						  : strerror(-rc));
 		}
 		d->devnos[io.schset][dn / 8] |= (uint8_t)(1u << (dn % 8));
 	}
@@ -701,8 +701,10 @@ static void report_added(struct deck *d)
 		for (int no = 0; set && no <= set->highest; no++) {
 			struct subchannel *s = css_sch(m, (uint8_t)ss, (uint16_t)no);
 			struct crw c[2] = {
-			    {.rsc = CRW_RSC_SCH, .erc = CRW_ERC_IPARM, .rsid = (uint16_t)no},
-			    {.rsc = CRW_RSC_SCH, .erc = CRW_ERC_IPARM, .rsid = (uint16_t)(ss << 4)},
+				{.rsc = CRW_RSC_SCH, .erc = CRW_ERC_IPARM, .rsid = (uint16_t)no},
+				{.rsc = CRW_RSC_SCH,
+				 .erc = CRW_ERC_IPARM,
+				 .rsid = (uint16_t)(ss << 4)},
 			};
 
 			if (!s || !s->installed || (d->schs[ss][no / 8] & (1u << (no % 8))))
@@ -713,7 +715,7 @@ static void report_added(struct deck *d)
 }
 
 int machine_load_iocp_text(struct machine *m, const char *name, const char *text, char *err,
-                           size_t errlen)
+			   size_t errlen)
 {
 	struct deck *d = calloc(1, sizeof(*d));
 	int rc;

@@ -14,11 +14,11 @@
 
 /* Default timing model (docs/timing.md). */
 static const struct machine_timing default_timing = {
-    .ssch_start = 5 * SIM_US,
-    .ccw_fetch = 1 * SIM_US,
-    .interrupt = 2 * SIM_US,
-    .sclp = 3 * SIM_MS,
-    .crw = 10 * SIM_US,
+	.ssch_start = 5 * SIM_US,
+	.ccw_fetch = 1 * SIM_US,
+	.interrupt = 2 * SIM_US,
+	.sclp = 3 * SIM_MS,
+	.crw = 10 * SIM_US,
 };
 
 struct machine *machine_new(struct sim *sim, const struct machine_config *cfg)
@@ -111,7 +111,7 @@ static int next_free(struct machine *m, uint8_t ssid)
 }
 
 int machine_add_device(struct machine *m, uint8_t ssid, int sch_no, uint16_t devno,
-                       const uint8_t *chpids, int nchpids, struct ccwdev *dev)
+		       const uint8_t *chpids, int nchpids, struct ccwdev *dev)
 {
 	struct subchannel *s;
 
@@ -203,15 +203,15 @@ static void status_chps(struct machine *m, FILE *f)
 		if (c->chid != 0xffff)
 			snprintf(chid, sizeof(chid), "%04x", c->chid);
 		fprintf(f, "0.%02x   %02x    %-15s %-7s %-7s %-6s %u\n", i, c->type,
-		        cfg_name(c->cfg), c->failed ? "failed" : "up", c->shared ? "yes" : "no",
-		        chid, c->nsch);
+			cfg_name(c->cfg), c->failed ? "failed" : "up", c->shared ? "yes" : "no",
+			chid, c->nsch);
 	}
 }
 
 static void status_sch(const struct subchannel *s, FILE *f)
 {
 	fprintf(f, "%x.%x.%04x  0.%x.%04x  %02x  %02x  %02x  %02x  %02x   %02x    ", 0, s->ssid,
-	        s->sch_no, s->ssid, s->devno, s->pim, s->pam, s->pom, s->lpm, s->lpum, s->pnom);
+		s->sch_no, s->ssid, s->devno, s->pim, s->pam, s->pom, s->lpm, s->lpum, s->pnom);
 	for (int i = 0; i < 8; i++)
 		fprintf(f, "%02x%s", s->chpid[i], i == 3 ? " " : "");
 	fprintf(f, "  %s%s\n", sch_state(s), s->notoper ? " notoper" : "");

@@ -16,10 +16,10 @@
 struct machine;
 
 struct machine_config {
-	uint64_t storage_size;  /* host storage bytes (default 8 GiB, lazily backed) */
+	uint64_t storage_size;	/* host storage bytes (default 8 GiB, lazily backed) */
 	unsigned crw_queue_len; /* CRW queue bound (default 256) */
-	const char *workdir;    /* where relative IMAGE= paths and default images live */
-	bool notrace;           /* no sim_trace lines for machine events (benchmarks) */
+	const char *workdir;	/* where relative IMAGE= paths and default images live */
+	bool notrace;		/* no sim_trace lines for machine events (benchmarks) */
 };
 
 /* Timing model (docs/timing.md); every latency is simulated ns. */
@@ -28,7 +28,7 @@ struct machine_timing {
 	sim_time_t ccw_fetch;  /* per CCW, on top of the device's latency */
 	sim_time_t interrupt;  /* status pending -> interruption taken */
 	sim_time_t sclp;       /* SERVICE CALL -> service signal */
-	sim_time_t crw;        /* CRW queued -> machine check */
+	sim_time_t crw;	       /* CRW queued -> machine check */
 };
 
 struct machine *machine_new(struct sim *sim, const struct machine_config *cfg);
@@ -39,7 +39,7 @@ struct machine_timing *machine_timing(struct machine *m);
  * when path is NULL.  0, or -1 with "FILE:LINE: what is wrong" in err. */
 int machine_load_iocp(struct machine *m, const char *path, char *err, size_t errlen);
 int machine_load_iocp_text(struct machine *m, const char *name, const char *text, char *err,
-                           size_t errlen);
+			   size_t errlen);
 
 /* The css interface of the host (operands in host storage). */
 struct css_if machine_css(struct machine *m);
@@ -54,7 +54,7 @@ int machine_add_chpid(struct machine *m, uint8_t chpid, uint8_t type, bool share
  * machine_free, once even if given for several subchannels in a row); dev
  * may be NULL: a subchannel whose device never answers. */
 int machine_add_device(struct machine *m, uint8_t ssid, int sch_no, uint16_t devno,
-                       const uint8_t *chpids, int nchpids, struct ccwdev *dev);
+		       const uint8_t *chpids, int nchpids, struct ccwdev *dev);
 
 /* HMC / fault injection.  0, -ENOENT for a CHPID that is not defined,
  * -EALREADY when the path is already in that state.  The effect on the

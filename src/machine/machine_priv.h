@@ -19,7 +19,7 @@
 #define CHUNK_SIZE     (1u << CHUNK_SHIFT)
 #define NR_CHUNKS      (SCH_PER_SET / CHUNK_SIZE)
 #define NR_CHPIDS      256
-#define NR_ISC         8
+#define NR_ISC	       8
 
 /* SCLP view of a channel path (Linux CHP_STATUS_* values). */
 enum chp_cfg {
@@ -48,13 +48,13 @@ struct sch_io {
 	struct machine *m;
 	struct subchannel *s;
 	/* start function */
-	bool running;      /* a channel program is connected on `path` */
+	bool running;	   /* a channel program is connected on `path` */
 	bool dev_selected; /* select() done, end() owed */
-	uint8_t path;      /* CHPID in use */
+	uint8_t path;	   /* CHPID in use */
 	uint8_t pathbit;   /* its PMCW mask bit */
 	uint16_t orb_ctrl0;
 	uint8_t orb_ctrl1;
-	uint8_t tried;     /* paths tried in this selection */
+	uint8_t tried;	   /* paths tried in this selection */
 	uint64_t ccw_addr; /* next CCW to fetch */
 	uint64_t last_ccw; /* address of the last CCW executed */
 	bool prev_tic;
@@ -131,7 +131,7 @@ struct machine {
 	uint32_t *crwq;
 	unsigned crw_head, crw_count;
 	bool crw_oflw_pending; /* a CRW was lost: the next one queued gets R */
-	bool crw_armed;        /* a channel-report machine check may be raised */
+	bool crw_armed;	       /* a channel-report machine check may be raised */
 	/* SCLP: one request at a time */
 	bool sclp_busy;
 	uint32_t sclp_cmdw;

@@ -359,7 +359,7 @@ TEST(pci_status_not_cleared_accumulates_into_the_final_status)
 	CHECK_EQ(w.nint, 1);
 	CHECK_EQ(irb.scsw.cstat, SCHN_STAT_PCI);
 	CHECK_EQ(irb.scsw.ctrl & SCSW_STCTL_MASK,
-	         SCSW_STCTL_INTER | SCSW_STCTL_PRIM | SCSW_STCTL_SEC | SCSW_STCTL_PEND);
+		 SCSW_STCTL_INTER | SCSW_STCTL_PRIM | SCSW_STCTL_SEC | SCSW_STCTL_PEND);
 	mt_fini(&w);
 }
 

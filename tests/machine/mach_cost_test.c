@@ -113,14 +113,15 @@ static uint32_t diff_addr(struct sim *r)
 
 static void diff_program(struct sim *r, struct mt *w0, struct mt *w1)
 {
-	static const uint8_t cmds[] = {CCW_CMD_WRITE, CCW_CMD_READ,     CCW_CMD_NOOP, CCW_CMD_BASIC_SENSE,
-	                               CCW_CMD_SENSE_ID, 0x00, 0x40, CCW_CMD_WRITE, CCW_CMD_READ};
+	static const uint8_t cmds[] = {
+		CCW_CMD_WRITE, CCW_CMD_READ, CCW_CMD_NOOP,  CCW_CMD_BASIC_SENSE, CCW_CMD_SENSE_ID,
+		0x00,	       0x40,	     CCW_CMD_WRITE, CCW_CMD_READ};
 	unsigned n = 1 + (unsigned)sim_rand_below(r, 3);
 
 	for (unsigned i = 0; i < n; i++) {
 		struct ccw1 c = {.cmd = cmds[sim_rand_below(r, sizeof(cmds))],
-		                 .count = (uint16_t)(1 + sim_rand_below(r, 6000)),
-		                 .cda = diff_addr(r)};
+				 .count = (uint16_t)(1 + sim_rand_below(r, 6000)),
+				 .cda = diff_addr(r)};
 
 		c.flags |= sim_rand_below(r, 2) ? CCW_FLAG_CC : 0;
 		c.flags |= sim_rand_below(r, 2) ? CCW_FLAG_SLI : 0;

@@ -88,7 +88,7 @@ TEST(chained_crws_carry_c_on_all_but_the_last_and_are_lost_whole)
 {
 	struct mt w;
 	struct crw c[2] = {{.rsc = CRW_RSC_SCH, .erc = CRW_ERC_IPARM, .rsid = 5},
-	                   {.rsc = CRW_RSC_SCH, .erc = CRW_ERC_IPARM, .rsid = 1 << 4}};
+			   {.rsc = CRW_RSC_SCH, .erc = CRW_ERC_IPARM, .rsid = 1 << 4}};
 	int cc;
 
 	mt_init(&w, 4, 3);
@@ -134,7 +134,7 @@ TEST(sclp_read_channel_path_information_fills_the_masks)
 	CHECK_EQ(w.sig_sccb, A_SCCB);
 	CHECK_EQ(sccb_rc(&w), SCLP_RC_NORMAL_READ_COMPLETION);
 	p = mt_mem(&w, A_SCCB + SCCB_HEADER_SIZE);
-	CHECK_EQ(p[0x42 / 8], 0x3c);      /* recognized 42-45 */
+	CHECK_EQ(p[0x42 / 8], 0x3c);	  /* recognized 42-45 */
 	CHECK_EQ(p[32 + 0x42 / 8], 0x10); /* standby 43 */
 	CHECK_EQ(p[64 + 0x42 / 8], 0x2c); /* configured 42 44 45 */
 	mt_fini(&w);
@@ -312,10 +312,10 @@ TEST(chsc_scpd_format1_stores_the_chid)
 	uint8_t *area;
 
 	CHECK_EQ(machine_load_iocp_text(m, "d",
-	                                "CHPID PATH=(CSS(0),42),TYPE=FC,PCHID=1C0\n"
-	                                "CHPID PATH=(CSS(0),43),TYPE=FC\n",
-	                                err, sizeof(err)),
-	         0);
+					"CHPID PATH=(CSS(0),42),TYPE=FC,PCHID=1C0\n"
+					"CHPID PATH=(CSS(0),43),TYPE=FC\n",
+					err, sizeof(err)),
+		 0);
 	w.css = machine_css(m);
 	area = machine_storage(m)->base + A_CHSC;
 	chsc_scpd_req_encode(&req, area);

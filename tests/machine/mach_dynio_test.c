@@ -5,10 +5,10 @@
 /* mt world (bound OS, CHPIDs 42-45, test device on 0.0.0000) plus a
  * first deck, activated before anything else happens. */
 static const char add_deck[] =
-    "CHPID PATH=(CSS(0),50),TYPE=FC\n"
-    "CNTLUNIT CUNUMBR=5000,PATH=((CSS(0),50)),UNITADD=((00,16)),UNIT=TEST\n"
-    "IODEVICE ADDRESS=(5000,1),CUNUMBR=(5000),UNIT=TEST,SCH=140\n"
-    "IODEVICE ADDRESS=(5001,1),CUNUMBR=(5000),UNIT=TEST,SCHSET=1,SCH=7\n";
+	"CHPID PATH=(CSS(0),50),TYPE=FC\n"
+	"CNTLUNIT CUNUMBR=5000,PATH=((CSS(0),50)),UNITADD=((00,16)),UNIT=TEST\n"
+	"IODEVICE ADDRESS=(5000,1),CUNUMBR=(5000),UNIT=TEST,SCH=140\n"
+	"IODEVICE ADDRESS=(5001,1),CUNUMBR=(5000),UNIT=TEST,SCHSET=1,SCH=7\n";
 
 TEST(activate_on_a_running_machine_queues_chp_then_subchannel_crws)
 {
@@ -41,10 +41,10 @@ TEST(activate_reports_only_what_the_deck_adds)
 	struct mt w;
 	char err[256] = "";
 	const char *again =
-	    "CHPID PATH=(CSS(0),51),TYPE=FC\n"
-	    "CHPID PATH=(CSS(0),53),TYPE=FC,STATE=STANDBY\n"
-	    "CNTLUNIT CUNUMBR=5100,PATH=((CSS(0),50,51)),UNITADD=((00,16)),UNIT=TEST\n"
-	    "IODEVICE ADDRESS=(5100,1),CUNUMBR=(5100),UNIT=TEST\n";
+		"CHPID PATH=(CSS(0),51),TYPE=FC\n"
+		"CHPID PATH=(CSS(0),53),TYPE=FC,STATE=STANDBY\n"
+		"CNTLUNIT CUNUMBR=5100,PATH=((CSS(0),50,51)),UNITADD=((00,16)),UNIT=TEST\n"
+		"IODEVICE ADDRESS=(5100,1),CUNUMBR=(5100),UNIT=TEST\n";
 	int cc;
 
 	mt_init(&w, 1, 0);
@@ -57,7 +57,7 @@ TEST(activate_reports_only_what_the_deck_adds)
 	CHECK_EQ(w.nmchk, 2);
 	CHECK_EQ(mt_stcrw(&w, &cc), 0x04040051);
 	CHECK_EQ(mt_stcrw(&w, &cc), 0x03040141); /* the one after 0140 */
-	CHECK_EQ(mt_stcrw(&w, &cc), 0);          /* nothing for 53: standby */
+	CHECK_EQ(mt_stcrw(&w, &cc), 0);		 /* nothing for 53: standby */
 	mt_fini(&w);
 }
 
@@ -66,7 +66,7 @@ TEST(a_deck_that_fails_part_way_reports_what_it_added_before_the_bad_line)
 	struct mt w;
 	char err[256] = "";
 	const char *deck = "CHPID PATH=(CSS(0),52),TYPE=FC\n"
-	                   "CHPID PATH=(CSS(0),52),TYPE=FC\n";
+			   "CHPID PATH=(CSS(0),52),TYPE=FC\n";
 	int cc;
 
 	mt_init(&w, 1, 0);

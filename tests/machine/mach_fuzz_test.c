@@ -39,8 +39,8 @@ static uint8_t random_flags(struct sim *sim)
 static void random_program(struct mt *w)
 {
 	static const uint8_t cmds[] = {
-	    CCW_CMD_WRITE,    CCW_CMD_READ, CCW_CMD_NOOP, CCW_CMD_TIC, CCW_CMD_BASIC_SENSE,
-	    CCW_CMD_SENSE_ID, 0x00,         0x0c,         0x10,        0x18};
+		CCW_CMD_WRITE,	  CCW_CMD_READ, CCW_CMD_NOOP, CCW_CMD_TIC, CCW_CMD_BASIC_SENSE,
+		CCW_CMD_SENSE_ID, 0x00,		0x0c,	      0x10,	   0x18};
 	int n = 1 + (int)sim_rand_below(w->sim, 8);
 
 	if (one_in(w->sim, 50)) {
@@ -54,7 +54,7 @@ static void random_program(struct mt *w)
 		uint8_t cmd = cmds[sim_rand_below(w->sim, sizeof(cmds))];
 		uint8_t flags = random_flags(w->sim);
 		uint32_t cda = cmd == CCW_CMD_TIC ? A_CCW + 8 * (uint32_t)sim_rand_below(w->sim, 9)
-		                                  : rnd_addr(w->sim);
+						  : rnd_addr(w->sim);
 
 		if (cmd == CCW_CMD_TIC && sim_rand_below(w->sim, 2))
 			flags = 0;
@@ -80,7 +80,7 @@ TEST(random_channel_programs_always_end_with_one_final_status)
 
 		random_program(&w);
 		o.ctrl0 = (uint16_t)(sim_rand(w.sim) & (ORB_CTRL0_FMT | ORB_CTRL0_C64 |
-		                                        ORB_CTRL0_I2K | ORB_CTRL0_PFCH));
+							ORB_CTRL0_I2K | ORB_CTRL0_PFCH));
 		o.ctrl0 |= ORB_CTRL0_FMT * (sim_rand_below(w.sim, 4) != 0);
 		if (sim_rand_below(w.sim, 8) == 0)
 			o.cpa = rnd_addr(w.sim) & 0x7fffffff;

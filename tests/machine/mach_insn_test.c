@@ -576,7 +576,7 @@ TEST(suspend_flag_suspends_and_rsch_refetches_the_ccw)
 	CHECK_EQ(w.nint, 1);
 	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 0);
 	CHECK_EQ(irb.scsw.ctrl,
-	         SCSW_FCTL_START | SCSW_ACTL_SUSP | SCSW_STCTL_INTER | SCSW_STCTL_PEND);
+		 SCSW_FCTL_START | SCSW_ACTL_SUSP | SCSW_STCTL_INTER | SCSW_STCTL_PEND);
 	CHECK_EQ(irb.scsw.cpa, A_CCW + 16);
 	CHECK_EQ(testdev_stats(w.dev)->cmds, 1);
 	CHECK_EQ(w.css.ops->rsch(w.css.css, SCH0), 0);
@@ -733,8 +733,9 @@ TEST(rsch_cc1_when_status_pending)
 TEST(suspend_with_orb_u_gives_no_interruption)
 {
 	struct mt w;
-	struct orb o = {
-	    .ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_SPND | ORB_CTRL0_SSIC, .lpm = 0xf0, .cpa = A_CCW};
+	struct orb o = {.ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_SPND | ORB_CTRL0_SSIC,
+			.lpm = 0xf0,
+			.cpa = A_CCW};
 	struct schib sb;
 
 	mt_init(&w, 4, 0);
@@ -773,7 +774,7 @@ TEST(hsch_after_the_program_already_ended_keeps_its_status)
 	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 0);
 	CHECK_EQ(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
 	CHECK_EQ(irb.scsw.ctrl, SCSW_FCTL_START | SCSW_FCTL_HALT | SCSW_STCTL_PRIM |
-	                            SCSW_STCTL_SEC | SCSW_STCTL_PEND);
+					SCSW_STCTL_SEC | SCSW_STCTL_PEND);
 	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 1);
 	CHECK_EQ(irb.scsw.ctrl, 0);
 	mt_fini(&w);
@@ -782,8 +783,9 @@ TEST(hsch_after_the_program_already_ended_keeps_its_status)
 TEST(hsch_on_a_suspended_subchannel_gives_deferred_cc1)
 {
 	struct mt w;
-	struct orb o = {
-	    .ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_SPND | ORB_CTRL0_SSIC, .lpm = 0xf0, .cpa = A_CCW};
+	struct orb o = {.ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_SPND | ORB_CTRL0_SSIC,
+			.lpm = 0xf0,
+			.cpa = A_CCW};
 	struct irb irb;
 
 	mt_init(&w, 4, 0);
@@ -799,7 +801,7 @@ TEST(hsch_on_a_suspended_subchannel_gives_deferred_cc1)
 	CHECK_EQ(irb.scsw.dstat, 0);
 	CHECK_EQ(irb.scsw.cpa, A_CCW + 8);
 	CHECK_EQ(irb.scsw.ctrl,
-	         SCSW_FCTL_START | SCSW_FCTL_HALT | SCSW_STCTL_ALERT | SCSW_STCTL_PEND);
+		 SCSW_FCTL_START | SCSW_FCTL_HALT | SCSW_STCTL_ALERT | SCSW_STCTL_PEND);
 	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 1);
 	CHECK_EQ(irb.scsw.ctrl, 0);
 	mt_fini(&w);

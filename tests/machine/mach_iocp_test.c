@@ -39,8 +39,10 @@ TEST(default_deck_puts_the_3390_on_subchannel_013f_behind_chpids_42_to_45)
 	schib_encode(&sb, mem + A_SCHIB);
 	CHECK_EQ(css.ops->msch(css.css, 0x0001013f, A_SCHIB), 0);
 	{
-		struct ccw1 c = {
-		    .cmd = CCW_CMD_SENSE_ID, .flags = CCW_FLAG_SLI, .count = 256, .cda = A_DATA};
+		struct ccw1 c = {.cmd = CCW_CMD_SENSE_ID,
+				 .flags = CCW_FLAG_SLI,
+				 .count = 256,
+				 .cda = A_DATA};
 		struct orb o = {.ctrl0 = ORB_CTRL0_FMT, .lpm = 0xf0, .cpa = A_CCW};
 
 		ccw1_encode(&c, mem + A_CCW);
@@ -66,13 +68,13 @@ TEST(deck_extensions_place_test_devices_by_sch_and_schset)
 	char err[256] = "";
 	struct schib sb;
 	const char *deck = "* comment\n"
-	                   "\n"
-	                   "CHPID PATH=(CSS(0),10),TYPE=FC,PCHID=1C0,CMG=2\n"
-	                   "CHPID PATH=(CSS(0),11),TYPE=OSD,STATE=STANDBY\n"
-	                   "CNTLUNIT CUNUMBR=0100,PATH=((CSS(0),10,11)),\n"
-	                   "        UNITADD=((00,16)),UNIT=TEST\n"
-	                   "IODEVICE ADDRESS=(0100,4),CUNUMBR=(0100),UNIT=TEST,SCHSET=1,SCH=20\n"
-	                   "IODEVICE ADDRESS=(0104,1),CUNUMBR=(0100),UNIT=TEST   a comment\n";
+			   "\n"
+			   "CHPID PATH=(CSS(0),10),TYPE=FC,PCHID=1C0,CMG=2\n"
+			   "CHPID PATH=(CSS(0),11),TYPE=OSD,STATE=STANDBY\n"
+			   "CNTLUNIT CUNUMBR=0100,PATH=((CSS(0),10,11)),\n"
+			   "        UNITADD=((00,16)),UNIT=TEST\n"
+			   "IODEVICE ADDRESS=(0100,4),CUNUMBR=(0100),UNIT=TEST,SCHSET=1,SCH=20\n"
+			   "IODEVICE ADDRESS=(0104,1),CUNUMBR=(0100),UNIT=TEST   a comment\n";
 	uint8_t *mem = machine_storage(m)->base;
 	char *st;
 
@@ -115,41 +117,41 @@ TEST(bad_iocp_decks_name_file_line_and_what_is_wrong)
 	bad_deck(CHP CHP, "bad.deck:2: CHPID 42 is defined twice");
 	bad_deck("CHPID PATH=(CSS(0),42),TYPE=XYZ\n", "bad.deck:1: CHPID: unknown TYPE=XYZ");
 	bad_deck("CHPID PATH=(CSS(1),42),TYPE=FC\n",
-	         "bad.deck:1: only CSS(0) is supported in PATH=");
+		 "bad.deck:1: only CSS(0) is supported in PATH=");
 	bad_deck("CHPID PATH=(CSS(0),4G2),TYPE=FC\n", "bad.deck:1: bad CHPID '4G2' in PATH=");
 	bad_deck("CHPID TYPE=FC\n", "bad.deck:1: CHPID: PATH= is required");
 	bad_deck("CHPID PATH=(CSS(0),42),TYPE=FC,COLOR=RED\n",
-	         "bad.deck:1: CHPID: unknown keyword COLOR=");
+		 "bad.deck:1: CHPID: unknown keyword COLOR=");
 	bad_deck("CHPID PATH=((CSS(0),42),TYPE=FC\n",
-	         "bad.deck:1: unbalanced parentheses or quotes, or too many operands");
+		 "bad.deck:1: unbalanced parentheses or quotes, or too many operands");
 	bad_deck("\n\n" CU, "bad.deck:3: CNTLUNIT 1000: CHPID 42 is not defined");
 	bad_deck(CHP CU CU, "bad.deck:3: CNTLUNIT 1000 is defined twice");
 	bad_deck(CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(2000),UNIT=3390\n",
-	         "bad.deck:3: IODEVICE: CNTLUNIT 2000 is not defined");
+		 "bad.deck:3: IODEVICE: CNTLUNIT 2000 is not defined");
 	bad_deck(CHP CU "IODEVICE ADDRESS=(1020,1),CUNUMBR=(1000),UNIT=TEST\n",
-	         "bad.deck:3: IODEVICE 1020: unit address 20 is outside the UNITADD= of "
-	         "CNTLUNIT 1000");
+		 "bad.deck:3: IODEVICE 1020: unit address 20 is outside the UNITADD= of "
+		 "CNTLUNIT 1000");
 	bad_deck(CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=3480\n",
-	         "bad.deck:3: IODEVICE: unsupported UNIT=3480 (3390 or TEST)");
+		 "bad.deck:3: IODEVICE: unsupported UNIT=3480 (3390 or TEST)");
 	bad_deck(CHP CU "IODEVICE ADDRESS=(1000,2),CUNUMBR=(1000),UNIT=3390,IMAGE='x'\n",
-	         "bad.deck:3: IODEVICE: IMAGE= needs ADDRESS=(xxxx,1)");
+		 "bad.deck:3: IODEVICE: IMAGE= needs ADDRESS=(xxxx,1)");
 	bad_deck(CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=TEST\n"
-	                "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=TEST\n",
-	         "bad.deck:4: IODEVICE: device 1000 is defined twice");
+			"IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=TEST\n",
+		 "bad.deck:4: IODEVICE: device 1000 is defined twice");
 	bad_deck(CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=TEST,SCH=5\n"
-	                "IODEVICE ADDRESS=(1001,1),CUNUMBR=(1000),UNIT=TEST,SCH=5\n",
-	         "bad.deck:4: IODEVICE 1001: subchannel 0.0005 is already used");
+			"IODEVICE ADDRESS=(1001,1),CUNUMBR=(1000),UNIT=TEST,SCH=5\n",
+		 "bad.deck:4: IODEVICE 1001: subchannel 0.0005 is already used");
 	bad_deck(CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=TEST,SCHSET=4\n",
-	         "bad.deck:3: IODEVICE: bad SCHSET=4 (0-3)");
+		 "bad.deck:3: IODEVICE: bad SCHSET=4 (0-3)");
 	bad_deck(CHP "CNTLUNIT CUNUMBR=1000,PATH=((CSS(0),42)),UNIT=TEST\n"
-	             "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=3390\n",
-	         "bad.deck:3: IODEVICE: UNIT=3390 needs a 3990 or 2107 control unit");
+		     "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=3390\n",
+		 "bad.deck:3: IODEVICE: UNIT=3390 needs a 3990 or 2107 control unit");
 	bad_deck(CHP "CNTLUNIT CUNUMBR=1000,\n", "bad.deck:2: statement continues past the end "
-	                                         "of the deck");
+						 "of the deck");
 	bad_deck(CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=3390A\n",
-	         "bad.deck:3: IODEVICE: UNIT=3390A (PAV alias) is not supported");
+		 "bad.deck:3: IODEVICE: UNIT=3390A (PAV alias) is not supported");
 	bad_deck(CHP CU "IODEVICE ADDRESS=(FFFF,2),CUNUMBR=(1000),UNIT=TEST\n",
-	         "bad.deck:3: IODEVICE: ADDRESS= range goes past FFFF");
+		 "bad.deck:3: IODEVICE: ADDRESS= range goes past FFFF");
 }
 
 TEST(missing_deck_file_is_reported_with_its_name)
@@ -177,7 +179,7 @@ TEST(unusable_image_is_reported_at_the_iodevice_line)
 	fputs("not a ckd image\n", f);
 	fclose(f);
 	snprintf(deck, sizeof(deck),
-	         CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=3390,IMAGE='%s'\n", path);
+		 CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=3390,IMAGE='%s'\n", path);
 	CHECK_EQ(machine_load_iocp_text(m, "img.deck", deck, err, sizeof(err)), -1);
 	CHECK(strncmp(err, "img.deck:3: ", 12) == 0);
 	machine_free(m);
@@ -190,11 +192,11 @@ TEST(iocp_column_72_continuation_marks_and_comments_are_ignored)
 	struct machine *m = new_machine(&sim);
 	char err[256] = "";
 	const char *deck =
-	    "         CHPID PATH=(CSS(0),50),SHARED,                                X\n"
-	    "               PARTITION=((LP1,LP2)),TYPE=FC                  first path\n"
-	    "         CNTLUNIT CUNUMBR=5000,PATH=((CSS(0),50)),                     *\n"
-	    "               UNITADD=((00,256)),UNIT=2107\n"
-	    "         IODEVICE ADDRESS=(5000,2),CUNUMBR=(5000),UNIT=TEST\n";
+		"         CHPID PATH=(CSS(0),50),SHARED,                                X\n"
+		"               PARTITION=((LP1,LP2)),TYPE=FC                  first path\n"
+		"         CNTLUNIT CUNUMBR=5000,PATH=((CSS(0),50)),                     *\n"
+		"               UNITADD=((00,256)),UNIT=2107\n"
+		"         IODEVICE ADDRESS=(5000,2),CUNUMBR=(5000),UNIT=TEST\n";
 
 	CHECK_EQ(machine_load_iocp_text(m, "c72.deck", deck, err, sizeof(err)), 0);
 	CHECK_STR(err, "");

@@ -20,14 +20,14 @@
 #include "t.h"
 
 #define A_SCHIB 0x1000
-#define A_ORB   0x1100
-#define A_IRB   0x1200
-#define A_CRW   0x1300
-#define A_TPI   0x1310
-#define A_CCW   0x2000
-#define A_DATA  0x3000
-#define A_CHSC  0x8000
-#define A_SCCB  0xa000
+#define A_ORB	0x1100
+#define A_IRB	0x1200
+#define A_CRW	0x1300
+#define A_TPI	0x1310
+#define A_CCW	0x2000
+#define A_DATA	0x3000
+#define A_CHSC	0x8000
+#define A_SCCB	0xa000
 
 struct mt {
 	struct sim *sim;
@@ -75,11 +75,11 @@ static inline void mt_init(struct mt *w, int npaths, unsigned crwq)
 {
 	static const uint8_t chps[4] = {0x42, 0x43, 0x44, 0x45};
 	struct machine_config cfg = {
-	    .storage_size = 16 << 20, .crw_queue_len = crwq, .workdir = t_tmpdir()};
+		.storage_size = 16 << 20, .crw_queue_len = crwq, .workdir = t_tmpdir()};
 	struct css_upcalls up = {.os = w,
-	                         .io_interrupt = mt_io_int,
-	                         .channel_report = mt_mchk,
-	                         .service_signal = mt_sig};
+				 .io_interrupt = mt_io_int,
+				 .channel_report = mt_mchk,
+				 .service_signal = mt_sig};
 
 	memset(w, 0, sizeof(*w));
 	w->sim = sim_new(1);
@@ -131,7 +131,7 @@ static inline void mt_enable(struct mt *w, uint32_t schid)
 }
 
 static inline void mt_ccw(struct mt *w, int i, uint8_t cmd, uint8_t flags, uint16_t count,
-                          uint32_t cda)
+			  uint32_t cda)
 {
 	struct ccw1 c = {.cmd = cmd, .flags = flags, .count = count, .cda = cda};
 
