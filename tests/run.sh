@@ -37,7 +37,7 @@ if [ -f "$golden" ] && [ -x "$build/chpsync" ]; then
 	fi
 fi
 # Scenario goldens: each file is one test.
-scen=$(ls tests/scenarios/*.scenario ../shared/scenarios/*.scenario 2>/dev/null)
+scen=$(ls tests/scenarios/*.scenario examples/*.scenario ../shared/scenarios/*.scenario 2>/dev/null)
 if [ -n "$scen" ] && [ -x "$build/chpsync" ]; then
 	echo "== scenarios"
 	for s in $scen; do
