@@ -94,13 +94,14 @@ static int ccwchain_fetch(struct channel_program *cp, uint64_t iova)
 			ccw1_decode(p, g);
 		else
 			ccw0_decode(p, g);
+		cc->kind = (uint8_t)ccw_kind(g->cmd, fmt1);
 		cc->idal = 0;
 		cc->nidaw = 0;
 		cc->nidal = 0;
 		c->len = n + 1;
 		/* A TIC back into this segment (Search; TIC *-8) continues
 		 * it: the CCW after the TIC is reached by status modifier. */
-		if (ccw_kind(g->cmd, fmt1) == CCW_KIND_TIC) {
+		if (cc->kind == CCW_KIND_TIC) {
 			cp->has_tic = true;
 			if (g->cda < iova || g->cda >= iova + (uint64_t)c->len * CCW_SIZE)
 				return 0;
@@ -115,7 +116,6 @@ static int ccwchain_fetch(struct channel_program *cp, uint64_t iova)
  * to that is not already fetched. */
 static int cp_fetch_all(struct channel_program *cp)
 {
-	bool fmt1 = cp_fmt1(cp);
 	int rc = ccwchain_fetch(cp, cp->orb.cpa);
 
 	for (int ci = 0; !rc && ci < cp->nchains; ci++) {
@@ -125,7 +125,7 @@ static int cp_fetch_all(struct channel_program *cp)
 			const struct ccw1 *g = &c->ccw[i].guest;
 			int idx;
 
-			if (ccw_kind(g->cmd, fmt1) != CCW_KIND_TIC)
+			if (c->ccw[i].kind != CCW_KIND_TIC)
 				continue;
 			/* A misaligned TIC target is a program check on
 			 * hardware; it cannot be represented in the host copy. */
@@ -154,7 +154,6 @@ static int cp_chain_index(const struct channel_program *cp, const struct ccwchai
  * modifier and is accepted. */
 static int cp_check_busy_loop(const struct channel_program *cp)
 {
-	bool fmt1 = cp_fmt1(cp);
 	int ci = 0, i = 0, step = 1, last_work = 0;
 
 	/* Without a TIC the flow only moves forward: it ends. */
@@ -170,7 +169,7 @@ static int cp_check_busy_loop(const struct channel_program *cp)
 		if (cc->mark)
 			return last_work >= cc->mark ? 0 : -EINVAL;
 		cc->mark = step;
-		if (ccw_kind(g->cmd, fmt1) == CCW_KIND_TIC) {
+		if (cc->kind == CCW_KIND_TIC) {
 			const struct ccwchain *t = cp_find_ccw(cp, g->cda, &i);
 
 			ci = t ? cp_chain_index(cp, t) : -1;
@@ -241,9 +240,10 @@ int cp_init(struct channel_program *cp, const struct cp_mem *m, const struct vfi
 }
 
 /* Does this CCW move data between storage and the device? */
-static bool ccw_moves_data(const struct ccw1 *g, bool fmt1)
+static bool ccw_moves_data(const struct cp_ccw *cc)
 {
-	enum ccw_kind k = ccw_kind(g->cmd, fmt1);
+	const struct ccw1 *g = &cc->guest;
+	enum ccw_kind k = cc->kind;
 
 	if (g->count == 0 || k == CCW_KIND_INVALID || g->cmd == CCW_CMD_NOOP)
 		return false;
@@ -293,7 +293,7 @@ static int ccw_translate_data(struct channel_program *cp, struct cp_ccw *cc)
 	uint32_t left = g->count;
 	int n = 0;
 
-	if (ccw_kind(g->cmd, cp_fmt1(cp)) == CCW_KIND_READ_BACKWARD)
+	if (cc->kind == CCW_KIND_READ_BACKWARD)
 		return -EOPNOTSUPP;
 	while (left) {
 		uint64_t a, len;
@@ -329,11 +329,9 @@ static void ccw_translate_nodata(struct channel_program *cp, struct cp_ccw *cc)
 /* First pass: everything that can fail on the guest's program. */
 static int ccw_translate(struct channel_program *cp, struct cp_ccw *cc)
 {
-	bool fmt1 = cp_fmt1(cp);
-
-	if (ccw_kind(cc->guest.cmd, fmt1) == CCW_KIND_TIC)
+	if (cc->kind == CCW_KIND_TIC)
 		return cp_find_ccw(cp, cc->guest.cda, &(int){0}) ? 0 : -EFAULT;
-	if (ccw_moves_data(&cc->guest, fmt1))
+	if (ccw_moves_data(cc))
 		return ccw_translate_data(cp, cc);
 	ccw_translate_nodata(cp, cc);
 	return 0;
@@ -346,8 +344,8 @@ static void ccw_write(struct channel_program *cp, struct ccwchain *c, int i)
 	uint8_t *base = cp->m.mem->base;
 	struct ccw1 h = cc->guest;
 
-	if (ccw_kind(h.cmd, cp_fmt1(cp)) == CCW_KIND_TIC) {
-		int idx;
+	if (cc->kind == CCW_KIND_TIC) {
+		int idx = 0;
 		const struct ccwchain *t = cp_find_ccw(cp, h.cda, &idx);
 
 		h.cmd = CCW_CMD_TIC;

@@ -50,7 +50,7 @@ static struct cpt *cpt_new(void)
 	struct cpt *t = calloc(1, sizeof(*t));
 
 	t->mem = storage_new(HOST_SIZE);
-	t->m = (struct cp_mem){t->mem, cpt_alloc, cpt_free, t};
+	t->m = (struct cp_mem){t->mem, cpt_alloc, cpt_free, t, 0};
 	t->next = KMEM_START;
 	CHECK_EQ(vfio_dma_table_map(&t->dma, t->mem, GUEST_HOST, 0, GUEST_SIZE), 0);
 	return t;
