@@ -107,6 +107,29 @@ TEST(vfio_ccw_eckd_write_then_read_back)
 	vf_free(v);
 }
 
+/* Each program takes one host block and gives it back at its final
+ * interrupt; the bit-bucket page is the host's one shared page. */
+TEST(vfio_ccw_programs_give_their_host_memory_back)
+{
+	struct vf *v = vf_new(true, 0);
+	uint64_t scratch, probe;
+
+	eckd_io(v, false, 2, 3, 1);
+	scratch = vfio_host_scratch(v->host);
+	CHECK(scratch != 0);
+	probe = os_kmalloc(v->host, 256, 8);
+	CHECK(probe != 0);
+	os_kfree(v->host, probe);
+	for (int i = 0; i < 20; i++)
+		eckd_io(v, i & 1, 2, 3, 1);
+	sense_id(v);
+	CHECK_EQ(vfio_host_scratch(v->host), scratch);
+	/* first fit: a block still held would have moved the probe */
+	CHECK_EQ(os_kmalloc(v->host, 256, 8), probe);
+	os_kfree(v->host, probe);
+	vf_free(v);
+}
+
 TEST(vfio_ccw_format0_program_with_data_spanning_pages)
 {
 	struct vf *v = vf_new(false, 0);
