@@ -272,11 +272,10 @@ static int parse_directive(struct parser *ps, const char *text)
 		const char *name;
 		int (*fn)(struct parser *ps, const char *arg);
 		int nargs;
-	} tab[] = {
-		{"iocp", directive_iocp, 1},
-		{"seed", directive_seed, 1},
-		{"timeout", directive_timeout, 1},
-		{"debug", directive_debug, 0}};
+	} tab[] = {{"iocp", directive_iocp, 1},
+		   {"seed", directive_seed, 1},
+		   {"timeout", directive_timeout, 1},
+		   {"debug", directive_debug, 0}};
 	char name[32], arg[1024];
 	const char *s = text + 2;
 	size_t n = 0, a = 0;
