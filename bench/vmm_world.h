@@ -26,23 +26,23 @@ struct bw {
 	char dir[64];
 };
 
-static bool bw_proc_done(void *p)
+static inline bool bw_proc_done(void *p)
 {
 	return proc_done(p);
 }
 
-static bool bw_booted(void *os)
+static inline bool bw_booted(void *os)
 {
 	return os_booted(os);
 }
 
-static void bw_die(const char *what, const char *detail)
+static inline void bw_die(const char *what, const char *detail)
 {
 	fprintf(stderr, "bench: %s: %s\n", what, detail);
 	exit(1);
 }
 
-static void bw_up(struct bw *w, const char *deck)
+static inline void bw_up(struct bw *w, const char *deck)
 {
 	struct machine_config mc = {0};
 	struct os_config oc = {.hostname = "host"};
@@ -67,13 +67,13 @@ static void bw_up(struct bw *w, const char *deck)
 	free(node_take_output(w->hn));
 }
 
-static int bw_rm(const char *path, const struct stat *sb, int flag, struct FTW *f)
+static inline int bw_rm(const char *path, const struct stat *sb, int flag, struct FTW *f)
 {
 	(void)sb, (void)flag, (void)f;
 	return remove(path);
 }
 
-static void bw_down(struct bw *w)
+static inline void bw_down(struct bw *w)
 {
 	struct world *world = w->world;
 
@@ -86,7 +86,7 @@ static void bw_down(struct bw *w)
 }
 
 /* Run a command line on a node to its end; exits on a non-zero status. */
-static void bw_run(struct bw *w, const char *node, const char *line)
+static inline void bw_run(struct bw *w, const char *node, const char *line)
 {
 	struct node *n = world_find_node(w->world, node);
 	struct proc *p;
@@ -107,7 +107,7 @@ static void bw_run(struct bw *w, const char *node, const char *line)
 	free(out);
 }
 
-static void bw_wait_booted(struct bw *w, const char *node)
+static inline void bw_wait_booted(struct bw *w, const char *node)
 {
 	struct node *n = world_find_node(w->world, node);
 
@@ -117,7 +117,7 @@ static void bw_wait_booted(struct bw *w, const char *node)
 	free(node_take_output(n));
 }
 
-static double bw_wall(void)
+static inline double bw_wall(void)
 {
 	struct timespec ts;
 
