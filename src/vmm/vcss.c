@@ -282,6 +282,26 @@ static int operand(struct vcss *css, uint64_t addr, uint64_t len, uint8_t **p)
 	return *p ? 0 : -PGM_ADDRESSING;
 }
 
+/* The first steps of an instruction with a subchannel ID and a storage
+ * operand of len bytes, in QEMU's order: a bad ID word is an operand
+ * exception, then the operand's alignment and address, then (MSCH) the
+ * operand's validity, and last cc 3 for a subchannel not provided. */
+static int sch_operand(struct vcss *css, uint32_t schid, uint64_t addr, uint64_t len,
+		       int (*invalid)(const uint8_t *), struct vsch **s, uint8_t **p)
+{
+	int rc = sch_lookup(css, schid, s);
+	int prc;
+
+	if (rc < 0)
+		return rc;
+	prc = operand(css, addr, len, p);
+	if (prc)
+		return prc;
+	if (invalid && invalid(*p))
+		return -PGM_OPERAND;
+	return rc;
+}
+
 /* A subchannel without a backend (device unplugged, VM quitting) is not
  * operational for every function. */
 static bool not_oper(const struct vsch *s)
@@ -302,14 +322,8 @@ static int vcss_stsch(void *c, uint32_t schid, uint64_t addr)
 	struct vsch *s;
 	struct schib sb;
 	uint8_t *p;
-	int rc = sch_lookup(css, schid, &s);
-	int prc;
+	int rc = sch_operand(css, schid, addr, SCHIB_SIZE, NULL, &s, &p);
 
-	if (rc < 0)
-		return rc;
-	prc = operand(css, addr, SCHIB_SIZE, &p);
-	if (prc)
-		return prc;
 	if (rc)
 		return rc;
 	css->st.stsch++;
@@ -333,16 +347,8 @@ static int vcss_msch(void *c, uint32_t schid, uint64_t addr)
 	struct vsch *s;
 	struct schib n;
 	uint8_t *p;
-	int rc = sch_lookup(css, schid, &s);
-	int prc;
+	int rc = sch_operand(css, schid, addr, SCHIB_SIZE, schib_msch_invalid, &s, &p);
 
-	if (rc < 0)
-		return rc;
-	prc = operand(css, addr, SCHIB_SIZE, &p);
-	if (prc)
-		return prc;
-	if (schib_msch_invalid(p))
-		return -PGM_OPERAND;
 	if (rc)
 		return rc;
 	css->st.msch++;
@@ -453,14 +459,8 @@ static int vcss_tsch(void *c, uint32_t schid, uint64_t addr)
 	struct vsch *s;
 	struct irb irb;
 	uint8_t *p;
-	int rc = sch_lookup(css, schid, &s);
-	int prc;
+	int rc = sch_operand(css, schid, addr, IRB_SIZE, NULL, &s, &p);
 
-	if (rc < 0)
-		return rc;
-	prc = operand(css, addr, IRB_SIZE, &p);
-	if (prc)
-		return prc;
 	if (rc)
 		return rc;
 	css->st.tsch++;
