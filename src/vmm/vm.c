@@ -121,6 +121,8 @@ void vm_free(struct vm *vm)
 		return;
 	/* By now the world (and the guest's node) may be gone already. */
 	vm->guest_node = NULL;
+	free(vm->cmdline);
+	vm->cmdline = NULL;
 	if (vm->css)
 		vm_quit(vm);
 	for (int i = 0; i < vm->nvfio; i++)

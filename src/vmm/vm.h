@@ -54,6 +54,7 @@ struct vm {
 	const struct vm_guest_ops *guest_ops;
 	struct node *guest_node;
 	bool running;
+	char *cmdline; /* argv joined by blanks (what `pkill -f` matches) */
 	struct sim_waitq quit_wq;
 	/* eager CRW batch */
 	uint32_t batch[VM_CRW_BATCH_MAX];

@@ -1,13 +1,15 @@
-/* qemu-system-s390x as a program of the host node.
+/* qemu-system-s390x as a program of the host node, and pkill to end it.
  *
  * `qemu-system-s390x ... -daemonize` returns 0 as soon as the VM exists:
  * the guest node is in the world and its OS boots from events shortly
  * after.  Without -daemonize the process runs until the guest powers off
- * (`poweroff` on the guest node), so scenarios start it with `&`.
+ * (`poweroff` on the guest node) or is signalled (`pkill`), so scenarios
+ * start it with `&`.
  */
 #include "vmm/vmm.h"
 
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,27 @@ struct vmm {
 };
 
 static struct vmm *vmm_list;
+
+/* argv joined by single blanks, as /proc/PID/cmdline reads with NULs
+ * turned into blanks (what pkill -f matches). */
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
 
 static int qemu_main(struct proc *p, void *ctx, int argc, char **argv)
 {
@@ -50,11 +73,104 @@ static int qemu_main(struct proc *p, void *ctx, int argc, char **argv)
 	}
 	vm->next = m->vms;
 	m->vms = vm;
+	vm->cmdline = join_args(argc, argv);
 	if (o->daemonize)
 		return 0;
 	while (vm->running)
 		sim_wait(proc_sim(p), &vm->quit_wq);
 	return 0;
+}
+
+/* The kernel's process name (comm): the program's base name, at most 15
+ * characters ("qemu-system-s39"). */
+#define TASK_COMM_LEN 16
+
+static void vm_comm(char comm[TASK_COMM_LEN])
+{
+	size_t n = strlen(QEMU_PROG);
+
+	if (n > TASK_COMM_LEN - 1)
+		n = TASK_COMM_LEN - 1;
+	memcpy(comm, QEMU_PROG, n);
+	comm[n] = '\0';
+}
+
+static int pkill_usage(struct proc *p, const char *fmt, const char *arg)
+{
+	proc_eprintf(p, "pkill: ");
+	proc_eprintf(p, fmt, arg);
+	proc_eprintf(p, "\nTry `pkill --help' for more information.\n");
+	return 2;
+}
+
+/* pkill [-SIGNAL] [-f] [-x] PATTERN (procps-ng): signal the processes of
+ * this node whose name (or, with -f, whole command line) matches the
+ * extended regular expression PATTERN.  The long-lived processes of a host
+ * node are its VMs: SIGTERM, SIGINT, SIGHUP and SIGKILL end a VM as they
+ * end QEMU (the guest node leaves, a foreground qemu-system-s390x
+ * returns).  Exit 0 when something matched, 1 when nothing did, 2 on a
+ * usage error. */
+static int pkill_main(struct proc *p, void *ctx, int argc, char **argv)
+{
+	static const char *const sigs[] = {"TERM", "15", "KILL", "9", "INT", "2", "HUP", "1"};
+	struct vmm *m = ctx;
+	bool full = false, exact = false, any = false;
+	const char *pattern = NULL;
+	char comm[TASK_COMM_LEN];
+	regex_t re;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool sig = false;
+
+		if (a[0] != '-' || !a[1]) {
+			if (pattern)
+				return pkill_usage(p, "only one pattern can be provided%s", "");
+			pattern = a;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
+			sig = sig || !strcmp(a + 1, sigs[k]) ||
+			      (!strncmp(a + 1, "SIG", 3) && !strcmp(a + 4, sigs[k]));
+		if (sig)
+			continue;
+		if (!strcmp(a, "-f") || !strcmp(a, "--full"))
+			full = true;
+		else if (!strcmp(a, "-x") || !strcmp(a, "--exact"))
+			exact = true;
+		else if (a[1] >= '0' && a[1] <= '9')
+			return pkill_usage(p, "Unknown signal \"%s\".", a + 1);
+		else
+			return pkill_usage(p, "invalid option -- '%s'", a + 1);
+	}
+	if (!pattern)
+		return pkill_usage(p, "no matching criteria specified%s", "");
+	if (!full && strlen(pattern) > TASK_COMM_LEN - 1) {
+		proc_eprintf(p,
+			     "pkill: pattern that searches for process name longer than 15 "
+			     "characters will result in zero matches\n"
+			     "Try `pkill -f' option to match against the complete command line.\n");
+		return 1;
+	}
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB))
+		return pkill_usage(p, "cannot compile regular expression '%s'", pattern);
+	for (struct vm *vm = m->vms; vm; vm = vm->next) {
+		const char *subject;
+		bool hit;
+
+		if (!vm->running)
+			continue;
+		vm_comm(comm);
+		subject = full && vm->cmdline ? vm->cmdline : comm;
+		hit = exact ? !strcmp(subject, pattern) : !regexec(&re, subject, 0, NULL, 0);
+		if (!hit)
+			continue;
+		any = true;
+		vm_quit(vm);
+	}
+	regfree(&re);
+	return any ? 0 : 1;
 }
 
 void vmm_install(struct node *host)
@@ -68,6 +184,7 @@ void vmm_install(struct node *host)
 	m->next = vmm_list;
 	vmm_list = m;
 	node_add_prog(host, "qemu-system-s390x", qemu_main, m);
+	node_add_prog(host, "pkill", pkill_main, m);
 }
 
 struct vm *vmm_vms(struct node *host)
