@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "t.h"
+
 static struct fake_host *the_host;
 
 static struct fake_dev *dev_of(int fd)
@@ -390,4 +392,42 @@ void fake_guest_bind(struct vcss *css, struct fake_guest *g)
 
 	vcss_ops.bind(css, &up);
 	vcss_ops.set_isc_mask(css, 0xff);
+}
+
+void fake_env_up(struct fake_env *e, struct vm_opts *o, int nhost)
+{
+	struct vmm_host h;
+	char err[512];
+
+	memset(e, 0, sizeof(*e));
+	e->sim = sim_new(1);
+	e->host = fake_host_new(e->sim, nhost);
+	h = fake_vmm_host(e->host);
+	e->vm = vm_create_bare(&h, e->sim, o, err, sizeof(err));
+	if (!e->vm)
+		t_fail(__FILE__, __LINE__, "vm_create_bare: %s", err);
+	e->css = e->vm->css;
+	e->mem = e->vm->gmem;
+	fake_guest_bind(e->css, &e->g);
+}
+
+void fake_env_down(struct fake_env *e)
+{
+	vm_free(e->vm);
+	fake_host_free(e->host);
+	sim_free(e->sim);
+}
+
+uint8_t *fake_env_at(struct fake_env *e, uint64_t a)
+{
+	return storage_ptr(e->mem, a, 1);
+}
+
+int fake_env_stsch(struct fake_env *e, int no, struct schib *sb)
+{
+	int cc = vcss_ops.stsch(e->css, schid_word(0, (uint16_t)no), SCHIB_AT);
+
+	if (cc == 0)
+		schib_decode(fake_env_at(e, SCHIB_AT), sb);
+	return cc;
 }

@@ -70,4 +70,29 @@ struct fake_guest {
 };
 void fake_guest_bind(struct vcss *css, struct fake_guest *g);
 
+/* A VM on the scripted host with a fake guest bound to its virtual CSS:
+ * the environment of the vcss and vfio tests. */
+struct fake_env {
+	struct sim *sim;
+	struct fake_host *host;
+	struct vm *vm;
+	struct vcss *css;
+	struct storage *mem;
+	struct fake_guest g;
+};
+
+#define SCHIB_AT 0x1000 /* guest addresses of the instruction operands */
+#define ORB_AT	 0x1100
+#define IRB_AT	 0x1200
+#define CCW_AT	 0x2000
+
+/* Create the VM from opts (taken over) on a scripted host of nhost
+ * devices; fails the test if the VM cannot be built. */
+void fake_env_up(struct fake_env *e, struct vm_opts *o, int nhost);
+void fake_env_down(struct fake_env *e);
+/* Guest storage at a (one byte checked). */
+uint8_t *fake_env_at(struct fake_env *e, uint64_t a);
+/* Guest STSCH of subchannel 0.0.no into SCHIB_AT; decoded when cc 0. */
+int fake_env_stsch(struct fake_env *e, int no, struct schib *sb);
+
 #endif

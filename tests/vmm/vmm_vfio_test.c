@@ -9,96 +9,51 @@
 #include "t.h"
 #include "vmm_fakehost.h"
 
-struct env {
-	struct sim *sim;
-	struct fake_host *host;
-	struct vm *vm;
-	struct vcss *css;
-	struct storage *mem;
-	struct fake_guest g;
-};
-
-#define SCHIB_AT 0x1000
-#define ORB_AT	 0x1100
-#define IRB_AT	 0x1200
-#define CCW_AT	 0x2000
-#define CRW_AT	 0x2800
+#define CRW_AT 0x2800
 
 /* Devices: virtio-rng at sch 0, then the vfio-ccw devices at 1.. */
-static void env_up(struct env *e, int nvfio, enum chpsync_policy pol)
+static void env_up(struct fake_env *e, int nvfio, enum chpsync_policy pol)
 {
 	struct vm_opts *o = fake_opts(nvfio, pol, true);
-	struct vmm_host h;
-	char err[512];
 
-	memset(e, 0, sizeof(*e));
-	e->sim = sim_new(1);
-	e->host = fake_host_new(e->sim, nvfio);
-	h = fake_vmm_host(e->host);
-	e->vm = vm_create_bare(&h, e->sim, o, err, sizeof(err));
-	if (!e->vm)
-		t_fail(__FILE__, __LINE__, "vm_create_bare: %s", err);
-	e->css = e->vm->css;
-	e->mem = e->vm->gmem;
-	fake_guest_bind(e->css, &e->g);
+	fake_env_up(e, o, nvfio);
 }
 
-static void env_down(struct env *e)
-{
-	vm_free(e->vm);
-	fake_host_free(e->host);
-	sim_free(e->sim);
-}
-
-static uint8_t *at(struct env *e, uint64_t a)
-{
-	return storage_ptr(e->mem, a, 1);
-}
-
-static int stsch(struct env *e, int no, struct schib *sb)
-{
-	int cc = vcss_ops.stsch(e->css, schid_word(0, (uint16_t)no), SCHIB_AT);
-
-	if (cc == 0)
-		schib_decode(at(e, SCHIB_AT), sb);
-	return cc;
-}
-
-static void enable(struct env *e, int no)
+static void enable(struct fake_env *e, int no)
 {
 	struct schib sb;
 
-	CHECK_EQ(stsch(e, no, &sb), 0);
+	CHECK_EQ(fake_env_stsch(e, no, &sb), 0);
 	sb.pmcw.flags |= PMCW_FLAGS_ENA | (3 << PMCW_ISC_SHIFT);
 	sb.pmcw.lpm = sb.pmcw.pam;
-	schib_encode(&sb, at(e, SCHIB_AT));
+	schib_encode(&sb, fake_env_at(e, SCHIB_AT));
 	CHECK_EQ(vcss_ops.msch(e->css, schid_word(0, (uint16_t)no), SCHIB_AT), 0);
 }
 
-static int start(struct env *e, int no)
+static int start(struct fake_env *e, int no)
 {
 	struct ccw1 c = {CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 256, 0x3000};
 	struct orb o = {0};
 
-	ccw1_encode(&c, at(e, CCW_AT));
+	ccw1_encode(&c, fake_env_at(e, CCW_AT));
 	o.intparm = 0x1000u + (uint32_t)no;
 	o.ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_PFCH;
 	o.lpm = 0xf0;
 	o.cpa = CCW_AT;
-	orb_encode(&o, at(e, ORB_AT));
+	orb_encode(&o, fake_env_at(e, ORB_AT));
 	return vcss_ops.ssch(e->css, schid_word(0, (uint16_t)no), ORB_AT);
 }
 
-static int tsch(struct env *e, int no, struct irb *irb)
+static int tsch(struct fake_env *e, int no, struct irb *irb)
 {
 	int cc = vcss_ops.tsch(e->css, schid_word(0, (uint16_t)no), IRB_AT);
 
-	irb_decode(at(e, IRB_AT), irb);
+	irb_decode(fake_env_at(e, IRB_AT), irb);
 	return cc;
 }
 
 /* The host completes the channel program: CE+DE, LPUM in the ESW. */
-static void host_completes(struct env *e, int dev, uint8_t lpum, bool pno)
+static void host_completes(struct fake_env *e, int dev, uint8_t lpum, bool pno)
 {
 	struct irb irb;
 
@@ -112,7 +67,7 @@ static void host_completes(struct env *e, int dev, uint8_t lpum, bool pno)
 	sim_run(e->sim);
 }
 
-static void host_path_change(struct env *e, int dev, uint8_t pam, uint32_t crw)
+static void host_path_change(struct fake_env *e, int dev, uint8_t pam, uint32_t crw)
 {
 	e->host->dev[dev].schib.pmcw.pam = pam;
 	fake_crw(e->host, dev, crw);
@@ -120,13 +75,13 @@ static void host_path_change(struct env *e, int dev, uint8_t pam, uint32_t crw)
 
 TEST(vfio_realize_builds_guest_paths_from_the_schib_region)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 	uint8_t type;
 
 	env_up(&e, 1, CHPSYNC_EAGER);
 	CHECK_EQ(e.host->dev[0].schib_reads, 1);
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.devno, 0x3f00);
 	CHECK_EQ(sb.pmcw.pim, 0xf0);
 	CHECK_EQ(sb.pmcw.pam, 0xf0);
@@ -137,26 +92,26 @@ TEST(vfio_realize_builds_guest_paths_from_the_schib_region)
 	CHECK_EQ(type, 0x1b);
 	CHECK_EQ(e.host->dev[0].dma_size, 64ull << 20);
 	CHECK_EQ(e.host->dev[0].dma_vaddr, e.vm->mem_addr);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_steady_state_guest_stsch_costs_no_host_stsch)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 
 	env_up(&e, 1, CHPSYNC_EAGER);
 	for (int i = 0; i < 100; i++)
-		CHECK_EQ(stsch(&e, 1, &sb), 0);
+		CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(e.host->dev[0].schib_reads, 1); /* the realize read only */
 	CHECK_EQ(vfio_ccw_dev_stats(e.vm->vfio[0])->guest_stsch, 100);
 	CHECK_EQ(vfio_ccw_dev_stats(e.vm->vfio[0])->host_stsch, 0);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_missing_mdev_gives_qemu_message)
 {
-	struct env e;
+	struct fake_env e;
 	struct vm_opts *o = fake_opts(1, CHPSYNC_EAGER, false);
 	struct vmm_host h;
 	char err[512];
@@ -171,12 +126,12 @@ TEST(vfio_missing_mdev_gives_qemu_message)
 		err,
 		"qemu-system-s390x: -device vfio-ccw,sysfsdev=/sys/bus/mdev/devices/nope: "
 		"vfio /sys/bus/mdev/devices/nope: no such host device: No such file or directory");
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_mdev_in_use_by_another_vm_is_busy)
 {
-	struct env e;
+	struct fake_env e;
 	struct vm_opts *o = fake_opts(1, CHPSYNC_EAGER, false);
 	struct vmm_host h;
 	char err[512];
@@ -185,12 +140,12 @@ TEST(vfio_mdev_in_use_by_another_vm_is_busy)
 	h = fake_vmm_host(e.host);
 	CHECK(vm_create_bare(&h, e.sim, o, err, sizeof(err)) == NULL);
 	CHECK(strstr(err, "Device or resource busy"));
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_ssch_writes_guest_orb_to_the_io_region)
 {
-	struct env e;
+	struct fake_env e;
 
 	env_up(&e, 1, CHPSYNC_EAGER);
 	enable(&e, 1);
@@ -199,12 +154,12 @@ TEST(vfio_ssch_writes_guest_orb_to_the_io_region)
 	CHECK_EQ(e.host->dev[0].last_orb.cpa, CCW_AT);
 	CHECK_EQ(e.host->dev[0].last_orb.lpm, 0xf0);
 	CHECK_EQ(e.host->dev[0].last_orb.intparm, 0x1001);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_ssch_errno_maps_to_cc_as_qemu)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 	struct irb irb;
 
@@ -217,7 +172,7 @@ TEST(vfio_ssch_errno_maps_to_cc_as_qemu)
 	e.host->dev[0].io_ret = -EACCES;
 	CHECK_EQ(start(&e, 1), 3);
 	/* cc 3 means the host's path state moved: the next STSCH looks. */
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(e.host->dev[0].schib_reads, 2);
 	e.host->dev[0].io_ret = -EFAULT;
 	CHECK_EQ(start(&e, 1), 0);
@@ -225,12 +180,12 @@ TEST(vfio_ssch_errno_maps_to_cc_as_qemu)
 	CHECK_EQ(e.g.io_irqs, 1);
 	CHECK_EQ(tsch(&e, 1, &irb), 0);
 	CHECK_EQ(irb.scsw.dstat, DEV_STAT_UNIT_EXCEP);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_io_interrupt_delivers_host_irb_and_lpum)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 	struct irb irb;
 
@@ -243,15 +198,15 @@ TEST(vfio_io_interrupt_delivers_host_irb_and_lpum)
 	CHECK_EQ(tsch(&e, 1, &irb), 0);
 	CHECK_EQ(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
 	CHECK_EQ(irb_esw_lpum(&irb), 0x40);
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.lpum, 0x40);
 	/* An I/O interrupt may come with path news no CRW reports (a path
 	 * that answers again): the next STSCH reads the host, once. */
 	CHECK_EQ(e.host->dev[0].schib_reads, 2);
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(e.host->dev[0].schib_reads, 2);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 /* The case no CRW covers: the host's POM bit comes back when the device
@@ -259,7 +214,7 @@ TEST(vfio_io_interrupt_delivers_host_irb_and_lpum)
  * shows it, at one host STSCH per interrupt at most. */
 TEST(vfio_io_interrupt_makes_next_stsch_see_pom_back)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 	struct irb irb;
 
@@ -268,7 +223,7 @@ TEST(vfio_io_interrupt_makes_next_stsch_see_pom_back)
 	host_path_change(&e, 0, 0xf0, 0x04020042);
 	sim_run(e.sim);
 	enable(&e, 1);
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.pom, 0x7f);
 	for (int i = 0; i < 3; i++) {
 		uint64_t reads = e.host->dev[0].schib_reads;
@@ -280,13 +235,13 @@ TEST(vfio_io_interrupt_makes_next_stsch_see_pom_back)
 		CHECK_EQ(tsch(&e, 1, &irb), 0);
 		CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
 		for (int k = 0; k < 4; k++)
-			CHECK_EQ(stsch(&e, 1, &sb), 0);
+			CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 		CHECK_EQ(e.host->dev[0].schib_reads, reads + 1);
 		CHECK_EQ(sb.pmcw.pom, i ? 0xff : 0x7f);
 		CHECK_EQ(sb.pmcw.lpum, 0x80);
 	}
 	CHECK_EQ(e.g.mchks, 1); /* the repair's CRW only */
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 /* Lazy: a read prompted by an interrupt that finds the paths as they
@@ -294,7 +249,7 @@ TEST(vfio_io_interrupt_makes_next_stsch_see_pom_back)
  * one that finds news does, once. */
 TEST(vfio_lazy_interrupt_read_arms_pno_only_on_news)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 	struct irb irb;
 
@@ -305,31 +260,31 @@ TEST(vfio_lazy_interrupt_read_arms_pno_only_on_news)
 		host_completes(&e, 0, 0x40, false);
 		CHECK_EQ(tsch(&e, 1, &irb), 0);
 		CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
-		CHECK_EQ(stsch(&e, 1, &sb), 0);
+		CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	}
 	e.host->dev[0].schib.pmcw.pom = 0xbf; /* found not operational, no CRW */
 	CHECK_EQ(start(&e, 1), 0);
 	host_completes(&e, 0, 0x80, false);
 	CHECK_EQ(tsch(&e, 1, &irb), 0);
 	CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.pom, 0xbf);
 	CHECK_EQ(start(&e, 1), 0);
 	host_completes(&e, 0, 0x80, false);
 	CHECK_EQ(tsch(&e, 1, &irb), 0);
 	CHECK(irb.scsw.flags & SCSW_FLAGS_PNO);
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.pnom, 0x40); /* in PIM and PAM, not in POM */
 	CHECK_EQ(start(&e, 1), 0);
 	host_completes(&e, 0, 0x80, false);
 	CHECK_EQ(tsch(&e, 1, &irb), 0);
 	CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_host_pno_in_irb_makes_next_stsch_read_the_host)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 	struct irb irb;
 
@@ -340,15 +295,15 @@ TEST(vfio_host_pno_in_irb_makes_next_stsch_read_the_host)
 	host_completes(&e, 0, 0x40, true);
 	CHECK_EQ(tsch(&e, 1, &irb), 0);
 	CHECK(irb.scsw.flags & SCSW_FLAGS_PNO);
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.pnom, 0x80);
 	CHECK_EQ(e.host->dev[0].schib_reads, 2);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_hsch_and_csch_go_to_the_async_region)
 {
-	struct env e;
+	struct fake_env e;
 	struct irb irb;
 
 	env_up(&e, 1, CHPSYNC_EAGER);
@@ -367,12 +322,12 @@ TEST(vfio_hsch_and_csch_go_to_the_async_region)
 	sim_run(e.sim);
 	CHECK_EQ(tsch(&e, 1, &irb), 0);
 	CHECK_EQ(irb.scsw.dstat, DEV_STAT_UNIT_EXCEP);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_hsch_busy_on_host_is_cc2_and_gone_is_cc3)
 {
-	struct env e;
+	struct fake_env e;
 
 	env_up(&e, 1, CHPSYNC_EAGER);
 	enable(&e, 1);
@@ -381,12 +336,12 @@ TEST(vfio_hsch_busy_on_host_is_cc2_and_gone_is_cc3)
 	CHECK_EQ(vcss_ops.hsch(e.css, schid_word(0, 1)), 2);
 	e.host->dev[0].async_ret = -ENODEV;
 	CHECK_EQ(vcss_ops.hsch(e.css, schid_word(0, 1)), 3);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_lazy_crw_changes_nothing_until_the_guest_stsch)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 
 	env_up(&e, 1, CHPSYNC_LAZY);
@@ -395,17 +350,17 @@ TEST(vfio_lazy_crw_changes_nothing_until_the_guest_stsch)
 	CHECK_EQ(e.g.mchks, 0);			 /* no CRW for the guest */
 	CHECK_EQ(e.host->dev[0].ncrw, 0);	 /* but the region was drained */
 	CHECK_EQ(e.host->dev[0].schib_reads, 1); /* and nothing read yet */
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.pam, 0x70);
 	CHECK_EQ(e.host->dev[0].schib_reads, 2);
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(e.host->dev[0].schib_reads, 2); /* once per signal */
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_lazy_next_io_interrupt_carries_pno_and_pnom)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 	struct irb irb;
 
@@ -417,7 +372,7 @@ TEST(vfio_lazy_next_io_interrupt_carries_pno_and_pnom)
 	host_completes(&e, 0, 0x40, false);
 	CHECK_EQ(tsch(&e, 1, &irb), 0);
 	CHECK(irb.scsw.flags & SCSW_FLAGS_PNO);
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.pnom, 0x80);
 	CHECK_EQ(sb.pmcw.pam, 0x70);
 	/* Only once: the following I/O is plain. */
@@ -425,35 +380,35 @@ TEST(vfio_lazy_next_io_interrupt_carries_pno_and_pnom)
 	host_completes(&e, 0, 0x40, false);
 	CHECK_EQ(tsch(&e, 1, &irb), 0);
 	CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_lazy_path_back_then_stsch_shows_f0)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 
 	env_up(&e, 1, CHPSYNC_LAZY);
 	host_path_change(&e, 0, 0x70, 0x04060042);
 	sim_run(e.sim);
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.pam, 0x70);
 	host_path_change(&e, 0, 0xf0, 0x04020042);
 	sim_run(e.sim);
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.pam, 0xf0);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
-static uint32_t stcrw(struct env *e, int *cc)
+static uint32_t stcrw(struct fake_env *e, int *cc)
 {
 	*cc = vcss_ops.stcrw(e->css, CRW_AT);
-	return get_be32(at(e, CRW_AT));
+	return get_be32(fake_env_at(e, CRW_AT));
 }
 
 TEST(vfio_eager_shared_chpid_event_costs_the_guest_one_crw)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 	int cc;
 
@@ -470,16 +425,16 @@ TEST(vfio_eager_shared_chpid_event_costs_the_guest_one_crw)
 	CHECK_EQ(e.vm->st.crws_injected, 1);
 	/* The views were refreshed with the CRW: STSCH is free now. */
 	for (int i = 0; i < 3; i++) {
-		CHECK_EQ(stsch(&e, 1 + i, &sb), 0);
+		CHECK_EQ(fake_env_stsch(&e, 1 + i, &sb), 0);
 		CHECK_EQ(sb.pmcw.pam, 0x70);
 		CHECK_EQ(e.host->dev[i].schib_reads, 2);
 	}
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_eager_distinct_events_stay_distinct)
 {
-	struct env e;
+	struct fake_env e;
 	int cc;
 
 	env_up(&e, 2, CHPSYNC_EAGER);
@@ -492,12 +447,12 @@ TEST(vfio_eager_distinct_events_stay_distinct)
 	CHECK_EQ(stcrw(&e, &cc), 0x04060043u);
 	stcrw(&e, &cc);
 	CHECK_EQ(cc, 1);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_eager_refreshes_pim_and_chpids_too)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 	uint8_t type;
 
@@ -507,29 +462,29 @@ TEST(vfio_eager_refreshes_pim_and_chpids_too)
 	e.host->dev[0].schib.pmcw.chpid[4] = 0x50;
 	fake_crw(e.host, 0, 0x04020050);
 	sim_run(e.sim);
-	CHECK_EQ(stsch(&e, 1, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
 	CHECK_EQ(sb.pmcw.pim, 0xf8);
 	CHECK_EQ(sb.pmcw.chpid[4], 0x50);
 	CHECK(vcss_chpid_in_use(e.css, 0x50, &type, NULL));
 	CHECK_EQ(type, 0x1b);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_eager_crw_for_vary_keeps_its_ancillary_bit)
 {
-	struct env e;
+	struct fake_env e;
 	int cc;
 
 	env_up(&e, 1, CHPSYNC_EAGER);
 	host_path_change(&e, 0, 0xb0, 0x04860043); /* A bit: host vary off */
 	sim_run(e.sim);
 	CHECK_EQ(stcrw(&e, &cc), 0x04860043u);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_two_vms_sharing_a_chpid_each_get_the_event)
 {
-	struct env e;
+	struct fake_env e;
 	struct vm_opts *o;
 	struct vm *vm2;
 	struct fake_guest g2 = {0};
@@ -560,12 +515,12 @@ TEST(vfio_two_vms_sharing_a_chpid_each_get_the_event)
 	CHECK_EQ(g2.mchks, 1);
 	CHECK_EQ(stcrw(&e, &cc), 0x04060042u);
 	vm_free(vm2);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_quit_closes_the_device_and_unmaps)
 {
-	struct env e;
+	struct fake_env e;
 
 	env_up(&e, 1, CHPSYNC_EAGER);
 	CHECK(e.host->dev[0].open);
@@ -574,12 +529,12 @@ TEST(vfio_quit_closes_the_device_and_unmaps)
 	CHECK_EQ(e.host->dev[0].dma_size, 0);
 	/* The guest subchannel is gone for the guest. */
 	CHECK_EQ(vcss_ops.ssch(e.css, schid_word(0, 1), ORB_AT), 3);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_eager_repeated_report_of_one_event_is_dropped)
 {
-	struct env e;
+	struct fake_env e;
 	int cc;
 
 	env_up(&e, 1, CHPSYNC_EAGER);
@@ -595,12 +550,12 @@ TEST(vfio_eager_repeated_report_of_one_event_is_dropped)
 	CHECK_EQ(stcrw(&e, &cc), 0x04060042u);
 	stcrw(&e, &cc);
 	CHECK_EQ(cc, 1);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_eager_offline_online_offline_are_three_events)
 {
-	struct env e;
+	struct fake_env e;
 
 	env_up(&e, 1, CHPSYNC_EAGER);
 	host_path_change(&e, 0, 0x70, 0x04060042);
@@ -611,29 +566,29 @@ TEST(vfio_eager_offline_online_offline_are_three_events)
 	sim_run(e.sim);
 	CHECK_EQ(e.vm->st.crws_injected, 3);
 	CHECK_EQ(vcss_crw_pending(e.css), 3);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_eager_device_whose_crw_is_late_is_refreshed_with_the_first)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 
 	env_up(&e, 2, CHPSYNC_EAGER);
 	e.host->dev[1].schib.pmcw.pam = 0x70; /* its CRW has not come yet */
 	host_path_change(&e, 0, 0x70, 0x04060042);
 	sim_run(e.sim);
-	CHECK_EQ(stsch(&e, 2, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 2, &sb), 0);
 	CHECK_EQ(sb.pmcw.pam, 0x70);
 	fake_crw(e.host, 1, 0x04060042);
 	sim_run(e.sim);
 	CHECK_EQ(e.vm->st.crws_injected, 1);
-	env_down(&e);
+	fake_env_down(&e);
 }
 
 TEST(vfio_host_request_unplugs_the_device_from_the_guest)
 {
-	struct env e;
+	struct fake_env e;
 	struct schib sb;
 	int cc;
 
@@ -644,16 +599,16 @@ TEST(vfio_host_request_unplugs_the_device_from_the_guest)
 	CHECK(!e.host->dev[0].open); /* given back */
 	CHECK_EQ(e.host->dev[0].dma_size, 0);
 	CHECK_EQ(e.g.mchks, 1);
-	CHECK_EQ(stcrw(&e, &cc), 0x03040001u); /* RSC 3, ERC 4, subchannel 1 */
-	CHECK_EQ(stsch(&e, 1, &sb), 0);	       /* still stored, but gone */
+	CHECK_EQ(stcrw(&e, &cc), 0x03040001u);	 /* RSC 3, ERC 4, subchannel 1 */
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0); /* still stored, but gone */
 	CHECK(!(sb.pmcw.flags & PMCW_FLAGS_DNV));
 	CHECK_EQ(start(&e, 1), 3);
-	CHECK_EQ(stsch(&e, 2, &sb), 0); /* the other device stays */
+	CHECK_EQ(fake_env_stsch(&e, 2, &sb), 0); /* the other device stays */
 	CHECK(sb.pmcw.flags & PMCW_FLAGS_DNV);
 	/* A late CRW for the unplugged device's CHPID changes nothing. */
 	host_path_change(&e, 1, 0x70, 0x04060042);
 	sim_run(e.sim);
-	CHECK_EQ(stsch(&e, 2, &sb), 0);
+	CHECK_EQ(fake_env_stsch(&e, 2, &sb), 0);
 	CHECK_EQ(sb.pmcw.pam, 0x70);
-	env_down(&e);
+	fake_env_down(&e);
 }
