@@ -183,3 +183,159 @@ void chp_desc0_decode(const uint8_t in[CHP_DESC0_SIZE], struct chp_desc0 *d)
 	d->chla = in[6];
 	d->chpp = in[7];
 }
+
+/* Bytes 0-3 are laid out as in format 0. */
+#define DESC1_OFF_ESC  6
+#define DESC1_OFF_CHPP 7
+#define DESC1_OFF_CHID 16
+#define DESC1_OFF_MDC  20
+#define DESC1_OFF_RSF  22
+#define DESC1_R	       0x0004
+#define DESC1_S	       0x0002
+#define DESC1_F	       0x0001
+
+void chp_desc1_encode(const struct chp_desc1 *d, uint8_t out[CHP_DESC1_SIZE])
+{
+	memset(out, 0, CHP_DESC1_SIZE);
+	out[0] = d->flags;
+	out[1] = d->lsn;
+	out[2] = d->desc;
+	out[3] = d->chpid;
+	out[DESC1_OFF_ESC] = d->esc;
+	out[DESC1_OFF_CHPP] = d->chpp;
+	put_be16(out + DESC1_OFF_CHID, d->chid);
+	put_be16(out + DESC1_OFF_MDC, d->mdc);
+	put_be16(out + DESC1_OFF_RSF, (uint16_t)((d->r ? DESC1_R : 0) | (d->s ? DESC1_S : 0) |
+						 (d->f ? DESC1_F : 0)));
+}
+
+void chp_desc1_decode(const uint8_t in[CHP_DESC1_SIZE], struct chp_desc1 *d)
+{
+	uint16_t rsf = get_be16(in + DESC1_OFF_RSF);
+
+	d->flags = in[0];
+	d->lsn = in[1];
+	d->desc = in[2];
+	d->chpid = in[3];
+	d->esc = in[DESC1_OFF_ESC];
+	d->chpp = in[DESC1_OFF_CHPP];
+	d->chid = get_be16(in + DESC1_OFF_CHID);
+	d->mdc = get_be16(in + DESC1_OFF_MDC);
+	d->r = !!(rsf & DESC1_R);
+	d->s = !!(rsf & DESC1_S);
+	d->f = !!(rsf & DESC1_F);
+}
+
+/* ---- store channel-measurement characteristics ---- */
+
+#define SCMC_CHPID     0x000000ffu
+#define SCMC_NOT_VALID 0x80000000u
+#define SCMC_SHARED    0x40000000u
+#define SCMC_CMCV      0xf8000000u
+#define SCMC_CMGQ      0x0000ff00u
+#define SCMC_CMG       0x000000ffu
+
+void chsc_scmc_req_encode(const struct chsc_scmc_req *r, uint8_t *area)
+{
+	req_header(area, CHSC_CODE_SCMC);
+	put_be32(area + 4, r->first_chpid);
+	put_be32(area + 8, r->last_chpid);
+}
+
+int chsc_scmc_req_decode(const uint8_t *area, struct chsc_scmc_req *r)
+{
+	uint32_t w1 = get_be32(area + 4);
+	uint32_t w2 = get_be32(area + 8);
+
+	if (!req_header_ok(area, CHSC_CODE_SCMC))
+		return -1;
+	if ((w1 & ~SCMC_CHPID) || (w2 & ~SCMC_CHPID) || get_be32(area + 12))
+		return -1;
+	r->first_chpid = (uint8_t)w1;
+	r->last_chpid = (uint8_t)w2;
+	return 0;
+}
+
+static uint8_t *scmc_entry(const uint8_t *area, unsigned i)
+{
+	return (uint8_t *)area + CHSC_SCMC_OFF_DATA + i * CHSC_SCMC_ENTRY_SIZE;
+}
+
+void chsc_scmc_entry_encode(const struct chsc_scmc_entry *e, uint8_t *area, unsigned i)
+{
+	uint8_t *p = scmc_entry(area, i);
+	uint32_t w0 = e->chpid;
+	uint32_t w1 = (uint32_t)(e->cmcv & 0x1f) << 27 | (uint32_t)e->cmgq << 8 | e->cmg;
+
+	if (e->not_valid)
+		w0 |= SCMC_NOT_VALID;
+	if (e->shared)
+		w0 |= SCMC_SHARED;
+	memset(p, 0, CHSC_SCMC_ENTRY_SIZE);
+	put_be32(p, w0);
+	put_be32(p + 4, w1);
+	for (int k = 0; k < CHSC_NR_MEASUREMENT_CHARS; k++)
+		put_be32(p + 12 + 4 * k, e->data[k]);
+}
+
+void chsc_scmc_entry_decode(const uint8_t *area, unsigned i, struct chsc_scmc_entry *e)
+{
+	const uint8_t *p = scmc_entry(area, i);
+	uint32_t w0 = get_be32(p);
+	uint32_t w1 = get_be32(p + 4);
+
+	e->not_valid = !!(w0 & SCMC_NOT_VALID);
+	e->shared = !!(w0 & SCMC_SHARED);
+	e->chpid = (uint8_t)(w0 & SCMC_CHPID);
+	e->cmcv = (uint8_t)((w1 & SCMC_CMCV) >> 27);
+	e->cmgq = (uint8_t)((w1 & SCMC_CMGQ) >> 8);
+	e->cmg = (uint8_t)(w1 & SCMC_CMG);
+	for (int k = 0; k < CHSC_NR_MEASUREMENT_CHARS; k++)
+		e->data[k] = get_be32(p + 12 + 4 * k);
+}
+
+/* ---- store channel-subsystem characteristics ---- */
+
+void chsc_scsc_req_encode(uint8_t *area)
+{
+	req_header(area, CHSC_CODE_SCSC);
+}
+
+int chsc_scsc_req_decode(const uint8_t *area)
+{
+	if (!req_header_ok(area, CHSC_CODE_SCSC))
+		return -1;
+	if (get_be32(area + 4) || get_be32(area + 8) || get_be32(area + 12))
+		return -1;
+	return 0;
+}
+
+static void bit_put(uint8_t *p, unsigned bit, uint8_t on)
+{
+	if (on)
+		p[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
+}
+
+static uint8_t bit_get(const uint8_t *p, unsigned bit)
+{
+	return !!(p[bit / 8] & (0x80 >> (bit % 8)));
+}
+
+void chsc_scsc_rsp_encode(const struct chsc_css_chars *c, uint8_t *area)
+{
+	uint8_t *p = area + CHSC_OFF_RSP;
+
+	memset(p, 0, CHSC_AREA_SIZE - CHSC_OFF_RSP);
+	put_be16(p, CHSC_SCSC_RSP_LEN);
+	put_be16(p + 2, CHSC_RSP_OK);
+	bit_put(area + CHSC_SCSC_OFF_GENERAL, CSS_GENERAL_FCS, c->fcs);
+	bit_put(area + CHSC_SCSC_OFF_CHSC, CSS_CHSC_SECM, c->secm);
+	bit_put(area + CHSC_SCSC_OFF_CHSC, CSS_CHSC_SCMC, c->scmc);
+}
+
+void chsc_scsc_rsp_decode(const uint8_t *area, struct chsc_css_chars *c)
+{
+	c->fcs = bit_get(area + CHSC_SCSC_OFF_GENERAL, CSS_GENERAL_FCS);
+	c->secm = bit_get(area + CHSC_SCSC_OFF_CHSC, CSS_CHSC_SECM);
+	c->scmc = bit_get(area + CHSC_SCSC_OFF_CHSC, CSS_CHSC_SCMC);
+}
