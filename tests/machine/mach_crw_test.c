@@ -322,7 +322,7 @@ TEST(chsc_scpd_format1_stores_the_chid)
 	CHECK_EQ(w.css.ops->chsc(w.css.css, A_CHSC), 0);
 	CHECK_EQ(chsc_rsp_code(area), CHSC_RSP_OK);
 	area += CHSC_SCPD_OFF_DATA;
-	CHECK_EQ(area[0], 0x90); /* valid, CHID valid */
+	CHECK_EQ(area[0], 0x98); /* valid, CHID valid, external (a PCHID) */
 	CHECK_EQ(area[2], 0x1b);
 	CHECK_EQ(area[3], 0x42);
 	CHECK_EQ(get_be16(area + 16), 0x01c0);
