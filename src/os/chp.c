@@ -276,13 +276,30 @@ static const struct {
 	{"chid_external", CA_CHID_EXT, &chp_ro_ops},
 };
 
-/* Refresh the channel-path description (type) with CHSC SCPD. */
-static void chp_update_desc(struct channel_path *chp)
+/* Linux chp_update_desc: the format-0 description (type) first; then,
+ * optional because not every CSS provides them, the format-1 description
+ * (CHID: kept from the last good read when the read fails, as Linux's
+ * desc_fmt1) and the channel-measurement characteristics (cmg, shared:
+ * unknown unless the read succeeds). */
+static int chp_update_desc(struct channel_path *chp)
 {
 	struct chp_desc0 d;
+	int rc;
 
-	if (chsc_determine_chp_desc(chp->os, chp->id.id, &d) == 0)
-		chp->info.type = d.desc;
+	rc = chsc_determine_chp_desc(chp->os, chp->id.id, &d);
+	if (rc)
+		return rc;
+	chp->info.type = d.desc;
+	chsc_determine_fmt1_chp_desc(chp->os, chp->id.id, &chp->desc_fmt1);
+	if (chp->desc_fmt1.flags & CHP_DESC1_CHID_VALID) {
+		chp->info.chid = chp->desc_fmt1.chid;
+		chp->info.chid_external = chp->desc_fmt1.flags & CHP_DESC1_CHID_EXTERNAL;
+	} else {
+		chp->info.chid = -1;
+		chp->info.chid_external = false;
+	}
+	chsc_get_channel_measurement_chars(chp);
+	return 0;
 }
 
 int chp_new(struct os *os, uint8_t id)
@@ -328,6 +345,9 @@ void chp_init(struct os *os)
 	osp(os)->chsc_area = os_kmalloc(os, CHSC_AREA_SIZE, 4096);
 	osp(os)->crw_addr = os_kmalloc(os, 8, 8);
 	osp(os)->scratch_irb = os_kmalloc(os, IRB_SIZE, 8);
+	/* Before any path is registered: it gates the optional CHSC reads
+	 * of chp_update_desc (Linux does it in css_bus_init). */
+	chsc_determine_css_characteristics(os);
 	if (info_update(os))
 		return;
 	for (id = 0; id < 256; id++) {

@@ -1,5 +1,7 @@
 /* CHSC commands the OS needs (store subchannel description, store
- * channel-path description) and the channel-path event dispatch.
+ * channel-path description formats 0 and 1, store channel-measurement
+ * characteristics, store channel-subsystem characteristics) and the
+ * channel-path event dispatch.
  *
  * Dispatch goes through the CHPID -> subchannel index built at
  * registration, so an event costs O(subchannels on that CHPID); Linux walks
@@ -81,6 +83,90 @@ int chsc_determine_chp_desc(struct os *os, uint8_t chpid, struct chp_desc0 *desc
 	return 0;
 }
 
+/* Linux chsc_determine_css_characteristics: at boot, once.  On failure the
+ * characteristics stay zero, so the optional commands below are not issued
+ * (a CSS without SCSC, such as the VMM's, gets no format-1 or SCMC
+ * requests). */
+int chsc_determine_css_characteristics(struct os *os)
+{
+	uint8_t *area = chsc_area(os);
+	int rc;
+
+	if (!area)
+		return -ENOMEM;
+	memset(&osp(os)->css_chars, 0, sizeof(osp(os)->css_chars));
+	memset(area, 0, CHSC_AREA_SIZE);
+	chsc_scsc_req_encode(area);
+	rc = chsc_call(os);
+	if (rc)
+		return rc;
+	if (chsc_rsp_code(area) != CHSC_RSP_OK) {
+		os_pr_debug(os, "chsc: scsc failed (rc=%04x)", chsc_rsp_code(area));
+		return -EOPNOTSUPP;
+	}
+	chsc_scsc_rsp_decode(area, &osp(os)->css_chars);
+	return 0;
+}
+
+/* Linux chsc_determine_fmt1_channel_path_desc: rfmt 1 with the c bit,
+ * which needs the "fcs" characteristic.  desc is only written on success. */
+int chsc_determine_fmt1_chp_desc(struct os *os, uint8_t chpid, struct chp_desc1 *desc)
+{
+	uint8_t *area = chsc_area(os);
+	struct chsc_scpd_req req = {.c = 1, .rfmt = 1, .first_chpid = chpid, .last_chpid = chpid};
+	int rc;
+
+	if (!osp(os)->css_chars.fcs)
+		return -EINVAL;
+	if (!area)
+		return -ENOMEM;
+	memset(area, 0, CHSC_AREA_SIZE);
+	chsc_scpd_req_encode(&req, area);
+	rc = chsc_call(os);
+	if (rc)
+		return rc;
+	if (chsc_rsp_code(area) != CHSC_RSP_OK) {
+		os_pr_debug(os, "chsc: scpd failed (rc=%04x)", chsc_rsp_code(area));
+		return -EOPNOTSUPP;
+	}
+	chp_desc1_decode(area + CHSC_SCPD_OFF_DATA, desc);
+	return 0;
+}
+
+/* Linux chsc_get_channel_measurement_chars: cmg and shared become unknown
+ * (-1) first and stay so unless the CSS provides SCMC (and SECM) and says
+ * the CHPID's characteristics are valid. */
+int chsc_get_channel_measurement_chars(struct channel_path *chp)
+{
+	struct os *os = chp->os;
+	uint8_t *area = chsc_area(os);
+	struct chsc_scmc_req req = {.first_chpid = chp->id.id, .last_chpid = chp->id.id};
+	struct chsc_scmc_entry e;
+	int rc;
+
+	chp->info.cmg = -1;
+	chp->info.shared = -1;
+	if (!osp(os)->css_chars.scmc || !osp(os)->css_chars.secm)
+		return -EINVAL;
+	if (!area)
+		return -ENOMEM;
+	memset(area, 0, CHSC_AREA_SIZE);
+	chsc_scmc_req_encode(&req, area);
+	rc = chsc_call(os);
+	if (rc)
+		return rc;
+	if (chsc_rsp_code(area) != CHSC_RSP_OK) {
+		os_pr_debug(os, "chsc: scmc failed (rc=%04x)", chsc_rsp_code(area));
+		return -EOPNOTSUPP;
+	}
+	chsc_scmc_entry_decode(area, 0, &e);
+	if (e.not_valid)
+		return 0;
+	chp->info.cmg = e.cmg;
+	chp->info.shared = e.shared;
+	return 0;
+}
+
 /* Deliver one event to the drivers of the subchannels using the CHPID.
  * The list is copied first: a driver may unregister its subchannel. */
 static void chp_dispatch(struct os *os, uint8_t id, enum chp_event_kind ev)
@@ -134,6 +220,7 @@ void chsc_chp_offline(struct os *os, uint8_t chpid)
 	os_pr_debug(os, "cio: chpid 0.%02x offline", chpid);
 	if (chp_get_status(os, chpid) <= 0)
 		return;
+	chp_refresh(os, chpid); /* as Linux: the description may change too */
 	chp_dispatch(os, chpid, CHP_OFFLINE);
 }
 

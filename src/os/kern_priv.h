@@ -45,6 +45,7 @@ struct channel_path {
 	bool registered;
 	char dir[48];	      /* /sys/devices/css0/chp0.42 */
 	struct sch_list schs; /* CHPID -> subchannel index */
+	struct chp_desc1 desc_fmt1; /* last good SCPD format 1 (chid) */
 };
 
 struct sclp_chp_info {
@@ -97,6 +98,9 @@ struct os_priv {
 	struct sim_waitq sclp_wq;
 	/* CHSC area (4K) and CRW buffer */
 	uint64_t chsc_area;
+	/* SCSC at boot (Linux css_general/chsc_characteristics): all zero
+	 * when the CSS does not provide the command */
+	struct chsc_css_chars css_chars;
 	uint64_t crw_addr;
 	uint64_t scratch_irb; /* TSCH target for unowned subchannels */
 	bool crw_active;
@@ -157,6 +161,9 @@ void chp_refresh(struct os *os, uint8_t id);
 /* chsc.c */
 int chsc_get_ssd_info(struct os *os, struct subchannel *sch);
 int chsc_determine_chp_desc(struct os *os, uint8_t chpid, struct chp_desc0 *desc);
+int chsc_determine_css_characteristics(struct os *os);
+int chsc_determine_fmt1_chp_desc(struct os *os, uint8_t chpid, struct chp_desc1 *desc);
+int chsc_get_channel_measurement_chars(struct channel_path *chp);
 void chsc_chp_online(struct os *os, uint8_t chpid);
 void chsc_chp_offline(struct os *os, uint8_t chpid);
 void chsc_chp_vary(struct os *os, uint8_t chpid, bool on);
