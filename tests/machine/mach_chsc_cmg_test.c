@@ -184,3 +184,29 @@ TEST(scsc_reports_fcs_secm_and_scmc)
 	CHECK_EQ(chsc_rsp_code(w.area), CHSC_RSP_INVALID);
 	cw_fini(&w);
 }
+
+TEST(default_deck_paths_are_shared_cmg_2_on_pchids_0390_to_0393)
+{
+	struct machine_config cfg = {.storage_size = 16 << 20, .workdir = t_tmpdir()};
+	struct cw w = {.sim = sim_new(1)};
+	char err[256] = "";
+
+	w.m = machine_new(w.sim, &cfg);
+	CHECK_EQ(machine_load_iocp(w.m, NULL, err, sizeof(err)), 0);
+	w.css = machine_css(w.m);
+	w.area = machine_storage(w.m)->base + A_CHSC;
+	for (uint8_t id = 0x42; id <= 0x45; id++) {
+		struct chsc_scmc_entry e;
+		struct chp_desc1 d;
+
+		scmc(&w, id, id);
+		chsc_scmc_entry_decode(w.area, 0, &e);
+		CHECK_EQ(e.not_valid, 0);
+		CHECK_EQ(e.shared, 1);
+		CHECK_EQ(e.cmg, 2);
+		scpd1(&w, id, 1, 1, &d);
+		CHECK_EQ(d.chid, 0x390 + (id - 0x42));
+		CHECK_EQ(d.flags & CHP_DESC1_CHID_EXTERNAL, CHP_DESC1_CHID_EXTERNAL);
+	}
+	cw_fini(&w);
+}
