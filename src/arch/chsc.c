@@ -205,8 +205,8 @@ void chp_desc1_encode(const struct chp_desc1 *d, uint8_t out[CHP_DESC1_SIZE])
 	out[DESC1_OFF_CHPP] = d->chpp;
 	put_be16(out + DESC1_OFF_CHID, d->chid);
 	put_be16(out + DESC1_OFF_MDC, d->mdc);
-	put_be16(out + DESC1_OFF_RSF, (uint16_t)((d->r ? DESC1_R : 0) | (d->s ? DESC1_S : 0) |
-						 (d->f ? DESC1_F : 0)));
+	put_be16(out + DESC1_OFF_RSF,
+		 (uint16_t)((d->r ? DESC1_R : 0) | (d->s ? DESC1_S : 0) | (d->f ? DESC1_F : 0)));
 }
 
 void chp_desc1_decode(const uint8_t in[CHP_DESC1_SIZE], struct chp_desc1 *d)

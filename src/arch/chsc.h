@@ -53,21 +53,21 @@
 #define CHP_DESC1_SIZE	   32
 
 /* Descriptor flags (byte 0) that Linux reads. */
-#define CHP_DESC_VALID	       0x80 /* chp_new: descriptor valid */
-#define CHP_DESC1_CHID_VALID   0x10 /* chp_chid_show */
-#define CHP_DESC1_CHID_EXTERNAL 0x08 /* chp_chid_external_show */
+#define CHP_DESC_VALID		  0x80 /* chp_new: descriptor valid */
+#define CHP_DESC1_CHID_VALID	  0x10 /* chp_chid_show */
+#define CHP_DESC1_CHID_EXTERNAL	  0x08 /* chp_chid_external_show */
 
-#define CHSC_SCMC_OFF_DATA   0x18
-#define CHSC_SCMC_ENTRY_SIZE 32
+#define CHSC_SCMC_OFF_DATA	  0x18
+#define CHSC_SCMC_ENTRY_SIZE	  32
 #define CHSC_NR_MEASUREMENT_CHARS 5
 
-#define CHSC_SCSC_OFF_GENERAL 0x18
-#define CHSC_SCSC_OFF_CHSC    (0x18 + 510 * 4)
-#define CHSC_SCSC_RSP_LEN     (8 + (510 + 508) * 4)
+#define CHSC_SCSC_OFF_GENERAL	  0x18
+#define CHSC_SCSC_OFF_CHSC	  (0x18 + 510 * 4)
+#define CHSC_SCSC_RSP_LEN	  (8 + (510 + 508) * 4)
 /* Characteristic bit numbers (MSB of the first byte = bit 0). */
-#define CSS_GENERAL_FCS	     46
-#define CSS_CHSC_SECM	     84
-#define CSS_CHSC_SCMC	     86
+#define CSS_GENERAL_FCS 46
+#define CSS_CHSC_SECM	84
+#define CSS_CHSC_SCMC	86
 
 /* SSD request: length 0x0010, code 0x0004, ssid, first and last subchannel. */
 struct chsc_ssd_req {

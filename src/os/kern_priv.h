@@ -43,8 +43,8 @@ struct channel_path {
 	struct chpid id;
 	struct channel_path_info info;
 	bool registered;
-	char dir[48];	      /* /sys/devices/css0/chp0.42 */
-	struct sch_list schs; /* CHPID -> subchannel index */
+	char dir[48];		    /* /sys/devices/css0/chp0.42 */
+	struct sch_list schs;	    /* CHPID -> subchannel index */
 	struct chp_desc1 desc_fmt1; /* last good SCPD format 1 (chid) */
 };
 

@@ -11,9 +11,17 @@ static uint8_t area[CHSC_AREA_SIZE];
 
 TEST(chp_desc1_layout_matches_linux_channel_path_desc_fmt1)
 {
-	struct chp_desc1 d = {.flags = 0x98, .lsn = 0x01, .desc = 0x1b, .chpid = 0x42,
-			      .esc = 0x03, .chpp = 0x04, .chid = 0x0390, .mdc = 0x1234,
-			      .r = 1, .s = 0, .f = 1};
+	struct chp_desc1 d = {.flags = 0x98,
+			      .lsn = 0x01,
+			      .desc = 0x1b,
+			      .chpid = 0x42,
+			      .esc = 0x03,
+			      .chpp = 0x04,
+			      .chid = 0x0390,
+			      .mdc = 0x1234,
+			      .r = 1,
+			      .s = 0,
+			      .f = 1};
 	static const uint8_t want[CHP_DESC1_SIZE] = {
 		0x98, 0x01, 0x1b, 0x42, 0x00, 0x00, 0x03, 0x04, /* +0 */
 		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* unused[2] */
@@ -87,8 +95,12 @@ TEST(scmc_request_with_bad_header_or_reserved_bits_is_invalid)
 TEST(scmc_entry_layout_matches_linux_scmc_area)
 {
 	struct chsc_scmc_req q = {0x42, 0x43};
-	struct chsc_scmc_entry e = {.not_valid = 0, .shared = 1, .chpid = 0x43, .cmcv = 0x1f,
-				    .cmgq = 0x5a, .cmg = 2,
+	struct chsc_scmc_entry e = {.not_valid = 0,
+				    .shared = 1,
+				    .chpid = 0x43,
+				    .cmcv = 0x1f,
+				    .cmgq = 0x5a,
+				    .cmg = 2,
 				    .data = {0x11111111, 2, 3, 4, 0x55555555}};
 	static const uint8_t want[CHSC_SCMC_ENTRY_SIZE] = {
 		0x40, 0x00, 0x00, 0x43, 0xf8, 0x00, 0x5a, 0x02, 0x00, 0x00, 0x00,
