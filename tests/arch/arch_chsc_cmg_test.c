@@ -112,8 +112,9 @@ TEST(scmc_entry_layout_matches_linux_scmc_area)
 	memset(area, 0, sizeof(area));
 	chsc_scmc_req_encode(&q, area);
 	chsc_scmc_entry_encode(&e, area, 1);
-	/* Entry 1 starts at +0x18 + 32: Linux's fields sit at +0x18.. for the
-	 * first CHPID (zeroes2 at +0x14 belongs to the response header word). */
+	/* Entry 1 starts at +0x18 + 32: Linux's not_valid..data fields start
+	 * at +0x18 for the first CHPID, after the response header (+0x10)
+	 * and its reserved word (zeroes2, +0x14). */
 	CHECK_MEM(area + 0x38, want, CHSC_SCMC_ENTRY_SIZE);
 	chsc_scmc_entry_decode(area, 1, &d);
 	CHECK_EQ(d.not_valid, 0);
