@@ -19,7 +19,7 @@ CFLAGS  += -Werror
 endif
 
 # Layers, lowest first.  A layer may use only the layers before it.
-LAYERS  := arch sim dev machine os vmm cli
+LAYERS  := arch sim dev machine os user vmm cli
 
 define layer_objs
 $(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(1)/*.c))
@@ -30,6 +30,7 @@ SIM_O     := $(call layer_objs,sim)
 DEV_O     := $(call layer_objs,dev)
 MACHINE_O := $(call layer_objs,machine)
 OS_O      := $(call layer_objs,os)
+USER_O    := $(call layer_objs,user)
 VMM_O     := $(call layer_objs,vmm)
 CLI_O     := $(filter-out $(BUILD)/cli/main.o,$(call layer_objs,cli))
 
@@ -38,6 +39,7 @@ LIB_SIM     := $(BUILD)/libsim.a
 LIB_DEV     := $(BUILD)/libdev.a
 LIB_MACHINE := $(BUILD)/libmachine.a
 LIB_OS      := $(BUILD)/libos.a
+LIB_USER    := $(BUILD)/libuser.a
 LIB_VMM     := $(BUILD)/libvmm.a
 LIB_CLI     := $(BUILD)/libcli.a
 
@@ -46,7 +48,8 @@ LIBS_SIM     := $(LIB_SIM) $(LIB_ARCH)
 LIBS_DEV     := $(LIB_DEV) $(LIBS_SIM)
 LIBS_MACHINE := $(LIB_MACHINE) $(LIBS_DEV)
 LIBS_OS      := $(LIB_OS) $(LIBS_MACHINE)
-LIBS_VMM     := $(LIB_VMM) $(LIBS_OS)
+LIBS_USER    := $(LIB_USER) $(LIBS_OS)
+LIBS_VMM     := $(LIB_VMM) $(LIBS_USER)
 LIBS_CLI     := $(LIB_CLI) $(LIBS_VMM)
 
 all: chpsync $(BUILD)/libchpsync.a
@@ -55,7 +58,7 @@ chpsync: $(BUILD)/chpsync
 	ln -sf $(BUILD)/chpsync chpsync
 
 # The whole simulator as one library (every layer; the program is its main).
-$(BUILD)/libchpsync.a: $(ARCH_O) $(SIM_O) $(DEV_O) $(MACHINE_O) $(OS_O) $(VMM_O) $(CLI_O)
+$(BUILD)/libchpsync.a: $(ARCH_O) $(SIM_O) $(DEV_O) $(MACHINE_O) $(OS_O) $(USER_O) $(VMM_O) $(CLI_O)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
@@ -72,6 +75,7 @@ $(LIB_SIM): $(SIM_O)
 $(LIB_DEV): $(DEV_O)
 $(LIB_MACHINE): $(MACHINE_O)
 $(LIB_OS): $(OS_O)
+$(LIB_USER): $(USER_O)
 $(LIB_VMM): $(VMM_O)
 $(LIB_CLI): $(CLI_O)
 $(BUILD)/lib%.a:
@@ -100,6 +104,7 @@ $(eval $(call test_bin,sim,$(LIBS_SIM)))
 $(eval $(call test_bin,dev,$(LIBS_MACHINE)))
 $(eval $(call test_bin,machine,$(LIBS_MACHINE)))
 $(eval $(call test_bin,os,$(LIBS_OS)))
+$(eval $(call test_bin,user,$(LIBS_USER)))
 $(eval $(call test_bin,vmm,$(LIBS_VMM)))
 $(eval $(call test_bin,cli,$(LIBS_CLI)))
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/md5.h"
+#include "user/md5.h"
 #include "os/vfs.h"
 #include "t.h"
 #include "user_fixture.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/cmds.h"
+#include "user/cmds.h"
 
 /* Inputs larger than this are refused rather than buffered. */
 #define TEXT_MAX (256u << 20)

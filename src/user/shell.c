@@ -7,16 +7,16 @@
  * on.  Everything a process prints lands in the node's terminal at the
  * moment it is printed, interleaved with the OS console's lines.
  */
-#include "os/shell.h"
+#include "user/shell.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/cmds.h"
+#include "user/cmds.h"
 #include "os/os.h"
-#include "os/shell_priv.h"
+#include "user/shell_priv.h"
 #include "os/sysfs.h"
 #include "os/vfs.h"
 

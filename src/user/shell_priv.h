@@ -1,13 +1,13 @@
 /* Private to the shell (shell.c, shell_parse.c, shell_builtin.c): the
  * parsed command line, nodes and processes. */
-#ifndef CHPSYNC_OS_SHELL_PRIV_H
-#define CHPSYNC_OS_SHELL_PRIV_H
+#ifndef CHPSYNC_USER_SHELL_PRIV_H
+#define CHPSYNC_USER_SHELL_PRIV_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "os/shell.h"
+#include "user/shell.h"
 #include "sim/sim.h"
 
 /* Markers the tokenizer leaves for expansions done when a command runs

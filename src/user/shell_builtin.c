@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/cmds.h"
-#include "os/shell_priv.h"
+#include "user/cmds.h"
+#include "user/shell_priv.h"
 
 static int builtin_echo(struct proc *p, int argc, char **argv)
 {

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/cmds.h"
+#include "user/cmds.h"
 #include "os/os.h"
 #include "os/sysfs.h"
-#include "os/util_opt.h"
-#include "os/util_rec.h"
+#include "user/util_opt.h"
+#include "user/util_rec.h"
 
 enum { OPT_FORMAT = 256 };
 

@@ -1,13 +1,13 @@
 /* The shared option parser and error path (see util_opt.h). */
-#include "os/util_opt.h"
+#include "user/util_opt.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/cmds.h"
-#include "os/shell.h"
+#include "user/cmds.h"
+#include "user/shell.h"
 
 static void try_help(struct proc *p, const char *prog)
 {

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/cmds.h"
+#include "user/cmds.h"
 #include "os/os.h"
 #include "os/sysfs.h"
-#include "os/util_opt.h"
+#include "user/util_opt.h"
 
 static const struct option chchp_longopts[] = {
 	{"vary", required_argument, NULL, 'v'},	     {"configure", required_argument, NULL, 'c'},

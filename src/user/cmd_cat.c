@@ -1,7 +1,7 @@
 /* cat FILE...: concatenate to stdout (GNU messages; no options). */
 #include <string.h>
 
-#include "os/cmds.h"
+#include "user/cmds.h"
 
 int cmd_cat(struct proc *p, void *ctx, int argc, char **argv)
 {

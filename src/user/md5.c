@@ -1,6 +1,6 @@
 /* MD5 from the RFC 1321 description: 64 steps in four rounds over each
  * 512-bit block, little-endian words, length in bits appended. */
-#include "os/md5.h"
+#include "user/md5.h"
 
 #include <string.h>
 

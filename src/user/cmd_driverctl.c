@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "os/cmds.h"
+#include "user/cmds.h"
 #include "os/os.h"
 #include "os/sysfs.h"
 

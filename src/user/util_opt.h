@@ -5,8 +5,8 @@
  *   Try 'prog --help' for more information.
  * Options are collected in one go (getopt's state is global; a command
  * may block later, and another command's task may then parse its own). */
-#ifndef CHPSYNC_OS_UTIL_OPT_H
-#define CHPSYNC_OS_UTIL_OPT_H
+#ifndef CHPSYNC_USER_UTIL_OPT_H
+#define CHPSYNC_USER_UTIL_OPT_H
 
 #include <getopt.h>
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/shell_priv.h"
+#include "user/shell_priv.h"
 
 enum tok_kind {
 	T_WORD,

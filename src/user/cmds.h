@@ -1,12 +1,12 @@
 /* The programs of an OS node (src/os/cmd_*.c), registered by
  * node_add_os_progs().  Private to src/os. */
-#ifndef CHPSYNC_OS_CMDS_H
-#define CHPSYNC_OS_CMDS_H
+#ifndef CHPSYNC_USER_CMDS_H
+#define CHPSYNC_USER_CMDS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "os/shell.h"
+#include "user/shell.h"
 
 /* The s390-tools release the C tools' --version prints. */
 #define S390_TOOLS_RELEASE "2.43.0"

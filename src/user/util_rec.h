@@ -3,8 +3,8 @@
  * to the column width, columns joined by one blank, a separator line as long
  * as the header, every cell padded (the last one too), long values push the
  * following columns right. */
-#ifndef CHPSYNC_OS_UTIL_REC_H
-#define CHPSYNC_OS_UTIL_REC_H
+#ifndef CHPSYNC_USER_UTIL_REC_H
+#define CHPSYNC_USER_UTIL_REC_H
 
 struct proc;
 struct util_rec;

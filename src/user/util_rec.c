@@ -1,12 +1,12 @@
 /* The shared table printer (see util_rec.h). */
-#include "os/util_rec.h"
+#include "user/util_rec.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/shell.h"
+#include "user/shell.h"
 
 #define REC_MAX_COLS 16
 #define REC_CELL     128

@@ -8,8 +8,8 @@
  * goes to the node's terminal in the order it happens; the scenario runner
  * takes the terminal's text after each command.
  */
-#ifndef CHPSYNC_OS_SHELL_H
-#define CHPSYNC_OS_SHELL_H
+#ifndef CHPSYNC_USER_SHELL_H
+#define CHPSYNC_USER_SHELL_H
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -4,7 +4,7 @@
 #define CHPSYNC_TESTS_USER_FIXTURE_H
 
 #include "os/os.h"
-#include "os/shell.h"
+#include "user/shell.h"
 #include "os/sysfs.h"
 
 struct ufix {

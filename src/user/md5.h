@@ -1,6 +1,6 @@
 /* MD5 (RFC 1321), for md5sum. */
-#ifndef CHPSYNC_OS_MD5_H
-#define CHPSYNC_OS_MD5_H
+#ifndef CHPSYNC_USER_MD5_H
+#define CHPSYNC_USER_MD5_H
 
 #include <stddef.h>
 #include <stdint.h>

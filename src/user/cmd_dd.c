@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/cmds.h"
+#include "user/cmds.h"
 #include "os/os.h"
 #include "os/vfs.h"
 

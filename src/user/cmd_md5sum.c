@@ -1,8 +1,8 @@
 /* md5sum FILE...: "<hex>  <name>" per file ("-" for stdin), GNU messages. */
 #include <string.h>
 
-#include "os/cmds.h"
-#include "os/md5.h"
+#include "user/cmds.h"
+#include "user/md5.h"
 
 static int sum_one(struct proc *p, const char *name)
 {

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/cmds.h"
+#include "user/cmds.h"
 #include "os/os.h"
 
 int cmd_dmesg(struct proc *p, void *ctx, int argc, char **argv)
