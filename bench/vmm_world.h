@@ -13,6 +13,7 @@
 
 #include "machine/machine.h"
 #include "os/os.h"
+#include "user/progs.h"
 #include "user/shell.h"
 #include "vmm/vm.h"
 #include "vmm/vmm.h"

@@ -18,6 +18,7 @@
 
 #include "machine/machine.h"
 #include "os/os.h"
+#include "user/progs.h"
 #include "user/shell.h"
 #include "vmm/vmm.h"
 

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "user/cmds.h"
-#include "os/os.h"
 #include "os/sysfs.h"
 
 #define CCW_DEVICES "/sys/bus/ccw/devices"
@@ -460,11 +459,11 @@ int cmd_chccwdev(struct proc *p, void *ctx, int argc, char **argv)
 	c->p = p;
 	c->online = -1;
 	c->onlineattr = "online";
-	if (!proc_os(p) || !proc_os(p)->sysfs) {
+	if (!proc_sysfs(p)) {
 		proc_eprintf(p, "ERROR: chccwdev requires sysfs support!\n");
 		goto out;
 	}
-	c->fs = proc_os(p)->sysfs;
+	c->fs = proc_sysfs(p);
 	r = parse_args(c, argc, argv, &list, &llen);
 	if (r) {
 		ret = r > 0 ? 0 : 1;

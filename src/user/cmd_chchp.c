@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "user/cmds.h"
-#include "os/os.h"
 #include "os/sysfs.h"
 #include "user/util_opt.h"
 
@@ -233,9 +232,9 @@ int cmd_chchp(struct proc *p, void *ctx, int argc, char **argv)
 	char *list;
 	int i, ret;
 
-	if (!proc_os(p) || !proc_os(p)->sysfs)
+	if (!proc_sysfs(p))
 		return util_prg_err(p, "chchp", "Could not find sysfs");
-	c.fs = proc_os(p)->sysfs;
+	c.fs = proc_sysfs(p);
 	if (util_opt_parse(p, "chchp", argc, argv, "v:c:a:hV", chchp_longopts, &res))
 		return 1;
 	for (i = 0; i < res.n; i++) {

@@ -4,19 +4,18 @@
 #include <string.h>
 
 #include "user/cmds.h"
-#include "os/os.h"
 #include "os/sysfs.h"
 #include "os/vfs.h"
 
 void sysfs_read_line(struct proc *p, const char *path, char *buf, size_t size)
 {
-	struct os *os = proc_os(p);
+	struct sysfs *fs = proc_sysfs(p);
 	int n;
 
 	buf[0] = '\0';
-	if (!os || !os->sysfs)
+	if (!fs)
 		return;
-	n = sysfs_read(os->sysfs, path, buf, size);
+	n = sysfs_read(fs, path, buf, size);
 	if (n < 0) {
 		buf[0] = '\0';
 		return;
@@ -26,7 +25,8 @@ void sysfs_read_line(struct proc *p, const char *path, char *buf, size_t size)
 
 int uinput_open(struct proc *p, const char *path, struct uinput *in)
 {
-	struct os *os = proc_os(p);
+	struct sysfs *fs = proc_sysfs(p);
+	struct vfs *v = proc_vfs(p);
 	int err = 0;
 
 	memset(in, 0, sizeof(*in));
@@ -35,17 +35,17 @@ int uinput_open(struct proc *p, const char *path, struct uinput *in)
 		in->is_stdin = true;
 		return 0;
 	}
-	if (!os)
+	if (!fs || !v)
 		return -ENOENT;
 	if (strncmp(path, "/sys/", 5) == 0 || strcmp(path, "/sys") == 0) {
 		int n;
 
-		if (sysfs_is_dir(os->sysfs, path))
+		if (sysfs_is_dir(fs, path))
 			return -EISDIR;
 		in->mem = malloc(4097);
 		if (!in->mem)
 			return -ENOMEM;
-		n = sysfs_read(os->sysfs, path, in->mem, 4097);
+		n = sysfs_read(fs, path, in->mem, 4097);
 		if (n < 0) {
 			free(in->mem);
 			in->mem = NULL;
@@ -54,7 +54,7 @@ int uinput_open(struct proc *p, const char *path, struct uinput *in)
 		in->memlen = (size_t)n;
 		return 0;
 	}
-	in->f = vfs_open(os->vfs, path, VFS_RD, &err);
+	in->f = vfs_open(v, path, VFS_RD, &err);
 	return in->f ? 0 : err;
 }
 

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "user/cmds.h"
-#include "os/os.h"
 #include "os/vfs.h"
 
 struct dd {
@@ -205,11 +204,11 @@ static void dd_stats(struct dd *d)
 
 static int dd_open(struct dd *d)
 {
-	struct os *os = proc_os(d->p);
+	struct vfs *v = proc_vfs(d->p);
 	int err = 0, flags;
 
 	if (d->ifile) {
-		d->in = vfs_open(os->vfs, d->ifile, VFS_RD, &err);
+		d->in = vfs_open(v, d->ifile, VFS_RD, &err);
 		if (!d->in) {
 			proc_eprintf(d->p, "dd: failed to open '%s': %s\n", d->ifile,
 				     strerror(-err));
@@ -218,7 +217,7 @@ static int dd_open(struct dd *d)
 	}
 	if (d->ofile) {
 		flags = VFS_WR | VFS_CREAT;
-		d->out = vfs_open(os->vfs, d->ofile, flags, &err);
+		d->out = vfs_open(v, d->ofile, flags, &err);
 		if (!d->out) {
 			proc_eprintf(d->p, "dd: failed to open '%s': %s\n", d->ofile,
 				     strerror(-err));
@@ -339,7 +338,7 @@ int cmd_dd(struct proc *p, void *ctx, int argc, char **argv)
 	struct dd d = {.p = p, .bs = 512};
 	int i, status;
 
-	if (!proc_os(p) || !proc_os(p)->vfs)
+	if (!proc_vfs(p))
 		return 1;
 	for (i = 1; i < argc; i++)
 		if (dd_operand(&d, argv[i]))

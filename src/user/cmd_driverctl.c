@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "user/cmds.h"
-#include "os/os.h"
 #include "os/sysfs.h"
 
 struct driverctl {
@@ -177,9 +176,9 @@ int cmd_driverctl(struct proc *p, void *ctx, int argc, char **argv)
 	const char *cmd = NULL;
 	int i, nargs;
 
-	if (!proc_os(p) || !proc_os(p)->sysfs)
+	if (!proc_sysfs(p))
 		return 1;
-	d.fs = proc_os(p)->sysfs;
+	d.fs = proc_sysfs(p);
 	for (i = 1; i < argc && !cmd; i++) {
 		const char *a = argv[i];
 

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "user/cmds.h"
-#include "os/os.h"
 #include "os/sysfs.h"
 #include "user/util_opt.h"
 #include "user/util_rec.h"
@@ -156,13 +155,12 @@ static int row_pairs(const struct chp_row *r, struct fmt_pair *f)
  * simulated clock (epoch 0 at the start of the run). */
 static int meta_pairs(struct lschp *l, struct fmt_pair *f)
 {
-	struct os *os = proc_os(l->p);
-	unsigned long long secs = sim_now(os->sim) / SIM_S;
+	unsigned long long secs = sim_now(proc_sim(l->p)) / SIM_S;
 	char buf[48];
 
 	pair_str(&f[0], "api_level", "1", false);
 	pair_str(&f[1], "version", S390_TOOLS_RELEASE, true);
-	pair_str(&f[2], "host", os->hostname, true);
+	pair_str(&f[2], "host", proc_hostname(l->p), true);
 	snprintf(buf, sizeof(buf), "%llu", secs);
 	pair_str(&f[3], "time_epoch", buf, false);
 	snprintf(buf, sizeof(buf), "1970-01-01 %02llu:%02llu:%02llu+0000", secs / 3600 % 24,
@@ -435,9 +433,9 @@ int cmd_lschp(struct proc *p, void *ctx, int argc, char **argv)
 	struct util_opt_res res;
 	int i;
 
-	if (!proc_os(p) || !proc_os(p)->sysfs)
+	if (!proc_sysfs(p))
 		return util_prg_err(p, "lschp", "Could not find sysfs");
-	l.fs = proc_os(p)->sysfs;
+	l.fs = proc_sysfs(p);
 	if (util_opt_parse(p, "lschp", argc, argv, "hv", lschp_longopts, &res))
 		return 1;
 	for (i = 0; i < res.n; i++) {

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "user/cmds.h"
-#include "os/os.h"
 #include "os/sysfs.h"
 #include "user/util_opt.h"
 #include "user/util_rec.h"
@@ -642,9 +641,9 @@ int cmd_lscss(struct proc *p, void *ctx, int argc, char **argv)
 	const char *types = NULL;
 	int ret = 1;
 
-	if (!proc_os(p) || !proc_os(p)->sysfs)
+	if (!proc_sysfs(p))
 		return util_prg_err(p, "lscss", "Could not find sysfs");
-	l.fs = proc_os(p)->sysfs;
+	l.fs = proc_sysfs(p);
 	if (util_opt_parse(p, "lscss", argc, argv, "st:duahv", lscss_longopts, &res))
 		return 1;
 	if (lscss_opts(&l, &res, &types) == 0)

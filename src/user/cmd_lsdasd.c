@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "user/cmds.h"
-#include "os/os.h"
 #include "os/sysfs.h"
 
 static const char lsdasd_usage[] =
@@ -532,9 +531,9 @@ int cmd_lsdasd(struct proc *p, void *ctx, int argc, char **argv)
 	struct lsdasd l = {.p = p};
 	int r, i;
 
-	if (!proc_os(p) || !proc_os(p)->sysfs)
+	if (!proc_sysfs(p))
 		return 1;
-	l.fs = proc_os(p)->sysfs;
+	l.fs = proc_sysfs(p);
 	r = parse(&l, argc, argv);
 	if (r) {
 		r = r < 0;

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "user/cmds.h"
-#include "os/os.h"
 #include "os/sysfs.h"
 
 #define MDEV_BASE "/sys/bus/mdev/devices"
@@ -351,9 +350,9 @@ int cmd_mdevctl(struct proc *p, void *ctx, int argc, char **argv)
 	struct mdevctl m = {.p = p};
 	const char *sub = argc > 1 ? argv[1] : "";
 
-	if (!proc_os(p) || !proc_os(p)->sysfs)
+	if (!proc_sysfs(p))
 		return 1;
-	m.fs = proc_os(p)->sysfs;
+	m.fs = proc_sysfs(p);
 	if (!strcmp(sub, "-h") || !strcmp(sub, "--help") || !strcmp(sub, "help")) {
 		proc_printf(p, "%s", mdevctl_help);
 		return 0;

@@ -1,12 +1,12 @@
-/* The programs of an OS node (src/os/cmd_*.c), registered by
- * node_add_os_progs().  Private to src/os. */
+/* The programs of an OS node (src/user/cmd_*.c), registered by
+ * node_add_os_progs() (progs.c).  Private to src/user. */
 #ifndef CHPSYNC_USER_CMDS_H
 #define CHPSYNC_USER_CMDS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "user/shell.h"
+#include "user/node.h"
 
 /* The s390-tools release the C tools' --version prints. */
 #define S390_TOOLS_RELEASE "2.43.0"
@@ -27,9 +27,6 @@ int cmd_grep(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_wc(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_driverctl(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_mdevctl(struct proc *p, void *ctx, int argc, char **argv);
-
-/* Shell helper shared with commands: GNU sleep-style DURATION. */
-int sh_parse_duration(const char *s, sim_time_t *ns);
 
 /* First line of a sysfs attribute without its newline ("" if missing or
  * unreadable), as s390-tools' util_file_read_line. */

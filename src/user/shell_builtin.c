@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "user/cmds.h"
+#include "user/node_priv.h"
 #include "user/shell_priv.h"
 
 static int builtin_echo(struct proc *p, int argc, char **argv)
@@ -126,7 +126,7 @@ static int builtin_wait(struct proc *p, int argc, char **argv)
 		top = top->parent;
 	if (argc == 1) {
 		/* a job's own `wait` must not wait for itself */
-		while (sh_jobs_except(n, top))
+		while (node_jobs_except(n, top))
 			sim_wait(proc_sim(p), &n->job_wq);
 		return 0;
 	}

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "user/cmds.h"
-#include "user/shell.h"
+#include "user/node.h"
 
 static void try_help(struct proc *p, const char *prog)
 {

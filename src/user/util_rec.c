@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "user/shell.h"
+#include "user/node.h"
 
 #define REC_MAX_COLS 16
 #define REC_CELL     128

@@ -4,6 +4,7 @@
 #define CHPSYNC_TESTS_USER_FIXTURE_H
 
 #include "os/os.h"
+#include "user/progs.h"
 #include "user/shell.h"
 #include "os/sysfs.h"
 

@@ -5,6 +5,7 @@
 
 #include "machine/machine.h"
 #include "os/os.h"
+#include "user/progs.h"
 #include "user/shell.h"
 #include "t.h"
 #include "vmm/vm.h"

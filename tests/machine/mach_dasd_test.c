@@ -8,7 +8,7 @@
 #include "arch/irb.h"
 #include "arch/orb.h"
 #include "arch/schib.h"
-#include "dasd_util.h"
+#include "dev/dasd_util.h"
 #include "dev/eckd.h"
 #include "machine/machine.h"
 #include "t.h"
