@@ -22,7 +22,8 @@ endif
 LAYERS  := arch sim dev machine os user vmm cli
 
 define layer_objs
-$(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(1)/*.c))
+$(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(1)/*.c)) \
+$(patsubst src/%.S,$(BUILD)/%.o,$(wildcard src/$(1)/*.S))
 endef
 
 ARCH_O    := $(call layer_objs,arch)
@@ -68,6 +69,10 @@ $(BUILD)/chpsync: $(BUILD)/cli/main.o $(LIBS_CLI)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: src/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
