@@ -124,12 +124,17 @@ $(BUILD)/bench/%: bench/%.c $(LIBS_CLI)
 bench: $(BENCH_BIN) $(BUILD)/chpsync
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
+# The real s390x guest (kernel + initramfs from Debian's s390x packages) for
+# the real-QEMU tests; cached outside the build directory (docs/real-qemu.md).
+guest-image:
+	@sh guest/mkimage.sh
+
 format:
 	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]')
 
 clean:
 	rm -rf build build-asan chpsync
 
-.PHONY: all chpsync check tests bench format clean
+.PHONY: all chpsync check tests bench format clean guest-image
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
