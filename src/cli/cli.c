@@ -14,6 +14,7 @@
 #include "cli/runner.h"
 #include "cli/scenario.h"
 #include "dev/eckd.h"
+#include "cli/qemu_wrap.h"
 #include "cli/serve.h"
 #include "os/shell.h"
 
@@ -329,6 +330,8 @@ int chpsync_main(int argc, char **argv)
 		return serve_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ctl"))
 		return ctl_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "qemu"))
+		return qemu_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "dasd"))
 		return dasd_tool_main(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", argv[1]);
