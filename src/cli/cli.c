@@ -16,7 +16,7 @@
 #include "dev/eckd.h"
 #include "cli/qemu_wrap.h"
 #include "cli/serve.h"
-#include "os/shell.h"
+#include "user/node.h"
 
 #define CHPSYNC_VERSION "0.1"
 

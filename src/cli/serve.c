@@ -15,7 +15,8 @@
 #include "cli/runner.h"
 #include "cli/scenario.h"
 #include "cli/serve_priv.h"
-#include "os/shell.h"
+#include "user/node.h"
+#include "user/shell.h"
 
 /* Events run in one go before the loop looks at its sockets again. */
 #define SERVE_EVENT_SLICE 20000
