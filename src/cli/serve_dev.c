@@ -79,21 +79,29 @@ int serve_send(struct serve_conn *c, const struct chps_hdr *req, uint32_t flags,
 	return 0;
 }
 
-/* Refuse a request: the error reply and a log line saying why. */
-static int refuse(struct serve_conn *c, const struct chps_hdr *h, int err, const char *fmt, ...)
+/* Log why a request is refused; returns -err (the caller replies). */
+static int why(struct serve_conn *c, const struct chps_hdr *h, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-static int refuse(struct serve_conn *c, const struct chps_hdr *h, int err, const char *fmt, ...)
+static int why(struct serve_conn *c, const struct chps_hdr *h, int err, const char *fmt, ...)
 {
-	char why[256];
+	char text[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	serve_log(c->s, "client %u (%s pid %u): %s: %s (%s)", c->serial, c->name[0] ? c->name : "?",
-		  c->pid, cmd_name(h->command), why, strerror(err));
-	serve_send(c, h, 0, (uint32_t)err, NULL, 0, NULL, 0);
+		  c->pid, cmd_name(h->command), text, strerror(err));
 	return -err;
+}
+
+/* Refuse a request: the log line saying why, and the error reply. */
+#define refuse(c, h, err, ...) refused((c), (h), why((c), (h), (err), __VA_ARGS__))
+
+static int refused(struct serve_conn *c, const struct chps_hdr *h, int rc)
+{
+	serve_send(c, h, 0, (uint32_t)-rc, NULL, 0, NULL, 0);
+	return rc;
 }
 
 static int reply(struct serve_conn *c, const struct chps_hdr *h, const void *a, size_t alen,
@@ -253,19 +261,19 @@ static int set_irqs(struct serve_conn *c, const struct chps_hdr *h, uint8_t *arg
 	int used = 0, rc;
 
 	if (argsz < sizeof(is))
-		return refuse(c, h, EINVAL, "SET_IRQS: %zu bytes", argsz);
+		return why(c, h, EINVAL, "SET_IRQS: %zu bytes", argsz);
 	memcpy(&is, arg, sizeof(is));
 	if ((is.flags & VFIO_IRQ_SET_DATA_TYPE_MASK) != VFIO_IRQ_SET_DATA_EVENTFD) {
 		if (nfds)
-			return refuse(c, h, EINVAL, "SET_IRQS without eventfds, but %d fds sent",
-				      nfds);
+			return why(c, h, EINVAL, "SET_IRQS without eventfds, but %d fds sent",
+				   nfds);
 		rc = vfio_ioctl(host, c->devfd, VFIO_DEVICE_SET_IRQS, arg);
 		return rc;
 	}
 	if (is.index >= SERVE_IRQS || is.start > 1 || is.count > 1 || is.start + is.count > 1)
 		return vfio_ioctl(host, c->devfd, VFIO_DEVICE_SET_IRQS, arg); /* its -EINVAL */
 	if (argsz < sizeof(is) + is.count * sizeof(int32_t))
-		return refuse(c, h, EINVAL, "SET_IRQS: %u eventfds in %zu bytes", is.count, argsz);
+		return why(c, h, EINVAL, "SET_IRQS: %u eventfds in %zu bytes", is.count, argsz);
 	for (unsigned i = 0; i < SERVE_IRQS; i++)
 		fresh[i] = (struct serve_irq){.osfd = -1, .realfd = -1, .conn = c};
 	for (unsigned i = 0; i < is.count; i++) {
@@ -276,12 +284,11 @@ static int set_irqs(struct serve_conn *c, const struct chps_hdr *h, uint8_t *arg
 			continue;
 		if (used >= nfds) {
 			close_fds(fds, nfds);
-			return refuse(c, h, EBADF, "SET_IRQS: eventfd %d named but not sent", v);
+			return why(c, h, EBADF, "SET_IRQS: eventfd %d named but not sent", v);
 		}
 		if (!is_eventfd(fds[used])) {
 			close_fds(fds, nfds);
-			return refuse(c, h, EINVAL, "SET_IRQS: descriptor %d is not an eventfd",
-				      used);
+			return why(c, h, EINVAL, "SET_IRQS: descriptor %d is not an eventfd", used);
 		}
 		fresh[i].realfd = fds[used];
 		fds[used++] = -1;
@@ -291,7 +298,7 @@ static int set_irqs(struct serve_conn *c, const struct chps_hdr *h, uint8_t *arg
 			if (fresh[i].realfd >= 0)
 				close(fresh[i].realfd);
 		close_fds(fds, nfds);
-		return refuse(c, h, EINVAL, "SET_IRQS: %d descriptors sent, %d named", nfds, used);
+		return why(c, h, EINVAL, "SET_IRQS: %d descriptors sent, %d named", nfds, used);
 	}
 	/* The host handle's handler finds the real fd through the
 	 * connection's slot, which is filled only on success: stage it. */
@@ -381,7 +388,8 @@ static int do_ioctl(struct serve_conn *c, const struct chps_hdr *h, const uint8_
 		rc = vfio_ioctl(host, c->devfd, io.request, arg);
 	if (rc < 0) {
 		free(arg);
-		/* set_irqs already refused (and said why) when rc came from it */
+		/* set_irqs said why when the refusal was its own; the
+		 * host's answers to a valid call are not logged */
 		if (io.request == VFIO_DEVICE_SET_IRQS)
 			return serve_send(c, h, 0, (uint32_t)-rc, NULL, 0, NULL, 0), rc;
 		return refuse(c, h, -rc, "ioctl 0x%x", io.request);
