@@ -9,6 +9,7 @@
 
 #include "arch/chsc.h"
 #include "arch/crw.h"
+#include "arch/storage.h"
 #include "os/cio.h"
 #include "os/os.h"
 
@@ -68,10 +69,11 @@ struct kblock {
 bool css_sch_is_valid(const struct schib *s);
 
 struct os_priv {
-	struct css_upcalls up; /* bound to the CSS */
-	bool dying;	       /* os_destroy() is running */
-	bool tasks_gone;       /* buried, and the scheduler freed its tasks */
-	bool debug;	       /* os_pr_debug() lines go to dmesg */
+	struct css_upcalls up;	 /* bound to the CSS */
+	bool dying;		 /* os_destroy() is running */
+	bool tasks_gone;	 /* buried, and the scheduler freed its tasks */
+	struct storage gone_mem; /* empty: the storage of a buried OS at the end */
+	bool debug;		 /* os_pr_debug() lines go to dmesg */
 	/* dmesg ring */
 	char *lines[DMESG_MAX_LINES];
 	size_t first, count;
