@@ -76,6 +76,14 @@ struct sim {
 	size_t nlines, caplines;
 	bool keep;
 	FILE *trace_file;
+
+	struct sim_on_free *on_free, **on_free_tail; /* sim_on_free() */
+};
+
+struct sim_on_free {
+	sim_fn fn;
+	void *arg;
+	struct sim_on_free *next;
 };
 
 /* Programming errors end the run with SIGABRT.  raise() first rather than
