@@ -9,6 +9,7 @@
 
 #include "arch/chsc.h"
 #include "arch/crw.h"
+#include "arch/sclp.h"
 #include "arch/storage.h"
 #include "os/cio.h"
 #include "os/os.h"
@@ -47,12 +48,6 @@ struct channel_path {
 	char dir[48];		    /* /sys/devices/css0/chp0.42 */
 	struct sch_list schs;	    /* CHPID -> subchannel index */
 	struct chp_desc1 desc_fmt1; /* last good SCPD format 1 (chid) */
-};
-
-struct sclp_chp_info {
-	uint8_t recognized[32];
-	uint8_t standby[32];
-	uint8_t configured[32];
 };
 
 struct drv_ref {
