@@ -66,17 +66,18 @@ const char *xp_fault_name(enum xp_fault_kind k);
 /* A profile: a documented mix, and the bounds of every dimension. */
 struct xp_range {
 	int lo, hi;
+	bool set; /* in struct xp_limits: given on the command line */
 };
 struct xp_profile {
 	const char *name, *doc;
 	struct xp_range guests, dasd, chpids, cus, rounds, ops, faults, blocks;
-	unsigned kinds;	    /* bit per enum xp_fault_kind */
-	int lazy_pct;	    /* share of pass-through devices with chpsync=lazy */
-	int sclp_off_pct;   /* share of guests with sclp-chp-info=off */
-	int host_dev_pct;   /* share of devices the host keeps for itself */
-	int direct_pct;	    /* share of I/O with O_DIRECT (else buffered, bs < 4 KiB) */
-	int all_paths_pct;  /* share of rounds that take every path of a device */
-	sim_time_t window;  /* fault times fall in [0, window) of a round */
+	unsigned kinds;	   /* bit per enum xp_fault_kind */
+	int lazy_pct;	   /* share of pass-through devices with chpsync=lazy */
+	int sclp_off_pct;  /* share of guests with sclp-chp-info=off */
+	int host_dev_pct;  /* share of devices the host keeps for itself */
+	int direct_pct;	   /* share of I/O with O_DIRECT (else buffered, bs < 4 KiB) */
+	int all_paths_pct; /* share of rounds that take every path of a device */
+	sim_time_t window; /* fault times fall in [0, window) of a round */
 };
 extern const struct xp_profile xp_profiles[];
 const struct xp_profile *xp_profile_find(const char *name);
@@ -99,10 +100,10 @@ struct xp_dev {
 	uint16_t sch; /* host subchannel number */
 	uint8_t cu;
 	uint8_t deck;
-	int8_t guest; /* -1: the host's own */
-	uint8_t policy;	 /* enum xp_policy (pass-through only) */
-	uint32_t base;	 /* first block of the workload region */
-	uint16_t nblk;	 /* blocks in the region */
+	int8_t guest;	/* -1: the host's own */
+	uint8_t policy; /* enum xp_policy (pass-through only) */
+	uint32_t base;	/* first block of the workload region */
+	uint16_t nblk;	/* blocks in the region */
 };
 struct xp_guest {
 	bool sclp_off; /* -machine ...,sclp-chp-info=off */
@@ -117,10 +118,10 @@ struct xp_op {
 };
 struct xp_fault {
 	uint8_t round;
-	uint8_t kind;	/* enum xp_fault_kind */
-	uint8_t target; /* a CHPID, device, guest or deck index by kind */
-	bool hmc;	/* XF_CONFIG: from the HMC (chp deconfigure) instead of the host */
-	sim_time_t at;	/* after the round's start */
+	uint8_t kind;	 /* enum xp_fault_kind */
+	uint8_t target;	 /* a CHPID, device, guest or deck index by kind */
+	bool hmc;	 /* XF_CONFIG: from the HMC (chp deconfigure) instead of the host */
+	sim_time_t at;	 /* after the round's start */
 	sim_time_t heal; /* after the round's start; 0: healed at the round's end */
 };
 struct xp_plan {
@@ -136,6 +137,10 @@ struct xp_plan {
 	struct xp_op op[XP_MAX_OP];
 	struct xp_fault fault[XP_MAX_FAULT];
 	bool probe; /* end with the lazy-guest probe (view unchanged before a touch) */
+	/* Tests only (--sabotage): break one invariant on purpose with a real
+	 * act (a stray write, a path taken for good, a failing command, ...),
+	 * to show that its check fails.  XI_NONE normally. */
+	uint8_t sabotage;
 };
 
 /* Limits given on the command line (a range replaces the profile's). */
@@ -158,11 +163,11 @@ int xp_generate(struct xp_plan *p, uint64_t seed, const struct xp_profile *prof,
 #define XP_MAX_EVENTS	 3000000u     /* events of one whole run */
 
 struct xp_verdict {
-	enum xp_inv inv;      /* XI_NONE: every check held */
-	int step;	      /* index of the failing command (-1: none) */
-	sim_time_t when;      /* simulated time of the failure */
-	char where[64];	      /* node, device */
-	char what[512];	      /* one line: what failed */
+	enum xp_inv inv; /* XI_NONE: every check held */
+	int step;	 /* index of the failing command (-1: none) */
+	sim_time_t when; /* simulated time of the failure */
+	char where[64];	 /* node, device */
+	char what[512];	 /* one line: what failed */
 	/* counts for the results line */
 	int commands, ios, faults, reads_checked, blocks_checked;
 	uint64_t events;
@@ -170,11 +175,10 @@ struct xp_verdict {
 };
 
 struct xp_run_opts {
-	const char *tmpdir; /* where deck files go (a per-process directory) */
-	FILE *transcript;   /* NULL, or where the scenario transcript goes */
-	bool trace;	    /* keep the world's trace for the report's excerpt */
+	const char *tmpdir;  /* where deck files go (a per-process directory) */
+	FILE *transcript;    /* NULL, or where the scenario transcript goes */
+	bool trace;	     /* keep the world's trace for the report's excerpt */
 	char *trace_excerpt; /* out: malloc'd lines around the failure, or NULL */
-	int sabotage;	     /* tests only: make one check fail on purpose (XI_*) */
 };
 
 /* Run a plan and check every invariant.  The verdict's inv says which one
@@ -187,8 +191,12 @@ int xp_run(const struct xp_plan *p, struct xp_run_opts *o, struct xp_verdict *v)
 /* Shrink a failing plan: fewer faults, operations, rounds, guests,
  * devices, paths and blocks while the same invariant still fails.  *p is
  * replaced by the smallest plan found; returns the number of runs made. */
-int xp_shrink(struct xp_plan *p, const struct xp_run_opts *o, enum xp_inv inv,
-	      struct xp_verdict *v, int max_runs);
+int xp_shrink(struct xp_plan *p, const struct xp_run_opts *o, enum xp_inv inv, struct xp_verdict *v,
+	      int max_runs);
+
+/* The failure without the numbers shrinking changes (what must stay the
+ * same while shrinking). */
+void xp_signature(const struct xp_verdict *v, char *buf, size_t len);
 
 /* Write the reproducer DIR/fail-SEED.scenario (and its deck files) for a
  * failing plan.  0 or -1 (errno). */

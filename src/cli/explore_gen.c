@@ -10,54 +10,106 @@
 
 #include "cli/explore.h"
 
-#define KIND(k) (1u << (k))
+#define KIND(k)	   (1u << (k))
 #define PATH_KINDS (KIND(XF_LINK) | KIND(XF_CONFIG) | KIND(XF_VARY))
-#define ALL_KINDS ((1u << XF_NKINDS) - 1)
+#define ALL_KINDS  (((1u << XF_NKINDS) - 1) & ~KIND(XF_NOTOPER))
 
 /* The documented mixes (docs/explore.md, "Profiles"). */
 const struct xp_profile xp_profiles[] = {
 	{
 		.name = "default",
 		.doc = "1-3 guests, 1-6 DASD, 2-4 paths; every kind of fault, mostly path events",
-		.guests = {1, 3}, .dasd = {1, 6}, .chpids = {2, 4}, .cus = {1, 2},
-		.rounds = {1, 3}, .ops = {1, 4}, .faults = {1, 4}, .blocks = {1, 32},
-		.kinds = ALL_KINDS, .lazy_pct = 35, .sclp_off_pct = 25, .host_dev_pct = 25,
-		.direct_pct = 70, .all_paths_pct = 25, .window = 3 * SIM_MS,
+		.guests = {1, 3},
+		.dasd = {1, 6},
+		.chpids = {2, 4},
+		.cus = {1, 2},
+		.rounds = {1, 3},
+		.ops = {1, 4},
+		.faults = {1, 4},
+		.blocks = {1, 32},
+		.kinds = ALL_KINDS,
+		.lazy_pct = 35,
+		.sclp_off_pct = 25,
+		.host_dev_pct = 25,
+		.direct_pct = 70,
+		.all_paths_pct = 25,
+		.window = 3 * SIM_MS,
 	},
 	{
 		.name = "paths",
 		.doc = "path events only (link, configure, vary), many of them, often every path of a device",
-		.guests = {1, 2}, .dasd = {1, 4}, .chpids = {2, 6}, .cus = {1, 3},
-		.rounds = {2, 4}, .ops = {1, 4}, .faults = {2, 8}, .blocks = {1, 32},
-		.kinds = PATH_KINDS, .lazy_pct = 50, .sclp_off_pct = 25, .host_dev_pct = 20,
-		.direct_pct = 80, .all_paths_pct = 50, .window = 3 * SIM_MS,
+		.guests = {1, 2},
+		.dasd = {1, 4},
+		.chpids = {2, 6},
+		.cus = {1, 3},
+		.rounds = {2, 4},
+		.ops = {1, 4},
+		.faults = {2, 8},
+		.blocks = {1, 32},
+		.kinds = PATH_KINDS,
+		.lazy_pct = 50,
+		.sclp_off_pct = 25,
+		.host_dev_pct = 20,
+		.direct_pct = 80,
+		.all_paths_pct = 50,
+		.window = 3 * SIM_MS,
 	},
 	{
 		.name = "lifecycle",
 		.doc = "mdevctl stop/start, guest poweroff/start, activate, device not operational, with I/O",
-		.guests = {1, 3}, .dasd = {2, 6}, .chpids = {2, 4}, .cus = {1, 2},
-		.rounds = {2, 4}, .ops = {1, 4}, .faults = {1, 3}, .blocks = {1, 16},
-		.kinds = KIND(XF_NOTOPER) | KIND(XF_MDEV) | KIND(XF_POWER) | KIND(XF_ACTIVATE) |
-			 KIND(XF_LINK),
-		.lazy_pct = 35, .sclp_off_pct = 25, .host_dev_pct = 30,
-		.direct_pct = 70, .all_paths_pct = 10, .window = 3 * SIM_MS,
+		.guests = {1, 3},
+		.dasd = {2, 6},
+		.chpids = {2, 4},
+		.cus = {1, 2},
+		.rounds = {2, 4},
+		.ops = {1, 4},
+		.faults = {1, 3},
+		.blocks = {1, 16},
+		.kinds = KIND(XF_MDEV) | KIND(XF_POWER) | KIND(XF_ACTIVATE) | KIND(XF_LINK),
+		.lazy_pct = 35,
+		.sclp_off_pct = 25,
+		.host_dev_pct = 30,
+		.direct_pct = 70,
+		.all_paths_pct = 10,
+		.window = 3 * SIM_MS,
 	},
 	{
 		.name = "wide",
 		.doc = "up to 8 guests, 64 DASD and 8 paths shared by many control units",
-		.guests = {2, 8}, .dasd = {8, 64}, .chpids = {4, 8}, .cus = {2, 8},
-		.rounds = {1, 2}, .ops = {4, 12}, .faults = {2, 6}, .blocks = {1, 8},
-		.kinds = PATH_KINDS | KIND(XF_MDEV) | KIND(XF_POWER), .lazy_pct = 35,
-		.sclp_off_pct = 25, .host_dev_pct = 15, .direct_pct = 80, .all_paths_pct = 20,
+		.guests = {2, 8},
+		.dasd = {8, 64},
+		.chpids = {4, 8},
+		.cus = {2, 8},
+		.rounds = {1, 2},
+		.ops = {4, 12},
+		.faults = {2, 6},
+		.blocks = {1, 8},
+		.kinds = PATH_KINDS | KIND(XF_MDEV) | KIND(XF_POWER),
+		.lazy_pct = 35,
+		.sclp_off_pct = 25,
+		.host_dev_pct = 15,
+		.direct_pct = 80,
+		.all_paths_pct = 20,
 		.window = 2 * SIM_MS,
 	},
 	{
 		.name = "io",
 		.doc = "heavy I/O (large and buffered, several devices at once), few path events",
-		.guests = {1, 2}, .dasd = {2, 6}, .chpids = {2, 4}, .cus = {1, 2},
-		.rounds = {2, 4}, .ops = {4, 10}, .faults = {0, 2}, .blocks = {1, 64},
-		.kinds = PATH_KINDS, .lazy_pct = 35, .sclp_off_pct = 25, .host_dev_pct = 30,
-		.direct_pct = 40, .all_paths_pct = 10, .window = 8 * SIM_MS,
+		.guests = {1, 2},
+		.dasd = {2, 6},
+		.chpids = {2, 4},
+		.cus = {1, 2},
+		.rounds = {2, 4},
+		.ops = {4, 10},
+		.faults = {0, 2},
+		.blocks = {1, 64},
+		.kinds = PATH_KINDS,
+		.lazy_pct = 35,
+		.sclp_off_pct = 25,
+		.host_dev_pct = 30,
+		.direct_pct = 40,
+		.all_paths_pct = 10,
+		.window = 8 * SIM_MS,
 	},
 	{.name = NULL},
 };
@@ -92,8 +144,8 @@ enum xp_inv xp_inv_from_name(const char *name)
 const char *xp_fault_name(enum xp_fault_kind k)
 {
 	static const char *const n[XF_NKINDS] = {
-		[XF_LINK] = "link",   [XF_CONFIG] = "configure", [XF_VARY] = "vary",
-		[XF_NOTOPER] = "notoper", [XF_MDEV] = "mdev",	     [XF_POWER] = "power",
+		[XF_LINK] = "link",	    [XF_CONFIG] = "configure", [XF_VARY] = "vary",
+		[XF_NOTOPER] = "notoper",   [XF_MDEV] = "mdev",	       [XF_POWER] = "power",
 		[XF_ACTIVATE] = "activate",
 	};
 	return k < XF_NKINDS ? n[k] : "?";
@@ -134,7 +186,7 @@ static bool pct(struct gen *g, int percent)
 
 static struct xp_range pick(struct xp_range lim, struct xp_range prof)
 {
-	return lim.hi ? lim : prof;
+	return lim.set ? lim : prof;
 }
 
 /* ---- topology ---- */
@@ -246,9 +298,9 @@ static void gen_owners(struct gen *g)
 		struct xp_dev *d = &p->dev[idx[k]];
 
 		d->guest = (int8_t)(k < ng ? k : below(g, ng));
-		d->policy = p->vmm == XP_VMM_QEMU	      ? XP_QEMU
+		d->policy = p->vmm == XP_VMM_QEMU	? XP_QEMU
 			    : pct(g, g->prof->lazy_pct) ? XP_LAZY
-						       : XP_EAGER;
+							: XP_EAGER;
 	}
 	for (int i = 0; i < ng; i++)
 		p->guest[i].sclp_off = pct(g, g->prof->sclp_off_pct);
@@ -368,9 +420,9 @@ static void gen_ops(struct gen *g, int round, const int *deck_round)
 		o->off = (uint16_t)off;
 		o->n = (uint16_t)n;
 		if (!o->direct) {
-			static const uint16_t bss[] = {512, 1024, 2048, 4096, 8192, 16384};
+			static const uint16_t bss[] = {512, 1024, 2048};
 
-			o->bs = bss[below(g, 6)];
+			o->bs = bss[below(g, 3)];
 		}
 		p->nop++;
 	}
@@ -433,24 +485,26 @@ static int kind_pick(struct gen *g, unsigned kinds)
 /* Take every path of one device (link, configure or vary, mixed), and give
  * one or all of them back later: a guest whose device has no path left
  * must wait and recover. */
-static void gen_all_paths(struct gen *g, int round, const int *deck_round)
+static int gen_all_paths(struct gen *g, int round, const int *deck_round, unsigned kinds, int max)
 {
 	struct xp_plan *p = g->p;
-	int dev = below(g, p->ndev);
+	int dev = below(g, p->ndev), n = 0;
 	const struct xp_cu *cu = &p->cu[p->dev[dev].cu];
 	sim_time_t w = g->prof->window, at = rand_time(g, w / 2);
 	int back = below(g, cu->nchp);
 
-	if (!dev_present(p, dev, round, deck_round) || cu->deck)
-		return;
+	if (!dev_present(p, dev, round, deck_round) || cu->deck || cu->nchp > max)
+		return 0;
 	for (int i = 0; i < cu->nchp; i++) {
 		int kind = (int)(next(g) % 3); /* XF_LINK, XF_CONFIG, XF_VARY */
 		sim_time_t heal = i == back || pct(g, 50) ? at + w / 2 + rand_time(g, w / 2) : 0;
 
-		if (!(g->prof->kinds & KIND(kind)))
-			kind = XF_LINK;
+		while (!(kinds & KIND(kind)))
+			kind = (kind + 1) % 3;
 		add_fault(g, round, kind, cu->chp[i], at + (sim_time_t)i * 50 * SIM_US, heal);
+		n++;
 	}
+	return n;
 }
 
 static void gen_faults(struct gen *g, int round, int *deck_round)
@@ -460,8 +514,9 @@ static void gen_faults(struct gen *g, int round, int *deck_round)
 	int nf = in_range(g, pick(g->lim.faults, g->prof->faults));
 	sim_time_t w = g->prof->window;
 
+	/* a round that takes every path of a device counts those faults */
 	if ((kinds & PATH_KINDS) && pct(g, g->prof->all_paths_pct))
-		gen_all_paths(g, round, deck_round);
+		nf -= gen_all_paths(g, round, deck_round, kinds, nf);
 	for (int i = 0; i < nf; i++) {
 		int kind = kind_pick(g, kinds), target = 0;
 		sim_time_t at = rand_time(g, w), heal = pct(g, 60) ? at + rand_time(g, w) : 0;
@@ -488,6 +543,7 @@ static void gen_faults(struct gen *g, int round, int *deck_round)
 			if (!p->nguest)
 				continue;
 			target = below(g, p->nguest);
+			heal = 0; /* it starts again when its paths are back */
 			break;
 		case XF_ACTIVATE:
 			if (!gen_deck(g))

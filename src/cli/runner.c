@@ -49,6 +49,7 @@ static bool wait_done(void *arg)
 		wt->last = sim_now(wt->rw->sim);
 		wt->still = 0;
 	}
+	wt->rw->events++;
 	if (++wt->still > wt->rw->max_events_still || ++wt->events > wt->rw->max_events) {
 		wt->livelock = true;
 		return true;
@@ -399,10 +400,12 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 		if (!p)
 			return RUN_NOMEM;
 		r = run_until(rw, proc_is_done, p);
-		if (r == RUN_OK)
+		if (r == RUN_OK) {
+			rw->last_status = proc_status(p);
 			proc_free(p);
-		else
+		} else {
 			keep_stuck(rw, p);
+		}
 	}
 	*out = take_output(n);
 	if (!*out)

@@ -56,6 +56,8 @@ struct run_world {
 	 * one more chance to end before the world goes away. */
 	struct proc **stuck;
 	size_t nstuck;
+	int last_status; /* exit status of the last command that ended */
+	uint64_t events; /* events run while waiting for commands */
 };
 
 /* Build and boot a world: seed, deck (NULL = built-in), base directory for
