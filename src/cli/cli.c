@@ -15,6 +15,8 @@
 #include "cli/runner.h"
 #include "cli/scenario.h"
 #include "dev/eckd.h"
+#include "cli/qemu_wrap.h"
+#include "cli/serve.h"
 #include "user/node.h"
 
 #define CHPSYNC_VERSION "0.1"
@@ -26,6 +28,9 @@ static const char usage_text[] =
 	"       chpsync explore [--profile NAME] [--seeds A-B] [--shard K/N] [--jobs N]\n"
 	"                       [--out DIR] [--host-driver=chpsync|upstream] [--vmm=chpsync|qemu]\n"
 	"       chpsync dasd create|format|info|check ...\n"
+	"       chpsync serve [OPTIONS] [PRELUDE.scenario]\n"
+	"       chpsync ctl SOCKET NODE 'COMMAND'\n"
+	"       chpsync qemu [--socket PATH] QEMU-OPTIONS...\n"
 	"       chpsync --help | --version\n"
 	"\n"
 	"  run      run a scenario (default: the cover letter's example) and print\n"
@@ -37,6 +42,10 @@ static const char usage_text[] =
 	"  explore  run many seeds of generated faults under I/O, check the\n"
 	"           invariants, shrink each failure to a scenario (docs/explore.md)\n"
 	"  dasd     the DASD volume image tool\n"
+	"  serve    the machine and host OS as a service for real programs\n"
+	"           (chpsync serve --help; docs/real-qemu.md)\n"
+	"  ctl      run a command on a node of a running 'chpsync serve'\n"
+	"  qemu     run the system's qemu-system-s390x on a 'chpsync serve'\n"
 	"\n"
 	"options:\n"
 	"  --seed N         seed of the run's PRNG; also permutes equal-time events\n"
@@ -324,6 +333,12 @@ int chpsync_main(int argc, char **argv)
 		return cmd_shell(&c, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "explore"))
 		return cmd_explore_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "serve"))
+		return serve_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ctl"))
+		return ctl_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "qemu"))
+		return qemu_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "dasd"))
 		return dasd_tool_main(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", argv[1]);
