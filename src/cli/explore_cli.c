@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -465,19 +466,21 @@ static void worker_main(const struct xopts *x, int in, int out, const char *log)
 		run_seed(x, tmpl, seed, res);
 		if (write_all(out, res, sizeof(*res)) < 0)
 			break;
+		/* A failed seed may leave a world that did not end cleanly:
+		 * the next seed gets a fresh process (the parent starts one). */
+		if (res->inv != XI_NONE)
+			break;
 	}
 	rm_tree(tmpl);
 	free(res);
 	_exit(0);
 }
 
-/* All workers, so that a new one closes its siblings' pipe ends (else a
+/* Start worker idx of all[n]; it closes its siblings' pipe ends (else a
  * worker would never see the end of its seed pipe). */
-static struct worker *all_workers;
-static int n_workers;
-
-static int worker_start(const struct xopts *x, struct worker *w, int idx)
+static int worker_start(const struct xopts *x, struct worker *all, int n, int idx)
 {
+	struct worker *w = &all[idx];
 	int a[2], b[2];
 
 	snprintf(w->log, sizeof(w->log), "%s/.worker-%d.log", x->out, idx);
@@ -488,10 +491,10 @@ static int worker_start(const struct xopts *x, struct worker *w, int idx)
 	if (w->pid < 0)
 		return -1;
 	if (w->pid == 0) {
-		for (int i = 0; i < n_workers; i++)
-			if (&all_workers[i] != w && all_workers[i].pid > 0) {
-				close(all_workers[i].to);
-				close(all_workers[i].from);
+		for (int i = 0; i < n; i++)
+			if (i != idx && all[i].pid > 0) {
+				close(all[i].to);
+				close(all[i].from);
 			}
 		close(a[1]);
 		close(b[0]);
@@ -774,14 +777,6 @@ static int write_final(const struct xopts *x, const struct results *r)
 	return fclose(f) ? -1 : 0;
 }
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
 int cmd_explore_main(int argc, char **argv)
 {
 	struct xopts x = {
@@ -791,9 +786,10 @@ int cmd_explore_main(int argc, char **argv)
 	struct timespec t0;
 	uint64_t next = 0, total = 0;
 	FILE *app = NULL;
-	int rc, nw, busy = 0;
+	int rc, nw, busy = 0, sfd;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	struct sigaction sa = {.sa_handler = on_signal};
+	sigset_t sigs, old_sigs;
+	bool interrupted = false;
 
 	x.prof = xp_profile_find("default");
 	x.jobs = ncpu > 0 ? (int)ncpu : 1;
@@ -824,11 +820,16 @@ int cmd_explore_main(int argc, char **argv)
 		fprintf(stderr, "chpsync explore: %s: %s\n", x.out, strerror(errno));
 		return 2;
 	}
-	all_workers = w;
-	n_workers = nw;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* SIGINT and SIGTERM through a signalfd: the run stops handing out
+	 * seeds, ends its workers and writes what it has (resumable); the
+	 * workers inherit the blocked signals and never stop half-way */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &sigs, &old_sigs);
+	sigdelset(&sigs, SIGPIPE);
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* count only this shard's seeds */
 	r.done = r.failed = 0;
@@ -838,13 +839,13 @@ int cmd_explore_main(int argc, char **argv)
 			r.failed += r.inv[i] != XI_NONE;
 		}
 	for (int i = 0; i < nw; i++)
-		if (worker_start(&x, &w[i], i) < 0) {
+		if (worker_start(&x, w, nw, i) < 0) {
 			fprintf(stderr, "chpsync explore: cannot start a worker: %s\n",
 				strerror(errno));
 			return 2;
 		}
 	for (;;) {
-		struct pollfd pf[1024];
+		struct pollfd pf[1025];
 
 		/* hand out seeds to idle workers */
 		for (int i = 0; i < nw && !interrupted; i++) {
@@ -868,8 +869,17 @@ int cmd_explore_main(int argc, char **argv)
 			pf[i].events = POLLIN;
 			pf[i].revents = 0;
 		}
-		if (poll(pf, (nfds_t)nw, 1000) < 0 && errno != EINTR)
+		pf[nw] = (struct pollfd){.fd = sfd, .events = POLLIN};
+		if (poll(pf, (nfds_t)nw + 1, 1000) < 0 && errno != EINTR)
 			break;
+		if (pf[nw].revents & POLLIN) {
+			/* stop: the seeds in flight are run again on resume */
+			interrupted = true;
+			for (int i = 0; i < nw; i++)
+				if (w[i].pid > 0)
+					kill(w[i].pid, SIGKILL);
+			break;
+		}
 		for (int i = 0; i < nw; i++) {
 			struct seed_result res;
 
@@ -879,6 +889,12 @@ int cmd_explore_main(int argc, char **argv)
 			busy--;
 			if (read_all(w[i].from, &res, sizeof(res)) == 0) {
 				record(&x, &r, app, res.seed, res.line, res.inv, res.report);
+				if (res.inv == XI_NONE)
+					continue;
+				/* it ends after a failure: a new one takes its place */
+				worker_stop(&w[i]);
+				if (!interrupted && worker_start(&x, w, nw, i) < 0)
+					w[i].pid = 0;
 				continue;
 			}
 			/* the worker died with this seed */
@@ -890,7 +906,7 @@ int cmd_explore_main(int argc, char **argv)
 				waitpid(w[i].pid, &st, 0);
 				w[i].pid = 0;
 				record_crash(&x, &r, app, &w[i], st);
-				if (!interrupted && worker_start(&x, &w[i], i) < 0)
+				if (!interrupted && worker_start(&x, w, nw, i) < 0)
 					w[i].pid = 0;
 			}
 		}
@@ -917,5 +933,8 @@ int cmd_explore_main(int argc, char **argv)
 	free(r.line);
 	free(r.inv);
 	free(w);
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old_sigs, NULL);
 	return rc;
 }

@@ -347,10 +347,16 @@ static bool gen_deck(struct gen *g)
 	cu->is2107 = pct(g, 50);
 	cu->nchp = 1;
 	cu->chp[0] = (uint8_t)p->nchp;
-	if (pct(g, 50) && p->nchp > 0) {
-		cu->chp[1] = cu->chp[0];
-		cu->chp[0] = (uint8_t)below(g, p->nchp);
-		cu->nchp = 2;
+	/* sometimes also on a path of the initial deck (one of another
+	 * deck may not be there yet: decks of a round go in time order) */
+	if (pct(g, 50)) {
+		int c = below(g, p->nchp);
+
+		if (!p->chp[c].deck) {
+			cu->chp[1] = cu->chp[0];
+			cu->chp[0] = (uint8_t)c;
+			cu->nchp = 2;
+		}
 	}
 	for (int i = 0; i < ndev; i++) {
 		struct xp_dev *d = &p->dev[p->ndev];
@@ -389,7 +395,7 @@ static void gen_ops(struct gen *g, int round, const int *deck_round)
 	struct xp_range rb = pick(g->lim.blocks, g->prof->blocks);
 	int nops = in_range(g, pick(g->lim.ops, g->prof->ops));
 	/* blocks of each device taken by this round's operations */
-	static uint8_t busy[XP_MAX_DEV][128];
+	uint8_t busy[XP_MAX_DEV][128];
 
 	memset(busy, 0, sizeof(busy));
 	for (int i = 0; i < nops && p->nop < XP_MAX_OP; i++) {

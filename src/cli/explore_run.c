@@ -71,6 +71,8 @@ struct xr {
 	int status;
 	bool failed;
 	char deck[XP_MAX_DECK + 1][64];
+	char chpname[XP_MAX_CHP][8];
+	bool healing; /* after a failure: commands that change no verdict */
 };
 
 /* ---- verdicts ---- */
@@ -82,7 +84,7 @@ static void fail(struct xr *x, enum xp_inv inv, const char *where, const char *f
 {
 	va_list ap;
 
-	if (x->failed)
+	if (x->failed || x->healing)
 		return;
 	x->failed = true;
 	x->v->inv = inv;
@@ -92,6 +94,13 @@ static void fail(struct xr *x, enum xp_inv inv, const char *where, const char *f
 	va_start(ap, fmt);
 	vsnprintf(x->v->what, sizeof(x->v->what), fmt, ap);
 	va_end(ap);
+	/* a message may name a deck by its path in the scratch directory:
+	 * keep the name only, so that results do not depend on where */
+	for (char *t; x->o->tmpdir && (t = strstr(x->v->what, x->o->tmpdir));) {
+		size_t n = strlen(x->o->tmpdir) + (t[strlen(x->o->tmpdir)] == '/');
+
+		memmove(t, t + n, strlen(t + n) + 1);
+	}
 	if (x->o->transcript)
 		fprintf(x->o->transcript, "# explore: invariant '%s' failed at %s: %s\n",
 			xp_inv_name(inv), where, x->v->what);
@@ -154,7 +163,7 @@ static bool xcmd(struct xr *x, const char *node, const char *fmt, ...)
 	free(x->out);
 	x->out = NULL;
 	x->status = -1;
-	if (x->failed)
+	if (x->failed && !x->healing)
 		return false;
 	va_start(ap, fmt);
 	n = vasprintf(&cmd, fmt, ap);
@@ -526,12 +535,10 @@ static bool setup(struct xr *x)
 
 /* ---- faults ---- */
 
-static const char *chp_str(const struct xr *x, int c)
+static const char *chp_str(struct xr *x, int c)
 {
-	static char buf[XP_MAX_CHP][8];
-
-	snprintf(buf[c], sizeof(buf[c]), "%02x", x->p->chp[c].id);
-	return buf[c];
+	snprintf(x->chpname[c], sizeof(x->chpname[c]), "%02x", x->p->chp[c].id);
+	return x->chpname[c];
 }
 
 static void detach(struct xr *x, int dev)
@@ -1172,9 +1179,8 @@ static bool sabotage_early(struct xr *x)
 	if (p->sabotage == XI_COMMANDS)
 		return admin(x, "host", "driverctl -b css set-override 0.0.ffff vfio_ccw");
 	if (p->sabotage == XI_CRASH) {
-		static char *volatile stale;
+		char *volatile stale = malloc(16);
 
-		stale = malloc(16);
 		free(stale);
 		stale[0] = 1; /* a sanitizer report in the ASan build */
 		abort();      /* and a crash in any build */
@@ -1187,9 +1193,11 @@ static bool sabotage_early(struct xr *x)
 
 		if (!usable(x, i))
 			continue;
-		for (int c = 0; c < cu->nchp; c++)
+		for (int c = 0; c < cu->nchp; c++) {
 			if (!admin(x, "hmc", "chp fail %s", chp_str(x, cu->chp[c])))
 				return false;
+			x->link_failed[cu->chp[c]] = true;
+		}
 		if (!xcmd(x, node, "dd if=/dev/%s of=/dev/null bs=4096 count=1 iflag=direct &",
 			  x->dev[i].name) ||
 		    !xcmd(x, node, "wait"))
@@ -1199,6 +1207,28 @@ static bool sabotage_early(struct xr *x)
 		return false;
 	}
 	return true;
+}
+
+/* After a failure: give every path back (outside the transcript), so that
+ * commands still waiting for one can end before the world goes away. */
+static void heal_all(struct xr *x)
+{
+	FILE *t = x->o->transcript;
+	int commands = x->v->commands;
+
+	x->o->transcript = NULL;
+	x->healing = true;
+	for (int c = 0; c < x->p->nchp; c++) {
+		if (x->link_failed[c])
+			xcmd(x, "hmc", "chp repair %s", chp_str(x, c));
+		if (x->deconf[c])
+			xcmd(x, "hmc", "chp configure %s", chp_str(x, c));
+		if (x->varied[c])
+			xcmd(x, "host", "chchp -v 1 %s", chp_str(x, c));
+	}
+	x->healing = false;
+	x->o->transcript = t;
+	x->v->commands = commands;
 }
 
 /* ---- the run ---- */
@@ -1271,6 +1301,8 @@ int xp_run(const struct xp_plan *p, struct xp_run_opts *o, struct xp_verdict *v)
 		if (!x->failed)
 			check_bounds(x);
 	}
+	if (x->failed)
+		heal_all(x);
 	if (o->trace && x->failed) {
 		size_t n = sim_trace_count(x->rw.sim), from = n > 60 ? n - 60 : 0, len = 0;
 		char *s = NULL;
