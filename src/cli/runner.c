@@ -18,7 +18,8 @@
 
 #include "machine/machine.h"
 #include "os/os.h"
-#include "os/shell.h"
+#include "user/progs.h"
+#include "user/shell.h"
 #include "vmm/vmm.h"
 
 /* ---- waiting on the scheduler ---- */

@@ -237,18 +237,52 @@ static void cqr_bad_event(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
 		       cqr->status);
 }
 
+/* Every (state, event) pair has its handler; a pair that cannot happen
+ * is logged and ignored (cqr_bad_event). */
+/* clang-format off */
 static const cqr_fn cqr_jumptable[NR_DASD_CQR_STATUS][NR_CQR_EVENTS] = {
-	[DASD_CQR_FILLED] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-			     cqr_bad_event, cqr_bad_event},
-	[DASD_CQR_QUEUED] = {cqr_start_ok, cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_fatal,
-			     cqr_bad_event},
-	[DASD_CQR_IN_IO] = {cqr_bad_event, cqr_done, cqr_path_error, cqr_error, cqr_fatal,
-			    cqr_path_error},
-	[DASD_CQR_DONE] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-			   cqr_bad_event, cqr_bad_event},
-	[DASD_CQR_FAILED] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-			     cqr_bad_event, cqr_bad_event},
+	[DASD_CQR_FILLED] = {
+		[CQR_EV_START_OK]   = cqr_bad_event,
+		[CQR_EV_FINAL_OK]   = cqr_bad_event,
+		[CQR_EV_PATH_ERROR] = cqr_bad_event,
+		[CQR_EV_ERROR]      = cqr_bad_event,
+		[CQR_EV_FATAL]      = cqr_bad_event,
+		[CQR_EV_KILLED]     = cqr_bad_event,
+	},
+	[DASD_CQR_QUEUED] = {
+		[CQR_EV_START_OK]   = cqr_start_ok,
+		[CQR_EV_FINAL_OK]   = cqr_bad_event,
+		[CQR_EV_PATH_ERROR] = cqr_bad_event,
+		[CQR_EV_ERROR]      = cqr_bad_event,
+		[CQR_EV_FATAL]      = cqr_fatal,
+		[CQR_EV_KILLED]     = cqr_bad_event,
+	},
+	[DASD_CQR_IN_IO] = {
+		[CQR_EV_START_OK]   = cqr_bad_event,
+		[CQR_EV_FINAL_OK]   = cqr_done,
+		[CQR_EV_PATH_ERROR] = cqr_path_error,
+		[CQR_EV_ERROR]      = cqr_error,
+		[CQR_EV_FATAL]      = cqr_fatal,
+		[CQR_EV_KILLED]     = cqr_path_error,
+	},
+	[DASD_CQR_DONE] = {
+		[CQR_EV_START_OK]   = cqr_bad_event,
+		[CQR_EV_FINAL_OK]   = cqr_bad_event,
+		[CQR_EV_PATH_ERROR] = cqr_bad_event,
+		[CQR_EV_ERROR]      = cqr_bad_event,
+		[CQR_EV_FATAL]      = cqr_bad_event,
+		[CQR_EV_KILLED]     = cqr_bad_event,
+	},
+	[DASD_CQR_FAILED] = {
+		[CQR_EV_START_OK]   = cqr_bad_event,
+		[CQR_EV_FINAL_OK]   = cqr_bad_event,
+		[CQR_EV_PATH_ERROR] = cqr_bad_event,
+		[CQR_EV_ERROR]      = cqr_bad_event,
+		[CQR_EV_FATAL]      = cqr_bad_event,
+		[CQR_EV_KILLED]     = cqr_bad_event,
+	},
 };
+/* clang-format on */
 
 static void cqr_event(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
 {

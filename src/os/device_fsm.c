@@ -368,17 +368,58 @@ static void fsm_online_notoper(struct ccw_device *cdev, enum dev_event ev)
 	ccw_device_done(cdev, DEV_STATE_NOT_OPER);
 }
 
+/* clang-format off */
 static const fsm_fn dev_jumptable[NR_DEV_STATES][NR_DEV_EVENTS] = {
-	[DEV_STATE_NOT_OPER] = {fsm_nop, fsm_nop, fsm_nop, fsm_nop},
-	[DEV_STATE_SENSE_ID] = {fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_nop},
-	[DEV_STATE_OFFLINE] = {fsm_notoper, fsm_offline_irq, fsm_nop, fsm_nop},
-	[DEV_STATE_VERIFY] = {fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_delay_verify},
-	[DEV_STATE_ONLINE] = {fsm_online_notoper, fsm_online_irq, fsm_online_timeout,
-			      fsm_online_verify},
-	[DEV_STATE_DISBAND_PGID] = {fsm_req_notoper, fsm_req_irq, fsm_req_timeout, fsm_nop},
-	[DEV_STATE_BOXED] = {fsm_notoper, fsm_offline_irq, fsm_nop, fsm_nop},
-	[DEV_STATE_W4SENSE] = {fsm_online_notoper, fsm_w4sense_irq, fsm_nop, fsm_delay_verify},
+	[DEV_STATE_NOT_OPER] = {
+		[DEV_EVENT_NOTOPER]   = fsm_nop,
+		[DEV_EVENT_INTERRUPT] = fsm_nop,
+		[DEV_EVENT_TIMEOUT]   = fsm_nop,
+		[DEV_EVENT_VERIFY]    = fsm_nop,
+	},
+	[DEV_STATE_SENSE_ID] = {
+		[DEV_EVENT_NOTOPER]   = fsm_req_notoper,
+		[DEV_EVENT_INTERRUPT] = fsm_req_irq,
+		[DEV_EVENT_TIMEOUT]   = fsm_req_timeout,
+		[DEV_EVENT_VERIFY]    = fsm_nop,
+	},
+	[DEV_STATE_OFFLINE] = {
+		[DEV_EVENT_NOTOPER]   = fsm_notoper,
+		[DEV_EVENT_INTERRUPT] = fsm_offline_irq,
+		[DEV_EVENT_TIMEOUT]   = fsm_nop,
+		[DEV_EVENT_VERIFY]    = fsm_nop,
+	},
+	[DEV_STATE_VERIFY] = {
+		[DEV_EVENT_NOTOPER]   = fsm_req_notoper,
+		[DEV_EVENT_INTERRUPT] = fsm_req_irq,
+		[DEV_EVENT_TIMEOUT]   = fsm_req_timeout,
+		[DEV_EVENT_VERIFY]    = fsm_delay_verify,
+	},
+	[DEV_STATE_ONLINE] = {
+		[DEV_EVENT_NOTOPER]   = fsm_online_notoper,
+		[DEV_EVENT_INTERRUPT] = fsm_online_irq,
+		[DEV_EVENT_TIMEOUT]   = fsm_online_timeout,
+		[DEV_EVENT_VERIFY]    = fsm_online_verify,
+	},
+	[DEV_STATE_DISBAND_PGID] = {
+		[DEV_EVENT_NOTOPER]   = fsm_req_notoper,
+		[DEV_EVENT_INTERRUPT] = fsm_req_irq,
+		[DEV_EVENT_TIMEOUT]   = fsm_req_timeout,
+		[DEV_EVENT_VERIFY]    = fsm_nop,
+	},
+	[DEV_STATE_BOXED] = {
+		[DEV_EVENT_NOTOPER]   = fsm_notoper,
+		[DEV_EVENT_INTERRUPT] = fsm_offline_irq,
+		[DEV_EVENT_TIMEOUT]   = fsm_nop,
+		[DEV_EVENT_VERIFY]    = fsm_nop,
+	},
+	[DEV_STATE_W4SENSE] = {
+		[DEV_EVENT_NOTOPER]   = fsm_online_notoper,
+		[DEV_EVENT_INTERRUPT] = fsm_w4sense_irq,
+		[DEV_EVENT_TIMEOUT]   = fsm_nop,
+		[DEV_EVENT_VERIFY]    = fsm_delay_verify,
+	},
 };
+/* clang-format on */
 
 void dev_fsm_event(struct ccw_device *cdev, enum dev_event ev)
 {

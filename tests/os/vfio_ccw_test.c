@@ -652,7 +652,12 @@ TEST(vfio_ccw_mdev_sysfs_lifecycle)
 	CHECK_STR(buf, "vfio-ccw\n");
 	CHECK(sysfs_readlink(v->host->sysfs, VF_SCH_DIR "/" VF_UUID "/mdev_type", buf,
 			     sizeof(buf)) > 0);
-	CHECK(strstr(buf, "vfio_ccw-io") != NULL);
+	CHECK_STR(buf, "../mdev_supported_types/vfio_ccw-io");
+	CHECK(sysfs_readlink(v->host->sysfs, VF_SYSFSDEV, buf, sizeof(buf)) > 0);
+	CHECK_STR(buf, "../../../devices/css0/0.0.013f/" VF_UUID);
+	snprintf(path, sizeof(path), "%s/devices/" VF_UUID, type);
+	CHECK(sysfs_readlink(v->host->sysfs, path, buf, sizeof(buf)) > 0);
+	CHECK_STR(buf, "../../../" VF_UUID);
 	CHECK(sysfs_is_dir(v->host->sysfs, VF_SYSFSDEV));
 	snprintf(path, sizeof(path), "%s/create", type);
 	CHECK_EQ(vf_sysfs_write(v, path, "not-a-uuid\n"), -EINVAL);
