@@ -168,10 +168,15 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_bin,$(t))))
 
 tests: $(TEST_BINS) $(BUILD)/chpsync $(FUZZ_REPLAY)
 
-# Packs small CKD images into the ckd target's input format (fuzz-seeds).
-$(BUILD)/tests/fuzz/ckd_pack: tests/fuzz/ckd_pack.c
+# Seed tools: ckd_pack packs small CKD images into the ckd target's input
+# format, seeds_vfio writes the vfio target's seeds.
+$(BUILD)/tests/fuzz/ckd_pack $(BUILD)/tests/fuzz/seeds_vfio: $(BUILD)/tests/fuzz/%: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+# Regenerate the derived seeds in tests/fuzz/corpus/ (review the diff).
+fuzz-seeds: $(BUILD)/chpsync $(BUILD)/tests/fuzz/ckd_pack $(BUILD)/tests/fuzz/seeds_vfio
+	sh tests/fuzz/mkseeds.sh $(BUILD)
 
 # Run one layer's tests: make check-arch, check-machine, ...
 check-%: $(BUILD)/tests/test_%
@@ -211,6 +216,6 @@ format:
 clean:
 	rm -rf build build-asan build-fuzz chpsync
 
-.PHONY: all chpsync check tests bench fuzz fuzz-build fuzz-bins format clean
+.PHONY: all chpsync check tests bench fuzz fuzz-build fuzz-bins fuzz-seeds format clean
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -8,17 +8,20 @@
  * node (dynamic I/O: new paths and devices reach the booted host).
  *
  * Sandbox: every '/' of the input becomes '_', so that IMAGE= names stay
- * inside the run's work directory (a deck may create images).
+ * in the scratch directory, next to the deck, where one small volume,
+ * vol.3390, lies for decks to name.
  *
  * Invariants:
  *   - a deck is either refused with "FILE:LINE: what is wrong" or the host
  *     boots on it (within the runner's event and time bounds);
  *   - afterwards the host lists its channel paths and subchannels (lschp,
  *     lscss), and the hmc's activate ends, whatever it said. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/runner.h"
+#include "dev/eckd.h"
 #include "fuzz.h"
 
 const char fuzz_target_name[] = "iocp";
@@ -30,8 +33,12 @@ static struct run_opts opts;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	char path[4200], err[512];
+
 	fuzz_setup();
 	opts.err = stderr;
+	snprintf(path, sizeof(path), "%s/vol.3390", fuzz_dir());
+	FUZZ_CHECK(eckd_create_image(path, 2, "VOL001", true, err, sizeof(err)) == 0, "%s", err);
 	return 0;
 }
 
@@ -73,6 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (run_world_create(&rw, &opts, RUN_DEFAULT_SEED, false, boot, fuzz_dir(), err,
 			     sizeof(err)) < 0) {
 		/* Refused: with the deck's name and line. */
+		if (fuzz_verbose())
+			fprintf(stderr, "refused: %s\n", err);
 		plen = strlen(boot);
 		FUZZ_CHECK(!strncmp(err, boot, plen) && err[plen] == ':',
 			   "a deck was refused without FILE:LINE: %s", err);
