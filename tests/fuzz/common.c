@@ -59,12 +59,20 @@ const char *fuzz_dir(void)
 const char *fuzz_setup(void)
 {
 	const char *base = getenv("TMPDIR");
+	char cwd[2048];
 	int fd;
 
 	if (fuzz_tmp[0])
 		return fuzz_tmp;
-	snprintf(fuzz_tmp, sizeof(fuzz_tmp), "%s/chpsync-fuzz-XXXXXX",
-		 base && *base ? base : "/tmp");
+	if (!base || !*base)
+		base = "/tmp";
+	/* Absolute, so that paths made from it mean the same everywhere. */
+	if (base[0] == '/')
+		snprintf(fuzz_tmp, sizeof(fuzz_tmp), "%s/chpsync-fuzz-XXXXXX", base);
+	else if (getcwd(cwd, sizeof(cwd)))
+		snprintf(fuzz_tmp, sizeof(fuzz_tmp), "%s/%s/chpsync-fuzz-XXXXXX", cwd, base);
+	else
+		fuzz_fail("getcwd: %s", strerror(errno));
 	if (!mkdtemp(fuzz_tmp))
 		fuzz_fail("cannot create a scratch directory %s: %s", fuzz_tmp, strerror(errno));
 	setenv("TMPDIR", fuzz_tmp, 1);
