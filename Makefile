@@ -33,7 +33,8 @@ endif
 LAYERS  := arch sim dev machine os user vmm cli
 
 define layer_objs
-$(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(1)/*.c))
+$(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(1)/*.c)) \
+$(patsubst src/%.S,$(BUILD)/%.o,$(wildcard src/$(1)/*.S))
 endef
 
 ARCH_O    := $(call layer_objs,arch)
@@ -63,10 +64,21 @@ LIBS_USER    := $(LIB_USER) $(LIBS_OS)
 LIBS_VMM     := $(LIB_VMM) $(LIBS_USER)
 LIBS_CLI     := $(LIB_CLI) $(LIBS_VMM)
 
-all: chpsync $(BUILD)/libchpsync.a
+all: chpsync $(BUILD)/libchpsync.a $(BRIDGE_SO)
 
 chpsync: $(BUILD)/chpsync
 	ln -sf $(BUILD)/chpsync chpsync
+
+# The bridge QEMU loads (LD_PRELOAD, docs/real-qemu.md): position
+# independent, every symbol hidden but the libc entry points it takes, and
+# never built with the sanitizers (their runtime cannot be preloaded).
+BRIDGE_SO     := $(BUILD)/libchpsync-bridge.so
+BRIDGE_SRC    := $(wildcard src/bridge/*.c)
+BRIDGE_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Isrc -fPIC -fvisibility=hidden \
+		 $(if $(filter 1,$(WERROR)),-Werror)
+$(BRIDGE_SO): $(BRIDGE_SRC) $(wildcard src/bridge/*.h) src/cli/serve_proto.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BRIDGE_CFLAGS) -shared -o $@ $(BRIDGE_SRC) -ldl -lpthread
 
 # The whole simulator as one library (every layer; the program is its main).
 $(BUILD)/libchpsync.a: $(ARCH_O) $(SIM_O) $(DEV_O) $(MACHINE_O) $(OS_O) $(USER_O) $(VMM_O) $(CLI_O) \
@@ -79,6 +91,10 @@ $(BUILD)/chpsync: $(BUILD)/cli/main.o $(LIBS_CLI)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: src/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -141,7 +157,9 @@ $(eval $(call test_bin,user,$(LIBS_USER)))
 $(eval $(call test_bin,vmm,$(LIBS_VMM)))
 $(eval $(call test_bin,cli,$(LIBS_CLI)))
 
-TEST_LAYERS := $(foreach l,$(LAYERS),$(if $(wildcard tests/$(l)/*.c),$(l)))
+$(eval $(call test_bin,bridge,$(BUILD)/bridge/conv.o))
+
+TEST_LAYERS := $(foreach l,$(LAYERS) bridge,$(if $(wildcard tests/$(l)/*.c),$(l)))
 TEST_BINS   := $(foreach l,$(TEST_LAYERS),$(BUILD)/tests/test_$(l))
 
 # ---- fuzz targets: tests/fuzz/fuzz_<target>.c (docs/fuzzing.md) ----
@@ -166,7 +184,7 @@ $(BUILD)/fuzz/fuzz_$(1): $(BUILD)/tests/fuzz/fuzz_$(1).o $(FUZZ_COMMON) $(FUZZ_E
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_bin,$(t))))
 
-tests: $(TEST_BINS) $(BUILD)/chpsync $(FUZZ_REPLAY)
+tests: $(TEST_BINS) $(BUILD)/chpsync $(BRIDGE_SO) $(FUZZ_REPLAY)
 
 # Seed tools: ckd_pack packs small CKD images into the ckd target's input
 # format, seeds_vfio writes the vfio target's seeds.
@@ -194,6 +212,11 @@ $(BUILD)/bench/%: bench/%.c $(LIBS_CLI)
 bench: $(BENCH_BIN) $(BUILD)/chpsync
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
+# The real s390x guest (kernel + initramfs from Debian's s390x packages) for
+# the real-QEMU tests; cached outside the build directory (docs/real-qemu.md).
+guest-image:
+	@sh guest/mkimage.sh
+
 # ---- fuzzing (never part of check; CI runs it briefly, .ci/run) ----
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
@@ -216,6 +239,6 @@ format:
 clean:
 	rm -rf build build-asan build-fuzz chpsync
 
-.PHONY: all chpsync check tests bench fuzz fuzz-build fuzz-bins fuzz-seeds format clean
+.PHONY: all chpsync check tests bench fuzz fuzz-build fuzz-bins fuzz-seeds format clean guest-image
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
