@@ -187,13 +187,13 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_bin,$(t))))
 tests: $(TEST_BINS) $(BUILD)/chpsync $(BRIDGE_SO) $(FUZZ_REPLAY)
 
 # Seed tools: ckd_pack packs small CKD images into the ckd target's input
-# format, seeds_vfio writes the vfio target's seeds.
-$(BUILD)/tests/fuzz/ckd_pack $(BUILD)/tests/fuzz/seeds_vfio: $(BUILD)/tests/fuzz/%: tests/fuzz/%.c
+# format, seedgen writes the vfio and serve targets' seeds.
+$(BUILD)/tests/fuzz/ckd_pack $(BUILD)/tests/fuzz/seedgen: $(BUILD)/tests/fuzz/%: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 # Regenerate the derived seeds in tests/fuzz/corpus/ (review the diff).
-fuzz-seeds: $(BUILD)/chpsync $(BUILD)/tests/fuzz/ckd_pack $(BUILD)/tests/fuzz/seeds_vfio
+fuzz-seeds: $(BUILD)/chpsync $(BUILD)/tests/fuzz/ckd_pack $(BUILD)/tests/fuzz/seedgen
 	sh tests/fuzz/mkseeds.sh $(BUILD)
 
 # Run one layer's tests: make check-arch, check-machine, ...

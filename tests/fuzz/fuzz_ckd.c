@@ -36,7 +36,7 @@
 
 const char fuzz_target_name[] = "ckd";
 
-#define MAX_INPUT (512 * 1024)
+#define INPUT_MAX (512 * 1024)
 #define MAX_FILES 3
 #define CYL_BYTES ((uint64_t)CKD_3390_HEADS * CKD_3390_TRKSIZE)
 #define GOOD_READ "dd if=/dev/dasda bs=4096 count=48 status=none | md5sum"
@@ -195,7 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *buf;
 	bool opens;
 
-	if (size > MAX_INPUT || unpack(&f) == 0)
+	if (size > INPUT_MAX || unpack(&f) == 0)
 		return 0;
 
 	/* The image store: open, and read every track as the device would. */

@@ -26,7 +26,7 @@
 
 const char fuzz_target_name[] = "iocp";
 
-#define MAX_INPUT (64 * 1024)
+#define INPUT_MAX (64 * 1024)
 #define ACTIVATE  "*ACTIVATE"
 
 static struct run_opts opts;
@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct run_world rw;
 	size_t plen;
 
-	if (size > MAX_INPUT)
+	if (size > INPUT_MAX)
 		return 0;
 	text = fuzz_strndup(data, size);
 	for (char *p = text; *p; p++)

@@ -21,7 +21,7 @@
 
 const char fuzz_target_name[] = "scenario";
 
-#define MAX_INPUT  (64 * 1024)
+#define INPUT_MAX  (64 * 1024)
 #define ALIVE_CMD  "echo fuzz-alive"
 #define ALIVE_LINE "\n[root@host ~]# " ALIVE_CMD "\n"
 
@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *fout, *ferr;
 	int rc;
 
-	if (size > MAX_INPUT)
+	if (size > INPUT_MAX)
 		return 0;
 	text = malloc(size + sizeof(ALIVE_LINE));
 	if (!text)

@@ -19,7 +19,7 @@
 
 const char fuzz_target_name[] = "shell";
 
-#define MAX_INPUT (16 * 1024)
+#define INPUT_MAX (16 * 1024)
 #define MAX_LINES 64
 
 static struct run_opts opts;
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum run_result r;
 	int n = 0;
 
-	if (size > MAX_INPUT)
+	if (size > INPUT_MAX)
 		return 0;
 	text = fuzz_strndup(data, size);
 	FUZZ_CHECK(run_world_create(&rw, &opts, RUN_DEFAULT_SEED, false, NULL, fuzz_dir(), err,

@@ -38,7 +38,7 @@
 
 const char fuzz_target_name[] = "vfio";
 
-#define MAX_INPUT  (64 * 1024)
+#define INPUT_MAX  (64 * 1024)
 #define MAX_OPS	   512
 #define MAX_EVENTS 2000000
 #define PROG	   0x1000u  /* channel programs: 256 CCW slots */
@@ -482,7 +482,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t setup;
 	struct vf *v;
 
-	if (size > MAX_INPUT)
+	if (size > INPUT_MAX)
 		return 0;
 	setup = fz_u8(&f);
 	vf_permute = setup & 16;

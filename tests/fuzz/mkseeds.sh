@@ -1,9 +1,9 @@
 #!/bin/sh
 # Regenerates the derived seed inputs in tests/fuzz/corpus/ (`make
 # fuzz-seeds`): copies of the goldens and examples, their command lines,
-# tiny volumes made by `chpsync dasd`, and the VMM behaviours written in
-# tests/fuzz/seeds_vfio.c.  Hand-written seeds (named hand-*) and
-# regression inputs (named regress-*) are left as they are.
+# tiny volumes made by `chpsync dasd`, and the VMM and serve-client
+# behaviours written in tests/fuzz/seedgen.c.  Hand-written seeds (named
+# hand-*) and regression inputs (named regress-*) are left as they are.
 #   tests/fuzz/mkseeds.sh BUILD
 set -eu
 build=$1
@@ -13,15 +13,19 @@ trap 'rm -rf "$tmp"' EXIT
 scenarios=$(ls tests/scenarios/*.scenario examples/*.scenario \
 	../shared/scenarios/*.scenario 2>/dev/null || true)
 
-mkdir -p $c/scenario $c/shell $c/iocp $c/ckd $c/vfio
-rm -f $c/scenario/golden-* $c/shell/golden-* $c/iocp/golden-* $c/ckd/vol-* $c/vfio/vmm-*
+mkdir -p $c/scenario $c/shell $c/iocp $c/ckd $c/vfio $c/serve
+rm -f $c/scenario/golden-* $c/shell/golden-* $c/iocp/golden-* $c/ckd/vol-* $c/vfio/vmm-* \
+	$c/serve/client-*
 
 # Scenarios as written, and their command lines ("@NODE " for other nodes
-# than the host), one input per scenario.
+# than the host), one input per scenario.  Their 64 MiB transfers become
+# 2 MiB ones: the same commands and interleavings, at a thirtieth of the
+# time (instrumented for fuzzing, the 64 MiB take tens of seconds).
+small='s/bs=1M count=64/bs=1M count=2/g'
 for s in $scenarios; do
 	b=$(basename "$s" .scenario)
-	cp "$s" "$c/scenario/golden-$b.scenario"
-	sed -n 's/^\[[a-z]*@\([a-z0-9_-]*\) [^]]*\]# *\(.*\)$/\1	\2/p' "$s" |
+	sed "$small" "$s" >"$c/scenario/golden-$b.scenario"
+	sed -n 's/^\[[a-z]*@\([a-z0-9_-]*\) [^]]*\]# *\(.*\)$/\1	\2/p' "$s" | sed "$small" |
 		awk -F'\t' '{ if ($1 == "host") print $2; else print "@" $1 " " $2 }' \
 			>"$c/shell/golden-$b.cmds"
 done
@@ -61,11 +65,17 @@ printf '\002\000\000' | dd of="$tmp/two_2.3390" bs=1 seek=17 conv=notrunc status
 "$chp" dasd check "$tmp/two_1.3390" >/dev/null
 "$pack" "$tmp/two_1.3390" "$tmp/two_2.3390" >"$c/ckd/vol-two-files"
 
-# VMM behaviours.
-mkdir "$tmp/vfio"
-"$build/tests/fuzz/seeds_vfio" "$tmp/vfio"
+# VMM behaviours on the vfio uapi, clients of chpsync serve
+# (tests/fuzz/seedgen.c).
+mkdir "$tmp/vfio" "$tmp/serve"
+"$build/tests/fuzz/seedgen" vfio "$tmp/vfio"
 for f in "$tmp"/vfio/*; do
 	cp "$f" "$c/vfio/vmm-$(basename "$f")"
 done
+"$build/tests/fuzz/seedgen" serve "$tmp/serve"
+for f in "$tmp"/serve/*; do
+	cp "$f" "$c/serve/client-$(basename "$f")"
+done
 echo "seeds: $(ls $c/scenario | wc -l) scenario, $(ls $c/shell | wc -l) shell," \
-	"$(ls $c/iocp | wc -l) iocp, $(ls $c/ckd | wc -l) ckd, $(ls $c/vfio | wc -l) vfio"
+	"$(ls $c/iocp | wc -l) iocp, $(ls $c/ckd | wc -l) ckd, $(ls $c/vfio | wc -l) vfio," \
+	"$(ls $c/serve | wc -l) serve"
