@@ -337,17 +337,17 @@ static const struct {
 static void sch_sysfs_add(struct subchannel *sch)
 {
 	struct sch_priv *sp = sch_priv(sch);
-	char path[128], id[16];
+	struct sysfs_node *dir;
+	char id[16];
 	size_t i;
 
 	ccw_id_fmt(&sch->schid, id);
 	snprintf(sp->dir, sizeof(sp->dir), "/sys/devices/css0/%s", id);
 	snprintf(sch->sysfs_path, sizeof(sch->sysfs_path), "/sys/bus/css/devices/%s", id);
-	sysfs_mkdir(sch->os->sysfs, sp->dir);
-	for (i = 0; i < sizeof(sch_attrs) / sizeof(sch_attrs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", sp->dir, sch_attrs[i].name);
-		sysfs_attr(sch->os->sysfs, path, sch_attrs[i].ops, sch, sch_attrs[i].attr);
-	}
+	dir = sysfs_mkdir_at(sch->os->sysfs, NULL, sp->dir, strlen(sp->dir), NULL);
+	for (i = 0; dir && i < sizeof(sch_attrs) / sizeof(sch_attrs[0]); i++)
+		sysfs_attr_at(sch->os->sysfs, dir, sch_attrs[i].name, sch_attrs[i].ops, sch,
+			      sch_attrs[i].attr);
 	sysfs_symlink(sch->os->sysfs, sch->sysfs_path, sp->dir);
 }
 

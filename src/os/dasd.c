@@ -623,7 +623,7 @@ static bool dasd_eckd_match(const struct ccw_device *cdev)
 static int dasd_eckd_probe(struct ccw_device *cdev)
 {
 	struct dasd_device *dev = calloc(1, sizeof(*dev));
-	char path[160];
+	struct sysfs_node *dir;
 	size_t i;
 
 	if (!dev)
@@ -634,10 +634,10 @@ static int dasd_eckd_probe(struct ccw_device *cdev)
 	snprintf(dev->busid, sizeof(dev->busid), "%s", cdev->busid);
 	cdev->drvdata = dev;
 	cdev->handler = dasd_int_handler;
-	for (i = 0; i < sizeof(dasd_attrs) / sizeof(dasd_attrs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", cdev->dir, dasd_attrs[i].name);
-		sysfs_attr(cdev->os->sysfs, path, dasd_attrs[i].ops, dev, dasd_attrs[i].attr);
-	}
+	dir = sysfs_mkdir_at(cdev->os->sysfs, NULL, cdev->dir, strlen(cdev->dir), NULL);
+	for (i = 0; dir && i < sizeof(dasd_attrs) / sizeof(dasd_attrs[0]); i++)
+		sysfs_attr_at(cdev->os->sysfs, dir, dasd_attrs[i].name, dasd_attrs[i].ops, dev,
+			      dasd_attrs[i].attr);
 	return 0;
 }
 

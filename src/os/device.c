@@ -298,15 +298,15 @@ static void ccw_device_bind_driver(struct ccw_device *cdev)
 static void ccw_device_register(struct ccw_device *cdev)
 {
 	struct os *os = cdev->os;
+	struct sysfs_node *dir;
 	char path[128];
 	size_t i;
 
 	snprintf(cdev->dir, sizeof(cdev->dir), "%s/%s", sch_priv(cdev->sch)->dir, cdev->busid);
-	sysfs_mkdir(os->sysfs, cdev->dir);
-	for (i = 0; i < sizeof(cdev_attrs) / sizeof(cdev_attrs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", cdev->dir, cdev_attrs[i].name);
-		sysfs_attr(os->sysfs, path, cdev_attrs[i].ops, cdev, cdev_attrs[i].attr);
-	}
+	dir = sysfs_mkdir_at(os->sysfs, NULL, cdev->dir, strlen(cdev->dir), NULL);
+	for (i = 0; dir && i < sizeof(cdev_attrs) / sizeof(cdev_attrs[0]); i++)
+		sysfs_attr_at(os->sysfs, dir, cdev_attrs[i].name, cdev_attrs[i].ops, cdev,
+			      cdev_attrs[i].attr);
 	snprintf(path, sizeof(path), "/sys/bus/ccw/devices/%s", cdev->busid);
 	sysfs_symlink(os->sysfs, path, cdev->dir);
 	cdev->registered = true;
