@@ -59,9 +59,7 @@ struct drv_ref {
 	const struct css_driver *drv;
 };
 
-struct kblock {
-	uint64_t addr, size;
-};
+struct kmem;
 
 /* An I/O subchannel with a valid device number, or another type
  * (Linux css_sch_is_valid). */
@@ -76,11 +74,12 @@ struct os_priv {
 	size_t first, count;
 	/* kernel storage */
 	uint64_t kbase, ksize;
-	struct kblock *kb; /* allocated blocks sorted by address */
-	size_t nkb, kbcap;
+	struct kmem *kmem; /* its allocator (kmem.c) */
 	/* boot */
 	struct sim_task *init_task;
 	bool booted;
+	void (*booted_fn)(void *ctx); /* os_on_booted */
+	void *booted_ctx;
 	/* css bus */
 	const struct css_driver *drivers[CSS_MAX_DRIVERS];
 	int ndrivers;
@@ -128,6 +127,10 @@ static inline void os_wake(struct os *os, struct sim_waitq *wq)
 
 /* os.c */
 void os_printk_level(struct os *os, bool console, const char *fmt, va_list ap);
+
+/* kmem.c: the allocator behind os_kmalloc over [base, base + size) */
+int kmem_init(struct os *os, uint64_t base, uint64_t size);
+void kmem_exit(struct os *os);
 
 /* css.c */
 int css_init(struct os *os);
