@@ -18,6 +18,7 @@
  * RSS a 3390 costs over a TEST device at the same N.
  *
  * usage: scale [--max-devices N] [--max-guests G] [--only devices|guests]
+ *              [--unit TEST|3390]
  * Defaults: every size (65,536 devices, 256 guests).  On a tree that is
  * quadratic, cap the sizes (a row that fails says why and the run goes
  * on).  CPU time, not wall time: the machine may be shared.
@@ -28,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -321,7 +323,7 @@ int main(int argc, char **argv)
 	static const int sizes[] = {1024, 4096, 16384, 65536};
 	static const int gsizes[] = {1, 4, 16, 64, 256};
 	int max_dev = 65536, max_g = 256;
-	bool devices = true, guests = true;
+	bool devices = true, guests = true, do_test = true, do_dasd = true;
 	struct row test[4], dasd[4], gr[5];
 
 	for (int i = 1; i < argc; i++) {
@@ -335,9 +337,15 @@ int main(int argc, char **argv)
 			guests = !strcmp(argv[i], "guests");
 			if (!devices && !guests)
 				die("scale: --only devices|guests");
+		} else if (!strcmp(argv[i], "--unit") && i + 1 < argc) {
+			i++;
+			do_test = !strcasecmp(argv[i], "test");
+			do_dasd = !strcmp(argv[i], "3390");
+			if (!do_test && !do_dasd)
+				die("scale: --unit TEST|3390");
 		} else
 			die("usage: scale [--max-devices N] [--max-guests G] [--only "
-			    "devices|guests]");
+			    "devices|guests] [--unit TEST|3390]");
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (devices) {
@@ -348,14 +356,14 @@ int main(int argc, char **argv)
 		printf("%-5s %6s %8s %8s %8s %8s %9s %8s %7s %6s %8s\n", "unit", "N", "boot",
 		       "lscss", "chchp", "total", "peak MB", "B/dev", "us/dev", "ratio", "KB/3390");
 		for (int i = 0; i < 4 && sizes[i] <= max_dev; i++) {
-			if (!test_failed) {
+			if (do_test && !test_failed) {
 				test_failed = run_row(devices_child, sizes[i], false, &test[i]) < 0;
 				print_dev_row("TEST", &test[i], &test[0], NULL);
 			}
-			if (!dasd_failed) {
+			if (do_dasd && !dasd_failed) {
 				dasd_failed = run_row(devices_child, sizes[i], true, &dasd[i]) < 0;
 				print_dev_row("3390", &dasd[i], &dasd[0],
-					      test_failed ? NULL : &test[i]);
+					      test_failed || !do_test ? NULL : &test[i]);
 			}
 		}
 	}

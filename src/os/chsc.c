@@ -177,15 +177,17 @@ static void chp_dispatch(struct os *os, uint8_t id, enum chp_event_kind ev)
 	struct subchannel **v = local;
 	size_t n, i;
 
-	if (!chp || !chp->schs.n)
+	if (!chp || !chp->nschs)
 		return;
-	n = chp->schs.n;
+	n = chp->nschs;
 	if (n > 64) {
 		v = malloc(n * sizeof(*v));
 		if (!v)
 			return;
 	}
-	memcpy(v, chp->schs.v, n * sizeof(*v));
+	i = 0;
+	for (struct chp_member *m = chp->first; m && i < n; m = m->next)
+		v[i++] = m->sch;
 	for (i = 0; i < n; i++) {
 		struct subchannel *sch = v[i];
 		int rc;

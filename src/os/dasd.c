@@ -758,15 +758,15 @@ int dasd_init(struct os *os)
 bool dasd_has_waiters(struct os *os)
 {
 	struct dasd_state *st = osp(os)->dasd;
-	struct os_priv *p = osp(os);
+	struct subchannel *sch;
 	unsigned i;
-	size_t k;
 
 	for (i = 0; st && i < st->ndead; i++)
 		if (st->dead[i]->wq.head)
 			return true;
-	for (k = 0; k < p->schs.n; k++) {
-		struct ccw_device *cdev = ccw_device_from_sch(p->schs.v[k]);
+	css_for_each_subchannel(os, sch)
+	{
+		struct ccw_device *cdev = ccw_device_from_sch(sch);
 		struct dasd_device *dev = cdev ? cdev->drvdata : NULL;
 
 		if (dev && cdev->drv == &dasd_eckd_driver && dev->wq.head)

@@ -115,9 +115,8 @@ const struct ciw *ccw_device_get_ciw(struct ccw_device *cdev, uint8_t type)
 bool ccw_has_waiters(struct os *os)
 {
 	struct ccw_bus *bus = ccw_bus(os);
-	struct os_priv *p = osp(os);
 	struct ccw_device *c;
-	size_t k;
+	struct subchannel *sch;
 
 	if (!bus)
 		return false;
@@ -126,8 +125,9 @@ bool ccw_has_waiters(struct os *os)
 	for (c = bus->dead; c; c = c->dead_next)
 		if (c->wq.head)
 			return true;
-	for (k = 0; k < p->schs.n; k++) {
-		c = ccw_device_from_sch(p->schs.v[k]);
+	css_for_each_subchannel(os, sch)
+	{
+		c = ccw_device_from_sch(sch);
 		if (c && c->wq.head)
 			return true;
 	}
