@@ -38,7 +38,8 @@
 #include "cli/runner.h"
 #include "machine/machine.h"
 #include "os/os.h"
-#include "os/shell.h"
+#include "user/node.h"
+#include "user/shell.h"
 #include "os/sysfs.h"
 #include "vmm/vm.h"
 #include "vmm/vmm.h"
@@ -199,7 +200,7 @@ static void guests_child(int g, struct figures *fg)
 		run(&rw, line, "");
 	}
 	t1 = cpu_now();
-	for (struct vm *vm = vmm_vms(rw.host_node); vm && nvm < 256; vm = vm->next)
+	for (struct vm *vm = vmm_vms(rw.vmm); vm && nvm < 256; vm = vm->next)
 		vms[nvm++] = vm;
 	if (nvm != g)
 		die("%d guests running, expected %d", nvm, g);

@@ -14,7 +14,7 @@
 #include "cli/runner.h"
 #include "cli/scenario.h"
 #include "dev/eckd.h"
-#include "os/shell.h"
+#include "user/node.h"
 
 #define CHPSYNC_VERSION "0.1"
 

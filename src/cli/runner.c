@@ -18,7 +18,8 @@
 
 #include "machine/machine.h"
 #include "os/os.h"
-#include "os/shell.h"
+#include "user/progs.h"
+#include "user/shell.h"
 #include "vmm/vmm.h"
 
 /* ---- waiting on the scheduler ---- */
@@ -179,7 +180,7 @@ static int build_nodes(struct run_world *rw, char *err, size_t errlen)
 	if (!rw->host_node || !rw->hmc_node)
 		goto nomem;
 	node_add_os_progs(rw->host_node);
-	vmm_install(rw->host_node);
+	rw->vmm = vmm_install(rw->host_node);
 	rw->hmc.m = rw->machine;
 	rw->hmc.basedir = rw->basedir;
 	hmc_install(rw->hmc_node, &rw->hmc);
@@ -247,7 +248,7 @@ void run_world_destroy(struct run_world *rw)
 		world_free(rw->world);
 		/* The VMs (guest OS, virtual CSS, vfio devices) after their
 		 * nodes, before the host OS their vfio devices are open on. */
-		vmm_cleanup(rw->world);
+		vmm_free(rw->vmm);
 	}
 	if (rw->host)
 		os_destroy(rw->host);

@@ -40,6 +40,7 @@ struct run_world {
 	struct world *world;
 	struct os *host;
 	struct node *host_node, *hmc_node;
+	struct vmm *vmm; /* qemu-system-s390x of the host node */
 	FILE *trace;
 	char workdir[4096];
 	bool keep_workdir;

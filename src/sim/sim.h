@@ -43,6 +43,11 @@ typedef void (*sim_fn)(void *arg);
 
 struct sim *sim_new(uint64_t seed);
 void sim_free(struct sim *sim);
+/* Call fn(arg) from sim_free(), once the tasks are gone and before the
+ * event queue goes: the last word of an object that tasks may be blocked
+ * in until the end of the run.  Callbacks run in the order registered.
+ * 0, or -1 when out of memory (then nothing is registered). */
+int sim_on_free(struct sim *sim, sim_fn fn, void *arg);
 uint64_t sim_seed(const struct sim *sim);
 void sim_set_permute(struct sim *sim, bool on);
 
