@@ -12,7 +12,6 @@
 
 struct sysfs;
 struct vfs;
-struct cio;
 struct vfio_host;
 struct os_priv;
 
@@ -27,7 +26,6 @@ struct os {
 	struct css_if css;	/* the channel subsystem this instance runs on */
 	struct sysfs *sysfs;	/* /sys */
 	struct vfs *vfs;	/* /dev, /tmp, /proc ... */
-	struct cio *cio;	/* kernel cio state (src/os/cio*.c) */
 	struct vfio_host *vfio; /* the vfio core: open files, devices (src/os/vfio.c) */
 	/* Console sink (the node's terminal), set by whoever owns the node. */
 	void (*console)(void *ctx, const char *text);
