@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -480,13 +481,6 @@ static const char serve_usage[] =
 	"  run first (e.g. driverctl and mdevctl start).  Ends at EOF or 'exit'\n"
 	"  on standard input, or with SIGINT/SIGTERM.\n";
 
-static volatile sig_atomic_t serve_stop;
-
-static void on_signal(int sig)
-{
-	serve_stop = sig;
-}
-
 struct term {
 	struct serve *s;
 	char cur[64];
@@ -619,8 +613,9 @@ int serve_main(int argc, char **argv)
 	struct serve *s;
 	char err[1024], lbuf[4096];
 	size_t llen = 0;
-	bool in_open = true;
-	int opt;
+	bool in_open = true, stop = false;
+	sigset_t sigs;
+	int opt, sfd;
 
 	opterr = 0;
 	optind = 0;
@@ -686,17 +681,27 @@ int serve_main(int argc, char **argv)
 	t.s = s;
 	t.tty = isatty(0);
 	serve_console(s, console_output, NULL);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* SIGINT and SIGTERM end the service between two turns (a signalfd:
+	 * no handler, no process-wide flag). */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	fprintf(stderr, "chpsync serve: listening on %s\n", path);
 	term_prompt(&t);
-	while (!serve_stop) {
-		struct pollfd in = {.fd = in_open ? 0 : -1, .events = POLLIN};
+	while (!stop) {
+		struct pollfd ext[2] = {{.fd = in_open ? 0 : -1, .events = POLLIN},
+					{.fd = sfd, .events = POLLIN}};
+		struct pollfd in;
 
-		if (serve_turn(s, &in, 1, SERVE_MAX_SLEEP_NS) < 0) {
+		if (serve_turn(s, ext, 2, SERVE_MAX_SLEEP_NS) < 0) {
 			fprintf(stderr, "chpsync: serve: poll: %s\n", strerror(errno));
 			break;
 		}
+		if (ext[1].revents & POLLIN)
+			break;
+		in = ext[0];
 		if (in.revents & (POLLIN | POLLHUP)) {
 			ssize_t r = read(0, lbuf + llen, sizeof(lbuf) - 1 - llen);
 
@@ -722,7 +727,7 @@ int serve_main(int argc, char **argv)
 				if (nl > lbuf && nl[-1] == '\r')
 					nl[-1] = '\0';
 				if (!strcmp(lbuf, "exit") || !strcmp(lbuf, "logout"))
-					serve_stop = -1;
+					stop = true;
 				else if (lbuf[0] != '#')
 					term_line(&t, lbuf);
 				else
@@ -734,6 +739,9 @@ int serve_main(int argc, char **argv)
 		if (!in_open && !serve_commands(s))
 			break;
 	}
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
 	serve_free(s);
 	run_world_destroy(&rw);
 	return 0;
