@@ -90,5 +90,7 @@ void vm_sclp_chp_info(void *ctx, struct vcss *css, uint64_t sccb);
 
 /* All VMs started from a host node's qemu-system-s390x (newest first). */
 struct vm *vmm_vms(struct node *host);
+/* The css interface a guest OS is created on (vmm_set_guest_css). */
+struct css_if vmm_guest_css(struct node *host, struct css_if css, const char *name);
 
 #endif

@@ -48,7 +48,8 @@ struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct
 		return NULL;
 	vm->host_node = host_node;
 	vm->guest_ops = &guest_ops;
-	vm->guest = os_create(vm->sim, vcss_css_if(vm->css), &cfg);
+	vm->guest = os_create(vm->sim,
+			      vmm_guest_css(host_node, vcss_css_if(vm->css), vm->opts->name), &cfg);
 	if (vm->guest)
 		vm->guest_node = world_add_node(w, opts->name, vm->guest);
 	if (!vm->guest_node) {

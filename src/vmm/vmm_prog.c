@@ -23,6 +23,8 @@ struct vmm {
 	struct node *host;
 	struct world *world;
 	struct vm *vms;
+	vmm_guest_css_fn guest_css;
+	void *guest_css_ctx;
 	struct vmm *next;
 };
 
@@ -193,6 +195,23 @@ struct vm *vmm_vms(struct node *host)
 		if (m->host == host)
 			return m->vms;
 	return NULL;
+}
+
+void vmm_set_guest_css(struct node *host, vmm_guest_css_fn fn, void *ctx)
+{
+	for (struct vmm *m = vmm_list; m; m = m->next)
+		if (m->host == host) {
+			m->guest_css = fn;
+			m->guest_css_ctx = ctx;
+		}
+}
+
+struct css_if vmm_guest_css(struct node *host, struct css_if css, const char *name)
+{
+	for (struct vmm *m = vmm_list; m; m = m->next)
+		if (m->host == host && m->guest_css)
+			return m->guest_css(m->guest_css_ctx, css, name);
+	return css;
 }
 
 int vmm_kill(struct node *host, const char *name)
