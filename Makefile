@@ -19,10 +19,11 @@ CFLAGS  += -Werror
 endif
 
 # Layers, lowest first.  A layer may use only the layers before it.
-LAYERS  := arch sim dev machine os vmm cli
+LAYERS  := arch sim dev machine os user vmm cli
 
 define layer_objs
-$(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(1)/*.c))
+$(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(1)/*.c)) \
+$(patsubst src/%.S,$(BUILD)/%.o,$(wildcard src/$(1)/*.S))
 endef
 
 ARCH_O    := $(call layer_objs,arch)
@@ -30,6 +31,7 @@ SIM_O     := $(call layer_objs,sim)
 DEV_O     := $(call layer_objs,dev)
 MACHINE_O := $(call layer_objs,machine)
 OS_O      := $(call layer_objs,os)
+USER_O    := $(call layer_objs,user)
 VMM_O     := $(call layer_objs,vmm)
 CLI_O     := $(filter-out $(BUILD)/cli/main.o,$(call layer_objs,cli))
 
@@ -38,6 +40,7 @@ LIB_SIM     := $(BUILD)/libsim.a
 LIB_DEV     := $(BUILD)/libdev.a
 LIB_MACHINE := $(BUILD)/libmachine.a
 LIB_OS      := $(BUILD)/libos.a
+LIB_USER    := $(BUILD)/libuser.a
 LIB_VMM     := $(BUILD)/libvmm.a
 LIB_CLI     := $(BUILD)/libcli.a
 
@@ -46,7 +49,8 @@ LIBS_SIM     := $(LIB_SIM) $(LIB_ARCH)
 LIBS_DEV     := $(LIB_DEV) $(LIBS_SIM)
 LIBS_MACHINE := $(LIB_MACHINE) $(LIBS_DEV)
 LIBS_OS      := $(LIB_OS) $(LIBS_MACHINE)
-LIBS_VMM     := $(LIB_VMM) $(LIBS_OS)
+LIBS_USER    := $(LIB_USER) $(LIBS_OS)
+LIBS_VMM     := $(LIB_VMM) $(LIBS_USER)
 LIBS_CLI     := $(LIB_CLI) $(LIBS_VMM)
 
 all: chpsync $(BUILD)/libchpsync.a
@@ -55,10 +59,11 @@ chpsync: $(BUILD)/chpsync
 	ln -sf $(BUILD)/chpsync chpsync
 
 # The whole simulator as one library (every layer; the program is its main).
-$(BUILD)/libchpsync.a: $(ARCH_O) $(SIM_O) $(DEV_O) $(MACHINE_O) $(OS_O) $(VMM_O) $(CLI_O)
+$(BUILD)/libchpsync.a: $(ARCH_O) $(SIM_O) $(DEV_O) $(MACHINE_O) $(OS_O) $(USER_O) $(VMM_O) $(CLI_O) \
+		$(foreach l,$(LAYERS),$(BUILD)/lib$(l).members)
 	@mkdir -p $(dir $@)
 	rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(filter %.o,$^)
 
 $(BUILD)/chpsync: $(BUILD)/cli/main.o $(LIBS_CLI)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -67,17 +72,40 @@ $(BUILD)/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(LIB_ARCH): $(ARCH_O)
-$(LIB_SIM): $(SIM_O)
-$(LIB_DEV): $(DEV_O)
-$(LIB_MACHINE): $(MACHINE_O)
-$(LIB_OS): $(OS_O)
-$(LIB_VMM): $(VMM_O)
-$(LIB_CLI): $(CLI_O)
+$(BUILD)/%.o: src/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# An archive is also rebuilt when its list of members changes (a source
+# moved to another layer or removed), not only when a member is newer:
+# $(BUILD)/NAME.members holds the list and changes only with it.
+define members
+$(shell mkdir -p $(dir $(BUILD)/$(1)) && echo '$(2)' >$(BUILD)/$(1).members.new && \
+	{ cmp -s $(BUILD)/$(1).members.new $(BUILD)/$(1).members || \
+	  mv $(BUILD)/$(1).members.new $(BUILD)/$(1).members; }; \
+	rm -f $(BUILD)/$(1).members.new)
+endef
+$(call members,libarch,$(ARCH_O))
+$(call members,libsim,$(SIM_O))
+$(call members,libdev,$(DEV_O))
+$(call members,libmachine,$(MACHINE_O))
+$(call members,libos,$(OS_O))
+$(call members,libuser,$(USER_O))
+$(call members,libvmm,$(VMM_O))
+$(call members,libcli,$(CLI_O))
+
+$(LIB_ARCH): $(ARCH_O) $(BUILD)/libarch.members
+$(LIB_SIM): $(SIM_O) $(BUILD)/libsim.members
+$(LIB_DEV): $(DEV_O) $(BUILD)/libdev.members
+$(LIB_MACHINE): $(MACHINE_O) $(BUILD)/libmachine.members
+$(LIB_OS): $(OS_O) $(BUILD)/libos.members
+$(LIB_USER): $(USER_O) $(BUILD)/libuser.members
+$(LIB_VMM): $(VMM_O) $(BUILD)/libvmm.members
+$(LIB_CLI): $(CLI_O) $(BUILD)/libcli.members
 $(BUILD)/lib%.a:
 	@mkdir -p $(dir $@)
 	rm -f $@
-	ar rcs $@ $^ $(if $^,,$(BUILD)/empty.o)
+	ar rcs $@ $(filter %.o,$^) $(if $(filter %.o,$^),,$(BUILD)/empty.o)
 
 $(BUILD)/empty.o:
 	@mkdir -p $(dir $@)
@@ -92,14 +120,18 @@ $(BUILD)/tests/%.o: tests/%.c
 	$(CC) $(CFLAGS) -Itests -c -o $@ $<
 
 define test_bin
-$(BUILD)/tests/test_$(1): $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/$(1)/*.c)) $(HARNESS_O) $(2)
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+$(call members,tests/test_$(1),$(wildcard tests/$(1)/*.c))
+$(BUILD)/tests/test_$(1): $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/$(1)/*.c)) $(HARNESS_O) $(2) \
+		$(BUILD)/tests/test_$(1).members
+	$$(CC) $$(LDFLAGS) -o $$@ $$(filter-out %.members,$$^) $$(LDLIBS)
 endef
 $(eval $(call test_bin,arch,$(LIBS_SIM)))
 $(eval $(call test_bin,sim,$(LIBS_SIM)))
-$(eval $(call test_bin,dev,$(LIBS_MACHINE)))
-$(eval $(call test_bin,machine,$(LIBS_MACHINE)))
+$(eval $(call test_bin,dev,$(LIBS_DEV)))
+# The machine's tests drive the 3390 with the dev tests' helpers.
+$(eval $(call test_bin,machine,$(BUILD)/tests/dev/dasd_util.o $(LIBS_MACHINE)))
 $(eval $(call test_bin,os,$(LIBS_OS)))
+$(eval $(call test_bin,user,$(LIBS_USER)))
 $(eval $(call test_bin,vmm,$(LIBS_VMM)))
 $(eval $(call test_bin,cli,$(LIBS_CLI)))
 

@@ -15,7 +15,7 @@
 #include "cli/scenario.h"
 #include "cli/timeline.h"
 #include "dev/eckd.h"
-#include "os/shell.h"
+#include "user/node.h"
 
 #define CHPSYNC_VERSION "0.1"
 

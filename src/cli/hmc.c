@@ -18,7 +18,7 @@
 
 #include "arch/ids.h"
 #include "machine/machine.h"
-#include "os/shell.h"
+#include "user/node.h"
 
 static int activate_main(struct proc *p, void *ctx, int argc, char **argv)
 {

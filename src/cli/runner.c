@@ -19,7 +19,8 @@
 #include "cli/timeline.h"
 #include "machine/machine.h"
 #include "os/os.h"
-#include "os/shell.h"
+#include "user/progs.h"
+#include "user/shell.h"
 #include "vmm/vmm.h"
 
 /* ---- waiting on the scheduler ---- */

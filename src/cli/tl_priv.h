@@ -32,7 +32,6 @@ enum tl_layer { TL_MACHINE, TL_HOST, TL_VMM, TL_GUEST, TL_NLAYER };
 #define TS_LINK	     0x0100u /* machine: physical link failed */
 #define TS_DIRTY     0x0200u /* VMM: the host signalled news not yet read */
 #define TS_STALE     0x0400u /* VMM: an I/O interrupt since the last read */
-#define TS_PNO	     0x0800u /* VMM: PNO armed for the next interruption */
 #define TS_GONE	     0x1000u /* machine: device not operational; VMM: unplugged */
 #define TS_CFG_SHIFT 14	     /* 3 bits: SCLP state + 1 (0 = unknown) */
 #define TS_CFG(s)    ((int)(((s) >> TS_CFG_SHIFT) & 7) - 1)
@@ -89,7 +88,7 @@ struct tl_group {
 	bool pt;
 	char vm[32];
 	uint16_t guest_schno, guest_devno;
-	bool lazy;
+	char policy[16];		/* chpsync= */
 	uint64_t host_stsch, crws_read; /* VMM counters at the last poll */
 	bool seen;			/* in this poll's VMM views */
 	uint32_t masks[TL_NLAYER];	/* last TLE_MASK value per layer */

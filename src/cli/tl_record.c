@@ -17,7 +17,7 @@
 #include "machine/machine.h"
 #include "os/cio.h"
 #include "os/os.h"
-#include "os/shell.h"
+#include "user/node.h"
 #include "os/sysfs.h"
 #include "vmm/vmm.h"
 
@@ -364,7 +364,7 @@ static void sample_vmm_dev(void *ctx, const struct vmm_dev_view *v)
 	snprintf(gr->vm, sizeof(gr->vm), "%s", v->vm);
 	gr->guest_schno = v->guest_schno;
 	gr->guest_devno = v->guest_devno;
-	gr->lazy = v->lazy;
+	snprintf(gr->policy, sizeof(gr->policy), "%s", v->policy);
 	node = tl_node(tl, v->vm);
 	if (v->crws_read > gr->crws_read) {
 		struct tl_ev *ev = tl_ev_add(tl, TLE_VCRW, TL_VMM, node, g, -1);
@@ -389,7 +389,6 @@ static void sample_vmm_dev(void *ctx, const struct vmm_dev_view *v)
 		st |= (v->pom & bit) ? TS_POM : 0;
 		st |= v->dirty ? TS_DIRTY : 0;
 		st |= v->stale ? TS_STALE : 0;
-		st |= v->pno_pending ? TS_PNO : 0;
 		st |= v->unplugged ? TS_GONE : 0;
 		row_set(tl, g, i, TL_VMM, st);
 	}

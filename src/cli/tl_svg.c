@@ -154,11 +154,10 @@ static void state_details(char *buf, size_t len, int layer, uint32_t st)
 	case TL_VMM:
 		snprintf(buf, len,
 			 "guest subchannel (path fields from the SCHIB region's last read): "
-			 "PIM %d PAM %d POM %d%s%s%s%s",
+			 "PIM %d PAM %d POM %d%s%s%s",
 			 !!(st & TS_PIM), !!(st & TS_PAM), !!(st & TS_POM),
 			 (st & TS_DIRTY) ? "; dirty: the host signalled news not yet read" : "",
 			 (st & TS_STALE) ? "; an I/O interrupt since the last read" : "",
-			 (st & TS_PNO) ? "; PNO armed for the next interruption" : "",
 			 (st & TS_GONE) ? "; unplugged" : "");
 		break;
 	default:
@@ -879,7 +878,7 @@ static void draw_group_head(FILE *f, const struct tl *tl, int g, double y)
 		fputs(" \xe2\x86\x92 VM ", f);
 		esc(f, gr->vm);
 		fprintf(f, ": device 0.0.%04x on subchannel 0.0.%04x, chpsync=%s", gr->guest_devno,
-			gr->guest_schno, gr->lazy ? "lazy" : "eager");
+			gr->guest_schno, gr->policy);
 	}
 	fputs("</text>\n", f);
 }

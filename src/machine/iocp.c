@@ -40,6 +40,11 @@ struct cu {
 struct deck {
 	struct machine *m;
 	const char *name;
+	/* Directory of a deck read from a file: its relative IMAGE= names are
+	 * files next to it, which must exist.  NULL for a deck given as text
+	 * (the built-in one): IMAGE= is in the work directory, made if
+	 * missing. */
+	const char *basedir;
 	int line;
 	char *err;
 	size_t errlen;
@@ -449,13 +454,22 @@ static struct ccwdev *make_3390(struct deck *d, const struct iodev *io, unsigned
 	struct ccwdev *dev;
 	struct stat st;
 
+	bool user_image = io->image && d->basedir;
+
 	if (io->image && io->image[0] == '/')
 		snprintf(path, sizeof(path), "%s", io->image);
+	else if (user_image)
+		snprintf(path, sizeof(path), "%s/%s", d->basedir, io->image);
 	else if (io->image)
 		snprintf(path, sizeof(path), "%s/%s", wd, io->image);
 	else
 		snprintf(path, sizeof(path), "%s/%04x.3390", wd, devno);
 	if (stat(path, &st) != 0) {
+		/* The user's own volume is never replaced by a blank one. */
+		if (user_image) {
+			fail(d, "IODEVICE %04X: %s: %s", devno, path, strerror(errno));
+			return NULL;
+		}
 		snprintf(volser, sizeof(volser), "0X%04X", devno);
 		if (eckd_create_image(path, DEFAULT_CYLS, volser, true, err, sizeof(err))) {
 			fail(d, "%s", err);
@@ -464,8 +478,14 @@ static struct ccwdev *make_3390(struct deck *d, const struct iodev *io, unsigned
 	}
 	cfg.image = path;
 	dev = eckd_open(d->m->sim, &cfg, err, sizeof(err));
-	if (!dev)
-		fail(d, "%s", err);
+	if (!dev) {
+		/* The device layer's message names the file; say which one if
+		 * it does not. */
+		if (strncmp(err, path, strlen(path)) == 0)
+			fail(d, "IODEVICE %04X: %s", devno, err);
+		else
+			fail(d, "IODEVICE %04X: %s: %s", devno, path, err);
+	}
 	return dev;
 }
 
@@ -714,8 +734,8 @@ static void report_added(struct deck *d)
 	}
 }
 
-int machine_load_iocp_text(struct machine *m, const char *name, const char *text, char *err,
-			   size_t errlen)
+static int load_deck(struct machine *m, const char *name, const char *basedir, const char *text,
+		     char *err, size_t errlen)
 {
 	struct deck *d = calloc(1, sizeof(*d));
 	int rc;
@@ -726,6 +746,7 @@ int machine_load_iocp_text(struct machine *m, const char *name, const char *text
 	}
 	d->m = m;
 	d->name = name;
+	d->basedir = basedir;
 	d->err = err;
 	d->errlen = errlen;
 	d->cus = calloc(MAX_CUS, sizeof(*d->cus));
@@ -758,10 +779,16 @@ int machine_load_iocp_text(struct machine *m, const char *name, const char *text
 	return rc;
 }
 
+int machine_load_iocp_text(struct machine *m, const char *name, const char *text, char *err,
+			   size_t errlen)
+{
+	return load_deck(m, name, NULL, text, err, errlen);
+}
+
 int machine_load_iocp(struct machine *m, const char *path, char *err, size_t errlen)
 {
 	FILE *f;
-	char *text;
+	char *text, *dir, *slash;
 	long n;
 	int rc;
 
@@ -790,7 +817,21 @@ int machine_load_iocp(struct machine *m, const char *path, char *err, size_t err
 		free(text);
 		return -1;
 	}
-	rc = machine_load_iocp_text(m, path, text, err, errlen);
+	dir = strdup(path);
+	if (!dir) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		free(text);
+		return -1;
+	}
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		dir[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	rc = load_deck(m, path, dir, text, err, errlen);
+	free(dir);
 	free(text);
 	return rc;
 }

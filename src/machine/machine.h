@@ -18,7 +18,7 @@ struct machine;
 struct machine_config {
 	uint64_t storage_size;	/* host storage bytes (default 8 GiB, lazily backed) */
 	unsigned crw_queue_len; /* CRW queue bound (default 256) */
-	const char *workdir;	/* where relative IMAGE= paths and default images live */
+	const char *workdir;	/* default images, and IMAGE= of decks given as text */
 	bool notrace;		/* no sim_trace lines for machine events (benchmarks) */
 };
 
@@ -36,7 +36,10 @@ void machine_free(struct machine *m);
 struct machine_timing *machine_timing(struct machine *m);
 
 /* Load an IOCP deck (docs/iocp.md) from a file, or the built-in default deck
- * when path is NULL.  0, or -1 with "FILE:LINE: what is wrong" in err. */
+ * when path is NULL.  0, or -1 with "FILE:LINE: what is wrong" in err.
+ * A file deck's relative IMAGE= names a file in the deck's directory, which
+ * must exist; a deck given as text (and the default one) has its IMAGE= in
+ * cfg.workdir, where a missing image is created. */
 int machine_load_iocp(struct machine *m, const char *path, char *err, size_t errlen);
 int machine_load_iocp_text(struct machine *m, const char *name, const char *text, char *err,
 			   size_t errlen);

@@ -1,6 +1,13 @@
 /* Channel paths: registration, the CHPID -> subchannel index, vary state,
  * the SCLP configure state with Linux's one-second information cache,
- * /sys/devices/css0/chpX.YY attributes, and the channel-path CRW handler. */
+ * /sys/devices/css0/chpX.YY attributes, and every channel-path event: the
+ * CRW handler, configure, vary, and their dispatch to the drivers of the
+ * affected subchannels.  The CHSC commands are wrappers in chsc.c, called
+ * from here only (never the other way round).
+ *
+ * Dispatch goes through the CHPID -> subchannel index built at
+ * registration, so an event costs O(subchannels on that CHPID); Linux walks
+ * every registered subchannel and lets chp_ssd_get_mask() filter. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,20 +148,8 @@ int chp_info_get_status(struct os *os, uint8_t id)
 	return 2;	  /* CHP_STATUS_RESERVED */
 }
 
-/* ---- vary ---- */
-
-static int s390_vary_chpid(struct os *os, uint8_t id, bool on)
-{
-	struct channel_path *chp = chp_get(os, id);
-
-	if (!chp)
-		return -ENODEV;
-	if (!on && !chp->info.state)
-		return 0;
-	chp->info.state = on;
-	chsc_chp_vary(os, id, on);
-	return 0;
-}
+static int s390_vary_chpid(struct os *os, uint8_t id, bool on);
+static void chp_cfg_event(struct os *os, uint8_t id, bool on);
 
 /* ---- attributes ---- */
 
@@ -242,10 +237,7 @@ static int chp_configure_store(void *obj, long arg, const char *buf, size_t len)
 			    rc);
 	} else {
 		info_expire(os);
-		if (on)
-			chsc_chp_online(os, chp->id.id);
-		else
-			chsc_chp_offline(os, chp->id.id);
+		chp_cfg_event(os, chp->id.id, on);
 	}
 	p->cfg_busy = false;
 	sim_wake(os->sim, &p->cfg_wq);
@@ -298,7 +290,7 @@ static int chp_update_desc(struct channel_path *chp)
 		chp->info.chid = -1;
 		chp->info.chid_external = false;
 	}
-	chsc_get_channel_measurement_chars(chp);
+	chsc_get_channel_measurement_chars(chp->os, chp->id.id, &chp->info.cmg, &chp->info.shared);
 	return 0;
 }
 
@@ -372,6 +364,100 @@ void chp_exit(struct os *os)
 	}
 }
 
+/* ---- channel-path events ---- */
+
+/* Deliver one event to the drivers of the subchannels using the CHPID.
+ * The list is copied first: a driver may unregister its subchannel. */
+static void chp_dispatch(struct os *os, uint8_t id, enum chp_event_kind ev)
+{
+	struct channel_path *chp = chp_get(os, id);
+	struct chp_link link = {.chpid = {.cssid = 0, .id = id}};
+	struct subchannel *local[64];
+	struct subchannel **v = local;
+	size_t n, i;
+
+	if (!chp || !chp->schs.n)
+		return;
+	n = chp->schs.n;
+	if (n > 64) {
+		v = malloc(n * sizeof(*v));
+		if (!v)
+			return;
+	}
+	memcpy(v, chp->schs.v, n * sizeof(*v));
+	for (i = 0; i < n; i++) {
+		struct subchannel *sch = v[i];
+		int rc;
+
+		if (!sch->driver || !sch->driver->chp_event)
+			continue;
+		if (!chp_ssd_get_mask(&sch->ssd, &link))
+			continue;
+		rc = sch->driver->chp_event(sch, &link, ev);
+		/* Only CHP_OFFLINE's result counts (as in Linux): the
+		 * subchannel lost its last path and must be evaluated. */
+		if (ev == CHP_OFFLINE && rc) {
+			sch->lpm = 0;
+			css_evaluate_subchannel(os, sch->schid.ssid, sch->schid.no);
+		}
+	}
+	if (v != local)
+		free(v);
+}
+
+/* Linux chsc_chp_online: physical events for a path varied off are not
+ * passed on; the description is refreshed before the drivers hear of it. */
+static void chp_online(struct os *os, uint8_t id)
+{
+	struct channel_path *chp = chp_get(os, id);
+
+	os_pr_debug(os, "cio: chpid 0.%02x online", id);
+	if (chp_get_status(os, id) == 0)
+		return;
+	if (chp)
+		chp_update_desc(chp);
+	chp_dispatch(os, id, CHP_ONLINE);
+}
+
+/* Linux chsc_chp_offline: only for a path that is known and varied on;
+ * the description may change too. */
+static void chp_offline(struct os *os, uint8_t id)
+{
+	os_pr_debug(os, "cio: chpid 0.%02x offline", id);
+	if (chp_get_status(os, id) <= 0)
+		return;
+	chp_update_desc(chp_get(os, id));
+	chp_dispatch(os, id, CHP_OFFLINE);
+}
+
+/* Linux s390_vary_chpid + chsc_chp_vary: varying off a path that is
+ * already off does nothing; vary on refreshes the description first. */
+static int s390_vary_chpid(struct os *os, uint8_t id, bool on)
+{
+	struct channel_path *chp = chp_get(os, id);
+
+	if (!chp)
+		return -ENODEV;
+	if (!on && !chp->info.state)
+		return 0;
+	chp->info.state = on;
+	os_pr_debug(os, "cio: vary %s chpid 0.%02x", on ? "on" : "off", id);
+	if (on)
+		chp_update_desc(chp);
+	chp_dispatch(os, id, on ? CHP_VARY_ON : CHP_VARY_OFF);
+	return 0;
+}
+
+/* The `configure` attribute (chp_configure_store) after a successful SCLP
+ * (de)configure: the path's new state goes to the drivers. */
+static void chp_cfg_event(struct os *os, uint8_t id, bool on)
+{
+	if (on)
+		chp_online(os, id);
+	else
+		chp_offline(os, id);
+}
+
 /* CRW with RSC 4 (channel path), Linux chp_process_crw semantics, with one
  * deliberate improvement: a channel-path report (or an overflow, which may
  * hide one) expires the SCLP information cache, since the path's configure
@@ -395,22 +481,13 @@ void chp_process_crw(struct os *os, const struct crw *c0, const struct crw *c1, 
 	case CRW_ERC_IPARM:
 	case CRW_ERC_INIT:
 		chp_new(os, id);
-		chsc_chp_online(os, id);
+		chp_online(os, id);
 		break;
 	case CRW_ERC_PERRI:
 	case CRW_ERC_PERRN:
-		chsc_chp_offline(os, id);
+		chp_offline(os, id);
 		break;
 	default:
 		os_pr_debug(os, "Don't know how to handle erc=%x", c0->erc);
 	}
-}
-
-/* Refresh a path's description before telling drivers about it. */
-void chp_refresh(struct os *os, uint8_t id)
-{
-	struct channel_path *chp = chp_get(os, id);
-
-	if (chp)
-		chp_update_desc(chp);
 }

@@ -1,13 +1,10 @@
-/* CHSC commands the OS needs (store subchannel description, store
- * channel-path description formats 0 and 1, store channel-measurement
- * characteristics, store channel-subsystem characteristics) and the
- * channel-path event dispatch.
- *
- * Dispatch goes through the CHPID -> subchannel index built at
- * registration, so an event costs O(subchannels on that CHPID); Linux walks
- * every registered subchannel and lets chp_ssd_get_mask() filter. */
+/* The CHSC commands the OS needs, as wrappers: store subchannel
+ * description, store channel-path description formats 0 and 1, store
+ * channel-measurement characteristics, store channel-subsystem
+ * characteristics.  Each builds its request in the CHSC area, issues CHSC
+ * and decodes the answer; none of them calls back into chp.c (the
+ * channel-path events that use them are dispatched there). */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "arch/chsc.h"
@@ -133,19 +130,18 @@ int chsc_determine_fmt1_chp_desc(struct os *os, uint8_t chpid, struct chp_desc1 
 	return 0;
 }
 
-/* Linux chsc_get_channel_measurement_chars: cmg and shared become unknown
- * (-1) first and stay so unless the CSS provides SCMC (and SECM) and says
- * the CHPID's characteristics are valid. */
-int chsc_get_channel_measurement_chars(struct channel_path *chp)
+/* Linux chsc_get_channel_measurement_chars: *cmg and *shared become
+ * unknown (-1) first and stay so unless the CSS provides SCMC (and SECM)
+ * and says the CHPID's characteristics are valid. */
+int chsc_get_channel_measurement_chars(struct os *os, uint8_t chpid, int *cmg, int *shared)
 {
-	struct os *os = chp->os;
 	uint8_t *area = chsc_area(os);
-	struct chsc_scmc_req req = {.first_chpid = chp->id.id, .last_chpid = chp->id.id};
+	struct chsc_scmc_req req = {.first_chpid = chpid, .last_chpid = chpid};
 	struct chsc_scmc_entry e;
 	int rc;
 
-	chp->info.cmg = -1;
-	chp->info.shared = -1;
+	*cmg = -1;
+	*shared = -1;
 	if (!osp(os)->css_chars.scmc || !osp(os)->css_chars.secm)
 		return -EINVAL;
 	if (!area)
@@ -162,72 +158,7 @@ int chsc_get_channel_measurement_chars(struct channel_path *chp)
 	chsc_scmc_entry_decode(area, 0, &e);
 	if (e.not_valid)
 		return 0;
-	chp->info.cmg = e.cmg;
-	chp->info.shared = e.shared;
+	*cmg = e.cmg;
+	*shared = e.shared;
 	return 0;
-}
-
-/* Deliver one event to the drivers of the subchannels using the CHPID.
- * The list is copied first: a driver may unregister its subchannel. */
-static void chp_dispatch(struct os *os, uint8_t id, enum chp_event_kind ev)
-{
-	struct channel_path *chp = chp_get(os, id);
-	struct chp_link link = {.chpid = {.cssid = 0, .id = id}};
-	struct subchannel *local[64];
-	struct subchannel **v = local;
-	size_t n, i;
-
-	if (!chp || !chp->schs.n)
-		return;
-	n = chp->schs.n;
-	if (n > 64) {
-		v = malloc(n * sizeof(*v));
-		if (!v)
-			return;
-	}
-	memcpy(v, chp->schs.v, n * sizeof(*v));
-	for (i = 0; i < n; i++) {
-		struct subchannel *sch = v[i];
-		int rc;
-
-		if (!sch->driver || !sch->driver->chp_event)
-			continue;
-		if (!chp_ssd_get_mask(&sch->ssd, &link))
-			continue;
-		rc = sch->driver->chp_event(sch, &link, ev);
-		/* Only CHP_OFFLINE's result counts (as in Linux): the
-		 * subchannel lost its last path and must be evaluated. */
-		if (ev == CHP_OFFLINE && rc) {
-			sch->lpm = 0;
-			css_evaluate_subchannel(os, sch->schid.ssid, sch->schid.no);
-		}
-	}
-	if (v != local)
-		free(v);
-}
-
-void chsc_chp_online(struct os *os, uint8_t chpid)
-{
-	os_pr_debug(os, "cio: chpid 0.%02x online", chpid);
-	if (chp_get_status(os, chpid) == 0)
-		return; /* varied off: physical events are not propagated */
-	chp_refresh(os, chpid);
-	chp_dispatch(os, chpid, CHP_ONLINE);
-}
-
-void chsc_chp_offline(struct os *os, uint8_t chpid)
-{
-	os_pr_debug(os, "cio: chpid 0.%02x offline", chpid);
-	if (chp_get_status(os, chpid) <= 0)
-		return;
-	chp_refresh(os, chpid); /* as Linux: the description may change too */
-	chp_dispatch(os, chpid, CHP_OFFLINE);
-}
-
-void chsc_chp_vary(struct os *os, uint8_t chpid, bool on)
-{
-	os_pr_debug(os, "cio: vary %s chpid 0.%02x", on ? "on" : "off", chpid);
-	if (on)
-		chp_refresh(os, chpid);
-	chp_dispatch(os, chpid, on ? CHP_VARY_ON : CHP_VARY_OFF);
 }

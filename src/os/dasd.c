@@ -237,18 +237,52 @@ static void cqr_bad_event(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
 		       cqr->status);
 }
 
+/* Every (state, event) pair has its handler; a pair that cannot happen
+ * is logged and ignored (cqr_bad_event). */
+/* clang-format off */
 static const cqr_fn cqr_jumptable[NR_DASD_CQR_STATUS][NR_CQR_EVENTS] = {
-	[DASD_CQR_FILLED] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-			     cqr_bad_event, cqr_bad_event},
-	[DASD_CQR_QUEUED] = {cqr_start_ok, cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_fatal,
-			     cqr_bad_event},
-	[DASD_CQR_IN_IO] = {cqr_bad_event, cqr_done, cqr_path_error, cqr_error, cqr_fatal,
-			    cqr_path_error},
-	[DASD_CQR_DONE] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-			   cqr_bad_event, cqr_bad_event},
-	[DASD_CQR_FAILED] = {cqr_bad_event, cqr_bad_event, cqr_bad_event, cqr_bad_event,
-			     cqr_bad_event, cqr_bad_event},
+	[DASD_CQR_FILLED] = {
+		[CQR_EV_START_OK]   = cqr_bad_event,
+		[CQR_EV_FINAL_OK]   = cqr_bad_event,
+		[CQR_EV_PATH_ERROR] = cqr_bad_event,
+		[CQR_EV_ERROR]      = cqr_bad_event,
+		[CQR_EV_FATAL]      = cqr_bad_event,
+		[CQR_EV_KILLED]     = cqr_bad_event,
+	},
+	[DASD_CQR_QUEUED] = {
+		[CQR_EV_START_OK]   = cqr_start_ok,
+		[CQR_EV_FINAL_OK]   = cqr_bad_event,
+		[CQR_EV_PATH_ERROR] = cqr_bad_event,
+		[CQR_EV_ERROR]      = cqr_bad_event,
+		[CQR_EV_FATAL]      = cqr_fatal,
+		[CQR_EV_KILLED]     = cqr_bad_event,
+	},
+	[DASD_CQR_IN_IO] = {
+		[CQR_EV_START_OK]   = cqr_bad_event,
+		[CQR_EV_FINAL_OK]   = cqr_done,
+		[CQR_EV_PATH_ERROR] = cqr_path_error,
+		[CQR_EV_ERROR]      = cqr_error,
+		[CQR_EV_FATAL]      = cqr_fatal,
+		[CQR_EV_KILLED]     = cqr_path_error,
+	},
+	[DASD_CQR_DONE] = {
+		[CQR_EV_START_OK]   = cqr_bad_event,
+		[CQR_EV_FINAL_OK]   = cqr_bad_event,
+		[CQR_EV_PATH_ERROR] = cqr_bad_event,
+		[CQR_EV_ERROR]      = cqr_bad_event,
+		[CQR_EV_FATAL]      = cqr_bad_event,
+		[CQR_EV_KILLED]     = cqr_bad_event,
+	},
+	[DASD_CQR_FAILED] = {
+		[CQR_EV_START_OK]   = cqr_bad_event,
+		[CQR_EV_FINAL_OK]   = cqr_bad_event,
+		[CQR_EV_PATH_ERROR] = cqr_bad_event,
+		[CQR_EV_ERROR]      = cqr_bad_event,
+		[CQR_EV_FATAL]      = cqr_bad_event,
+		[CQR_EV_KILLED]     = cqr_bad_event,
+	},
 };
+/* clang-format on */
 
 static void cqr_event(struct dasd_ccw_req *cqr, enum dasd_cqr_event ev)
 {
@@ -320,11 +354,18 @@ static void dasd_start_next(struct dasd_device *dev)
 		dasd_kick_delay(dev, DASD_BUSY_DELAY);
 		return;
 	case -EACCES:
+	case -ENODEV:
 		if (cqr->verify_path) {
-			cqr_final(cqr, DASD_CQR_FAILED, -EACCES);
+			cqr_final(cqr, DASD_CQR_FAILED, rc);
 			return;
 		}
-		/* cio has fewer paths than we think: a path event follows. */
+		/* cio found fewer paths than we think (or none: -ENODEV) and
+		 * verifies them; a path event or CIO_NO_PATH follows.  Each
+		 * attempt counts against the request's retries (Linux). */
+		if (--cqr->path_retries <= 0) {
+			cqr_final(cqr, DASD_CQR_FAILED, -EIO);
+			return;
+		}
 		cqr->lpm = 0;
 		dasd_kick_delay(dev, DASD_NOPATH_DELAY);
 		return;
@@ -648,14 +689,49 @@ static void dasd_fail_all(struct dasd_device *dev, int rc)
 	dev->active = NULL;
 }
 
-/* Linux dasd_generic_notify(CIO_GONE) -> dasd_generic_last_path_gone():
- * an active device warns that it has no path left. */
-static void dasd_notify(struct ccw_device *cdev, int event)
+/* Linux dasd_generic_last_path_gone: an active device is kept.  The
+ * request on the channel goes back to the queue (it is started again once
+ * a path is back) and the queue waits for a path (DC_WAIT). */
+static int dasd_last_path_gone(struct dasd_device *dev)
+{
+	struct dasd_ccw_req *cqr = dev->active;
+
+	dasd_dev_info(dev, "No operational channel path is left for the device");
+	dev->opm = 0;
+	dev->tbvpm = 0;
+	if (cqr && cqr->status == DASD_CQR_IN_IO) {
+		cqr->status = DASD_CQR_QUEUED;
+		dev->active = NULL;
+	}
+	if (dev->timer) {
+		sim_cancel(dev->os->sim, dev->timer);
+		dev->timer = NULL;
+	}
+	dev->stopped |= DASD_STOPPED_DC_WAIT;
+	dasd_kick(dev);
+	return NOTIFY_OK;
+}
+
+/* Linux dasd_generic_notify: the device or its last path is gone (keep
+ * an active device, its I/O waits), or it is operational again. */
+static int dasd_notify(struct ccw_device *cdev, int event)
 {
 	struct dasd_device *dev = cdev->drvdata;
 
-	if (event == CIO_GONE && dev && dev->online)
-		dasd_dev_info(dev, "No operational channel path is left for the device");
+	if (!dev || !dev->online)
+		return NOTIFY_BAD;
+	switch (event) {
+	case CIO_GONE:
+	case CIO_BOXED:
+	case CIO_NO_PATH:
+		return dasd_last_path_gone(dev);
+	case CIO_OPER:
+		if (dev->opm)
+			dasd_path_operational(dev);
+		return NOTIFY_OK;
+	default:
+		return NOTIFY_BAD;
+	}
 }
 
 static void dasd_eckd_remove(struct ccw_device *cdev)

@@ -3,6 +3,7 @@
  * paths not yet in our group; NOP per path when the device does not do path
  * grouping.  The result is the verified path mask (vpm).  Also disband. */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "arch/ccw.h"
@@ -22,24 +23,6 @@
 #define SPID_FUNC_ESTABLISH_MP 0x80
 #define SPID_FUNC_ESTABLISH    0x00
 #define SPID_FUNC_DISBAND      0x20
-
-enum pv_phase { PV_SNID, PV_SPID, PV_NOP };
-
-static void pv_request(struct ccw_device *cdev, uint8_t cmd, uint16_t count, uint8_t path,
-		       void (*cb)(struct ccw_device *, void *, int), void *data)
-{
-	struct ccw_request *req = &cdev->req;
-
-	memset(req, 0, sizeof(*req));
-	req->cp = ccw_device_build_ccw(cdev, cmd, CCW_FLAG_SLI, count);
-	req->timeout = PGID_TIMEOUT;
-	req->maxretries = PGID_RETRIES;
-	req->lpm = path;
-	req->singlepath = true;
-	req->callback = cb;
-	req->data = data;
-	ccw_request_start(cdev);
-}
 
 static uint8_t next_path(uint8_t after, uint8_t todo)
 {
@@ -61,25 +44,152 @@ static int path_index(uint8_t mask)
 	return i;
 }
 
+/* Path verification runs one channel program per path in three phases;
+ * each ends with one of four results, and the table below says what each
+ * (phase, result) pair does. */
+enum pv_phase { PV_SNID, PV_SPID, PV_NOP, NR_PV_PHASES };
+
+enum pv_result {
+	PV_OK,	   /* the command ended normally on the path */
+	PV_NOPATH, /* the path is not operational (-EACCES) */
+	PV_REJECT, /* command reject: the device does not do it (-EOPNOTSUPP) */
+	PV_ERROR,  /* anything else: verification fails */
+	NR_PV_RESULTS
+};
+
 static void verify_start(struct ccw_device *cdev);
 static void snid_do(struct ccw_device *cdev, uint8_t after);
 static void spid_do(struct ccw_device *cdev, uint8_t after);
 static void nop_do(struct ccw_device *cdev, uint8_t after);
 
-/* ---- NOP (no path grouping) ---- */
+typedef void (*pv_fn)(struct ccw_device *cdev, uint8_t path, int rc);
 
-static void nop_callback(struct ccw_device *cdev, void *data, int rc)
+/* ---- (phase, result) handlers ---- */
+
+static void pv_fail(struct ccw_device *cdev, uint8_t path, int rc)
 {
-	uint8_t path = cdev->req.lpm;
+	ccw_device_verify_done(cdev, rc);
+}
 
-	if (rc == 0)
-		cdev->sch->vpm |= path;
-	else if (rc != -EACCES && rc != -EOPNOTSUPP) {
-		ccw_device_verify_done(cdev, rc);
-		return;
-	}
+static void snid_ok(struct ccw_device *cdev, uint8_t path, int rc)
+{
+	const uint8_t *d = ccw_device_dma_data(cdev, PGID_DATA_LEN);
+	int i = path_index(path);
+
+	cdev->pgid_valid_mask |= path;
+	cdev->snid_state[i] = d ? d[0] : 0;
+	if (d)
+		memcpy(cdev->snid_pgid[i], d + 1, PGID_LEN);
+	snid_do(cdev, path);
+}
+
+static void snid_next(struct ccw_device *cdev, uint8_t path, int rc)
+{
+	snid_do(cdev, path);
+}
+
+/* SNID rejected: the device does no path grouping; verify with NOP. */
+static void snid_reject(struct ccw_device *cdev, uint8_t path, int rc)
+{
+	cdev->pgroup = false;
+	cdev->mpath = false;
+	verify_start(cdev);
+}
+
+static void spid_ok(struct ccw_device *cdev, uint8_t path, int rc)
+{
+	cdev->sch->vpm |= path;
+	spid_do(cdev, path);
+}
+
+static void spid_next(struct ccw_device *cdev, uint8_t path, int rc)
+{
+	spid_do(cdev, path);
+}
+
+/* SPID rejected: retry without multipath, then without grouping. */
+static void spid_reject(struct ccw_device *cdev, uint8_t path, int rc)
+{
+	if (cdev->mpath)
+		cdev->mpath = false;
+	else
+		cdev->pgroup = false;
+	verify_start(cdev);
+}
+
+static void nop_ok(struct ccw_device *cdev, uint8_t path, int rc)
+{
+	cdev->sch->vpm |= path;
 	nop_do(cdev, path);
 }
+
+static void nop_next(struct ccw_device *cdev, uint8_t path, int rc)
+{
+	nop_do(cdev, path);
+}
+
+/* clang-format off */
+static const pv_fn pv_jumptable[NR_PV_PHASES][NR_PV_RESULTS] = {
+	[PV_SNID] = {
+		[PV_OK]     = snid_ok,
+		[PV_NOPATH] = snid_next,
+		[PV_REJECT] = snid_reject,
+		[PV_ERROR]  = pv_fail,
+	},
+	[PV_SPID] = {
+		[PV_OK]     = spid_ok,
+		[PV_NOPATH] = spid_next,
+		[PV_REJECT] = spid_reject,
+		[PV_ERROR]  = pv_fail,
+	},
+	[PV_NOP] = {
+		[PV_OK]     = nop_ok,
+		[PV_NOPATH] = nop_next,
+		[PV_REJECT] = nop_next,
+		[PV_ERROR]  = pv_fail,
+	},
+};
+/* clang-format on */
+
+static enum pv_result pv_result_of(int rc)
+{
+	switch (rc) {
+	case 0:
+		return PV_OK;
+	case -EACCES:
+		return PV_NOPATH;
+	case -EOPNOTSUPP:
+		return PV_REJECT;
+	default:
+		return PV_ERROR;
+	}
+}
+
+/* The request callback of every verification phase (data = the phase). */
+static void pv_callback(struct ccw_device *cdev, void *data, int rc)
+{
+	enum pv_phase phase = (enum pv_phase)(uintptr_t)data;
+
+	pv_jumptable[phase][pv_result_of(rc)](cdev, cdev->req.lpm, rc);
+}
+
+static void pv_request(struct ccw_device *cdev, enum pv_phase phase, uint8_t cmd, uint16_t count,
+		       uint8_t path)
+{
+	struct ccw_request *req = &cdev->req;
+
+	memset(req, 0, sizeof(*req));
+	req->cp = ccw_device_build_ccw(cdev, cmd, CCW_FLAG_SLI, count);
+	req->timeout = PGID_TIMEOUT;
+	req->maxretries = PGID_RETRIES;
+	req->lpm = path;
+	req->singlepath = true;
+	req->callback = pv_callback;
+	req->data = (void *)(uintptr_t)phase;
+	ccw_request_start(cdev);
+}
+
+/* ---- NOP (no path grouping) ---- */
 
 static void nop_do(struct ccw_device *cdev, uint8_t after)
 {
@@ -89,35 +199,10 @@ static void nop_do(struct ccw_device *cdev, uint8_t after)
 		ccw_device_verify_done(cdev, cdev->sch->vpm ? 0 : -EACCES);
 		return;
 	}
-	pv_request(cdev, CCW_CMD_NOOP, 0, path, nop_callback, NULL);
+	pv_request(cdev, PV_NOP, CCW_CMD_NOOP, 0, path);
 }
 
 /* ---- SET PGID ---- */
-
-static void spid_callback(struct ccw_device *cdev, void *data, int rc)
-{
-	uint8_t path = cdev->req.lpm;
-
-	switch (rc) {
-	case 0:
-		cdev->sch->vpm |= path;
-		break;
-	case -EACCES:
-		break;
-	case -EOPNOTSUPP:
-		/* Rejected: retry without multipath, then without grouping. */
-		if (cdev->mpath)
-			cdev->mpath = false;
-		else
-			cdev->pgroup = false;
-		verify_start(cdev);
-		return;
-	default:
-		ccw_device_verify_done(cdev, rc);
-		return;
-	}
-	spid_do(cdev, path);
-}
 
 static void spid_do(struct ccw_device *cdev, uint8_t after)
 {
@@ -135,7 +220,7 @@ static void spid_do(struct ccw_device *cdev, uint8_t after)
 	}
 	d[0] = cdev->mpath ? SPID_FUNC_ESTABLISH_MP : SPID_FUNC_ESTABLISH;
 	memcpy(d + 1, cdev->pgid, PGID_LEN);
-	pv_request(cdev, CCW_CMD_SET_PGID, PGID_DATA_LEN, path, spid_callback, NULL);
+	pv_request(cdev, PV_SPID, CCW_CMD_SET_PGID, PGID_DATA_LEN, path);
 }
 
 /* ---- SENSE PGID ---- */
@@ -207,33 +292,6 @@ static void snid_done(struct ccw_device *cdev)
 	spid_do(cdev, 0);
 }
 
-static void snid_callback(struct ccw_device *cdev, void *data, int rc)
-{
-	uint8_t path = cdev->req.lpm;
-	const uint8_t *d = ccw_device_dma_data(cdev, PGID_DATA_LEN);
-	int i = path_index(path);
-
-	switch (rc) {
-	case 0:
-		cdev->pgid_valid_mask |= path;
-		cdev->snid_state[i] = d ? d[0] : 0;
-		if (d)
-			memcpy(cdev->snid_pgid[i], d + 1, PGID_LEN);
-		break;
-	case -EACCES:
-		break;
-	case -EOPNOTSUPP:
-		cdev->pgroup = false;
-		cdev->mpath = false;
-		verify_start(cdev);
-		return;
-	default:
-		ccw_device_verify_done(cdev, rc);
-		return;
-	}
-	snid_do(cdev, path);
-}
-
 static void snid_do(struct ccw_device *cdev, uint8_t after)
 {
 	uint8_t path = next_path(after, cdev->pgid_todo_mask & ~cdev->path_notoper_mask);
@@ -245,7 +303,7 @@ static void snid_do(struct ccw_device *cdev, uint8_t after)
 	}
 	if (d)
 		memset(d, 0, PGID_DATA_LEN);
-	pv_request(cdev, CCW_CMD_SENSE_PGID, PGID_DATA_LEN, path, snid_callback, NULL);
+	pv_request(cdev, PV_SNID, CCW_CMD_SENSE_PGID, PGID_DATA_LEN, path);
 }
 
 static void verify_start(struct ccw_device *cdev)

@@ -156,17 +156,13 @@ void chp_sch_index_add(struct subchannel *sch);
 void chp_sch_index_del(struct subchannel *sch);
 void chp_process_crw(struct os *os, const struct crw *c0, const struct crw *c1, int overflow);
 int chp_info_get_status(struct os *os, uint8_t id); /* may block (SCLP) */
-void chp_refresh(struct os *os, uint8_t id);
 
 /* chsc.c */
 int chsc_get_ssd_info(struct os *os, struct subchannel *sch);
 int chsc_determine_chp_desc(struct os *os, uint8_t chpid, struct chp_desc0 *desc);
 int chsc_determine_css_characteristics(struct os *os);
 int chsc_determine_fmt1_chp_desc(struct os *os, uint8_t chpid, struct chp_desc1 *desc);
-int chsc_get_channel_measurement_chars(struct channel_path *chp);
-void chsc_chp_online(struct os *os, uint8_t chpid);
-void chsc_chp_offline(struct os *os, uint8_t chpid);
-void chsc_chp_vary(struct os *os, uint8_t chpid, bool on);
+int chsc_get_channel_measurement_chars(struct os *os, uint8_t chpid, int *cmg, int *shared);
 
 /* sclp.c */
 int sclp_sync_request(struct os *os, uint32_t cmdw, uint64_t sccb);

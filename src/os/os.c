@@ -3,11 +3,13 @@
 #include "os/os.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "os/kern_priv.h"
+#include "os/syslog.h"
 #include "os/sysfs.h"
 #include "os/vfio_ccw.h"
 #include "os/vfs.h"
@@ -43,7 +45,10 @@ void os_printk_level(struct os *os, bool console, const char *fmt, va_list ap)
 	/* Every kernel log line is also a world event of the trace. */
 	if (sim_tracing(os->sim))
 		sim_trace(os->sim, os->hostname, "%s", text);
-	if (os->priv && asprintf(&line, "[%5lu.%06lu] %s", sec, usec, text) >= 0)
+	/* Each record keeps its level, as syslog(2) hands it out: console
+	 * lines KERN_INFO, the others below the console loglevel KERN_DEBUG. */
+	if (os->priv &&
+	    asprintf(&line, "<%d>[%5lu.%06lu] %s", console ? 6 : 7, sec, usec, text) >= 0)
 		dmesg_add(os->priv, line);
 	if (console && os->console) {
 		size_t n = strlen(text);
@@ -97,6 +102,14 @@ void os_set_debug(struct os *os, int on)
 		os->priv->debug = on;
 }
 
+/* Length of a record's "<level>" prefix. */
+static size_t level_len(const char *line)
+{
+	const char *q = line[0] == '<' ? strchr(line, '>') : NULL;
+
+	return q ? (size_t)(q + 1 - line) : 0;
+}
+
 char *os_dmesg(struct os *os)
 {
 	struct os_priv *p = os->priv;
@@ -113,14 +126,43 @@ char *os_dmesg(struct os *os)
 	q = s;
 	for (i = 0; i < p->count; i++) {
 		const char *l = p->lines[(p->first + i) % DMESG_MAX_LINES];
-		size_t n = strlen(l);
+		size_t skip = level_len(l), n = strlen(l) - skip;
 
-		memcpy(q, l, n);
+		memcpy(q, l + skip, n);
 		q[n] = '\n';
 		q += n + 1;
 	}
 	*q = '\0';
 	return s;
+}
+
+int os_syslog(struct os *os, int type, char *buf, int len)
+{
+	struct os_priv *p = os->priv;
+	size_t i, first, total = 0, n;
+
+	if (type != SYSLOG_ACTION_READ_ALL && type != SYSLOG_ACTION_SIZE_BUFFER)
+		return -EINVAL;
+	if (!p)
+		return 0; /* an OS without a kernel log (test fixtures) */
+	for (i = 0; i < p->count; i++)
+		total += strlen(p->lines[(p->first + i) % DMESG_MAX_LINES]) + 1;
+	if (type == SYSLOG_ACTION_SIZE_BUFFER)
+		return total > INT_MAX ? INT_MAX : (int)total;
+	if (!buf || len < 0)
+		return -EINVAL;
+	/* The newest records that fit, oldest first. */
+	for (first = 0; first < p->count && total > (size_t)len; first++)
+		total -= strlen(p->lines[(p->first + first) % DMESG_MAX_LINES]) + 1;
+	for (i = first, n = 0; i < p->count; i++) {
+		const char *l = p->lines[(p->first + i) % DMESG_MAX_LINES];
+		size_t ll = strlen(l);
+
+		memcpy(buf + n, l, ll);
+		buf[n + ll] = '\n';
+		n += ll + 1;
+	}
+	return (int)n;
 }
 
 /* ---- kernel storage: first fit over a sorted block list ---- */

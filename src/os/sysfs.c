@@ -274,6 +274,54 @@ int sysfs_attr(struct sysfs *fs, const char *path, const struct sysfs_attr_ops *
 	return 0;
 }
 
+/* The text of a link in `dir` to the absolute path `target`, relative as
+ * the kernel writes it (kernfs: one "../" per level from the link's
+ * directory up to the common ancestor, then the rest of the target). */
+static char *relative_target(const struct sysfs_node *dir, const char *target)
+{
+	char from[1024], *out;
+	const char *f = from, *t = target, *rest;
+	size_t ups = 0, len;
+
+	node_path(dir, from, sizeof(from));
+	/* Skip the common leading components. */
+	for (;;) {
+		const char *fe, *te;
+
+		while (*f == '/')
+			f++;
+		while (*t == '/')
+			t++;
+		fe = f + strcspn(f, "/");
+		te = t + strcspn(t, "/");
+		if (fe == f || fe - f != te - t || memcmp(f, t, fe - f) != 0)
+			break;
+		f = fe;
+		t = te;
+	}
+	rest = t;
+	for (; *f; f += strcspn(f, "/")) {
+		while (*f == '/')
+			f++;
+		if (*f)
+			ups++;
+	}
+	len = ups * 3 + strlen(rest) + 1;
+	out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	for (size_t i = 0; i < ups; i++)
+		strcat(out, "../");
+	strcat(out, rest);
+	len = strlen(out);
+	if (len && out[len - 1] == '/')
+		out[len - 1] = '\0';
+	if (!*out)
+		strcpy(out, ".");
+	return out;
+}
+
 int sysfs_symlink(struct sysfs *fs, const char *path, const char *target)
 {
 	struct sysfs_node *dir, *n;
@@ -290,7 +338,7 @@ int sysfs_symlink(struct sysfs *fs, const char *path, const char *target)
 	n = add_child(dir, name, SYSFS_LINK);
 	if (!n)
 		return -ENOMEM;
-	n->target = strdup(target);
+	n->target = target[0] == '/' ? relative_target(dir, target) : strdup(target);
 	if (!n->target) {
 		sysfs_remove(fs, path);
 		return -ENOMEM;

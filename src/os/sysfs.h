@@ -26,6 +26,8 @@ void sysfs_free(struct sysfs *fs);
 int sysfs_mkdir(struct sysfs *fs, const char *path);
 int sysfs_attr(struct sysfs *fs, const char *path, const struct sysfs_attr_ops *ops, void *obj,
 	       long arg);
+/* An absolute target is stored relative to the link's directory, as the
+ * kernel's sysfs links are ("../../../devices/css0/0.0.013f"). */
 int sysfs_symlink(struct sysfs *fs, const char *path, const char *target);
 /* Remove a file, link or whole directory tree. */
 int sysfs_remove(struct sysfs *fs, const char *path);

@@ -9,6 +9,8 @@
  */
 #include "vmm/qemu_opts.h"
 
+#include "vmm/chpsync.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -208,11 +210,7 @@ static int dev_prop(struct vm_dev_opts *d, const char *model, const struct kv *k
 		return 0;
 	}
 	if (d->kind == VM_DEV_VFIO_CCW && !strcmp(k->key, "chpsync")) {
-		if (!strcmp(k->val, "lazy"))
-			d->chpsync = CHPSYNC_LAZY;
-		else if (!strcmp(k->val, "eager"))
-			d->chpsync = CHPSYNC_EAGER;
-		else
+		if (chpsync_policy_parse(k->val, &d->chpsync))
 			return fail(err, len, "-device", a,
 				    "Parameter 'chpsync' does not accept value '%s'", k->val);
 		return 0;

@@ -46,9 +46,11 @@ struct vmm_host {
 	struct os *os;
 };
 
+/* Path-sync policies (vmm/chpsync.h has their tables). */
 enum chpsync_policy {
 	CHPSYNC_EAGER = 0, /* the default */
 	CHPSYNC_LAZY = 1,
+	NR_CHPSYNC_POLICIES
 };
 
 struct vfio_ccw_dev;
@@ -85,7 +87,10 @@ void vfio_ccw_dev_mark_dirty(struct vfio_ccw_dev *d);
 bool vfio_ccw_dev_dirty(const struct vfio_ccw_dev *d);
 bool vfio_ccw_dev_uses_chpid(const struct vfio_ccw_dev *d, uint8_t chpid);
 struct vsch *vfio_ccw_dev_sch(struct vfio_ccw_dev *d);
-enum chpsync_policy vfio_ccw_dev_policy(const struct vfio_ccw_dev *d);
+/* The VM flushes a CRW batch: the device's policy refreshes it if it
+ * wants (`named`: the batch names one of its CHPIDs).  True when its path
+ * fields changed. */
+bool vfio_ccw_dev_flush(struct vfio_ccw_dev *d, bool named);
 const struct vfio_ccw_stats *vfio_ccw_dev_stats(const struct vfio_ccw_dev *d);
 
 #endif

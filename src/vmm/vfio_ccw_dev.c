@@ -12,13 +12,9 @@
  * (the channel program may have found a path operational again and set
  * its POM bit, which no CRW reports).  So a guest STSCH costs a host STSCH
  * at most once per such signal, and never in steady state without I/O.
- *   chpsync=lazy  (the cover letter): the CRW only marks the device dirty
- *                 (and is discarded); the guest's next STSCH refreshes the
- *                 path fields and arms PNO + PNOM for the next I/O
- *                 interruption, so the guest re-verifies its paths.
- *   chpsync=eager (default): the CRW goes to the VM, which refreshes every
- *                 affected device and injects one CRW per CHPID and event
- *                 (vm_chp.c); the guest sees the change at once.
+ * What the guest is told, and when, is the device's path-sync policy
+ * (chpsync.h: chpsync_lazy.c, chpsync_eager.c), called on a CRW, on a
+ * guest STSCH, on an I/O interrupt and when the VM flushes CRWs.
  */
 #include "vmm/vfio_ccw_priv.h"
 
@@ -119,6 +115,12 @@ bool vfio_ccw_dev_dirty(const struct vfio_ccw_dev *d)
 	return d->dirty || d->stale;
 }
 
+bool vfio_ccw_paths_differ(const struct pmcw *a, const struct pmcw *b)
+{
+	return a->pim != b->pim || a->pam != b->pam || a->pom != b->pom ||
+	       memcmp(a->chpid, b->chpid, sizeof(a->chpid)) != 0;
+}
+
 bool vfio_ccw_dev_uses_chpid(const struct vfio_ccw_dev *d, uint8_t chpid)
 {
 	for (int i = 0; i < 8; i++)
@@ -132,9 +134,9 @@ struct vsch *vfio_ccw_dev_sch(struct vfio_ccw_dev *d)
 	return d->sch;
 }
 
-enum chpsync_policy vfio_ccw_dev_policy(const struct vfio_ccw_dev *d)
+bool vfio_ccw_dev_flush(struct vfio_ccw_dev *d, bool named)
 {
-	return d->policy;
+	return d->pol->on_flush(d, named);
 }
 
 const struct vfio_ccw_stats *vfio_ccw_dev_stats(const struct vfio_ccw_dev *d)
@@ -142,35 +144,17 @@ const struct vfio_ccw_stats *vfio_ccw_dev_stats(const struct vfio_ccw_dev *d)
 	return &d->st;
 }
 
-static bool paths_differ(const struct pmcw *a, const struct pmcw *b)
-{
-	return a->pim != b->pim || a->pam != b->pam || a->pom != b->pom ||
-	       memcmp(a->chpid, b->chpid, sizeof(a->chpid)) != 0;
-}
-
 /* Guest STSCH: a host STSCH only when something was signalled. */
 static void pt_store(struct vsch *s)
 {
 	struct vfio_ccw_dev *d = s->priv;
-	const struct pmcw *g = &s->pmcw;
-	struct pmcw before = *g;
-	bool signalled = d->dirty;
+	struct pmcw before = s->pmcw;
+	bool signalled = d->dirty, refreshed = false;
 
 	d->st.guest_stsch++;
-	if ((!d->dirty && !d->stale) || vfio_ccw_dev_refresh(d)) {
-		d->pnom_unread = 0;
-		return;
-	}
-	s->pmcw.pnom |= d->pnom_unread;
-	d->pnom_unread = 0;
-	/* The letter's scheme: tell the guest on its next I/O interruption
-	 * that paths changed, so it re-verifies them.  A read that only an
-	 * I/O interrupt prompted arms it only if it found news; otherwise
-	 * every verification would ask for the next one. */
-	if (d->policy == CHPSYNC_LAZY && (signalled || paths_differ(&before, g))) {
-		d->pno_pending = true;
-		d->pnom_pending = (uint8_t)(g->pnom | (g->pim & ~(g->pam & g->pom)));
-	}
+	if (d->dirty || d->stale)
+		refreshed = vfio_ccw_dev_refresh(d) == 0;
+	d->pol->on_stsch(d, &before, refreshed, signalled);
 }
 
 /* ---- guest instructions ---- */
@@ -324,13 +308,7 @@ void vfio_ccw_io_irq(void *ctx)
 		s->pmcw.lpum = lpum;
 	if (irb.scsw.flags & SCSW_FLAGS_PNO)
 		d->dirty = true; /* PNOM changed on the host */
-	if (d->pno_pending &&
-	    (s->scsw.ctrl & SCSW_STCTL_MASK) != (SCSW_STCTL_INTER | SCSW_STCTL_PEND)) {
-		s->scsw.flags |= SCSW_FLAGS_PNO;
-		s->pmcw.pnom = d->pnom_pending;
-		d->pnom_unread = d->pnom_pending;
-		d->pno_pending = false;
-	}
+	d->pol->on_io_irq(d);
 	vcss_post_status(s);
 }
 
@@ -348,8 +326,6 @@ void vfio_ccw_crw_irq(void *ctx)
 			return;
 		d->st.crws_read++;
 		d->dirty = true;
-		/* Lazy: the CRW is discarded once it marked the device. */
-		if (d->policy == CHPSYNC_EAGER && d->sink.crw)
-			d->sink.crw(d->sink.ctx, d, r.crw);
+		d->pol->on_crw(d, r.crw);
 	}
 }

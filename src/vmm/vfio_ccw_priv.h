@@ -5,13 +5,15 @@
 #define CHPSYNC_VMM_VFIO_CCW_PRIV_H
 
 #include "os/vfio.h"
+#include "vmm/chpsync.h"
 #include "vmm/vdev.h"
 
 struct vfio_ccw_dev {
 	struct vmm_host host;
 	struct vcss *css;
 	struct vsch *sch;
-	enum chpsync_policy policy;
+	const struct chpsync_ops *pol; /* the path-sync policy */
+	void *pstate;		       /* the policy's own state (pol->state_size bytes) */
 	struct vfio_ccw_crw_sink sink;
 	int fd;
 	int io_efd, crw_efd, req_efd;
@@ -25,16 +27,13 @@ struct vfio_ccw_dev {
 	 * channel program may have moved POM (a path that answers again) or
 	 * the LPUM, so the next guest STSCH reads the host once. */
 	bool stale;
-	bool pno_pending;
-	uint8_t pnom_pending;
-	/* The PNOM sent with the last synthetic PNO, until the guest's
-	 * next STSCH has shown it (a read of the host must not hide it). */
-	uint8_t pnom_unread;
 	struct vfio_ccw_stats st;
 };
 
 extern const struct vsch_ops vfio_ccw_pt_ops;
 void vfio_ccw_io_irq(void *ctx);
 void vfio_ccw_crw_irq(void *ctx);
+/* PIM, PAM, POM or a CHPID differ: news for the guest. */
+bool vfio_ccw_paths_differ(const struct pmcw *a, const struct pmcw *b);
 
 #endif

@@ -275,13 +275,27 @@ struct vfio_ccw_dev *vfio_ccw_dev_realize(const struct vmm_host *host, struct vc
 	}
 	d->host = *host;
 	d->css = css;
-	d->policy = policy;
+	d->pol = chpsync_ops(policy);
+	if (!d->pol) {
+		errf(err, errlen, "no such chpsync policy");
+		free(d);
+		return NULL;
+	}
+	if (d->pol->state_size) {
+		d->pstate = calloc(1, d->pol->state_size);
+		if (!d->pstate) {
+			errf(err, errlen, "out of memory");
+			free(d);
+			return NULL;
+		}
+	}
 	if (sink)
 		d->sink = *sink;
 	d->fd = d->io_efd = d->crw_efd = d->req_efd = -1;
 	d->sch = vcss_add_sch(css, devno, &vfio_ccw_pt_ops, d);
 	if (!d->sch) {
 		errf(err, errlen, "no free subchannel");
+		free(d->pstate);
 		free(d);
 		return NULL;
 	}
@@ -303,5 +317,6 @@ void vfio_ccw_dev_free(struct vfio_ccw_dev *d)
 		d->sch->priv = NULL;
 	}
 	release_host(d);
+	free(d->pstate);
 	free(d);
 }

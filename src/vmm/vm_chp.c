@@ -23,19 +23,6 @@
 #include "arch/crw.h"
 #include "arch/sclp.h"
 
-/* The guest-visible path fields of a device, to tell whether a refresh
- * brought news. */
-static bool refresh_changed(struct vfio_ccw_dev *d)
-{
-	const struct pmcw *g = &vfio_ccw_dev_sch(d)->pmcw;
-	struct pmcw before = *g;
-
-	if (vfio_ccw_dev_refresh(d))
-		return false;
-	return before.pim != g->pim || before.pam != g->pam || before.pom != g->pom ||
-	       memcmp(before.chpid, g->chpid, sizeof(g->chpid)) != 0;
-}
-
 static bool batch_names_chpid_of(const struct vm *vm, struct vfio_ccw_dev *d)
 {
 	for (int i = 0; i < vm->nbatch; i++) {
@@ -48,8 +35,9 @@ static bool batch_names_chpid_of(const struct vm *vm, struct vfio_ccw_dev *d)
 	return false;
 }
 
-/* Refresh every eager device that was signalled or uses a CHPID the batch
- * reports (its own CRW may still be on the way), then inject each CRW
+/* Let every device's policy refresh it (eager: one that was signalled or
+ * uses a CHPID the batch reports; its own CRW may still be on the way;
+ * chpsync_eager.c), then inject each CRW
  * unless it repeats the last one injected for its CHPID and no device's
  * paths changed: the host reports one event once per subchannel and
  * sometimes twice per subchannel (SCLP completion and the machine's own
@@ -63,10 +51,7 @@ static void flush_batch(void *arg)
 	for (int i = 0; i < vm->nvfio; i++) {
 		struct vfio_ccw_dev *d = vm->vfio[i];
 
-		if (vfio_ccw_dev_policy(d) != CHPSYNC_EAGER)
-			continue;
-		if (vfio_ccw_dev_dirty(d) || batch_names_chpid_of(vm, d))
-			changed |= refresh_changed(d);
+		changed |= vfio_ccw_dev_flush(d, batch_names_chpid_of(vm, d));
 	}
 	for (int i = 0; i < vm->nbatch; i++) {
 		uint32_t crw = vm->batch[i];

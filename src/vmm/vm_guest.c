@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "os/os.h"
-#include "os/shell.h"
+#include "user/progs.h"
 
 static void guest_remove_node(struct vm *vm)
 {

@@ -30,8 +30,8 @@ struct vmm_dev_view {
 	const char *vm;	      /* -name */
 	const char *sysfsdev; /* the mdev passed through */
 	uint16_t guest_schno, guest_devno;
-	bool lazy; /* chpsync=lazy, else eager */
-	bool dirty, stale, pno_pending, unplugged;
+	const char *policy; /* chpsync= */
+	bool dirty, stale, unplugged;
 	uint8_t pim, pam, pom, pnom, lpum;
 	uint8_t chpid[8];
 	uint64_t host_stsch; /* SCHIB region reads */

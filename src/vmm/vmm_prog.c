@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/shell.h"
+#include "user/node.h"
 #include "vmm/vm.h"
 
 /* The VMM state of one host node: the VMs its qemu-system-s390x started.

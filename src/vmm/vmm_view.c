@@ -16,10 +16,9 @@ static void dev_view(const struct vm *vm, const struct vm_dev_opts *o, const str
 	v->sysfsdev = o->sysfsdev;
 	v->guest_schno = d->sch->schno;
 	v->guest_devno = p->devno;
-	v->lazy = d->policy == CHPSYNC_LAZY;
+	v->policy = d->pol->name;
 	v->dirty = d->dirty;
 	v->stale = d->stale;
-	v->pno_pending = d->pno_pending;
 	v->unplugged = d->unplugged;
 	v->pim = p->pim;
 	v->pam = p->pam;

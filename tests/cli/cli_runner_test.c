@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "cli/runner.h"
-#include "os/shell.h"
+#include "user/node.h"
 #include "t.h"
 
 struct out {

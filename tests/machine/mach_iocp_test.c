@@ -1,5 +1,9 @@
 /* The IOCP deck: the built-in default, extensions, and bad decks. */
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dev/eckd.h"
 
 #include "arch/senseid.h"
 #include "mt.h"
@@ -202,6 +206,93 @@ TEST(iocp_column_72_continuation_marks_and_comments_are_ignored)
 	CHECK_STR(err, "");
 	CHECK_EQ(machine_css(m).ops->stsch(m, schid_word(0, 1), A_SCHIB), 0);
 	CHECK_EQ(get_be16(machine_storage(m)->base + A_SCHIB + 6), 0x5001);
+	machine_free(m);
+	sim_free(sim);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	CHECK(f != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A relative IMAGE= names a file next to the deck, as users expect: the
+ * deck's volume is used, not a blank one made in the run's work directory
+ * (which is the machine's workdir, elsewhere). */
+TEST(iocp_relative_image_is_resolved_against_the_decks_directory)
+{
+	struct sim *sim;
+	struct machine *m = new_machine(&sim);
+	char err[512] = "", dir[256], path[512], deck[512];
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s/deckdir", t_tmpdir());
+	mkdir(dir, 0700);
+	snprintf(path, sizeof(path), "%s/vol.3390", dir);
+	CHECK_EQ(eckd_create_image(path, 10, "MYVOL1", true, err, sizeof(err)), 0);
+	snprintf(deck, sizeof(deck), "%s/rel.iocp", dir);
+	write_file(deck, CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=3390,"
+				"IMAGE='vol.3390'\n");
+	CHECK_EQ(machine_load_iocp(m, deck, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	/* Nothing was made in the work directory. */
+	snprintf(path, sizeof(path), "%s/vol.3390", t_tmpdir());
+	CHECK(stat(path, &st) != 0);
+	/* The device is the 10-cylinder volume next to the deck. */
+	CHECK_EQ(machine_css(m).ops->stsch(m, schid_word(0, 0), A_SCHIB), 0);
+	CHECK_EQ(get_be16(machine_storage(m)->base + A_SCHIB + 6), 0x1000);
+	machine_free(m);
+	sim_free(sim);
+}
+
+/* A deck that names an image which is missing, truncated or garbage is an
+ * error naming the file; nothing is created in its place. */
+TEST(iocp_missing_or_bad_image_next_to_the_deck_is_an_error_naming_it)
+{
+	struct sim *sim;
+	struct machine *m;
+	char err[512] = "", dir[256], path[320], deck[320], want[1024];
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s/deckdir2", t_tmpdir());
+	mkdir(dir, 0700);
+	snprintf(deck, sizeof(deck), "%s/d.iocp", dir);
+	/* missing */
+	m = new_machine(&sim);
+	write_file(deck, CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=3390,"
+				"IMAGE='missing.3390'\n");
+	CHECK_EQ(machine_load_iocp(m, deck, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want),
+		 "%s:3: IODEVICE 1000: %s/missing.3390: No such file or directory", deck, dir);
+	CHECK_STR(err, want);
+	snprintf(path, sizeof(path), "%s/missing.3390", dir);
+	CHECK(stat(path, &st) != 0);
+	machine_free(m);
+	sim_free(sim);
+	/* garbage */
+	m = new_machine(&sim);
+	snprintf(path, sizeof(path), "%s/garbage.3390", dir);
+	write_file(path, "not a ckd image\n");
+	write_file(deck, CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=3390,"
+				"IMAGE='garbage.3390'\n");
+	CHECK_EQ(machine_load_iocp(m, deck, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:3: IODEVICE 1000: %s", deck, path);
+	CHECK(strncmp(err, want, strlen(want)) == 0);
+	machine_free(m);
+	sim_free(sim);
+	/* truncated: a valid image cut short */
+	m = new_machine(&sim);
+	snprintf(path, sizeof(path), "%s/cut.3390", dir);
+	CHECK_EQ(eckd_create_image(path, 10, "CUT001", false, err, sizeof(err)), 0);
+	CHECK_EQ(truncate(path, 4096), 0);
+	write_file(deck, CHP CU "IODEVICE ADDRESS=(1000,1),CUNUMBR=(1000),UNIT=3390,"
+				"IMAGE='cut.3390'\n");
+	CHECK_EQ(machine_load_iocp(m, deck, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:3: IODEVICE 1000: %s", deck, path);
+	CHECK(strncmp(err, want, strlen(want)) == 0);
 	machine_free(m);
 	sim_free(sim);
 }

@@ -54,6 +54,34 @@ TEST(kern_boot_registers_subchannel_device_and_paths)
 	kf_fini(&f);
 }
 
+static void check_link(struct kf *f, const char *path, const char *want)
+{
+	char link[256];
+	int rc = sysfs_readlink(f->os->sysfs, path, link, sizeof(link));
+
+	if (rc < 0)
+		t_fail(__FILE__, __LINE__, "readlink %s: %d", path, rc);
+	CHECK_STR(link, want);
+}
+
+/* The kernel's sysfs links are relative (kernfs_get_target_path walks up
+ * to the common ancestor); the real lsdasd finds no DASD otherwise. */
+TEST(kern_sysfs_links_are_relative_as_linux)
+{
+	struct kf f;
+
+	kf_init(&f, 20, 0, false);
+	check_link(&f, KF_SCH, "../../../devices/css0/0.0.013f");
+	check_link(&f, KF_SCH "/driver", "../../../bus/css/drivers/io_subchannel");
+	check_link(&f, "/sys/bus/css/drivers/io_subchannel/0.0.013f",
+		   "../../../../devices/css0/0.0.013f");
+	check_link(&f, KF_DEV, "../../../devices/css0/0.0.013f/0.0.3f3f");
+	check_link(&f, KF_DEV "/driver", "../../../../bus/ccw/drivers/dasd-eckd");
+	check_link(&f, "/sys/bus/ccw/drivers/dasd-eckd/0.0.3f3f",
+		   "../../../../devices/css0/0.0.013f/0.0.3f3f");
+	kf_fini(&f);
+}
+
 TEST(kern_online_prints_linux_dasd_messages_and_creates_block_devices)
 {
 	struct kf f;

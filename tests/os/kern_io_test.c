@@ -139,11 +139,15 @@ TEST(kern_io_waits_for_a_path_when_all_are_gone)
 	for (c = 0x42; c <= 0x45; c++)
 		CHECK_EQ(machine_chp_fail(f.m, (uint8_t)c), 0);
 	kf_run_for(&f, 2 * SIM_S);
-	/* No path: the write waits instead of failing. */
+	/* No path: the device is disconnected (Linux: path verification
+	 * finds none, cio tells dasd CIO_NO_PATH) and the write waits
+	 * instead of failing. */
 	CHECK(!sim_task_done(t));
 	CHECK(strstr(f.console,
-		     "dasd-eckd 0.0.3f3f: No verified channel paths remain for the device\n") !=
+		     "dasd-eckd 0.0.3f3f: No operational channel path is left for the device\n") !=
 	      NULL);
+	check_attr(&f, KF_DEV "/availability", "no path\n");
+	check_attr(&f, KF_DEV "/online", "1\n");
 	CHECK_EQ(machine_chp_repair(f.m, 0x44), 0);
 	CHECK(sim_run_until(f.sim, task_done, t));
 	sim_task_free(t);
@@ -151,6 +155,7 @@ TEST(kern_io_waits_for_a_path_when_all_are_gone)
 	CHECK(strstr(f.console,
 		     "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n") !=
 	      NULL);
+	check_attr(&f, KF_DEV "/availability", "good\n");
 	r = (struct rw_job){&f, "/dev/dasda1", in, len, false, 0, NULL};
 	kf_task(&f, do_rw, &r);
 	CHECK_EQ(r.rc, 0);
@@ -507,5 +512,44 @@ TEST(kern_device_not_operational_at_boot_recognised_later)
 	CHECK(sysfs_exists(f.os->sysfs, KF_DEV "/online"));
 	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
 	check_attr(&f, KF_DEV "/online", "1\n");
+	kf_fini(&f);
+}
+
+/* The device answers again without any channel report (nothing tells the
+ * OS): Linux's recovery timer looks at a disconnected device after 3 s
+ * (then 30 s, then every 300 s), finds it with Sense ID, verifies its
+ * paths and the waiting write completes. */
+TEST(kern_disconnected_device_comes_back_by_the_recovery_timer)
+{
+	struct kf f;
+	static uint8_t blk[CHUNK], back[CHUNK];
+	struct rw_job w, r;
+	struct sim_task *t;
+	sim_time_t t0;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	for (size_t i = 0; i < sizeof(blk); i++)
+		blk[i] = (uint8_t)(i * 7 + 3);
+	CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, true), 0);
+	w = (struct rw_job){&f, "/dev/dasda1", blk, CHUNK, true, 0, NULL};
+	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
+	kf_run_for(&f, 1 * SIM_S);
+	CHECK(!sim_task_done(t));
+	check_attr(&f, KF_DEV "/availability", "no path\n");
+	CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, false), 0);
+	t0 = sim_now(f.sim);
+	CHECK(sim_run_until(f.sim, task_done, t));
+	CHECK(sim_now(f.sim) - t0 <= 3 * SIM_S);
+	sim_task_free(t);
+	CHECK_EQ(w.rc, 0);
+	check_attr(&f, KF_DEV "/availability", "good\n");
+	CHECK(strstr(f.console,
+		     "dasd-eckd 0.0.3f3f: A channel path to the device has become operational\n") !=
+	      NULL);
+	r = (struct rw_job){&f, "/dev/dasda1", back, CHUNK, false, 0, NULL};
+	kf_task(&f, do_rw, &r);
+	CHECK_EQ(r.rc, 0);
+	CHECK(memcmp(blk, back, CHUNK) == 0);
 	kf_fini(&f);
 }

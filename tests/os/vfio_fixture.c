@@ -146,12 +146,8 @@ struct vf *vf_new(bool eckd, uint64_t latency)
 	CHECK(sim_run_until(v->sim, os_up, v->host));
 	/* driverctl -b css set-override 0.0.013f vfio_ccw */
 	CHECK_EQ(vf_sysfs_write(v, VF_SCH_DIR "/driver_override", "vfio_ccw\n"), 0);
-	if (sysfs_readlink(v->host->sysfs, VF_SCH_DIR "/driver", drv, sizeof(drv)) > 0) {
-		char unbind[300];
-
-		snprintf(unbind, sizeof(unbind), "%s/unbind", drv);
-		CHECK_EQ(vf_sysfs_write(v, unbind, "0.0.013f\n"), 0);
-	}
+	if (sysfs_readlink(v->host->sysfs, VF_SCH_DIR "/driver", drv, sizeof(drv)) > 0)
+		CHECK_EQ(vf_sysfs_write(v, VF_SCH_DIR "/driver/unbind", "0.0.013f\n"), 0);
 	CHECK_EQ(vf_sysfs_write(v, "/sys/bus/css/drivers_probe", "0.0.013f\n"), 0);
 	CHECK(sysfs_readlink(v->host->sysfs, VF_SCH_DIR "/driver", drv, sizeof(drv)) > 0);
 	CHECK(strstr(drv, "vfio_ccw") != NULL);

@@ -5,7 +5,8 @@
 
 #include "machine/machine.h"
 #include "os/os.h"
-#include "os/shell.h"
+#include "user/progs.h"
+#include "user/shell.h"
 #include "t.h"
 #include "vmm/vm.h"
 #include "vmm/vmm.h"

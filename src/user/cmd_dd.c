@@ -1,0 +1,356 @@
+/* dd: copy blocks between /dev nodes, /tmp files and stdin/stdout, with
+ * GNU coreutils' operands, messages and final statistics.  The elapsed time
+ * in the statistics is SIMULATED time (what the channel programs took),
+ * so the line is deterministic. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "user/cmds.h"
+#include "os/vfs.h"
+
+struct dd {
+	struct proc *p;
+	const char *ifile, *ofile;
+	uint64_t bs, count, skip, seek;
+	bool have_count, notrunc, fullblock, quiet, noxfer;
+	struct vfs_file *in, *out;
+	uint64_t r_full, r_partial, w_full, w_partial, w_bytes;
+	sim_time_t start;
+};
+
+/* GNU multiplier suffixes: c w b, k K (1024), kB KB (1000), KiB, M MB MiB... */
+static bool dd_number(const char *s, uint64_t *v)
+{
+	static const char letters[] = "KMGTPE";
+	const char *l;
+	char *end;
+	unsigned long long n;
+	uint64_t mult = 1;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return false;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (end == s || errno)
+		return false;
+	if (*end == 'c' && !end[1]) {
+		mult = 1;
+	} else if (*end == 'w' && !end[1]) {
+		mult = 2;
+	} else if (*end == 'b' && !end[1]) {
+		mult = 512;
+	} else if (*end) {
+		char u = *end == 'k' ? 'K' : *end;
+		uint64_t base = 1024;
+		int i;
+
+		l = strchr(letters, u);
+		if (!l || !u)
+			return false;
+		if (strcmp(end + 1, "B") == 0)
+			base = 1000;
+		else if (end[1] && strcmp(end + 1, "iB") != 0)
+			return false;
+		for (i = 0; i <= l - letters; i++)
+			mult *= base;
+	}
+	if (mult && n > UINT64_MAX / mult)
+		return false;
+	*v = n * mult;
+	return true;
+}
+
+static int bad_usage(struct dd *d, const char *fmt, const char *arg)
+{
+	proc_eprintf(d->p, fmt, arg);
+	proc_eprintf(d->p, "Try 'dd --help' for more information.\n");
+	return 1;
+}
+
+static int dd_flags(struct dd *d, const char *key, const char *val)
+{
+	char *copy = strdup(val), *f, *save = NULL;
+	int ret = 0;
+
+	if (!copy)
+		return 1;
+	for (f = strtok_r(copy, ",", &save); f && !ret; f = strtok_r(NULL, ",", &save)) {
+		if (strcmp(key, "conv") == 0) {
+			if (strcmp(f, "notrunc") == 0)
+				d->notrunc = true;
+			else if (strcmp(f, "fsync") != 0 && strcmp(f, "fdatasync") != 0)
+				ret = bad_usage(d, "dd: invalid conversion: '%s'\n", f);
+		} else if (strcmp(key, "status") == 0) {
+			if (strcmp(f, "none") == 0)
+				d->quiet = true;
+			else if (strcmp(f, "noxfer") == 0)
+				d->noxfer = true;
+			else if (strcmp(f, "progress") != 0)
+				ret = bad_usage(d, "dd: invalid status level: '%s'\n", f);
+		} else if (strcmp(f, "fullblock") == 0 && key[0] == 'i') {
+			d->fullblock = true;
+		} else if (strcmp(f, "direct") != 0 && strcmp(f, "sync") != 0 &&
+			   strcmp(f, "dsync") != 0) {
+			ret = bad_usage(d,
+					key[0] == 'i' ? "dd: invalid input flag: '%s'\n"
+						      : "dd: invalid output flag: '%s'\n",
+					f);
+		}
+	}
+	free(copy);
+	return ret;
+}
+
+static int dd_operand(struct dd *d, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char key[16];
+	uint64_t *num = NULL;
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(key))
+		return bad_usage(d, "dd: unrecognized operand '%s'\n", arg);
+	snprintf(key, sizeof(key), "%.*s", (int)(eq - arg), arg);
+	if (strcmp(key, "if") == 0) {
+		d->ifile = eq + 1;
+		return 0;
+	}
+	if (strcmp(key, "of") == 0) {
+		d->ofile = eq + 1;
+		return 0;
+	}
+	if (!strcmp(key, "iflag") || !strcmp(key, "oflag") || !strcmp(key, "conv") ||
+	    !strcmp(key, "status"))
+		return dd_flags(d, key, eq + 1);
+	if (strcmp(key, "bs") == 0 || strcmp(key, "ibs") == 0 || strcmp(key, "obs") == 0)
+		num = &d->bs;
+	else if (strcmp(key, "count") == 0)
+		num = &d->count, d->have_count = true;
+	else if (strcmp(key, "skip") == 0 || strcmp(key, "iseek") == 0)
+		num = &d->skip;
+	else if (strcmp(key, "seek") == 0 || strcmp(key, "oseek") == 0)
+		num = &d->seek;
+	else
+		return bad_usage(d, "dd: unrecognized operand '%s'\n", arg);
+	if (!dd_number(eq + 1, num) || (num == &d->bs && *num == 0)) {
+		proc_eprintf(d->p, "dd: invalid number: '%s'\n", eq + 1);
+		return 1;
+	}
+	return 0;
+}
+
+/* gnulib human_readable with autoscale, round-to-nearest, SI or IEC. */
+static void human(double v, bool iec, char *buf, size_t size)
+{
+	static const char *const si[] = {"", "k", "M", "G", "T", "P", "E"};
+	static const char *const bin[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+	double base = iec ? 1024 : 1000;
+	int e = 0;
+
+	while (v >= base && e < 6) {
+		v /= base;
+		e++;
+	}
+	if (e == 0) {
+		snprintf(buf, size, "%.0f B", v);
+		return;
+	}
+	if (v < 10 && (double)(long long)(v * 10 + 0.5) / 10 < 10) {
+		snprintf(buf, size, "%.1f %sB", (double)(long long)(v * 10 + 0.5) / 10,
+			 iec ? bin[e] : si[e]);
+		return;
+	}
+	v = (double)(long long)(v + 0.5);
+	if (v >= base && e < 6) {
+		snprintf(buf, size, "1.0 %sB", iec ? bin[e + 1] : si[e + 1]);
+		return;
+	}
+	snprintf(buf, size, "%.0f %sB", v, iec ? bin[e] : si[e]);
+}
+
+static void dd_stats(struct dd *d)
+{
+	char si[32], iec[32], rate[40];
+	sim_time_t ns = sim_now(proc_sim(d->p)) - d->start;
+	double secs = (double)ns / 1e9;
+
+	if (d->quiet)
+		return;
+	proc_eprintf(d->p, "%llu+%llu records in\n%llu+%llu records out\n",
+		     (unsigned long long)d->r_full, (unsigned long long)d->r_partial,
+		     (unsigned long long)d->w_full, (unsigned long long)d->w_partial);
+	if (d->noxfer)
+		return;
+	if (ns) {
+		human((double)d->w_bytes / secs, false, rate, sizeof(rate) - 2);
+		strcat(rate, "/s");
+	} else {
+		snprintf(rate, sizeof(rate), "Infinity B/s");
+	}
+	human((double)d->w_bytes, false, si, sizeof(si));
+	human((double)d->w_bytes, true, iec, sizeof(iec));
+	if (d->w_bytes < 1000)
+		proc_eprintf(d->p, "%llu byte%s copied, %g s, %s\n", (unsigned long long)d->w_bytes,
+			     d->w_bytes == 1 ? "" : "s", secs, rate);
+	else if (d->w_bytes < 1024)
+		proc_eprintf(d->p, "%llu bytes (%s) copied, %g s, %s\n",
+			     (unsigned long long)d->w_bytes, si, secs, rate);
+	else
+		proc_eprintf(d->p, "%llu bytes (%s, %s) copied, %g s, %s\n",
+			     (unsigned long long)d->w_bytes, si, iec, secs, rate);
+}
+
+static int dd_open(struct dd *d)
+{
+	struct vfs *v = proc_vfs(d->p);
+	int err = 0, flags;
+
+	if (d->ifile) {
+		d->in = vfs_open(v, d->ifile, VFS_RD, &err);
+		if (!d->in) {
+			proc_eprintf(d->p, "dd: failed to open '%s': %s\n", d->ifile,
+				     strerror(-err));
+			return 1;
+		}
+	}
+	if (d->ofile) {
+		flags = VFS_WR | VFS_CREAT;
+		d->out = vfs_open(v, d->ofile, flags, &err);
+		if (!d->out) {
+			proc_eprintf(d->p, "dd: failed to open '%s': %s\n", d->ofile,
+				     strerror(-err));
+			return 1;
+		}
+		/* GNU truncates a regular output file at the seek offset */
+		if (!d->notrunc && strncmp(d->ofile, "/dev/", 5) != 0 &&
+		    vfs_truncate(d->out, d->seek * d->bs) < 0) {
+			proc_eprintf(d->p,
+				     "dd: failed to truncate to %llu bytes in output file '%s'\n",
+				     (unsigned long long)(d->seek * d->bs), d->ofile);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static long dd_read(struct dd *d, unsigned char *buf, uint64_t *ioff)
+{
+	size_t got = 0;
+
+	do {
+		long n;
+
+		if (d->in)
+			n = (long)vfs_pread(d->in, buf + got, d->bs - got, *ioff);
+		else
+			n = proc_read_stdin(d->p, buf + got, d->bs - got);
+		if (n < 0)
+			return n;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		*ioff += (uint64_t)n;
+	} while (got < d->bs && (d->fullblock || d->in));
+	return (long)got;
+}
+
+static long dd_write(struct dd *d, const unsigned char *buf, size_t len, uint64_t *ooff)
+{
+	ssize_t n;
+
+	if (!d->out) {
+		proc_write(d->p, buf, len);
+		return proc_output_closed(d->p) ? -EPIPE : (long)len;
+	}
+	n = vfs_pwrite(d->out, buf, len, *ooff);
+	if (n > 0)
+		*ooff += (uint64_t)n;
+	return (long)n;
+}
+
+/* Skip input blocks: seek on files and devices, read and drop on stdin. */
+static int dd_skip(struct dd *d, unsigned char *buf, uint64_t *ioff)
+{
+	uint64_t i;
+
+	if (d->in) {
+		*ioff = d->skip * d->bs;
+		return 0;
+	}
+	for (i = 0; i < d->skip; i++) {
+		long n = dd_read(d, buf, ioff);
+
+		if (n <= 0)
+			break;
+	}
+	return 0;
+}
+
+static int dd_copy(struct dd *d)
+{
+	unsigned char *buf = malloc(d->bs);
+	uint64_t ioff = 0, ooff = d->seek * d->bs, blocks = 0;
+	int status = 0;
+
+	if (!buf) {
+		proc_eprintf(d->p, "dd: memory exhausted by input buffer of size %llu bytes\n",
+			     (unsigned long long)d->bs);
+		return 1;
+	}
+	dd_skip(d, buf, &ioff);
+	while (!d->have_count || blocks < d->count) {
+		long n = dd_read(d, buf, &ioff), w;
+
+		if (n < 0) {
+			proc_eprintf(d->p, "dd: error reading '%s': %s\n",
+				     d->ifile ? d->ifile : "standard input", strerror((int)-n));
+			status = 1;
+			break;
+		}
+		if (n == 0)
+			break;
+		blocks++;
+		(uint64_t) n == d->bs ? d->r_full++ : d->r_partial++;
+		w = dd_write(d, buf, (size_t)n, &ooff);
+		if (w == -EPIPE) {
+			/* killed by SIGPIPE: no message, no statistics */
+			d->quiet = true;
+			status = PROC_SIGPIPE;
+			break;
+		}
+		if (w < 0) {
+			proc_eprintf(d->p, "dd: error writing '%s': %s\n",
+				     d->ofile ? d->ofile : "standard output", strerror((int)-w));
+			status = 1;
+			break;
+		}
+		d->w_bytes += (uint64_t)w;
+		(uint64_t) w == d->bs ? d->w_full++ : d->w_partial++;
+	}
+	free(buf);
+	return status;
+}
+
+int cmd_dd(struct proc *p, void *ctx, int argc, char **argv)
+{
+	struct dd d = {.p = p, .bs = 512};
+	int i, status;
+
+	if (!proc_vfs(p))
+		return 1;
+	for (i = 1; i < argc; i++)
+		if (dd_operand(&d, argv[i]))
+			return 1;
+	if (dd_open(&d)) {
+		vfs_close(d.in);
+		return 1;
+	}
+	d.start = sim_now(proc_sim(p));
+	status = dd_copy(&d);
+	dd_stats(&d);
+	vfs_close(d.in);
+	vfs_close(d.out);
+	return status;
+}

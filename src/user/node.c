@@ -1,0 +1,489 @@
+/* The world, its nodes and their terminals, and the processes that run on
+ * them: what a program sees of the process it runs in (its output, its
+ * stdin, the files of its node's OS).
+ */
+#include "user/node.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "os/os.h"
+#include "os/syslog.h"
+#include "os/vfs.h"
+#include "user/node_priv.h"
+#include "user/pipe.h"
+#include "user/shell_priv.h"
+
+struct add_cb {
+	void (*fn)(void *ctx, struct node *n);
+	void *ctx;
+	struct add_cb *next;
+};
+
+struct world {
+	struct sim *sim;
+	struct node *nodes;
+	struct node *removed; /* kept until world_free: tasks may still run */
+	struct add_cb *cbs;
+};
+
+/* ---- world and nodes ---- */
+
+struct world *world_new(struct sim *sim)
+{
+	struct world *w = calloc(1, sizeof(*w));
+
+	if (w)
+		w->sim = sim;
+	return w;
+}
+
+struct sim *world_sim(struct world *w)
+{
+	return w->sim;
+}
+
+void proc_destroy(struct proc *p)
+{
+	if (p->task && sim_task_done(p->task))
+		sim_task_free(p->task);
+	free(p->sys_path);
+	free(p->sys_buf);
+	sh_line_put(p->line);
+	free(p->text);
+	free(p);
+}
+
+static void node_free(struct node *n)
+{
+	struct prog *pr, *prn;
+	struct proc *p, *pn;
+
+	if (n->os && n->os->console_ctx == n) {
+		n->os->console = NULL;
+		n->os->console_ctx = NULL;
+	}
+	for (pr = n->progs; pr; pr = prn) {
+		prn = pr->next;
+		free(pr->name);
+		free(pr);
+	}
+	for (p = n->procs; p; p = pn) {
+		pn = p->next;
+		proc_destroy(p);
+	}
+	free(n->term);
+	free(n->name);
+	free(n);
+}
+
+void world_free(struct world *w)
+{
+	struct node *n, *nn;
+	struct add_cb *c, *cn;
+
+	if (!w)
+		return;
+	for (n = w->nodes; n; n = nn) {
+		nn = n->next;
+		node_free(n);
+	}
+	for (n = w->removed; n; n = nn) {
+		nn = n->next;
+		node_free(n);
+	}
+	for (c = w->cbs; c; c = cn) {
+		cn = c->next;
+		free(c);
+	}
+	free(w);
+}
+
+static void node_console(void *ctx, const char *text)
+{
+	node_write(ctx, text, strlen(text));
+}
+
+struct node *world_add_node(struct world *w, const char *name, struct os *os)
+{
+	struct node *n, **pp;
+	struct add_cb *c;
+
+	if (!name || !*name || world_find_node(w, name))
+		return NULL;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->name = strdup(name);
+	if (!n->name) {
+		free(n);
+		return NULL;
+	}
+	n->os = os;
+	n->w = w;
+	n->next_pid = 1000;
+	n->next_job = 1;
+	for (pp = &w->nodes; *pp; pp = &(*pp)->next)
+		;
+	*pp = n;
+	if (os) {
+		os->console = node_console;
+		os->console_ctx = n;
+	}
+	for (c = w->cbs; c; c = c->next)
+		c->fn(c->ctx, n);
+	return n;
+}
+
+struct node *world_find_node(struct world *w, const char *name)
+{
+	struct node *n;
+
+	for (n = w->nodes; n; n = n->next)
+		if (strcmp(n->name, name) == 0)
+			return n;
+	return NULL;
+}
+
+void world_remove_node(struct world *w, struct node *n)
+{
+	struct node **pp;
+
+	for (pp = &w->nodes; *pp && *pp != n; pp = &(*pp)->next)
+		;
+	if (!*pp)
+		return;
+	*pp = n->next;
+	if (n->os && n->os->console_ctx == n) {
+		n->os->console = NULL;
+		n->os->console_ctx = NULL;
+	}
+	n->os = NULL;
+	n->next = w->removed;
+	w->removed = n;
+}
+
+void world_on_add(struct world *w, void (*fn)(void *ctx, struct node *n), void *ctx)
+{
+	struct add_cb *c = calloc(1, sizeof(*c)), **pp;
+
+	if (!c)
+		return;
+	c->fn = fn;
+	c->ctx = ctx;
+	for (pp = &w->cbs; *pp; pp = &(*pp)->next)
+		;
+	*pp = c;
+}
+
+const char *node_name(const struct node *n)
+{
+	return n->name;
+}
+
+struct os *node_os(const struct node *n)
+{
+	return n->os;
+}
+
+struct world *node_world(const struct node *n)
+{
+	return n->w;
+}
+
+/* A later registration of the same name replaces the earlier one. */
+void node_add_prog(struct node *n, const char *name, prog_main fn, void *ctx)
+{
+	struct prog *p;
+
+	for (p = n->progs; p; p = p->next) {
+		if (strcmp(p->name, name) == 0) {
+			p->fn = fn;
+			p->ctx = ctx;
+			return;
+		}
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return;
+	p->name = strdup(name);
+	if (!p->name) {
+		free(p);
+		return;
+	}
+	p->fn = fn;
+	p->ctx = ctx;
+	p->next = n->progs;
+	n->progs = p;
+}
+
+const struct prog *node_find_prog(const struct node *n, const char *name)
+{
+	const struct prog *p;
+
+	for (p = n->progs; p; p = p->next)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+void node_write(struct node *n, const char *text, size_t len)
+{
+	if (n->term_len + len + 1 > n->term_cap) {
+		size_t cap = n->term_cap ? n->term_cap : 4096;
+		char *t;
+
+		while (cap < n->term_len + len + 1)
+			cap *= 2;
+		t = realloc(n->term, cap);
+		if (!t)
+			return;
+		n->term = t;
+		n->term_cap = cap;
+	}
+	memcpy(n->term + n->term_len, text, len);
+	n->term_len += len;
+	n->term[n->term_len] = '\0';
+}
+
+char *node_take_output(struct node *n)
+{
+	char *s = n->term ? n->term : strdup("");
+
+	n->term = NULL;
+	n->term_len = n->term_cap = 0;
+	return s;
+}
+
+int node_jobs_except(const struct node *n, const struct proc *self)
+{
+	const struct proc *p;
+	int count = 0;
+
+	for (p = n->procs; p; p = p->next)
+		if (p->job && !p->done && p != self)
+			count++;
+	return count;
+}
+
+int node_jobs(const struct node *n)
+{
+	return node_jobs_except(n, NULL);
+}
+
+/* Free the processes nobody needs any more and whose tasks have ended. */
+void node_reap(struct node *n)
+{
+	struct proc **pp = &n->procs;
+
+	while (*pp) {
+		struct proc *p = *pp;
+
+		if (p->released && p->done && (!p->task || sim_task_done(p->task))) {
+			*pp = p->next;
+			proc_destroy(p);
+		} else {
+			pp = &p->next;
+		}
+	}
+}
+
+/* ---- process I/O, for programs ---- */
+
+struct node *proc_node(const struct proc *p)
+{
+	return p->n;
+}
+
+struct os *proc_os(const struct proc *p)
+{
+	return p->n->os;
+}
+
+struct sim *proc_sim(const struct proc *p)
+{
+	return p->n->w->sim;
+}
+
+struct sysfs *proc_sysfs(const struct proc *p)
+{
+	return p->n->os ? p->n->os->sysfs : NULL;
+}
+
+struct vfs *proc_vfs(const struct proc *p)
+{
+	return p->n->os ? p->n->os->vfs : NULL;
+}
+
+const char *proc_hostname(const struct proc *p)
+{
+	return p->n->os ? p->n->os->hostname : "";
+}
+
+int proc_syslog(struct proc *p, int type, char *buf, int len)
+{
+	return p->n->os ? os_syslog(p->n->os, type, buf, len) : -ENOSYS;
+}
+
+static void out_write(struct proc *p, struct vfs_file *f, uint64_t *off, const void *buf,
+		      size_t len)
+{
+	ssize_t r = vfs_pwrite(f, buf, len, *off);
+
+	if (r > 0)
+		*off += (uint64_t)r;
+}
+
+static void sys_append(struct proc *p, const void *buf, size_t len)
+{
+	if (p->sys_len + len + 1 > p->sys_cap) {
+		size_t cap = p->sys_cap ? p->sys_cap * 2 : 256;
+		char *b;
+
+		while (cap < p->sys_len + len + 1)
+			cap *= 2;
+		b = realloc(p->sys_buf, cap);
+		if (!b)
+			return;
+		p->sys_buf = b;
+		p->sys_cap = cap;
+	}
+	memcpy(p->sys_buf + p->sys_len, buf, len);
+	p->sys_len += len;
+	p->sys_buf[p->sys_len] = '\0';
+}
+
+void proc_write(struct proc *p, const void *buf, size_t len)
+{
+	if (!len)
+		return;
+	if (p->sys_path)
+		sys_append(p, buf, len);
+	else if (p->out_file)
+		out_write(p, p->out_file, &p->out_off, buf, len);
+	else if (p->out && !p->epipe)
+		p->epipe = !pipe_write(proc_sim(p), p->out, buf, len);
+	else
+		node_write(p->n, buf, len);
+}
+
+static void proc_ewrite(struct proc *p, const char *buf, size_t len)
+{
+	if (p->err_to_out)
+		proc_write(p, buf, len);
+	else if (p->err_file)
+		out_write(p, p->err_file, &p->err_off, buf, len);
+	else
+		node_write(p->n, buf, len);
+}
+
+static void proc_vprintf(struct proc *p, bool err, const char *fmt, va_list ap)
+{
+	char small[512], *s = small;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		s = malloc((size_t)n + 1);
+		if (!s)
+			return;
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+	}
+	if (err)
+		proc_ewrite(p, s, (size_t)n);
+	else
+		proc_write(p, s, (size_t)n);
+	if (s != small)
+		free(s);
+}
+
+void proc_printf(struct proc *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	proc_vprintf(p, false, fmt, ap);
+	va_end(ap);
+}
+
+void proc_eprintf(struct proc *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	proc_vprintf(p, true, fmt, ap);
+	va_end(ap);
+}
+
+long proc_read_stdin(struct proc *p, void *buf, size_t len)
+{
+	ssize_t r;
+
+	if (!p || !len)
+		return 0;
+	if (!p->in_file)
+		return p->in ? pipe_read(proc_sim(p), p->in, buf, len) : 0;
+	r = vfs_pread(p->in_file, buf, len, p->in_off);
+	if (r > 0)
+		p->in_off += (uint64_t)r;
+	return r;
+}
+
+bool proc_output_closed(const struct proc *p)
+{
+	return p->epipe;
+}
+
+bool proc_has_stdin(const struct proc *p)
+{
+	return p && (p->in || p->in_file);
+}
+
+bool proc_done(const struct proc *p)
+{
+	return p->done;
+}
+
+int proc_status(const struct proc *p)
+{
+	return p->status;
+}
+
+/* The caller lets go; the process is freed once its task has ended. */
+void proc_free(struct proc *p)
+{
+	if (!p)
+		return;
+	p->released = true;
+	node_reap(p->n);
+}
+
+struct proc *proc_new(struct node *n, struct proc *parent)
+{
+	struct proc *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->n = n;
+	p->pid = n->next_pid++;
+	p->parent = parent;
+	p->next = n->procs;
+	n->procs = p;
+	return p;
+}
+
+void proc_finish(struct proc *p, int status)
+{
+	p->status = status;
+	p->done = true;
+	sim_wake(proc_sim(p), &p->done_wq);
+	if (p->job)
+		sim_wake(proc_sim(p), &p->n->job_wq);
+}

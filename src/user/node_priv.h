@@ -1,0 +1,82 @@
+/* Private to src/user: nodes, their programs and processes, for the shell
+ * (shell.c, shell_builtin.c) and node.c. */
+#ifndef CHPSYNC_USER_NODE_PRIV_H
+#define CHPSYNC_USER_NODE_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/sim.h"
+#include "user/node.h"
+
+struct pipe;
+struct sh_cmd;
+struct sh_line;
+struct vfs_file;
+
+struct prog {
+	char *name;
+	prog_main fn;
+	void *ctx;
+	struct prog *next;
+};
+
+struct node {
+	char *name;
+	struct os *os;
+	struct world *w;
+	struct prog *progs;
+	char *term;
+	size_t term_len, term_cap;
+	int last_status;
+	int last_bg_pid;
+	int next_pid, next_job;
+	struct sim_waitq job_wq; /* woken when a job ends */
+	struct proc *procs;	 /* every process of the node, for reaping */
+	struct node *next;
+};
+
+struct proc {
+	struct node *n;
+	struct sim_task *task; /* NULL: runs in its parent's task */
+	int pid, job;	       /* job: number for `wait %N`, 0 if not a job */
+	bool done, released;
+	int status;
+	struct sim_waitq done_wq;
+	/* What the task runs: a whole line, or one pipeline (jobs, stages). */
+	struct sh_line *line;
+	int first, last; /* and-or list of the line a job runs */
+	const struct sh_cmd *cmd;
+	char parse_err[160];
+	char *text;
+	/* I/O */
+	struct pipe *in, *out;
+	struct vfs_file *in_file, *out_file, *err_file;
+	/* `> /sys/...`: the output is collected and stored with one write,
+	 * as `echo 1 > online` does with one write() system call */
+	char *sys_path, *sys_buf;
+	size_t sys_len, sys_cap;
+	uint64_t in_off, out_off, err_off;
+	bool err_to_out;
+	bool epipe;	/* the stdout pipe's reader has gone */
+	bool exit_line; /* `exit` ran: stop the rest of the line */
+	struct proc *parent;
+	struct proc *next;
+};
+
+/* The program registered under `name`, NULL if none. */
+const struct prog *node_find_prog(const struct node *n, const char *name);
+/* Jobs of the node still running, not counting `self`. */
+int node_jobs_except(const struct node *n, const struct proc *self);
+/* Free the processes nobody needs any more and whose tasks have ended. */
+void node_reap(struct node *n);
+
+/* A new process of node n (parent: the process whose task runs it, NULL
+ * for a line or a job). */
+struct proc *proc_new(struct node *n, struct proc *parent);
+void proc_destroy(struct proc *p);
+/* Mark a process ended with `status` and wake whoever waits for it. */
+void proc_finish(struct proc *p, int status);
+
+#endif

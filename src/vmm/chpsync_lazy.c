@@ -1,0 +1,82 @@
+/* chpsync=lazy: the cover letter's design (the 2017 RFC, never merged).
+ *
+ * A CRW from the host only marks the device dirty and is then discarded
+ * (the CRW region must still be drained, or the host's bounded queue
+ * overflows).  The guest's next STSCH refreshes the path fields from the
+ * SCHIB region and arms PNO: the next I/O interruption that is not
+ * intermediate-only carries SCSW N (PNO) and PNOM = host PNOM |
+ * (PIM & ~(PAM & POM)), once, so that the guest re-verifies its paths.  A
+ * refresh that only staleness prompted (an I/O interrupt since the last
+ * read) arms PNO only if PIM, PAM, POM or the CHPIDs changed, otherwise
+ * every verification's I/O would ask for the next one; the synthetic PNOM
+ * stays until the guest's first STSCH after the PNO interruption has
+ * stored it.  So the guest's view changes only when the guest itself
+ * touches the device. */
+#include "vmm/chpsync.h"
+#include "vmm/vfio_ccw_priv.h"
+
+#include "arch/scsw.h"
+
+struct lazy_state {
+	bool pno_pending;
+	uint8_t pnom_pending;
+	/* The PNOM sent with the last synthetic PNO, until the guest's next
+	 * STSCH has shown it (a read of the host must not hide it). */
+	uint8_t pnom_unread;
+};
+
+static struct lazy_state *lazy(struct vfio_ccw_dev *d)
+{
+	return d->pstate;
+}
+
+static void lazy_on_crw(struct vfio_ccw_dev *d, uint32_t crw)
+{
+	/* discarded: the dirty mark is all the letter keeps */
+}
+
+static void lazy_on_stsch(struct vfio_ccw_dev *d, const struct pmcw *before, bool refreshed,
+			  bool signalled)
+{
+	struct lazy_state *l = lazy(d);
+	struct pmcw *g = &d->sch->pmcw;
+
+	if (!refreshed) {
+		l->pnom_unread = 0;
+		return;
+	}
+	g->pnom |= l->pnom_unread;
+	l->pnom_unread = 0;
+	if (signalled || vfio_ccw_paths_differ(before, g)) {
+		l->pno_pending = true;
+		l->pnom_pending = (uint8_t)(g->pnom | (g->pim & ~(g->pam & g->pom)));
+	}
+}
+
+static void lazy_on_io_irq(struct vfio_ccw_dev *d)
+{
+	struct lazy_state *l = lazy(d);
+	struct vsch *s = d->sch;
+
+	if (!l->pno_pending ||
+	    (s->scsw.ctrl & SCSW_STCTL_MASK) == (SCSW_STCTL_INTER | SCSW_STCTL_PEND))
+		return;
+	s->scsw.flags |= SCSW_FLAGS_PNO;
+	s->pmcw.pnom = l->pnom_pending;
+	l->pnom_unread = l->pnom_pending;
+	l->pno_pending = false;
+}
+
+static bool lazy_on_flush(struct vfio_ccw_dev *d, bool named)
+{
+	return false; /* lazy devices are never refreshed behind the guest */
+}
+
+const struct chpsync_ops chpsync_lazy_ops = {
+	.name = "lazy",
+	.state_size = sizeof(struct lazy_state),
+	.on_crw = lazy_on_crw,
+	.on_stsch = lazy_on_stsch,
+	.on_io_irq = lazy_on_io_irq,
+	.on_flush = lazy_on_flush,
+};
