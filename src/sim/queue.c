@@ -148,6 +148,14 @@ size_t sim_pending(const struct sim *sim)
 	return sim->nheap;
 }
 
+bool sim_next_time(const struct sim *sim, sim_time_t *t)
+{
+	if (!sim->nheap)
+		return false;
+	*t = sim->heap[0]->time;
+	return true;
+}
+
 bool sim_next_is_mine(const struct sim *sim)
 {
 	return !sim->permute && (!sim->nheap || sim->heap[0]->time > sim->now);

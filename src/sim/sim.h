@@ -64,6 +64,8 @@ void sim_run(struct sim *sim);
 /* Run all events up to and including time t (then the clock reads t). */
 void sim_run_to(struct sim *sim, sim_time_t t);
 size_t sim_pending(const struct sim *sim);
+/* Time of the next pending event in *t; false when the queue is empty. */
+bool sim_next_time(const struct sim *sim, sim_time_t *t);
 /* True when an event scheduled now with zero delay would be the next to
  * run: permutation is off and no pending event is due at the current time.
  * An event handler may then do that work at once instead of scheduling it
