@@ -40,8 +40,12 @@ static void drop_boot_output(struct run_world *rw);
 static bool wait_done(void *arg)
 {
 	struct wait *wt = arg;
+	sim_time_t next;
 
-	tl_poll(wt->rw->tl);
+	/* The timeline samples the world's state once an instant is over:
+	 * every change of that instant then has its time. */
+	if (wt->rw->tl && (!sim_next_time(wt->rw->sim, &next) || next > sim_now(wt->rw->sim)))
+		tl_poll(wt->rw->tl);
 	drop_boot_output(wt->rw);
 	if (wt->cond(wt->arg) || wt->timed_out)
 		return true;
@@ -564,12 +568,14 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 	uint64_t seed = o->seed_set ? o->seed : s->seed_set ? s->seed : RUN_DEFAULT_SEED;
 	const char *iocp = o->iocp ? o->iocp : s->iocp;
 	struct run_opts opts = *o;
-	char err[1024];
+	char err[1024], title[512];
 	int rc;
 
 	opts.debug = o->debug || s->debug;
-	if (!opts.title)
-		opts.title = s->name;
+	if (!opts.title) {
+		snprintf(title, sizeof(title), "chpsync run %s", s->name);
+		opts.title = title;
+	}
 	o = &opts;
 	if (run_world_create(&rw, o, seed, o->seed_set || s->seed_set, iocp, s->dir, err,
 			     sizeof(err)) < 0) {

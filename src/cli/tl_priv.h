@@ -33,6 +33,7 @@ enum tl_layer { TL_MACHINE, TL_HOST, TL_VMM, TL_GUEST, TL_NLAYER };
 #define TS_DIRTY     0x0200u /* VMM: the host signalled news not yet read */
 #define TS_STALE     0x0400u /* VMM: an I/O interrupt since the last read */
 #define TS_GONE	     0x1000u /* machine: device not operational; VMM: unplugged */
+#define TS_INUSE     0x2000u /* OS: the subchannel's lpm has some path (it does I/O) */
 #define TS_CFG_SHIFT 14	     /* 3 bits: SCLP state + 1 (0 = unknown) */
 #define TS_CFG(s)    ((int)(((s) >> TS_CFG_SHIFT) & 7) - 1)
 
@@ -92,6 +93,10 @@ struct tl_group {
 	uint64_t host_stsch, crws_read; /* VMM counters at the last poll */
 	bool seen;			/* in this poll's VMM views */
 	uint32_t masks[TL_NLAYER];	/* last TLE_MASK value per layer */
+	/* What each layer's rows were last computed from: a poll that finds
+	 * the same inputs does not touch the rows. */
+	uint8_t raw[TL_NLAYER][48];
+	int node; /* the VM's node index */
 	/* an I/O started by SSCH, per OS layer, until its interruption */
 	struct tl_io {
 		bool open;

@@ -248,11 +248,34 @@ static void mask_event(struct tl *tl, int g, int layer, int node, uint32_t packe
 		ev->a = packed;
 }
 
+/* The inputs of a layer's rows, packed: true when they are what the rows
+ * were last computed from (nothing to do). */
+static bool raw_same(struct tl_group *gr, int layer, const uint8_t *raw)
+{
+	if (!memcmp(gr->raw[layer], raw, sizeof(gr->raw[layer])))
+		return true;
+	memcpy(gr->raw[layer], raw, sizeof(gr->raw[layer]));
+	return false;
+}
+
 static void sample_machine(struct tl *tl, int g)
 {
 	struct tl_group *gr = &tl->groups[g];
 	struct machine_sch_view v;
 	bool ok = !machine_sch_view(tl->machine, gr->ssid, gr->sch_no, &v);
+	uint8_t raw[sizeof(gr->raw[0])] = {ok, v.pim, v.pam, v.pom, v.notoper};
+
+	memcpy(raw + 5, v.chpid, 8);
+	for (int i = 0; i < gr->nchp && i < 8; i++) {
+		struct machine_chp_view c;
+
+		if (!machine_chp_view(tl->machine, gr->chpid[i], &c)) {
+			raw[13 + 2 * i] = (uint8_t)(c.cfg + 1);
+			raw[14 + 2 * i] = c.link_failed;
+		}
+	}
+	if (raw_same(gr, TL_MACHINE, raw))
+		return;
 
 	for (int i = 0; i < gr->nchp; i++) {
 		struct machine_chp_view c;
@@ -283,6 +306,27 @@ static void sample_os(struct tl *tl, int g, int layer, struct os *os, uint8_t ss
 	struct tl_group *gr = &tl->groups[g];
 	struct subchannel *sch = os ? css_get_subchannel(os, (struct ccw_id){0, ssid, no}) : NULL;
 	const struct pmcw *p = sch ? &sch->schib.pmcw : NULL;
+	uint8_t raw[sizeof(gr->raw[0])] = {0};
+
+	if (p) {
+		raw[0] = 1;
+		raw[1] = p->pim;
+		raw[2] = p->pam;
+		raw[3] = p->pom;
+		raw[4] = sch->lpm;
+		raw[5] = sch->opm;
+		raw[6] = sch->vpm;
+		memcpy(raw + 7, p->chpid, 8);
+		for (int i = 0; i < gr->nchp && i < 8; i++) {
+			const struct channel_path_info *ci =
+				chp_info(os, (struct chpid){0, gr->chpid[i]});
+
+			raw[15 + 2 * i] = ci ? (uint8_t)(ci->state + 1) : 0;
+			raw[16 + 2 * i] = ci ? (uint8_t)(ci->cfg + 2) : 0;
+		}
+	}
+	if (raw_same(gr, layer, raw))
+		return;
 
 	for (int i = 0; i < gr->nchp; i++) {
 		const struct channel_path_info *ci;
@@ -299,6 +343,7 @@ static void sample_os(struct tl *tl, int g, int layer, struct os *os, uint8_t ss
 			st |= (sch->lpm & bit) ? TS_LPM : 0;
 			st |= (sch->opm & bit) ? TS_OPM : 0;
 			st |= (sch->vpm & bit) ? TS_VPM : 0;
+			st |= sch->lpm ? TS_INUSE : 0;
 			st |= ci && ci->state ? TS_VARY : 0;
 			st |= cfg_bits(ci ? ci->cfg : -1);
 		}
@@ -359,13 +404,16 @@ static void sample_vmm_dev(void *ctx, const struct vmm_dev_view *v)
 		for (int l = TL_HOST + 1; l < TL_NLAYER; l++)
 			gr->io[l].open = false;
 	}
+	if (!gr->pt || strcmp(gr->vm, v->vm)) {
+		snprintf(gr->vm, sizeof(gr->vm), "%s", v->vm);
+		gr->node = tl_node(tl, v->vm);
+	}
 	gr->pt = true;
 	gr->seen = true;
-	snprintf(gr->vm, sizeof(gr->vm), "%s", v->vm);
 	gr->guest_schno = v->guest_schno;
 	gr->guest_devno = v->guest_devno;
 	snprintf(gr->policy, sizeof(gr->policy), "%s", v->policy);
-	node = tl_node(tl, v->vm);
+	node = gr->node;
 	if (v->crws_read > gr->crws_read) {
 		struct tl_ev *ev = tl_ev_add(tl, TLE_VCRW, TL_VMM, node, g, -1);
 
@@ -380,6 +428,16 @@ static void sample_vmm_dev(void *ctx, const struct vmm_dev_view *v)
 	}
 	gr->crws_read = v->crws_read;
 	gr->host_stsch = v->host_stsch;
+	n = world_find_node(tl->world, v->vm);
+	sample_os(tl, g, TL_GUEST, n ? node_os(n) : NULL, 0, v->guest_schno, node);
+	{
+		uint8_t raw[sizeof(gr->raw[0])] = {1,	     v->pim,   v->pam,	    v->pom,
+						   v->dirty, v->stale, v->unplugged};
+
+		memcpy(raw + 7, v->chpid, 8);
+		if (raw_same(gr, TL_VMM, raw))
+			return;
+	}
 	for (int i = 0; i < gr->nchp; i++) {
 		uint8_t bit = bit_of(v->pim, v->chpid, gr->chpid[i]);
 		uint32_t st = TS_PRESENT;
@@ -395,8 +453,6 @@ static void sample_vmm_dev(void *ctx, const struct vmm_dev_view *v)
 	mask_event(tl, g, TL_VMM, node,
 		   (uint32_t)v->pim << 24 | (uint32_t)v->pam << 16 | (uint32_t)v->pom << 8 |
 			   (v->dirty ? 1 : 0));
-	n = world_find_node(tl->world, v->vm);
-	sample_os(tl, g, TL_GUEST, n ? node_os(n) : NULL, 0, v->guest_schno, node);
 }
 
 void tl_poll(struct tl *tl)
@@ -426,6 +482,8 @@ void tl_poll(struct tl *tl)
 			row_set(tl, g, i, TL_VMM, 0);
 			row_set(tl, g, i, TL_GUEST, 0);
 		}
+		memset(gr->raw[TL_VMM], 0, sizeof(gr->raw[TL_VMM]));
+		memset(gr->raw[TL_GUEST], 0, sizeof(gr->raw[TL_GUEST]));
 	}
 }
 

@@ -30,6 +30,7 @@
 #define C_OFF	   "#e53935"
 #define C_NOTOPER  "#fb8c00"
 #define C_VARY	   "#8e24aa"
+#define C_UNUSED   "#c0a000"
 #define C_IO	   "#263238"
 #define C_PV	   "#1565c0"
 
@@ -96,6 +97,8 @@ static const char *state_color(int layer, uint32_t st)
 		return C_VARY;
 	if (!(st & TS_POM) || (st & TS_GONE))
 		return C_NOTOPER;
+	if (layer != TL_VMM && (st & TS_INUSE) && !(st & TS_LPM))
+		return C_UNUSED;
 	return C_OK;
 }
 
@@ -130,6 +133,8 @@ static const char *state_label(int layer, uint32_t st)
 		return layer == TL_VMM && (st & TS_DIRTY) ? "POM off + news" : "POM off";
 	if (layer == TL_VMM && (st & TS_DIRTY))
 		return "PAM on + news not read";
+	if (layer != TL_VMM && (st & TS_INUSE) && !(st & TS_LPM))
+		return "PAM on, not used";
 	return (st & TS_VPM) ? "PAM on, verified" : "PAM on";
 }
 
@@ -373,6 +378,10 @@ static void draw_row_segments(FILE *f, const struct tl *tl, const struct layout 
 
 			if (lx < 0 && label == text) {
 				label = state_label(r->layer, st);
+				lx = label_x(ms, a, b, strlen(label) * SANS_W);
+			}
+			if (lx < 0 && r->layer == TL_VMM && (st & TS_DIRTY)) {
+				label = "news";
 				lx = label_x(ms, a, b, strlen(label) * SANS_W);
 			}
 			if (lx >= 0)
@@ -818,15 +827,19 @@ static void draw_axis(FILE *f, const struct layout *lo)
 		ax->x0, y + 40);
 }
 
-static void swatch(FILE *f, double *x, double y, const char *color, bool news, const char *text)
+static void swatch(FILE *f, double *x, double *y, const char *color, bool news, const char *text)
 {
-	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"10\" fill=\"%s\"/>", *x, y,
+	if (*x + 36 + strlen(text) * 5.6 > W - RIGHT) {
+		*x = 12;
+		*y += 18;
+	}
+	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"10\" fill=\"%s\"/>", *x, *y,
 		color);
 	if (news)
 		fprintf(f,
 			"<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"10\" fill=\"url(#news)\"/>",
-			*x, y);
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"lg\">", *x + 22, y + 9);
+			*x, *y);
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"lg\">", *x + 22, *y + 9);
 	esc(f, text);
 	fputs("</text>\n", f);
 	*x += 22 + strlen(text) * 5.6 + 14;
@@ -846,11 +859,12 @@ static double draw_legend(FILE *f, double y)
 	double x = 12;
 
 	fputs("<g class=\"legend\">\n", f);
-	swatch(f, &x, y, C_OK, false, "path available (PAM and POM)");
-	swatch(f, &x, y, C_OFF, false, "not available (PAM off, standby)");
-	swatch(f, &x, y, C_NOTOPER, false, "not operational (POM off, link failed)");
-	swatch(f, &x, y, C_VARY, false, "varied off (OS)");
-	swatch(f, &x, y, C_OK, true, "VMM: host signalled news not yet read");
+	swatch(f, &x, &y, C_OK, false, "path available (PAM and POM)");
+	swatch(f, &x, &y, C_OFF, false, "not available (PAM off, standby)");
+	swatch(f, &x, &y, C_NOTOPER, false, "not operational (POM off, link failed)");
+	swatch(f, &x, &y, C_UNUSED, false, "OS: not in its lpm (not used)");
+	swatch(f, &x, &y, C_VARY, false, "varied off (OS)");
+	swatch(f, &x, &y, C_OK, true, "VMM: host signalled news not yet read");
 	y += 18;
 	x = 12;
 	legend_mark(f, &x, y, TLE_CRW, "CRW (queued, drained, stored)");
@@ -934,7 +948,7 @@ static int write_svg(FILE *f, const struct tl *tl)
 	for (size_t i = 0; i < tl->nev; i++)
 		ncmd += tl->evs[i].kind == TLE_CMD;
 	y = lo.rows_bottom + 56;
-	lo.height = y + 40;
+	lo.height = y + 58; /* the legend: up to three lines */
 	fprintf(f,
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
 		"viewBox=\"0 0 %.0f %.0f\" id=\"chpsync-timeline\">\n",
