@@ -156,12 +156,18 @@ $(BUILD)/bench/%: bench/%.c $(LIBS_CLI)
 bench: $(BENCH_BIN) $(BUILD)/chpsync
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
+# The timeline pictures in docs/ and the README, drawn by chpsync from the
+# scenarios (tests/timeline.sh fails when they are stale).
+timeline-docs: $(BUILD)/chpsync
+	$(BUILD)/chpsync run --timeline docs/timeline-lazy.svg >/dev/null
+	$(BUILD)/chpsync run tests/scenarios/eager-config.scenario --timeline docs/timeline-eager.svg >/dev/null
+
 format:
 	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]')
 
 clean:
 	rm -rf build build-asan chpsync
 
-.PHONY: all chpsync check tests bench format clean
+.PHONY: all chpsync check tests bench format clean timeline-docs
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
