@@ -33,7 +33,7 @@ enum tl_layer { TL_MACHINE, TL_HOST, TL_VMM, TL_GUEST, TL_NLAYER };
 #define TS_DIRTY     0x0200u /* VMM: the host signalled news not yet read */
 #define TS_STALE     0x0400u /* VMM: an I/O interrupt since the last read */
 #define TS_GONE	     0x1000u /* machine: device not operational; VMM: unplugged */
-#define TS_INUSE     0x2000u /* OS: the subchannel's lpm has some path (it does I/O) */
+#define TS_INUSE     0x2000u /* OS: the subchannel is enabled (in use) */
 #define TS_CFG_SHIFT 14	     /* 3 bits: SCLP state + 1 (0 = unknown) */
 #define TS_CFG(s)    ((int)(((s) >> TS_CFG_SHIFT) & 7) - 1)
 

@@ -316,6 +316,7 @@ static void sample_os(struct tl *tl, int g, int layer, struct os *os, uint8_t ss
 		raw[4] = sch->lpm;
 		raw[5] = sch->opm;
 		raw[6] = sch->vpm;
+		raw[31] = (p->flags & PMCW_FLAGS_ENA) != 0;
 		memcpy(raw + 7, p->chpid, 8);
 		for (int i = 0; i < gr->nchp && i < 8; i++) {
 			const struct channel_path_info *ci =
@@ -343,7 +344,7 @@ static void sample_os(struct tl *tl, int g, int layer, struct os *os, uint8_t ss
 			st |= (sch->lpm & bit) ? TS_LPM : 0;
 			st |= (sch->opm & bit) ? TS_OPM : 0;
 			st |= (sch->vpm & bit) ? TS_VPM : 0;
-			st |= sch->lpm ? TS_INUSE : 0;
+			st |= (p->flags & PMCW_FLAGS_ENA) ? TS_INUSE : 0;
 			st |= ci && ci->state ? TS_VARY : 0;
 			st |= cfg_bits(ci ? ci->cfg : -1);
 		}

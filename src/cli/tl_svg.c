@@ -862,7 +862,8 @@ static double draw_legend(FILE *f, double y)
 	swatch(f, &x, &y, C_OK, false, "path available (PAM and POM)");
 	swatch(f, &x, &y, C_OFF, false, "not available (PAM off, standby)");
 	swatch(f, &x, &y, C_NOTOPER, false, "not operational (POM off, link failed)");
-	swatch(f, &x, &y, C_UNUSED, false, "OS: not in its lpm (not used)");
+	swatch(f, &x, &y, C_UNUSED, false,
+	       "OS: not in the lpm of an enabled subchannel (not used)");
 	swatch(f, &x, &y, C_VARY, false, "varied off (OS)");
 	swatch(f, &x, &y, C_OK, true, "VMM: host signalled news not yet read");
 	y += 18;
