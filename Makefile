@@ -53,10 +53,21 @@ LIBS_USER    := $(LIB_USER) $(LIBS_OS)
 LIBS_VMM     := $(LIB_VMM) $(LIBS_USER)
 LIBS_CLI     := $(LIB_CLI) $(LIBS_VMM)
 
-all: chpsync $(BUILD)/libchpsync.a
+all: chpsync $(BUILD)/libchpsync.a $(BRIDGE_SO)
 
 chpsync: $(BUILD)/chpsync
 	ln -sf $(BUILD)/chpsync chpsync
+
+# The bridge QEMU loads (LD_PRELOAD, docs/real-qemu.md): position
+# independent, every symbol hidden but the libc entry points it takes, and
+# never built with the sanitizers (their runtime cannot be preloaded).
+BRIDGE_SO     := $(BUILD)/libchpsync-bridge.so
+BRIDGE_SRC    := $(wildcard src/bridge/*.c)
+BRIDGE_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Isrc -fPIC -fvisibility=hidden \
+		 $(if $(filter 1,$(WERROR)),-Werror)
+$(BRIDGE_SO): $(BRIDGE_SRC) $(wildcard src/bridge/*.h) src/cli/serve_proto.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BRIDGE_CFLAGS) -shared -o $@ $(BRIDGE_SRC) -ldl -lpthread
 
 # The whole simulator as one library (every layer; the program is its main).
 $(BUILD)/libchpsync.a: $(ARCH_O) $(SIM_O) $(DEV_O) $(MACHINE_O) $(OS_O) $(USER_O) $(VMM_O) $(CLI_O) \
@@ -135,10 +146,12 @@ $(eval $(call test_bin,user,$(LIBS_USER)))
 $(eval $(call test_bin,vmm,$(LIBS_VMM)))
 $(eval $(call test_bin,cli,$(LIBS_CLI)))
 
-TEST_LAYERS := $(foreach l,$(LAYERS),$(if $(wildcard tests/$(l)/*.c),$(l)))
+$(eval $(call test_bin,bridge,$(BUILD)/bridge/conv.o))
+
+TEST_LAYERS := $(foreach l,$(LAYERS) bridge,$(if $(wildcard tests/$(l)/*.c),$(l)))
 TEST_BINS   := $(foreach l,$(TEST_LAYERS),$(BUILD)/tests/test_$(l))
 
-tests: $(TEST_BINS) $(BUILD)/chpsync
+tests: $(TEST_BINS) $(BUILD)/chpsync $(BRIDGE_SO)
 
 # Run one layer's tests: make check-arch, check-machine, ...
 check-%: $(BUILD)/tests/test_%
@@ -162,12 +175,17 @@ timeline-docs: $(BUILD)/chpsync
 	$(BUILD)/chpsync run --timeline docs/timeline-lazy.svg >/dev/null
 	$(BUILD)/chpsync run tests/scenarios/eager-config.scenario --timeline docs/timeline-eager.svg >/dev/null
 
+# The real s390x guest (kernel + initramfs from Debian's s390x packages) for
+# the real-QEMU tests; cached outside the build directory (docs/real-qemu.md).
+guest-image:
+	@sh guest/mkimage.sh
+
 format:
 	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]')
 
 clean:
 	rm -rf build build-asan chpsync
 
-.PHONY: all chpsync check tests bench format clean timeline-docs
+.PHONY: all chpsync check tests bench format clean guest-image timeline-docs
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

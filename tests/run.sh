@@ -24,6 +24,15 @@ if sh tests/symbols.sh "$build"; then
 else
 	echo "FAIL symbols"; total_f=$((total_f + 1)); status=1
 fi
+# The bridge exports only what it intercepts.
+if [ -f "$build/libchpsync-bridge.so" ]; then
+	echo "== bridge symbols"
+	if sh tests/bridge_symbols.sh "$build"; then
+		total_p=$((total_p + 1))
+	else
+		echo "FAIL bridge symbols"; total_f=$((total_f + 1)); status=1
+	fi
+fi
 # The main job: `chpsync run` with no argument prints the cover letter's
 # example, the shared golden (trailing blanks aside).
 golden=../shared/scenarios/seed-example.scenario

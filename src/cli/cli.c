@@ -15,6 +15,8 @@
 #include "cli/scenario.h"
 #include "cli/timeline.h"
 #include "dev/eckd.h"
+#include "cli/qemu_wrap.h"
+#include "cli/serve.h"
 #include "user/node.h"
 
 #define CHPSYNC_VERSION "0.1"
@@ -24,6 +26,9 @@ static const char usage_text[] =
 	"       chpsync check [OPTIONS] FILE.scenario...\n"
 	"       chpsync shell [OPTIONS]\n"
 	"       chpsync dasd create|format|info|check ...\n"
+	"       chpsync serve [OPTIONS] [PRELUDE.scenario]\n"
+	"       chpsync ctl SOCKET NODE 'COMMAND'\n"
+	"       chpsync qemu [--socket PATH] QEMU-OPTIONS...\n"
 	"       chpsync --help | --version\n"
 	"\n"
 	"  run      run a scenario (default: the cover letter's example) and print\n"
@@ -33,6 +38,10 @@ static const char usage_text[] =
 	"  shell    type commands into a world: '[root@NODE ~]# CMD', 'NODE: CMD'\n"
 	"           or 'CMD' (current node); end with 'exit' or EOF\n"
 	"  dasd     the DASD volume image tool\n"
+	"  serve    the machine and host OS as a service for real programs\n"
+	"           (chpsync serve --help; docs/real-qemu.md)\n"
+	"  ctl      run a command on a node of a running 'chpsync serve'\n"
+	"  qemu     run the system's qemu-system-s390x on a 'chpsync serve'\n"
 	"\n"
 	"options:\n"
 	"  --seed N         seed of the run's PRNG; also permutes equal-time events\n"
@@ -350,6 +359,12 @@ int chpsync_main(int argc, char **argv)
 		return cmd_check(&c, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "shell"))
 		return cmd_shell(&c, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "serve"))
+		return serve_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ctl"))
+		return ctl_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "qemu"))
+		return qemu_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "dasd"))
 		return dasd_tool_main(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", argv[1]);

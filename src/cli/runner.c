@@ -246,10 +246,10 @@ static int build_nodes(struct run_world *rw, char *err, size_t errlen)
 	if (!rw->host_node || !rw->hmc_node)
 		goto nomem;
 	node_add_os_progs(rw->host_node);
-	vmm_install(rw->host_node);
-	if (rw->tl)
-		vmm_set_guest_css(rw->host_node, tap_guest, rw->tl);
-	tl_attach(rw->tl, rw->world, rw->host_node, rw->host);
+	rw->vmm = vmm_install(rw->host_node);
+	if (rw->tl && rw->vmm)
+		vmm_set_guest_css(rw->vmm, tap_guest, rw->tl);
+	tl_attach(rw->tl, rw->world, rw->vmm, rw->host);
 	rw->hmc.m = rw->machine;
 	rw->hmc.basedir = rw->basedir;
 	hmc_install(rw->hmc_node, &rw->hmc);
@@ -347,7 +347,7 @@ void run_world_destroy(struct run_world *rw)
 		world_free(rw->world);
 		/* The VMs (guest OS, virtual CSS, vfio devices) after their
 		 * nodes, before the host OS their vfio devices are open on. */
-		vmm_cleanup(rw->world);
+		vmm_free(rw->vmm);
 	}
 	if (rw->host)
 		os_destroy(rw->host);

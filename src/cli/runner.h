@@ -43,6 +43,7 @@ struct run_world {
 	struct world *world;
 	struct os *host;
 	struct node *host_node, *hmc_node;
+	struct vmm *vmm; /* qemu-system-s390x of the host node */
 	FILE *trace;
 	struct tl *tl;	/* the timeline recorder (--timeline, chrome trace) */
 	FILE *timeline; /* --timeline FILE, opened before the run */

@@ -24,6 +24,7 @@ struct machine;
 struct world;
 struct node;
 struct os;
+struct vmm;
 struct tl;
 
 /* A recorder on sim and machine; it observes the sim's trace from now on.
@@ -32,8 +33,8 @@ struct tl *tl_new(struct sim *sim, struct machine *m, const char *title);
 /* Wrap an OS instance's css interface (before the OS is created on it);
  * `who` is the node's name.  Returns css itself when out of memory. */
 struct css_if tl_tap(struct tl *tl, struct css_if css, const char *who);
-/* The world to sample: nodes (guests appear there), the host node and OS. */
-void tl_attach(struct tl *tl, struct world *w, struct node *host_node, struct os *host);
+/* The world to sample: nodes (guests appear there), the VMM, the host OS. */
+void tl_attach(struct tl *tl, struct world *w, struct vmm *vmm, struct os *host);
 /* Sample every layer's state: call between events (the runner calls it
  * before each one), so that each change is stamped with the time of the
  * event that made it. */

@@ -116,7 +116,7 @@ struct tl {
 	struct sim *sim;
 	struct machine *machine;
 	struct world *world;
-	struct node *host_node;
+	struct vmm *vmm;
 	struct os *host;
 	char *title;
 	struct css_tap **taps; /* [0] is the host's */

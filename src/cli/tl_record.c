@@ -472,7 +472,8 @@ void tl_poll(struct tl *tl)
 		sample_os(tl, g, TL_HOST, tl->host, tl->groups[g].ssid, tl->groups[g].sch_no, host);
 		tl->groups[g].seen = false;
 	}
-	vmm_dev_views(tl->host_node, sample_vmm_dev, tl);
+	if (tl->vmm)
+		vmm_dev_views(tl->vmm, sample_vmm_dev, tl);
 	/* A device no VM holds any more: its VMM and guest rows end. */
 	for (int g = 0; g < tl->ngroups; g++) {
 		struct tl_group *gr = &tl->groups[g];
@@ -723,12 +724,12 @@ struct tl *tl_new(struct sim *sim, struct machine *m, const char *title)
 	return tl;
 }
 
-void tl_attach(struct tl *tl, struct world *w, struct node *host_node, struct os *host)
+void tl_attach(struct tl *tl, struct world *w, struct vmm *vmm, struct os *host)
 {
 	if (!tl)
 		return;
 	tl->world = w;
-	tl->host_node = host_node;
+	tl->vmm = vmm;
 	tl->host = host;
 	tl->ready = true;
 	tl->discover = true;

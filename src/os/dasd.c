@@ -35,7 +35,7 @@ static struct dasd_state *dasd_state_of(struct os *os)
 
 static void dasd_device_free(struct dasd_device *dev)
 {
-	if (dev->pv_task && sim_task_done(dev->pv_task))
+	if (dev->pv_task && !osp(dev->os)->tasks_gone && sim_task_done(dev->pv_task))
 		sim_task_free(dev->pv_task);
 	free(dev);
 }

@@ -29,8 +29,6 @@
 #define DE_ATTR_NORMAL	 0xc0
 #define DE_ATTR_BYPASS	 0xc4
 
-#define CDL_LABEL_BLOCK	 2
-
 /* ---- EBCDIC (the characters labels and RCD use) ---- */
 
 void ebcdic_to_ascii(char *out, const uint8_t *in, size_t n)

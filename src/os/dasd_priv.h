@@ -19,7 +19,6 @@
 
 /* device->stopped bits (Linux names) */
 #define DASD_STOPPED_DC_WAIT 0x02 /* no operational path: wait for one */
-#define DASD_STOPPED_PENDING 0x04
 
 enum dasd_cqr_status {
 	DASD_CQR_FILLED, /* built, not queued */

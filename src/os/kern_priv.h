@@ -70,6 +70,7 @@ bool css_sch_is_valid(const struct schib *s);
 struct os_priv {
 	struct css_upcalls up; /* bound to the CSS */
 	bool dying;	       /* os_destroy() is running */
+	bool tasks_gone;       /* buried, and the scheduler freed its tasks */
 	bool debug;	       /* os_pr_debug() lines go to dmesg */
 	/* dmesg ring */
 	char *lines[DMESG_MAX_LINES];

@@ -288,10 +288,9 @@ static void os_unbind_upcalls(struct os *os)
 
 /* Tasks blocked on this OS (a dd waiting for a path when its guest was
  * powered off) sit on wait queues inside it, and the scheduler touches
- * those when it frees the tasks.  Such an OS is not freed; it stays
- * reachable here, inert (upcalls unbound, nothing woken). */
-static struct os *graveyard[16];
-static unsigned ngraveyard;
+ * those when it frees the tasks.  Such an OS is kept, inert (upcalls
+ * unbound, nothing woken), until the scheduler has freed its tasks
+ * (os_free_buried, from sim_free). */
 
 static bool os_has_waiters(struct os *os)
 {
@@ -315,10 +314,23 @@ static void os_stop_init(struct os *os)
 	p->init_task = NULL;
 }
 
+static void os_teardown(struct os *os);
+
+/* The scheduler's tasks are gone: what the OS still points to of them
+ * is gone with them. */
+static void os_free_buried(void *arg)
+{
+	struct os *os = arg;
+
+	os->priv->tasks_gone = true;
+	os_teardown(os);
+}
+
 static void os_bury(struct os *os)
 {
-	if (ngraveyard < sizeof(graveyard) / sizeof(graveyard[0]))
-		graveyard[ngraveyard++] = os;
+	/* Out of memory: the OS stays, unfreed, rather than freed under its
+	 * waiters. */
+	sim_on_free(os->sim, os_free_buried, os);
 	os->console = NULL;
 	os_pr_debug(os, "%s: destroyed with tasks still waiting; kept", os->hostname);
 }
@@ -405,7 +417,6 @@ int os_booted(const struct os *os)
 void os_destroy(struct os *os)
 {
 	struct os_priv *p;
-	size_t i;
 
 	if (!os)
 		return;
@@ -420,13 +431,23 @@ void os_destroy(struct os *os)
 			os_bury(os);
 			return;
 		}
+	}
+	os_teardown(os);
+}
+
+static void os_teardown(struct os *os)
+{
+	struct os_priv *p = os->priv;
+	size_t i;
+
+	if (p) {
 		if (os->vfs)
 			vfio_ccw_exit(os);
 		css_exit(os); /* unbinds drivers: ccw devices, dasd */
 		dasd_exit(os);
 		ccw_bus_exit(os);
 		chp_exit(os);
-		if (p->init_task && sim_task_done(p->init_task))
+		if (p->init_task && !p->tasks_gone && sim_task_done(p->init_task))
 			sim_task_free(p->init_task);
 		for (i = 0; i < p->count; i++)
 			free(p->lines[(p->first + i) % DMESG_MAX_LINES]);

@@ -12,7 +12,7 @@
 
 struct sysfs;
 struct vfs;
-struct cio;
+struct vfio_host;
 struct os_priv;
 
 struct os_config {
@@ -23,10 +23,10 @@ struct os_config {
 struct os {
 	char hostname[32];
 	struct sim *sim;
-	struct css_if css;   /* the channel subsystem this instance runs on */
-	struct sysfs *sysfs; /* /sys */
-	struct vfs *vfs;     /* /dev, /tmp, /proc ... */
-	struct cio *cio;     /* kernel cio state (src/os/cio*.c) */
+	struct css_if css;	/* the channel subsystem this instance runs on */
+	struct sysfs *sysfs;	/* /sys */
+	struct vfs *vfs;	/* /dev, /tmp, /proc ... */
+	struct vfio_host *vfio; /* the vfio core: open files, devices (src/os/vfio.c) */
 	/* Console sink (the node's terminal), set by whoever owns the node. */
 	void (*console)(void *ctx, const char *text);
 	void *console_ctx;

@@ -33,7 +33,32 @@ void sim_free(struct sim *sim)
 	sim_no_task_context(sim, "sim_free");
 	while (sim->tasks)
 		sim_task_destroy(sim, sim->tasks);
+	while (sim->on_free) {
+		struct sim_on_free *c = sim->on_free;
+
+		sim->on_free = c->next;
+		if (!sim->on_free)
+			sim->on_free_tail = &sim->on_free;
+		c->fn(c->arg);
+		free(c);
+	}
 	sim_queue_free(sim);
 	sim_trace_free(sim);
 	free(sim);
+}
+
+int sim_on_free(struct sim *sim, sim_fn fn, void *arg)
+{
+	struct sim_on_free *c = malloc(sizeof(*c));
+
+	if (!c)
+		return -1;
+	c->fn = fn;
+	c->arg = arg;
+	c->next = NULL;
+	if (!sim->on_free_tail)
+		sim->on_free_tail = &sim->on_free;
+	*sim->on_free_tail = c;
+	sim->on_free_tail = &c->next;
+	return 0;
 }

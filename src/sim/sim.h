@@ -43,6 +43,11 @@ typedef void (*sim_fn)(void *arg);
 
 struct sim *sim_new(uint64_t seed);
 void sim_free(struct sim *sim);
+/* Call fn(arg) from sim_free(), once the tasks are gone and before the
+ * event queue goes: the last word of an object that tasks may be blocked
+ * in until the end of the run.  Callbacks run in the order registered.
+ * 0, or -1 when out of memory (then nothing is registered). */
+int sim_on_free(struct sim *sim, sim_fn fn, void *arg);
 uint64_t sim_seed(const struct sim *sim);
 void sim_set_permute(struct sim *sim, bool on);
 
@@ -64,7 +69,8 @@ void sim_run(struct sim *sim);
 /* Run all events up to and including time t (then the clock reads t). */
 void sim_run_to(struct sim *sim, sim_time_t t);
 size_t sim_pending(const struct sim *sim);
-/* Time of the next pending event in *t; false when the queue is empty. */
+/* Time of the next pending event in *t; false when the queue is empty (a
+ * service pacing the world to wall time sleeps until then). */
 bool sim_next_time(const struct sim *sim, sim_time_t *t);
 /* True when an event scheduled now with zero delay would be the next to
  * run: permutation is off and no pending event is due at the current time.

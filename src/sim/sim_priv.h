@@ -78,6 +78,14 @@ struct sim {
 	FILE *trace_file;
 	void (*observer)(void *ctx, const struct sim_trace_rec *r);
 	void *observer_ctx;
+
+	struct sim_on_free *on_free, **on_free_tail; /* sim_on_free() */
+};
+
+struct sim_on_free {
+	sim_fn fn;
+	void *arg;
+	struct sim_on_free *next;
 };
 
 /* Programming errors end the run with SIGABRT.  raise() first rather than

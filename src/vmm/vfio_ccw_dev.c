@@ -105,11 +105,6 @@ int vfio_ccw_dev_refresh(struct vfio_ccw_dev *d)
 	return 0;
 }
 
-void vfio_ccw_dev_mark_dirty(struct vfio_ccw_dev *d)
-{
-	d->dirty = true;
-}
-
 bool vfio_ccw_dev_dirty(const struct vfio_ccw_dev *d)
 {
 	return d->dirty || d->stale;

@@ -12,6 +12,7 @@
 #include "vmm/qemu_opts.h"
 #include "vmm/vcss.h"
 #include "vmm/vdev.h"
+#include "vmm/vmm.h"
 
 struct node;
 struct os;
@@ -74,7 +75,7 @@ struct vm {
  * QEMU-style message (without the program prefix for device errors
  * already carrying it) in err. */
 struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct vm_opts *opts,
-		     char *err, size_t errlen);
+		     vmm_guest_css_fn guest_css, void *guest_css_ctx, char *err, size_t errlen);
 /* Build only storage, vcss and devices (no guest OS, no node): for tests
  * that drive the css interface themselves. */
 struct vm *vm_create_bare(const struct vmm_host *host, struct sim *sim, struct vm_opts *opts,
@@ -88,9 +89,8 @@ void vm_free(struct vm *vm);
 void vm_crw_sink(void *ctx, struct vfio_ccw_dev *dev, uint32_t crw);
 void vm_sclp_chp_info(void *ctx, struct vcss *css, uint64_t sccb);
 
-/* All VMs started from a host node's qemu-system-s390x (newest first). */
-struct vm *vmm_vms(struct node *host);
-/* The css interface a guest OS is created on (vmm_set_guest_css). */
-struct css_if vmm_guest_css(struct node *host, struct css_if css, const char *name);
+struct vmm;
+/* All VMs this VMM started (newest first). */
+struct vm *vmm_vms(const struct vmm *m);
 
 #endif

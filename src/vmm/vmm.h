@@ -11,16 +11,18 @@
 #include "arch/css_if.h"
 
 struct node;
+struct vmm;
 
-/* Install `qemu-system-s390x` (and the VM's monitor commands, if any) on a
- * host node.  Guests it starts are added to node_world(host). */
-void vmm_install(struct node *host);
+/* Install `qemu-system-s390x` and `pkill` on a host node.  Guests it starts
+ * are added to node_world(host).  Returns the VMM (its VMs), which the
+ * caller frees with vmm_free(); NULL when out of memory. */
+struct vmm *vmm_install(struct node *host);
 
-/* Terminate the VM named `name` started from this host node (what SIGTERM
- * to its qemu-system-s390x does): the guest node leaves the world, the
- * vfio devices are closed, a foreground qemu-system-s390x returns.
- * 0, or -ENOENT when there is no such running VM. */
-int vmm_kill(struct node *host, const char *name);
+/* Terminate the VM named `name` that this VMM started (what SIGTERM to its
+ * qemu-system-s390x does): the guest node leaves the world, the vfio
+ * devices are closed, a foreground qemu-system-s390x returns.  0, or
+ * -ENOENT when there is no such running VM. */
+int vmm_kill(struct vmm *m, const char *name);
 
 /* What the VMM holds for one pass-through device of a running VM: the
  * guest subchannel's path fields (filled from the SCHIB region at its last
@@ -38,10 +40,10 @@ struct vmm_dev_view {
 	uint64_t crws_read;  /* CRWs drained from the CRW region */
 	uint64_t io_irqs, guest_stsch;
 };
-/* Call fn for each pass-through device of each running VM started from
- * this host node (VMs newest first, devices in -device order).  Read-only;
- * the view is valid during the call.  Returns the number of devices. */
-int vmm_dev_views(struct node *host, void (*fn)(void *ctx, const struct vmm_dev_view *v),
+/* Call fn for each pass-through device of each running VM of this VMM
+ * (VMs newest first, devices in -device order).  Read-only; the view is
+ * valid during the call.  Returns the number of devices. */
+int vmm_dev_views(const struct vmm *m, void (*fn)(void *ctx, const struct vmm_dev_view *v),
 		  void *ctx);
 
 /* Whoever assembles the world may put something between a guest OS and
@@ -49,13 +51,12 @@ int vmm_dev_views(struct node *host, void (*fn)(void *ctx, const struct vmm_dev_
  * css interface and the guest's name and returns the interface the guest
  * OS is created on.  NULL fn: the VMM's own. */
 typedef struct css_if (*vmm_guest_css_fn)(void *ctx, struct css_if css, const char *name);
-void vmm_set_guest_css(struct node *host, vmm_guest_css_fn fn, void *ctx);
+void vmm_set_guest_css(struct vmm *m, vmm_guest_css_fn fn, void *ctx);
 
-struct world;
-/* Free the VMs (guest OS instances, virtual CSSs, device state) started on
- * nodes of world w.  Call after world_free(w) and before the host OS is
- * destroyed (open vfio devices are closed on the host).  Guest nodes live
- * in the world until world_free, so their OS must outlive it. */
-void vmm_cleanup(struct world *w);
+/* Free the VMs (guest OS instances, virtual CSSs, device state) and the
+ * VMM.  Call after world_free() of the host's world and before the host OS
+ * is destroyed (open vfio devices are closed on the host).  Guest nodes
+ * live in the world until world_free, so their OS must outlive it. */
+void vmm_free(struct vmm *m);
 
 #endif

@@ -18,17 +18,13 @@
 #include "vmm/vm.h"
 
 /* The VMM state of one host node: the VMs its qemu-system-s390x started.
- * A small registry so that vmm_vms() and vmm_cleanup() can find them. */
+ * Its owner (who installed it) frees it. */
 struct vmm {
 	struct node *host;
-	struct world *world;
 	struct vm *vms;
-	vmm_guest_css_fn guest_css;
+	vmm_guest_css_fn guest_css; /* vmm_set_guest_css() */
 	void *guest_css_ctx;
-	struct vmm *next;
 };
-
-static struct vmm *vmm_list;
 
 /* argv joined by single blanks, as /proc/PID/cmdline reads with NULs
  * turned into blanks (what pkill -f matches). */
@@ -68,7 +64,7 @@ static int qemu_main(struct proc *p, void *ctx, int argc, char **argv)
 		free(o);
 		return 1;
 	}
-	vm = vm_create(&host, proc_node(p), o, err, sizeof(err));
+	vm = vm_create(&host, proc_node(p), o, m->guest_css, m->guest_css_ctx, err, sizeof(err));
 	if (!vm) {
 		proc_eprintf(p, "%s\n", err);
 		return 1;
@@ -175,48 +171,32 @@ static int pkill_main(struct proc *p, void *ctx, int argc, char **argv)
 	return any ? 0 : 1;
 }
 
-void vmm_install(struct node *host)
+struct vmm *vmm_install(struct node *host)
 {
 	struct vmm *m = calloc(1, sizeof(*m));
 
 	if (!m)
-		return;
+		return NULL;
 	m->host = host;
-	m->world = node_world(host);
-	m->next = vmm_list;
-	vmm_list = m;
 	node_add_prog(host, "qemu-system-s390x", qemu_main, m);
 	node_add_prog(host, "pkill", pkill_main, m);
+	return m;
 }
 
-struct vm *vmm_vms(struct node *host)
+struct vm *vmm_vms(const struct vmm *m)
 {
-	for (struct vmm *m = vmm_list; m; m = m->next)
-		if (m->host == host)
-			return m->vms;
-	return NULL;
+	return m ? m->vms : NULL;
 }
 
-void vmm_set_guest_css(struct node *host, vmm_guest_css_fn fn, void *ctx)
+void vmm_set_guest_css(struct vmm *m, vmm_guest_css_fn fn, void *ctx)
 {
-	for (struct vmm *m = vmm_list; m; m = m->next)
-		if (m->host == host) {
-			m->guest_css = fn;
-			m->guest_css_ctx = ctx;
-		}
+	m->guest_css = fn;
+	m->guest_css_ctx = ctx;
 }
 
-struct css_if vmm_guest_css(struct node *host, struct css_if css, const char *name)
+int vmm_kill(struct vmm *m, const char *name)
 {
-	for (struct vmm *m = vmm_list; m; m = m->next)
-		if (m->host == host && m->guest_css)
-			return m->guest_css(m->guest_css_ctx, css, name);
-	return css;
-}
-
-int vmm_kill(struct node *host, const char *name)
-{
-	for (struct vm *vm = vmm_vms(host); vm; vm = vm->next) {
+	for (struct vm *vm = vmm_vms(m); vm; vm = vm->next) {
 		if (vm->running && !strcmp(vm->opts->name, name)) {
 			vm_quit(vm);
 			return 0;
@@ -225,24 +205,15 @@ int vmm_kill(struct node *host, const char *name)
 	return -ENOENT;
 }
 
-void vmm_cleanup(struct world *w)
+void vmm_free(struct vmm *m)
 {
-	struct vmm **pp = &vmm_list;
+	if (!m)
+		return;
+	while (m->vms) {
+		struct vm *vm = m->vms;
 
-	while (*pp) {
-		struct vmm *m = *pp;
-
-		if (m->world != w) {
-			pp = &m->next;
-			continue;
-		}
-		*pp = m->next;
-		while (m->vms) {
-			struct vm *vm = m->vms;
-
-			m->vms = vm->next;
-			vm_free(vm);
-		}
-		free(m);
+		m->vms = vm->next;
+		vm_free(vm);
 	}
+	free(m);
 }

@@ -32,12 +32,12 @@ static void dev_view(const struct vm *vm, const struct vm_dev_opts *o, const str
 	v->guest_stsch = d->st.guest_stsch;
 }
 
-int vmm_dev_views(struct node *host, void (*fn)(void *ctx, const struct vmm_dev_view *v), void *ctx)
+int vmm_dev_views(const struct vmm *m, void (*fn)(void *ctx, const struct vmm_dev_view *v), void *ctx)
 {
 	struct vmm_dev_view v;
 	int n = 0;
 
-	for (struct vm *vm = vmm_vms(host); vm; vm = vm->next) {
+	for (struct vm *vm = vmm_vms(m); vm; vm = vm->next) {
 		int k = 0;
 
 		if (!vm->running)

@@ -429,6 +429,29 @@ TEST(kern_device_back_after_subchannel_crw_resumes_io)
 	kf_fini(&f);
 }
 
+/* What an OS asks of its CSS: none of it may change once the OS is
+ * destroyed (no interruption taken, no channel report read, no I/O). */
+static uint64_t os_insns(struct machine *m)
+{
+	const struct machine_stats *st = machine_stats(m);
+
+	return st->stsch + st->msch + st->ssch + st->tsch + st->csch + st->hsch + st->xsch +
+	       st->rsch + st->stcrw + st->chsc + st->servc;
+}
+
+/* Trace lines of `who` from line `from` on. */
+static size_t trace_lines_of(struct sim *sim, size_t from, const char *who)
+{
+	size_t n = 0, len = strlen(who);
+
+	for (size_t i = from; i < sim_trace_count(sim); i++) {
+		const char *l = strchr(sim_trace_line(sim, i), ' ');
+
+		n += l && !strncmp(l + 1, who, len) && l[1 + len] == ':';
+	}
+	return n;
+}
+
 /* An OS destroyed while a write waits for a path (a guest powered off):
  * the world goes on; nothing runs into the freed OS (ASan run). */
 TEST(kern_destroy_with_blocked_io_leaves_world_running)
@@ -437,6 +460,8 @@ TEST(kern_destroy_with_blocked_io_leaves_world_running)
 	static uint8_t buf[CHUNK];
 	static struct rw_job w; /* the task never ends: its file stays open */
 	struct sim_task *t;
+	uint64_t insns;
+	size_t lines;
 	int c;
 
 	kf_init(&f, 20, 0, false);
@@ -450,10 +475,16 @@ TEST(kern_destroy_with_blocked_io_leaves_world_running)
 	CHECK(!sim_task_done(t));
 	os_destroy(f.os);
 	f.os = NULL;
+	insns = os_insns(f.m);
+	lines = sim_trace_count(f.sim);
 	for (c = 0x42; c <= 0x45; c++)
 		CHECK_EQ(machine_chp_repair(f.m, (uint8_t)c), 0);
 	kf_run_for(&f, 1 * SIM_S);
 	CHECK(!sim_task_done(t)); /* never woken: its OS is gone */
+	/* and the OS took nothing from the machine: no interruption, no
+	 * channel report, no I/O for the write */
+	CHECK_EQ(os_insns(f.m), insns);
+	CHECK_EQ(trace_lines_of(f.sim, lines, "host"), 0);
 	kf_fini(&f);
 }
 
