@@ -558,6 +558,8 @@ static void marks_place(struct marks *ms)
 {
 	double last = -1e9;
 
+	if (!ms->n)
+		return;
 	qsort(ms->v, ms->n, sizeof(*ms->v), mark_cmp);
 	for (size_t i = 0; i < ms->n; i++) {
 		ms->v[i].x = fmax(ms->v[i].x, last + 7.0);
