@@ -58,6 +58,31 @@ if [ -n "$scen" ] && [ -x "$build/chpsync" ]; then
 		fi
 	done
 fi
+# The recovery scenarios (a guest or the host losing every path and getting
+# it back, mdevctl stop under I/O) over 100 seeds each: they must hold for
+# any interleaving of equal-time events.
+sweep=$(ls tests/scenarios/recover-*.scenario 2>/dev/null)
+if [ -n "$sweep" ] && [ -x "$build/chpsync" ]; then
+	echo "== seed sweep"
+	if sh tests/seed_sweep.sh "$build/chpsync" 100 $sweep; then
+		total_p=$((total_p + 1))
+	else
+		total_f=$((total_f + 1)); status=1
+	fi
+fi
+# Fuzz corpora replayed through their targets, one test per entry, and
+# make fuzz's flags (tests/fuzz/check.sh).
+echo "== fuzz"
+out=$(sh tests/fuzz/check.sh "$build" 2>&1)
+printf '%s\n' "$out" | grep -v '^[0-9]* passed, [0-9]* failed$'
+line=$(printf '%s\n' "$out" | grep '^[0-9]* passed, [0-9]* failed$' | tail -n 1)
+if [ -z "$line" ]; then
+	echo "fuzz: no result line"; total_f=$((total_f + 1)); status=1
+else
+	p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+	total_p=$((total_p + p)); total_f=$((total_f + f))
+	[ "$f" -ne 0 ] && status=1
+fi
 # The timeline's files in a JSON parser, an XML parser and headless
 # Chromium, and the pictures in docs/ up to date.
 if [ -x "$build/chpsync" ]; then

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/check.h"
+#include "cli/explore.h"
 #include "cli/runner.h"
 #include "cli/scenario.h"
 #include "cli/timeline.h"
@@ -25,6 +26,8 @@ static const char usage_text[] =
 	"usage: chpsync run [OPTIONS] [FILE.scenario]\n"
 	"       chpsync check [OPTIONS] FILE.scenario...\n"
 	"       chpsync shell [OPTIONS]\n"
+	"       chpsync explore [--profile NAME] [--seeds A-B] [--shard K/N] [--jobs N]\n"
+	"                       [--out DIR] [--host-driver=chpsync|upstream] [--vmm=chpsync|qemu]\n"
 	"       chpsync dasd create|format|info|check ...\n"
 	"       chpsync serve [OPTIONS] [PRELUDE.scenario]\n"
 	"       chpsync ctl SOCKET NODE 'COMMAND'\n"
@@ -37,6 +40,8 @@ static const char usage_text[] =
 	"           exit 1 with a unified diff on any difference\n"
 	"  shell    type commands into a world: '[root@NODE ~]# CMD', 'NODE: CMD'\n"
 	"           or 'CMD' (current node); end with 'exit' or EOF\n"
+	"  explore  run many seeds of generated faults under I/O, check the\n"
+	"           invariants, shrink each failure to a scenario (docs/explore.md)\n"
 	"  dasd     the DASD volume image tool\n"
 	"  serve    the machine and host OS as a service for real programs\n"
 	"           (chpsync serve --help; docs/real-qemu.md)\n"
@@ -344,7 +349,7 @@ int chpsync_main(int argc, char **argv)
 	struct cli c = {.ro = {.err = stderr}};
 
 	if (argc < 2)
-		return usage_error("%s", "expected a command (run, check, shell, dasd)");
+		return usage_error("%s", "expected a command (run, check, shell, explore, dasd)");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		fputs(usage_text, stdout);
 		return 0;
@@ -359,6 +364,8 @@ int chpsync_main(int argc, char **argv)
 		return cmd_check(&c, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "shell"))
 		return cmd_shell(&c, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "explore"))
+		return cmd_explore_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "serve"))
 		return serve_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ctl"))

@@ -35,8 +35,6 @@ struct wait {
 	sim_time_t last;
 };
 
-static void drop_boot_output(struct run_world *rw);
-
 static bool wait_done(void *arg)
 {
 	struct wait *wt = arg;
@@ -46,7 +44,6 @@ static bool wait_done(void *arg)
 	 * every change of that instant then has its time. */
 	if (wt->rw->tl && (!sim_next_time(wt->rw->sim, &next) || next > sim_now(wt->rw->sim)))
 		tl_poll(wt->rw->tl);
-	drop_boot_output(wt->rw);
 	if (wt->cond(wt->arg) || wt->timed_out)
 		return true;
 	/* Work that never lets the clock move, or never ends, would keep
@@ -55,6 +52,7 @@ static bool wait_done(void *arg)
 		wt->last = sim_now(wt->rw->sim);
 		wt->still = 0;
 	}
+	wt->rw->events++;
 	if (++wt->still > wt->rw->max_events_still || ++wt->events > wt->rw->max_events) {
 		wt->livelock = true;
 		return true;
@@ -82,7 +80,6 @@ static enum run_result run_until(struct run_world *rw, bool (*cond)(void *), voi
 	sim_run_until(rw->sim, wait_done, &wt);
 	if (!wt.timed_out)
 		sim_cancel(rw->sim, ev);
-	drop_boot_output(rw);
 	if (cond(arg))
 		return RUN_OK;
 	if (wt.livelock)
@@ -92,41 +89,22 @@ static enum run_result run_until(struct run_world *rw, bool (*cond)(void *), voi
 
 /* ---- boot output ---- */
 
+/* The console text of a booting OS scrolls by before anyone logs in; like
+ * a transcript that starts at the login prompt, drop it when boot is done
+ * (dmesg still has it). */
+static void boot_done(void *node)
+{
+	free(node_take_output(node));
+}
+
 static void on_node_added(void *ctx, struct node *n)
 {
 	struct run_world *rw = ctx;
-	char **nv;
 
 	if (rw->debug && node_os(n))
 		os_set_debug(node_os(n), 1);
-	if (!node_os(n) || os_booted(node_os(n)))
-		return;
-	nv = realloc(rw->booting, (rw->nbooting + 1) * sizeof(*nv));
-	if (!nv)
-		return;
-	rw->booting = nv;
-	nv[rw->nbooting] = strdup(node_name(n));
-	if (nv[rw->nbooting])
-		rw->nbooting++;
-}
-
-/* The console text of a booting OS scrolls by before anyone logs in; like
- * a transcript that starts at the login prompt, drop it once boot is done
- * (dmesg still has it).  Called before every event while we wait. */
-static void drop_boot_output(struct run_world *rw)
-{
-	for (size_t i = 0; i < rw->nbooting;) {
-		struct node *n = world_find_node(rw->world, rw->booting[i]);
-
-		if (n && node_os(n) && !os_booted(node_os(n))) {
-			i++;
-			continue;
-		}
-		if (n)
-			free(node_take_output(n));
-		free(rw->booting[i]);
-		rw->booting[i] = rw->booting[--rw->nbooting];
-	}
+	if (node_os(n) && !os_booted(node_os(n)))
+		os_on_booted(node_os(n), boot_done, n);
 }
 
 static bool os_is_booted(void *arg)
@@ -360,9 +338,6 @@ void run_world_destroy(struct run_world *rw)
 	if (rw->timeline)
 		fclose(rw->timeline);
 	tl_free(rw->tl);
-	for (size_t i = 0; i < rw->nbooting; i++)
-		free(rw->booting[i]);
-	free(rw->booting);
 	remove_workdir(rw);
 	memset(rw, 0, sizeof(*rw));
 }
@@ -478,10 +453,12 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 		if (!p)
 			return RUN_NOMEM;
 		r = run_until(rw, proc_is_done, p);
-		if (r == RUN_OK)
+		if (r == RUN_OK) {
+			rw->last_status = proc_status(p);
 			proc_free(p);
-		else
+		} else {
 			keep_stuck(rw, p);
+		}
 	}
 	*out = take_output(n);
 	if (!*out)

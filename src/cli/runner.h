@@ -53,16 +53,14 @@ struct run_world {
 	bool debug;	    /* every OS of the world logs its debug-only lines */
 	char basedir[4096]; /* relative paths of hmc commands start here */
 	struct hmc hmc;	    /* context of the hmc node's programs */
-	/* Nodes whose OS has not finished booting: their console output up to
-	 * the end of boot is dropped (it scrolls by before the login prompt). */
-	char **booting;
-	size_t nbooting;
 	sim_time_t timeout;		       /* cap of simulated time per command */
 	uint64_t max_events_still, max_events; /* RUN_MAX_EVENTS_* */
 	/* Commands that did not end (deadlock, timeout), kept to be given
 	 * one more chance to end before the world goes away. */
 	struct proc **stuck;
 	size_t nstuck;
+	int last_status; /* exit status of the last command that ended */
+	uint64_t events; /* events run while waiting for commands */
 };
 
 /* Build and boot a world: seed, deck (NULL = built-in), base directory for

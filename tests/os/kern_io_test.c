@@ -1,6 +1,7 @@
 /* Block I/O through dasd on the machine while channel paths fail and come
  * back: every request completes exactly once on the remaining paths and
  * the data read back is what was written. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -582,5 +583,84 @@ TEST(kern_disconnected_device_comes_back_by_the_recovery_timer)
 	kf_task(&f, do_rw, &r);
 	CHECK_EQ(r.rc, 0);
 	CHECK(memcmp(blk, back, CHUNK) == 0);
+	kf_fini(&f);
+}
+
+/* The dasd request policy while no path is left (Linux dasd sysfs
+ * attributes): by default a block write waits; with `failfast` it fails
+ * at once with ENOLINK (BLK_STS_TRANSPORT), with `timeout` after that
+ * many seconds with ETIMEDOUT, and a request that runs out of `retries`
+ * fails with EIO.  Never ENODEV: the device is still there. */
+static long write_while_notoper(const char *attr, const char *val, sim_time_t *took)
+{
+	struct kf f;
+	static uint8_t blk[CHUNK];
+	struct rw_job w;
+	struct sim_task *t;
+	sim_time_t t0;
+	long rc;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	if (attr) {
+		char path[128];
+
+		snprintf(path, sizeof(path), KF_DEV "/%s", attr);
+		CHECK_EQ(kf_write(&f, path, val), 0);
+	}
+	CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, true), 0);
+	w = (struct rw_job){&f, "/dev/dasda1", blk, CHUNK, true, 0, NULL};
+	t0 = sim_now(f.sim);
+	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
+	kf_run_for(&f, 20 * SIM_S);
+	*took = sim_now(f.sim) - t0;
+	if (!sim_task_done(t)) {
+		/* disconnected: "no device" now that the recovery timer has
+		 * looked for it (Sense ID sets the logical paths from PAM) */
+		check_attr(&f, KF_DEV "/availability", "no device\n");
+		check_attr(&f, KF_DEV "/online", "1\n");
+		/* the path comes back: the write completes */
+		CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, false), 0);
+		CHECK(sim_run_until(f.sim, task_done, t));
+		CHECK_EQ(w.rc, 0);
+		rc = 1;
+	} else {
+		rc = w.rc;
+	}
+	sim_task_free(t);
+	kf_fini(&f);
+	return rc;
+}
+
+TEST(kern_dasd_policy_while_no_path_is_left)
+{
+	sim_time_t took;
+
+	CHECK_EQ(write_while_notoper(NULL, NULL, &took), 1); /* waits, then completes */
+	CHECK_EQ(write_while_notoper("failfast", "1\n", &took), -ENOLINK);
+	CHECK_EQ(write_while_notoper("timeout", "2\n", &took), -ETIMEDOUT);
+	CHECK_EQ(write_while_notoper("retries", "1\n", &took), -EIO);
+}
+
+TEST(kern_dasd_policy_attributes)
+{
+	struct kf f;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	check_attr(&f, KF_DEV "/expires", "300\n");
+	check_attr(&f, KF_DEV "/retries", "256\n");
+	check_attr(&f, KF_DEV "/timeout", "0\n");
+	check_attr(&f, KF_DEV "/failfast", "0\n");
+	CHECK_EQ(kf_write(&f, KF_DEV "/expires", "30\n"), 0);
+	check_attr(&f, KF_DEV "/expires", "30\n");
+	CHECK_EQ(kf_write(&f, KF_DEV "/expires", "0\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/expires", "40000001\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/retries", "32769\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/retries", "-1\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/failfast", "2\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/failfast", "yes\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/timeout", "\n"), -EINVAL);
+	check_attr(&f, KF_DEV "/retries", "256\n");
 	kf_fini(&f);
 }
