@@ -7,6 +7,7 @@
  */
 #include "sim/sim.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,8 @@ struct sim_task {
 	void *data;
 	int exit_code;
 	bool done;
+	bool intr;	/* interrupted (sim_task_interrupt) */
+	bool intr_wait; /* blocked in an interruptible wait */
 	struct sim_ctx ctx;
 	uint8_t *map; /* guard page + stack, NULL once released */
 	size_t map_size;
@@ -762,8 +765,9 @@ static void waiter_unlink(struct sim_waiter *w)
 	w->wq = NULL;
 }
 
-/* Drop a task whether or not it finished: its pending wake-ups go too. */
-static void task_destroy(struct sim *sim, struct sim_task *t)
+/* Drop a task whether or not it finished: its pending wake-ups go too,
+ * and (unlink) its place on the queue it waits on. */
+static void task_destroy(struct sim *sim, struct sim_task *t, bool unlink)
 {
 	if (sim->current == t) {
 		fprintf(stderr, "sim: task \"%s\" tried to free itself\n", t->name);
@@ -771,7 +775,8 @@ static void task_destroy(struct sim *sim, struct sim_task *t)
 	}
 	sim_cancel(sim, t->resume_ev);
 	sim_cancel(sim, t->waiter.timeout_ev);
-	waiter_unlink(&t->waiter);
+	if (unlink)
+		waiter_unlink(&t->waiter);
 	task_release_stack(t);
 	if (t->prev)
 		t->prev->next = t->next;
@@ -786,7 +791,7 @@ static void task_destroy(struct sim *sim, struct sim_task *t)
 void sim_task_free(struct sim_task *t)
 {
 	if (t)
-		task_destroy(t->sim, t);
+		task_destroy(t->sim, t, true);
 }
 
 /* Blocking is a programming error outside a task: there is no context to
@@ -865,6 +870,57 @@ void sim_wake(struct sim *sim, struct sim_waitq *wq)
 	}
 }
 
+/* ---- interrupts ---- */
+
+void sim_task_interrupt(struct sim_task *t)
+{
+	struct sim *sim = t->sim;
+
+	if (t->done)
+		return;
+	t->intr = true;
+	if (!t->intr_wait)
+		return;
+	/* Take it off its queue or its timer and let it run now. */
+	waiter_unlink(&t->waiter);
+	sim_cancel(sim, t->waiter.timeout_ev);
+	t->waiter.timeout_ev = NULL;
+	sim_cancel(sim, t->resume_ev);
+	t->intr_wait = false;
+	t->resume_ev = sim_at(sim, 0, task_run, t);
+}
+
+bool sim_task_interrupted(const struct sim_task *t)
+{
+	return t->intr;
+}
+
+int sim_sleep_intr(struct sim *sim, sim_time_t ns)
+{
+	struct sim_task *t = need_task(sim, "sim_sleep_intr");
+
+	if (t->intr)
+		return -EINTR;
+	t->intr_wait = true;
+	t->resume_ev = sim_at(sim, ns, task_run, t);
+	task_switch_out(sim, t);
+	t->intr_wait = false;
+	return t->intr ? -EINTR : 0;
+}
+
+int sim_wait_intr(struct sim *sim, struct sim_waitq *wq)
+{
+	struct sim_task *t = need_task(sim, "sim_wait_intr");
+
+	if (t->intr)
+		return -EINTR;
+	t->intr_wait = true;
+	waitq_add(wq, &t->waiter);
+	task_switch_out(sim, t);
+	t->intr_wait = false;
+	return t->intr && !t->waiter.woken ? -EINTR : 0;
+}
+
 /* ---- trace ---- */
 
 void sim_trace(struct sim *sim, const char *who, const char *fmt, ...)
@@ -936,8 +992,10 @@ void sim_free(struct sim *sim)
 	if (!sim)
 		return;
 	no_task_context(sim, "sim_free");
+	/* The queues of tasks still waiting belong to objects freed before
+	 * the scheduler: leave them alone. */
 	while (sim->tasks)
-		task_destroy(sim, sim->tasks);
+		task_destroy(sim, sim->tasks, false);
 	for (size_t i = 0; i < sim->nheap; i++)
 		free(sim->heap[i]);
 	free(sim->heap);
