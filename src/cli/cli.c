@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,10 +253,25 @@ static void shell_line(struct run_world *rw, char *line, char *cur, size_t curle
 	free(cmd);
 }
 
+/* Ctrl-C at the terminal interrupts the command that runs (SIGINT to its
+ * processes), not chpsync and not the world: the handler only raises the
+ * run's flag, the wait for the command delivers it. */
+static struct run_world *volatile shell_world;
+
+static void shell_sigint(int sig)
+{
+	struct run_world *rw = shell_world;
+
+	(void)sig;
+	if (rw)
+		run_interrupt(rw);
+}
+
 static int cmd_shell(struct cli *c, int argc, char **argv)
 {
 	int i = parse_opts(c, argc, argv);
 	bool interactive = isatty(0);
+	struct sigaction sa = {0}, old_sa;
 	struct run_world rw;
 	char err[1024], cur[64] = "host", *line = NULL;
 	size_t cap = 0;
@@ -270,6 +286,11 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "chpsync: %s\n", err);
 		return 1;
 	}
+	shell_world = &rw;
+	sa.sa_handler = shell_sigint;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, &old_sa);
 	for (;;) {
 		if (interactive) {
 			printf("[root@%s ~]# ", cur);
@@ -293,6 +314,8 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 	if (interactive)
 		putchar('\n');
 	free(line);
+	sigaction(SIGINT, &old_sa, NULL);
+	shell_world = NULL;
 	run_world_destroy(&rw);
 	return 0;
 }

@@ -399,6 +399,8 @@ int dasd_sleep_on(struct dasd_ccw_req *cqr)
 
 	if (!sim_current(dev->os->sim))
 		return -EAGAIN;
+	if (dev->shutdown)
+		return -EIO;
 	queue_add(dev, cqr);
 	dasd_kick(dev);
 	while (cqr->status != DASD_CQR_DONE && cqr->status != DASD_CQR_FAILED)
@@ -807,6 +809,36 @@ bool dasd_has_waiters(struct os *os)
 			return true;
 	}
 	return false;
+}
+
+static void dasd_shutdown_device(struct dasd_device *dev)
+{
+	struct dasd_ccw_req *c, *next;
+
+	dev->shutdown = true;
+	for (c = dev->head; c; c = next) {
+		next = c->next;
+		if (c->status != DASD_CQR_IN_IO)
+			cqr_final(c, DASD_CQR_FAILED, -EIO);
+	}
+}
+
+void dasd_shutdown(struct os *os)
+{
+	struct dasd_state *st = osp(os)->dasd;
+	struct os_priv *p = osp(os);
+	unsigned i;
+	size_t k;
+
+	for (i = 0; st && i < st->ndead; i++)
+		dasd_shutdown_device(st->dead[i]);
+	for (k = 0; k < p->schs.n; k++) {
+		struct ccw_device *cdev = ccw_device_from_sch(p->schs.v[k]);
+		struct dasd_device *dev = cdev ? cdev->drvdata : NULL;
+
+		if (dev && cdev->drv == &dasd_eckd_driver)
+			dasd_shutdown_device(dev);
+	}
 }
 
 void dasd_exit(struct os *os)

@@ -402,6 +402,13 @@ int os_booted(const struct os *os)
 	return os && os->priv && os->priv->booted;
 }
 
+void os_shutdown(struct os *os)
+{
+	if (!os || !os->priv || os->priv->dying)
+		return;
+	dasd_shutdown(os);
+}
+
 void os_destroy(struct os *os)
 {
 	struct os_priv *p;

@@ -18,6 +18,9 @@ void vmm_install(struct node *host);
 int vmm_kill(struct node *host, const char *name);
 
 struct world;
+/* The guests go down with the run (os_shutdown of each guest OS): I/O that
+ * waits for what is not coming fails, so that their processes can end. */
+void vmm_shutdown(struct world *w);
 /* Free the VMs (guest OS instances, virtual CSSs, device state) started on
  * nodes of world w.  Call after world_free(w) and before the host OS is
  * destroyed (open vfio devices are closed on the host).  Guest nodes live

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os/os.h"
 #include "user/node.h"
 #include "vmm/vm.h"
 
@@ -76,8 +77,10 @@ static int qemu_main(struct proc *p, void *ctx, int argc, char **argv)
 	vm->cmdline = join_args(argc, argv);
 	if (o->daemonize)
 		return 0;
+	/* A signal to the qemu process ends the VM, as pkill does. */
 	while (vm->running)
-		sim_wait(proc_sim(p), &vm->quit_wq);
+		if (sim_wait_intr(proc_sim(p), &vm->quit_wq) < 0)
+			vm_quit(vm);
 	return 0;
 }
 
@@ -204,6 +207,13 @@ int vmm_kill(struct node *host, const char *name)
 		}
 	}
 	return -ENOENT;
+}
+
+void vmm_shutdown(struct world *w)
+{
+	for (struct vmm *m = vmm_list; m; m = m->next)
+		for (struct vm *vm = m->world == w ? m->vms : NULL; vm; vm = vm->next)
+			os_shutdown(vm->guest);
 }
 
 void vmm_cleanup(struct world *w)
