@@ -22,7 +22,8 @@ endif
 LAYERS  := arch sim dev machine os user vmm cli
 
 define layer_objs
-$(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(1)/*.c))
+$(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/$(1)/*.c)) \
+$(patsubst src/%.S,$(BUILD)/%.o,$(wildcard src/$(1)/*.S))
 endef
 
 ARCH_O    := $(call layer_objs,arch)
@@ -52,10 +53,21 @@ LIBS_USER    := $(LIB_USER) $(LIBS_OS)
 LIBS_VMM     := $(LIB_VMM) $(LIBS_USER)
 LIBS_CLI     := $(LIB_CLI) $(LIBS_VMM)
 
-all: chpsync $(BUILD)/libchpsync.a
+all: chpsync $(BUILD)/libchpsync.a $(BRIDGE_SO)
 
 chpsync: $(BUILD)/chpsync
 	ln -sf $(BUILD)/chpsync chpsync
+
+# The bridge QEMU loads (LD_PRELOAD, docs/real-qemu.md): position
+# independent, every symbol hidden but the libc entry points it takes, and
+# never built with the sanitizers (their runtime cannot be preloaded).
+BRIDGE_SO     := $(BUILD)/libchpsync-bridge.so
+BRIDGE_SRC    := $(wildcard src/bridge/*.c)
+BRIDGE_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Isrc -fPIC -fvisibility=hidden \
+		 $(if $(filter 1,$(WERROR)),-Werror)
+$(BRIDGE_SO): $(BRIDGE_SRC) $(wildcard src/bridge/*.h) src/cli/serve_proto.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BRIDGE_CFLAGS) -shared -o $@ $(BRIDGE_SRC) -ldl -lpthread
 
 # The whole simulator as one library (every layer; the program is its main).
 $(BUILD)/libchpsync.a: $(ARCH_O) $(SIM_O) $(DEV_O) $(MACHINE_O) $(OS_O) $(USER_O) $(VMM_O) $(CLI_O) \
@@ -68,6 +80,10 @@ $(BUILD)/chpsync: $(BUILD)/cli/main.o $(LIBS_CLI)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: src/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -130,10 +146,12 @@ $(eval $(call test_bin,user,$(LIBS_USER)))
 $(eval $(call test_bin,vmm,$(LIBS_VMM)))
 $(eval $(call test_bin,cli,$(LIBS_CLI)))
 
-TEST_LAYERS := $(foreach l,$(LAYERS),$(if $(wildcard tests/$(l)/*.c),$(l)))
+$(eval $(call test_bin,bridge,$(BUILD)/bridge/conv.o))
+
+TEST_LAYERS := $(foreach l,$(LAYERS) bridge,$(if $(wildcard tests/$(l)/*.c),$(l)))
 TEST_BINS   := $(foreach l,$(TEST_LAYERS),$(BUILD)/tests/test_$(l))
 
-tests: $(TEST_BINS) $(BUILD)/chpsync
+tests: $(TEST_BINS) $(BUILD)/chpsync $(BRIDGE_SO)
 
 # Run one layer's tests: make check-arch, check-machine, ...
 check-%: $(BUILD)/tests/test_%
@@ -151,12 +169,17 @@ $(BUILD)/bench/%: bench/%.c $(LIBS_CLI)
 bench: $(BENCH_BIN) $(BUILD)/chpsync
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
+# The real s390x guest (kernel + initramfs from Debian's s390x packages) for
+# the real-QEMU tests; cached outside the build directory (docs/real-qemu.md).
+guest-image:
+	@sh guest/mkimage.sh
+
 format:
 	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]')
 
 clean:
 	rm -rf build build-asan chpsync
 
-.PHONY: all chpsync check tests bench format clean
+.PHONY: all chpsync check tests bench format clean guest-image
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -150,7 +150,7 @@ int main(int argc, char **argv)
 	wall_boot = bw_wall() - wall0;
 	setup(&w);
 	wall_setup = bw_wall() - wall0;
-	for (struct vm *vm = vmm_vms(w.hn); vm; vm = vm->next)
+	for (struct vm *vm = vmm_vms(w.vmm); vm; vm = vm->next)
 		vms[nvm++] = vm;
 	before = calloc((size_t)nvm, sizeof(*before));
 	for (int i = 0; i < nvm; i++)

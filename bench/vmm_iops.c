@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 	       "/sys/bus/mdev/devices/" UUID ",devno=0.0.3f3f -daemonize");
 	bw_wait_booted(&w, "guest");
 	bw_run(&w, "guest", "chccwdev -e 3f3f");
-	st = vfio_ccw_dev_stats(vmm_vms(w.hn)->vfio[0]);
+	st = vfio_ccw_dev_stats(vmm_vms(w.vmm)->vfio[0]);
 	before = *st;
 	guest = read_iops(&w, "guest", count, &guest_wall);
 	printf("vmm_iops: %ld x 4 KB direct reads of 0.0.3f3f (simulated time)\n", count);

@@ -24,6 +24,7 @@ struct bw {
 	struct os *host;
 	struct world *world;
 	struct node *hn;
+	struct vmm *vmm; /* qemu-system-s390x of hn */
 	char dir[64];
 };
 
@@ -63,7 +64,7 @@ static inline void bw_up(struct bw *w, const char *deck)
 	w->world = world_new(w->sim);
 	w->hn = world_add_node(w->world, "host", w->host);
 	node_add_os_progs(w->hn);
-	vmm_install(w->hn);
+	w->vmm = vmm_install(w->hn);
 	sim_run_until(w->sim, bw_booted, w->host);
 	free(node_take_output(w->hn));
 }
@@ -79,7 +80,7 @@ static inline void bw_down(struct bw *w)
 	struct world *world = w->world;
 
 	world_free(world);
-	vmm_cleanup(world);
+	vmm_free(w->vmm);
 	os_destroy(w->host);
 	machine_free(w->m);
 	sim_free(w->sim);

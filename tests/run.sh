@@ -24,6 +24,15 @@ if sh tests/symbols.sh "$build"; then
 else
 	echo "FAIL symbols"; total_f=$((total_f + 1)); status=1
 fi
+# The bridge exports only what it intercepts.
+if [ -f "$build/libchpsync-bridge.so" ]; then
+	echo "== bridge symbols"
+	if sh tests/bridge_symbols.sh "$build"; then
+		total_p=$((total_p + 1))
+	else
+		echo "FAIL bridge symbols"; total_f=$((total_f + 1)); status=1
+	fi
+fi
 # The main job: `chpsync run` with no argument prints the cover letter's
 # example, the shared golden (trailing blanks aside).
 golden=../shared/scenarios/seed-example.scenario
@@ -48,6 +57,18 @@ if [ -n "$scen" ] && [ -x "$build/chpsync" ]; then
 			total_f=$((total_f + 1)); status=1
 		fi
 	done
+fi
+# The recovery scenarios (a guest or the host losing every path and getting
+# it back, mdevctl stop under I/O) over 100 seeds each: they must hold for
+# any interleaving of equal-time events.
+sweep=$(ls tests/scenarios/recover-*.scenario 2>/dev/null)
+if [ -n "$sweep" ] && [ -x "$build/chpsync" ]; then
+	echo "== seed sweep"
+	if sh tests/seed_sweep.sh "$build/chpsync" 100 $sweep; then
+		total_p=$((total_p + 1))
+	else
+		total_f=$((total_f + 1)); status=1
+	fi
 fi
 echo "$total_p passed, $total_f failed"
 exit $status

@@ -6,7 +6,10 @@
 #  2. no upward reference: a layer uses only what it or a layer below it
 #     defines (cli -> vmm -> user -> os -> machine -> dev -> sim, arch);
 #  3. user space reaches the kernel only through its system calls: the
-#     file systems (/sys, device nodes, /tmp) and syslog(2).
+#     file systems (/sys, device nodes, /tmp) and syslog(2);
+#  4. no process-wide state: nothing in a layer is writable data outside
+#     the objects it allocates (.data, .bss), so two worlds in one process
+#     share nothing.  Read-only tables (.rodata, .data.rel.ro) are fine.
 # Usage: tests/symbols.sh BUILD
 build=$1
 layers="arch sim dev machine os user vmm cli"
@@ -53,6 +56,16 @@ bad=$(nm -u "$build/libuser.a" 2>/dev/null | awk 'NF == 2 { print $2 }' | sort -
 if [ -n "$bad" ]; then
 	echo "user space calls the kernel other than through its system calls:"
 	echo "$bad"
+	status=1
+fi
+state=$(for l in $layers; do
+	objdump -t "$build/lib$l.a" 2>/dev/null |
+		awk -v l="$l" '$3 == "O" && $4 ~ /^\.(data|bss)(\.|$)/ && $4 !~ /^\.data\.rel\.ro/ {
+			print l ": " $NF " (" $4 ")" }'
+done)
+if [ -n "$state" ]; then
+	echo "process-wide writable state (move it into the object that owns it):"
+	echo "$state"
 	status=1
 fi
 exit $status

@@ -1,9 +1,10 @@
 /* Minimal test harness: TEST(name) { ... CHECK(cond); CHECK_EQ(a, b); }
  *
  * Every test binary links tests/harness.c, which runs the registered tests in
- * order (or those whose name contains argv[1]) and ends with the line
- * "N passed, N failed".  A test fails on its first failed CHECK.  Tests must
- * be deterministic: use a fixed seed.
+ * order (or those whose name contains argv[1]), each in a process of its own
+ * (fork), and ends with the line "N passed, N failed".  A test fails on its
+ * first failed CHECK, or when its process crashes or a sanitizer ends it.
+ * Tests must be deterministic: use a fixed seed.
  */
 #ifndef CHPSYNC_TESTS_T_H
 #define CHPSYNC_TESTS_T_H

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "cli/runner.h"
 #include "cli/scenario.h"
 #include "dev/eckd.h"
+#include "cli/qemu_wrap.h"
+#include "cli/serve.h"
 #include "user/node.h"
 
 #define CHPSYNC_VERSION "0.1"
@@ -24,6 +27,9 @@ static const char usage_text[] =
 	"       chpsync check [OPTIONS] FILE.scenario...\n"
 	"       chpsync shell [OPTIONS]\n"
 	"       chpsync dasd create|format|info|check ...\n"
+	"       chpsync serve [OPTIONS] [PRELUDE.scenario]\n"
+	"       chpsync ctl SOCKET NODE 'COMMAND'\n"
+	"       chpsync qemu [--socket PATH] QEMU-OPTIONS...\n"
 	"       chpsync --help | --version\n"
 	"\n"
 	"  run      run a scenario (default: the cover letter's example) and print\n"
@@ -33,6 +39,10 @@ static const char usage_text[] =
 	"  shell    type commands into a world: '[root@NODE ~]# CMD', 'NODE: CMD'\n"
 	"           or 'CMD' (current node); end with 'exit' or EOF\n"
 	"  dasd     the DASD volume image tool\n"
+	"  serve    the machine and host OS as a service for real programs\n"
+	"           (chpsync serve --help; docs/real-qemu.md)\n"
+	"  ctl      run a command on a node of a running 'chpsync serve'\n"
+	"  qemu     run the system's qemu-system-s390x on a 'chpsync serve'\n"
 	"\n"
 	"options:\n"
 	"  --seed N         seed of the run's PRNG; also permutes equal-time events\n"
@@ -254,25 +264,26 @@ static void shell_line(struct run_world *rw, char *line, char *cur, size_t curle
 }
 
 /* Ctrl-C at the terminal interrupts the command that runs (SIGINT to its
- * processes), not chpsync and not the world: the handler only raises the
- * run's flag, the wait for the command delivers it. */
-static struct run_world *volatile shell_world;
-
-static void shell_sigint(int sig)
+ * processes), not chpsync and not the world.  SIGINT is blocked and read
+ * from a signalfd, which the runner polls while it waits for a command
+ * (no handler, no process-wide flag). */
+static bool shell_sigint(void *ctx)
 {
-	struct run_world *rw = shell_world;
+	struct signalfd_siginfo si;
+	bool got = false;
 
-	(void)sig;
-	if (rw)
-		run_interrupt(rw);
+	while (read(*(int *)ctx, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		got = true;
+	return got;
 }
 
 static int cmd_shell(struct cli *c, int argc, char **argv)
 {
 	int i = parse_opts(c, argc, argv);
 	bool interactive = isatty(0);
-	struct sigaction sa = {0}, old_sa;
+	sigset_t sigint, old_mask;
 	struct run_world rw;
+	int sfd;
 	char err[1024], cur[64] = "host", *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -286,11 +297,14 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "chpsync: %s\n", err);
 		return 1;
 	}
-	shell_world = &rw;
-	sa.sa_handler = shell_sigint;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGINT, &sa, &old_sa);
+	sigemptyset(&sigint);
+	sigaddset(&sigint, SIGINT);
+	sigprocmask(SIG_BLOCK, &sigint, &old_mask);
+	sfd = signalfd(-1, &sigint, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd >= 0) {
+		rw.intr_poll = shell_sigint;
+		rw.intr_ctx = &sfd;
+	}
 	for (;;) {
 		if (interactive) {
 			printf("[root@%s ~]# ", cur);
@@ -314,8 +328,10 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 	if (interactive)
 		putchar('\n');
 	free(line);
-	sigaction(SIGINT, &old_sa, NULL);
-	shell_world = NULL;
+	rw.intr_poll = NULL;
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	run_world_destroy(&rw);
 	return 0;
 }
@@ -340,6 +356,12 @@ int chpsync_main(int argc, char **argv)
 		return cmd_check(&c, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "shell"))
 		return cmd_shell(&c, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "serve"))
+		return serve_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ctl"))
+		return ctl_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "qemu"))
+		return qemu_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "dasd"))
 		return dasd_tool_main(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", argv[1]);

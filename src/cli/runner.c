@@ -33,10 +33,9 @@ struct wait {
 	bool timed_out, livelock;
 	uint64_t still;	 /* events run since the clock last moved */
 	uint64_t window; /* events run in the current window */
+	uint64_t polls;	 /* events run, for rw->intr_poll */
 	sim_time_t last, window_start;
 };
-
-static void drop_boot_output(struct run_world *rw);
 
 static bool wait_done(void *arg)
 {
@@ -44,11 +43,13 @@ static bool wait_done(void *arg)
 	struct run_world *rw = wt->rw;
 	sim_time_t now = sim_now(rw->sim);
 
-	drop_boot_output(rw);
 	/* Ctrl-C: the foreground command gets SIGINT and the wait goes on
 	 * until it has ended. */
+	if (rw->intr_poll && rw->fg && ++wt->polls % RUN_INTR_POLL == 0 &&
+	    rw->intr_poll(rw->intr_ctx))
+		rw->intr = true;
 	if (rw->intr) {
-		rw->intr = 0;
+		rw->intr = false;
 		if (rw->fg && !proc_done(rw->fg))
 			proc_signal(rw->fg, SIGINT);
 	}
@@ -102,7 +103,6 @@ static enum run_result run_until_within(struct run_world *rw, bool (*cond)(void 
 	sim_run_until(rw->sim, wait_done, &wt);
 	if (!wt.timed_out)
 		sim_cancel(rw->sim, ev);
-	drop_boot_output(rw);
 	if (cond(arg))
 		return RUN_OK;
 	if (wt.livelock)
@@ -118,41 +118,22 @@ static enum run_result run_until(struct run_world *rw, bool (*cond)(void *), voi
 
 /* ---- boot output ---- */
 
+/* The console text of a booting OS scrolls by before anyone logs in; like
+ * a transcript that starts at the login prompt, drop it when boot is done
+ * (dmesg still has it). */
+static void boot_done(void *node)
+{
+	free(node_take_output(node));
+}
+
 static void on_node_added(void *ctx, struct node *n)
 {
 	struct run_world *rw = ctx;
-	char **nv;
 
 	if (rw->debug && node_os(n))
 		os_set_debug(node_os(n), 1);
-	if (!node_os(n) || os_booted(node_os(n)))
-		return;
-	nv = realloc(rw->booting, (rw->nbooting + 1) * sizeof(*nv));
-	if (!nv)
-		return;
-	rw->booting = nv;
-	nv[rw->nbooting] = strdup(node_name(n));
-	if (nv[rw->nbooting])
-		rw->nbooting++;
-}
-
-/* The console text of a booting OS scrolls by before anyone logs in; like
- * a transcript that starts at the login prompt, drop it once boot is done
- * (dmesg still has it).  Called before every event while we wait. */
-static void drop_boot_output(struct run_world *rw)
-{
-	for (size_t i = 0; i < rw->nbooting;) {
-		struct node *n = world_find_node(rw->world, rw->booting[i]);
-
-		if (n && node_os(n) && !os_booted(node_os(n))) {
-			i++;
-			continue;
-		}
-		if (n)
-			free(node_take_output(n));
-		free(rw->booting[i]);
-		rw->booting[i] = rw->booting[--rw->nbooting];
-	}
+	if (node_os(n) && !os_booted(node_os(n)))
+		os_on_booted(node_os(n), boot_done, n);
 }
 
 static bool os_is_booted(void *arg)
@@ -235,7 +216,7 @@ static int build_nodes(struct run_world *rw, char *err, size_t errlen)
 	if (!rw->host_node || !rw->hmc_node)
 		goto nomem;
 	node_add_os_progs(rw->host_node);
-	vmm_install(rw->host_node);
+	rw->vmm = vmm_install(rw->host_node);
 	rw->hmc.m = rw->machine;
 	rw->hmc.basedir = rw->basedir;
 	hmc_install(rw->hmc_node, &rw->hmc);
@@ -301,7 +282,7 @@ static size_t end_processes(struct run_world *rw)
 	world_kill_all(rw->world);
 	run_until_within(rw, all_ended, rw, RUN_END_LIMIT);
 	if (world_live_procs(rw->world)) {
-		vmm_shutdown(rw->world);
+		vmm_shutdown(rw->vmm);
 		os_shutdown(rw->host);
 		run_until_within(rw, all_ended, rw, RUN_END_LIMIT);
 	}
@@ -331,7 +312,7 @@ size_t run_world_destroy(struct run_world *rw)
 		world_free(rw->world);
 		/* The VMs (guest OS, virtual CSS, vfio devices) after their
 		 * nodes, before the host OS their vfio devices are open on. */
-		vmm_cleanup(rw->world);
+		vmm_free(rw->vmm);
 	}
 	if (rw->host)
 		os_destroy(rw->host);
@@ -341,9 +322,6 @@ size_t run_world_destroy(struct run_world *rw)
 		sim_free(rw->sim);
 	if (rw->trace)
 		fclose(rw->trace);
-	for (size_t i = 0; i < rw->nbooting; i++)
-		free(rw->booting[i]);
-	free(rw->booting);
 	remove_workdir(rw);
 	memset(rw, 0, sizeof(*rw));
 	return left;
@@ -351,7 +329,7 @@ size_t run_world_destroy(struct run_world *rw)
 
 void run_interrupt(struct run_world *rw)
 {
-	rw->intr = 1;
+	rw->intr = true;
 }
 
 /* ---- commands ---- */
@@ -467,7 +445,10 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 		if (!p)
 			return RUN_NOMEM;
 		rw->fg = p;
-		rw->intr = 0;
+		/* A Ctrl-C typed before the command started is not for it. */
+		if (rw->intr_poll)
+			rw->intr_poll(rw->intr_ctx);
+		rw->intr = false;
 		r = run_until(rw, proc_is_done, p);
 		if (r == RUN_TIMEOUT) {
 			/* As timeout(1): SIGTERM, and a moment to end. */
@@ -492,6 +473,8 @@ static void fmt_duration(char *buf, size_t len, sim_time_t t)
 {
 	if (t % (3600 * SIM_S) == 0)
 		snprintf(buf, len, "%lluh", (unsigned long long)(t / (3600 * SIM_S)));
+	else if (t % (60 * SIM_S) == 0)
+		snprintf(buf, len, "%llum", (unsigned long long)(t / (60 * SIM_S)));
 	else if (t % SIM_S == 0)
 		snprintf(buf, len, "%llus", (unsigned long long)(t / SIM_S));
 	else

@@ -3,7 +3,6 @@
 #ifndef CHPSYNC_CLI_RUNNER_H
 #define CHPSYNC_CLI_RUNNER_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +37,7 @@ struct run_opts {
  * whole volume, moves the clock by microseconds per event).  Work that
  * moves the clock is bounded by the time limit. */
 #define RUN_MAX_EVENTS_AT_ONE_TIME 1000000u
+#define RUN_INTR_POLL		   1024u
 #define RUN_LIVELOCK_WINDOW	   10000000u
 #define RUN_LIVELOCK_MIN_TIME	   SIM_S
 
@@ -47,16 +47,13 @@ struct run_world {
 	struct world *world;
 	struct os *host;
 	struct node *host_node, *hmc_node;
+	struct vmm *vmm; /* qemu-system-s390x of the host node */
 	FILE *trace;
 	char workdir[4096];
 	bool keep_workdir;
 	bool debug;	    /* every OS of the world logs its debug-only lines */
 	char basedir[4096]; /* relative paths of hmc commands start here */
 	struct hmc hmc;	    /* context of the hmc node's programs */
-	/* Nodes whose OS has not finished booting: their console output up to
-	 * the end of boot is dropped (it scrolls by before the login prompt). */
-	char **booting;
-	size_t nbooting;
 	sim_time_t timeout;	   /* cap of simulated time per command */
 	uint64_t max_events_still; /* RUN_MAX_EVENTS_AT_ONE_TIME */
 	uint64_t livelock_window;  /* RUN_LIVELOCK_WINDOW */
@@ -66,9 +63,12 @@ struct run_world {
 	struct proc **stuck;
 	size_t nstuck;
 	/* The command run_command() waits for, and a pending Ctrl-C for it
-	 * (set by run_interrupt(), possibly from a signal handler). */
+	 * (run_interrupt(), or intr_poll(intr_ctx) returning true: polled
+	 * every RUN_INTR_POLL events while a command runs). */
 	struct proc *fg;
-	volatile sig_atomic_t intr;
+	bool intr;
+	bool (*intr_poll)(void *ctx);
+	void *intr_ctx;
 };
 
 /* Build and boot a world: seed, deck (NULL = built-in), base directory for
@@ -83,7 +83,7 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
  * are reported on stderr). */
 size_t run_world_destroy(struct run_world *rw);
 /* Ctrl-C at the terminal: the command run_command() is running gets
- * SIGINT; the world and the background jobs go on.  Async-signal-safe. */
+ * SIGINT; the world and the background jobs go on. */
 void run_interrupt(struct run_world *rw);
 
 enum run_result {

@@ -19,7 +19,14 @@ struct ccw_bus {
 	int ndrivers;
 	int recog_pending;
 	struct sim_waitq init_wq;
+	/* Linux's recovery timer (device.c recovery_work) */
+	struct sim_event *recovery_ev;
+	int recovery_phase;
 };
+
+/* Linux recovery_delay[]: 3 s, 30 s, then every 300 s. */
+static const sim_time_t recovery_delay[] = {3 * SIM_S, 30 * SIM_S, 300 * SIM_S};
+#define RECOVERY_PHASES ((int)(sizeof(recovery_delay) / sizeof(recovery_delay[0])))
 
 static struct ccw_bus *ccw_bus(struct os *os)
 {
@@ -78,6 +85,11 @@ void ccw_bus_exit(struct os *os)
 {
 	struct ccw_bus *bus = osp(os)->ccw;
 
+	if (bus && bus->recovery_ev) {
+		sim_cancel(os->sim, bus->recovery_ev);
+		bus->recovery_ev = NULL;
+	}
+
 	while (bus && bus->dead) {
 		struct ccw_device *c = bus->dead;
 
@@ -115,9 +127,8 @@ const struct ciw *ccw_device_get_ciw(struct ccw_device *cdev, uint8_t type)
 bool ccw_has_waiters(struct os *os)
 {
 	struct ccw_bus *bus = ccw_bus(os);
-	struct os_priv *p = osp(os);
 	struct ccw_device *c;
-	size_t k;
+	struct subchannel *sch;
 
 	if (!bus)
 		return false;
@@ -126,8 +137,9 @@ bool ccw_has_waiters(struct os *os)
 	for (c = bus->dead; c; c = c->dead_next)
 		if (c->wq.head)
 			return true;
-	for (k = 0; k < p->schs.n; k++) {
-		c = ccw_device_from_sch(p->schs.v[k]);
+	css_for_each_subchannel(os, sch)
+	{
+		c = ccw_device_from_sch(sch);
 		if (c && c->wq.head)
 			return true;
 	}
@@ -142,11 +154,79 @@ void ccw_device_wait_init(struct os *os)
 		sim_wait(os->sim, &bus->init_wq);
 }
 
+/* ---- recovery (Linux recovery_work_func / recovery_check) ---- */
+
+static void recovery_fn(void *arg)
+{
+	struct os *os = arg;
+	struct ccw_bus *bus = ccw_bus(os);
+	struct os_priv *p = osp(os);
+	struct subchannel *local[64], **v = local, *s;
+	bool redo = false;
+	size_t n = 0, k;
+
+	bus->recovery_ev = NULL;
+	if (p->dying)
+		return;
+	/* A copy: looking at a device may change the subchannel list. */
+	if (p->schs.n > 64 && !(v = malloc(p->schs.n * sizeof(*v))))
+		return;
+	css_for_each_subchannel(os, s) v[n++] = s;
+	for (k = 0; k < n; k++) {
+		struct subchannel *sch = v[k];
+		struct ccw_device *cdev = ccw_device_from_sch(sch);
+
+		if (!cdev)
+			continue;
+		/* Disconnected, or online with paths that did not verify. */
+		if (cdev->state == DEV_STATE_DISCONNECTED ||
+		    (cdev->state == DEV_STATE_ONLINE &&
+		     (sch->schib.pmcw.pam & sch->opm) != sch->vpm)) {
+			os_pr_debug(os, "recovery: trigger 0.%x.%04x", cdev->id.ssid, cdev->id.no);
+			dev_fsm_event(cdev, DEV_EVENT_VERIFY);
+			redo = true;
+		} else if (cdev->state == DEV_STATE_DISCONNECTED_SENSE_ID) {
+			redo = true;
+		}
+	}
+	if (v != local)
+		free(v);
+	if (!redo) {
+		os_pr_debug(os, "recovery: end");
+		return;
+	}
+	if (bus->recovery_phase < RECOVERY_PHASES - 1)
+		bus->recovery_phase++;
+	bus->recovery_ev = sim_at(os->sim, recovery_delay[bus->recovery_phase], recovery_fn, os);
+}
+
+void ccw_device_schedule_recovery(struct os *os)
+{
+	struct ccw_bus *bus = ccw_bus(os);
+
+	if (!bus || osp(os)->dying)
+		return;
+	os_pr_debug(os, "recovery: schedule");
+	if (bus->recovery_ev && bus->recovery_phase == 0)
+		return;
+	if (bus->recovery_ev)
+		sim_cancel(os->sim, bus->recovery_ev);
+	bus->recovery_phase = 0;
+	bus->recovery_ev = sim_at(os->sim, recovery_delay[0], recovery_fn, os);
+}
+
 /* ---- online / offline for the attribute (task context) ---- */
 
 static void wait_final(struct ccw_device *cdev)
 {
 	while (!dev_fsm_final_state(cdev))
+		sim_wait(cdev->os->sim, &cdev->wq);
+}
+
+/* Linux ccw_device_set_offline waits for a final state or DISCONNECTED. */
+static void wait_final_or_disconnected(struct ccw_device *cdev)
+{
+	while (!dev_fsm_final_state(cdev) && cdev->state != DEV_STATE_DISCONNECTED)
 		sim_wait(cdev->os->sim, &cdev->wq);
 }
 
@@ -196,6 +276,7 @@ int ccw_device_set_offline(struct ccw_device *cdev)
 			return ret;
 	}
 	cdev->online = false;
+	wait_final_or_disconnected(cdev);
 	while ((ret = ccw_device_offline(cdev)) == -EBUSY && tries++ < 100)
 		sim_sleep(cdev->os->sim, 10 * SIM_MS);
 	if (ret == 0)
@@ -222,13 +303,19 @@ static int cdev_show(void *obj, long arg, char *buf, size_t size)
 	case CDA_ONLINE:
 		return snprintf(buf, size, "%d\n", cdev->online ? 1 : 0);
 	case CDA_AVAIL:
-		if (cdev->state == DEV_STATE_NOT_OPER)
-			return snprintf(buf, size, "no device\n");
-		if (cdev->state == DEV_STATE_BOXED)
+		/* Linux available_show */
+		switch (cdev->state) {
+		case DEV_STATE_BOXED:
 			return snprintf(buf, size, "boxed\n");
-		if (cdev->state == DEV_STATE_ONLINE && !cdev->sch->vpm)
-			return snprintf(buf, size, "no path\n");
-		return snprintf(buf, size, "good\n");
+		case DEV_STATE_DISCONNECTED:
+		case DEV_STATE_DISCONNECTED_SENSE_ID:
+		case DEV_STATE_NOT_OPER:
+			if (!cdev->sch || !cdev->sch->lpm)
+				return snprintf(buf, size, "no path\n");
+			return snprintf(buf, size, "no device\n");
+		default:
+			return snprintf(buf, size, "good\n");
+		}
 	case CDA_MODALIAS:
 		return snprintf(buf, size, "ccw:t%04Xm%02Xdt%04Xdm%02X\n", id->cu_type,
 				id->cu_model, id->dev_type, id->dev_model);
@@ -298,15 +385,15 @@ static void ccw_device_bind_driver(struct ccw_device *cdev)
 static void ccw_device_register(struct ccw_device *cdev)
 {
 	struct os *os = cdev->os;
+	struct sysfs_node *dir;
 	char path[128];
 	size_t i;
 
 	snprintf(cdev->dir, sizeof(cdev->dir), "%s/%s", sch_priv(cdev->sch)->dir, cdev->busid);
-	sysfs_mkdir(os->sysfs, cdev->dir);
-	for (i = 0; i < sizeof(cdev_attrs) / sizeof(cdev_attrs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", cdev->dir, cdev_attrs[i].name);
-		sysfs_attr(os->sysfs, path, cdev_attrs[i].ops, cdev, cdev_attrs[i].attr);
-	}
+	dir = sysfs_mkdir_at(os->sysfs, NULL, cdev->dir, strlen(cdev->dir), NULL);
+	for (i = 0; dir && i < sizeof(cdev_attrs) / sizeof(cdev_attrs[0]); i++)
+		sysfs_attr_at(os->sysfs, dir, cdev_attrs[i].name, cdev_attrs[i].ops, cdev,
+			      cdev_attrs[i].attr);
 	snprintf(path, sizeof(path), "/sys/bus/ccw/devices/%s", cdev->busid);
 	sysfs_symlink(os->sysfs, path, cdev->dir);
 	cdev->registered = true;
@@ -334,11 +421,55 @@ static void ccw_device_unregister(struct ccw_device *cdev)
 	cdev->registered = false;
 }
 
+static bool same_device(const struct senseid *a, const struct senseid *b)
+{
+	return a->cu_type == b->cu_type && a->cu_model == b->cu_model &&
+	       a->dev_type == b->dev_type && a->dev_model == b->dev_model;
+}
+
+/* Sense ID of a disconnected device finished (Linux ccw_device_recog_done
+ * in DISCONNECTED_SENSE_ID): no answer leaves it disconnected; the same
+ * device goes online again and its driver is told (CIO_OPER). */
+static void ccw_device_reconnect_done(struct ccw_device *cdev, int rc)
+{
+	struct subchannel *sch = cdev->sch;
+
+	cio_disable_subchannel(sch);
+	if (cio_update_schib(sch) == 0)
+		sch->lpm = sch->schib.pmcw.pam & sch->opm;
+	if (rc) {
+		os_pr_debug(cdev->os, "cio: %s: no answer yet (%d)", cdev->busid, rc);
+		cdev->senseid = cdev->known_id;
+		cdev->state = DEV_STATE_DISCONNECTED;
+		os_wake(cdev->os, &cdev->wq);
+		return;
+	}
+	if (!same_device(&cdev->senseid, &cdev->known_id) || cdev->id.no != sch->schib.pmcw.devno) {
+		/* Another device answers on the subchannel. */
+		os_pr_debug(cdev->os, "cio: %s: another device answers", cdev->busid);
+		cdev->senseid = cdev->known_id;
+		cdev->state = DEV_STATE_DISCONNECTED;
+		return;
+	}
+	os_pr_debug(cdev->os, "cio: %s: device answers again, verifying its paths", cdev->busid);
+	cdev->state = DEV_STATE_OFFLINE;
+	cdev->donotify = true;
+	if (ccw_device_online(cdev) && cdev->state == DEV_STATE_OFFLINE) {
+		cdev->donotify = false;
+		ccw_device_set_disconnected(cdev); /* try again later */
+	}
+	os_wake(cdev->os, &cdev->wq);
+}
+
 /* Sense ID finished (from an event): the device is now known, offline. */
 void ccw_device_recog_done(struct ccw_device *cdev, int rc)
 {
 	struct ccw_bus *bus = ccw_bus(cdev->os);
 
+	if (cdev->state == DEV_STATE_DISCONNECTED_SENSE_ID) {
+		ccw_device_reconnect_done(cdev, rc);
+		return;
+	}
 	cio_disable_subchannel(cdev->sch);
 	if (rc) {
 		os_pr_debug(cdev->os, "cio: %s: recognition failed (%d)", cdev->busid, rc);
@@ -355,7 +486,7 @@ void ccw_device_recog_done(struct ccw_device *cdev, int rc)
 
 /* ---- the io_subchannel css driver ---- */
 
-static void ccw_device_rerecognise(struct ccw_device *cdev)
+void ccw_device_rerecognise(struct ccw_device *cdev)
 {
 	struct subchannel *sch = cdev->sch;
 

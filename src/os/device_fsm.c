@@ -7,9 +7,8 @@
 #include "arch/orb.h"
 #include "os/device_priv.h"
 
-#define IO_SCH_ISC	      3
-#define DEV_BUSY_VERIFY_DELAY (1 * SIM_MS)
-#define VERIFY_MAX_ROUNDS     4 /* repeated verifications before settling */
+#define IO_SCH_ISC	  3
+#define VERIFY_MAX_ROUNDS 4 /* repeated verifications before settling */
 
 bool dev_fsm_final_state(const struct ccw_device *cdev)
 {
@@ -64,6 +63,45 @@ static void ccw_device_report_path_events(struct ccw_device *cdev)
 		cdev->drv->path_event(cdev, pe);
 }
 
+/* ---- the driver's view: notify, disconnected ---- */
+
+int ccw_device_notify(struct ccw_device *cdev, int event)
+{
+	if (!cdev->drv || !cdev->online || !cdev->drv->notify)
+		return NOTIFY_BAD;
+	return cdev->drv->notify(cdev, event) == NOTIFY_OK ? NOTIFY_OK : NOTIFY_BAD;
+}
+
+void ccw_device_set_disconnected(struct ccw_device *cdev)
+{
+	ccw_device_set_timeout(cdev, 0);
+	cdev->io_active = false;
+	cdev->kill_pending = false;
+	cdev->state = DEV_STATE_DISCONNECTED;
+	if (cdev->online)
+		ccw_device_schedule_recovery(cdev->os);
+}
+
+/* Back from DISCONNECTED and online again (Linux ccw_device_oper_notify):
+ * the driver hears CIO_OPER, and every verified path is new to it. */
+static void ccw_device_oper_notify(struct ccw_device *cdev)
+{
+	if (ccw_device_notify(cdev, CIO_OPER) == NOTIFY_OK)
+		cdev->path_new_mask = cdev->sch->vpm;
+}
+
+/* Linux ccw_device_handle_broken_paths: paths that are available but did
+ * not verify are looked at again by the recovery timer. */
+static void ccw_device_handle_broken_paths(struct ccw_device *cdev)
+{
+	struct subchannel *sch = cdev->sch;
+	uint8_t broken = (uint8_t)((sch->schib.pmcw.pam & sch->opm) ^ sch->vpm);
+
+	if (broken && broken != cdev->path_broken_mask)
+		ccw_device_schedule_recovery(cdev->os);
+	cdev->path_broken_mask = broken;
+}
+
 /* ---- final states ---- */
 
 void ccw_device_done(struct ccw_device *cdev, enum dev_state state)
@@ -76,10 +114,34 @@ void ccw_device_done(struct ccw_device *cdev, enum dev_state state)
 	if (state != DEV_STATE_ONLINE)
 		cio_disable_subchannel(sch);
 	cdev->state = state;
-	if (state == DEV_STATE_BOXED)
+	switch (state) {
+	case DEV_STATE_BOXED:
 		os_pr_debug(cdev->os, "Boxed device %04x on subchannel %04x", sch->schib.pmcw.devno,
 			    sch->schid.no);
-	if (state == DEV_STATE_NOT_OPER && cdev->io_active) {
+		cdev->donotify = false;
+		break;
+	case DEV_STATE_NOT_OPER:
+		/* An online device its driver keeps is disconnected, not gone
+		 * (Linux: CIO_GONE, NOTIFY_OK -> ccw_device_set_disconnected). */
+		os_pr_debug(cdev->os, "Device %04x gone on subchannel %04x", sch->schib.pmcw.devno,
+			    sch->schid.no);
+		cdev->donotify = false;
+		if (ccw_device_notify(cdev, CIO_GONE) == NOTIFY_OK)
+			ccw_device_set_disconnected(cdev);
+		break;
+	case DEV_STATE_DISCONNECTED:
+		os_pr_debug(cdev->os, "Disconnected device %04x on subchannel %04x",
+			    sch->schib.pmcw.devno, sch->schid.no);
+		cdev->donotify = false;
+		if (ccw_device_notify(cdev, CIO_NO_PATH) == NOTIFY_OK)
+			ccw_device_set_disconnected(cdev);
+		else
+			cdev->state = DEV_STATE_NOT_OPER;
+		break;
+	default:
+		break;
+	}
+	if (cdev->state == DEV_STATE_NOT_OPER && cdev->io_active) {
 		cdev->io_active = false;
 		if (cdev->handler)
 			cdev->handler(cdev, cdev->intparm, NULL, -EIO);
@@ -90,8 +152,6 @@ void ccw_device_done(struct ccw_device *cdev, enum dev_state state)
 void ccw_device_verify_done(struct ccw_device *cdev, int err)
 {
 	struct subchannel *sch = cdev->sch;
-	bool first = !cdev->verified_once;
-
 	if (cio_update_schib(sch)) {
 		ccw_device_done(cdev, DEV_STATE_NOT_OPER);
 		return;
@@ -118,24 +178,26 @@ void ccw_device_verify_done(struct ccw_device *cdev, int err)
 		/* Drivers hear about paths before the waiter resumes, so a
 		 * path worker they start runs ahead of set_online. */
 		cdev->state = DEV_STATE_ONLINE;
+		if (cdev->donotify) {
+			cdev->donotify = false;
+			ccw_device_oper_notify(cdev);
+		}
 		ccw_device_report_path_events(cdev);
+		ccw_device_handle_broken_paths(cdev);
 		ccw_device_done(cdev, DEV_STATE_ONLINE);
 		break;
 	case -EUSERS:
 		ccw_device_done(cdev, DEV_STATE_BOXED);
 		break;
 	case -EACCES:
-		/* No path verified.  Going online fails; an online device
-		 * stays online without paths until one comes back. */
-		if (first) {
-			ccw_device_done(cdev, DEV_STATE_OFFLINE);
-			break;
-		}
-		cdev->state = DEV_STATE_ONLINE;
-		ccw_device_report_path_events(cdev);
-		ccw_device_done(cdev, DEV_STATE_ONLINE);
+		/* No path verified.  Going online fails; an online device is
+		 * disconnected (Linux), its driver keeps it and its I/O waits
+		 * until a path comes back. */
+		cdev->path_gone_mask = cdev->path_new_mask = cdev->pgid_reset_mask = 0;
+		ccw_device_done(cdev, cdev->online ? DEV_STATE_DISCONNECTED : DEV_STATE_OFFLINE);
 		break;
 	default:
+		cdev->path_gone_mask = cdev->path_new_mask = cdev->pgid_reset_mask = 0;
 		ccw_device_done(cdev, DEV_STATE_NOT_OPER);
 		break;
 	}
@@ -178,6 +240,12 @@ int ccw_device_offline(struct ccw_device *cdev)
 {
 	struct subchannel *sch = cdev->sch;
 
+	/* Allowed while disconnected (Linux): the device is gone for us. */
+	if (cdev->state == DEV_STATE_DISCONNECTED || cdev->state == DEV_STATE_NOT_OPER) {
+		cdev->donotify = false;
+		ccw_device_done(cdev, DEV_STATE_NOT_OPER);
+		return 0;
+	}
 	if (cdev->state == DEV_STATE_W4SENSE)
 		return -EBUSY;
 	if (cdev->state != DEV_STATE_ONLINE && cdev->state != DEV_STATE_BOXED)
@@ -357,15 +425,45 @@ static void fsm_online_timeout(struct ccw_device *cdev, enum dev_event ev)
 		cdev->handler(cdev, cdev->intparm, NULL, -ETIMEDOUT);
 }
 
+/* Linux ccw_device_generic_notoper: the subchannel stopped answering.  A
+ * driver that keeps the device has it disconnected; otherwise it is gone. */
 static void fsm_online_notoper(struct ccw_device *cdev, enum dev_event ev)
 {
 	struct subchannel *sch = cdev->sch;
 
+	if (ccw_device_notify(cdev, CIO_GONE) == NOTIFY_OK) {
+		sch->vpm = 0;
+		sch->lpm = 0;
+		ccw_device_set_disconnected(cdev);
+		return;
+	}
 	cdev->path_gone_mask |= sch->vpm;
 	sch->vpm = 0;
 	sch->lpm = 0;
 	ccw_device_report_path_events(cdev);
 	ccw_device_done(cdev, DEV_STATE_NOT_OPER);
+}
+
+/* Disconnected: an interrupt or a path event means the device may be
+ * back; look for it with Sense ID (Linux ccw_device_start_id). */
+static void fsm_start_id(struct ccw_device *cdev, enum dev_event ev)
+{
+	struct subchannel *sch = cdev->sch;
+
+	if (cio_enable_subchannel(sch, sch->schid_word, IO_SCH_ISC))
+		return; /* sick device: stays disconnected */
+	cdev->known_id = cdev->senseid;
+	cdev->state = DEV_STATE_DISCONNECTED_SENSE_ID;
+	ccw_device_sense_id_start(cdev);
+}
+
+/* Not operational and offline: a path event may bring the device back;
+ * recognise it anew (Linux schedules a subchannel evaluation, which
+ * attaches a fresh ccw device). */
+static void fsm_notoper_verify(struct ccw_device *cdev, enum dev_event ev)
+{
+	if (!cdev->online && cdev->sch)
+		ccw_device_rerecognise(cdev);
 }
 
 /* clang-format off */
@@ -374,7 +472,7 @@ static const fsm_fn dev_jumptable[NR_DEV_STATES][NR_DEV_EVENTS] = {
 		[DEV_EVENT_NOTOPER]   = fsm_nop,
 		[DEV_EVENT_INTERRUPT] = fsm_nop,
 		[DEV_EVENT_TIMEOUT]   = fsm_nop,
-		[DEV_EVENT_VERIFY]    = fsm_nop,
+		[DEV_EVENT_VERIFY]    = fsm_notoper_verify,
 	},
 	[DEV_STATE_SENSE_ID] = {
 		[DEV_EVENT_NOTOPER]   = fsm_req_notoper,
@@ -417,6 +515,19 @@ static const fsm_fn dev_jumptable[NR_DEV_STATES][NR_DEV_EVENTS] = {
 		[DEV_EVENT_INTERRUPT] = fsm_w4sense_irq,
 		[DEV_EVENT_TIMEOUT]   = fsm_nop,
 		[DEV_EVENT_VERIFY]    = fsm_delay_verify,
+	},
+	/* devices without a usable path, kept by their driver */
+	[DEV_STATE_DISCONNECTED] = {
+		[DEV_EVENT_NOTOPER]   = fsm_nop,
+		[DEV_EVENT_INTERRUPT] = fsm_start_id,
+		[DEV_EVENT_TIMEOUT]   = fsm_nop,
+		[DEV_EVENT_VERIFY]    = fsm_start_id,
+	},
+	[DEV_STATE_DISCONNECTED_SENSE_ID] = {
+		[DEV_EVENT_NOTOPER]   = fsm_req_notoper,
+		[DEV_EVENT_INTERRUPT] = fsm_req_irq,
+		[DEV_EVENT_TIMEOUT]   = fsm_req_timeout,
+		[DEV_EVENT_VERIFY]    = fsm_nop,
 	},
 };
 /* clang-format on */
@@ -462,8 +573,9 @@ int ccw_device_start(struct ccw_device *cdev, uint64_t cpa, uint32_t intparm, ui
 		cdev->io_active = true;
 		return 0;
 	}
-	if (ret == -ENODEV)
-		dev_fsm_event(cdev, DEV_EVENT_NOTOPER);
+	/* Linux: paths were found not operational (cc 3): verify them. */
+	if (ret == -ENODEV || ret == -EACCES)
+		dev_fsm_event(cdev, DEV_EVENT_VERIFY);
 	return ret;
 }
 
@@ -474,18 +586,6 @@ int ccw_device_clear(struct ccw_device *cdev, uint32_t intparm)
 	if (cdev->state != DEV_STATE_ONLINE)
 		return -EINVAL;
 	ret = cio_clear(cdev->sch);
-	if (ret == 0)
-		cdev->intparm = intparm;
-	return ret;
-}
-
-int ccw_device_halt(struct ccw_device *cdev, uint32_t intparm)
-{
-	int ret;
-
-	if (cdev->state != DEV_STATE_ONLINE)
-		return -EINVAL;
-	ret = cio_halt(cdev->sch);
 	if (ret == 0)
 		cdev->intparm = intparm;
 	return ret;

@@ -27,6 +27,11 @@ enum dev_state {
 	DEV_STATE_DISBAND_PGID,
 	DEV_STATE_BOXED,
 	DEV_STATE_W4SENSE, /* unit check without sense: BASIC SENSE running */
+	/* An online device without a usable path (Linux's "disconnected"):
+	 * its driver keeps it and its I/O waits; an interrupt, a path event
+	 * or the recovery timer makes cio look for it again with Sense ID. */
+	DEV_STATE_DISCONNECTED,
+	DEV_STATE_DISCONNECTED_SENSE_ID,
 	NR_DEV_STATES
 };
 
@@ -66,12 +71,19 @@ struct ccw_driver {
 	int (*set_offline)(struct ccw_device *cdev);
 	/* From events: paths verified or lost (PE_* per path position). */
 	void (*path_event)(struct ccw_device *cdev, const int *path_event);
-	/* From events: the device is going away (CIO_GONE), before cio
-	 * removes it (there is no orphanage to keep it in). */
-	void (*notify)(struct ccw_device *cdev, int event);
+	/* From events (Linux ccw_driver.notify): CIO_GONE, CIO_NO_PATH,
+	 * CIO_BOXED (the device or its last path went away) or CIO_OPER (it
+	 * is back).  Returns NOTIFY_OK when the driver keeps the device. */
+	int (*notify)(struct ccw_device *cdev, int event);
 };
 
-#define CIO_GONE 0
+/* Linux asm/cio.h */
+#define CIO_GONE    0x0001
+#define CIO_NO_PATH 0x0002
+#define CIO_OPER    0x0004
+#define CIO_BOXED   0x0010
+#define NOTIFY_OK   1
+#define NOTIFY_BAD  0
 
 /* I/O handler of the driver: irb != NULL for an interruption, else err
  * (-EIO: I/O killed without status, -ETIMEDOUT). */
@@ -85,6 +97,7 @@ struct ccw_device {
 	char busid[16];
 	char dir[96]; /* /sys/devices/css0/0.0.013f/0.0.3f3f */
 	struct senseid senseid;
+	struct senseid known_id; /* what Sense ID said before a disconnection */
 	enum dev_state state;
 	bool registered;
 	bool online; /* online for the driver */
@@ -106,8 +119,10 @@ struct ccw_device {
 	/* path verification (device_pgid.c) */
 	bool pgroup, mpath; /* path grouping wanted / multipath mode */
 	bool doverify;
-	int verify_rounds;  /* repeats since the last final state */
-	bool verified_once; /* a verification completed since enable */
+	bool donotify;		  /* back from DISCONNECTED: tell the driver at ONLINE */
+	uint8_t path_broken_mask; /* (PAM & opm) ^ vpm at the last verification */
+	int verify_rounds;	  /* repeats since the last final state */
+	bool verified_once;	  /* a verification completed since enable */
 	uint8_t pgid[11];
 	uint8_t pgid_valid_mask, pgid_todo_mask, pgid_reset_mask;
 	uint8_t path_notoper_mask, path_gone_mask, path_new_mask;
@@ -130,6 +145,12 @@ const struct ciw *ccw_device_get_ciw(struct ccw_device *cdev, uint8_t type);
 int ccw_device_set_online(struct ccw_device *cdev);
 int ccw_device_set_offline(struct ccw_device *cdev);
 void ccw_device_recog_done(struct ccw_device *cdev, int rc);
+/* Linux ccw_device_schedule_recovery: look at disconnected devices and
+ * devices with broken paths again after 3 s, then 30 s, then every 300 s
+ * while any is left. */
+void ccw_device_schedule_recovery(struct os *os);
+/* An offline device that was not operational: recognise it again. */
+void ccw_device_rerecognise(struct ccw_device *cdev);
 
 /* device_fsm.c */
 void dev_fsm_event(struct ccw_device *cdev, enum dev_event ev);
@@ -141,10 +162,14 @@ void ccw_device_disband_done(struct ccw_device *cdev, int err);
 void ccw_device_set_timeout(struct ccw_device *cdev, sim_time_t delay);
 void ccw_device_path_notoper(struct ccw_device *cdev, uint8_t tried);
 bool dev_fsm_final_state(const struct ccw_device *cdev);
+/* Ask the driver whether it keeps the device (Linux ccw_device_notify):
+ * NOTIFY_OK, or NOTIFY_BAD for a device offline or without a driver. */
+int ccw_device_notify(struct ccw_device *cdev, int event);
+/* The device has no usable path; its driver keeps it. */
+void ccw_device_set_disconnected(struct ccw_device *cdev);
 /* The driver's I/O (Linux ccw_device_start_key etc.). */
 int ccw_device_start(struct ccw_device *cdev, uint64_t cpa, uint32_t intparm, uint8_t lpm);
 int ccw_device_clear(struct ccw_device *cdev, uint32_t intparm);
-int ccw_device_halt(struct ccw_device *cdev, uint32_t intparm);
 uint8_t ccw_device_get_path_mask(struct ccw_device *cdev);
 
 /* ccwreq.c */

@@ -165,75 +165,7 @@ int os_syslog(struct os *os, int type, char *buf, int len)
 	return (int)n;
 }
 
-/* ---- kernel storage: first fit over a sorted block list ---- */
-
-static int kb_insert(struct os_priv *p, size_t at, uint64_t addr, uint64_t size)
-{
-	if (p->nkb == p->kbcap) {
-		size_t cap = p->kbcap ? p->kbcap * 2 : 64;
-		struct kblock *kb = realloc(p->kb, cap * sizeof(*kb));
-
-		if (!kb)
-			return -ENOMEM;
-		p->kb = kb;
-		p->kbcap = cap;
-	}
-	memmove(&p->kb[at + 1], &p->kb[at], (p->nkb - at) * sizeof(*p->kb));
-	p->kb[at].addr = addr;
-	p->kb[at].size = size;
-	p->nkb++;
-	return 0;
-}
-
-uint64_t os_kmalloc(struct os *os, uint64_t size, uint64_t align)
-{
-	struct os_priv *p = os->priv;
-	uint64_t end = p->kbase + p->ksize;
-	uint64_t cur = p->kbase;
-	uint8_t *mem;
-	size_t i;
-
-	if (!size || !align || (align & (align - 1)))
-		return 0;
-	size = (size + 7) & ~7ull;
-	for (i = 0; i <= p->nkb; i++) {
-		uint64_t a = (cur + align - 1) & ~(align - 1);
-		uint64_t limit = i < p->nkb ? p->kb[i].addr : end;
-
-		if (a >= cur && a <= limit && limit - a >= size) {
-			if (kb_insert(p, i, a, size))
-				return 0;
-			mem = storage_ptr(os->css.mem, a, size);
-			if (mem)
-				memset(mem, 0, size);
-			return a;
-		}
-		if (i < p->nkb)
-			cur = p->kb[i].addr + p->kb[i].size;
-	}
-	return 0;
-}
-
-void os_kfree(struct os *os, uint64_t addr)
-{
-	struct os_priv *p = os->priv;
-	size_t lo = 0, hi = p->nkb;
-
-	if (!addr)
-		return;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (p->kb[mid].addr < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == p->nkb || p->kb[lo].addr != addr)
-		return;
-	memmove(&p->kb[lo], &p->kb[lo + 1], (p->nkb - lo - 1) * sizeof(*p->kb));
-	p->nkb--;
-}
+/* ---- kernel storage (the allocator is kmem.c) ---- */
 
 void *os_kptr(struct os *os, uint64_t addr, uint64_t len)
 {
@@ -288,10 +220,9 @@ static void os_unbind_upcalls(struct os *os)
 
 /* Tasks blocked on this OS (a dd waiting for a path when its guest was
  * powered off) sit on wait queues inside it, and the scheduler touches
- * those when it frees the tasks.  Such an OS is not freed; it stays
- * reachable here, inert (upcalls unbound, nothing woken). */
-static struct os *graveyard[16];
-static unsigned ngraveyard;
+ * those when it frees the tasks.  Such an OS is kept, inert (upcalls
+ * unbound, nothing woken), until the scheduler has freed its tasks
+ * (os_free_buried, from sim_free). */
 
 static bool os_has_waiters(struct os *os)
 {
@@ -315,10 +246,23 @@ static void os_stop_init(struct os *os)
 	p->init_task = NULL;
 }
 
+static void os_teardown(struct os *os);
+
+/* The scheduler's tasks are gone: what the OS still points to of them
+ * is gone with them. */
+static void os_free_buried(void *arg)
+{
+	struct os *os = arg;
+
+	os->priv->tasks_gone = true;
+	os_teardown(os);
+}
+
 static void os_bury(struct os *os)
 {
-	if (ngraveyard < sizeof(graveyard) / sizeof(graveyard[0]))
-		graveyard[ngraveyard++] = os;
+	/* Out of memory: the OS stays, unfreed, rather than freed under its
+	 * waiters. */
+	sim_on_free(os->sim, os_free_buried, os);
 	os->console = NULL;
 	os_pr_debug(os, "%s: destroyed with tasks still waiting; kept", os->hostname);
 }
@@ -338,6 +282,8 @@ static void os_init_task(void *arg)
 	sim_sleep(os->sim, OS_USERSPACE_BOOT);
 	os->priv->booted = true;
 	os_pr_debug(os, "%s: boot complete", os->hostname);
+	if (os->priv->booted_fn)
+		os->priv->booted_fn(os->priv->booted_ctx);
 }
 
 static void kmem_setup(struct os *os, const struct os_config *cfg)
@@ -373,6 +319,8 @@ struct os *os_create(struct sim *sim, struct css_if css, const struct os_config 
 	snprintf(os->hostname, sizeof(os->hostname), "%s",
 		 cfg && cfg->hostname ? cfg->hostname : "localhost");
 	kmem_setup(os, cfg);
+	if (kmem_init(os, os->priv->kbase, os->priv->ksize))
+		goto fail;
 	os->sysfs = sysfs_new();
 	if (!os->sysfs)
 		goto fail;
@@ -409,10 +357,15 @@ void os_shutdown(struct os *os)
 	dasd_shutdown(os);
 }
 
+void os_on_booted(struct os *os, void (*fn)(void *ctx), void *ctx)
+{
+	os->priv->booted_fn = fn;
+	os->priv->booted_ctx = ctx;
+}
+
 void os_destroy(struct os *os)
 {
 	struct os_priv *p;
-	size_t i;
 
 	if (!os)
 		return;
@@ -427,17 +380,27 @@ void os_destroy(struct os *os)
 			os_bury(os);
 			return;
 		}
+	}
+	os_teardown(os);
+}
+
+static void os_teardown(struct os *os)
+{
+	struct os_priv *p = os->priv;
+	size_t i;
+
+	if (p) {
 		if (os->vfs)
 			vfio_ccw_exit(os);
 		css_exit(os); /* unbinds drivers: ccw devices, dasd */
 		dasd_exit(os);
 		ccw_bus_exit(os);
 		chp_exit(os);
-		if (p->init_task && sim_task_done(p->init_task))
+		if (p->init_task && !p->tasks_gone && sim_task_done(p->init_task))
 			sim_task_free(p->init_task);
 		for (i = 0; i < p->count; i++)
 			free(p->lines[(p->first + i) % DMESG_MAX_LINES]);
-		free(p->kb);
+		kmem_exit(os);
 		free(p);
 	}
 	if (os->vfs)

@@ -60,27 +60,21 @@ struct vfio_host {
 	int nub, ubcap;
 	struct vfio_ccw_private *privs; /* every probed subchannel */
 	uint64_t scratch;		/* bit bucket page of all programs */
-	struct vfio_host *next;
 };
 
-static struct vfio_host *vfio_hosts;
-
+/* The OS's vfio state (os->vfio), created on first use. */
 static struct vfio_host *vfio_host_get(struct os *os, bool create)
 {
-	struct vfio_host *h;
+	struct vfio_host *h = os->vfio;
 
-	for (h = vfio_hosts; h; h = h->next)
-		if (h->os == os)
-			return h;
-	if (!create)
-		return NULL;
+	if (h || !create)
+		return h;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
 	h->os = os;
 	h->next_fd = VFIO_FD_FIRST;
-	h->next = vfio_hosts;
-	vfio_hosts = h;
+	os->vfio = h;
 	return h;
 }
 
@@ -577,11 +571,6 @@ void vfio_ccw_exit(struct os *os)
 	free(h->fd);
 	free(h->ub);
 	os_kfree(os, h->scratch);
-	for (struct vfio_host **hp = &vfio_hosts; *hp; hp = &(*hp)->next) {
-		if (*hp == h) {
-			*hp = h->next;
-			break;
-		}
-	}
+	os->vfio = NULL;
 	free(h);
 }

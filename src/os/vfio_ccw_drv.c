@@ -110,7 +110,11 @@ static int mdev_create(struct vfio_ccw_private *p, const char *buf, size_t len)
 		return -EINVAL;
 	if (vfio_host_find_mdev(p->os, uuid))
 		return -EEXIST;
-	if (p->mdev || p->state == VFIO_CCW_STATE_NOT_OPER)
+	/* Linux vfio_ccw_mdev_probe: a subchannel that is not operational
+	 * takes no mdev (-ENODEV); one instance per subchannel. */
+	if (p->state == VFIO_CCW_STATE_NOT_OPER)
+		return -ENODEV;
+	if (p->mdev)
 		return -EUSERS;
 	rc = path_fmt(path, sizeof(path), "%s/%s", p->dir, uuid);
 	if (!rc)

@@ -13,7 +13,13 @@
 #include "os/vfio_ccw_private.h"
 
 static const char *const state_names[NR_VFIO_CCW_STATES] = {
-	"NOT_OPER", "STANDBY", "IDLE", "CP_PROCESSING", "CP_PENDING",
+	[VFIO_CCW_STATE_NOT_OPER] = "NOT_OPER",
+	[VFIO_CCW_STATE_STANDBY] = "STANDBY",
+	[VFIO_CCW_STATE_IDLE] = "IDLE",
+	[VFIO_CCW_STATE_CP_PROCESSING] = "CP_PROCESSING",
+	[VFIO_CCW_STATE_CP_PENDING] = "CP_PENDING",
+	[VFIO_CCW_STATE_CLOSING] = "CLOSING",
+	[VFIO_CCW_STATE_CLOSING_REOPEN] = "CLOSING_REOPEN",
 };
 
 const char *vfio_ccw_state_name(enum vfio_ccw_state s)
@@ -141,26 +147,47 @@ static void fsm_notoper(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 	vfio_ccw_synth_notoper(p);
 	cp_free(&p->cp);
 	p->state = VFIO_CCW_STATE_NOT_OPER;
-	p->closing = p->reopen_pending = false;
 	if (p->quiesce_waiting)
 		sim_wake(p->os->sim, &p->quiesce_wq);
 }
 
-/* An interrupt for a closed device: the end of a quiesce that could not
- * wait.  Free what the program still held and disable again. */
-static void fsm_open(struct vfio_ccw_private *p, enum vfio_ccw_event event);
-
+/* An interrupt for a closed device (Linux fsm_disabled_irq): a previous
+ * disable did not take; free what a program still held, disable again. */
 static void fsm_disabled_irq(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 {
 	cp_free(&p->cp);
 	cio_disable_subchannel(p->sch);
-	p->closing = false;
 	if (p->quiesce_waiting)
 		sim_wake(p->os->sim, &p->quiesce_wq);
-	if (p->reopen_pending && p->state == VFIO_CCW_STATE_STANDBY) {
-		p->reopen_pending = false;
+}
+
+/* The final interrupt a close from an event left outstanding: the
+ * channel is done with the program; disable, and the device is closed
+ * (STANDBY) - or opened again when a reset asked for it. */
+static void fsm_open(struct vfio_ccw_private *p, enum vfio_ccw_event event);
+
+static void fsm_closing_irq(struct vfio_ccw_private *p, enum vfio_ccw_event event)
+{
+	bool reopen = p->state == VFIO_CCW_STATE_CLOSING_REOPEN;
+
+	fsm_disabled_irq(p, event);
+	p->state = VFIO_CCW_STATE_STANDBY;
+	if (reopen)
 		fsm_open(p, VFIO_CCW_EVENT_OPEN);
-	}
+}
+
+/* A reset's open while its close is still outstanding: after the
+ * interrupt. */
+static void fsm_reopen_later(struct vfio_ccw_private *p, enum vfio_ccw_event event)
+{
+	p->state = VFIO_CCW_STATE_CLOSING_REOPEN;
+}
+
+/* The user closes the device while a reset's reopen waits: the reopen is
+ * off, the outstanding interrupt still disables the subchannel. */
+static void fsm_cancel_reopen(struct vfio_ccw_private *p, enum vfio_ccw_event event)
+{
+	p->state = VFIO_CCW_STATE_CLOSING;
 }
 
 static void fsm_irq(struct vfio_ccw_private *p, enum vfio_ccw_event event)
@@ -173,10 +200,6 @@ static void fsm_irq(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 
 static void fsm_open(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 {
-	if (p->closing) {
-		p->reopen_pending = true; /* after the outstanding interrupt */
-		return;
-	}
 	if (cio_enable_subchannel(p->sch, p->sch->schid_word, VFIO_CCW_ISC)) {
 		fsm_notoper(p, event);
 		return;
@@ -218,11 +241,10 @@ static void fsm_close(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 		/* No task to wait in (or no end after every retry): clear, so
 		 * the channel no longer touches the program or guest storage,
 		 * free the program, and let the final interrupt disable the
-		 * subchannel in STANDBY. */
+		 * subchannel (CLOSING). */
 		cio_clear(p->sch);
 		cp_free(&p->cp);
-		p->state = VFIO_CCW_STATE_STANDBY;
-		p->closing = true;
+		p->state = VFIO_CCW_STATE_CLOSING;
 		return;
 	}
 	if (rc) {
@@ -349,6 +371,22 @@ fsm_func_t *const vfio_ccw_jumptable[NR_VFIO_CCW_STATES][NR_VFIO_CCW_EVENTS] = {
 		[VFIO_CCW_EVENT_ASYNC_REQ] = fsm_async_request,
 		[VFIO_CCW_EVENT_OPEN]      = fsm_notoper,
 		[VFIO_CCW_EVENT_CLOSE]     = fsm_close,
+	},
+	[VFIO_CCW_STATE_CLOSING] = {
+		[VFIO_CCW_EVENT_NOT_OPER]  = fsm_notoper,
+		[VFIO_CCW_EVENT_IO_REQ]    = fsm_io_error,
+		[VFIO_CCW_EVENT_INTERRUPT] = fsm_closing_irq,
+		[VFIO_CCW_EVENT_ASYNC_REQ] = fsm_async_error,
+		[VFIO_CCW_EVENT_OPEN]      = fsm_reopen_later,
+		[VFIO_CCW_EVENT_CLOSE]     = fsm_notoper,
+	},
+	[VFIO_CCW_STATE_CLOSING_REOPEN] = {
+		[VFIO_CCW_EVENT_NOT_OPER]  = fsm_notoper,
+		[VFIO_CCW_EVENT_IO_REQ]    = fsm_io_retry,
+		[VFIO_CCW_EVENT_INTERRUPT] = fsm_closing_irq,
+		[VFIO_CCW_EVENT_ASYNC_REQ] = fsm_async_retry,
+		[VFIO_CCW_EVENT_OPEN]      = fsm_notoper,
+		[VFIO_CCW_EVENT_CLOSE]     = fsm_cancel_reopen,
 	},
 };
 /* clang-format on */

@@ -127,6 +127,13 @@ enum vfio_ccw_state {
 	VFIO_CCW_STATE_IDLE,
 	VFIO_CCW_STATE_CP_PROCESSING,
 	VFIO_CCW_STATE_CP_PENDING,
+	/* Closed from an event with a program still running (nothing could
+	 * wait): cleared, its final interrupt outstanding; that interrupt
+	 * disables the subchannel (-> STANDBY). */
+	VFIO_CCW_STATE_CLOSING,
+	/* The same after a reset: the device opens again once the
+	 * interrupt is in (-> IDLE); a close meanwhile cancels that. */
+	VFIO_CCW_STATE_CLOSING_REOPEN,
 	NR_VFIO_CCW_STATES
 };
 
@@ -166,10 +173,6 @@ struct vfio_ccw_private {
 	uint64_t scratch; /* vfio_host_scratch(os), fetched at the first I/O */
 	struct sim_waitq quiesce_wq;
 	bool quiesce_waiting;
-	/* a reset whose close could not wait: open again once the final
-	 * interrupt has arrived */
-	bool reopen_pending;
-	bool closing;	      /* closed with the final interrupt outstanding */
 	bool host_terminated; /* the host halted/cleared the running program */
 	bool guest_async;     /* the VMM asked for halt/clear itself */
 	/* mdev */

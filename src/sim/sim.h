@@ -47,6 +47,11 @@ struct sim *sim_new(uint64_t seed);
  * belong to objects that are gone by now (free everything that tasks may
  * wait on first, or end the tasks). */
 void sim_free(struct sim *sim);
+/* Call fn(arg) from sim_free(), once the tasks are gone and before the
+ * event queue goes: the last word of an object that tasks may be blocked
+ * in until the end of the run.  Callbacks run in the order registered.
+ * 0, or -1 when out of memory (then nothing is registered). */
+int sim_on_free(struct sim *sim, sim_fn fn, void *arg);
 uint64_t sim_seed(const struct sim *sim);
 void sim_set_permute(struct sim *sim, bool on);
 
@@ -68,6 +73,9 @@ void sim_run(struct sim *sim);
 /* Run all events up to and including time t (then the clock reads t). */
 void sim_run_to(struct sim *sim, sim_time_t t);
 size_t sim_pending(const struct sim *sim);
+/* Time of the next pending event in *t; false when the queue is empty (a
+ * service pacing the world to wall time sleeps until then). */
+bool sim_next_time(const struct sim *sim, sim_time_t *t);
 /* True when an event scheduled now with zero delay would be the next to
  * run: permutation is off and no pending event is due at the current time.
  * An event handler may then do that work at once instead of scheduling it

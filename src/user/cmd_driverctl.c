@@ -16,6 +16,7 @@ struct driverctl {
 	bool probe, debug;
 	const char *dev, *drv;
 	char syspath[256];
+	char busbuf[64]; /* the bus of a "bus/device" argument */
 };
 
 static void usage(struct proc *p)
@@ -157,11 +158,10 @@ static int find_device(struct driverctl *d)
 {
 	char link[256];
 	const char *slash = strchr(d->dev, '/');
-	static char bus[64];
 
 	if (slash) {
-		snprintf(bus, sizeof(bus), "%.*s", (int)(slash - d->dev), d->dev);
-		d->bus = bus;
+		snprintf(d->busbuf, sizeof(d->busbuf), "%.*s", (int)(slash - d->dev), d->dev);
+		d->bus = d->busbuf;
 		d->dev = slash + 1;
 	}
 	snprintf(d->syspath, sizeof(d->syspath), "/sys/bus/%s/devices/%s", d->bus, d->dev);

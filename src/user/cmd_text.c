@@ -136,7 +136,7 @@ static int each_input(struct proc *p, const char *prog, int argc, char **argv, i
 		      void (*fn)(struct proc *, const struct text *, long, bool), long lines,
 		      bool from_start)
 {
-	static char dash[] = "-";
+	char dash[] = "-"; /* an operand of its own, not shared state */
 	char *only[] = {dash};
 	char **files = first < argc ? argv + first : only;
 	int nfiles = first < argc ? argc - first : 1, status = 0;
@@ -210,7 +210,7 @@ int cmd_grep(struct proc *p, void *ctx, int argc, char **argv)
 	bool invert = false, count = false, icase = false, quiet = false, ere = false,
 	     fixed = false, any = false;
 	int i, status = 0, nfiles;
-	static char dash[] = "-";
+	char dash[] = "-"; /* an operand of its own, not shared state */
 	char *only[] = {dash};
 	char **files;
 	regex_t re;
@@ -329,7 +329,7 @@ int cmd_grep(struct proc *p, void *ctx, int argc, char **argv)
 int cmd_wc(struct proc *p, void *ctx, int argc, char **argv)
 {
 	bool l = false, w = false, c = false;
-	static char dash[] = "-";
+	char dash[] = "-"; /* an operand of its own, not shared state */
 	char *only[] = {dash};
 	char **files;
 	int i, nfiles, ncounts, status = 0;

@@ -88,7 +88,8 @@ void vm_free(struct vm *vm);
 void vm_crw_sink(void *ctx, struct vfio_ccw_dev *dev, uint32_t crw);
 void vm_sclp_chp_info(void *ctx, struct vcss *css, uint64_t sccb);
 
-/* All VMs started from a host node's qemu-system-s390x (newest first). */
-struct vm *vmm_vms(struct node *host);
+struct vmm;
+/* All VMs this VMM started (newest first). */
+struct vm *vmm_vms(const struct vmm *m);
 
 #endif

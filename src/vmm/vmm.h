@@ -6,25 +6,26 @@
 #define CHPSYNC_VMM_VMM_H
 
 struct node;
+struct vmm;
 
-/* Install `qemu-system-s390x` (and the VM's monitor commands, if any) on a
- * host node.  Guests it starts are added to node_world(host). */
-void vmm_install(struct node *host);
+/* Install `qemu-system-s390x` and `pkill` on a host node.  Guests it starts
+ * are added to node_world(host).  Returns the VMM (its VMs), which the
+ * caller frees with vmm_free(); NULL when out of memory. */
+struct vmm *vmm_install(struct node *host);
 
-/* Terminate the VM named `name` started from this host node (what SIGTERM
- * to its qemu-system-s390x does): the guest node leaves the world, the
- * vfio devices are closed, a foreground qemu-system-s390x returns.
- * 0, or -ENOENT when there is no such running VM. */
-int vmm_kill(struct node *host, const char *name);
+/* Terminate the VM named `name` that this VMM started (what SIGTERM to its
+ * qemu-system-s390x does): the guest node leaves the world, the vfio
+ * devices are closed, a foreground qemu-system-s390x returns.  0, or
+ * -ENOENT when there is no such running VM. */
+int vmm_kill(struct vmm *m, const char *name);
 
-struct world;
 /* The guests go down with the run (os_shutdown of each guest OS): I/O that
  * waits for what is not coming fails, so that their processes can end. */
-void vmm_shutdown(struct world *w);
-/* Free the VMs (guest OS instances, virtual CSSs, device state) started on
- * nodes of world w.  Call after world_free(w) and before the host OS is
- * destroyed (open vfio devices are closed on the host).  Guest nodes live
- * in the world until world_free, so their OS must outlive it. */
-void vmm_cleanup(struct world *w);
+void vmm_shutdown(struct vmm *m);
+/* Free the VMs (guest OS instances, virtual CSSs, device state) and the
+ * VMM.  Call after world_free() of the host's world and before the host OS
+ * is destroyed (open vfio devices are closed on the host).  Guest nodes
+ * live in the world until world_free, so their OS must outlive it. */
+void vmm_free(struct vmm *m);
 
 #endif

@@ -19,15 +19,11 @@
 #include "vmm/vm.h"
 
 /* The VMM state of one host node: the VMs its qemu-system-s390x started.
- * A small registry so that vmm_vms() and vmm_cleanup() can find them. */
+ * Its owner (who installed it) frees it. */
 struct vmm {
 	struct node *host;
-	struct world *world;
 	struct vm *vms;
-	struct vmm *next;
 };
-
-static struct vmm *vmm_list;
 
 /* argv joined by single blanks, as /proc/PID/cmdline reads with NULs
  * turned into blanks (what pkill -f matches). */
@@ -176,31 +172,26 @@ static int pkill_main(struct proc *p, void *ctx, int argc, char **argv)
 	return any ? 0 : 1;
 }
 
-void vmm_install(struct node *host)
+struct vmm *vmm_install(struct node *host)
 {
 	struct vmm *m = calloc(1, sizeof(*m));
 
 	if (!m)
-		return;
+		return NULL;
 	m->host = host;
-	m->world = node_world(host);
-	m->next = vmm_list;
-	vmm_list = m;
 	node_add_prog(host, "qemu-system-s390x", qemu_main, m);
 	node_add_prog(host, "pkill", pkill_main, m);
+	return m;
 }
 
-struct vm *vmm_vms(struct node *host)
+struct vm *vmm_vms(const struct vmm *m)
 {
-	for (struct vmm *m = vmm_list; m; m = m->next)
-		if (m->host == host)
-			return m->vms;
-	return NULL;
+	return m ? m->vms : NULL;
 }
 
-int vmm_kill(struct node *host, const char *name)
+int vmm_kill(struct vmm *m, const char *name)
 {
-	for (struct vm *vm = vmm_vms(host); vm; vm = vm->next) {
+	for (struct vm *vm = vmm_vms(m); vm; vm = vm->next) {
 		if (vm->running && !strcmp(vm->opts->name, name)) {
 			vm_quit(vm);
 			return 0;
@@ -209,31 +200,21 @@ int vmm_kill(struct node *host, const char *name)
 	return -ENOENT;
 }
 
-void vmm_shutdown(struct world *w)
+void vmm_shutdown(struct vmm *m)
 {
-	for (struct vmm *m = vmm_list; m; m = m->next)
-		for (struct vm *vm = m->world == w ? m->vms : NULL; vm; vm = vm->next)
-			os_shutdown(vm->guest);
+	for (struct vm *vm = m ? m->vms : NULL; vm; vm = vm->next)
+		os_shutdown(vm->guest);
 }
 
-void vmm_cleanup(struct world *w)
+void vmm_free(struct vmm *m)
 {
-	struct vmm **pp = &vmm_list;
+	if (!m)
+		return;
+	while (m->vms) {
+		struct vm *vm = m->vms;
 
-	while (*pp) {
-		struct vmm *m = *pp;
-
-		if (m->world != w) {
-			pp = &m->next;
-			continue;
-		}
-		*pp = m->next;
-		while (m->vms) {
-			struct vm *vm = m->vms;
-
-			m->vms = vm->next;
-			vm_free(vm);
-		}
-		free(m);
+		m->vms = vm->next;
+		vm_free(vm);
 	}
+	free(m);
 }

@@ -77,8 +77,9 @@ TEST(end_of_run_ends_every_process_whatever_it_waits_for)
 		     &out),
 		 RUN_OK);
 	free(out);
+	rw.timeout = 10 * SIM_S;
 	CHECK_EQ(cmd(&rw, "host", "dd if=/dev/dasda of=/dev/null bs=4k count=1 iflag=direct", &out),
-		 RUN_DEADLOCK);
+		 RUN_TIMEOUT);
 	free(out);
 	CHECK_EQ(run_world_destroy(&rw), 0);
 }
@@ -340,26 +341,47 @@ TEST(guard_lets_a_long_command_run_that_moves_the_clock)
 }
 
 /* The messages say what happened without reading as a simulator bug. */
+static struct sim_waitq never = SIM_WAITQ_INIT;
+
+static int block_main(struct proc *p, void *ctx, int argc, char **argv)
+{
+	return sim_wait_intr(proc_sim(p), &never) < 0 ? 1 : 0;
+}
+
 TEST(guard_messages_say_what_the_command_waits_for)
 {
+	struct run_world rw;
+	char *out = NULL;
 	struct scenario s;
 	char err[256], *text = NULL, *etext = NULL;
 	size_t len = 0, elen = 0;
-	FILE *f = open_memstream(&text, &len), *ef = open_memstream(&etext, &elen);
-	struct run_opts ro = {.err = ef};
+	FILE *f, *ef;
+	struct run_opts ro = {0};
 
-	CHECK_EQ(scenario_parse(
-			 &s, "t.scenario",
-			 "[root@host ~]# chccwdev -e 3f3f; chchp -c 0 42-45\n"
-			 "[root@host ~]# dd if=/dev/dasda of=/dev/null count=1 iflag=direct\n",
-			 err, sizeof(err)),
+	world(&rw);
+	node_add_prog(rw.hmc_node, "block", block_main, NULL);
+	CHECK_EQ(cmd(&rw, "hmc", "block", &out), RUN_DEADLOCK);
+	free(out);
+	CHECK_STR(run_result_str(RUN_DEADLOCK),
+		  "the command waits for something that nothing in the simulated world is "
+		  "going to do (no event is left)");
+	CHECK_EQ(run_world_destroy(&rw), 0);
+	/* I/O to a device without a usable path waits, as in Linux, until
+	 * the time limit (cio's recovery timer keeps trying meanwhile). */
+	f = open_memstream(&text, &len);
+	ef = open_memstream(&etext, &elen);
+	ro.err = ef;
+	CHECK_EQ(scenario_parse(&s, "t.scenario",
+				"#! timeout 10m\n"
+				"[root@host ~]# chccwdev -e 3f3f; chchp -c 0 42-45\n"
+				"[root@host ~]# dd if=/dev/dasda of=/dev/null count=1 iflag=direct\n",
+				err, sizeof(err)),
 		 0);
 	CHECK_EQ(run_scenario(&s, &ro, f), -1);
 	fclose(f);
 	fclose(ef);
-	CHECK_STR(etext, "chpsync: t.scenario:2: command did not complete: it waits for something "
-			 "that nothing in the simulated world is going to do (no event is left; "
-			 "for example I/O to a device without a usable channel path)\n");
+	CHECK_STR(etext, "chpsync: t.scenario:3: command did not complete within 10m of simulated "
+			 "time\n");
 	scenario_free(&s);
 	free(text);
 	free(etext);

@@ -894,3 +894,36 @@ TEST(vfio_ccw_not_oper_under_running_io_still_ends_it_for_the_vmm)
 	CHECK_EQ(v->io_count, 1);
 	vf_free(v);
 }
+
+/* A reset that cannot wait for the running program (no task: the VMM's
+ * unmap on unplug) leaves the close outstanding and the reopen pending; the
+ * VMM then closes the device.  That close cancels the reopen and nothing
+ * else: once the program's final interrupt is in, the subchannel is
+ * disabled and the device can be opened again (a new mdev user, as after
+ * `mdevctl stop` with I/O in flight). */
+TEST(vfio_ccw_close_after_a_reset_that_could_not_wait_keeps_the_device)
+{
+	struct vf *v = vf_new(false, 50 * SIM_MS);
+	struct subchannel *sch = css_get_subchannel(v->host, (struct ccw_id){0, 0, 0x13f});
+	struct vfio_ccw_private *p = sch->drvdata;
+
+	vf_put_ccw(v, PROG, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(vf_start(v, PROG, 0xff), sizeof(struct ccw_io_region));
+	vf_run_for(v, SIM_MS);
+	CHECK_EQ(vfio_ioctl(v->host, v->fd, VFIO_DEVICE_RESET, NULL), 0);
+	CHECK_EQ(vfio_close(v->host, v->fd), 0);
+	CHECK(p->state != VFIO_CCW_STATE_NOT_OPER);
+	vf_run_for(v, SIM_S);
+	CHECK_EQ(p->state, VFIO_CCW_STATE_STANDBY);
+	CHECK_EQ(cio_update_schib(sch), 0);
+	CHECK(!(sch->schib.pmcw.flags & PMCW_FLAGS_ENA));
+	v->fd = vfio_open_device(v->host, VF_SYSFSDEV, NULL);
+	CHECK(v->fd >= 0);
+	CHECK_EQ(vfio_dma_map(v->host, v->fd, v->gbase, 0, VF_GUEST_SIZE), 0);
+	CHECK_EQ(set_irqs(v, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0, 1,
+			  v->io_efd, sizeof(struct vfio_irq_set) + 4),
+		 0);
+	v->io_count = 0;
+	sense_id(v);
+	vf_free(v);
+}

@@ -20,6 +20,7 @@ struct w {
 	struct os *host;
 	struct world *world;
 	struct node *hn;
+	struct vmm *vmm; /* qemu-system-s390x of hn */
 };
 
 static bool proc_is_done(void *p)
@@ -65,7 +66,7 @@ static void w_up_deck(struct w *w, const char *deck)
 	w->world = world_new(w->sim);
 	w->hn = world_add_node(w->world, "host", w->host);
 	node_add_os_progs(w->hn);
-	vmm_install(w->hn);
+	w->vmm = vmm_install(w->hn);
 	sim_run_until(w->sim, booted, w->host);
 	free(node_take_output(w->hn));
 }
@@ -73,7 +74,7 @@ static void w_up_deck(struct w *w, const char *deck)
 static void w_down(struct w *w)
 {
 	world_free(w->world);
-	vmm_cleanup(w->world);
+	vmm_free(w->vmm);
 	os_destroy(w->host);
 	machine_free(w->m);
 	sim_free(w->sim);
@@ -297,7 +298,7 @@ TEST(e2e_eager_host_vary_off_is_visible_in_the_guest)
 	free(out);
 	for (int i = 0; i < 8; i++) {
 		char line[128];
-		struct vm *vm = vmm_vms(w.hn);
+		struct vm *vm = vmm_vms(w.vmm);
 
 		snprintf(line, sizeof(line),
 			 "dd if=/dev/dasda of=/dev/null bs=4k count=1 skip=%d iflag=direct",
@@ -336,7 +337,7 @@ TEST(e2e_two_guests_sharing_a_chpid_both_see_the_event)
 	sim_run_until(w.sim, booted, node_os(world_find_node(w.world, "g1")));
 	sim_run_until(w.sim, booted, node_os(world_find_node(w.world, "g2")));
 	run_ok(&w, "host", "chchp -c 0 42");
-	for (vm = vmm_vms(w.hn); vm; vm = vm->next) {
+	for (vm = vmm_vms(w.vmm); vm; vm = vm->next) {
 		CHECK_EQ(vcss_stats(vm->css)->crws_queued, 1);
 		CHECK_EQ(vcss_stats(vm->css)->machine_checks, 1);
 	}
@@ -358,7 +359,7 @@ TEST(e2e_guest_stsch_in_steady_state_costs_no_host_stsch)
 
 	w_up(&w);
 	start_guest(&w, "", "");
-	vm = vmm_vms(w.hn);
+	vm = vmm_vms(w.vmm);
 	st = vfio_ccw_dev_stats(vm->vfio[0]);
 	CHECK(st->guest_stsch > 0); /* the guest's boot scan (and its sense ID) */
 	CHECK(st->host_stsch <= st->io_irqs);
@@ -413,7 +414,7 @@ TEST(e2e_paths_lost_under_guest_write_complete_on_the_last_path)
 	CHECK_EQ(st, 0);
 	free(out);
 	/* One report per lost link reached the guest. */
-	CHECK_EQ(vmm_vms(w.hn)->st.crws_injected, 3);
+	CHECK_EQ(vmm_vms(w.vmm)->st.crws_injected, 3);
 	w_down(&w);
 }
 
@@ -473,10 +474,10 @@ TEST(e2e_vmm_kill_ends_a_daemonized_vm)
 
 	w_up(&w);
 	start_guest(&w, "", "");
-	CHECK_EQ(vmm_kill(w.hn, "nope"), -ENOENT);
-	CHECK_EQ(vmm_kill(w.hn, "guest"), 0);
+	CHECK_EQ(vmm_kill(w.vmm, "nope"), -ENOENT);
+	CHECK_EQ(vmm_kill(w.vmm, "guest"), 0);
 	CHECK(world_find_node(w.world, "guest") == NULL);
-	CHECK_EQ(vmm_kill(w.hn, "guest"), -ENOENT);
+	CHECK_EQ(vmm_kill(w.vmm, "guest"), -ENOENT);
 	/* The mdev is free again. */
 	run_ok(&w, "host", "mdevctl stop -u " UUID);
 	w_down(&w);
@@ -497,4 +498,36 @@ TEST(e2e_guest_memory_larger_than_the_host_is_refused)
 	free(out);
 	CHECK(world_find_node(w.world, "big") == NULL);
 	w_down(&w);
+}
+
+/* A guest powered off while its dd waits for a path that never comes: the
+ * guest OS is kept until the scheduler has dropped the dd's task, then
+ * freed with it (ASan: no use after free, no leak). */
+TEST(e2e_poweroff_under_io_waiting_for_a_path_frees_the_guest_os_at_the_end)
+{
+	struct w w;
+	struct proc *dd;
+	bool kept = false;
+
+	w_up(&w);
+	start_guest(&w, "", "");
+	run_ok(&w, "guest", "chccwdev -e 3f3f");
+	run_ok(&w, "host", "chchp -c 0 42 43 44 45");
+	dd = node_run(world_find_node(w.world, "guest"),
+		      "dd if=/dev/zero of=/dev/dasda1 bs=4k count=1 oflag=direct");
+	sim_run_to(w.sim, sim_now(w.sim) + 2 * SIM_S);
+	CHECK(!proc_done(dd));
+	run_ok(&w, "guest", "poweroff");
+	CHECK(world_find_node(w.world, "guest") == NULL);
+	proc_free(dd);
+	/* w_down(), with a look at the trace before the scheduler goes */
+	world_free(w.world);
+	vmm_free(w.vmm);
+	for (size_t i = 0; i < sim_trace_count(w.sim); i++)
+		kept |= strstr(sim_trace_line(w.sim, i), "destroyed with tasks still waiting") !=
+			NULL;
+	CHECK(kept);
+	os_destroy(w.host);
+	machine_free(w.m);
+	sim_free(w.sim);
 }

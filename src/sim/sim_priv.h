@@ -1,0 +1,144 @@
+/* Private to src/sim: the scheduler's objects, shared by its files
+ * (sim.c life cycle, queue.c clock and event queue, task.c tasks and wait
+ * queues, ctx_*.c/S the context switch, rand.c PRNG, trace.c trace log). */
+#ifndef CHPSYNC_SIM_SIM_PRIV_H
+#define CHPSYNC_SIM_SIM_PRIV_H
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sim/ctx.h"
+#include "sim/sim.h"
+
+#ifdef __SANITIZE_ADDRESS__
+#define SIM_ASAN 1
+#else
+#define SIM_ASAN 0
+#endif
+
+struct sim_event {
+	sim_time_t time;
+	uint64_t key;
+	uint64_t seq;
+	sim_fn fn;
+	void *arg;
+	size_t idx; /* position in the heap */
+};
+
+/* One per task: a task waits on at most one queue at a time. */
+struct sim_waiter {
+	struct sim_task *task;
+	struct sim_waiter *prev, *next;
+	struct sim_waitq *wq;
+	struct sim_event *timeout_ev;
+	bool woken;
+};
+
+struct sim_task {
+	struct sim *sim;
+	char *name;
+	sim_fn fn;
+	void *arg;
+	void *data;
+	int exit_code;
+	bool done;
+	bool intr;	/* interrupted (sim_task_interrupt) */
+	bool intr_wait; /* blocked in an interruptible wait */
+	struct sim_ctx ctx;
+	uint8_t *map; /* guard page + stack, NULL once released */
+	size_t map_size;
+	struct sim_event *resume_ev;
+	struct sim_waiter waiter;
+	struct sim_task *prev, *next; /* all tasks of the sim */
+	void *fake_stack;	      /* ASan fiber bookkeeping */
+};
+
+struct sim {
+	uint64_t seed;
+	bool permute;
+	sim_time_t now;
+	uint64_t seq;
+	struct sim_event **heap;
+	size_t nheap, capheap;
+	/* Spent event handles kept for reuse: a malloc/free pair per event
+	 * is a large part of an event's cost.  Off under ASan, so that a
+	 * stale handle still shows up as a use after free. */
+	struct sim_event *free_ev;
+	uint64_t rng[4];
+
+	struct sim_task *current;
+	struct sim_task *tasks;
+	struct sim_ctx sched_ctx;
+	void *sched_fake_stack;
+	const void *sched_stack_bottom;
+	size_t sched_stack_size;
+
+	char **lines;
+	size_t nlines, caplines;
+	bool keep;
+	FILE *trace_file;
+
+	struct sim_on_free *on_free, **on_free_tail; /* sim_on_free() */
+};
+
+struct sim_on_free {
+	sim_fn fn;
+	void *arg;
+	struct sim_on_free *next;
+};
+
+/* Programming errors end the run with SIGABRT.  raise() first rather than
+ * abort(): it is not noreturn, so ASan does not try to unwind-unpoison a
+ * coroutine stack it cannot see the bounds of. */
+static inline void sim_die(void)
+{
+	fflush(stderr);
+	raise(SIGABRT);
+	abort();
+}
+
+static inline void *sim_xmalloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (!p) {
+		fprintf(stderr, "sim: out of memory\n");
+		abort();
+	}
+	return p;
+}
+
+static inline void *sim_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p) {
+		fprintf(stderr, "sim: out of memory\n");
+		abort();
+	}
+	return p;
+}
+
+/* splitmix64: seeds the PRNG (rand.c) and makes the permuted tie-break
+ * keys (queue.c). */
+static inline uint64_t sim_splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* queue.c: end the run unless called outside every task; free the queue. */
+void sim_no_task_context(const struct sim *sim, const char *fn);
+void sim_queue_free(struct sim *sim);
+/* rand.c: seed the generator from the run's seed. */
+void sim_rand_seed(struct sim *sim, uint64_t seed);
+/* task.c: drop a task whether or not it finished; unlink: take it off the
+ * wait queue it is on (not from sim_free: the queue's owner may be gone). */
+void sim_task_destroy(struct sim *sim, struct sim_task *t, bool unlink);
+/* trace.c: free the kept lines. */
+void sim_trace_free(struct sim *sim);
+
+#endif
