@@ -20,26 +20,30 @@ struct os;
 struct run_opts {
 	bool seed_set; /* --seed N: PRNG seed, equal-time events permuted */
 	uint64_t seed;
-	const char *trace; /* --trace FILE, or NULL */
-	const char *iocp;  /* --iocp FILE: overrides the scenario's deck */
-	bool keep_workdir; /* --keep-workdir */
-	bool debug;	   /* --debug or '#! debug': debug-only kernel lines in dmesg */
-	FILE *err;	   /* where "chpsync: ..." messages go (stderr) */
+	const char *trace;    /* --trace FILE, or NULL */
+	const char *iocp;     /* --iocp FILE: overrides the scenario's deck */
+	bool keep_workdir;    /* --keep-workdir */
+	bool debug;	      /* --debug or '#! debug': debug-only kernel lines in dmesg */
+	FILE *err;	      /* where "chpsync: ..." messages go (stderr) */
+	bool trace_chrome;    /* --trace-format=chrome: the trace as Chrome JSON */
+	const char *timeline; /* --timeline FILE.svg|FILE.html, or NULL */
+	const char *title;    /* the timeline's title (default: the scenario) */
 };
 
 #define RUN_DEFAULT_SEED 1
 /* Guards against work that keeps the scheduler busy while simulated time
  * does not move on (a few seconds of real time each): a wait gives up after
  * this many events at one instant of simulated time, or when a window of
- * this many events moved the clock by less than RUN_LIVELOCK_MIN_TIME (an
- * event every 100 ns or more often, for ten million events: no device or
- * program of the model is that fast; a long command, such as a read of a
- * whole volume, moves the clock by microseconds per event).  Work that
- * moves the clock is bounded by the time limit. */
+ * RUN_LIVELOCK_WINDOW events moved the clock by less than
+ * RUN_LIVELOCK_MIN_TIME (an event per nanosecond or more often, for ten
+ * million events: a world that busy is spinning, not working; a long
+ * command, such as a read of a whole volume, moves the clock by
+ * microseconds per event).  Work that moves the clock is bounded by the
+ * time limit. */
 #define RUN_MAX_EVENTS_AT_ONE_TIME 1000000u
-#define RUN_INTR_POLL		   1024u
 #define RUN_LIVELOCK_WINDOW	   10000000u
-#define RUN_LIVELOCK_MIN_TIME	   SIM_S
+#define RUN_LIVELOCK_MIN_TIME	   (10 * SIM_MS)
+#define RUN_INTR_POLL		   1024u
 
 struct run_world {
 	struct sim *sim;
@@ -49,6 +53,9 @@ struct run_world {
 	struct node *host_node, *hmc_node;
 	struct vmm *vmm; /* qemu-system-s390x of the host node */
 	FILE *trace;
+	struct tl *tl;	/* the timeline recorder (--timeline, chrome trace) */
+	FILE *timeline; /* --timeline FILE, opened before the run */
+	bool timeline_html;
 	char workdir[4096];
 	bool keep_workdir;
 	bool debug;	    /* every OS of the world logs its debug-only lines */
@@ -56,6 +63,7 @@ struct run_world {
 	struct hmc hmc;	    /* context of the hmc node's programs */
 	sim_time_t timeout;	   /* cap of simulated time per command */
 	uint64_t max_events_still; /* RUN_MAX_EVENTS_AT_ONE_TIME */
+	uint64_t max_events;	   /* events per wait in all (none: UINT64_MAX) */
 	uint64_t livelock_window;  /* RUN_LIVELOCK_WINDOW */
 	sim_time_t livelock_min_time;
 	/* Commands that did not end (deadlock, timeout), kept to be ended
@@ -69,6 +77,8 @@ struct run_world {
 	bool intr;
 	bool (*intr_poll)(void *ctx);
 	void *intr_ctx;
+	int last_status; /* exit status of the last command that ended */
+	uint64_t events; /* events run while waiting for commands */
 };
 
 /* Build and boot a world: seed, deck (NULL = built-in), base directory for
@@ -85,6 +95,9 @@ size_t run_world_destroy(struct run_world *rw);
 /* Ctrl-C at the terminal: the command run_command() is running gets
  * SIGINT; the world and the background jobs go on. */
 void run_interrupt(struct run_world *rw);
+/* Write what the run recorded (the timeline, a Chrome trace).  0, or -1
+ * after a message to o->err.  run_scenario() calls it itself. */
+int run_world_finish(struct run_world *rw, const struct run_opts *o);
 
 enum run_result {
 	RUN_OK = 0,
