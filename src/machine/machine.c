@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arch/ids.h"
+#include "dev/ckd_image.h"
 #include "arch/schib.h"
 #include "machine/machine_priv.h"
 
@@ -38,7 +39,8 @@ struct machine *machine_new(struct sim *sim, const struct machine_config *cfg)
 		m->cfg.workdir = ".";
 	m->timing = default_timing;
 	m->mem = storage_new(m->cfg.storage_size);
-	if (!m->mem || crw_init(m)) {
+	m->ckd_cache = ckd_cache_new(ckd_cache_default_max());
+	if (!m->mem || !m->ckd_cache || crw_init(m)) {
 		machine_free(m);
 		return NULL;
 	}
@@ -58,6 +60,7 @@ void machine_free(struct machine *m)
 		if (m->devs[i]->ops->destroy)
 			m->devs[i]->ops->destroy(m->devs[i]);
 	free(m->devs);
+	ckd_cache_free(m->ckd_cache);
 	storage_free(m->mem);
 	free(m);
 }
