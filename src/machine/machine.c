@@ -10,7 +10,10 @@
 #include "arch/schib.h"
 #include "machine/machine_priv.h"
 
-#define DEFAULT_STORAGE (8ull << 30)
+/* Host storage is address space, backed only where it is touched: room
+ * for the host and, as a Linux host overcommits, for 256 guests at
+ * qemu-system-s390x's default -m 128 with room to spare. */
+#define DEFAULT_STORAGE (64ull << 30)
 #define DEFAULT_CRW_LEN 256
 
 /* Default timing model (docs/timing.md). */
