@@ -20,11 +20,14 @@ struct os;
 struct run_opts {
 	bool seed_set; /* --seed N: PRNG seed, equal-time events permuted */
 	uint64_t seed;
-	const char *trace; /* --trace FILE, or NULL */
-	const char *iocp;  /* --iocp FILE: overrides the scenario's deck */
-	bool keep_workdir; /* --keep-workdir */
-	bool debug;	   /* --debug or '#! debug': debug-only kernel lines in dmesg */
-	FILE *err;	   /* where "chpsync: ..." messages go (stderr) */
+	const char *trace;    /* --trace FILE, or NULL */
+	const char *iocp;     /* --iocp FILE: overrides the scenario's deck */
+	bool keep_workdir;    /* --keep-workdir */
+	bool debug;	      /* --debug or '#! debug': debug-only kernel lines in dmesg */
+	FILE *err;	      /* where "chpsync: ..." messages go (stderr) */
+	bool trace_chrome;    /* --trace-format=chrome: the trace as Chrome JSON */
+	const char *timeline; /* --timeline FILE.svg|FILE.html, or NULL */
+	const char *title;    /* the timeline's title (default: the scenario) */
 };
 
 #define RUN_DEFAULT_SEED 1
@@ -42,21 +45,22 @@ struct run_world {
 	struct node *host_node, *hmc_node;
 	struct vmm *vmm; /* qemu-system-s390x of the host node */
 	FILE *trace;
+	struct tl *tl;	/* the timeline recorder (--timeline, chrome trace) */
+	FILE *timeline; /* --timeline FILE, opened before the run */
+	bool timeline_html;
 	char workdir[4096];
 	bool keep_workdir;
 	bool debug;	    /* every OS of the world logs its debug-only lines */
 	char basedir[4096]; /* relative paths of hmc commands start here */
 	struct hmc hmc;	    /* context of the hmc node's programs */
-	/* Nodes whose OS has not finished booting: their console output up to
-	 * the end of boot is dropped (it scrolls by before the login prompt). */
-	char **booting;
-	size_t nbooting;
 	sim_time_t timeout;		       /* cap of simulated time per command */
 	uint64_t max_events_still, max_events; /* RUN_MAX_EVENTS_* */
 	/* Commands that did not end (deadlock, timeout), kept to be given
 	 * one more chance to end before the world goes away. */
 	struct proc **stuck;
 	size_t nstuck;
+	int last_status; /* exit status of the last command that ended */
+	uint64_t events; /* events run while waiting for commands */
 };
 
 /* Build and boot a world: seed, deck (NULL = built-in), base directory for
@@ -66,6 +70,9 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
 /* Let the commands that did not end run on (with the same guards) and
  * release them; then free the world. */
 void run_world_destroy(struct run_world *rw);
+/* Write what the run recorded (the timeline, a Chrome trace).  0, or -1
+ * after a message to o->err.  run_scenario() calls it itself. */
+int run_world_finish(struct run_world *rw, const struct run_opts *o);
 
 enum run_result {
 	RUN_OK = 0,

@@ -796,7 +796,7 @@ static bool dasd_eckd_match(const struct ccw_device *cdev)
 static int dasd_eckd_probe(struct ccw_device *cdev)
 {
 	struct dasd_device *dev = calloc(1, sizeof(*dev));
-	char path[160];
+	struct sysfs_node *dir;
 	size_t i;
 
 	if (!dev)
@@ -809,10 +809,10 @@ static int dasd_eckd_probe(struct ccw_device *cdev)
 	snprintf(dev->busid, sizeof(dev->busid), "%s", cdev->busid);
 	cdev->drvdata = dev;
 	cdev->handler = dasd_int_handler;
-	for (i = 0; i < sizeof(dasd_attrs) / sizeof(dasd_attrs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", cdev->dir, dasd_attrs[i].name);
-		sysfs_attr(cdev->os->sysfs, path, dasd_attrs[i].ops, dev, dasd_attrs[i].attr);
-	}
+	dir = sysfs_mkdir_at(cdev->os->sysfs, NULL, cdev->dir, strlen(cdev->dir), NULL);
+	for (i = 0; dir && i < sizeof(dasd_attrs) / sizeof(dasd_attrs[0]); i++)
+		sysfs_attr_at(cdev->os->sysfs, dir, dasd_attrs[i].name, dasd_attrs[i].ops, dev,
+			      dasd_attrs[i].attr);
 	return 0;
 }
 
@@ -968,15 +968,15 @@ int dasd_init(struct os *os)
 bool dasd_has_waiters(struct os *os)
 {
 	struct dasd_state *st = osp(os)->dasd;
-	struct os_priv *p = osp(os);
+	struct subchannel *sch;
 	unsigned i;
-	size_t k;
 
 	for (i = 0; st && i < st->ndead; i++)
 		if (st->dead[i]->wq.head)
 			return true;
-	for (k = 0; k < p->schs.n; k++) {
-		struct ccw_device *cdev = ccw_device_from_sch(p->schs.v[k]);
+	css_for_each_subchannel(os, sch)
+	{
+		struct ccw_device *cdev = ccw_device_from_sch(sch);
 		struct dasd_device *dev = cdev ? cdev->drvdata : NULL;
 
 		if (dev && cdev->drv == &dasd_eckd_driver && dev->wq.head)
