@@ -8,9 +8,10 @@
  * usage: timeline_cost [ROUNDS [MIB [BS]]]   (default 5 rounds, 64 MiB, bs=1M;
  *        bs=4k makes 16384 I/Os of 64 MiB instead of about 140)
  *
- * CPU time is user + system; most of the system time is the image file's
- * page cache (ext4 writes), which the timeline does not touch, so the user
- * time is printed too.
+ * CPU time is user + system.  The run's work directory (the volume image
+ * the guest writes) goes to /dev/shm when it exists, so that the figures
+ * measure the simulator and not the disk (TMPDIR set by the caller wins);
+ * the user time is printed too, since the timeline adds only user time.
  */
 #include <sys/resource.h>
 #include <stdio.h>
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
 	struct figs plain = {0}, tl = {0};
 	struct scenario s;
 	long svg_size, html_size, json_size;
-	double overhead;
+	double overhead, overhead_min;
 
 	if (rounds < 1 || rounds > 64 || mib < 1 || (strcmp(bs, "1M") && strcmp(bs, "4k"))) {
 		fprintf(stderr, "usage: timeline_cost [ROUNDS (1-64) [MIB [1M|4k]]]\n");
@@ -126,6 +127,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "timeline_cost: %s\n", err);
 		return 1;
 	}
+	if (!getenv("TMPDIR") && access("/dev/shm", W_OK) == 0)
+		setenv("TMPDIR", "/dev/shm", 1);
 	snprintf(svg, sizeof(svg), "/tmp/chpsync-timeline-cost-%d.svg", (int)getpid());
 	snprintf(html, sizeof(html), "/tmp/chpsync-timeline-cost-%d.html", (int)getpid());
 	snprintf(json, sizeof(json), "/tmp/chpsync-timeline-cost-%d.json", (int)getpid());
@@ -145,12 +148,14 @@ int main(int argc, char **argv)
 	printf("  %-20s %23s  %23s  %23s\n", "run", "wall", "CPU (user+sys)", "user CPU");
 	row("plain", &plain);
 	row("--timeline FILE.svg", &tl);
+	overhead_min = plain.cpu[0] > 0 ? (tl.cpu[0] - plain.cpu[0]) / plain.cpu[0] * 100 : 0;
 	overhead = plain.cpu[plain.n / 2] > 0 ? (tl.cpu[tl.n / 2] - plain.cpu[plain.n / 2]) /
 							plain.cpu[plain.n / 2] * 100
 					      : 0;
-	printf("  overhead (median CPU)  %+7.1f %%   (goal < 20 %%: %s); user CPU %+.1f ms\n",
-	       overhead, overhead < 20.0 ? "met" : "NOT MET",
-	       tl.user[tl.n / 2] - plain.user[plain.n / 2]);
+	printf("  overhead, CPU          %+7.1f %% median, %+.1f %% min   (goal < 20 %%: %s)\n",
+	       overhead, overhead_min, overhead < 20.0 ? "met" : "NOT MET");
+	printf("  overhead, user CPU     %+7.1f ms median, %+.1f ms min\n",
+	       tl.user[tl.n / 2] - plain.user[plain.n / 2], tl.user[0] - plain.user[0]);
 	printf("  SVG                    %8ld bytes (goal < 1 MB: %s)\n", svg_size,
 	       svg_size >= 0 && svg_size < 1000000 ? "met" : "NOT MET");
 	printf("  HTML                   %8ld bytes\n", html_size);

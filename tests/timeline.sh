@@ -114,8 +114,13 @@ else
 	flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars"
 	h=$(sed -n 's/^<svg [^>]* height="\([0-9]*\)".*/\1/p' "$dir/lazy.svg")
+	# the screenshot and the DOM dump run side by side (half the time)
 	timeout 120 $browser $flags --user-data-dir="$abs/chromium-1" --window-size=1200,"$h" \
-		--screenshot="$abs/lazy.png" "file://$abs/lazy.svg" >"$dir/shot.log" 2>&1
+		--screenshot="$abs/lazy.png" "file://$abs/lazy.svg" >"$dir/shot.log" 2>&1 &
+	shot=$!
+	timeout 120 $browser $flags --user-data-dir="$abs/chromium-2" --enable-logging=stderr --v=0 \
+		--dump-dom "file://$abs/lazy.html" >"$dir/lazy.dom" 2>"$dir/dom.log"
+	wait $shot
 	# a PNG of the picture's size, with something on it (a blank one is a few KB)
 	if [ -f "$dir/lazy.png" ] &&
 		[ "$(od -An -tx1 -j1 -N3 "$dir/lazy.png" | tr -d ' \n')" = 504e47 ] &&
@@ -125,8 +130,6 @@ else
 	else
 		fail "no screenshot of the SVG (see $dir/shot.log)"
 	fi
-	timeout 120 $browser $flags --user-data-dir="$abs/chromium-2" --enable-logging=stderr --v=0 \
-		--dump-dom "file://$abs/lazy.html" >"$dir/lazy.dom" 2>"$dir/dom.log"
 	if grep -q 'CONSOLE' "$dir/dom.log"; then
 		fail "the page logged to its console:"; grep CONSOLE "$dir/dom.log" | head -n 5
 	elif ! grep -q 'id="chpsync-timeline"' "$dir/lazy.dom"; then

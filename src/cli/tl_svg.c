@@ -18,7 +18,7 @@
 #define BLOCK_GAP  5.0
 #define GROUP_HEAD 22.0
 #define LANE_H	   14.0
-#define MAX_LANES  8
+#define MAX_LANES  12
 #define CMD_CHARS  44
 #define MONO_W	   6.3 /* px per character of 10.5px monospace */
 #define SANS_W	   5.4 /* px per character of 9.5px sans-serif, about */
@@ -189,7 +189,9 @@ struct layout {
 	struct tl_axis ax;
 	double lanes_y;
 	int nlanes;
-	int *cmd_lane; /* per event index (commands only), -1 none */
+	int *cmd_lane;	/* per event index (commands only), -1 none */
+	double *cmd_x;	/* where the command's label starts */
+	bool *cmd_full; /* the whole label, or only the number */
 	struct row_pos *rp;
 	size_t nrp;
 	double *group_y; /* header y per group */
@@ -222,15 +224,17 @@ static void layout(struct layout *lo, const struct tl *tl)
 	memset(lo, 0, sizeof(*lo));
 	tl_axis_build(&lo->ax, tl, LEFT, W - LEFT - RIGHT);
 	lo->cmd_lane = calloc(tl->nev ? tl->nev : 1, sizeof(*lo->cmd_lane));
+	lo->cmd_x = calloc(tl->nev ? tl->nev : 1, sizeof(*lo->cmd_x));
+	lo->cmd_full = calloc(tl->nev ? tl->nev : 1, sizeof(*lo->cmd_full));
 	for (int i = 0; i < MAX_LANES; i++)
 		lane_end[i] = -1e9;
 	for (size_t i = 0; i < tl->nev; i++) {
 		const struct tl_ev *ev = &tl->evs[i];
 		char label[128];
-		double x, wl;
+		double x, wl, lx;
 		int lane = -1;
 
-		if (!lo->cmd_lane)
+		if (!lo->cmd_lane || !lo->cmd_x || !lo->cmd_full)
 			break;
 		lo->cmd_lane[i] = -1;
 		if (ev->kind != TLE_CMD)
@@ -243,15 +247,21 @@ static void layout(struct layout *lo, const struct tl *tl)
 				lane = l;
 				break;
 			}
-		if (lane < 0) /* no room: the first lane free soonest, number only */
+		lx = x;
+		if (lane < 0) {
+			/* every lane busy here: the one free soonest, the label
+			 * after its last one, with a leader from the tick */
 			for (int l = 0; l < MAX_LANES; l++)
 				if (lane < 0 || lane_end[l] < lane_end[lane])
 					lane = l;
+			lx = lane_end[lane] + 2;
+		}
+		lo->cmd_full[i] = lx + wl <= W - RIGHT;
+		if (!lo->cmd_full[i]) /* the number only */
+			wl = snprintf(NULL, 0, "%d", ncmd) * MONO_W + 8;
 		lo->cmd_lane[i] = lane;
-		if (lane_end[lane] <= x)
-			lane_end[lane] = x + wl;
-		else
-			lane_end[lane] = fmax(lane_end[lane], x) + 26;
+		lo->cmd_x[i] = lx;
+		lane_end[lane] = lx + wl;
 		if (lane + 1 > lo->nlanes)
 			lo->nlanes = lane + 1;
 	}
@@ -289,6 +299,8 @@ static void layout_free(struct layout *lo)
 {
 	tl_axis_free(&lo->ax);
 	free(lo->cmd_lane);
+	free(lo->cmd_x);
+	free(lo->cmd_full);
 	free(lo->rp);
 	free(lo->group_y);
 }
@@ -750,30 +762,19 @@ static void draw_commands(FILE *f, const struct tl *tl, const struct layout *lo)
 			fprintf(f,
 				"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"3\" class=\"cd\"/>",
 				x, y + LANE_H - 4, fmax(tl_axis_x(&lo->ax, ev->t_end) - x, 1.0));
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"ct\">", x + 2.5, y + 8.5);
-		/* the label as far as its lane leaves room for it */
-		{
-			double room = W - RIGHT - x;
-			bool fits = true;
+		if (lo->cmd_x[i] > x + 1)
+			fprintf(f,
+				"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"cl\"/>",
+				x, y + 5, lo->cmd_x[i], y + 5);
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"ct\">", lo->cmd_x[i] + 2.5,
+			y + 8.5);
+		if (lo->cmd_full[i]) {
+			esc(f, label);
+		} else {
+			char num[16];
 
-			for (size_t j = i + 1; j < tl->nev; j++) {
-				const struct tl_ev *e2 = &tl->evs[j];
-
-				if (e2->kind == TLE_CMD && lo->cmd_lane[j] == lo->cmd_lane[i]) {
-					room = fmin(room, tl_axis_x(&lo->ax, e2->t) - x);
-					break;
-				}
-			}
-			if (strlen(label) * MONO_W + 6 > room)
-				fits = false;
-			if (fits) {
-				esc(f, label);
-			} else {
-				char num[16];
-
-				snprintf(num, sizeof(num), "%d", n);
-				esc(f, num);
-			}
+			snprintf(num, sizeof(num), "%d", n);
+			esc(f, num);
 		}
 		fputs("</text>", f);
 		title(f, "command %d at %s on %s (took %s): %s", n, t0, tl->nodes[ev->node], d,
@@ -944,7 +945,7 @@ static int write_svg(FILE *f, const struct tl *tl)
 	int ncmd = 0;
 
 	layout(&lo, tl);
-	if (!lo.ax.n || !lo.rp || !lo.cmd_lane || !lo.group_y) {
+	if (!lo.ax.n || !lo.rp || !lo.cmd_lane || !lo.cmd_x || !lo.cmd_full || !lo.group_y) {
 		layout_free(&lo);
 		return -1;
 	}
