@@ -146,8 +146,11 @@ TEST(chchp_attribute_failures_stop_at_once)
 	CHECK_STR(ufix_run(&f, "chchp -a foo=1 42,43"),
 		  "Attribute foo=1 0.42... failed - no such attribute\n");
 	CHECK_EQ(f.status, 1);
+	/* chchp asks access(W_OK), which root passes for any file; the write
+	 * to a read-only attribute then fails (s390-tools zconf/chp/chchp.c). */
 	CHECK_STR(ufix_run(&f, "chchp -a type=1 42"),
-		  "Attribute type=1 0.42... failed - attribute not writable\n");
+		  "Attribute type=1 0.42... failed - write failed\n");
+	CHECK_EQ(f.status, 1);
 	CHECK_STR(ufix_run(&f, "chchp -a configure=1 42"), "Attribute configure=1 0.42... done.\n");
 	ufix_fini(&f);
 }
