@@ -109,6 +109,32 @@ int parse_duration(const char *s, sim_time_t *out)
 	return -1;
 }
 
+int parse_duration0(const char *s, sim_time_t *out)
+{
+	const char *u = s;
+
+	while (*u == '0')
+		u++;
+	if (u != s && (*u < '0' || *u > '9') && *u != '.' &&
+	    (!*u || !strcmp(u, "s") || !strcmp(u, "ms") || !strcmp(u, "us") || !strcmp(u, "ns") ||
+	     !strcmp(u, "m") || !strcmp(u, "h"))) {
+		*out = 0;
+		return 0;
+	}
+	return parse_duration(s, out);
+}
+
+int parse_timing(const char *s, enum machine_timing_model *out)
+{
+	if (!strcmp(s, "ficon"))
+		*out = MACHINE_TIMING_FICON;
+	else if (!strcmp(s, "zero"))
+		*out = MACHINE_TIMING_ZERO;
+	else
+		return -1;
+	return 0;
+}
+
 char *read_file(const char *path, size_t *lenp, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
@@ -162,6 +188,8 @@ struct parser {
 	size_t errlen;
 	size_t cap;	      /* allocated items */
 	struct scn_item *cur; /* command whose output is being read, or NULL */
+	bool think_set;	      /* the line is a '#! think' (value in think) */
+	sim_time_t think;
 };
 
 static int perr(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -270,6 +298,25 @@ static int directive_debug(struct parser *ps, const char *arg)
 	return 0;
 }
 
+static int directive_timing(struct parser *ps, const char *arg)
+{
+	if (ps->s->timing_set)
+		return perr(ps, "timing given twice");
+	if (parse_timing(arg, &ps->s->timing) < 0)
+		return perr(ps, "timing: '%s' is not ficon or zero", arg);
+	ps->s->timing_set = true;
+	return 0;
+}
+
+/* The one directive allowed anywhere: it holds from its line on. */
+static int directive_think(struct parser *ps, const char *arg)
+{
+	if (parse_duration0(arg, &ps->think) < 0)
+		return perr(ps, "think: '%s' is not a duration (e.g. 0, 2s, 500ms)", arg);
+	ps->think_set = true;
+	return 0;
+}
+
 /* "#! NAME ARG": settings of the run, before the first command. */
 static int parse_directive(struct parser *ps, const char *text)
 {
@@ -277,10 +324,9 @@ static int parse_directive(struct parser *ps, const char *text)
 		const char *name;
 		int (*fn)(struct parser *ps, const char *arg);
 		int nargs;
-	} tab[] = {{"iocp", directive_iocp, 1},
-		   {"seed", directive_seed, 1},
-		   {"timeout", directive_timeout, 1},
-		   {"debug", directive_debug, 0}};
+	} tab[] = {{"iocp", directive_iocp, 1},	      {"seed", directive_seed, 1},
+		   {"timeout", directive_timeout, 1}, {"debug", directive_debug, 0},
+		   {"timing", directive_timing, 1},   {"think", directive_think, 1}};
 	char name[32], arg[1024];
 	const char *s = text + 2;
 	size_t n = 0, a = 0;
@@ -299,8 +345,9 @@ static int parse_directive(struct parser *ps, const char *text)
 	arg[a] = '\0';
 	if (!n)
 		return perr(ps, "empty directive (expected '#! iocp FILE', '#! seed N', "
-				"'#! timeout DURATION' or '#! debug')");
-	if (ps->s->ncommands)
+				"'#! timeout DURATION', '#! debug', '#! timing ficon|zero' or "
+				"'#! think DURATION')");
+	if (ps->s->ncommands && strcmp(name, "think"))
 		return perr(ps,
 			    "directive '%s' after the first command (directives must come first)",
 			    name);
@@ -313,7 +360,8 @@ static int parse_directive(struct parser *ps, const char *text)
 			return perr(ps, "%s: expected exactly one argument", name);
 		return tab[i].fn(ps, arg);
 	}
-	return perr(ps, "unknown directive '%s' (known: iocp, seed, timeout, debug)", name);
+	return perr(ps, "unknown directive '%s' (known: iocp, seed, timeout, debug, timing, think)",
+		    name);
 }
 
 static int parse_command(struct parser *ps, const char *text, const struct prompt *p)
@@ -347,10 +395,18 @@ static int parse_line(struct parser *ps, const char *text)
 	if (r > 0)
 		return parse_command(ps, text, &p);
 	if (text[0] == '#') {
+		struct scn_item *it;
+
 		ps->cur = NULL;
+		ps->think_set = false;
 		if (text[1] == '!' && parse_directive(ps, text) < 0)
 			return -1;
-		return new_item(ps, SCN_TEXT, text) ? 0 : perr(ps, "out of memory");
+		it = new_item(ps, SCN_TEXT, text);
+		if (!it)
+			return perr(ps, "out of memory");
+		it->think_set = ps->think_set;
+		it->think = ps->think;
+		return 0;
 	}
 	if (r < 0)
 		return perr(ps, "%s", why);
