@@ -131,16 +131,26 @@ static const char *policy_name(int pol)
 
 /* ---- commands ---- */
 
-/* Note op completions "opN STATUS" printed by background jobs. */
+/* Note op completions "opN STATUS" printed by background jobs.  A job's
+ * line may follow text that a foreground command printed without a newline
+ * yet ("Configure standby 0.43... op2 0"), so the marker is looked for at
+ * the end of each line, after a blank or at its start. */
 static void scan_ops(struct xr *x, const char *out)
 {
 	for (const char *l = out; l && *l;) {
-		const char *nl = strchr(l, '\n');
+		const char *nl = strchr(l, '\n'), *end = nl ? nl : l + strlen(l), *m;
 		unsigned id;
 		int st, n = 0;
 
-		if (sscanf(l, "op%u %d%n", &id, &st, &n) == 2 && (l[n] == '\n' || !l[n]) &&
-		    id < XP_MAX_OP && x->op[id].issued && !x->op[id].reported) {
+		for (m = end; m > l && m[-1] != ' '; m--)
+			;
+		/* m: the status; before it "opN " */
+		while (m > l && m[-1] == ' ')
+			m--;
+		while (m > l && m[-1] != ' ')
+			m--;
+		if (sscanf(m, "op%u %d%n", &id, &st, &n) == 2 && m + n == end && id < XP_MAX_OP &&
+		    x->op[id].issued && !x->op[id].reported) {
 			x->op[id].reported = true;
 			x->op[id].status = st;
 		}
@@ -208,11 +218,21 @@ static bool admin(struct xr *x, const char *node, const char *fmt, ...)
 		return false;
 	ok = xcmd(x, node, "%s", cmd);
 	if (ok && x->status != 0) {
-		const char *o = x->out ? x->out : "";
-		size_t len = strcspn(o, "\n");
+		char o[400];
+		size_t k = 0;
 
-		fail(x, XI_COMMANDS, node, "'%.*s%s' failed with status %d: %.*s", n > 80 ? 80 : n,
-		     cmd, n > 80 ? "..." : "", x->status, (int)(len > 380 ? 380 : len), o);
+		/* what it printed, on one line */
+		for (const char *c = x->out ? x->out : ""; *c && k + 4 < sizeof(o); c++) {
+			if (*c != '\n') {
+				o[k++] = *c;
+			} else if (c[1]) {
+				memcpy(o + k, " | ", 3);
+				k += 3;
+			}
+		}
+		o[k] = '\0';
+		fail(x, XI_COMMANDS, node, "'%.*s%s' failed with status %d: %s", n > 80 ? 80 : n,
+		     cmd, n > 80 ? "..." : "", x->status, o);
 		ok = false;
 	}
 	free(cmd);
