@@ -167,7 +167,7 @@ static int build_machine(struct run_world *rw, const char *iocp, char *err, size
 
 static int build_nodes(struct run_world *rw, char *err, size_t errlen)
 {
-	struct os_config oc = {.hostname = "host"};
+	struct os_config oc = {.hostname = "host", .upstream = rw->upstream};
 
 	rw->world = world_new(rw->sim);
 	if (!rw->world)
@@ -202,6 +202,7 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
 	rw->max_events = RUN_MAX_EVENTS;
 	rw->keep_workdir = o->keep_workdir;
 	rw->debug = o->debug;
+	rw->upstream = o->upstream;
 	snprintf(rw->basedir, sizeof(rw->basedir), "%s", basedir ? basedir : "");
 	rw->sim = sim_new(seed);
 	if (!rw->sim) {
@@ -468,6 +469,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 	int rc;
 
 	opts.debug = o->debug || s->debug;
+	opts.upstream = o->upstream || s->upstream;
 	o = &opts;
 	if (run_world_create(&rw, o, seed, o->seed_set || s->seed_set, iocp, s->dir, err,
 			     sizeof(err)) < 0) {

@@ -87,6 +87,8 @@ struct os_priv {
 	bool dying;	       /* os_destroy() is running */
 	bool tasks_gone;       /* buried, and the scheduler freed its tasks */
 	bool debug;	       /* os_pr_debug() lines go to dmesg */
+	bool upstream;	       /* os_config.upstream: Linux's vfio_ccw and walk */
+	uint64_t chp_event_visits;
 	/* dmesg ring */
 	char *lines[DMESG_MAX_LINES];
 	size_t first, count;
