@@ -452,7 +452,8 @@ static int iodev_operand(struct deck *d, struct iodev *io, const char *k, char *
 static struct ccwdev *make_3390(struct deck *d, const struct iodev *io, unsigned devno)
 {
 	char path[4096], err[256], volser[8];
-	struct eckd_config cfg = {.cu_type = io->cu->unit, .devno = (uint16_t)devno};
+	struct eckd_config cfg = {
+		.cu_type = io->cu->unit, .devno = (uint16_t)devno, .cache = d->m->ckd_cache};
 	const char *wd = d->m->cfg.workdir;
 	struct ccwdev *dev;
 	struct stat st;
@@ -473,11 +474,12 @@ static struct ccwdev *make_3390(struct deck *d, const struct iodev *io, unsigned
 			fail(d, "IODEVICE %04X: %s: %s", devno, path, strerror(errno));
 			return NULL;
 		}
+		/* A scratch volume in the work directory: the device makes
+		 * it when it is first used (most devices of a large
+		 * configuration never are), unsynced and unjournaled. */
 		snprintf(volser, sizeof(volser), "0X%04X", devno);
-		if (eckd_create_image(path, DEFAULT_CYLS, volser, true, err, sizeof(err))) {
-			fail(d, "%s", err);
-			return NULL;
-		}
+		cfg.create_cyls = DEFAULT_CYLS;
+		cfg.create_volser = volser;
 	}
 	cfg.image = path;
 	dev = eckd_open(d->m->sim, &cfg, err, sizeof(err));
