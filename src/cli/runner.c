@@ -38,12 +38,8 @@ struct wait {
 static bool wait_done(void *arg)
 {
 	struct wait *wt = arg;
-	sim_time_t next;
 
-	/* The timeline samples the world's state once an instant is over:
-	 * every change of that instant then has its time. */
-	if (wt->rw->tl && (!sim_next_time(wt->rw->sim, &next) || next > sim_now(wt->rw->sim)))
-		tl_poll(wt->rw->tl);
+	tl_between_events(wt->rw->tl);
 	if (wt->cond(wt->arg) || wt->timed_out)
 		return true;
 	/* Work that never lets the clock move, or never ends, would keep
