@@ -43,12 +43,9 @@ static bool wait_done(void *arg)
 {
 	struct wait *wt = arg;
 	struct run_world *rw = wt->rw;
-	sim_time_t now = sim_now(rw->sim), next;
+	sim_time_t now = sim_now(rw->sim);
 
-	/* The timeline samples the world's state once an instant is over:
-	 * every change of that instant then has its time. */
-	if (rw->tl && (!sim_next_time(rw->sim, &next) || next > now))
-		tl_poll(rw->tl);
+	tl_between_events(rw->tl);
 	/* Ctrl-C: the foreground command gets SIGINT and the wait goes on
 	 * until it has ended. */
 	if (rw->intr_poll && rw->fg && ++wt->polls % RUN_INTR_POLL == 0 &&
