@@ -212,6 +212,12 @@ $(BUILD)/bench/%: bench/%.c $(LIBS_CLI)
 bench: $(BENCH_BIN) $(BUILD)/chpsync
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
+# The timeline pictures in docs/ and the README, drawn by chpsync from the
+# scenarios (tests/timeline.sh fails when they are stale).
+timeline-docs: $(BUILD)/chpsync
+	$(BUILD)/chpsync run --timeline docs/timeline-lazy.svg >/dev/null
+	$(BUILD)/chpsync run tests/scenarios/eager-config.scenario --timeline docs/timeline-eager.svg >/dev/null
+
 # The real s390x guest (kernel + initramfs from Debian's s390x packages) for
 # the real-QEMU tests; cached outside the build directory (docs/real-qemu.md).
 guest-image:
@@ -249,6 +255,6 @@ clean:
 	rm -rf build build-asan build-fuzz build-cov chpsync
 
 .PHONY: all chpsync check tests bench fuzz fuzz-build fuzz-bins fuzz-seeds fuzz-cov fuzz-replay \
-	format clean guest-image
+	format clean guest-image timeline-docs
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

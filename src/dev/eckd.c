@@ -17,32 +17,10 @@
 #include "arch/bytes.h"
 #include "arch/scsw.h"
 #include "arch/senseid.h"
+#include "arch/eckd.h"
 #include "dev/eckd_priv.h"
 
 #define NO_TRACK UINT32_MAX
-
-/* Locate Record byte 0 */
-#define LR_ORIENT(b)  ((b) >> 6)
-#define LR_OP(b)      ((b)&0x3f)
-#define ORIENT_COUNT  0
-#define ORIENT_HA     1
-#define ORIENT_DATA   2
-#define ORIENT_INDEX  3
-#define LR_OP_ORIENT  0x00
-#define LR_OP_WRITE   0x01
-#define LR_OP_FORMAT  0x03
-#define LR_OP_READ    0x06
-#define LR_OP_RDTRKS  0x0c
-#define LR_OP_READANY 0x16
-#define LR_AUX_TLF    0x80
-
-/* Define Extent byte 0 bits 0-1: write control */
-#define DE_WR_FORMAT  0x00 /* all but HA/R0 writes */
-#define DE_WR_INHIBIT 0x40 /* no writes */
-#define DE_WR_UPDATE  0x80 /* update writes only */
-#define DE_WR_ALL     0xc0
-#define DE_WR_MASK    0xc0
-#define DE_GAEXT_R0   0x04 /* GA extended: may format R0 */
 
 static struct eckd *to_eckd(struct ccwdev *dev)
 {
@@ -100,17 +78,42 @@ static void image_error(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *
 		unit_check(e, p, cmd, SNS0_EQUIP_CHECK, SNS1_PERM_ERR, 0);
 }
 
-static bool bit(const uint8_t *map, uint32_t trk)
+static bool bit(const struct eckd_bits *b, uint32_t trk)
 {
-	return map[trk / 8] & (1u << (trk % 8));
+	uint32_t l = trk / ECKD_LEAF_TRACKS, i = trk % ECKD_LEAF_TRACKS;
+
+	return l < b->nleaf && b->leaf[l] && (b->leaf[l][i / 8] & (1u << (i % 8)));
 }
 
-static void set_bit(uint8_t *map, uint32_t trk, bool on)
+/* Setting a bit may allocate its leaf; if that fails the bit stays clear,
+ * which only costs a slower path (a track read whole, a hole written). */
+static void set_bit(struct eckd *e, struct eckd_bits *b, uint32_t trk, bool on)
 {
-	if (on)
-		map[trk / 8] |= (uint8_t)(1u << (trk % 8));
-	else
-		map[trk / 8] &= (uint8_t) ~(1u << (trk % 8));
+	uint32_t l = trk / ECKD_LEAF_TRACKS, i = trk % ECKD_LEAF_TRACKS;
+
+	if (!on) {
+		if (l < b->nleaf && b->leaf[l])
+			b->leaf[l][i / 8] &= (uint8_t) ~(1u << (i % 8));
+		return;
+	}
+	if (!b->leaf) {
+		b->nleaf = e->img.tracks / ECKD_LEAF_TRACKS + 1;
+		b->leaf = calloc(b->nleaf, sizeof(*b->leaf));
+		if (!b->leaf)
+			return;
+	}
+	if (!b->leaf[l] && !(b->leaf[l] = calloc(ECKD_LEAF_TRACKS / 8, 1)))
+		return;
+	b->leaf[l][i / 8] |= (uint8_t)(1u << (i % 8));
+}
+
+static void bits_free(struct eckd_bits *b)
+{
+	for (uint32_t l = 0; l < b->nleaf; l++)
+		free(b->leaf[l]);
+	free(b->leaf);
+	b->leaf = NULL;
+	b->nleaf = 0;
 }
 
 /* Offset of the count of record r (1-12) on a standard track. */
@@ -153,8 +156,8 @@ static int load_full(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd
 	e->buf_trk = trk;
 	e->buf_lazy = false;
 	e->buf_hole = rc == 1;
-	set_bit(e->hole, trk, rc == 1);
-	set_bit(e->std, trk, track_is_std(e, trk));
+	set_bit(e, &e->hole, trk, rc == 1);
+	set_bit(e, &e->std, trk, track_is_std(e, trk));
 	return 0;
 }
 
@@ -182,12 +185,11 @@ static void build_std_frame(struct eckd *e)
  * standard track).  Called before a count or the HA leaves the device. */
 static void stamp_cchh(struct eckd *e)
 {
-	uint8_t cchh[4];
+	uint8_t cchh[ECKD_CCHH_SIZE];
 
 	if (!e->buf_lazy || e->buf_stamped)
 		return;
-	put_be16(cchh, (uint16_t)(e->buf_trk / e->img.heads));
-	put_be16(cchh + 2, (uint16_t)(e->buf_trk % e->img.heads));
+	eckd_cchh_encode(cchh, e->buf_trk, (uint16_t)e->img.heads);
 	memcpy(e->trkbuf + 1, cchh, 4);
 	memcpy(e->trkbuf + CKD_HA_SIZE, cchh, 4);
 	for (int r = 1; r <= 12; r++)
@@ -209,7 +211,12 @@ static int load_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cm
 	p->trk = trk;
 	if (e->buf_trk == trk)
 		return 0;
-	if (!bit(e->std, trk))
+	if (!e->trkbuf && !(e->trkbuf = malloc(e->img.trksize))) {
+		snprintf(e->img.err, sizeof(e->img.err), "%s: out of memory", e->cfg.image);
+		image_error(e, p, cmd);
+		return -1;
+	}
+	if (!bit(&e->std, trk))
 		return load_full(e, p, cmd, trk);
 	if (!e->buf_frame)
 		build_std_frame(e);
@@ -217,7 +224,7 @@ static int load_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cm
 	e->buf_lazy = true;
 	e->buf_stamped = false;
 	e->buf_loaded = 0;
-	e->buf_hole = bit(e->hole, trk);
+	e->buf_hole = bit(&e->hole, trk);
 	return 0;
 }
 
@@ -266,7 +273,7 @@ static int store_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *c
 	}
 	e->writes++;
 	e->buf_hole = false;
-	set_bit(e->hole, e->buf_trk, false);
+	set_bit(e, &e->hole, e->buf_trk, false);
 	return 0;
 }
 
@@ -274,7 +281,7 @@ static int store_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *c
 static void relearn_layout(struct eckd *e)
 {
 	if (e->buf_trk != NO_TRACK)
-		set_bit(e->std, e->buf_trk, track_is_std(e, e->buf_trk));
+		set_bit(e, &e->std, e->buf_trk, track_is_std(e, e->buf_trk));
 }
 
 static uint32_t next_pos(struct eckd *e, uint32_t pos)
@@ -342,7 +349,7 @@ static int domain_check(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *
 		return -1;
 	}
 	for (int i = 0; i < nops; i++)
-		if (LR_OP(p->lr_op) == ops[i])
+		if (ECKD_LR_OP(p->lr_op) == ops[i])
 			return 0;
 	cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
 	return -1;
@@ -350,13 +357,13 @@ static int domain_check(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *
 
 static int write_check(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, bool format)
 {
-	uint8_t wc = p->de_mask & DE_WR_MASK;
+	uint8_t wc = p->de_mask & ECKD_DE_WR_MASK;
 
 	if (e->cfg.readonly) {
 		unit_check(e, p, cmd, SNS0_CMD_REJECT, SNS1_WRITE_INHIB, 0);
 		return -1;
 	}
-	if (wc == DE_WR_INHIBIT || (format && wc == DE_WR_UPDATE)) {
+	if (wc == ECKD_DE_WR_INHIBIT || (format && wc == ECKD_DE_WR_UPDATE)) {
 		unit_check(e, p, cmd, 0, SNS1_FILE_PROT, 0);
 		return -1;
 	}
@@ -439,18 +446,18 @@ static bool pg_first(struct eckd_path *p)
 
 static bool same_group(struct eckd *e, uint8_t a, uint8_t b)
 {
-	const struct eckd_path *pa = &e->path[a], *pb = &e->path[b];
+	const struct eckd_path *pa = e->path[a], *pb = e->path[b];
 
 	if (a == b)
 		return true;
-	return pa->pgstate == 0xc0 && pb->pgstate == 0xc0 &&
+	return pa && pb && pa->pgstate == 0xc0 && pb->pgstate == 0xc0 &&
 	       !memcmp(pa->pgid, pb->pgid, ECKD_PGID_LEN);
 }
 
 static void do_snid(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 {
 	uint8_t buf[12];
-	uint8_t path = (uint8_t)(p - e->path);
+	uint8_t path = p->chpid;
 
 	if (!pg_first(p)) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
@@ -495,9 +502,9 @@ static void do_spid(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 	}
 	if (op == 0x20) { /* disband: every path of the group becomes ungrouped */
 		for (int i = 0; i < ECKD_NPATHS; i++)
-			if (e->path[i].pgstate == 0xc0 &&
-			    !memcmp(e->path[i].pgid, p->pgid, ECKD_PGID_LEN))
-				e->path[i].pgstate = 0x80;
+			if (e->path[i] && e->path[i]->pgstate == 0xc0 &&
+			    !memcmp(e->path[i]->pgid, p->pgid, ECKD_PGID_LEN))
+				e->path[i]->pgstate = 0x80;
 		return;
 	}
 	if (op == 0x40) { /* resign: this path leaves the group */
@@ -520,7 +527,7 @@ static void do_spid(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 /* Reserve, Release, Unconditional Reserve: 32 bytes of sense data back. */
 static void do_reserve(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 {
-	uint8_t path = (uint8_t)(p - e->path);
+	uint8_t path = p->chpid;
 	uint8_t s[ECKD_SENSE_LEN] = {0};
 
 	if (cmd->code != 0x94 && (!pg_first(p) || p->de)) {
@@ -558,7 +565,11 @@ static void psf_prssd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cm
 {
 	uint8_t sub = cmd->data[6];
 
-	memset(p->rssd, 0, sizeof(p->rssd));
+	if (!p->rssd && !(p->rssd = malloc(512))) {
+		unit_check(e, p, cmd, SNS0_EQUIP_CHECK, 0, 0);
+		return;
+	}
+	memset(p->rssd, 0, 512);
 	switch (sub) {
 	case 0x41: /* feature codes: none, so Linux stays on DE + LR I/O */
 		p->rssd_len = 256;
@@ -613,20 +624,20 @@ static void do_rssd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 
 static uint32_t cchh_track(struct eckd *e, const uint8_t *cchh)
 {
-	return get_be16(cchh) * e->img.heads + get_be16(cchh + 2);
+	return eckd_cchh_track(cchh, (uint16_t)e->img.heads);
 }
 
 static bool cchh_ok(struct eckd *e, const uint8_t *cchh)
 {
-	return get_be16(cchh) < e->img.cyls && get_be16(cchh + 2) < e->img.heads;
+	return eckd_cchh_valid(cchh, e->img.cyls, (uint16_t)e->img.heads);
 }
 
 static void do_define_extent(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 {
 	const uint8_t *d = cmd->data;
-	uint32_t first, last;
+	struct eckd_de de;
 
-	if (cmd->count < 16) {
+	if (cmd->count < ECKD_DE_SIZE) {
 		cmd->wanted_more = true;
 		cmd->len = cmd->count;
 		cmd_reject(e, p, cmd, SNS7_COUNT_SMALL);
@@ -637,24 +648,24 @@ static void do_define_extent(struct eckd *e, struct eckd_path *p, struct ccwdev_
 		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
 		return;
 	}
-	if ((d[0] & 0x20) || (d[1] & 0xc0) != 0xc0 || d[4] || d[5] || d[6] ||
-	    get_be16(d + 2) > 57334 || !cchh_ok(e, d + 8) || !cchh_ok(e, d + 12)) {
+	eckd_de_decode(d, (uint16_t)e->img.heads, &de);
+	if ((de.mask & 0x20) || (de.ga & 0xc0) != 0xc0 || de.res[0] || de.res[1] || de.res[2] ||
+	    de.blksize > 57334 || !cchh_ok(e, d + 8) || !cchh_ok(e, d + 12)) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
 		return;
 	}
-	first = cchh_track(e, d + 8);
-	last = cchh_track(e, d + 12);
-	if (first > last || (p->de && (p->de_mask != d[0] || p->de_ga != d[1] ||
-				       p->de_first != first || p->de_last != last))) {
+	if (de.first_trk > de.last_trk ||
+	    (p->de && (p->de_mask != de.mask || p->de_ga != de.ga || p->de_first != de.first_trk ||
+		       p->de_last != de.last_trk))) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
 		return;
 	}
 	p->de = true;
-	p->de_mask = d[0];
-	p->de_ga = d[1];
-	p->de_gaext = d[7];
-	p->de_first = first;
-	p->de_last = last;
+	p->de_mask = de.mask;
+	p->de_ga = de.ga;
+	p->de_gaext = de.ga_ext;
+	p->de_first = de.first_trk;
+	p->de_last = de.last_trk;
 }
 
 /* Search the track for the record whose count starts with CCHHR.  On a
@@ -665,7 +676,7 @@ static int search_record(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 {
 	uint32_t pos = CKD_HA_SIZE;
 
-	if (bit(e->std, e->buf_trk)) {
+	if (bit(&e->std, e->buf_trk)) {
 		if (get_be16(cchhr + 2) >= e->img.heads || cchh_track(e, cchhr) != e->buf_trk ||
 		    cchhr[4] > 12) {
 			unit_check(e, p, cmd, 0, SNS1_NO_REC_FOUND, 0);
@@ -689,18 +700,18 @@ static int search_record(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 	return -1;
 }
 
-static bool lr_params_ok(struct eckd *e, const uint8_t *d)
+static bool lr_params_ok(struct eckd *e, const uint8_t *d, const struct eckd_lr *lr)
 {
-	uint8_t op = LR_OP(d[0]);
+	uint8_t op = ECKD_LR_OP(lr->op);
 
-	if ((d[1] & ~(LR_AUX_TLF | 0x01)) || d[2])
+	if ((lr->aux & ~(ECKD_LR_AUX_TLF | 0x01)) || lr->res)
 		return false;
-	if (op != LR_OP_ORIENT && op != LR_OP_WRITE && op != LR_OP_FORMAT && op != LR_OP_READ &&
-	    op != LR_OP_RDTRKS && op != LR_OP_READANY)
+	if (op != ECKD_LR_OP_ORIENT && op != ECKD_LR_OP_WRITE && op != ECKD_LR_OP_FORMAT &&
+	    op != ECKD_LR_OP_READ && op != ECKD_LR_OP_RDTRKS && op != ECKD_LR_OP_READANY)
 		return false;
-	if ((op == LR_OP_ORIENT) != (d[3] == 0))
+	if ((op == ECKD_LR_OP_ORIENT) != (lr->count == 0))
 		return false;
-	if (d[13] >= 224 && d[13] != 0xff)
+	if (lr->sector >= 224 && lr->sector != ECKD_LR_SECTOR_NONE)
 		return false;
 	return cchh_ok(e, d + 4);
 }
@@ -708,56 +719,60 @@ static bool lr_params_ok(struct eckd *e, const uint8_t *d)
 static void do_locate_record(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 {
 	const uint8_t *d = cmd->data;
+	struct eckd_lr lr;
 	uint8_t op;
 	uint32_t trk;
 
-	if (cmd->count < 16) {
+	if (cmd->count < ECKD_LR_SIZE) {
 		cmd->wanted_more = true;
 		cmd->len = cmd->count;
 		cmd_reject(e, p, cmd, SNS7_COUNT_SMALL);
 		return;
 	}
-	cmd->len = 16;
+	cmd->len = ECKD_LR_SIZE;
 	if (!p->de || in_domain(p)) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
 		return;
 	}
-	if (!lr_params_ok(e, d)) {
+	eckd_lr_decode(d, (uint16_t)e->img.heads, &lr);
+	if (!lr_params_ok(e, d, &lr)) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
 		return;
 	}
-	op = LR_OP(d[0]);
-	trk = cchh_track(e, d + 4);
+	op = ECKD_LR_OP(lr.op);
+	trk = lr.seek_trk;
 	if (trk < p->de_first || trk > p->de_last) {
 		p->trk = trk;
 		unit_check(e, p, cmd, 0, SNS1_FILE_PROT, 0);
 		return;
 	}
-	if ((op == LR_OP_WRITE || op == LR_OP_FORMAT) && write_check(e, p, cmd, op == LR_OP_FORMAT))
+	if ((op == ECKD_LR_OP_WRITE || op == ECKD_LR_OP_FORMAT) &&
+	    write_check(e, p, cmd, op == ECKD_LR_OP_FORMAT))
 		return;
 	p->lr = true;
-	p->lr_op = d[0];
-	p->lr_aux = d[1];
-	p->lr_left = d[3];
-	p->tlf = get_be16(d + 14);
+	p->lr_op = lr.op;
+	p->lr_aux = lr.aux;
+	p->lr_left = lr.count;
+	p->tlf = lr.tlf;
 	if (load_track(e, p, cmd, trk) < 0)
 		return;
 	p->rdtrk_first = true;
 	p->pos = 0;
 	p->phase = ECKD_AFTER_DATA;
-	if (op == LR_OP_RDTRKS || LR_ORIENT(d[0]) == ORIENT_HA || LR_ORIENT(d[0]) == ORIENT_INDEX)
+	if (op == ECKD_LR_OP_RDTRKS || ECKD_LR_ORIENT(lr.op) == ECKD_ORIENT_HA ||
+	    ECKD_LR_ORIENT(lr.op) == ECKD_ORIENT_INDEX)
 		return;
 	if (search_record(e, p, cmd, d + 8) < 0)
 		return;
 	/* Formatting writes the records after the one searched; reads and
 	 * updates act on the record found. */
-	p->phase = op == LR_OP_FORMAT ? ECKD_AFTER_DATA : ECKD_AFTER_COUNT;
+	p->phase = op == ECKD_LR_OP_FORMAT ? ECKD_AFTER_DATA : ECKD_AFTER_COUNT;
 }
 
-static const uint8_t ops_read[] = {LR_OP_READ, LR_OP_READANY};
-static const uint8_t ops_write[] = {LR_OP_WRITE};
-static const uint8_t ops_format[] = {LR_OP_FORMAT};
-static const uint8_t ops_rdtrk[] = {LR_OP_RDTRKS};
+static const uint8_t ops_read[] = {ECKD_LR_OP_READ, ECKD_LR_OP_READANY};
+static const uint8_t ops_write[] = {ECKD_LR_OP_WRITE};
+static const uint8_t ops_format[] = {ECKD_LR_OP_FORMAT};
+static const uint8_t ops_rdtrk[] = {ECKD_LR_OP_RDTRKS};
 
 /* A whole 4 KB record of a lazily buffered standard track whose data is
  * not in the buffer goes straight from the image into the channel's
@@ -847,7 +862,7 @@ static void do_write_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd
 		return;
 	}
 	/* The transfer length factor must match the record being updated. */
-	if ((p->lr_aux & LR_AUX_TLF) && p->tlf != n) {
+	if ((p->lr_aux & ECKD_LR_AUX_TLF) && p->tlf != n) {
 		unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
 		return;
 	}
@@ -989,9 +1004,10 @@ static void do_write_ckd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 
 static bool may_write_r0(const struct eckd_path *p)
 {
-	uint8_t wc = p->de_mask & DE_WR_MASK;
+	uint8_t wc = p->de_mask & ECKD_DE_WR_MASK;
 
-	return wc == DE_WR_ALL || (wc == DE_WR_FORMAT && (p->de_gaext & DE_GAEXT_R0));
+	return wc == ECKD_DE_WR_ALL ||
+	       (wc == ECKD_DE_WR_FORMAT && (p->de_gaext & ECKD_DE_GAEXT_R0));
 }
 
 static void do_write_r0(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
@@ -1037,7 +1053,7 @@ static void do_write_ha(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *
 {
 	if (domain_check(e, p, cmd, ops_format, 1) < 0 || write_check(e, p, cmd, true) < 0)
 		return;
-	if ((p->de_mask & DE_WR_MASK) != DE_WR_ALL) {
+	if ((p->de_mask & ECKD_DE_WR_MASK) != ECKD_DE_WR_ALL) {
 		unit_check(e, p, cmd, 0, SNS1_FILE_PROT, 0);
 		return;
 	}
@@ -1138,21 +1154,45 @@ static void chain_reset(struct eckd_path *p)
 	p->phase = ECKD_AFTER_DATA;
 }
 
+/* The state of a path, made when the path is first used. */
+static struct eckd_path *get_path(struct eckd *e, uint8_t path)
+{
+	struct eckd_path *p = e->path[path];
+
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return NULL;
+		p->chpid = path;
+		p->phase = ECKD_AFTER_DATA;
+		e->path[path] = p;
+	}
+	return p;
+}
+
 static int eckd_select(struct ccwdev *dev, uint8_t path)
 {
-	chain_reset(&to_eckd(dev)->path[path]);
+	struct eckd_path *p = get_path(to_eckd(dev), path);
+
+	if (!p)
+		return -ENODEV; /* no memory for it: this path cannot be used */
+	chain_reset(p);
 	return 0;
 }
 
 static void eckd_exec(struct ccwdev *dev, uint8_t path, struct ccwdev_cmd *cmd)
 {
 	struct eckd *e = to_eckd(dev);
-	struct eckd_path *p = &e->path[path];
+	struct eckd_path *p = get_path(e, path);
 
 	cmd->len = 0;
 	cmd->wanted_more = false;
 	cmd->latency = 0;
 	cmd->dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
+	if (!p) {
+		cmd->dstat |= DEV_STAT_UNIT_CHECK;
+		return;
+	}
 	if (held_off(e, path, cmd->code)) {
 		cmd->dstat = DEV_STAT_BUSY;
 		return;
@@ -1170,14 +1210,17 @@ static void eckd_exec(struct ccwdev *dev, uint8_t path, struct ccwdev_cmd *cmd)
 
 static void eckd_end(struct ccwdev *dev, uint8_t path)
 {
-	chain_reset(&to_eckd(dev)->path[path]);
+	struct eckd_path *p = to_eckd(dev)->path[path];
+
+	if (p)
+		chain_reset(p);
 }
 
 static int eckd_sense(struct ccwdev *dev, uint8_t path, uint8_t buf[32])
 {
-	struct eckd_path *p = &to_eckd(dev)->path[path];
+	struct eckd_path *p = to_eckd(dev)->path[path];
 
-	if (!p->sense_valid)
+	if (!p || !p->sense_valid)
 		return 0;
 	memcpy(buf, p->sense, ECKD_SENSE_LEN);
 	p->sense_valid = false;
@@ -1194,8 +1237,13 @@ static void eckd_destroy(struct ccwdev *dev)
 	struct eckd *e = to_eckd(dev);
 
 	ckd_close(&e->img);
-	free(e->std);
-	free(e->hole);
+	bits_free(&e->std);
+	bits_free(&e->hole);
+	for (int i = 0; i < ECKD_NPATHS; i++) {
+		if (e->path[i])
+			free(e->path[i]->rssd);
+		free(e->path[i]);
+	}
 	free(e->trkbuf);
 	free(e->image_path);
 	free(e);
@@ -1210,8 +1258,17 @@ static const struct ccwdev_ops eckd_ops = {
 	.destroy = eckd_destroy,
 };
 
+/* The first use of a scratch volume makes it (ckd_opts.create). */
+static int make_scratch(void *ctx, const char *path, char *err, size_t errlen)
+{
+	struct eckd *e = ctx;
+
+	return eckd_create_scratch(path, e->cfg.create_cyls, e->create_volser, err, errlen);
+}
+
 struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *err, size_t errlen)
 {
+	struct ckd_opts o = {0};
 	struct eckd *e;
 
 	if (!cfg || !cfg->image) {
@@ -1230,25 +1287,34 @@ struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *e
 	}
 	e->dev.ops = &eckd_ops;
 	e->dev.priv = e;
-	if (ckd_open(&e->img, cfg->image, cfg->readonly, err, errlen) < 0) {
-		free(e);
-		return NULL;
-	}
 	e->sim = sim;
 	e->cfg = *cfg;
 	e->cfg.cu_type = cfg->cu_type ? cfg->cu_type : 0x3990;
 	e->image_path = strdup(cfg->image);
 	e->cfg.image = e->image_path;
-	e->img.fsync = cfg->fsync;
-	e->trkbuf = malloc(e->img.trksize);
+	e->cfg.create_volser = NULL;
+	snprintf(e->create_volser, sizeof(e->create_volser), "%s",
+		 cfg->create_volser ? cfg->create_volser : "SCRTCH");
 	e->buf_trk = NO_TRACK;
-	e->std = calloc(e->img.tracks / 8 + 1, 1);
-	e->hole = calloc(e->img.tracks / 8 + 1, 1);
-	if (!e->trkbuf || !e->image_path || !e->std || !e->hole) {
+	if (!e->image_path) {
 		snprintf(err, errlen, "%s: out of memory", cfg->image);
-		eckd_destroy(&e->dev);
+		free(e);
 		return NULL;
 	}
+	o.readonly = cfg->readonly;
+	o.cache = cfg->cache;
+	if (cfg->create_cyls) {
+		o.no_journal = true;
+		o.create = make_scratch;
+		o.create_ctx = e;
+		o.create_cyls = cfg->create_cyls;
+	}
+	if (ckd_open_opts(&e->img, cfg->image, &o, err, errlen) < 0) {
+		free(e->image_path);
+		free(e);
+		return NULL;
+	}
+	e->img.fsync = cfg->fsync;
 	e->model = eckd_model_for(e->img.cyls, &e->type_code);
 	return &e->dev;
 }

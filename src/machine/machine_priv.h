@@ -142,6 +142,8 @@ struct machine {
 	/* events in flight that point at the machine (cancelled by
 	 * machine_free, so the sim may outlive the machine) */
 	struct sim_event *sclp_ev;
+	/* the descriptors of the devices' image files (dev/ckd_image.h) */
+	struct ckd_cache *ckd_cache;
 	struct sim_event *deliver_ev;
 	sim_time_t deliver_at;
 	struct sim_event *crw_ev;
@@ -152,6 +154,12 @@ struct machine {
 	do {                                                         \
 		if (!(m)->cfg.notrace)                               \
 			sim_trace((m)->sim, "machine", __VA_ARGS__); \
+	} while (0)
+/* The same with a kind and two numbers (sim_trace_ev). */
+#define mtrace_ev(m, kind, a, b, ...)                                               \
+	do {                                                                        \
+		if (!(m)->cfg.notrace)                                              \
+			sim_trace_ev((m)->sim, "machine", kind, a, b, __VA_ARGS__); \
 	} while (0)
 
 /* css.c */

@@ -42,6 +42,10 @@ struct sim_task;
 typedef void (*sim_fn)(void *arg);
 
 struct sim *sim_new(uint64_t seed);
+/* Frees the scheduler, its pending events and its tasks.  Tasks that still
+ * wait are dropped without touching the wait queues they are on: those
+ * belong to objects that are gone by now (free everything that tasks may
+ * wait on first, or end the tasks). */
 void sim_free(struct sim *sim);
 /* Call fn(arg) from sim_free(), once the tasks are gone and before the
  * event queue goes: the last word of an object that tasks may be blocked
@@ -121,12 +125,46 @@ bool sim_wait_timeout(struct sim *sim, struct sim_waitq *wq, sim_time_t timeout)
 /* Make every task waiting on wq runnable (they resume from events at now). */
 void sim_wake(struct sim *sim, struct sim_waitq *wq);
 
+/* ---- interrupting a task (what a signal is to a process) ----
+ *
+ * sim_sleep(), sim_wait() and sim_wait_timeout() are uninterruptible
+ * (Linux's TASK_UNINTERRUPTIBLE: a signal waits until they are over).  The
+ * _intr forms are interruptible: they return -EINTR at once when the task
+ * is interrupted while it waits, or already was.  An interrupt stays
+ * pending for the rest of the task's life: a task that has been told to
+ * stop never blocks interruptibly again. */
+void sim_task_interrupt(struct sim_task *t);
+bool sim_task_interrupted(const struct sim_task *t);
+/* 0 after the whole sleep, -EINTR when interrupted. */
+int sim_sleep_intr(struct sim *sim, sim_time_t ns);
+/* 0 when woken by sim_wake(), -EINTR when interrupted. */
+int sim_wait_intr(struct sim *sim, struct sim_waitq *wq);
+
 /* ---- trace log of world events ---- */
 
 /* Record "<time> <who>: <message>".  Kept in memory (for tests) and, when a
  * file is set, written there as it happens. */
 void sim_trace(struct sim *sim, const char *who, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same line from a trace point that also names what happened: `kind` a
+ * short word of the layer's own ("crw", "chp", ...) and up to two numbers
+ * whose meaning the kind defines (docs/timeline.md lists them). */
+void sim_trace_ev(struct sim *sim, const char *who, const char *kind, uint64_t a, uint64_t b,
+		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* A world event as an observer gets it: the line's parts, kind NULL (and
+ * a, b zero) for a plain sim_trace() line. */
+struct sim_trace_rec {
+	sim_time_t time;
+	const char *who;
+	const char *kind;
+	uint64_t a, b;
+	const char *text;
+};
+/* One observer per sim (NULL removes it); it is called for every trace line
+ * as it happens, whether lines are kept or written, and must not touch the
+ * scheduler.  With an observer, sim_tracing() is true. */
+void sim_trace_observe(struct sim *sim, void (*fn)(void *ctx, const struct sim_trace_rec *r),
+		       void *ctx);
 void sim_trace_to(struct sim *sim, FILE *f);
 /* Stop keeping lines in memory (long runs, benchmarks). */
 void sim_trace_keep(struct sim *sim, bool keep);

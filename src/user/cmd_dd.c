@@ -16,10 +16,22 @@ struct dd {
 	const char *ifile, *ofile;
 	uint64_t bs, count, skip, seek;
 	bool have_count, notrunc, fullblock, quiet, noxfer;
+	bool skip_bytes, seek_bytes; /* iflag=skip_bytes, oflag=seek_bytes */
 	struct vfs_file *in, *out;
 	uint64_t r_full, r_partial, w_full, w_partial, w_bytes;
 	sim_time_t start;
 };
+
+/* Input and output start offsets in bytes. */
+static uint64_t skip_off(const struct dd *d)
+{
+	return d->skip_bytes ? d->skip : d->skip * d->bs;
+}
+
+static uint64_t seek_off(const struct dd *d)
+{
+	return d->seek_bytes ? d->seek : d->seek * d->bs;
+}
 
 /* GNU multiplier suffixes: c w b, k K (1024), kB KB (1000), KiB, M MB MiB... */
 static bool dd_number(const char *s, uint64_t *v)
@@ -92,6 +104,10 @@ static int dd_flags(struct dd *d, const char *key, const char *val)
 				ret = bad_usage(d, "dd: invalid status level: '%s'\n", f);
 		} else if (strcmp(f, "fullblock") == 0 && key[0] == 'i') {
 			d->fullblock = true;
+		} else if (strcmp(f, "skip_bytes") == 0 && key[0] == 'i') {
+			d->skip_bytes = true;
+		} else if (strcmp(f, "seek_bytes") == 0 && key[0] == 'o') {
+			d->seek_bytes = true;
 		} else if (strcmp(f, "direct") != 0 && strcmp(f, "sync") != 0 &&
 			   strcmp(f, "dsync") != 0) {
 			ret = bad_usage(d,
@@ -225,10 +241,10 @@ static int dd_open(struct dd *d)
 		}
 		/* GNU truncates a regular output file at the seek offset */
 		if (!d->notrunc && strncmp(d->ofile, "/dev/", 5) != 0 &&
-		    vfs_truncate(d->out, d->seek * d->bs) < 0) {
+		    vfs_truncate(d->out, seek_off(d)) < 0) {
 			proc_eprintf(d->p,
 				     "dd: failed to truncate to %llu bytes in output file '%s'\n",
-				     (unsigned long long)(d->seek * d->bs), d->ofile);
+				     (unsigned long long)seek_off(d), d->ofile);
 			return 1;
 		}
 	}
@@ -243,7 +259,7 @@ static long dd_read(struct dd *d, unsigned char *buf, uint64_t *ioff)
 		long n;
 
 		if (d->in)
-			n = (long)vfs_pread(d->in, buf + got, d->bs - got, *ioff);
+			n = (long)proc_pread(d->p, d->in, buf + got, d->bs - got, *ioff);
 		else
 			n = proc_read_stdin(d->p, buf + got, d->bs - got);
 		if (n < 0)
@@ -262,28 +278,35 @@ static long dd_write(struct dd *d, const unsigned char *buf, size_t len, uint64_
 
 	if (!d->out) {
 		proc_write(d->p, buf, len);
+		if (proc_signalled(d->p))
+			return -EINTR;
 		return proc_output_closed(d->p) ? -EPIPE : (long)len;
 	}
-	n = vfs_pwrite(d->out, buf, len, *ooff);
+	n = proc_pwrite(d->p, d->out, buf, len, *ooff);
 	if (n > 0)
 		*ooff += (uint64_t)n;
 	return (long)n;
 }
 
-/* Skip input blocks: seek on files and devices, read and drop on stdin. */
+/* Skip input blocks: seek on files and devices, read and drop on stdin
+ * (skip_bytes: skip counts bytes; a last partial block is read short). */
 static int dd_skip(struct dd *d, unsigned char *buf, uint64_t *ioff)
 {
-	uint64_t i;
+	uint64_t left = skip_off(d), bs = d->bs;
 
 	if (d->in) {
-		*ioff = d->skip * d->bs;
+		*ioff = left;
 		return 0;
 	}
-	for (i = 0; i < d->skip; i++) {
-		long n = dd_read(d, buf, ioff);
+	while (left) {
+		long n;
 
+		d->bs = left < bs ? left : bs;
+		n = dd_read(d, buf, ioff);
+		d->bs = bs;
 		if (n <= 0)
 			break;
+		left -= (uint64_t)n < left ? (uint64_t)n : left;
 	}
 	return 0;
 }
@@ -291,7 +314,7 @@ static int dd_skip(struct dd *d, unsigned char *buf, uint64_t *ioff)
 static int dd_copy(struct dd *d)
 {
 	unsigned char *buf = malloc(d->bs);
-	uint64_t ioff = 0, ooff = d->seek * d->bs, blocks = 0;
+	uint64_t ioff = 0, ooff = seek_off(d), blocks = 0;
 	int status = 0;
 
 	if (!buf) {
@@ -303,6 +326,10 @@ static int dd_copy(struct dd *d)
 	while (!d->have_count || blocks < d->count) {
 		long n = dd_read(d, buf, &ioff), w;
 
+		/* A signal: SIGINT prints the statistics (GNU dd's handler),
+		 * the others end it where it is. */
+		if (n == -EINTR && proc_signalled(d->p))
+			break;
 		if (n < 0) {
 			proc_eprintf(d->p, "dd: error reading '%s': %s\n",
 				     d->ifile ? d->ifile : "standard input", strerror((int)-n));
@@ -320,6 +347,8 @@ static int dd_copy(struct dd *d)
 			status = PROC_SIGPIPE;
 			break;
 		}
+		if (w == -EINTR && proc_signalled(d->p))
+			break;
 		if (w < 0) {
 			proc_eprintf(d->p, "dd: error writing '%s': %s\n",
 				     d->ofile ? d->ofile : "standard output", strerror((int)-w));
@@ -340,6 +369,8 @@ int cmd_dd(struct proc *p, void *ctx, int argc, char **argv)
 
 	if (!proc_vfs(p))
 		return 1;
+	/* GNU dd catches SIGINT to print its statistics before it dies. */
+	proc_catch_sigint(p);
 	for (i = 1; i < argc; i++)
 		if (dd_operand(&d, argv[i]))
 			return 1;

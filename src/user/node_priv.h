@@ -31,7 +31,14 @@ struct node {
 	size_t term_len, term_cap;
 	int last_status;
 	int last_bg_pid;
-	int next_pid, next_job;
+	int next_pid;
+	/* The statuses of background jobs that have ended, by PID, as bash
+	 * keeps them for `wait PID` (the last NODE_MAX_BGPIDS; a plain
+	 * `wait` forgets them). */
+	struct node_bgpid {
+		int pid, status;
+	} * bgp;
+	size_t nbgp;
 	struct sim_waitq job_wq; /* woken when a job ends */
 	struct proc *procs;	 /* every process of the node, for reaping */
 	struct node *next;
@@ -41,6 +48,7 @@ struct proc {
 	struct node *n;
 	struct sim_task *task; /* NULL: runs in its parent's task */
 	int pid, job;	       /* job: number for `wait %N`, 0 if not a job */
+	int job_status;	       /* a job's $?: its own last pipeline's status */
 	bool done, released;
 	int status;
 	struct sim_waitq done_wq;
@@ -61,9 +69,29 @@ struct proc {
 	bool err_to_out;
 	bool epipe;	/* the stdout pipe's reader has gone */
 	bool exit_line; /* `exit` ran: stop the rest of the line */
+	/* The signal that ends the process (0: none).  From then on it
+	 * prints nothing, its system calls and interruptible waits fail with
+	 * -EINTR, and its status is 128 + sig; except SIGINT to a program
+	 * that handles it (catch_int), which may still print. */
+	int sig;
+	bool catch_int;
 	struct proc *parent;
 	struct proc *next;
 };
+
+#define NODE_MAX_BGPIDS 1024
+
+/* The job table (bash's, non-interactive): a job stays in it, running or
+ * ended, until `wait` takes it out (then it is released). */
+int node_next_job(const struct node *n);
+struct proc *node_find_job(const struct node *n, int job);
+struct proc *node_find_job_pid(const struct node *n, int pid);
+/* The remembered status of an ended job's PID: true and *status, or
+ * false. */
+bool node_bgpid_status(const struct node *n, int pid, int *status);
+/* `wait` without operands: ended jobs leave the table, statuses are
+ * forgotten. */
+void node_forget_jobs(struct node *n, const struct proc *self);
 
 /* The program registered under `name`, NULL if none. */
 const struct prog *node_find_prog(const struct node *n, const char *name);
@@ -78,5 +106,7 @@ struct proc *proc_new(struct node *n, struct proc *parent);
 void proc_destroy(struct proc *p);
 /* Mark a process ended with `status` and wake whoever waits for it. */
 void proc_finish(struct proc *p, int status);
+/* The task a process runs in (its own, or its parent's). */
+struct sim_task *proc_task(const struct proc *p);
 
 #endif

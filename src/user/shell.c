@@ -20,17 +20,24 @@
 #include "user/pipe.h"
 #include "user/shell_priv.h"
 
-/* Replace $? and $! markers with their values. */
-static char *expand(const struct node *n, const char *w)
+/* Replace $? and $! markers with their values.  Inside a background job
+ * (a subshell in bash) $? is the job's own last status. */
+static char *expand(const struct proc *p, const char *w)
 {
+	const struct node *n = p->n;
 	size_t len = strlen(w) * 12 + 1;
 	char *out = malloc(len), *o = out;
+	const struct proc *j = p;
+	int status;
 
 	if (!out)
 		return NULL;
+	while (j && !j->job)
+		j = j->parent;
+	status = j ? j->job_status : n->last_status;
 	for (; *w; w++) {
 		if (*w == SH_MARK_STATUS)
-			o += sprintf(o, "%d", n->last_status);
+			o += sprintf(o, "%d", status);
 		else if (*w == SH_MARK_LASTBG)
 			o += n->last_bg_pid ? sprintf(o, "%d", n->last_bg_pid) : 0;
 		else
@@ -170,7 +177,7 @@ static int run_cmd(struct proc *p, const struct sh_cmd *c)
 		return 1;
 	}
 	for (i = 0; i < c->argc; i++) {
-		argv[i] = expand(p->n, c->argv[i]);
+		argv[i] = expand(p, c->argv[i]);
 		if (!argv[i])
 			argv[i] = strdup("");
 	}
@@ -188,8 +195,11 @@ static int run_cmd(struct proc *p, const struct sh_cmd *c)
 			status = 127;
 		}
 	}
+	/* A process ended by a signal has the status 128 + its number. */
+	if (proc_signalled(p))
+		status = 128 + proc_signalled(p);
 	i = sys_flush(p);
-	if (i < 0) {
+	if (i < 0 && !proc_signalled(p)) {
 		proc_eprintf(p, "%s%s: write error: %s\n", found ? "-bash: " : "", argv[0],
 			     strerror(-i));
 		status = 1;
@@ -274,13 +284,16 @@ static int run_andor(struct proc *self, int first, int last)
 	const struct sh_pipeline *pls = self->line->pls;
 	int i, status = 0;
 
-	for (i = first; i <= last && !self->exit_line; i++) {
+	/* A signal (Ctrl-C) ends the whole list, as in bash. */
+	for (i = first; i <= last && !self->exit_line && !self->sig; i++) {
 		if (i > first && ((pls[i - 1].sep == SH_AND && status != 0) ||
 				  (pls[i - 1].sep == SH_OR && status == 0)))
 			continue;
 		status = run_pipeline(self, &pls[i]);
 		/* a background job's statuses are not the shell's $? */
-		if (!self->job)
+		if (self->job)
+			self->job_status = status;
+		else
 			self->n->last_status = status;
 	}
 	return status;
@@ -290,7 +303,9 @@ static void job_task(void *arg)
 {
 	struct proc *j = arg;
 
-	proc_finish(j, run_andor(j, j->first, j->last));
+	int status = run_andor(j, j->first, j->last);
+
+	proc_finish(j, j->sig ? 128 + j->sig : status);
 }
 
 static void start_job(struct proc *self, int first, int last)
@@ -304,8 +319,10 @@ static void start_job(struct proc *self, int first, int last)
 	j->line->refs++;
 	j->first = first;
 	j->last = last;
-	j->job = n->next_job++;
-	j->released = true;
+	j->job = node_next_job(n);
+	j->job_status = n->last_status; /* a subshell starts with the shell's $? */
+	/* in the job table until `wait` takes it out */
+	j->released = false;
 	n->last_bg_pid = j->pid;
 	j->task = sim_task_spawn(proc_sim(self), "job", job_task, j);
 	sim_task_set_data(j->task, j);
@@ -323,7 +340,7 @@ static void line_task(void *arg)
 		proc_finish(p, 2);
 		return;
 	}
-	while (i < p->line->npls && !p->exit_line) {
+	while (i < p->line->npls && !p->exit_line && !p->sig) {
 		int last = i;
 
 		/* an and-or list ends at `;`, `&` or the end of the line */
@@ -338,6 +355,8 @@ static void line_task(void *arg)
 		}
 		i = last + 1;
 	}
+	if (p->sig)
+		n->last_status = 128 + p->sig;
 	proc_finish(p, n->last_status);
 }
 

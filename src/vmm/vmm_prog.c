@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os/os.h"
 #include "user/node.h"
 #include "vmm/vm.h"
 
@@ -22,6 +23,8 @@
 struct vmm {
 	struct node *host;
 	struct vm *vms;
+	vmm_guest_css_fn guest_css; /* vmm_set_guest_css() */
+	void *guest_css_ctx;
 };
 
 /* argv joined by single blanks, as /proc/PID/cmdline reads with NULs
@@ -62,7 +65,7 @@ static int qemu_main(struct proc *p, void *ctx, int argc, char **argv)
 		free(o);
 		return 1;
 	}
-	vm = vm_create(&host, proc_node(p), o, err, sizeof(err));
+	vm = vm_create(&host, proc_node(p), o, m->guest_css, m->guest_css_ctx, err, sizeof(err));
 	if (!vm) {
 		proc_eprintf(p, "%s\n", err);
 		return 1;
@@ -72,8 +75,10 @@ static int qemu_main(struct proc *p, void *ctx, int argc, char **argv)
 	vm->cmdline = join_args(argc, argv);
 	if (o->daemonize)
 		return 0;
+	/* A signal to the qemu process ends the VM, as pkill does. */
 	while (vm->running)
-		sim_wait(proc_sim(p), &vm->quit_wq);
+		if (sim_wait_intr(proc_sim(p), &vm->quit_wq) < 0)
+			vm_quit(vm);
 	return 0;
 }
 
@@ -186,6 +191,12 @@ struct vm *vmm_vms(const struct vmm *m)
 	return m ? m->vms : NULL;
 }
 
+void vmm_set_guest_css(struct vmm *m, vmm_guest_css_fn fn, void *ctx)
+{
+	m->guest_css = fn;
+	m->guest_css_ctx = ctx;
+}
+
 int vmm_kill(struct vmm *m, const char *name)
 {
 	for (struct vm *vm = vmm_vms(m); vm; vm = vm->next) {
@@ -195,6 +206,12 @@ int vmm_kill(struct vmm *m, const char *name)
 		}
 	}
 	return -ENOENT;
+}
+
+void vmm_shutdown(struct vmm *m)
+{
+	for (struct vm *vm = m ? m->vms : NULL; vm; vm = vm->next)
+		os_shutdown(vm->guest);
 }
 
 void vmm_free(struct vmm *m)
