@@ -276,7 +276,7 @@ void os_user_free(struct os *host, uint64_t addr)
 
 void *os_umem_alloc(struct os *os, uint64_t size)
 {
-	uint64_t a = os->css.mem ? os_user_alloc(os, size, VFIO_CCW_PAGE_SIZE) : 0;
+	uint64_t a = os->css.mem ? os_user_alloc(os, size, VFIO_PAGE_SIZE) : 0;
 
 	return a ? os_kptr(os, a, size) : NULL;
 }
