@@ -119,7 +119,11 @@ TEST(cli_scenario_malformed_prompts)
 TEST(cli_scenario_bad_directives)
 {
 	bad("#! colour blue\n[root@host ~]# ls\n",
-	    "t.scenario:1: unknown directive 'colour' (known: iocp, seed, timeout, debug)");
+	    "t.scenario:1: unknown directive 'colour' (known: iocp, seed, timeout, debug, "
+	    "varies)");
+	bad("#! varies\n[root@host ~]# ls\n", "t.scenario:1: varies: expected an argument");
+	bad("#! varies a(b\n[root@host ~]# ls\n",
+	    "t.scenario:1: varies: bad regular expression 'a(b': Unmatched ( or \\(");
 	bad("#! debug yes\n[root@host ~]# ls\n", "t.scenario:1: debug: takes no argument");
 	bad("#! seed x12\n[root@host ~]# ls\n", "t.scenario:1: seed: 'x12' is not a number");
 	bad("#! seed -1\n[root@host ~]# ls\n", "t.scenario:1: seed: '-1' is not a number");
@@ -133,7 +137,7 @@ TEST(cli_scenario_bad_directives)
 	    "t.scenario:1: timeout: expected exactly one argument");
 	bad("#!\n[root@host ~]# ls\n",
 	    "t.scenario:1: empty directive (expected '#! iocp FILE', '#! seed N', "
-	    "'#! timeout DURATION' or '#! debug')");
+	    "'#! timeout DURATION', '#! debug' or '#! varies REGEX')");
 	bad("[root@host ~]# ls\n#! seed 3\n",
 	    "t.scenario:2: directive 'seed' after the first command (directives must come "
 	    "first)");
