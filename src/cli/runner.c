@@ -43,12 +43,9 @@ static bool wait_done(void *arg)
 {
 	struct wait *wt = arg;
 	struct run_world *rw = wt->rw;
-	sim_time_t now = sim_now(rw->sim), next;
+	sim_time_t now = sim_now(rw->sim);
 
-	/* The timeline samples the world's state once an instant is over:
-	 * every change of that instant then has its time. */
-	if (rw->tl && (!sim_next_time(rw->sim, &next) || next > now))
-		tl_poll(rw->tl);
+	tl_between_events(rw->tl);
 	/* Ctrl-C: the foreground command gets SIGINT and the wait goes on
 	 * until it has ended. */
 	if (rw->intr_poll && rw->fg && ++wt->polls % RUN_INTR_POLL == 0 &&
@@ -243,7 +240,7 @@ static struct css_if tap_guest(void *ctx, struct css_if css, const char *name)
 
 static int build_nodes(struct run_world *rw, char *err, size_t errlen)
 {
-	struct os_config oc = {.hostname = "host"};
+	struct os_config oc = {.hostname = "host", .upstream = rw->upstream};
 
 	rw->world = world_new(rw->sim);
 	if (!rw->world)
@@ -286,6 +283,7 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
 	rw->livelock_min_time = RUN_LIVELOCK_MIN_TIME;
 	rw->keep_workdir = o->keep_workdir;
 	rw->debug = o->debug;
+	rw->upstream = o->upstream;
 	snprintf(rw->basedir, sizeof(rw->basedir), "%s", basedir ? basedir : "");
 	rw->sim = sim_new(seed);
 	if (!rw->sim) {
@@ -640,6 +638,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 	int rc;
 
 	opts.debug = o->debug || s->debug;
+	opts.upstream = o->upstream || s->upstream;
 	if (!opts.title) {
 		snprintf(title, sizeof(title), "chpsync run %s", s->name);
 		opts.title = title;

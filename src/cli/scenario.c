@@ -298,6 +298,16 @@ static int directive_varies(struct parser *ps, const char *arg)
 	return 0;
 }
 
+/* "#! host-driver chpsync|upstream": the host's vfio_ccw and cio as
+ * chpsync designs them, or as upstream Linux has them (comparisons). */
+static int directive_host_driver(struct parser *ps, const char *arg)
+{
+	if (strcmp(arg, "chpsync") && strcmp(arg, "upstream"))
+		return perr(ps, "host-driver: '%s' is not chpsync or upstream", arg);
+	ps->s->upstream = !strcmp(arg, "upstream");
+	return 0;
+}
+
 /* "#! NAME ARG": settings of the run, before the first command. */
 static int parse_directive(struct parser *ps, const char *text)
 {
@@ -309,6 +319,7 @@ static int parse_directive(struct parser *ps, const char *text)
 		   {"seed", directive_seed, 1},
 		   {"timeout", directive_timeout, 1},
 		   {"debug", directive_debug, 0},
+		   {"host-driver", directive_host_driver, 1},
 		   {"varies", directive_varies, 2 /* the rest of the line */}};
 	char name[32], arg[1024];
 	const char *s = text + 2;
@@ -328,7 +339,8 @@ static int parse_directive(struct parser *ps, const char *text)
 	arg[a] = '\0';
 	if (!n)
 		return perr(ps, "empty directive (expected '#! iocp FILE', '#! seed N', "
-				"'#! timeout DURATION', '#! debug' or '#! varies REGEX')");
+				"'#! timeout DURATION', '#! debug', '#! host-driver NAME' or "
+				"'#! varies REGEX')");
 	if (ps->s->ncommands)
 		return perr(ps,
 			    "directive '%s' after the first command (directives must come first)",
@@ -344,7 +356,10 @@ static int parse_directive(struct parser *ps, const char *text)
 			return perr(ps, "%s: expected an argument", name);
 		return tab[i].fn(ps, arg);
 	}
-	return perr(ps, "unknown directive '%s' (known: iocp, seed, timeout, debug, varies)", name);
+	return perr(ps,
+		    "unknown directive '%s' (known: iocp, seed, timeout, debug, host-driver, "
+		    "varies)",
+		    name);
 }
 
 static int parse_command(struct parser *ps, const char *text, const struct prompt *p)

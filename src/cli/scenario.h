@@ -65,6 +65,7 @@ struct scenario {
 	bool debug;	    /* #! debug: debug-only kernel lines go to dmesg */
 	char **varies;	    /* #! varies REGEX: output lines check leaves out */
 	size_t nvaries;
+	bool upstream; /* #! host-driver upstream */
 };
 
 /* Parse scenario text.  name is used in messages and for relative paths.

@@ -120,7 +120,9 @@ TEST(cli_scenario_bad_directives)
 {
 	bad("#! colour blue\n[root@host ~]# ls\n",
 	    "t.scenario:1: unknown directive 'colour' (known: iocp, seed, timeout, debug, "
-	    "varies)");
+	    "host-driver, varies)");
+	bad("#! host-driver linux\n[root@host ~]# ls\n",
+	    "t.scenario:1: host-driver: 'linux' is not chpsync or upstream");
 	bad("#! varies\n[root@host ~]# ls\n", "t.scenario:1: varies: expected an argument");
 	bad("#! varies a(b\n[root@host ~]# ls\n",
 	    "t.scenario:1: varies: bad regular expression 'a(b': Unmatched ( or \\(");
@@ -137,10 +139,27 @@ TEST(cli_scenario_bad_directives)
 	    "t.scenario:1: timeout: expected exactly one argument");
 	bad("#!\n[root@host ~]# ls\n",
 	    "t.scenario:1: empty directive (expected '#! iocp FILE', '#! seed N', "
-	    "'#! timeout DURATION', '#! debug' or '#! varies REGEX')");
+	    "'#! timeout DURATION', '#! debug', '#! host-driver NAME' or '#! varies REGEX')");
 	bad("[root@host ~]# ls\n#! seed 3\n",
 	    "t.scenario:2: directive 'seed' after the first command (directives must come "
 	    "first)");
+}
+
+TEST(cli_scenario_host_driver_directive)
+{
+	struct scenario s;
+	char err[256];
+
+	CHECK_EQ(scenario_parse(&s, "t.scenario", "#! host-driver upstream\n[root@host ~]# ls\n",
+				err, sizeof(err)),
+		 0);
+	CHECK(s.upstream);
+	scenario_free(&s);
+	CHECK_EQ(scenario_parse(&s, "t.scenario", "#! host-driver chpsync\n[root@host ~]# ls\n",
+				err, sizeof(err)),
+		 0);
+	CHECK(!s.upstream);
+	scenario_free(&s);
 }
 
 TEST(cli_scenario_without_commands)
