@@ -258,8 +258,9 @@ static int build_nodes(struct run_world *rw, char *err, size_t errlen)
 		goto nomem;
 	node_add_os_progs(rw->host_node);
 	rw->vmm = vmm_install(rw->host_node);
-	if (rw->tl && rw->vmm)
-		vmm_set_guest_css(rw->vmm, tap_guest, rw->tl);
+	rw->guests = (struct guests){rw->world, rw->tl ? tap_guest : NULL, rw->tl};
+	if (rw->vmm)
+		guests_install(&rw->guests, rw->vmm);
 	tl_attach(rw->tl, rw->world, rw->vmm, rw->host);
 	rw->hmc.m = rw->machine;
 	rw->hmc.basedir = rw->basedir;
