@@ -17,6 +17,7 @@
  * Most of the setup wall time is the host's boot scan of all 4 x 65536
  * subchannel numbers, which costs more the more subchannels exist.
  */
+#include "cli/guest.h"
 #include "vmm_world.h"
 
 #include "arch/ids.h"
@@ -113,7 +114,7 @@ static bool guest_view_changed(struct vm *vm)
 		unsigned pim, pam, pom;
 
 		snprintf(path, sizeof(path), "/sys/bus/css/devices/0.0.%04x/pimpampom", s);
-		if (sysfs_read(vm->guest->sysfs, path, buf, sizeof(buf)) <= 0 ||
+		if (sysfs_read(guest_os(vm)->sysfs, path, buf, sizeof(buf)) <= 0 ||
 		    sscanf(buf, "%x %x %x", &pim, &pam, &pom) != 3 || (pam & 0x80))
 			return false;
 	}
@@ -195,12 +196,12 @@ int main(int argc, char **argv)
 
 	/* Steady state: every guest STSCHes every subchannel ten times. */
 	for (int i = 0; i < nvm; i++) {
-		uint64_t buf = os_kmalloc(vms[i]->guest, 64, 8);
+		uint64_t buf = os_kmalloc(guest_os(vms[i]), 64, 8);
 
 		for (int r = 0; r < 10; r++)
 			for (int s = 0; s < vcss_nsch(vms[i]->css); s++)
 				vcss_ops.stsch(vms[i]->css, schid_word(0, (uint16_t)s), buf);
-		os_kfree(vms[i]->guest, buf);
+		os_kfree(guest_os(vms[i]), buf);
 		count(vms[i], &after);
 		st_host += after.host_stsch - before[i].host_stsch;
 		st_guest += after.guest_stsch - before[i].guest_stsch;

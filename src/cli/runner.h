@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli/guest.h"
 #include "cli/hmc.h"
 #include "cli/scenario.h"
 #include "machine/machine.h"
@@ -25,6 +26,7 @@ struct run_opts {
 	const char *iocp;     /* --iocp FILE: overrides the scenario's deck */
 	bool keep_workdir;    /* --keep-workdir */
 	bool debug;	      /* --debug or '#! debug': debug-only kernel lines in dmesg */
+	bool upstream;	      /* '#! host-driver upstream': the host as upstream Linux */
 	FILE *err;	      /* where "chpsync: ..." messages go (stderr) */
 	bool trace_chrome;    /* --trace-format=chrome: the trace as Chrome JSON */
 	const char *timeline; /* --timeline FILE.svg|FILE.html, or NULL */
@@ -58,17 +60,19 @@ struct run_world {
 	struct world *world;
 	struct os *host;
 	struct node *host_node, *hmc_node;
-	struct vmm *vmm; /* qemu-system-s390x of the host node */
+	struct vmm *vmm;      /* qemu-system-s390x of the host node */
+	struct guests guests; /* how its VMs' guests join the world */
 	FILE *trace;
 	struct tl *tl;	/* the timeline recorder (--timeline, chrome trace) */
 	FILE *timeline; /* --timeline FILE, opened before the run */
 	bool timeline_html;
 	char workdir[4096];
 	bool keep_workdir;
-	bool debug;	    /* every OS of the world logs its debug-only lines */
-	char basedir[4096]; /* relative paths of hmc commands start here */
-	struct hmc hmc;	    /* context of the hmc node's programs */
-	sim_time_t timeout; /* cap of simulated time per command */
+	bool debug;		   /* every OS of the world logs its debug-only lines */
+	bool upstream;		   /* the host OS as upstream Linux (os_config.upstream) */
+	char basedir[4096];	   /* relative paths of hmc commands start here */
+	struct hmc hmc;		   /* context of the hmc node's programs */
+	sim_time_t timeout;	   /* cap of simulated time per command */
 	/* A person's moment between a prompt and the command typed at it
 	 * (run_scenario and the shell set it; 0 for other users). */
 	sim_time_t think;

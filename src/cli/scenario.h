@@ -71,7 +71,10 @@ struct scenario {
 	uint64_t seed;
 	sim_time_t timeout; /* #! timeout DURATION, default SCN_DEFAULT_TIMEOUT */
 	bool debug;	    /* #! debug: debug-only kernel lines go to dmesg */
-	bool timing_set;    /* #! timing ficon|zero */
+	char **varies;	    /* #! varies REGEX: output lines check leaves out */
+	size_t nvaries;
+	bool upstream;	 /* #! host-driver upstream */
+	bool timing_set; /* #! timing ficon|zero */
 	enum machine_timing_model timing;
 };
 

@@ -18,6 +18,14 @@ struct os_priv;
 struct os_config {
 	const char *hostname; /* "host", "guest", ... */
 	uint64_t kernel_mem;  /* bytes of the storage reserved for kernel buffers (CCWs, data) */
+	/* Upstream Linux instead of chpsync's design, for comparisons
+	 * (`#! host-driver upstream`, explore --host-driver=upstream):
+	 * vfio_ccw's chp_event as Linux's (no vary notification, PAM not
+	 * masked by the vary state, one cancel/halt/clear on the last-used
+	 * path and no final interrupt after a successful cancel, the guest's
+	 * ORB LPM kept), and cio walking every subchannel for a path event.
+	 * docs/explore.md, "Upstream as a comparison". */
+	bool upstream;
 };
 
 struct os {
@@ -50,6 +58,10 @@ void os_destroy(struct os *os);
  * processes were killed).  os_destroy() follows. */
 void os_shutdown(struct os *os);
 
+/* Subchannels cio visited to deliver channel-path events (chp.c): the
+ * affected ones with chpsync's index, every one with `upstream`. */
+uint64_t os_chp_event_visits(const struct os *os);
+
 /* Kernel log: appends one line to the dmesg ring ("[  sec.usec] text") and
  * writes "text\n" to the console.  Like printk with KERN_INFO. */
 void os_printk(struct os *os, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -73,6 +85,15 @@ uint64_t os_kmalloc_nozero(struct os *os, uint64_t size, uint64_t align);
 void os_kfree(struct os *os, uint64_t addr);
 /* Pointer to kernel storage [addr, addr+len) in css.mem, NULL if outside. */
 void *os_kptr(struct os *os, uint64_t addr, uint64_t len);
+/* The absolute address of [p, p+len) if it lies in the OS's storage (a
+ * buffer a device can address: process memory from os_umem_alloc), else 0. */
+uint64_t os_storage_addr(struct os *os, const void *p, uint64_t len);
+/* Process memory in the OS's storage (what mmap gives a process; the
+ * buffer of an O_DIRECT transfer lives there, so that a channel program
+ * can address it as Linux's dasd addresses the user's pages): `size`
+ * bytes, page aligned, zero on first use.  NULL when there is no room. */
+void *os_umem_alloc(struct os *os, uint64_t size);
+void os_umem_free(struct os *os, void *p);
 /* The range os_kmalloc() hands out ([base, base+size) of css.mem); other
  * users of the same storage (os_user_alloc) must stay outside it. */
 void os_kmem_range(const struct os *os, uint64_t *base, uint64_t *size);

@@ -55,6 +55,7 @@ struct vmm_host {
 enum chpsync_policy {
 	CHPSYNC_EAGER = 0, /* the default */
 	CHPSYNC_LAZY = 1,
+	CHPSYNC_QEMU = 2, /* upstream QEMU's, for comparisons (chpsync_qemu.c) */
 	NR_CHPSYNC_POLICIES
 };
 

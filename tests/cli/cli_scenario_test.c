@@ -119,8 +119,13 @@ TEST(cli_scenario_malformed_prompts)
 TEST(cli_scenario_bad_directives)
 {
 	bad("#! colour blue\n[root@host ~]# ls\n",
-	    "t.scenario:1: unknown directive 'colour' (known: iocp, seed, timeout, debug, timing, "
-	    "think)");
+	    "t.scenario:1: unknown directive 'colour' (known: iocp, seed, timeout, debug, "
+	    "host-driver, varies, timing, think)");
+	bad("#! host-driver linux\n[root@host ~]# ls\n",
+	    "t.scenario:1: host-driver: 'linux' is not chpsync or upstream");
+	bad("#! varies\n[root@host ~]# ls\n", "t.scenario:1: varies: expected an argument");
+	bad("#! varies a(b\n[root@host ~]# ls\n",
+	    "t.scenario:1: varies: bad regular expression 'a(b': Unmatched ( or \\(");
 	bad("#! debug yes\n[root@host ~]# ls\n", "t.scenario:1: debug: takes no argument");
 	bad("#! seed x12\n[root@host ~]# ls\n", "t.scenario:1: seed: 'x12' is not a number");
 	bad("#! seed -1\n[root@host ~]# ls\n", "t.scenario:1: seed: '-1' is not a number");
@@ -134,7 +139,8 @@ TEST(cli_scenario_bad_directives)
 	    "t.scenario:1: timeout: expected exactly one argument");
 	bad("#!\n[root@host ~]# ls\n",
 	    "t.scenario:1: empty directive (expected '#! iocp FILE', '#! seed N', "
-	    "'#! timeout DURATION', '#! debug', '#! timing ficon|zero' or '#! think DURATION')");
+	    "'#! timeout DURATION', '#! debug', '#! host-driver NAME', '#! varies REGEX', "
+	    "'#! timing ficon|zero' or '#! think DURATION')");
 	bad("[root@host ~]# ls\n#! seed 3\n",
 	    "t.scenario:2: directive 'seed' after the first command (directives must come "
 	    "first)");
@@ -183,6 +189,23 @@ TEST(cli_scenario_timing_and_think_directives)
 	CHECK_EQ(scenario_parse(&s, "t.scenario", "[root@host ~]# ls\n", err, sizeof(err)), 0);
 	CHECK(!s.timing_set);
 	CHECK_EQ(s.timing, MACHINE_TIMING_FICON);
+	scenario_free(&s);
+}
+
+TEST(cli_scenario_host_driver_directive)
+{
+	struct scenario s;
+	char err[256];
+
+	CHECK_EQ(scenario_parse(&s, "t.scenario", "#! host-driver upstream\n[root@host ~]# ls\n",
+				err, sizeof(err)),
+		 0);
+	CHECK(s.upstream);
+	scenario_free(&s);
+	CHECK_EQ(scenario_parse(&s, "t.scenario", "#! host-driver chpsync\n[root@host ~]# ls\n",
+				err, sizeof(err)),
+		 0);
+	CHECK(!s.upstream);
 	scenario_free(&s);
 }
 
