@@ -48,6 +48,8 @@ static const char usage_text[] =
 	"  --iocp FILE      I/O configuration deck (overrides '#! iocp')\n"
 	"  --keep-workdir   keep the run's temporary work directory\n"
 	"  --debug          debug-only kernel lines (Linux pr_debug, s390dbf) in dmesg\n"
+	"  --real-qemu      run/check: the host's qemu-system-s390x starts the real QEMU\n"
+	"                   and a real s390x Linux guest (docs/real-qemu.md)\n"
 	"  -v, --verbose    check: print PASS lines too\n"
 	"\n"
 	"Scenario format: docs/scenario.md\n";
@@ -66,7 +68,7 @@ struct cli {
 	bool verbose;
 };
 
-enum { OPT_SEED = 256, OPT_TRACE, OPT_IOCP, OPT_KEEP, OPT_DEBUG };
+enum { OPT_SEED = 256, OPT_TRACE, OPT_IOCP, OPT_KEEP, OPT_DEBUG, OPT_REAL_QEMU };
 
 static int parse_seed(const char *s, uint64_t *out)
 {
@@ -90,6 +92,7 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 		{"iocp", required_argument, NULL, OPT_IOCP},
 		{"keep-workdir", no_argument, NULL, OPT_KEEP},
 		{"debug", no_argument, NULL, OPT_DEBUG},
+		{"real-qemu", no_argument, NULL, OPT_REAL_QEMU},
 		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
@@ -115,6 +118,9 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_DEBUG:
 			c->ro.debug = true;
+			break;
+		case OPT_REAL_QEMU:
+			c->ro.real_qemu = true;
 			break;
 		case 'v':
 			c->verbose = true;

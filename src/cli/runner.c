@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/realqemu.h"
 #include "machine/machine.h"
 #include "os/os.h"
 #include "user/progs.h"
@@ -391,6 +392,8 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 	struct proc *p;
 
 	*out = NULL;
+	if (rw->rq)
+		return realqemu_command(rw->rq, name, cmd, out);
 	r = find_node(rw, name, &n);
 	if (r != RUN_OK)
 		return r;
@@ -501,8 +504,20 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 		return -1;
 	}
 	rw.timeout = s->timeout;
+	if (o->real_qemu) {
+		char image[4096];
+
+		if (realqemu_image(image, sizeof(image), err, sizeof(err)) < 0 ||
+		    !(rw.rq = realqemu_new(&rw, image, err, sizeof(err)))) {
+			fprintf(o->err, "chpsync: %s: --real-qemu: %s\n", s->name, err);
+			run_world_destroy(&rw);
+			return -1;
+		}
+	}
 	rc = run_items(&rw, s, o, out);
 	fflush(out);
+	realqemu_free(rw.rq);
+	rw.rq = NULL;
 	run_world_destroy(&rw);
 	return rc;
 }

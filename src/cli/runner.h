@@ -25,6 +25,7 @@ struct run_opts {
 	bool keep_workdir; /* --keep-workdir */
 	bool debug;	   /* --debug or '#! debug': debug-only kernel lines in dmesg */
 	FILE *err;	   /* where "chpsync: ..." messages go (stderr) */
+	bool real_qemu;	   /* --real-qemu: the host's qemu-system-s390x is the real one */
 };
 
 #define RUN_DEFAULT_SEED 1
@@ -57,6 +58,9 @@ struct run_world {
 	 * one more chance to end before the world goes away. */
 	struct proc **stuck;
 	size_t nstuck;
+	/* --real-qemu: the world behind chpsync serve, real QEMUs and guests
+	 * (cli/realqemu.h); commands go through it. */
+	struct realqemu *rq;
 };
 
 /* Build and boot a world: seed, deck (NULL = built-in), base directory for

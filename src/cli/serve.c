@@ -222,10 +222,13 @@ static void commands_step(struct serve *s)
 				pp = &c->next;
 				continue;
 			}
-			/* What the node printed before belongs to no command. */
+			/* What the node printed before goes to the console, or
+			 * without one (a scenario) to this command, as in
+			 * run_command(). */
 			text = node_take_output(n);
-			if (text && *text && s->console)
-				s->console(s->console_ctx, text, false, 0);
+			if (text && *text)
+				(s->console ? s->console : c->out)(
+					s->console ? s->console_ctx : c->ctx, text, false, 0);
 			free(text);
 			c->proc = node_run(n, c->cmd);
 			if (!c->proc) {
