@@ -620,6 +620,27 @@ static int real_qemu_prog(struct proc *p, void *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* What QEMU wrote to its stderr meanwhile (e.g. "vfio-ccw: write I/O
+ * region failed with errno=13" while paths fail): into the trace, and on
+ * chpsync's stderr with --debug. */
+static void qemu_stderr(struct realqemu *rq, struct rguest *g)
+{
+	char *line = g->ebuf;
+
+	if (!g->elen)
+		return;
+	while (line && *line) {
+		size_t n = strcspn(line, "\n");
+
+		sim_trace(rq->rw->sim, g->name, "qemu: %.*s", (int)n, line);
+		if (rq->rw->debug)
+			fprintf(stderr, "%s: %.*s\n", g->name, (int)n, line);
+		line += n + (line[n] == '\n');
+	}
+	g->elen = 0;
+	g->ebuf[0] = '\0';
+}
+
 /* ---- commands ---- */
 
 struct cmd_out {
@@ -648,10 +669,7 @@ enum run_result realqemu_command(struct realqemu *rq, const char *node, const ch
 
 	*out = NULL;
 	for (struct rguest *x = rq->guests; x; x = x->next)
-		if (x->ebuf && x->elen) { /* what QEMU said meanwhile */
-			fprintf(stderr, "%s: %.*s", x->name, (int)x->elen, x->ebuf);
-			x->elen = 0;
-		}
+		qemu_stderr(rq, x);
 	if (g)
 		return guest_command(rq, g, cmd, out);
 	if (!world_find_node(rq->rw->world, node))
