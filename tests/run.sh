@@ -82,5 +82,17 @@ if [ -n "$scen" ] && [ -x "$build/chpsync" ]; then
 		fi
 	done
 fi
+# The recovery scenarios (a guest or the host losing every path and getting
+# it back, mdevctl stop under I/O) over 100 seeds each: they must hold for
+# any interleaving of equal-time events.
+sweep=$(ls tests/scenarios/recover-*.scenario 2>/dev/null)
+if [ -n "$sweep" ] && [ -x "$build/chpsync" ]; then
+	echo "== seed sweep"
+	if sh tests/seed_sweep.sh "$build/chpsync" 100 $sweep; then
+		total_p=$((total_p + 1))
+	else
+		total_f=$((total_f + 1)); status=1
+	fi
+fi
 echo "$total_p passed, $total_f failed"
 exit $status

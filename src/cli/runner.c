@@ -35,13 +35,10 @@ struct wait {
 	sim_time_t last;
 };
 
-static void drop_boot_output(struct run_world *rw);
-
 static bool wait_done(void *arg)
 {
 	struct wait *wt = arg;
 
-	drop_boot_output(wt->rw);
 	if (wt->cond(wt->arg) || wt->timed_out)
 		return true;
 	/* Work that never lets the clock move, or never ends, would keep
@@ -77,7 +74,6 @@ static enum run_result run_until(struct run_world *rw, bool (*cond)(void *), voi
 	sim_run_until(rw->sim, wait_done, &wt);
 	if (!wt.timed_out)
 		sim_cancel(rw->sim, ev);
-	drop_boot_output(rw);
 	if (cond(arg))
 		return RUN_OK;
 	if (wt.livelock)
@@ -87,41 +83,22 @@ static enum run_result run_until(struct run_world *rw, bool (*cond)(void *), voi
 
 /* ---- boot output ---- */
 
+/* The console text of a booting OS scrolls by before anyone logs in; like
+ * a transcript that starts at the login prompt, drop it when boot is done
+ * (dmesg still has it). */
+static void boot_done(void *node)
+{
+	free(node_take_output(node));
+}
+
 static void on_node_added(void *ctx, struct node *n)
 {
 	struct run_world *rw = ctx;
-	char **nv;
 
 	if (rw->debug && node_os(n))
 		os_set_debug(node_os(n), 1);
-	if (!node_os(n) || os_booted(node_os(n)))
-		return;
-	nv = realloc(rw->booting, (rw->nbooting + 1) * sizeof(*nv));
-	if (!nv)
-		return;
-	rw->booting = nv;
-	nv[rw->nbooting] = strdup(node_name(n));
-	if (nv[rw->nbooting])
-		rw->nbooting++;
-}
-
-/* The console text of a booting OS scrolls by before anyone logs in; like
- * a transcript that starts at the login prompt, drop it once boot is done
- * (dmesg still has it).  Called before every event while we wait. */
-static void drop_boot_output(struct run_world *rw)
-{
-	for (size_t i = 0; i < rw->nbooting;) {
-		struct node *n = world_find_node(rw->world, rw->booting[i]);
-
-		if (n && node_os(n) && !os_booted(node_os(n))) {
-			i++;
-			continue;
-		}
-		if (n)
-			free(node_take_output(n));
-		free(rw->booting[i]);
-		rw->booting[i] = rw->booting[--rw->nbooting];
-	}
+	if (node_os(n) && !os_booted(node_os(n)))
+		os_on_booted(node_os(n), boot_done, n);
 }
 
 static bool os_is_booted(void *arg)
@@ -282,9 +259,6 @@ void run_world_destroy(struct run_world *rw)
 		sim_free(rw->sim);
 	if (rw->trace)
 		fclose(rw->trace);
-	for (size_t i = 0; i < rw->nbooting; i++)
-		free(rw->booting[i]);
-	free(rw->booting);
 	remove_workdir(rw);
 	memset(rw, 0, sizeof(*rw));
 }

@@ -48,10 +48,6 @@ struct run_world {
 	bool debug;	    /* every OS of the world logs its debug-only lines */
 	char basedir[4096]; /* relative paths of hmc commands start here */
 	struct hmc hmc;	    /* context of the hmc node's programs */
-	/* Nodes whose OS has not finished booting: their console output up to
-	 * the end of boot is dropped (it scrolls by before the login prompt). */
-	char **booting;
-	size_t nbooting;
 	sim_time_t timeout;		       /* cap of simulated time per command */
 	uint64_t max_events_still, max_events; /* RUN_MAX_EVENTS_* */
 	/* Commands that did not end (deadlock, timeout), kept to be given

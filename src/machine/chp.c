@@ -44,13 +44,6 @@ uint8_t chp_mask_of(const struct subchannel *s, uint8_t chpid)
 	return 0;
 }
 
-bool chp_usable(const struct machine *m, uint8_t chpid)
-{
-	const struct chp *c = &m->chp[chpid];
-
-	return c->defined && c->cfg == CHP_CFG_CONFIGURED && !c->failed;
-}
-
 void chp_free(struct machine *m)
 {
 	for (int i = 0; i < NR_CHPIDS; i++) {

@@ -187,7 +187,6 @@ void chn_free_io(struct machine *m, struct subchannel *s);
 /* chp.c */
 int chp_index_add(struct machine *m, uint8_t chpid, struct subchannel *s);
 uint8_t chp_mask_of(const struct subchannel *s, uint8_t chpid);
-bool chp_usable(const struct machine *m, uint8_t chpid);
 void chp_set_cfg(struct machine *m, uint8_t chpid, bool on);
 void chp_free(struct machine *m);
 

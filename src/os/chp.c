@@ -74,30 +74,68 @@ uint8_t chp_ssd_get_mask(const struct chsc_ssd_info *ssd, const struct chp_link 
 
 /* ---- index ---- */
 
+/* Each subchannel is on the list of every CHPID it uses, once, through
+ * the member of its path slot: adding and removing cost O(paths). */
+static bool chp_has_member(const struct sch_priv *sp, uint8_t id)
+{
+	for (int j = 0; j < 8; j++)
+		if (sp->chpm[j].on && sp->chpm[j].chpid == id)
+			return true;
+	return false;
+}
+
 void chp_sch_index_add(struct subchannel *sch)
 {
+	struct sch_priv *sp = sch_priv(sch);
 	int i;
 
 	for (i = 0; i < 8; i++) {
+		struct chp_member *m = &sp->chpm[i];
 		struct channel_path *chp;
+		uint8_t id = sch->ssd.chpid[i].id;
 
-		if (!(sch->ssd.path_mask & (0x80 >> i)))
+		if (!(sch->ssd.path_mask & (0x80 >> i)) || m->on || chp_has_member(sp, id))
 			continue;
-		chp = chp_get(sch->os, sch->ssd.chpid[i].id);
-		if (chp)
-			sch_list_add(&chp->schs, sch);
+		chp = chp_get(sch->os, id);
+		if (!chp)
+			continue;
+		m->sch = sch;
+		m->chpid = id;
+		m->on = true;
+		m->next = NULL;
+		m->prev = chp->last;
+		if (chp->last)
+			chp->last->next = m;
+		else
+			chp->first = m;
+		chp->last = m;
+		chp->nschs++;
 	}
 }
 
 void chp_sch_index_del(struct subchannel *sch)
 {
-	int i;
+	struct sch_priv *sp = sch_priv(sch);
 
-	for (i = 0; i < 256; i++) {
-		struct channel_path *chp = chp_get(sch->os, (uint8_t)i);
+	for (int i = 0; i < 8; i++) {
+		struct chp_member *m = &sp->chpm[i];
+		struct channel_path *chp;
 
-		if (chp)
-			sch_list_del(&chp->schs, sch);
+		if (!m->on)
+			continue;
+		m->on = false;
+		chp = chp_get(sch->os, m->chpid);
+		if (!chp)
+			continue;
+		if (m->prev)
+			m->prev->next = m->next;
+		else
+			chp->first = m->next;
+		if (m->next)
+			m->next->prev = m->prev;
+		else
+			chp->last = m->prev;
+		chp->nschs--;
 	}
 }
 
@@ -358,7 +396,6 @@ void chp_exit(struct os *os)
 	for (i = 0; i < 256; i++) {
 		if (!p->chp[i])
 			continue;
-		free(p->chp[i]->schs.v);
 		free(p->chp[i]);
 		p->chp[i] = NULL;
 	}
@@ -376,15 +413,17 @@ static void chp_dispatch(struct os *os, uint8_t id, enum chp_event_kind ev)
 	struct subchannel **v = local;
 	size_t n, i;
 
-	if (!chp || !chp->schs.n)
+	if (!chp || !chp->nschs)
 		return;
-	n = chp->schs.n;
+	n = chp->nschs;
 	if (n > 64) {
 		v = malloc(n * sizeof(*v));
 		if (!v)
 			return;
 	}
-	memcpy(v, chp->schs.v, n * sizeof(*v));
+	i = 0;
+	for (struct chp_member *m = chp->first; m && i < n; m = m->next)
+		v[i++] = m->sch;
 	for (i = 0; i < n; i++) {
 		struct subchannel *sch = v[i];
 		int rc;

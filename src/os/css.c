@@ -10,70 +10,23 @@
 #include "os/kern_priv.h"
 #include "os/sysfs.h"
 
-/* ---- lists ---- */
-
-void sch_list_add(struct sch_list *l, struct subchannel *sch)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->v[i] == sch)
-			return;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct subchannel **v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = sch;
-}
-
-void sch_list_del(struct sch_list *l, struct subchannel *sch)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		if (l->v[i] == sch) {
-			memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(*l->v));
-			l->n--;
-			return;
-		}
-	}
-}
+/* ---- the subchannel table ---- */
 
 static uint32_t sch_key(uint8_t ssid, uint16_t no)
 {
 	return (uint32_t)ssid << 16 | no;
 }
 
-static size_t sch_lower_bound(struct os_priv *p, uint32_t key)
-{
-	size_t lo = 0, hi = p->schs.n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		struct subchannel *s = p->schs.v[mid];
-
-		if (sch_key(s->schid.ssid, s->schid.no) < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static struct subchannel *css_find(struct os *os, uint8_t ssid, uint16_t no)
 {
-	struct os_priv *p = osp(os);
+	struct sch_table *t = &osp(os)->schs;
 	uint32_t key = sch_key(ssid, no);
-	size_t i = sch_lower_bound(p, key);
+	struct subchannel **c;
 
-	if (i < p->schs.n && sch_key(p->schs.v[i]->schid.ssid, p->schs.v[i]->schid.no) == key)
-		return p->schs.v[i];
-	return NULL;
+	if (ssid > 3)
+		return NULL;
+	c = t->chunk[key / SCH_CHUNK];
+	return c ? c[key % SCH_CHUNK] : NULL;
 }
 
 struct subchannel *css_get_subchannel(struct os *os, struct ccw_id schid)
@@ -93,14 +46,55 @@ struct subchannel *css_find_by_word(struct os *os, uint32_t w)
 	return css_find(os, ssid, no);
 }
 
-static void css_list_insert(struct os *os, struct subchannel *sch)
+struct subchannel *css_next_subchannel(struct os *os, const struct subchannel *sch)
 {
-	struct os_priv *p = osp(os);
-	size_t i = sch_lower_bound(p, sch_key(sch->schid.ssid, sch->schid.no));
+	struct sch_table *t = &osp(os)->schs;
+	uint32_t key = sch ? sch_key(sch->schid.ssid, sch->schid.no) + 1 : 0;
 
-	sch_list_add(&p->schs, sch); /* grows the array; then move into place */
-	memmove(&p->schs.v[i + 1], &p->schs.v[i], (p->schs.n - 1 - i) * sizeof(*p->schs.v));
-	p->schs.v[i] = sch;
+	while (key < SCH_CHUNKS * SCH_CHUNK) {
+		struct subchannel **c = t->chunk[key / SCH_CHUNK];
+
+		if (!c || !t->used[key / SCH_CHUNK]) {
+			key = (key / SCH_CHUNK + 1) * SCH_CHUNK;
+			continue;
+		}
+		if (c[key % SCH_CHUNK])
+			return c[key % SCH_CHUNK];
+		key++;
+	}
+	return NULL;
+}
+
+static int css_table_insert(struct os *os, struct subchannel *sch)
+{
+	struct sch_table *t = &osp(os)->schs;
+	uint32_t key = sch_key(sch->schid.ssid, sch->schid.no);
+	struct subchannel ***c = &t->chunk[key / SCH_CHUNK];
+
+	if (!*c) {
+		*c = calloc(SCH_CHUNK, sizeof(**c));
+		if (!*c)
+			return -ENOMEM;
+	}
+	if (!(*c)[key % SCH_CHUNK]) {
+		t->used[key / SCH_CHUNK]++;
+		t->n++;
+	}
+	(*c)[key % SCH_CHUNK] = sch;
+	return 0;
+}
+
+static void css_table_remove(struct os *os, struct subchannel *sch)
+{
+	struct sch_table *t = &osp(os)->schs;
+	uint32_t key = sch_key(sch->schid.ssid, sch->schid.no);
+	struct subchannel **c = t->chunk[key / SCH_CHUNK];
+
+	if (!c || c[key % SCH_CHUNK] != sch)
+		return;
+	c[key % SCH_CHUNK] = NULL;
+	t->used[key / SCH_CHUNK]--;
+	t->n--;
 }
 
 /* ---- drivers ---- */
@@ -337,17 +331,17 @@ static const struct {
 static void sch_sysfs_add(struct subchannel *sch)
 {
 	struct sch_priv *sp = sch_priv(sch);
-	char path[128], id[16];
+	struct sysfs_node *dir;
+	char id[16];
 	size_t i;
 
 	ccw_id_fmt(&sch->schid, id);
 	snprintf(sp->dir, sizeof(sp->dir), "/sys/devices/css0/%s", id);
 	snprintf(sch->sysfs_path, sizeof(sch->sysfs_path), "/sys/bus/css/devices/%s", id);
-	sysfs_mkdir(sch->os->sysfs, sp->dir);
-	for (i = 0; i < sizeof(sch_attrs) / sizeof(sch_attrs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", sp->dir, sch_attrs[i].name);
-		sysfs_attr(sch->os->sysfs, path, sch_attrs[i].ops, sch, sch_attrs[i].attr);
-	}
+	dir = sysfs_mkdir_at(sch->os->sysfs, NULL, sp->dir, strlen(sp->dir), NULL);
+	for (i = 0; dir && i < sizeof(sch_attrs) / sizeof(sch_attrs[0]); i++)
+		sysfs_attr_at(sch->os->sysfs, dir, sch_attrs[i].name, sch_attrs[i].ops, sch,
+			      sch_attrs[i].attr);
 	sysfs_symlink(sch->os->sysfs, sch->sysfs_path, sp->dir);
 }
 
@@ -407,7 +401,8 @@ int css_register_subchannel(struct subchannel *sch)
 	css_update_ssd_info(sch);
 	sch->opm = chp_get_sch_opm(sch);
 	sch->lpm = sch->schib.pmcw.pam & sch->opm;
-	css_list_insert(sch->os, sch);
+	if (css_table_insert(sch->os, sch))
+		return -ENOMEM;
 	chp_sch_index_add(sch);
 	sch_sysfs_add(sch);
 	sp->registered = true;
@@ -431,7 +426,7 @@ static void css_unregister_subchannel(struct subchannel *sch)
 	if (sch->driver)
 		css_unbind(sch);
 	chp_sch_index_del(sch);
-	sch_list_del(&osp(sch->os)->schs, sch);
+	css_table_remove(sch->os, sch);
 	sysfs_remove(sch->os->sysfs, sch->sysfs_path);
 	sysfs_remove(sch->os->sysfs, sp->dir);
 	css_free_subchannel(sch);
@@ -552,18 +547,22 @@ int css_init(struct os *os)
 
 void css_exit(struct os *os)
 {
-	struct os_priv *p = osp(os);
+	struct sch_table *t = &osp(os)->schs;
 
-	while (p->schs.n) {
-		struct subchannel *sch = p->schs.v[p->schs.n - 1];
+	for (int c = SCH_CHUNKS - 1; c >= 0; c--) {
+		for (int i = SCH_CHUNK - 1; t->chunk[c] && i >= 0; i--) {
+			struct subchannel *sch = t->chunk[c][i];
 
-		if (sch->driver && sch->driver->remove)
-			sch->driver->remove(sch);
-		sch->driver = NULL;
-		chp_sch_index_del(sch);
-		p->schs.n--;
-		css_free_subchannel(sch);
+			if (!sch)
+				continue;
+			if (sch->driver && sch->driver->remove)
+				sch->driver->remove(sch);
+			sch->driver = NULL;
+			chp_sch_index_del(sch);
+			css_table_remove(os, sch);
+			css_free_subchannel(sch);
+		}
+		free(t->chunk[c]);
+		t->chunk[c] = NULL;
 	}
-	free(p->schs.v);
-	p->schs.v = NULL;
 }

@@ -16,7 +16,6 @@
 #include "os/dasd_priv.h"
 #include "os/sysfs.h"
 
-#define DASD_IO_TIMEOUT	  (300 * SIM_S)
 #define DASD_BUSY_DELAY	  (1 * SIM_MS)
 #define DASD_NOPATH_DELAY (100 * SIM_MS)
 
@@ -97,7 +96,7 @@ struct dasd_ccw_req *dasd_alloc_request(struct dasd_device *dev, uint64_t memsiz
 	cqr->cpaddr = cqr->mem;
 	cqr->id = ++dev->next_id;
 	cqr->retries = DASD_RETRIES;
-	cqr->path_retries = DASD_PATH_RETRIES;
+	cqr->path_retries = (int)dev->retries;
 	cqr->status = DASD_CQR_FILLED;
 	return cqr;
 }
@@ -314,6 +313,19 @@ static struct dasd_ccw_req *next_startable(struct dasd_device *dev)
 	return NULL;
 }
 
+/* Linux __dasd_device_start_head with DASD_CQR_FLAGS_FAILFAST: while no
+ * path is left, block requests of a failfast device fail at once. */
+static void dasd_fail_fast(struct dasd_device *dev)
+{
+	struct dasd_ccw_req *c = dev->head, *next;
+
+	for (; c; c = next) {
+		next = c->next;
+		if (c->status == DASD_CQR_QUEUED && c->failfast && !c->immediate)
+			cqr_final(c, DASD_CQR_FAILED, -ENOLINK);
+	}
+}
+
 static void dasd_start_next(struct dasd_device *dev)
 {
 	struct dasd_ccw_req *cqr;
@@ -322,6 +334,8 @@ static void dasd_start_next(struct dasd_device *dev)
 
 	if (dev->active || !dev->cdev)
 		return;
+	if (dev->stopped & DASD_STOPPED_DC_WAIT)
+		dasd_fail_fast(dev);
 	cqr = next_startable(dev);
 	if (!cqr)
 		return;
@@ -348,7 +362,8 @@ static void dasd_start_next(struct dasd_device *dev)
 		cqr->have_irb = false;
 		dev->active = cqr;
 		cqr_event(cqr, CQR_EV_START_OK);
-		dev->timer = sim_at(dev->os->sim, DASD_IO_TIMEOUT, dasd_io_timeout, dev);
+		dev->timer = sim_at(dev->os->sim, (sim_time_t)dev->expires_s * SIM_S,
+				    dasd_io_timeout, dev);
 		return;
 	case -EBUSY:
 		dasd_kick_delay(dev, DASD_BUSY_DELAY);
@@ -413,6 +428,46 @@ int dasd_sleep_on(struct dasd_ccw_req *cqr)
 	return cqr->rc;
 }
 
+/* Linux dasd_times_out (the `timeout` attribute, blk-mq's request
+ * timeout): a block request not done in time is cancelled - a queued one
+ * fails at once, one on the channel is cleared and fails when the clear
+ * ends - and reports -ETIMEDOUT. */
+int dasd_sleep_on_block(struct dasd_ccw_req *cqr)
+{
+	struct dasd_device *dev = cqr->device;
+	sim_time_t deadline;
+
+	if (!sim_current(dev->os->sim))
+		return -EAGAIN;
+	cqr->failfast = dev->failfast;
+	if (!dev->timeout_s)
+		return dasd_sleep_on(cqr);
+	deadline = sim_now(dev->os->sim) + (sim_time_t)dev->timeout_s * SIM_S;
+	queue_add(dev, cqr);
+	dasd_kick(dev);
+	while (cqr->status != DASD_CQR_DONE && cqr->status != DASD_CQR_FAILED) {
+		sim_time_t now = sim_now(dev->os->sim);
+
+		if (now >= deadline && !cqr->timed_out) {
+			dasd_dev_debug(dev, "request %u timed out (timeout %lu s)", cqr->id,
+				       dev->timeout_s);
+			cqr->timed_out = true;
+			if (cqr->status == DASD_CQR_IN_IO && dev->cdev &&
+			    ccw_device_clear(dev->cdev, cqr->id) == 0)
+				continue; /* fails when the clear has ended */
+			if (dev->active == cqr)
+				dev->active = NULL;
+			cqr_final(cqr, DASD_CQR_FAILED, -ETIMEDOUT);
+			break;
+		}
+		if (cqr->timed_out)
+			sim_wait(dev->os->sim, &dev->wq);
+		else
+			sim_wait_timeout(dev->os->sim, &dev->wq, deadline - now);
+	}
+	return cqr->rc;
+}
+
 /* ---- interruption handler ---- */
 
 static enum dasd_cqr_event dasd_classify(const struct dasd_ccw_req *cqr, const struct irb *irb)
@@ -461,6 +516,11 @@ static void dasd_int_handler(struct ccw_device *cdev, uint32_t intparm, const st
 	if (dev->timer) {
 		sim_cancel(dev->os->sim, dev->timer);
 		dev->timer = NULL;
+	}
+	if (cqr->timed_out) {
+		/* cleared because its `timeout` passed: it fails */
+		cqr_final(cqr, DASD_CQR_FAILED, -ETIMEDOUT);
+		return;
 	}
 	if (!irb) {
 		cqr->have_irb = false;
@@ -583,6 +643,10 @@ enum dasd_attr {
 	DA_VENDOR,
 	DA_PATH_MASKS,
 	DA_HPF,
+	DA_EXPIRES,
+	DA_RETRIES,
+	DA_TIMEOUT,
+	DA_FAILFAST,
 };
 
 static int dasd_attr_show(void *obj, long arg, char *buf, size_t size)
@@ -601,6 +665,14 @@ static int dasd_attr_show(void *obj, long arg, char *buf, size_t size)
 		return snprintf(buf, size, "0\n");
 	case DA_READONLY:
 		return snprintf(buf, size, "%d\n", dev->readonly ? 1 : 0);
+	case DA_EXPIRES:
+		return snprintf(buf, size, "%lu\n", dev->expires_s);
+	case DA_RETRIES:
+		return snprintf(buf, size, "%lu\n", dev->retries);
+	case DA_TIMEOUT:
+		return snprintf(buf, size, "%lu\n", dev->timeout_s);
+	case DA_FAILFAST:
+		return snprintf(buf, size, "%d\n", dev->failfast ? 1 : 0);
 	case DA_DISCIPLINE:
 		return snprintf(buf, size, "ECKD\n");
 	case DA_UID:
@@ -627,7 +699,63 @@ static int dasd_safe_offline_store(void *obj, long arg, const char *buf, size_t 
 	return ccw_device_set_offline(dev->cdev);
 }
 
+/* A decimal number (a trailing newline allowed), at most max. */
+static int parse_ulong(const char *buf, size_t len, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (!len)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		unsigned long d = (unsigned long)(buf[i] - '0');
+
+		if (buf[i] < '0' || buf[i] > '9' || v > max / 10 || (v == max / 10 && d > max % 10))
+			return -EINVAL;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Linux dasd_devmap.c: expires 1..DASD_EXPIRES_MAX s, retries
+ * 0..DASD_RETRIES_MAX, timeout in s (0: none), failfast 0 or 1. */
+static int dasd_attr_store(void *obj, long arg, const char *buf, size_t len)
+{
+	struct dasd_device *dev = obj;
+	unsigned long v;
+
+	switch (arg) {
+	case DA_EXPIRES:
+		if (parse_ulong(buf, len, DASD_EXPIRES_MAX, &v) || !v)
+			return -EINVAL;
+		dev->expires_s = v;
+		return 0;
+	case DA_RETRIES:
+		if (parse_ulong(buf, len, DASD_RETRIES_MAX, &v))
+			return -EINVAL;
+		dev->retries = v;
+		return 0;
+	case DA_TIMEOUT:
+		if (parse_ulong(buf, len, 1000000000ul, &v))
+			return -EINVAL;
+		dev->timeout_s = v;
+		return 0;
+	case DA_FAILFAST:
+		if (parse_ulong(buf, len, 1, &v))
+			return -EINVAL;
+		dev->failfast = v;
+		if (v)
+			dasd_kick(dev); /* waiting block I/O fails now */
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static const struct sysfs_attr_ops dasd_ro_ops = {.show = dasd_attr_show};
+static const struct sysfs_attr_ops dasd_rw_ops = {.show = dasd_attr_show, .store = dasd_attr_store};
 static const struct sysfs_attr_ops dasd_wo_ops = {.store = dasd_safe_offline_store};
 
 static const struct {
@@ -646,6 +774,10 @@ static const struct {
 	{"status", DA_STATUS, &dasd_ro_ops},
 	{"path_masks", DA_PATH_MASKS, &dasd_ro_ops},
 	{"hpf", DA_HPF, &dasd_ro_ops},
+	{"expires", DA_EXPIRES, &dasd_rw_ops},
+	{"retries", DA_RETRIES, &dasd_rw_ops},
+	{"timeout", DA_TIMEOUT, &dasd_rw_ops},
+	{"failfast", DA_FAILFAST, &dasd_rw_ops},
 	{"safe_offline", DA_SAFE_OFFLINE, &dasd_wo_ops},
 };
 
@@ -664,7 +796,7 @@ static bool dasd_eckd_match(const struct ccw_device *cdev)
 static int dasd_eckd_probe(struct ccw_device *cdev)
 {
 	struct dasd_device *dev = calloc(1, sizeof(*dev));
-	char path[160];
+	struct sysfs_node *dir;
 	size_t i;
 
 	if (!dev)
@@ -672,13 +804,15 @@ static int dasd_eckd_probe(struct ccw_device *cdev)
 	dev->os = cdev->os;
 	dev->cdev = cdev;
 	dev->devindex = -1;
+	dev->expires_s = DASD_EXPIRES;
+	dev->retries = DASD_PATH_RETRIES;
 	snprintf(dev->busid, sizeof(dev->busid), "%s", cdev->busid);
 	cdev->drvdata = dev;
 	cdev->handler = dasd_int_handler;
-	for (i = 0; i < sizeof(dasd_attrs) / sizeof(dasd_attrs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", cdev->dir, dasd_attrs[i].name);
-		sysfs_attr(cdev->os->sysfs, path, dasd_attrs[i].ops, dev, dasd_attrs[i].attr);
-	}
+	dir = sysfs_mkdir_at(cdev->os->sysfs, NULL, cdev->dir, strlen(cdev->dir), NULL);
+	for (i = 0; dir && i < sizeof(dasd_attrs) / sizeof(dasd_attrs[0]); i++)
+		sysfs_attr_at(cdev->os->sysfs, dir, dasd_attrs[i].name, dasd_attrs[i].ops, dev,
+			      dasd_attrs[i].attr);
 	return 0;
 }
 
@@ -834,15 +968,15 @@ int dasd_init(struct os *os)
 bool dasd_has_waiters(struct os *os)
 {
 	struct dasd_state *st = osp(os)->dasd;
-	struct os_priv *p = osp(os);
+	struct subchannel *sch;
 	unsigned i;
-	size_t k;
 
 	for (i = 0; st && i < st->ndead; i++)
 		if (st->dead[i]->wq.head)
 			return true;
-	for (k = 0; k < p->schs.n; k++) {
-		struct ccw_device *cdev = ccw_device_from_sch(p->schs.v[k]);
+	css_for_each_subchannel(os, sch)
+	{
+		struct ccw_device *cdev = ccw_device_from_sch(sch);
 		struct dasd_device *dev = cdev ? cdev->drvdata : NULL;
 
 		if (dev && cdev->drv == &dasd_eckd_driver && dev->wq.head)

@@ -29,8 +29,6 @@
 #define DE_ATTR_NORMAL	 0xc0
 #define DE_ATTR_BYPASS	 0xc4
 
-#define CDL_LABEL_BLOCK	 2
-
 /* ---- EBCDIC (the characters labels and RCD use) ---- */
 
 void ebcdic_to_ascii(char *out, const uint8_t *in, size_t n)
@@ -435,7 +433,7 @@ static int eckd_rw_special(struct dasd_device *dev, bool write, uint64_t blk, ui
 	a = cpb_parm(&b, lr, 16);
 	cpb_ccw(&b, ECKD_LR, CCW_FLAG_CC, 16, a, false);
 	cpb_ccw(&b, write ? ECKD_WRITE_KD_MT : ECKD_READ_KD_MT, 0, reclen, cqr->data, true);
-	rc = dasd_sleep_on(cqr);
+	rc = dasd_sleep_on_block(cqr);
 	if (rc == 0 && !write) {
 		memcpy(buf, data, reclen);
 		memset(buf + reclen, 0xe5, DASD_BLKSIZE - reclen);
@@ -478,7 +476,7 @@ static int eckd_rw_run(struct dasd_device *dev, bool write, uint64_t blk, uint32
 	for (i = 0; i < n; i++)
 		cpb_ccw(&b, write ? ECKD_WRITE_MT : ECKD_READ_MT, i + 1 < n ? CCW_FLAG_CC : 0,
 			DASD_BLKSIZE, cqr->data + (uint64_t)i * DASD_BLKSIZE, true);
-	rc = dasd_sleep_on(cqr);
+	rc = dasd_sleep_on_block(cqr);
 	if (rc == 0 && !write)
 		memcpy(buf, data, (size_t)n * DASD_BLKSIZE);
 	dasd_free_request(cqr);

@@ -21,6 +21,24 @@ int dasd_next_index(struct os *os);
 
 /* ---- block device operations (run in the caller's task) ---- */
 
+/* What a failed request becomes for the reader or writer (Linux
+ * __dasd_cleanup_cqr and blk_status_to_errno): a `timeout` -ETIMEDOUT,
+ * `failfast` -ENOLINK, a device that went away -ENODEV, anything else an
+ * I/O error.  A device that is still there is never "No such device". */
+static int block_errno(const struct dasd_device *dev, int rc)
+{
+	switch (rc) {
+	case -ETIMEDOUT:
+	case -ENOLINK:
+	case -ENOMEM:
+		return rc;
+	case -ENODEV:
+		return dev->cdev ? -EIO : -ENODEV;
+	default:
+		return -EIO;
+	}
+}
+
 static ssize_t bdev_rw(struct dasd_bdev *bd, bool write, void *buf, size_t len, uint64_t off)
 {
 	struct dasd_device *dev = bd->device;
@@ -44,7 +62,7 @@ static ssize_t bdev_rw(struct dasd_bdev *bd, bool write, void *buf, size_t len, 
 		rc = dasd_eckd_rw(dev, write, bd->start + (off + done) / DASD_BLKSIZE, n,
 				  (uint8_t *)buf + done);
 		if (rc)
-			return done ? (ssize_t)done : rc;
+			return done ? (ssize_t)done : block_errno(dev, rc);
 		done += (size_t)n * DASD_BLKSIZE;
 	}
 	return (ssize_t)done;

@@ -15,11 +15,13 @@
 #define DASD_RECS_PER_TRACK 12
 #define DASD_MAX_BLOCKS	    190 /* blocks per request (Linux DASD_ECKD_MAX_BLOCKS) */
 #define DASD_RETRIES	    10
-#define DASD_PATH_RETRIES   256
+#define DASD_PATH_RETRIES   256 /* default of the `retries` attribute (Linux) */
+#define DASD_RETRIES_MAX    32768
+#define DASD_EXPIRES	    300 /* s: default of the `expires` attribute */
+#define DASD_EXPIRES_MAX    40000000
 
 /* device->stopped bits (Linux names) */
 #define DASD_STOPPED_DC_WAIT 0x02 /* no operational path: wait for one */
-#define DASD_STOPPED_PENDING 0x04
 
 enum dasd_cqr_status {
 	DASD_CQR_FILLED, /* built, not queued */
@@ -55,6 +57,8 @@ struct dasd_ccw_req {
 	bool verify_path; /* lpm is exact (path verification) */
 	bool immediate;	  /* queue head; runs while stopped */
 	bool no_retry;	  /* report errors at once (analysis) */
+	bool failfast;	  /* fail at once while no path is left (block I/O) */
+	bool timed_out;	  /* the block request's `timeout` passed: fail it */
 	int retries, path_retries;
 	int rc;
 	struct irb irb;
@@ -106,6 +110,12 @@ struct dasd_device {
 	struct dasd_part part[DASD_MAX_PARTS];
 	struct dasd_bdev pbdev[DASD_MAX_PARTS];
 	int nparts;
+	/* request policy (Linux dasd sysfs: expires, retries, timeout,
+	 * failfast) */
+	unsigned long expires_s; /* per start: cancel and retry after it */
+	unsigned long retries;	 /* starts a request may make on path errors */
+	unsigned long timeout_s; /* per block request; 0 = none */
+	bool failfast;		 /* block I/O fails while no path is left */
 	/* statistics */
 	uint64_t path_errors, retries_total, completed;
 };
@@ -115,6 +125,9 @@ struct dasd_ccw_req *dasd_alloc_request(struct dasd_device *dev, uint64_t memsiz
 					uint64_t datasize);
 void dasd_free_request(struct dasd_ccw_req *cqr);
 int dasd_sleep_on(struct dasd_ccw_req *cqr);
+/* The same for a block-layer request: the device's `timeout` and
+ * `failfast` apply (-ETIMEDOUT, -ENOLINK). */
+int dasd_sleep_on_block(struct dasd_ccw_req *cqr);
 void dasd_kick(struct dasd_device *dev);
 void dasd_path_verify_schedule(struct dasd_device *dev, uint8_t paths);
 void dasd_dev_info(struct dasd_device *dev, const char *fmt, ...)

@@ -127,9 +127,8 @@ const struct ciw *ccw_device_get_ciw(struct ccw_device *cdev, uint8_t type)
 bool ccw_has_waiters(struct os *os)
 {
 	struct ccw_bus *bus = ccw_bus(os);
-	struct os_priv *p = osp(os);
 	struct ccw_device *c;
-	size_t k;
+	struct subchannel *sch;
 
 	if (!bus)
 		return false;
@@ -138,8 +137,9 @@ bool ccw_has_waiters(struct os *os)
 	for (c = bus->dead; c; c = c->dead_next)
 		if (c->wq.head)
 			return true;
-	for (k = 0; k < p->schs.n; k++) {
-		c = ccw_device_from_sch(p->schs.v[k]);
+	css_for_each_subchannel(os, sch)
+	{
+		c = ccw_device_from_sch(sch);
 		if (c && c->wq.head)
 			return true;
 	}
@@ -161,18 +161,17 @@ static void recovery_fn(void *arg)
 	struct os *os = arg;
 	struct ccw_bus *bus = ccw_bus(os);
 	struct os_priv *p = osp(os);
-	struct subchannel *local[64], **v = local;
+	struct subchannel *local[64], **v = local, *s;
 	bool redo = false;
-	size_t n, k;
+	size_t n = 0, k;
 
 	bus->recovery_ev = NULL;
 	if (p->dying)
 		return;
 	/* A copy: looking at a device may change the subchannel list. */
-	n = p->schs.n;
-	if (n > 64 && !(v = malloc(n * sizeof(*v))))
+	if (p->schs.n > 64 && !(v = malloc(p->schs.n * sizeof(*v))))
 		return;
-	memcpy(v, p->schs.v, n * sizeof(*v));
+	css_for_each_subchannel(os, s) v[n++] = s;
 	for (k = 0; k < n; k++) {
 		struct subchannel *sch = v[k];
 		struct ccw_device *cdev = ccw_device_from_sch(sch);
@@ -386,15 +385,15 @@ static void ccw_device_bind_driver(struct ccw_device *cdev)
 static void ccw_device_register(struct ccw_device *cdev)
 {
 	struct os *os = cdev->os;
+	struct sysfs_node *dir;
 	char path[128];
 	size_t i;
 
 	snprintf(cdev->dir, sizeof(cdev->dir), "%s/%s", sch_priv(cdev->sch)->dir, cdev->busid);
-	sysfs_mkdir(os->sysfs, cdev->dir);
-	for (i = 0; i < sizeof(cdev_attrs) / sizeof(cdev_attrs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", cdev->dir, cdev_attrs[i].name);
-		sysfs_attr(os->sysfs, path, cdev_attrs[i].ops, cdev, cdev_attrs[i].attr);
-	}
+	dir = sysfs_mkdir_at(os->sysfs, NULL, cdev->dir, strlen(cdev->dir), NULL);
+	for (i = 0; dir && i < sizeof(cdev_attrs) / sizeof(cdev_attrs[0]); i++)
+		sysfs_attr_at(os->sysfs, dir, cdev_attrs[i].name, cdev_attrs[i].ops, cdev,
+			      cdev_attrs[i].attr);
 	snprintf(path, sizeof(path), "/sys/bus/ccw/devices/%s", cdev->busid);
 	sysfs_symlink(os->sysfs, path, cdev->dir);
 	cdev->registered = true;

@@ -7,9 +7,8 @@
 #include "arch/orb.h"
 #include "os/device_priv.h"
 
-#define IO_SCH_ISC	      3
-#define DEV_BUSY_VERIFY_DELAY (1 * SIM_MS)
-#define VERIFY_MAX_ROUNDS     4 /* repeated verifications before settling */
+#define IO_SCH_ISC	  3
+#define VERIFY_MAX_ROUNDS 4 /* repeated verifications before settling */
 
 bool dev_fsm_final_state(const struct ccw_device *cdev)
 {
@@ -587,18 +586,6 @@ int ccw_device_clear(struct ccw_device *cdev, uint32_t intparm)
 	if (cdev->state != DEV_STATE_ONLINE)
 		return -EINVAL;
 	ret = cio_clear(cdev->sch);
-	if (ret == 0)
-		cdev->intparm = intparm;
-	return ret;
-}
-
-int ccw_device_halt(struct ccw_device *cdev, uint32_t intparm)
-{
-	int ret;
-
-	if (cdev->state != DEV_STATE_ONLINE)
-		return -EINVAL;
-	ret = cio_halt(cdev->sch);
 	if (ret == 0)
 		cdev->intparm = intparm;
 	return ret;

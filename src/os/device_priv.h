@@ -170,7 +170,6 @@ void ccw_device_set_disconnected(struct ccw_device *cdev);
 /* The driver's I/O (Linux ccw_device_start_key etc.). */
 int ccw_device_start(struct ccw_device *cdev, uint64_t cpa, uint32_t intparm, uint8_t lpm);
 int ccw_device_clear(struct ccw_device *cdev, uint32_t intparm);
-int ccw_device_halt(struct ccw_device *cdev, uint32_t intparm);
 uint8_t ccw_device_get_path_mask(struct ccw_device *cdev);
 
 /* ccwreq.c */

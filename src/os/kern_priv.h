@@ -18,6 +18,15 @@
  * for one second. */
 #define CHP_INFO_UPDATE_INTERVAL SIM_S
 
+/* A subchannel's place in the list of one CHPID's subchannels (the
+ * CHPID -> subchannel index): one per path slot of the subchannel. */
+struct chp_member {
+	struct subchannel *sch;
+	struct chp_member *prev, *next;
+	uint8_t chpid;
+	bool on; /* in that CHPID's list */
+};
+
 /* Subchannel as the cio core keeps it; drivers see the embedded struct. */
 struct sch_priv {
 	struct subchannel sch;
@@ -26,6 +35,7 @@ struct sch_priv {
 	uint8_t isc;
 	uint32_t intparm;
 	char dir[48]; /* /sys/devices/css0/0.0.013f */
+	struct chp_member chpm[8];
 };
 
 static inline struct sch_priv *sch_priv(struct subchannel *sch)
@@ -33,9 +43,14 @@ static inline struct sch_priv *sch_priv(struct subchannel *sch)
 	return (struct sch_priv *)sch;
 }
 
-struct sch_list {
-	struct subchannel **v;
-	size_t n, cap;
+/* The registered subchannels by (ssid, number): a table of chunks of
+ * SCH_CHUNK entries, a chunk allocated when it gets its first one. */
+#define SCH_CHUNK  256
+#define SCH_CHUNKS (4 * 65536 / SCH_CHUNK)
+struct sch_table {
+	struct subchannel **chunk[SCH_CHUNKS];
+	uint16_t used[SCH_CHUNKS];
+	size_t n;
 };
 
 struct channel_path {
@@ -43,8 +58,10 @@ struct channel_path {
 	struct chpid id;
 	struct channel_path_info info;
 	bool registered;
-	char dir[48];		    /* /sys/devices/css0/chp0.42 */
-	struct sch_list schs;	    /* CHPID -> subchannel index */
+	char dir[48]; /* /sys/devices/css0/chp0.42 */
+	/* CHPID -> subchannel index, in the order they were added */
+	struct chp_member *first, *last;
+	size_t nschs;
 	struct chp_desc1 desc_fmt1; /* last good SCPD format 1 (chid) */
 };
 
@@ -59,9 +76,7 @@ struct drv_ref {
 	const struct css_driver *drv;
 };
 
-struct kblock {
-	uint64_t addr, size;
-};
+struct kmem;
 
 /* An I/O subchannel with a valid device number, or another type
  * (Linux css_sch_is_valid). */
@@ -77,17 +92,18 @@ struct os_priv {
 	size_t first, count;
 	/* kernel storage */
 	uint64_t kbase, ksize;
-	struct kblock *kb; /* allocated blocks sorted by address */
-	size_t nkb, kbcap;
+	struct kmem *kmem; /* its allocator (kmem.c) */
 	/* boot */
 	struct sim_task *init_task;
 	bool booted;
+	void (*booted_fn)(void *ctx); /* os_on_booted */
+	void *booted_ctx;
 	/* css bus */
 	const struct css_driver *drivers[CSS_MAX_DRIVERS];
 	int ndrivers;
 	struct drv_ref drv_refs[CSS_MAX_DRIVERS];
-	struct sch_list schs; /* all registered subchannels, by id */
-	uint64_t probe_schib; /* STSCH buffer for numbers not registered */
+	struct sch_table schs; /* all registered subchannels, by id */
+	uint64_t probe_schib;  /* STSCH buffer for numbers not registered */
 	/* channel paths */
 	struct channel_path *chp[256];
 	struct sclp_chp_info chp_info;
@@ -130,6 +146,10 @@ static inline void os_wake(struct os *os, struct sim_waitq *wq)
 /* os.c */
 void os_printk_level(struct os *os, bool console, const char *fmt, va_list ap);
 
+/* kmem.c: the allocator behind os_kmalloc over [base, base + size) */
+int kmem_init(struct os *os, uint64_t base, uint64_t size);
+void kmem_exit(struct os *os);
+
 /* css.c */
 int css_init(struct os *os);
 void css_exit(struct os *os);
@@ -140,8 +160,11 @@ void ccw_device_wait_init(struct os *os);
 void css_evaluate_subchannel(struct os *os, uint8_t ssid, uint16_t no);
 void css_evaluate_all(struct os *os);
 struct subchannel *css_find_by_word(struct os *os, uint32_t schid_word);
-void sch_list_add(struct sch_list *l, struct subchannel *sch);
-void sch_list_del(struct sch_list *l, struct subchannel *sch);
+/* The registered subchannels in (ssid, number) order: first, then next
+ * after sch; NULL at the end. */
+struct subchannel *css_next_subchannel(struct os *os, const struct subchannel *sch);
+#define css_for_each_subchannel(os, s) \
+	for ((s) = css_next_subchannel(os, NULL); (s); (s) = css_next_subchannel(os, s))
 
 /* cio.c */
 void cio_io_interrupt(void *osv, uint32_t schid, uint32_t intparm, uint32_t int_word);

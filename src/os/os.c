@@ -165,75 +165,7 @@ int os_syslog(struct os *os, int type, char *buf, int len)
 	return (int)n;
 }
 
-/* ---- kernel storage: first fit over a sorted block list ---- */
-
-static int kb_insert(struct os_priv *p, size_t at, uint64_t addr, uint64_t size)
-{
-	if (p->nkb == p->kbcap) {
-		size_t cap = p->kbcap ? p->kbcap * 2 : 64;
-		struct kblock *kb = realloc(p->kb, cap * sizeof(*kb));
-
-		if (!kb)
-			return -ENOMEM;
-		p->kb = kb;
-		p->kbcap = cap;
-	}
-	memmove(&p->kb[at + 1], &p->kb[at], (p->nkb - at) * sizeof(*p->kb));
-	p->kb[at].addr = addr;
-	p->kb[at].size = size;
-	p->nkb++;
-	return 0;
-}
-
-uint64_t os_kmalloc(struct os *os, uint64_t size, uint64_t align)
-{
-	struct os_priv *p = os->priv;
-	uint64_t end = p->kbase + p->ksize;
-	uint64_t cur = p->kbase;
-	uint8_t *mem;
-	size_t i;
-
-	if (!size || !align || (align & (align - 1)))
-		return 0;
-	size = (size + 7) & ~7ull;
-	for (i = 0; i <= p->nkb; i++) {
-		uint64_t a = (cur + align - 1) & ~(align - 1);
-		uint64_t limit = i < p->nkb ? p->kb[i].addr : end;
-
-		if (a >= cur && a <= limit && limit - a >= size) {
-			if (kb_insert(p, i, a, size))
-				return 0;
-			mem = storage_ptr(os->css.mem, a, size);
-			if (mem)
-				memset(mem, 0, size);
-			return a;
-		}
-		if (i < p->nkb)
-			cur = p->kb[i].addr + p->kb[i].size;
-	}
-	return 0;
-}
-
-void os_kfree(struct os *os, uint64_t addr)
-{
-	struct os_priv *p = os->priv;
-	size_t lo = 0, hi = p->nkb;
-
-	if (!addr)
-		return;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (p->kb[mid].addr < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == p->nkb || p->kb[lo].addr != addr)
-		return;
-	memmove(&p->kb[lo], &p->kb[lo + 1], (p->nkb - lo - 1) * sizeof(*p->kb));
-	p->nkb--;
-}
+/* ---- kernel storage (the allocator is kmem.c) ---- */
 
 void *os_kptr(struct os *os, uint64_t addr, uint64_t len)
 {
@@ -350,6 +282,8 @@ static void os_init_task(void *arg)
 	sim_sleep(os->sim, OS_USERSPACE_BOOT);
 	os->priv->booted = true;
 	os_pr_debug(os, "%s: boot complete", os->hostname);
+	if (os->priv->booted_fn)
+		os->priv->booted_fn(os->priv->booted_ctx);
 }
 
 static void kmem_setup(struct os *os, const struct os_config *cfg)
@@ -385,6 +319,8 @@ struct os *os_create(struct sim *sim, struct css_if css, const struct os_config 
 	snprintf(os->hostname, sizeof(os->hostname), "%s",
 		 cfg && cfg->hostname ? cfg->hostname : "localhost");
 	kmem_setup(os, cfg);
+	if (kmem_init(os, os->priv->kbase, os->priv->ksize))
+		goto fail;
 	os->sysfs = sysfs_new();
 	if (!os->sysfs)
 		goto fail;
@@ -412,6 +348,12 @@ fail:
 int os_booted(const struct os *os)
 {
 	return os && os->priv && os->priv->booted;
+}
+
+void os_on_booted(struct os *os, void (*fn)(void *ctx), void *ctx)
+{
+	os->priv->booted_fn = fn;
+	os->priv->booted_ctx = ctx;
 }
 
 void os_destroy(struct os *os)
@@ -451,7 +393,7 @@ static void os_teardown(struct os *os)
 			sim_task_free(p->init_task);
 		for (i = 0; i < p->count; i++)
 			free(p->lines[(p->first + i) % DMESG_MAX_LINES]);
-		free(p->kb);
+		kmem_exit(os);
 		free(p);
 	}
 	if (os->vfs)

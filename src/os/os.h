@@ -12,7 +12,6 @@
 
 struct sysfs;
 struct vfs;
-struct cio;
 struct vfio_host;
 struct os_priv;
 
@@ -27,7 +26,6 @@ struct os {
 	struct css_if css;	/* the channel subsystem this instance runs on */
 	struct sysfs *sysfs;	/* /sys */
 	struct vfs *vfs;	/* /dev, /tmp, /proc ... */
-	struct cio *cio;	/* kernel cio state (src/os/cio*.c) */
 	struct vfio_host *vfio; /* the vfio core: open files, devices (src/os/vfio.c) */
 	/* Console sink (the node's terminal), set by whoever owns the node. */
 	void (*console)(void *ctx, const char *text);
@@ -42,6 +40,9 @@ struct os {
  * os_booted() if you need it finished.  NULL on allocation failure. */
 struct os *os_create(struct sim *sim, struct css_if css, const struct os_config *cfg);
 int os_booted(const struct os *os);
+/* fn(ctx) is called once, when boot completes (from the event that
+ * completes it); one observer per OS, NULL to remove it. */
+void os_on_booted(struct os *os, void (*fn)(void *ctx), void *ctx);
 void os_destroy(struct os *os);
 
 /* Kernel log: appends one line to the dmesg ring ("[  sec.usec] text") and
@@ -61,6 +62,9 @@ char *os_dmesg(struct os *os);
  * `size` bytes aligned to `align` (a power of two), or 0 on exhaustion
  * (address 0 is never handed out). */
 uint64_t os_kmalloc(struct os *os, uint64_t size, uint64_t align);
+/* The same without clearing it (kmalloc, not kzalloc): for a buffer the
+ * caller fills completely, e.g. one a device reads into. */
+uint64_t os_kmalloc_nozero(struct os *os, uint64_t size, uint64_t align);
 void os_kfree(struct os *os, uint64_t addr);
 /* Pointer to kernel storage [addr, addr+len) in css.mem, NULL if outside. */
 void *os_kptr(struct os *os, uint64_t addr, uint64_t len);

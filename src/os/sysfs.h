@@ -29,6 +29,18 @@ int sysfs_attr(struct sysfs *fs, const char *path, const struct sysfs_attr_ops *
 /* An absolute target is stored relative to the link's directory, as the
  * kernel's sysfs links are ("../../../devices/css0/0.0.013f"). */
 int sysfs_symlink(struct sysfs *fs, const char *path, const char *target);
+/* The same below a directory node, without walking from the root for each
+ * entry (a driver creating a device's attributes): sysfs_mkdir_at makes
+ * the plen bytes of path (relative to `at`, or absolute with at NULL) a
+ * directory as mkdir -p does and returns it (NULL with -errno in *err);
+ * the node stays valid until it or a parent is removed. */
+struct sysfs_node;
+struct sysfs_node *sysfs_mkdir_at(struct sysfs *fs, struct sysfs_node *at, const char *path,
+				  size_t plen, int *err);
+int sysfs_attr_at(struct sysfs *fs, struct sysfs_node *dir, const char *name,
+		  const struct sysfs_attr_ops *ops, void *obj, long arg);
+int sysfs_symlink_at(struct sysfs *fs, struct sysfs_node *dir, const char *name,
+		     const char *target);
 /* Remove a file, link or whole directory tree. */
 int sysfs_remove(struct sysfs *fs, const char *path);
 

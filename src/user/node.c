@@ -441,11 +441,6 @@ bool proc_output_closed(const struct proc *p)
 	return p->epipe;
 }
 
-bool proc_has_stdin(const struct proc *p)
-{
-	return p && (p->in || p->in_file);
-}
-
 bool proc_done(const struct proc *p)
 {
 	return p->done;

@@ -65,7 +65,6 @@ void proc_eprintf(struct proc *p, const char *fmt, ...) __attribute__((format(pr
 void proc_write(struct proc *p, const void *buf, size_t len);
 /* stdin of a pipeline stage (NULL-safe): bytes read, 0 at EOF. */
 long proc_read_stdin(struct proc *p, void *buf, size_t len);
-bool proc_has_stdin(const struct proc *p);
 /* True once the reader of the process's stdout pipe has gone.  Further
  * output is dropped; a program that would loop on writing should stop and
  * return PROC_SIGPIPE, the status of a process killed by SIGPIPE. */

@@ -73,13 +73,6 @@ void util_rec_set(struct util_rec *r, const char *key, const char *fmt, ...)
 	va_end(ap);
 }
 
-const char *util_rec_get(struct util_rec *r, const char *key)
-{
-	struct rec_col *c = col_find(r, key);
-
-	return c ? c->val : NULL;
-}
-
 void util_rec_clear(struct util_rec *r)
 {
 	int i;

@@ -17,7 +17,6 @@ void util_rec_def(struct util_rec *r, const char *key, const char *title, int wi
 /* Set a cell of the current row (an undefined key is ignored). */
 void util_rec_set(struct util_rec *r, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-const char *util_rec_get(struct util_rec *r, const char *key);
 /* Clear every cell of the current row. */
 void util_rec_clear(struct util_rec *r);
 void util_rec_print_hdr(struct util_rec *r, struct proc *p);

@@ -31,7 +31,8 @@ struct chpsync_ops {
 	void (*on_crw)(struct vfio_ccw_dev *d, uint32_t crw);
 	/* A guest STSCH: `refreshed` when the SCHIB region was read for it
 	 * (the device was dirty or stale), `before` the guest PMCW before
-	 * that, `signalled` when the device was dirty. */
+	 * that, `signalled` when the host reported a path change since the
+	 * guest last looked (a CRW, a PNO; not the guest's own cc 3). */
 	void (*on_stsch)(struct vfio_ccw_dev *d, const struct pmcw *before, bool refreshed,
 			 bool signalled);
 	/* An I/O interrupt whose IRB is in the guest subchannel, before the

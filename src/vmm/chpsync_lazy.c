@@ -11,13 +11,24 @@
  * every verification's I/O would ask for the next one; the synthetic PNOM
  * stays until the guest's first STSCH after the PNO interruption has
  * stored it.  So the guest's view changes only when the guest itself
- * touches the device. */
+ * touches the device.
+ *
+ * Beyond the letter: a guest whose device has no path left does not touch
+ * it again (Linux disconnects the device and waits for a channel report;
+ * only its recovery timer, after 3 s, 30 s, then every 300 s, tries it
+ * again).  So a CRW that makes a path available (ERC 2 or 4) is forwarded
+ * when the host's last word on the device was that no path is left (a
+ * start refused with -ENODEV, or a SCHIB without an available path): the
+ * VM refreshes the device and injects the CRW as eager does, the guest
+ * reconnects at once, and the device is lazy again from there. */
 #include "vmm/chpsync.h"
 #include "vmm/vfio_ccw_priv.h"
 
+#include "arch/crw.h"
 #include "arch/scsw.h"
 
 struct lazy_state {
+	bool forwarded; /* a path-available CRW went to the VM: refresh */
 	bool pno_pending;
 	uint8_t pnom_pending;
 	/* The PNOM sent with the last synthetic PNO, until the guest's next
@@ -30,9 +41,23 @@ static struct lazy_state *lazy(struct vfio_ccw_dev *d)
 	return d->pstate;
 }
 
+static bool crw_path_available(uint32_t w)
+{
+	struct crw c;
+
+	crw_decode(w, &c);
+	return c.rsc == CRW_RSC_CPATH && !c.oflw &&
+	       (c.erc == CRW_ERC_INIT || c.erc == CRW_ERC_IPARM);
+}
+
 static void lazy_on_crw(struct vfio_ccw_dev *d, uint32_t crw)
 {
-	/* discarded: the dirty mark is all the letter keeps */
+	/* The letter discards it: the dirty mark is all it keeps. */
+	if (!d->host_nopath || !crw_path_available(crw) || !d->sink.crw)
+		return;
+	lazy(d)->forwarded = true;
+	d->host_nopath = false;
+	d->sink.crw(d->sink.ctx, d, crw);
 }
 
 static void lazy_on_stsch(struct vfio_ccw_dev *d, const struct pmcw *before, bool refreshed,
@@ -67,9 +92,21 @@ static void lazy_on_io_irq(struct vfio_ccw_dev *d)
 	l->pno_pending = false;
 }
 
+/* Lazy devices are not refreshed behind the guest, except for a
+ * forwarded CRW: the guest learns from the CRW itself, so no synthetic PNO
+ * is due for it. */
 static bool lazy_on_flush(struct vfio_ccw_dev *d, bool named)
 {
-	return false; /* lazy devices are never refreshed behind the guest */
+	struct lazy_state *l = lazy(d);
+	struct pmcw before = d->sch->pmcw;
+
+	if (!l->forwarded)
+		return false;
+	l->forwarded = false;
+	if (vfio_ccw_dev_refresh(d))
+		return false;
+	l->pno_pending = false;
+	return vfio_ccw_paths_differ(&before, &d->sch->pmcw);
 }
 
 const struct chpsync_ops chpsync_lazy_ops = {

@@ -82,8 +82,6 @@ void vfio_ccw_dev_free(struct vfio_ccw_dev *d);
 /* Read the SCHIB region (one host STSCH) and copy the path fields (PIM,
  * PAM, POM, PNOM, LPUM, CHPIDs) into the guest subchannel.  0 or -errno. */
 int vfio_ccw_dev_refresh(struct vfio_ccw_dev *d);
-/* A CRW for this device was seen: the path state may have changed. */
-void vfio_ccw_dev_mark_dirty(struct vfio_ccw_dev *d);
 bool vfio_ccw_dev_dirty(const struct vfio_ccw_dev *d);
 bool vfio_ccw_dev_uses_chpid(const struct vfio_ccw_dev *d, uint8_t chpid);
 struct vsch *vfio_ccw_dev_sch(struct vfio_ccw_dev *d);

@@ -100,14 +100,12 @@ int vfio_ccw_dev_refresh(struct vfio_ccw_dev *d)
 			read_chp_type(d, h.pmcw.chpid[i]);
 		g->chpid[i] = h.pmcw.chpid[i];
 	}
+	if (!(h.pmcw.pim & h.pmcw.pam))
+		d->host_nopath = true;
 	d->dirty = false;
+	d->news = false;
 	d->stale = false;
 	return 0;
-}
-
-void vfio_ccw_dev_mark_dirty(struct vfio_ccw_dev *d)
-{
-	d->dirty = true;
 }
 
 bool vfio_ccw_dev_dirty(const struct vfio_ccw_dev *d)
@@ -149,7 +147,7 @@ static void pt_store(struct vsch *s)
 {
 	struct vfio_ccw_dev *d = s->priv;
 	struct pmcw before = s->pmcw;
-	bool signalled = d->dirty, refreshed = false;
+	bool signalled = d->news, refreshed = false;
 
 	d->st.guest_stsch++;
 	if (d->dirty || d->stale)
@@ -169,14 +167,18 @@ static int pt_start(struct vsch *s, const struct orb *orb)
 	orb_encode(orb, r.orb_area);
 	scsw_encode(&s->scsw, r.scsw_area);
 	n = hpwrite(d, &r, sizeof(r), d->io_off);
-	if (n == (ssize_t)sizeof(r))
+	if (n == (ssize_t)sizeof(r)) {
+		d->host_nopath = false;
 		return 0;
+	}
 	switch (n) {
 	case -EBUSY:
 	case -EAGAIN: /* the host is still busy with the previous request */
 		return 2;
-	case -EACCES:
 	case -ENODEV:
+		d->host_nopath = true; /* no logical path left on the host */
+				       /* fall through */
+	case -EACCES:
 		/* The host found path(s) not operational: its path state
 		 * changed, so the guest's next STSCH must look. */
 		d->dirty = true;
@@ -307,7 +309,7 @@ void vfio_ccw_io_irq(void *ctx)
 	if (lpum)
 		s->pmcw.lpum = lpum;
 	if (irb.scsw.flags & SCSW_FLAGS_PNO)
-		d->dirty = true; /* PNOM changed on the host */
+		d->dirty = d->news = true; /* PNOM changed on the host */
 	d->pol->on_io_irq(d);
 	vcss_post_status(s);
 }
@@ -325,7 +327,7 @@ void vfio_ccw_crw_irq(void *ctx)
 		if (n != (ssize_t)sizeof(r) || r.crw == 0)
 			return;
 		d->st.crws_read++;
-		d->dirty = true;
+		d->dirty = d->news = true;
 		d->pol->on_crw(d, r.crw);
 	}
 }

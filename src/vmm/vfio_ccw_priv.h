@@ -22,7 +22,18 @@ struct vfio_ccw_dev {
 	bool has_async, has_schib, has_crw;
 	uint64_t iova_size;
 	/* Path-state synchronisation */
-	bool dirty; /* signalled: a CRW, a PNO in an IRB, a cc 3 from the host */
+	/* The path fields must be read again: a CRW, a PNO in an IRB, a cc 3
+	 * from the host. */
+	bool dirty;
+	/* The host itself reported a path change (a CRW, a PNO in an IRB)
+	 * since the guest last looked; a cc 3 the guest got for its own
+	 * start is not news to it. */
+	bool news;
+	/* The host's last word on this device was that no path is left: a
+	 * start refused with -ENODEV (no logical path left on the host), or
+	 * a SCHIB with no available path.  Cleared by a start the host
+	 * takes. */
+	bool host_nopath;
 	/* An I/O interrupt came since the last SCHIB region read: the
 	 * channel program may have moved POM (a path that answers again) or
 	 * the LPUM, so the next guest STSCH reads the host once. */

@@ -244,6 +244,76 @@ TEST(kern_kmalloc_is_aligned_disjoint_and_reusable)
 	kf_fini(&f);
 }
 
+struct kblk {
+	uint64_t a, n;
+};
+
+static int kblk_cmp(const void *x, const void *y)
+{
+	const struct kblk *a = x, *b = y;
+
+	return a->a < b->a ? -1 : a->a > b->a;
+}
+
+/* Random allocations and frees of 8 bytes to 300 KB with alignments up to
+ * 64 KB: every block is aligned, inside the range, disjoint from every
+ * other live block and zeroed; once all is freed again the buddies have
+ * merged, so the largest block of the start is there again. */
+TEST(kern_kmalloc_random_blocks_stay_disjoint_and_merge_back)
+{
+	struct kf f;
+	struct kblk live[600], sorted[600];
+	uint64_t base, size, big, seed = 12345;
+	int n = 0;
+
+	kf_init(&f, 20, 0, false);
+	os_kmem_range(f.os, &base, &size);
+	/* the largest block the range holds is free at the start */
+	for (big = 1ull << 40; big; big >>= 1) {
+		uint64_t a = os_kmalloc_nozero(f.os, big, 4096);
+
+		if (a) {
+			os_kfree(f.os, a);
+			break;
+		}
+	}
+	CHECK(big >= size / 4);
+	for (int step = 0; step < 20000; step++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		if (n && (n == 600 || (seed >> 60) < 7)) {
+			int k = (int)((seed >> 20) % (uint64_t)n);
+			uint8_t *p = os_kptr(f.os, live[k].a, live[k].n);
+
+			memset(p, 0xa5, live[k].n); /* dirty: the next owner gets zeros */
+			os_kfree(f.os, live[k].a);
+			live[k] = live[--n];
+		} else {
+			uint64_t sz = (seed >> 33) % ((seed >> 62) ? 2048 : 300 * 1024) + 1;
+			uint64_t al = 1ull << ((seed >> 8) % 17);
+			uint64_t a = os_kmalloc(f.os, sz, al);
+			const uint8_t *p;
+
+			CHECK(a != 0);
+			CHECK_EQ(a % al, 0);
+			CHECK(a >= base && a + sz <= base + size);
+			p = os_kptr(f.os, a, sz);
+			for (uint64_t i = 0; i < sz; i += 97)
+				CHECK_EQ(p[i], 0);
+			live[n++] = (struct kblk){a, sz};
+		}
+		if (step % 1000 == 0 || n == 600) {
+			memcpy(sorted, live, (size_t)n * sizeof(*sorted));
+			qsort(sorted, (size_t)n, sizeof(*sorted), kblk_cmp);
+			for (int i = 1; i < n; i++)
+				CHECK(sorted[i - 1].a + sorted[i - 1].n <= sorted[i].a);
+		}
+	}
+	while (n)
+		os_kfree(f.os, live[--n].a);
+	CHECK(os_kmalloc_nozero(f.os, big, 4096) != 0);
+	kf_fini(&f);
+}
+
 /* The letter's lazy sync, seen by the OS: a path went away without a
  * channel report; enabling the subchannel (STSCH) shows the new PAM, the
  * first interruption carries PNO, so cio verifies once more, reports the

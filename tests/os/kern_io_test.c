@@ -1,6 +1,7 @@
 /* Block I/O through dasd on the machine while channel paths fail and come
  * back: every request completes exactly once on the remaining paths and
  * the data read back is what was written. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -429,6 +430,29 @@ TEST(kern_device_back_after_subchannel_crw_resumes_io)
 	kf_fini(&f);
 }
 
+/* What an OS asks of its CSS: none of it may change once the OS is
+ * destroyed (no interruption taken, no channel report read, no I/O). */
+static uint64_t os_insns(struct machine *m)
+{
+	const struct machine_stats *st = machine_stats(m);
+
+	return st->stsch + st->msch + st->ssch + st->tsch + st->csch + st->hsch + st->xsch +
+	       st->rsch + st->stcrw + st->chsc + st->servc;
+}
+
+/* Trace lines of `who` from line `from` on. */
+static size_t trace_lines_of(struct sim *sim, size_t from, const char *who)
+{
+	size_t n = 0, len = strlen(who);
+
+	for (size_t i = from; i < sim_trace_count(sim); i++) {
+		const char *l = strchr(sim_trace_line(sim, i), ' ');
+
+		n += l && !strncmp(l + 1, who, len) && l[1 + len] == ':';
+	}
+	return n;
+}
+
 /* An OS destroyed while a write waits for a path (a guest powered off):
  * the world goes on; nothing runs into the freed OS (ASan run). */
 TEST(kern_destroy_with_blocked_io_leaves_world_running)
@@ -437,6 +461,8 @@ TEST(kern_destroy_with_blocked_io_leaves_world_running)
 	static uint8_t buf[CHUNK];
 	static struct rw_job w; /* the task never ends: its file stays open */
 	struct sim_task *t;
+	uint64_t insns;
+	size_t lines;
 	int c;
 
 	kf_init(&f, 20, 0, false);
@@ -450,10 +476,16 @@ TEST(kern_destroy_with_blocked_io_leaves_world_running)
 	CHECK(!sim_task_done(t));
 	os_destroy(f.os);
 	f.os = NULL;
+	insns = os_insns(f.m);
+	lines = sim_trace_count(f.sim);
 	for (c = 0x42; c <= 0x45; c++)
 		CHECK_EQ(machine_chp_repair(f.m, (uint8_t)c), 0);
 	kf_run_for(&f, 1 * SIM_S);
 	CHECK(!sim_task_done(t)); /* never woken: its OS is gone */
+	/* and the OS took nothing from the machine: no interruption, no
+	 * channel report, no I/O for the write */
+	CHECK_EQ(os_insns(f.m), insns);
+	CHECK_EQ(trace_lines_of(f.sim, lines, "host"), 0);
 	kf_fini(&f);
 }
 
@@ -551,5 +583,84 @@ TEST(kern_disconnected_device_comes_back_by_the_recovery_timer)
 	kf_task(&f, do_rw, &r);
 	CHECK_EQ(r.rc, 0);
 	CHECK(memcmp(blk, back, CHUNK) == 0);
+	kf_fini(&f);
+}
+
+/* The dasd request policy while no path is left (Linux dasd sysfs
+ * attributes): by default a block write waits; with `failfast` it fails
+ * at once with ENOLINK (BLK_STS_TRANSPORT), with `timeout` after that
+ * many seconds with ETIMEDOUT, and a request that runs out of `retries`
+ * fails with EIO.  Never ENODEV: the device is still there. */
+static long write_while_notoper(const char *attr, const char *val, sim_time_t *took)
+{
+	struct kf f;
+	static uint8_t blk[CHUNK];
+	struct rw_job w;
+	struct sim_task *t;
+	sim_time_t t0;
+	long rc;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	if (attr) {
+		char path[128];
+
+		snprintf(path, sizeof(path), KF_DEV "/%s", attr);
+		CHECK_EQ(kf_write(&f, path, val), 0);
+	}
+	CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, true), 0);
+	w = (struct rw_job){&f, "/dev/dasda1", blk, CHUNK, true, 0, NULL};
+	t0 = sim_now(f.sim);
+	t = sim_task_spawn(f.sim, "dd", do_rw, &w);
+	kf_run_for(&f, 20 * SIM_S);
+	*took = sim_now(f.sim) - t0;
+	if (!sim_task_done(t)) {
+		/* disconnected: "no device" now that the recovery timer has
+		 * looked for it (Sense ID sets the logical paths from PAM) */
+		check_attr(&f, KF_DEV "/availability", "no device\n");
+		check_attr(&f, KF_DEV "/online", "1\n");
+		/* the path comes back: the write completes */
+		CHECK_EQ(machine_device_notoper(f.m, 0, 0x13f, false), 0);
+		CHECK(sim_run_until(f.sim, task_done, t));
+		CHECK_EQ(w.rc, 0);
+		rc = 1;
+	} else {
+		rc = w.rc;
+	}
+	sim_task_free(t);
+	kf_fini(&f);
+	return rc;
+}
+
+TEST(kern_dasd_policy_while_no_path_is_left)
+{
+	sim_time_t took;
+
+	CHECK_EQ(write_while_notoper(NULL, NULL, &took), 1); /* waits, then completes */
+	CHECK_EQ(write_while_notoper("failfast", "1\n", &took), -ENOLINK);
+	CHECK_EQ(write_while_notoper("timeout", "2\n", &took), -ETIMEDOUT);
+	CHECK_EQ(write_while_notoper("retries", "1\n", &took), -EIO);
+}
+
+TEST(kern_dasd_policy_attributes)
+{
+	struct kf f;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	check_attr(&f, KF_DEV "/expires", "300\n");
+	check_attr(&f, KF_DEV "/retries", "256\n");
+	check_attr(&f, KF_DEV "/timeout", "0\n");
+	check_attr(&f, KF_DEV "/failfast", "0\n");
+	CHECK_EQ(kf_write(&f, KF_DEV "/expires", "30\n"), 0);
+	check_attr(&f, KF_DEV "/expires", "30\n");
+	CHECK_EQ(kf_write(&f, KF_DEV "/expires", "0\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/expires", "40000001\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/retries", "32769\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/retries", "-1\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/failfast", "2\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/failfast", "yes\n"), -EINVAL);
+	CHECK_EQ(kf_write(&f, KF_DEV "/timeout", "\n"), -EINVAL);
+	check_attr(&f, KF_DEV "/retries", "256\n");
 	kf_fini(&f);
 }

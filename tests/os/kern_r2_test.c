@@ -74,6 +74,29 @@ static struct machine *bare_machine(struct sim *sim, struct ccwdev **dev)
 	return m;
 }
 
+/* What an OS asks of its CSS: none of it may change once the OS is
+ * destroyed (no interruption taken, no channel report read, no I/O). */
+static uint64_t os_insns(struct machine *m)
+{
+	const struct machine_stats *st = machine_stats(m);
+
+	return st->stsch + st->msch + st->ssch + st->tsch + st->csch + st->hsch + st->xsch +
+	       st->rsch + st->stcrw + st->chsc + st->servc;
+}
+
+/* Trace lines of `who` from line `from` on. */
+static size_t trace_lines_of(struct sim *sim, size_t from, const char *who)
+{
+	size_t n = 0, len = strlen(who);
+
+	for (size_t i = from; i < sim_trace_count(sim); i++) {
+		const char *l = strchr(sim_trace_line(sim, i), ' ');
+
+		n += l && !strncmp(l + 1, who, len) && l[1 + len] == ':';
+	}
+	return n;
+}
+
 /* os_destroy while the OS is still booting (before init ran, and at
  * several points inside boot: SCLP read, Sense ID, the userspace sleep),
  * then the world goes on and is freed: no use after free (run under
@@ -89,15 +112,22 @@ TEST(kern_destroy_while_booting_then_sim_free)
 		struct machine *m = bare_machine(sim, &dev);
 		struct os_config oc = {"host", 16u << 20};
 		struct os *os = os_create(sim, machine_css(m), &oc);
+		uint64_t insns;
+		size_t lines;
 
 		CHECK(os != NULL);
 		if (at[i])
 			sim_run_to(sim, sim_now(sim) + at[i]);
 		CHECK(!os_booted(os));
 		os_destroy(os);
+		insns = os_insns(m);
+		lines = sim_trace_count(sim);
 		/* The machine keeps running: a path event after the OS is gone. */
 		CHECK_EQ(machine_chp_configure(m, 0x42, false), 0);
 		sim_run_to(sim, sim_now(sim) + 5 * SIM_S);
+		CHECK_EQ(os_insns(m), insns);
+		CHECK_EQ(machine_stats(m)->crws_queued, 1); /* for nobody */
+		CHECK_EQ(trace_lines_of(sim, lines, "host"), 0);
 		machine_free(m);
 		sim_free(sim);
 	}

@@ -77,9 +77,14 @@ const char *ufix_rw_value(struct ufix *f, const char *path)
 
 void ufix_init(struct ufix *f)
 {
+	ufix_init_seed(f, 42);
+}
+
+void ufix_init_seed(struct ufix *f, uint64_t seed)
+{
 	memset(f, 0, sizeof(*f));
 	nslots = 0;
-	f->sim = sim_new(42);
+	f->sim = sim_new(seed);
 	f->os.sim = f->sim;
 	snprintf(f->os.hostname, sizeof(f->os.hostname), "host");
 	f->os.sysfs = sysfs_new();

@@ -17,6 +17,8 @@ struct ufix {
 };
 
 void ufix_init(struct ufix *f);
+/* The same with the run's seed (ufix_init: 42). */
+void ufix_init_seed(struct ufix *f, uint64_t seed);
 void ufix_fini(struct ufix *f);
 /* Run a line to completion; returns the terminal output (static buffer,
  * valid until the next call); the status is in f->status. */

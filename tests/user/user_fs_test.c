@@ -194,18 +194,33 @@ TEST(dd_copies_through_block_device_and_reports_gnu_stats)
 	ufix_fini(&f);
 }
 
-TEST(dd_urandom_is_deterministic_per_seed)
+/* The md5sum line of 4 KiB of /dev/urandom in a world of `seed`. */
+static void urandom_md5(uint64_t seed, char out[64])
 {
 	struct ufix f;
-	char first[64];
 
-	ufix_init(&f);
-	snprintf(first, sizeof(first), "%s",
+	ufix_init_seed(&f, seed);
+	snprintf(out, 64, "%s",
 		 ufix_run(&f, "dd if=/dev/urandom bs=1k count=4 status=none | md5sum"));
 	ufix_fini(&f);
+}
+
+TEST(dd_urandom_is_deterministic_per_seed)
+{
+	char a[64], again[64], b[64], zeros[64];
+	struct ufix f;
+
+	urandom_md5(42, a);
+	urandom_md5(42, again);
+	urandom_md5(43, b);
 	ufix_init(&f);
-	CHECK_STR(ufix_run(&f, "dd if=/dev/urandom bs=1k count=4 status=none | md5sum"), first);
+	snprintf(zeros, sizeof(zeros), "%s",
+		 ufix_run(&f, "dd if=/dev/zero bs=1k count=4 status=none | md5sum"));
 	ufix_fini(&f);
+	CHECK_STR(again, a);	      /* the same seed, the same bytes */
+	CHECK(strcmp(a, b) != 0);     /* another seed, other bytes */
+	CHECK(strcmp(a, zeros) != 0); /* and not zeros */
+	CHECK(strstr(a, "  -\n") != NULL);
 }
 
 TEST(dd_seek_truncates_regular_files_unless_notrunc)

@@ -612,3 +612,75 @@ TEST(vfio_host_request_unplugs_the_device_from_the_guest)
 	CHECK_EQ(sb.pmcw.pam, 0x70);
 	fake_env_down(&e);
 }
+
+/* Lazy, beyond the letter: a guest whose device has no path left (the
+ * host refused its start with -ENODEV) gets the CRW that makes a path
+ * available, refreshed and without a synthetic PNO on top; the guest whose
+ * device still has paths gets nothing, as the letter says. */
+TEST(vfio_lazy_forwards_a_path_back_to_a_guest_with_none_left)
+{
+	struct fake_env e;
+	struct schib sb;
+	struct irb irb;
+	int cc;
+
+	env_up(&e, 1, CHPSYNC_LAZY);
+	enable(&e, 1);
+	/* a path comes back while the guest still has paths: nothing */
+	host_path_change(&e, 0, 0xf0, 0x04020042);
+	sim_run(e.sim);
+	CHECK_EQ(e.g.mchks, 0);
+	/* no path left on the host: the guest's start gets cc 3 */
+	e.host->dev[0].io_ret = -ENODEV;
+	CHECK_EQ(start(&e, 1), 3);
+	CHECK_EQ(e.g.mchks, 0);
+	e.host->dev[0].io_ret = 0;
+	/* a path-gone report is still the letter's: discarded */
+	host_path_change(&e, 0, 0xf0, 0x04060044);
+	sim_run(e.sim);
+	CHECK_EQ(e.g.mchks, 0);
+	/* the path back reaches the guest as a channel report */
+	e.host->dev[0].schib.pmcw.pom = 0x4f;
+	host_path_change(&e, 0, 0xf0, 0x04020043);
+	sim_run(e.sim);
+	CHECK_EQ(e.g.mchks, 1);
+	CHECK_EQ(stcrw(&e, &cc), 0x04020043u);
+	CHECK_EQ(cc, 0);
+	int reads = e.host->dev[0].schib_reads;
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
+	CHECK_EQ(sb.pmcw.pom, 0x4f);		     /* refreshed with the CRW */
+	CHECK_EQ(e.host->dev[0].schib_reads, reads); /* costs no host STSCH */
+	CHECK_EQ(start(&e, 1), 0);
+	host_completes(&e, 0, 0x40, false);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO)); /* the CRW told it */
+	/* lazy again: the next report is not forwarded */
+	host_path_change(&e, 0, 0xf0, 0x04020044);
+	sim_run(e.sim);
+	CHECK_EQ(e.g.mchks, 1);
+	fake_env_down(&e);
+}
+
+/* A cc 3 the guest got for its own start is no news to it: the STSCH
+ * after it reads the host, but arms no synthetic PNO (which would make
+ * the guest's next channel program on a good path a path error). */
+TEST(vfio_lazy_cc3_for_the_guests_own_start_arms_no_pno)
+{
+	struct fake_env e;
+	struct schib sb;
+	struct irb irb;
+
+	env_up(&e, 1, CHPSYNC_LAZY);
+	enable(&e, 1);
+	e.host->dev[0].io_ret = -EACCES;
+	CHECK_EQ(start(&e, 1), 3);
+	e.host->dev[0].io_ret = 0;
+	int reads = e.host->dev[0].schib_reads;
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
+	CHECK_EQ(e.host->dev[0].schib_reads, reads + 1);
+	CHECK_EQ(start(&e, 1), 0);
+	host_completes(&e, 0, 0x40, false);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
+	fake_env_down(&e);
+}
