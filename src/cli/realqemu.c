@@ -340,9 +340,13 @@ static enum run_result guest_command(struct realqemu *rq, struct rguest *g, cons
 	if (!text)
 		return RUN_NOMEM;
 	realqemu_mask(text);
-	*out = newline_terminated(text);
-	if (k == 0) /* powered off: QEMU has ended */
+	if (k == 0) {
+		/* QEMU ended (poweroff): what the console printed on the way
+		 * down races with QEMU's exit, so it is not kept. */
+		text[0] = '\0';
 		guest_remove(rq, g);
+	}
+	*out = newline_terminated(text);
 	return k < 0 ? RUN_TIMEOUT : RUN_OK;
 }
 

@@ -31,7 +31,8 @@ enum run_result realqemu_command(struct realqemu *rq, const char *node, const ch
 /* The masking rule for a real guest's console text, in place: a kernel
  * log time stamp "[%5lu.%06lu]" at the start of a line becomes "[T]";
  * dd's summary ", S seconds, R" becomes ", T seconds, R/s"; carriage
- * returns are dropped. */
+ * returns are dropped.  A command after which QEMU ends (poweroff) has no
+ * output: what the console prints on the way down races with QEMU's exit. */
 void realqemu_mask(char *text);
 
 /* The guest image directory: $CHPSYNC_GUEST_IMAGE, else what
