@@ -50,6 +50,7 @@ static const char usage_text[] =
 	"  --debug          debug-only kernel lines (Linux pr_debug, s390dbf) in dmesg\n"
 	"  --real-qemu      run/check: the host's qemu-system-s390x starts the real QEMU\n"
 	"                   and a real s390x Linux guest (docs/real-qemu.md)\n"
+	"  --sysfs-dump DIR run: write each node's /sys to DIR/NODE/sys at the end\n"
 	"  -v, --verbose    check: print PASS lines too\n"
 	"\n"
 	"Scenario format: docs/scenario.md\n";
@@ -68,7 +69,7 @@ struct cli {
 	bool verbose;
 };
 
-enum { OPT_SEED = 256, OPT_TRACE, OPT_IOCP, OPT_KEEP, OPT_DEBUG, OPT_REAL_QEMU };
+enum { OPT_SEED = 256, OPT_TRACE, OPT_IOCP, OPT_KEEP, OPT_DEBUG, OPT_REAL_QEMU, OPT_SYSFS_DUMP };
 
 static int parse_seed(const char *s, uint64_t *out)
 {
@@ -93,6 +94,7 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 		{"keep-workdir", no_argument, NULL, OPT_KEEP},
 		{"debug", no_argument, NULL, OPT_DEBUG},
 		{"real-qemu", no_argument, NULL, OPT_REAL_QEMU},
+		{"sysfs-dump", required_argument, NULL, OPT_SYSFS_DUMP},
 		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
@@ -121,6 +123,9 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_REAL_QEMU:
 			c->ro.real_qemu = true;
+			break;
+		case OPT_SYSFS_DUMP:
+			c->ro.sysfs_dump = optarg;
 			break;
 		case 'v':
 			c->verbose = true;

@@ -12,11 +12,13 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/realqemu.h"
+#include "cli/sysfs_dump.h"
 #include "machine/machine.h"
 #include "os/os.h"
 #include "user/progs.h"
@@ -97,6 +99,16 @@ static void on_node_added(void *ctx, struct node *n)
 
 	if (rw->debug && node_os(n))
 		os_set_debug(node_os(n), 1);
+	if (node_os(n)) {
+		char **nv = realloc(rw->osnodes, (rw->nosnodes + 1) * sizeof(*nv));
+
+		if (nv) {
+			rw->osnodes = nv;
+			nv[rw->nosnodes] = strdup(node_name(n));
+			if (nv[rw->nosnodes])
+				rw->nosnodes++;
+		}
+	}
 	if (node_os(n) && !os_booted(node_os(n)))
 		os_on_booted(node_os(n), boot_done, n);
 }
@@ -260,6 +272,9 @@ void run_world_destroy(struct run_world *rw)
 	if (rw->trace)
 		fclose(rw->trace);
 	remove_workdir(rw);
+	for (size_t i = 0; i < rw->nosnodes; i++)
+		free(rw->osnodes[i]);
+	free(rw->osnodes);
 	memset(rw, 0, sizeof(*rw));
 }
 
@@ -387,6 +402,71 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 	return r;
 }
 
+/* ---- sysfs dump ---- */
+
+struct dump_job {
+	struct sysfs *fs;
+	char *dir;
+	char err[512];
+	int rc;
+	bool done;
+};
+
+static void dump_task(void *arg)
+{
+	struct dump_job *j = arg;
+
+	j->rc = sysfs_dump(j->fs, j->dir, j->err, sizeof(j->err));
+	j->done = true;
+}
+
+static bool dump_done(void *arg)
+{
+	return ((struct dump_job *)arg)->done;
+}
+
+int run_sysfs_dump(struct run_world *rw, const char *dir, char *err, size_t errlen)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < rw->nosnodes; i++) {
+		struct node *n = world_find_node(rw->world, rw->osnodes[i]);
+		struct dump_job j = {0};
+		struct sim_task *t;
+		char *nd = NULL;
+
+		if (!n || !node_os(n))
+			continue; /* a guest that has gone */
+		if (asprintf(&nd, "%s/%s", dir, rw->osnodes[i]) < 0 ||
+		    asprintf(&j.dir, "%s/sys", nd) < 0 ||
+		    (mkdir(nd, 0755) < 0 && errno != EEXIST)) {
+			snprintf(err, errlen, "%s: %s", nd ? nd : dir,
+				 strerror(errno ? errno : ENOMEM));
+			free(nd);
+			free(j.dir);
+			return -1;
+		}
+		j.fs = node_os(n)->sysfs;
+		t = sim_task_spawn(rw->sim, "sysfs-dump", dump_task, &j);
+		if (!t || run_until(rw, dump_done, &j) != RUN_OK) {
+			snprintf(err, errlen, "%s: the dump did not end", nd);
+			free(nd);
+			free(j.dir);
+			return -1;
+		}
+		sim_task_free(t);
+		free(nd);
+		free(j.dir);
+		if (j.rc < 0) {
+			snprintf(err, errlen, "%s", j.err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* ---- scenarios ---- */
 
 static void fmt_duration(char *buf, size_t len, sim_time_t t)
@@ -490,6 +570,10 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 	}
 	rc = run_items(&rw, s, o, out);
 	fflush(out);
+	if (!rc && o->sysfs_dump && run_sysfs_dump(&rw, o->sysfs_dump, err, sizeof(err)) < 0) {
+		fprintf(o->err, "chpsync: %s: --sysfs-dump: %s\n", s->name, err);
+		rc = -1;
+	}
 	realqemu_free(rw.rq);
 	rw.rq = NULL;
 	run_world_destroy(&rw);

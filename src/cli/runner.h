@@ -26,6 +26,7 @@ struct run_opts {
 	bool debug;	   /* --debug or '#! debug': debug-only kernel lines in dmesg */
 	FILE *err;	   /* where "chpsync: ..." messages go (stderr) */
 	bool real_qemu;	   /* --real-qemu: the host's qemu-system-s390x is the real one */
+	const char *sysfs_dump; /* --sysfs-dump DIR: each OS node's /sys at the end */
 };
 
 #define RUN_DEFAULT_SEED 1
@@ -57,6 +58,9 @@ struct run_world {
 	/* --real-qemu: the world behind chpsync serve, real QEMUs and guests
 	 * (cli/realqemu.h); commands go through it. */
 	struct realqemu *rq;
+	/* Names of the nodes with an OS, in the order they came (host first). */
+	char **osnodes;
+	size_t nosnodes;
 };
 
 /* Build and boot a world: seed, deck (NULL = built-in), base directory for
@@ -82,6 +86,10 @@ enum run_result {
  * RUN_TIMEOUT *out still holds what the command printed. */
 enum run_result run_command(struct run_world *rw, const char *node, const char *cmd, char **out);
 const char *run_result_str(enum run_result r);
+
+/* Write /sys of every node with an OS that is still there to DIR/NODE/sys
+ * (cli/sysfs_dump.h).  0, or -1 with err. */
+int run_sysfs_dump(struct run_world *rw, const char *dir, char *err, size_t errlen);
 
 /* Run a scenario and write its transcript to out (comments and prompts as
  * written, each command followed by its actual output).  0, or -1 after an
