@@ -1,21 +1,32 @@
 # chpsync build.  `make` builds ./chpsync; `make check` builds and runs every test.
 # `make ASAN=1 check` builds into build-asan/ with AddressSanitizer + UBSan.
+# `make fuzz` builds the fuzz targets into build-fuzz/ with clang, libFuzzer,
+# ASan and UBSan and runs each for FUZZ_SECONDS (docs/fuzzing.md).
+#
+# CFLAGS/LDFLAGS given on the command line are added to the project's own
+# flags (include paths, language level, warnings), never replace them.
 
 CC      ?= cc
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Isrc -MMD -MP
-LDLIBS  += -lm
+override CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Isrc -MMD -MP
+override LDLIBS  += -lm
 
-ifeq ($(ASAN),1)
+ifeq ($(FUZZ),1)
+# Set by `make fuzz` for its sub-make (CC is clang there).
+BUILD   ?= build-fuzz
+override CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+		    -fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=address,undefined
+else ifeq ($(ASAN),1)
 BUILD   ?= build-asan
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS += -fsanitize=address,undefined
+override CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=address,undefined
 else
 BUILD   ?= build
 endif
 ifeq ($(WERROR),1)
-CFLAGS  += -Werror
+override CFLAGS  += -Werror
 endif
 
 # Layers, lowest first.  A layer may use only the layers before it.
@@ -151,7 +162,39 @@ $(eval $(call test_bin,bridge,$(BUILD)/bridge/conv.o))
 TEST_LAYERS := $(foreach l,$(LAYERS) bridge,$(if $(wildcard tests/$(l)/*.c),$(l)))
 TEST_BINS   := $(foreach l,$(TEST_LAYERS),$(BUILD)/tests/test_$(l))
 
-tests: $(TEST_BINS) $(BUILD)/chpsync $(BRIDGE_SO)
+# ---- fuzz targets: tests/fuzz/fuzz_<target>.c (docs/fuzzing.md) ----
+# Each one links with tests/fuzz/replay.c into a plain program that replays
+# the target's corpus (part of `make check`, any compiler), and in the FUZZ=1
+# build with libFuzzer into build-fuzz/fuzz/fuzz_<target>.
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_COMMON  := $(BUILD)/tests/fuzz/common.o
+# Test fixtures a target shares with the unit tests.
+FUZZ_EXTRA_vfio := $(BUILD)/tests/os/vfio_fixture.o
+FUZZ_REPLAY  := $(foreach t,$(FUZZ_TARGETS),$(BUILD)/tests/fuzz/replay_$(t))
+FUZZ_BINS    := $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz/fuzz_$(t))
+
+define fuzz_bin
+$(BUILD)/tests/fuzz/replay_$(1): $(BUILD)/tests/fuzz/fuzz_$(1).o $(BUILD)/tests/fuzz/replay.o \
+		$(FUZZ_COMMON) $(FUZZ_EXTRA_$(1)) $(LIBS_CLI)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+$(BUILD)/fuzz/fuzz_$(1): $(BUILD)/tests/fuzz/fuzz_$(1).o $(FUZZ_COMMON) $(FUZZ_EXTRA_$(1)) \
+		$(LIBS_CLI)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_bin,$(t))))
+
+tests: $(TEST_BINS) $(BUILD)/chpsync $(BRIDGE_SO) $(FUZZ_REPLAY)
+
+# Seed tools: ckd_pack packs small CKD images into the ckd target's input
+# format, seedgen writes the vfio and serve targets' seeds.
+$(BUILD)/tests/fuzz/ckd_pack $(BUILD)/tests/fuzz/seedgen: $(BUILD)/tests/fuzz/%: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+# Regenerate the derived seeds in tests/fuzz/corpus/ (review the diff).
+fuzz-seeds: $(BUILD)/chpsync $(BUILD)/tests/fuzz/ckd_pack $(BUILD)/tests/fuzz/seedgen
+	sh tests/fuzz/mkseeds.sh $(BUILD)
 
 # Run one layer's tests: make check-arch, check-machine, ...
 check-%: $(BUILD)/tests/test_%
@@ -169,17 +212,39 @@ $(BUILD)/bench/%: bench/%.c $(LIBS_CLI)
 bench: $(BENCH_BIN) $(BUILD)/chpsync
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
+# The timeline pictures in docs/ and the README, drawn by chpsync from the
+# scenarios (tests/timeline.sh fails when they are stale).
+timeline-docs: $(BUILD)/chpsync
+	$(BUILD)/chpsync run --timeline docs/timeline-lazy.svg >/dev/null
+	$(BUILD)/chpsync run tests/scenarios/eager-config.scenario --timeline docs/timeline-eager.svg >/dev/null
+
 # The real s390x guest (kernel + initramfs from Debian's s390x packages) for
 # the real-QEMU tests; cached outside the build directory (docs/real-qemu.md).
 guest-image:
 	@sh guest/mkimage.sh
 
+# ---- fuzzing (never part of check; CI runs it briefly, .ci/run) ----
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_OPTS    ?=
+
+fuzz-bins: $(FUZZ_BINS)
+
+# The instrumented build, in its own directory (build-fuzz/).
+fuzz-build:
+	$(MAKE) FUZZ=1 CC=$(FUZZ_CC) fuzz-bins
+
+# Fuzz each target for FUZZ_SECONDS (FUZZ_TARGET=name: that one only).
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) "$(FUZZ_OPTS)" \
+		$(or $(FUZZ_TARGET),$(FUZZ_TARGETS))
+
 format:
 	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]')
 
 clean:
-	rm -rf build build-asan chpsync
+	rm -rf build build-asan build-fuzz chpsync
 
-.PHONY: all chpsync check tests bench format clean guest-image
+.PHONY: all chpsync check tests bench fuzz fuzz-build fuzz-bins fuzz-seeds format clean guest-image timeline-docs
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -17,6 +17,7 @@
 
 #include "arch/bytes.h"
 #include "arch/ccw.h"
+#include "arch/eckd.h"
 #include "arch/irb.h"
 #include "arch/orb.h"
 #include "arch/schib.h"
@@ -57,12 +58,6 @@ static inline void die(const char *msg)
 	exit(1);
 }
 
-static inline void put_cchh(uint8_t *p, uint32_t trk)
-{
-	put_be16(p, (uint16_t)(trk / 15));
-	put_be16(p + 2, (uint16_t)(trk % 15));
-}
-
 static inline void put_ccw(uint8_t *p, uint8_t cmd, uint8_t flags, uint16_t count, uint32_t cda)
 {
 	struct ccw1 c = {.cmd = cmd, .flags = flags, .count = count, .cda = cda};
@@ -70,30 +65,40 @@ static inline void put_ccw(uint8_t *p, uint8_t cmd, uint8_t flags, uint16_t coun
 	ccw1_encode(&c, p);
 }
 
+/* Define Extent and Locate Record of one 4 KB block (12 per track from
+ * track 2 on), as Linux builds them. */
+static inline void block_de_lr(bool write, uint32_t blk, uint8_t de[ECKD_DE_SIZE],
+			       uint8_t lr[ECKD_LR_SIZE])
+{
+	uint32_t trk = 2 + blk / 12;
+	struct eckd_de d = {.mask = write ? ECKD_DE_WR_UPDATE : ECKD_DE_WR_INHIBIT,
+			    .ga = ECKD_DE_GA_NORMAL,
+			    .first_trk = trk,
+			    .last_trk = trk};
+	struct eckd_lr l = {.op = write ? ECKD_LR_OP_WRITE : ECKD_LR_OP_READ,
+			    .aux = ECKD_LR_AUX_TLF,
+			    .count = 1,
+			    .seek_trk = trk,
+			    .search_trk = trk,
+			    .search_rec = (uint8_t)(blk % 12 + 1),
+			    .sector = ECKD_LR_SECTOR_NONE,
+			    .tlf = 4096};
+
+	eckd_de_encode(&d, 15, de);
+	eckd_lr_encode(&l, 15, lr);
+}
+
 /* One 4 KB block: DE + LR + Read Data MT / Write Update Data. */
 static inline void block_io(struct bench *b, bool write, uint32_t blk)
 {
-	uint32_t trk = 2 + blk / 12;
 	uint8_t *de = b->mem + A_PARM, *lr = b->mem + A_PARM + 16;
 	struct orb o = {.intparm = 1, .ctrl0 = ORB_CTRL0_FMT, .lpm = 0x80, .cpa = A_CCW};
 	struct irb irb;
 
-	memset(de, 0, 32);
-	de[0] = write ? 0x80 : 0x40;
-	de[1] = 0xc0;
-	put_cchh(de + 8, trk);
-	put_cchh(de + 12, trk);
-	lr[0] = write ? 0x01 : 0x06;
-	lr[1] = 0x80;
-	lr[3] = 1;
-	put_cchh(lr + 4, trk);
-	put_cchh(lr + 8, trk);
-	lr[12] = (uint8_t)(blk % 12 + 1);
-	lr[13] = 0xff;
-	put_be16(lr + 14, 4096);
-	put_ccw(b->mem + A_CCW, 0x63, CCW_FLAG_CC, 16, A_PARM);
-	put_ccw(b->mem + A_CCW + 8, 0x47, CCW_FLAG_CC, 16, A_PARM + 16);
-	put_ccw(b->mem + A_CCW + 16, write ? 0x85 : 0x86, 0, 4096, A_DATA);
+	block_de_lr(write, blk, de, lr);
+	put_ccw(b->mem + A_CCW, ECKD_CMD_DEFINE_EXT, CCW_FLAG_CC, ECKD_DE_SIZE, A_PARM);
+	put_ccw(b->mem + A_CCW + 8, ECKD_CMD_LOCATE, CCW_FLAG_CC, ECKD_LR_SIZE, A_PARM + 16);
+	put_ccw(b->mem + A_CCW + 16, write ? ECKD_CMD_WRITE_MT : ECKD_CMD_READ_MT, 0, 4096, A_DATA);
 	orb_encode(&o, b->mem + A_ORB);
 	if (b->css.ops->ssch(b->css.css, SCH, A_ORB) != 0)
 		die("ssch failed");

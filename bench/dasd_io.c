@@ -29,19 +29,13 @@ static double run_dev(struct bench *b, const uint32_t *blks)
 	double t0 = now();
 
 	for (int i = 0; i < NOPS; i++) {
-		uint32_t trk = 2 + blks[i] / 12;
-		uint8_t de[16] = {0x40, 0xc0}, lr[16] = {0x06, 0x80, 0, 1};
-		struct ccwdev_cmd c[3] = {{.code = 0x63, .data = de, .count = 16},
-					  {.code = 0x47, .data = lr, .count = 16},
-					  {.code = 0x86, .data = buf, .count = 4096}};
+		uint8_t de[ECKD_DE_SIZE], lr[ECKD_LR_SIZE];
+		struct ccwdev_cmd c[3] = {
+			{.code = ECKD_CMD_DEFINE_EXT, .data = de, .count = ECKD_DE_SIZE},
+			{.code = ECKD_CMD_LOCATE, .data = lr, .count = ECKD_LR_SIZE},
+			{.code = ECKD_CMD_READ_MT, .data = buf, .count = 4096}};
 
-		put_cchh(de + 8, trk);
-		put_cchh(de + 12, trk);
-		put_cchh(lr + 4, trk);
-		put_cchh(lr + 8, trk);
-		lr[12] = (uint8_t)(blks[i] % 12 + 1);
-		lr[13] = 0xff;
-		put_be16(lr + 14, 4096);
+		block_de_lr(false, blks[i], de, lr);
 		b->dev->ops->select(b->dev, 0x43);
 		for (int k = 0; k < 3; k++)
 			b->dev->ops->exec(b->dev, 0x43, &c[k]);

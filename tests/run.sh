@@ -109,5 +109,34 @@ if [ -n "$sweep" ] && [ -x "$build/chpsync" ]; then
 		total_f=$((total_f + 1)); status=1
 	fi
 fi
+# Fuzz corpora replayed through their targets, one test per entry, and
+# make fuzz's flags (tests/fuzz/check.sh).
+echo "== fuzz"
+out=$(sh tests/fuzz/check.sh "$build" 2>&1)
+printf '%s\n' "$out" | grep -v '^[0-9]* passed, [0-9]* failed$'
+line=$(printf '%s\n' "$out" | grep '^[0-9]* passed, [0-9]* failed$' | tail -n 1)
+if [ -z "$line" ]; then
+	echo "fuzz: no result line"; total_f=$((total_f + 1)); status=1
+else
+	p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+	total_p=$((total_p + p)); total_f=$((total_f + f))
+	[ "$f" -ne 0 ] && status=1
+fi
+# The timeline's files in a JSON parser, an XML parser and headless
+# Chromium, and the pictures in docs/ up to date.
+if [ -x "$build/chpsync" ]; then
+	echo "== timeline"
+	out=$(sh tests/timeline.sh "$build" 2>&1); rc=$?
+	printf '%s\n' "$out" | grep -v '^[0-9]* passed, [0-9]* failed$'
+	line=$(printf '%s\n' "$out" | grep '^[0-9]* passed, [0-9]* failed$' | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "timeline: no result line"; total_f=$((total_f + 1)); status=1
+	else
+		p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+		echo "timeline: $line"
+		total_p=$((total_p + p)); total_f=$((total_f + f))
+		[ "$rc" -ne 0 ] && status=1
+	fi
+fi
 echo "$total_p passed, $total_f failed"
 exit $status

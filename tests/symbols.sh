@@ -60,8 +60,8 @@ if [ -n "$bad" ]; then
 fi
 state=$(for l in $layers; do
 	objdump -t "$build/lib$l.a" 2>/dev/null |
-		awk -v l="$l" '$3 == "O" && $4 ~ /^\.(data|bss)(\.|$)/ && $4 !~ /^\.data\.rel\.ro/ {
-			print l ": " $NF " (" $4 ")" }'
+		awk -v l="$l" '$3 == "O" && $4 ~ /^\.(data|bss)(\.|$)/ && $4 !~ /^\.data\.rel\.ro/ &&
+			$NF !~ /^__(odr_)?asan|^__ubsan/ { print l ": " $NF " (" $4 ")" }'
 done)
 if [ -n "$state" ]; then
 	echo "process-wide writable state (move it into the object that owns it):"

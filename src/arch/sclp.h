@@ -43,4 +43,25 @@ struct sccb_header {
 void sccb_header_encode(const struct sccb_header *h, uint8_t out[SCCB_HEADER_SIZE]);
 void sccb_header_decode(const uint8_t in[SCCB_HEADER_SIZE], struct sccb_header *h);
 
+/* READ CHANNEL-PATH INFORMATION's answer: three masks of 256 CHPIDs. */
+struct sclp_chp_info {
+	uint8_t recognized[SCLP_CHP_INFO_MASK_SIZE];
+	uint8_t standby[SCLP_CHP_INFO_MASK_SIZE];
+	uint8_t configured[SCLP_CHP_INFO_MASK_SIZE];
+};
+/* A CHPID's state as the masks tell it (Linux CHP_STATUS_*, the values of
+ * chp0.xx/configure). */
+enum sclp_chp_state {
+	SCLP_CHP_STANDBY = 0,
+	SCLP_CHP_CONFIGURED = 1,
+	SCLP_CHP_RESERVED = 2, /* recognized, neither standby nor configured */
+	SCLP_CHP_NOT_RECOGNIZED = 3,
+};
+void sclp_chp_info_set(struct sclp_chp_info *info, uint8_t chpid, enum sclp_chp_state st);
+enum sclp_chp_state sclp_chp_info_state(const struct sclp_chp_info *info, uint8_t chpid);
+/* The masks, CCM and CSSID (0) after the SCCB header of `sccb`
+ * (SCLP_CHP_INFO_SCCB_SIZE bytes), and back. */
+void sclp_chp_info_encode(const struct sclp_chp_info *info, uint8_t *sccb);
+void sclp_chp_info_decode(const uint8_t *sccb, struct sclp_chp_info *info);
+
 #endif

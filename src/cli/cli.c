@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "cli/check.h"
+#include "cli/explore.h"
 #include "cli/runner.h"
 #include "cli/scenario.h"
+#include "cli/timeline.h"
 #include "dev/eckd.h"
 #include "cli/qemu_wrap.h"
 #include "cli/serve.h"
@@ -24,6 +26,8 @@ static const char usage_text[] =
 	"usage: chpsync run [OPTIONS] [FILE.scenario]\n"
 	"       chpsync check [OPTIONS] FILE.scenario...\n"
 	"       chpsync shell [OPTIONS]\n"
+	"       chpsync explore [--profile NAME] [--seeds A-B] [--shard K/N] [--jobs N]\n"
+	"                       [--out DIR] [--host-driver=chpsync|upstream] [--vmm=chpsync|qemu]\n"
 	"       chpsync dasd create|format|info|check ...\n"
 	"       chpsync serve [OPTIONS] [PRELUDE.scenario]\n"
 	"       chpsync ctl SOCKET NODE 'COMMAND'\n"
@@ -36,6 +40,8 @@ static const char usage_text[] =
 	"           exit 1 with a unified diff on any difference\n"
 	"  shell    type commands into a world: '[root@NODE ~]# CMD', 'NODE: CMD'\n"
 	"           or 'CMD' (current node); end with 'exit' or EOF\n"
+	"  explore  run many seeds of generated faults under I/O, check the\n"
+	"           invariants, shrink each failure to a scenario (docs/explore.md)\n"
 	"  dasd     the DASD volume image tool\n"
 	"  serve    the machine and host OS as a service for real programs\n"
 	"           (chpsync serve --help; docs/real-qemu.md)\n"
@@ -45,6 +51,10 @@ static const char usage_text[] =
 	"options:\n"
 	"  --seed N         seed of the run's PRNG; also permutes equal-time events\n"
 	"  --trace FILE     write the world's event log to FILE\n"
+	"  --trace-format text|chrome\n"
+	"                   chrome: the trace as Chrome trace-event JSON (Perfetto)\n"
+	"  --timeline FILE  run, shell: draw every layer's view of every path over\n"
+	"                   time as FILE.svg, or FILE.html with hover details\n"
 	"  --iocp FILE      I/O configuration deck (overrides '#! iocp')\n"
 	"  --keep-workdir   keep the run's temporary work directory\n"
 	"  --debug          debug-only kernel lines (Linux pr_debug, s390dbf) in dmesg\n"
@@ -69,7 +79,17 @@ struct cli {
 	bool verbose;
 };
 
-enum { OPT_SEED = 256, OPT_TRACE, OPT_IOCP, OPT_KEEP, OPT_DEBUG, OPT_REAL_QEMU, OPT_SYSFS_DUMP };
+enum {
+	OPT_SEED = 256,
+	OPT_TRACE,
+	OPT_IOCP,
+	OPT_KEEP,
+	OPT_DEBUG,
+	OPT_TRACE_FORMAT,
+	OPT_TIMELINE,
+	OPT_REAL_QEMU,
+	OPT_SYSFS_DUMP,
+};
 
 static int parse_seed(const char *s, uint64_t *out)
 {
@@ -95,6 +115,8 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 		{"debug", no_argument, NULL, OPT_DEBUG},
 		{"real-qemu", no_argument, NULL, OPT_REAL_QEMU},
 		{"sysfs-dump", required_argument, NULL, OPT_SYSFS_DUMP},
+		{"trace-format", required_argument, NULL, OPT_TRACE_FORMAT},
+		{"timeline", required_argument, NULL, OPT_TIMELINE},
 		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
@@ -127,6 +149,23 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 		case OPT_SYSFS_DUMP:
 			c->ro.sysfs_dump = optarg;
 			break;
+		case OPT_TRACE_FORMAT:
+			if (!strcmp(optarg, "chrome"))
+				c->ro.trace_chrome = true;
+			else if (!strcmp(optarg, "text"))
+				c->ro.trace_chrome = false;
+			else
+				return usage_error("--trace-format: '%s' is not text or chrome",
+						   optarg),
+				       -1;
+			break;
+		case OPT_TIMELINE:
+			if (tl_file_kind(optarg) < 0)
+				return usage_error("--timeline: '%s' does not end in .svg or .html",
+						   optarg),
+				       -1;
+			c->ro.timeline = optarg;
+			break;
 		case 'v':
 			c->verbose = true;
 			break;
@@ -136,6 +175,8 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 			return usage_error("unknown option '%s'", argv[optind - 1]), -1;
 		}
 	}
+	if (c->ro.trace_chrome && !c->ro.trace)
+		return usage_error("--trace-format=%s needs --trace FILE", "chrome"), -1;
 	return optind;
 }
 
@@ -205,6 +246,8 @@ static int cmd_check(struct cli *c, int argc, char **argv)
 
 	if (i < 0)
 		return 1;
+	if (c->ro.timeline)
+		return usage_error("check: %s", "--timeline is for run and shell");
 	if (i >= argc)
 		return usage_error("check: %s", "expected at least one scenario file");
 	for (; i < argc; i++)
@@ -260,7 +303,9 @@ static void shell_line(struct run_world *rw, char *line, char *cur, size_t curle
 	if (!interactive)
 		printf("[root@%s ~]# %s\n", node, cmd);
 	fflush(stdout);
+	tl_command_start(rw->tl, node, cmd);
 	r = run_command(rw, node, cmd, &out);
+	tl_command_end(rw->tl);
 	if (out)
 		fputs(out, stdout);
 	fflush(stdout);
@@ -285,6 +330,8 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 		return 1;
 	if (i < argc)
 		return usage_error("shell: unexpected argument '%s'", argv[i]);
+	if (!c->ro.title)
+		c->ro.title = "chpsync shell";
 	if (run_world_create(&rw, &c->ro, c->ro.seed_set ? c->ro.seed : RUN_DEFAULT_SEED,
 			     c->ro.seed_set, c->ro.iocp, "", err, sizeof(err)) < 0) {
 		fprintf(stderr, "chpsync: %s\n", err);
@@ -313,8 +360,9 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 	if (interactive)
 		putchar('\n');
 	free(line);
+	i = run_world_finish(&rw, &c->ro);
 	run_world_destroy(&rw);
-	return 0;
+	return i < 0 ? 1 : 0;
 }
 
 int chpsync_main(int argc, char **argv)
@@ -322,7 +370,7 @@ int chpsync_main(int argc, char **argv)
 	struct cli c = {.ro = {.err = stderr}};
 
 	if (argc < 2)
-		return usage_error("%s", "expected a command (run, check, shell, dasd)");
+		return usage_error("%s", "expected a command (run, check, shell, explore, dasd)");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		fputs(usage_text, stdout);
 		return 0;
@@ -337,6 +385,8 @@ int chpsync_main(int argc, char **argv)
 		return cmd_check(&c, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "shell"))
 		return cmd_shell(&c, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "explore"))
+		return cmd_explore_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "serve"))
 		return serve_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ctl"))

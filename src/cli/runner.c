@@ -19,6 +19,7 @@
 
 #include "cli/realqemu.h"
 #include "cli/sysfs_dump.h"
+#include "cli/timeline.h"
 #include "machine/machine.h"
 #include "os/os.h"
 #include "user/progs.h"
@@ -40,7 +41,12 @@ struct wait {
 static bool wait_done(void *arg)
 {
 	struct wait *wt = arg;
+	sim_time_t next;
 
+	/* The timeline samples the world's state once an instant is over:
+	 * every change of that instant then has its time. */
+	if (wt->rw->tl && (!sim_next_time(wt->rw->sim, &next) || next > sim_now(wt->rw->sim)))
+		tl_poll(wt->rw->tl);
 	if (wt->cond(wt->arg) || wt->timed_out)
 		return true;
 	/* Work that never lets the clock move, or never ends, would keep
@@ -49,6 +55,7 @@ static bool wait_done(void *arg)
 		wt->last = sim_now(wt->rw->sim);
 		wt->still = 0;
 	}
+	wt->rw->events++;
 	if (++wt->still > wt->rw->max_events_still || ++wt->events > wt->rw->max_events) {
 		wt->livelock = true;
 		return true;
@@ -151,7 +158,7 @@ static void remove_workdir(struct run_world *rw)
 		fprintf(stderr, "chpsync: cannot remove %s: %s\n", rw->workdir, strerror(errno));
 }
 
-static int open_trace(struct run_world *rw, const char *path, char *err, size_t errlen)
+static int open_trace(struct run_world *rw, const char *path, bool chrome, char *err, size_t errlen)
 {
 	if (!path)
 		return 0;
@@ -160,8 +167,36 @@ static int open_trace(struct run_world *rw, const char *path, char *err, size_t 
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	sim_trace_to(rw->sim, rw->trace);
+	/* A Chrome trace is written at the end, from the recorder. */
+	if (!chrome)
+		sim_trace_to(rw->sim, rw->trace);
 	sim_trace_keep(rw->sim, false);
+	return 0;
+}
+
+/* The output files open before the run, so that a bad path fails at once. */
+static int open_timeline(struct run_world *rw, const struct run_opts *o, char *err, size_t errlen)
+{
+	if (!o->timeline)
+		return 0;
+	rw->timeline_html = tl_file_kind(o->timeline) == 1;
+	rw->timeline = fopen(o->timeline, "w");
+	if (!rw->timeline) {
+		snprintf(err, errlen, "%s: %s", o->timeline, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int start_recorder(struct run_world *rw, const struct run_opts *o, char *err, size_t errlen)
+{
+	if (!o->timeline && !(o->trace && o->trace_chrome))
+		return 0;
+	rw->tl = tl_new(rw->sim, rw->machine, o->title ? o->title : "chpsync");
+	if (!rw->tl) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
@@ -177,6 +212,12 @@ static int build_machine(struct run_world *rw, const char *iocp, char *err, size
 	return machine_load_iocp(rw->machine, iocp, err, errlen);
 }
 
+/* Each guest OS boots on a tap of its virtual CSS (the timeline's view). */
+static struct css_if tap_guest(void *ctx, struct css_if css, const char *name)
+{
+	return tl_tap(ctx, css, name);
+}
+
 static int build_nodes(struct run_world *rw, char *err, size_t errlen)
 {
 	struct os_config oc = {.hostname = "host"};
@@ -185,7 +226,10 @@ static int build_nodes(struct run_world *rw, char *err, size_t errlen)
 	if (!rw->world)
 		goto nomem;
 	world_on_add(rw->world, on_node_added, rw);
-	rw->host = os_create(rw->sim, machine_css(rw->machine), &oc);
+	rw->host = os_create(rw->sim,
+			     rw->tl ? tl_tap(rw->tl, machine_css(rw->machine), "host")
+				    : machine_css(rw->machine),
+			     &oc);
 	if (!rw->host)
 		goto nomem;
 	rw->host_node = world_add_node(rw->world, "host", rw->host);
@@ -194,6 +238,9 @@ static int build_nodes(struct run_world *rw, char *err, size_t errlen)
 		goto nomem;
 	node_add_os_progs(rw->host_node);
 	rw->vmm = vmm_install(rw->host_node);
+	if (rw->tl && rw->vmm)
+		vmm_set_guest_css(rw->vmm, tap_guest, rw->tl);
+	tl_attach(rw->tl, rw->world, rw->vmm, rw->host);
 	rw->hmc.m = rw->machine;
 	rw->hmc.basedir = rw->basedir;
 	hmc_install(rw->hmc_node, &rw->hmc);
@@ -221,8 +268,10 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
 		return -1;
 	}
 	sim_set_permute(rw->sim, permute);
-	if (open_trace(rw, o->trace, err, errlen) < 0 || make_workdir(rw, err, errlen) < 0 ||
-	    build_machine(rw, iocp, err, errlen) < 0 || build_nodes(rw, err, errlen) < 0)
+	if (open_trace(rw, o->trace, o->trace_chrome, err, errlen) < 0 ||
+	    open_timeline(rw, o, err, errlen) < 0 || make_workdir(rw, err, errlen) < 0 ||
+	    build_machine(rw, iocp, err, errlen) < 0 || start_recorder(rw, o, err, errlen) < 0 ||
+	    build_nodes(rw, err, errlen) < 0)
 		goto fail;
 	r = run_until(rw, os_is_booted, rw->host);
 	if (r != RUN_OK) {
@@ -251,8 +300,36 @@ static void settle_stuck(struct run_world *rw)
 	rw->nstuck = 0;
 }
 
+int run_world_finish(struct run_world *rw, const struct run_opts *o)
+{
+	int rc = 0;
+
+	if (!rw->tl)
+		return 0;
+	tl_detach(rw->tl);
+	if (rw->timeline) {
+		if (tl_write_svg(rw->tl, rw->timeline, rw->timeline_html) < 0) {
+			fprintf(o->err, "chpsync: %s: cannot write the timeline\n", o->timeline);
+			rc = -1;
+		}
+		if (fclose(rw->timeline) != 0 && !rc) {
+			fprintf(o->err, "chpsync: %s: %s\n", o->timeline, strerror(errno));
+			rc = -1;
+		}
+		rw->timeline = NULL;
+	}
+	if (rw->trace && o->trace_chrome) {
+		if (tl_write_chrome(rw->tl, rw->trace) < 0) {
+			fprintf(o->err, "chpsync: %s: cannot write the trace\n", o->trace);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
 void run_world_destroy(struct run_world *rw)
 {
+	tl_detach(rw->tl);
 	if (rw->world)
 		settle_stuck(rw);
 	/* Nodes first (their processes and terminals), then the OS they run,
@@ -271,6 +348,9 @@ void run_world_destroy(struct run_world *rw)
 		sim_free(rw->sim);
 	if (rw->trace)
 		fclose(rw->trace);
+	if (rw->timeline)
+		fclose(rw->timeline);
+	tl_free(rw->tl);
 	remove_workdir(rw);
 	for (size_t i = 0; i < rw->nosnodes; i++)
 		free(rw->osnodes[i]);
@@ -391,10 +471,12 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 		if (!p)
 			return RUN_NOMEM;
 		r = run_until(rw, proc_is_done, p);
-		if (r == RUN_OK)
+		if (r == RUN_OK) {
+			rw->last_status = proc_status(p);
 			proc_free(p);
-		else
+		} else {
 			keep_stuck(rw, p);
+		}
 	}
 	*out = take_output(n);
 	if (!*out)
@@ -525,7 +607,9 @@ static int run_items(struct run_world *rw, const struct scenario *s, const struc
 			continue;
 		sim_trace(rw->sim, "chpsync", "%s:%d: [%s] %s", s->name, it->line, it->node,
 			  it->cmd);
+		tl_command_start(rw->tl, it->node, it->cmd);
 		r = run_command(rw, it->node, it->cmd, &text);
+		tl_command_end(rw->tl);
 		if (text)
 			fputs(text, out);
 		free(text);
@@ -544,10 +628,14 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 	uint64_t seed = o->seed_set ? o->seed : s->seed_set ? s->seed : RUN_DEFAULT_SEED;
 	const char *iocp = o->iocp ? o->iocp : s->iocp;
 	struct run_opts opts = *o;
-	char err[1024];
+	char err[1024], title[512];
 	int rc;
 
 	opts.debug = o->debug || s->debug;
+	if (!opts.title) {
+		snprintf(title, sizeof(title), "chpsync run %s", s->name);
+		opts.title = title;
+	}
 	o = &opts;
 	if (run_world_create(&rw, o, seed, o->seed_set || s->seed_set, iocp, s->dir, err,
 			     sizeof(err)) < 0) {
@@ -576,6 +664,10 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 	}
 	realqemu_free(rw.rq);
 	rw.rq = NULL;
+	/* What was recorded is written also when a command failed: that is
+	 * when a picture of the run helps most. */
+	if (run_world_finish(&rw, o) < 0)
+		rc = -1;
 	run_world_destroy(&rw);
 	return rc;
 }

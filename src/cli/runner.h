@@ -20,12 +20,15 @@ struct os;
 struct run_opts {
 	bool seed_set; /* --seed N: PRNG seed, equal-time events permuted */
 	uint64_t seed;
-	const char *trace; /* --trace FILE, or NULL */
-	const char *iocp;  /* --iocp FILE: overrides the scenario's deck */
-	bool keep_workdir; /* --keep-workdir */
-	bool debug;	   /* --debug or '#! debug': debug-only kernel lines in dmesg */
-	FILE *err;	   /* where "chpsync: ..." messages go (stderr) */
-	bool real_qemu;	   /* --real-qemu: the host's qemu-system-s390x is the real one */
+	const char *trace;	/* --trace FILE, or NULL */
+	const char *iocp;	/* --iocp FILE: overrides the scenario's deck */
+	bool keep_workdir;	/* --keep-workdir */
+	bool debug;		/* --debug or '#! debug': debug-only kernel lines in dmesg */
+	FILE *err;		/* where "chpsync: ..." messages go (stderr) */
+	bool trace_chrome;	/* --trace-format=chrome: the trace as Chrome JSON */
+	const char *timeline;	/* --timeline FILE.svg|FILE.html, or NULL */
+	const char *title;	/* the timeline's title (default: the scenario) */
+	bool real_qemu;		/* --real-qemu: the host's qemu-system-s390x is the real one */
 	const char *sysfs_dump; /* --sysfs-dump DIR: each OS node's /sys at the end */
 };
 
@@ -44,11 +47,14 @@ struct run_world {
 	struct node *host_node, *hmc_node;
 	struct vmm *vmm; /* qemu-system-s390x of the host node */
 	FILE *trace;
+	struct tl *tl;	/* the timeline recorder (--timeline, chrome trace) */
+	FILE *timeline; /* --timeline FILE, opened before the run */
+	bool timeline_html;
 	char workdir[4096];
 	bool keep_workdir;
-	bool debug;	    /* every OS of the world logs its debug-only lines */
-	char basedir[4096]; /* relative paths of hmc commands start here */
-	struct hmc hmc;	    /* context of the hmc node's programs */
+	bool debug;			       /* every OS of the world logs its debug-only lines */
+	char basedir[4096];		       /* relative paths of hmc commands start here */
+	struct hmc hmc;			       /* context of the hmc node's programs */
 	sim_time_t timeout;		       /* cap of simulated time per command */
 	uint64_t max_events_still, max_events; /* RUN_MAX_EVENTS_* */
 	/* Commands that did not end (deadlock, timeout), kept to be given
@@ -61,6 +67,8 @@ struct run_world {
 	/* Names of the nodes with an OS, in the order they came (host first). */
 	char **osnodes;
 	size_t nosnodes;
+	int last_status; /* exit status of the last command that ended */
+	uint64_t events; /* events run while waiting for commands */
 };
 
 /* Build and boot a world: seed, deck (NULL = built-in), base directory for
@@ -70,6 +78,9 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
 /* Let the commands that did not end run on (with the same guards) and
  * release them; then free the world. */
 void run_world_destroy(struct run_world *rw);
+/* Write what the run recorded (the timeline, a Chrome trace).  0, or -1
+ * after a message to o->err.  run_scenario() calls it itself. */
+int run_world_finish(struct run_world *rw, const struct run_opts *o);
 
 enum run_result {
 	RUN_OK = 0,

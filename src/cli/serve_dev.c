@@ -672,8 +672,10 @@ int serve_conn_message(struct serve_conn *c, const void *buf, size_t len, int *f
 		close_fds(fds, nfds);
 		return refuse(c, &h, EINVAL, "%d unexpected descriptors", nfds);
 	}
-	if (c->role == ROLE_CONTROL && h.command != CHPS_CTL_RUN)
+	if (c->role == ROLE_CONTROL && h.command != CHPS_CTL_RUN) {
+		close_fds(fds, nfds);
 		return refuse(c, &h, EPROTO, "a control connection only runs commands");
+	}
 	switch (h.command) {
 	case CHPS_VERSION:
 		return do_version(c, &h, p, n);

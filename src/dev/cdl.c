@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arch/bytes.h"
+#include "arch/eckd.h"
 #include "dev/ckd_image.h"
 #include "dev/eckd.h"
 
@@ -140,18 +141,12 @@ void cdl_build_track0(uint8_t *buf, uint32_t trksize, const char *volser)
 		ckd_track_add(buf, trksize, &pos, 0, 0, (uint8_t)r, 0, CDL_BLKSIZE, NULL, NULL);
 }
 
-static void put_cchh(uint8_t *p, uint32_t trk)
-{
-	put_be16(p, (uint16_t)(trk / CKD_3390_HEADS));
-	put_be16(p + 2, (uint16_t)(trk % CKD_3390_HEADS));
-}
-
 static void put_extent(uint8_t *p, uint32_t first, uint32_t last)
 {
 	p[0] = 0x01; /* extent on cylinder boundaries or tracks: "data set extent" */
 	p[1] = 0;
-	put_cchh(p + 2, first);
-	put_cchh(p + 6, last);
+	eckd_cchh_encode(p + 2, first, CKD_3390_HEADS);
+	eckd_cchh_encode(p + 6, last, CKD_3390_HEADS);
 }
 
 static void build_f4(uint8_t *d, uint32_t cyls, bool f7, int f1_rec, int used)

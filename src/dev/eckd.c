@@ -17,32 +17,10 @@
 #include "arch/bytes.h"
 #include "arch/scsw.h"
 #include "arch/senseid.h"
+#include "arch/eckd.h"
 #include "dev/eckd_priv.h"
 
 #define NO_TRACK UINT32_MAX
-
-/* Locate Record byte 0 */
-#define LR_ORIENT(b)  ((b) >> 6)
-#define LR_OP(b)      ((b)&0x3f)
-#define ORIENT_COUNT  0
-#define ORIENT_HA     1
-#define ORIENT_DATA   2
-#define ORIENT_INDEX  3
-#define LR_OP_ORIENT  0x00
-#define LR_OP_WRITE   0x01
-#define LR_OP_FORMAT  0x03
-#define LR_OP_READ    0x06
-#define LR_OP_RDTRKS  0x0c
-#define LR_OP_READANY 0x16
-#define LR_AUX_TLF    0x80
-
-/* Define Extent byte 0 bits 0-1: write control */
-#define DE_WR_FORMAT  0x00 /* all but HA/R0 writes */
-#define DE_WR_INHIBIT 0x40 /* no writes */
-#define DE_WR_UPDATE  0x80 /* update writes only */
-#define DE_WR_ALL     0xc0
-#define DE_WR_MASK    0xc0
-#define DE_GAEXT_R0   0x04 /* GA extended: may format R0 */
 
 static struct eckd *to_eckd(struct ccwdev *dev)
 {
@@ -182,12 +160,11 @@ static void build_std_frame(struct eckd *e)
  * standard track).  Called before a count or the HA leaves the device. */
 static void stamp_cchh(struct eckd *e)
 {
-	uint8_t cchh[4];
+	uint8_t cchh[ECKD_CCHH_SIZE];
 
 	if (!e->buf_lazy || e->buf_stamped)
 		return;
-	put_be16(cchh, (uint16_t)(e->buf_trk / e->img.heads));
-	put_be16(cchh + 2, (uint16_t)(e->buf_trk % e->img.heads));
+	eckd_cchh_encode(cchh, e->buf_trk, (uint16_t)e->img.heads);
 	memcpy(e->trkbuf + 1, cchh, 4);
 	memcpy(e->trkbuf + CKD_HA_SIZE, cchh, 4);
 	for (int r = 1; r <= 12; r++)
@@ -342,7 +319,7 @@ static int domain_check(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *
 		return -1;
 	}
 	for (int i = 0; i < nops; i++)
-		if (LR_OP(p->lr_op) == ops[i])
+		if (ECKD_LR_OP(p->lr_op) == ops[i])
 			return 0;
 	cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
 	return -1;
@@ -350,13 +327,13 @@ static int domain_check(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *
 
 static int write_check(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, bool format)
 {
-	uint8_t wc = p->de_mask & DE_WR_MASK;
+	uint8_t wc = p->de_mask & ECKD_DE_WR_MASK;
 
 	if (e->cfg.readonly) {
 		unit_check(e, p, cmd, SNS0_CMD_REJECT, SNS1_WRITE_INHIB, 0);
 		return -1;
 	}
-	if (wc == DE_WR_INHIBIT || (format && wc == DE_WR_UPDATE)) {
+	if (wc == ECKD_DE_WR_INHIBIT || (format && wc == ECKD_DE_WR_UPDATE)) {
 		unit_check(e, p, cmd, 0, SNS1_FILE_PROT, 0);
 		return -1;
 	}
@@ -613,20 +590,20 @@ static void do_rssd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 
 static uint32_t cchh_track(struct eckd *e, const uint8_t *cchh)
 {
-	return get_be16(cchh) * e->img.heads + get_be16(cchh + 2);
+	return eckd_cchh_track(cchh, (uint16_t)e->img.heads);
 }
 
 static bool cchh_ok(struct eckd *e, const uint8_t *cchh)
 {
-	return get_be16(cchh) < e->img.cyls && get_be16(cchh + 2) < e->img.heads;
+	return eckd_cchh_valid(cchh, e->img.cyls, (uint16_t)e->img.heads);
 }
 
 static void do_define_extent(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 {
 	const uint8_t *d = cmd->data;
-	uint32_t first, last;
+	struct eckd_de de;
 
-	if (cmd->count < 16) {
+	if (cmd->count < ECKD_DE_SIZE) {
 		cmd->wanted_more = true;
 		cmd->len = cmd->count;
 		cmd_reject(e, p, cmd, SNS7_COUNT_SMALL);
@@ -637,24 +614,24 @@ static void do_define_extent(struct eckd *e, struct eckd_path *p, struct ccwdev_
 		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
 		return;
 	}
-	if ((d[0] & 0x20) || (d[1] & 0xc0) != 0xc0 || d[4] || d[5] || d[6] ||
-	    get_be16(d + 2) > 57334 || !cchh_ok(e, d + 8) || !cchh_ok(e, d + 12)) {
+	eckd_de_decode(d, (uint16_t)e->img.heads, &de);
+	if ((de.mask & 0x20) || (de.ga & 0xc0) != 0xc0 || de.res[0] || de.res[1] || de.res[2] ||
+	    de.blksize > 57334 || !cchh_ok(e, d + 8) || !cchh_ok(e, d + 12)) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
 		return;
 	}
-	first = cchh_track(e, d + 8);
-	last = cchh_track(e, d + 12);
-	if (first > last || (p->de && (p->de_mask != d[0] || p->de_ga != d[1] ||
-				       p->de_first != first || p->de_last != last))) {
+	if (de.first_trk > de.last_trk ||
+	    (p->de && (p->de_mask != de.mask || p->de_ga != de.ga || p->de_first != de.first_trk ||
+		       p->de_last != de.last_trk))) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
 		return;
 	}
 	p->de = true;
-	p->de_mask = d[0];
-	p->de_ga = d[1];
-	p->de_gaext = d[7];
-	p->de_first = first;
-	p->de_last = last;
+	p->de_mask = de.mask;
+	p->de_ga = de.ga;
+	p->de_gaext = de.ga_ext;
+	p->de_first = de.first_trk;
+	p->de_last = de.last_trk;
 }
 
 /* Search the track for the record whose count starts with CCHHR.  On a
@@ -689,18 +666,18 @@ static int search_record(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 	return -1;
 }
 
-static bool lr_params_ok(struct eckd *e, const uint8_t *d)
+static bool lr_params_ok(struct eckd *e, const uint8_t *d, const struct eckd_lr *lr)
 {
-	uint8_t op = LR_OP(d[0]);
+	uint8_t op = ECKD_LR_OP(lr->op);
 
-	if ((d[1] & ~(LR_AUX_TLF | 0x01)) || d[2])
+	if ((lr->aux & ~(ECKD_LR_AUX_TLF | 0x01)) || lr->res)
 		return false;
-	if (op != LR_OP_ORIENT && op != LR_OP_WRITE && op != LR_OP_FORMAT && op != LR_OP_READ &&
-	    op != LR_OP_RDTRKS && op != LR_OP_READANY)
+	if (op != ECKD_LR_OP_ORIENT && op != ECKD_LR_OP_WRITE && op != ECKD_LR_OP_FORMAT &&
+	    op != ECKD_LR_OP_READ && op != ECKD_LR_OP_RDTRKS && op != ECKD_LR_OP_READANY)
 		return false;
-	if ((op == LR_OP_ORIENT) != (d[3] == 0))
+	if ((op == ECKD_LR_OP_ORIENT) != (lr->count == 0))
 		return false;
-	if (d[13] >= 224 && d[13] != 0xff)
+	if (lr->sector >= 224 && lr->sector != ECKD_LR_SECTOR_NONE)
 		return false;
 	return cchh_ok(e, d + 4);
 }
@@ -708,56 +685,60 @@ static bool lr_params_ok(struct eckd *e, const uint8_t *d)
 static void do_locate_record(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 {
 	const uint8_t *d = cmd->data;
+	struct eckd_lr lr;
 	uint8_t op;
 	uint32_t trk;
 
-	if (cmd->count < 16) {
+	if (cmd->count < ECKD_LR_SIZE) {
 		cmd->wanted_more = true;
 		cmd->len = cmd->count;
 		cmd_reject(e, p, cmd, SNS7_COUNT_SMALL);
 		return;
 	}
-	cmd->len = 16;
+	cmd->len = ECKD_LR_SIZE;
 	if (!p->de || in_domain(p)) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
 		return;
 	}
-	if (!lr_params_ok(e, d)) {
+	eckd_lr_decode(d, (uint16_t)e->img.heads, &lr);
+	if (!lr_params_ok(e, d, &lr)) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_PARM);
 		return;
 	}
-	op = LR_OP(d[0]);
-	trk = cchh_track(e, d + 4);
+	op = ECKD_LR_OP(lr.op);
+	trk = lr.seek_trk;
 	if (trk < p->de_first || trk > p->de_last) {
 		p->trk = trk;
 		unit_check(e, p, cmd, 0, SNS1_FILE_PROT, 0);
 		return;
 	}
-	if ((op == LR_OP_WRITE || op == LR_OP_FORMAT) && write_check(e, p, cmd, op == LR_OP_FORMAT))
+	if ((op == ECKD_LR_OP_WRITE || op == ECKD_LR_OP_FORMAT) &&
+	    write_check(e, p, cmd, op == ECKD_LR_OP_FORMAT))
 		return;
 	p->lr = true;
-	p->lr_op = d[0];
-	p->lr_aux = d[1];
-	p->lr_left = d[3];
-	p->tlf = get_be16(d + 14);
+	p->lr_op = lr.op;
+	p->lr_aux = lr.aux;
+	p->lr_left = lr.count;
+	p->tlf = lr.tlf;
 	if (load_track(e, p, cmd, trk) < 0)
 		return;
 	p->rdtrk_first = true;
 	p->pos = 0;
 	p->phase = ECKD_AFTER_DATA;
-	if (op == LR_OP_RDTRKS || LR_ORIENT(d[0]) == ORIENT_HA || LR_ORIENT(d[0]) == ORIENT_INDEX)
+	if (op == ECKD_LR_OP_RDTRKS || ECKD_LR_ORIENT(lr.op) == ECKD_ORIENT_HA ||
+	    ECKD_LR_ORIENT(lr.op) == ECKD_ORIENT_INDEX)
 		return;
 	if (search_record(e, p, cmd, d + 8) < 0)
 		return;
 	/* Formatting writes the records after the one searched; reads and
 	 * updates act on the record found. */
-	p->phase = op == LR_OP_FORMAT ? ECKD_AFTER_DATA : ECKD_AFTER_COUNT;
+	p->phase = op == ECKD_LR_OP_FORMAT ? ECKD_AFTER_DATA : ECKD_AFTER_COUNT;
 }
 
-static const uint8_t ops_read[] = {LR_OP_READ, LR_OP_READANY};
-static const uint8_t ops_write[] = {LR_OP_WRITE};
-static const uint8_t ops_format[] = {LR_OP_FORMAT};
-static const uint8_t ops_rdtrk[] = {LR_OP_RDTRKS};
+static const uint8_t ops_read[] = {ECKD_LR_OP_READ, ECKD_LR_OP_READANY};
+static const uint8_t ops_write[] = {ECKD_LR_OP_WRITE};
+static const uint8_t ops_format[] = {ECKD_LR_OP_FORMAT};
+static const uint8_t ops_rdtrk[] = {ECKD_LR_OP_RDTRKS};
 
 /* A whole 4 KB record of a lazily buffered standard track whose data is
  * not in the buffer goes straight from the image into the channel's
@@ -847,7 +828,7 @@ static void do_write_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd
 		return;
 	}
 	/* The transfer length factor must match the record being updated. */
-	if ((p->lr_aux & LR_AUX_TLF) && p->tlf != n) {
+	if ((p->lr_aux & ECKD_LR_AUX_TLF) && p->tlf != n) {
 		unit_check(e, p, cmd, 0, SNS1_INV_TRK_FMT, 0);
 		return;
 	}
@@ -989,9 +970,10 @@ static void do_write_ckd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 
 static bool may_write_r0(const struct eckd_path *p)
 {
-	uint8_t wc = p->de_mask & DE_WR_MASK;
+	uint8_t wc = p->de_mask & ECKD_DE_WR_MASK;
 
-	return wc == DE_WR_ALL || (wc == DE_WR_FORMAT && (p->de_gaext & DE_GAEXT_R0));
+	return wc == ECKD_DE_WR_ALL ||
+	       (wc == ECKD_DE_WR_FORMAT && (p->de_gaext & ECKD_DE_GAEXT_R0));
 }
 
 static void do_write_r0(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
@@ -1037,7 +1019,7 @@ static void do_write_ha(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *
 {
 	if (domain_check(e, p, cmd, ops_format, 1) < 0 || write_check(e, p, cmd, true) < 0)
 		return;
-	if ((p->de_mask & DE_WR_MASK) != DE_WR_ALL) {
+	if ((p->de_mask & ECKD_DE_WR_MASK) != ECKD_DE_WR_ALL) {
 		unit_check(e, p, cmd, 0, SNS1_FILE_PROT, 0);
 		return;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arch/bytes.h"
+#include "arch/eckd.h"
 #include "arch/senseid.h"
 #include "dev/cdl.h"
 #include "dev/eckd_priv.h"
@@ -72,34 +73,32 @@ void eckd_rdc(const struct eckd *e, uint8_t out[64])
 {
 	const struct cu_model *cu = cu_of(e);
 	uint32_t cyls = e->img.cyls;
+	struct eckd_rdc r = {
+		.cu_type = cu->type,
+		.cu_model = cu->model,
+		.dev_type = 0x3390,
+		.dev_model = e->model,
+		.dev_class = 0x20, /* DASD */
+		.unit_type = e->type_code,
+		.cyls = (uint16_t)(cyls > 65520 ? 0xfffe : cyls),
+		.heads = (uint16_t)e->img.heads,
+		.sectors = R3390_SECTORS,
+		.track_len = R3390_TRKLEN,
+		.ha_r0 = R3390_HAR0,
+		.formula = 2, /* capacity formula 2: f1..f6 */
+		.factors = {34, 19, 9, 6, 116},
+		.alt_codes = {e->type_code, e->type_code, 0x15 /* 3990-6 */, 0x02},
+		.r0_max = R3390_R0MAX,
+		.track_set = 0x01,
+		.factor7 = 6,
+		.factor8 = R3390_RPS,
+		.res51 = {0x0f, 0x00, 0x7f, 0x40},
+		.misc57 = 0xff, /* "disk array": no alternate-track probing */
+		.long_cyls = cyls,
+	};
 
-	memset(out, 0, 64);
-	put_be16(out + 0, cu->type);
-	out[2] = cu->model;
-	put_be16(out + 3, 0x3390);
-	out[5] = e->model;
-	memcpy(out + 6, cu->features, 4);
-	out[10] = 0x20; /* device class: DASD */
-	out[11] = e->type_code;
-	put_be16(out + 12, (uint16_t)(cyls > 65520 ? 0xfffe : cyls));
-	put_be16(out + 14, (uint16_t)e->img.heads);
-	out[16] = R3390_SECTORS;
-	out[17] = (uint8_t)(R3390_TRKLEN >> 16);
-	put_be16(out + 18, R3390_TRKLEN & 0xffff);
-	put_be16(out + 20, R3390_HAR0);
-	out[22] = 2; /* capacity formula 2: f1..f6 */
-	memcpy(out + 23, (const uint8_t[]){34, 19, 9, 6, 116}, 5);
-	out[40] = e->type_code;
-	out[41] = e->type_code;
-	out[42] = 0x15; /* 3990-6 CU type code */
-	out[43] = 0x02;
-	put_be16(out + 44, R3390_R0MAX);
-	out[47] = 0x01;
-	out[48] = 6;
-	put_be16(out + 49, R3390_RPS);
-	memcpy(out + 51, (const uint8_t[]){0x0f, 0x00, 0x7f, 0x40}, 4);
-	out[57] = 0xff; /* "disk array": no alternate-track probing */
-	put_be32(out + 60, cyls);
+	memcpy(r.features, cu->features, 4);
+	eckd_rdc_encode(&r, out);
 }
 
 /* One node-element descriptor (struct dasd_ned). */

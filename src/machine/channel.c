@@ -12,6 +12,7 @@
 
 #include "arch/bytes.h"
 #include "arch/ccw.h"
+#include "arch/insn.h"
 #include "arch/orb.h"
 #include "arch/schib.h"
 #include "machine/machine_priv.h"
@@ -276,23 +277,17 @@ static int seg_xfer(struct machine *m, struct subchannel *s, const struct seg *g
 			to_storage ? memcpy(p, buf, len) : memcpy(buf, p, len);
 		return 0;
 	}
-	bool fmt2 = io->orb_ctrl0 & ORB_CTRL0_C64;
-	uint64_t bs = fmt2 && !(io->orb_ctrl0 & ORB_CTRL0_I2K) ? 4096 : 2048;
-	unsigned isz = fmt2 ? IDAW2_SIZE : IDAW1_SIZE;
+	uint64_t bs = idaw_block(io->orb_ctrl0);
+	unsigned isz = idaw_size(io->orb_ctrl0);
 	uint32_t done = 0;
 
-	if (g->cda & (isz - 1))
+	if (!idal_aligned(g->cda, io->orb_ctrl0))
 		return -1;
 	for (uint64_t i = 0; done < len; i++) {
 		const uint8_t *ip = storage_ptr(m->mem, g->cda + i * isz, isz);
 		uint64_t a, n;
 
-		if (!ip)
-			return -1;
-		a = fmt2 ? get_be64(ip) : get_be32(ip);
-		if (!fmt2 && (a & 0x80000000u))
-			return -1;
-		if (i > 0 && (a & (bs - 1)))
+		if (!ip || idaw_fetch(ip, io->orb_ctrl0, (unsigned)i, &a))
 			return -1;
 		n = bs - (a & (bs - 1));
 		if (n > len - done)

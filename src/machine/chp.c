@@ -68,7 +68,8 @@ int machine_add_chpid(struct machine *m, uint8_t chpid, uint8_t type, bool share
 
 static void chp_trace(struct machine *m, uint8_t chpid, const char *what)
 {
-	mtrace(m, "chp 0.%02x %s (%u subchannels)", chpid, what, m->chp[chpid].nsch);
+	mtrace_ev(m, "chp", chpid, 0, "chp 0.%02x %s (%u subchannels)", chpid, what,
+		  m->chp[chpid].nsch);
 }
 
 static void chp_report(struct machine *m, uint8_t chpid, uint8_t erc)

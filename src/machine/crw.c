@@ -73,7 +73,7 @@ int crw_queue(struct machine *m, const struct crw *crws, int n)
 	if (m->crw_count + (unsigned)n > len) {
 		m->stats.crws_lost += (uint64_t)n;
 		m->crw_oflw_pending = true;
-		mtrace(m, "CRW queue full: %d report(s) lost", n);
+		mtrace_ev(m, "crw-lost", (uint64_t)n, 0, "CRW queue full: %d report(s) lost", n);
 		return -ENOSPC;
 	}
 	for (int i = 0; i < n; i++) {
@@ -83,7 +83,7 @@ int crw_queue(struct machine *m, const struct crw *crws, int n)
 		c.oflw = i == 0 && m->crw_oflw_pending;
 		m->crwq[ring_idx(m, m->crw_head + m->crw_count)] = crw_encode(&c);
 		m->crw_count++;
-		mtrace(m, "CRW %08x queued", crw_encode(&c));
+		mtrace_ev(m, "crw", crw_encode(&c), 0, "CRW %08x queued", crw_encode(&c));
 	}
 	m->crw_oflw_pending = false;
 	m->stats.crws_queued += (uint64_t)n;

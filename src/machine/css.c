@@ -7,11 +7,10 @@
 
 #include "arch/bytes.h"
 #include "arch/ids.h"
+#include "arch/insn.h"
 #include "arch/orb.h"
 #include "arch/schib.h"
 #include "machine/machine_priv.h"
-
-#define LOWCORE_IO_INT 0xb8 /* subchannel-ID word, intparm, identification word */
 
 /* ---- subchannel sets ---- */
 
@@ -194,7 +193,7 @@ static void css_deliver(void *arg)
 	if (!m->bound || !m->up.io_interrupt)
 		return;
 	while ((s = css_next_request(m, true))) {
-		uint32_t word = (uint32_t)sch_isc(s) << IO_INT_WORD_ISC_SHIFT;
+		uint32_t word = io_int_word(sch_isc(s));
 
 		css_withdraw(m, s);
 		m->stats.interrupts++;
@@ -217,10 +216,7 @@ static void css_deliver(void *arg)
 /* Storage operand of `len` bytes at a word-aligned address. */
 static int css_operand(struct machine *m, uint64_t addr, uint64_t len, uint8_t **p)
 {
-	if (addr & 3)
-		return -PGM_SPECIFICATION;
-	*p = storage_ptr(m->mem, addr, len);
-	return *p ? 0 : -PGM_ADDRESSING;
+	return insn_operand(m->mem, addr, len, p);
 }
 
 static void sch_to_schib(const struct subchannel *s, struct schib *sb)
@@ -272,10 +268,10 @@ static int css_msch(void *css, uint32_t schid, uint64_t addr)
 	struct machine *m = css;
 	struct subchannel *s;
 	struct schib sb;
+	struct pmcw pm = {0};
 	uint8_t *p, ssid;
 	uint16_t no;
-	const uint16_t mod =
-		PMCW_FLAGS_ISC | PMCW_FLAGS_ENA | PMCW_FLAGS_LM | PMCW_FLAGS_MME | PMCW_FLAGS_MP;
+	bool mb;
 	int rc = css_operand(m, addr, SCHIB_SIZE, &p);
 
 	if (rc)
@@ -293,35 +289,22 @@ static int css_msch(void *css, uint32_t schid, uint64_t addr)
 	if (s->scsw.ctrl & SCSW_FCTL_MASK)
 		return 2;
 	schib_decode(p, &sb);
-	s->intparm = sb.pmcw.intparm;
-	s->pflags = (uint16_t)((s->pflags & ~mod) | (sb.pmcw.flags & mod));
-	s->lpm = sb.pmcw.lpm;
-	s->mbi = sb.pmcw.mbi;
-	s->pom = sb.pmcw.pom;
-	s->chars = (s->chars & ~(PMCW_CHARS_MBFC | PMCW_CHARS_CSENSE)) |
-		   (sb.pmcw.chars & (PMCW_CHARS_MBFC | PMCW_CHARS_CSENSE));
-	if ((sb.pmcw.chars & PMCW_CHARS_MBFC) && s->io)
+	pm.intparm = s->intparm;
+	pm.flags = s->pflags;
+	pm.lpm = s->lpm;
+	pm.mbi = s->mbi;
+	pm.pom = s->pom;
+	pm.chars = s->chars;
+	mb = insn_msch_apply(&pm, &sb.pmcw);
+	s->intparm = pm.intparm;
+	s->pflags = pm.flags;
+	s->lpm = pm.lpm;
+	s->mbi = pm.mbi;
+	s->pom = pm.pom;
+	s->chars = pm.chars;
+	if (mb && s->io)
 		s->io->mba = sb.mba;
 	return 0;
-}
-
-/* The ORB at addr: 12 bytes, or 32 with the extension bit. */
-static int fetch_orb(struct machine *m, uint64_t addr, struct orb *o)
-{
-	uint8_t *p;
-	int rc = css_operand(m, addr, ORB_SIZE, &p);
-
-	if (rc)
-		return rc;
-	orb_decode(p, o);
-	if (o->ctrl1 & ORB_CTRL1_ORBX) {
-		rc = css_operand(m, addr, ORB_EXT_SIZE, &p);
-		if (rc)
-			return rc;
-		if (orb_decode_ext(p, o))
-			return -PGM_OPERAND;
-	}
-	return orb_invalid(o) ? -PGM_OPERAND : 0;
 }
 
 static struct sch_io *sch_io_get(struct machine *m, struct subchannel *s)
@@ -336,12 +319,6 @@ static struct sch_io *sch_io_get(struct machine *m, struct subchannel *s)
 	return s->io;
 }
 
-/* ORB key, S, F, P, I, A and U sit in the same bits of ORB word 1 and SCSW
- * word 0. */
-#define ORB_TO_SCSW_FLAGS                                                                   \
-	(ORB_CTRL0_KEY | ORB_CTRL0_SPND | ORB_CTRL0_FMT | ORB_CTRL0_PFCH | ORB_CTRL0_ISIC | \
-	 ORB_CTRL0_ALCC | ORB_CTRL0_SSIC)
-
 static int css_ssch(void *css, uint32_t schid, uint64_t addr)
 {
 	struct machine *m = css;
@@ -350,7 +327,7 @@ static int css_ssch(void *css, uint32_t schid, uint64_t addr)
 	struct orb o;
 	uint8_t ssid;
 	uint16_t no;
-	int rc = fetch_orb(m, addr, &o);
+	int rc = insn_fetch_orb(m->mem, addr, &o);
 
 	if (rc)
 		return rc;
@@ -374,10 +351,7 @@ static int css_ssch(void *css, uint32_t schid, uint64_t addr)
 	s->intparm = o.intparm;
 	s->lpm = o.lpm;
 	s->pnom = 0;
-	memset(&s->scsw, 0, sizeof(s->scsw));
-	s->scsw.flags = o.ctrl0 & ORB_TO_SCSW_FLAGS;
-	s->scsw.ctrl = SCSW_FCTL_START | SCSW_ACTL_START;
-	s->scsw.cpa = o.cpa;
+	insn_ssch_start(&s->scsw, &o);
 	io->orb_ctrl0 = o.ctrl0;
 	io->orb_ctrl1 = o.ctrl1;
 	io->ccw_addr = o.cpa;
@@ -405,34 +379,10 @@ static void tsch_store(const struct subchannel *s, uint8_t *p)
 	irb_encode_status(&s->scsw, esw0, erw, (erw & ERW_S) ? io->ecw : NULL, p);
 }
 
-/* TSCH clearing rules (zarch-css-formats.md §7.1). */
+/* TSCH clearing rules (arch/insn.c), then the interruption request goes. */
 static void tsch_clear(struct machine *m, struct subchannel *s)
 {
-	struct scsw *w = &s->scsw;
-	uint16_t sc = w->ctrl & SCSW_STCTL_MASK;
-
-	if (sc == (SCSW_STCTL_INTER | SCSW_STCTL_PEND)) {
-		w->flags &= ~SCSW_FLAGS_ZCC;
-		if ((w->ctrl & SCSW_FCTL_HALT) && (w->ctrl & SCSW_ACTL_SUSP))
-			w->ctrl &= ~SCSW_FCTL_MASK;
-		if ((w->ctrl & SCSW_FCTL_START) && (w->ctrl & SCSW_ACTL_SUSP)) {
-			if (w->ctrl & SCSW_FCTL_HALT)
-				w->ctrl &= ~(SCSW_ACTL_RESUME | SCSW_ACTL_START | SCSW_ACTL_HALT |
-					     SCSW_ACTL_CLEAR | SCSW_ACTL_SUSP);
-			else {
-				w->ctrl &= ~SCSW_ACTL_RESUME;
-				w->flags &= ~SCSW_FLAGS_PNO;
-			}
-		}
-		/* The PCI that this interruption reported is consumed. */
-		w->cstat &= ~SCHN_STAT_PCI;
-	} else {
-		w->ctrl &= ~SCSW_FCTL_MASK;
-		w->ctrl &= ~(SCSW_ACTL_RESUME | SCSW_ACTL_START | SCSW_ACTL_HALT | SCSW_ACTL_CLEAR |
-			     SCSW_ACTL_SUSP);
-		w->flags &= ~SCSW_FLAGS_PNO;
-	}
-	w->ctrl &= ~SCSW_STCTL_MASK;
+	insn_tsch_clear(&s->scsw);
 	css_withdraw(m, s);
 }
 
@@ -565,7 +515,7 @@ static int css_tpi(void *css, uint64_t addr)
 	if (addr) {
 		rc = css_operand(m, addr, len, &p);
 	} else {
-		p = storage_ptr(m->mem, LOWCORE_IO_INT, len);
+		p = storage_ptr(m->mem, IO_INT_CODE_LOWCORE, len);
 		rc = p ? 0 : -PGM_ADDRESSING;
 	}
 	if (rc)
@@ -574,10 +524,7 @@ static int css_tpi(void *css, uint64_t addr)
 	if (!s)
 		return 0;
 	css_withdraw(m, s);
-	put_be32(p, schid_word(s->ssid, s->sch_no));
-	put_be32(p + 4, s->intparm);
-	if (!addr)
-		put_be32(p + 8, (uint32_t)sch_isc(s) << IO_INT_WORD_ISC_SHIFT);
+	io_int_code_encode(p, schid_word(s->ssid, s->sch_no), s->intparm, sch_isc(s), !addr);
 	return 1;
 }
 

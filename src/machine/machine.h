@@ -73,6 +73,27 @@ int machine_chp_configure(struct machine *m, uint8_t chpid, bool on);
 /* Human-readable status (hmc `status`), malloc'd. */
 char *machine_status(struct machine *m);
 
+/* Read-only views (src/machine/view.c): they change nothing, not even a
+ * statistic.  A CHPID: -ENOENT when not defined.  cfg is the SCLP state
+ * (0 standby, 1 configured, 2 reserved, 3 not recognized). */
+struct machine_chp_view {
+	uint8_t type, cfg;
+	bool link_failed; /* physical link down (HMC "chp fail") */
+	uint32_t nsch;	  /* subchannels using it */
+};
+int machine_chp_view(struct machine *m, uint8_t chpid, struct machine_chp_view *v);
+/* A subchannel as the CSS keeps it: -ENODEV when not installed. */
+struct machine_sch_view {
+	bool dnv;
+	uint16_t devno;
+	uint8_t pim, pam, pom, pnom, lpum;
+	uint8_t chpid[8];
+	bool notoper;	 /* injected: the device answers on no path */
+	bool io_running; /* a channel program is connected on io_path */
+	uint8_t io_path;
+};
+int machine_sch_view(struct machine *m, uint8_t ssid, uint16_t sch_no, struct machine_sch_view *v);
+
 /* Statistics for tests and benchmarks. */
 struct machine_stats {
 	uint64_t stsch, msch, ssch, tsch, csch, hsch, xsch, rsch, stcrw, chsc, servc;

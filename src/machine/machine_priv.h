@@ -153,6 +153,12 @@ struct machine {
 		if (!(m)->cfg.notrace)                               \
 			sim_trace((m)->sim, "machine", __VA_ARGS__); \
 	} while (0)
+/* The same with a kind and two numbers (sim_trace_ev). */
+#define mtrace_ev(m, kind, a, b, ...)                                               \
+	do {                                                                        \
+		if (!(m)->cfg.notrace)                                              \
+			sim_trace_ev((m)->sim, "machine", kind, a, b, __VA_ARGS__); \
+	} while (0)
 
 /* css.c */
 struct subchannel *css_sch(struct machine *m, uint8_t ssid, uint16_t sch_no);

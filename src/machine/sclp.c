@@ -13,27 +13,23 @@
 
 static void chp_info(struct machine *m, uint8_t *sccb, struct sccb_header *h)
 {
-	uint8_t *rec = sccb + SCCB_HEADER_SIZE;
-	uint8_t *stby = rec + SCLP_CHP_INFO_MASK_SIZE;
-	uint8_t *cfgd = stby + SCLP_CHP_INFO_MASK_SIZE;
+	struct sclp_chp_info info = {0};
 
 	if (h->length < SCLP_CHP_INFO_SCCB_SIZE) {
 		h->response_code = SCLP_RC_INSUFFICIENT_SCCB_LENGTH;
 		return;
 	}
-	memset(rec, 0, SCLP_CHP_INFO_SCCB_SIZE - SCCB_HEADER_SIZE);
 	for (int i = 0; i < NR_CHPIDS; i++) {
 		const struct chp *c = &m->chp[i];
-		uint8_t bit = (uint8_t)(0x80 >> (i % 8));
 
 		if (!c->defined || c->cfg == CHP_CFG_NOT_RECOGNIZED)
 			continue;
-		rec[i / 8] |= bit;
-		if (c->cfg == CHP_CFG_STANDBY)
-			stby[i / 8] |= bit;
-		if (c->cfg == CHP_CFG_CONFIGURED)
-			cfgd[i / 8] |= bit;
+		sclp_chp_info_set(&info, (uint8_t)i,
+				  c->cfg == CHP_CFG_STANDBY	 ? SCLP_CHP_STANDBY
+				  : c->cfg == CHP_CFG_CONFIGURED ? SCLP_CHP_CONFIGURED
+								 : SCLP_CHP_RESERVED);
 	}
+	sclp_chp_info_encode(&info, sccb);
 	h->response_code = SCLP_RC_NORMAL_READ_COMPLETION;
 }
 

@@ -141,11 +141,6 @@ void chp_sch_index_del(struct subchannel *sch)
 
 /* ---- SCLP information cache ---- */
 
-static bool chp_test_bit(const uint8_t *mask, uint8_t id)
-{
-	return mask[id / 8] & (0x80 >> (id % 8));
-}
-
 /* Linux info_update(): refresh at most once a second; the interval starts
  * even when the refresh fails, and a failed refresh keeps the old data
  * (all zero if there never was a good one). */
@@ -177,13 +172,7 @@ int chp_info_get_status(struct os *os, uint8_t id)
 
 	if (rc)
 		return rc;
-	if (!chp_test_bit(p->chp_info.recognized, id))
-		return 3; /* CHP_STATUS_NOT_RECOGNIZED */
-	if (chp_test_bit(p->chp_info.configured, id))
-		return 1; /* CHP_STATUS_CONFIGURED */
-	if (chp_test_bit(p->chp_info.standby, id))
-		return 0; /* CHP_STATUS_STANDBY */
-	return 2;	  /* CHP_STATUS_RESERVED */
+	return (int)sclp_chp_info_state(&p->chp_info, id);
 }
 
 static int s390_vary_chpid(struct os *os, uint8_t id, bool on);

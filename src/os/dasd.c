@@ -818,8 +818,15 @@ static int dasd_eckd_probe(struct ccw_device *cdev)
 
 static void dasd_fail_all(struct dasd_device *dev, int rc)
 {
-	while (dev->head)
-		cqr_final(dev->head, DASD_CQR_FAILED, rc);
+	while (dev->head) {
+		struct dasd_ccw_req *cqr = dev->head;
+
+		cqr_final(cqr, DASD_CQR_FAILED, rc);
+		/* A buried OS freed at the end of the run: the task that
+		 * slept on the request is gone, nobody else frees it. */
+		if (osp(dev->os)->tasks_gone)
+			dasd_free_request(cqr);
+	}
 	dev->active = NULL;
 }
 

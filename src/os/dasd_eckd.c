@@ -10,24 +10,8 @@
 
 #include "arch/bytes.h"
 #include "arch/ccw.h"
+#include "arch/eckd.h"
 #include "os/dasd_priv.h"
-
-#define ECKD_DE		 0x63
-#define ECKD_LR		 0x47
-#define ECKD_READ_MT	 0x86
-#define ECKD_WRITE_MT	 0x85
-#define ECKD_READ_KD_MT	 0x8e
-#define ECKD_WRITE_KD_MT 0x8d
-#define ECKD_READ_COUNT	 0x12
-#define ECKD_PSF	 0x27
-#define ECKD_RSSD	 0x3e
-
-#define LR_OP_READ	 0x06
-#define LR_OP_WRITE	 0x01
-#define DE_MASK_READ	 0x40
-#define DE_MASK_WRITE	 0x80
-#define DE_ATTR_NORMAL	 0xc0
-#define DE_ATTR_BYPASS	 0xc4
 
 /* ---- EBCDIC (the characters labels and RCD use) ---- */
 
@@ -122,20 +106,12 @@ static uint64_t cpb_parm(struct cp_builder *b, const uint8_t *bytes, size_t len)
 	return a;
 }
 
-static void put_cchh(uint8_t *p, const struct dasd_device *dev, uint32_t trk)
+static void build_de(uint8_t de[ECKD_DE_SIZE], const struct dasd_device *dev, uint8_t mask,
+		     uint8_t attr, uint32_t first_trk, uint32_t last_trk)
 {
-	put_be16(p, (uint16_t)(trk / dev->heads));
-	put_be16(p + 2, (uint16_t)(trk % dev->heads));
-}
+	struct eckd_de d = {.mask = mask, .ga = attr, .first_trk = first_trk, .last_trk = last_trk};
 
-static void build_de(uint8_t de[16], const struct dasd_device *dev, uint8_t mask, uint8_t attr,
-		     uint32_t first_trk, uint32_t last_trk)
-{
-	memset(de, 0, 16);
-	de[0] = mask;
-	de[1] = attr;
-	put_cchh(de + 8, dev, first_trk);
-	put_cchh(de + 12, dev, last_trk);
+	eckd_de_encode(&d, (uint16_t)dev->heads, de);
 }
 
 /* 3390 sector of record `rec` with `reclen` key+data bytes (Linux
@@ -148,18 +124,20 @@ static uint8_t eckd_sector(uint32_t rec, uint32_t reclen)
 	return (uint8_t)((49 + (rec - 1) * (10 + d)) / 8);
 }
 
-static void build_lr(uint8_t lr[16], const struct dasd_device *dev, uint8_t op, uint8_t aux,
-		     uint8_t count, uint32_t trk, uint8_t rec, uint8_t sector, uint16_t tlf)
+static void build_lr(uint8_t lr[ECKD_LR_SIZE], const struct dasd_device *dev, uint8_t op,
+		     uint8_t aux, uint8_t count, uint32_t trk, uint8_t rec, uint8_t sector,
+		     uint16_t tlf)
 {
-	memset(lr, 0, 16);
-	lr[0] = op;
-	lr[1] = aux;
-	lr[3] = count;
-	put_cchh(lr + 4, dev, trk);
-	put_cchh(lr + 8, dev, trk);
-	lr[12] = rec;
-	lr[13] = sector;
-	put_be16(lr + 14, tlf);
+	struct eckd_lr l = {.op = op,
+			    .aux = aux,
+			    .count = count,
+			    .seek_trk = trk,
+			    .search_trk = trk,
+			    .search_rec = rec,
+			    .sector = sector,
+			    .tlf = tlf};
+
+	eckd_lr_encode(&l, (uint16_t)dev->heads, lr);
 }
 
 /* ---- single-CCW helpers for the online sequence ---- */
@@ -268,13 +246,14 @@ static int eckd_read_rdc(struct dasd_device *dev)
 	rc = dasd_sleep_on(cqr);
 	r = dasd_kptr(dev, cqr->data, 64);
 	if (rc == 0 && r) {
-		memcpy(dev->rdc, r, 64);
+		struct eckd_rdc rdc;
+
+		memcpy(dev->rdc, r, ECKD_RDC_SIZE);
 		dev->rdc_valid = true;
-		dev->cyls = get_be16(r + 12);
-		if (dev->cyls == 0xfffe)
-			dev->cyls = get_be32(r + 60);
-		dev->heads = get_be16(r + 14);
-		dev->sectors = r[16];
+		eckd_rdc_decode(r, &rdc);
+		dev->cyls = rdc.cyls == 0xfffe ? rdc.long_cyls : rdc.cyls;
+		dev->heads = rdc.heads;
+		dev->sectors = rdc.sectors;
 	}
 	dasd_free_request(cqr);
 	if (!rc && (!dev->heads || !dev->cyls))
@@ -295,9 +274,9 @@ static int eckd_psf(struct dasd_device *dev, const uint8_t *parm, uint16_t plen,
 	cpb_init(&b, cqr, 2, 1);
 	pa = b.parm;
 	cpb_parm(&b, parm, plen);
-	cpb_ccw(&b, ECKD_PSF, rlen ? CCW_FLAG_CC : 0, plen, pa, false);
+	cpb_ccw(&b, ECKD_CMD_PSF, rlen ? CCW_FLAG_CC : 0, plen, pa, false);
 	if (rlen)
-		cpb_ccw(&b, ECKD_RSSD, 0, rlen, cqr->data, true);
+		cpb_ccw(&b, ECKD_CMD_RSSD, 0, rlen, cqr->data, true);
 	rc = dasd_sleep_on(cqr);
 	dasd_free_request(cqr);
 	return rc;
@@ -320,27 +299,12 @@ static void eckd_subsystem_setup(struct dasd_device *dev)
 
 /* ---- disk layout analysis ---- */
 
-struct count_field {
-	uint16_t cc, hh;
-	uint8_t r, kl;
-	uint16_t dl;
-};
-
-static void decode_count(const uint8_t *p, struct count_field *c)
-{
-	c->cc = get_be16(p);
-	c->hh = get_be16(p + 2);
-	c->r = p[4];
-	c->kl = p[5];
-	c->dl = get_be16(p + 6);
-}
-
 enum layout { LAYOUT_CDL, LAYOUT_LDL, LAYOUT_UNFORMATTED, LAYOUT_UNKNOWN, LAYOUT_IOERR };
 
 static enum layout eckd_analysis(struct dasd_device *dev)
 {
 	struct dasd_ccw_req *cqr = dasd_alloc_request(dev, cpb_size(8, 5, 48), 40);
-	struct count_field c[5];
+	struct eckd_count c[5];
 	struct cp_builder b;
 	uint8_t de[16], lr[16];
 	uint64_t a;
@@ -350,18 +314,18 @@ static enum layout eckd_analysis(struct dasd_device *dev)
 	if (!cqr)
 		return LAYOUT_IOERR;
 	cpb_init(&b, cqr, 8, 5);
-	build_de(de, dev, DE_MASK_READ, DE_ATTR_BYPASS, 0, 1);
+	build_de(de, dev, ECKD_DE_WR_INHIBIT, ECKD_DE_GA_BYPASS, 0, 1);
 	a = cpb_parm(&b, de, 16);
-	cpb_ccw(&b, ECKD_DE, CCW_FLAG_CC, 16, a, false);
-	build_lr(lr, dev, LR_OP_READ, 0, 4, 0, 0, 0, 0);
+	cpb_ccw(&b, ECKD_CMD_DEFINE_EXT, CCW_FLAG_CC, 16, a, false);
+	build_lr(lr, dev, ECKD_LR_OP_READ, 0, 4, 0, 0, 0, 0);
 	a = cpb_parm(&b, lr, 16);
-	cpb_ccw(&b, ECKD_LR, CCW_FLAG_CC, 16, a, false);
+	cpb_ccw(&b, ECKD_CMD_LOCATE, CCW_FLAG_CC, 16, a, false);
 	for (i = 0; i < 4; i++)
-		cpb_ccw(&b, ECKD_READ_COUNT, CCW_FLAG_CC, 8, cqr->data + 8 * i, true);
-	build_lr(lr, dev, LR_OP_READ, 0, 1, 1, 0, 0, 0);
+		cpb_ccw(&b, ECKD_CMD_READ_COUNT, CCW_FLAG_CC, 8, cqr->data + 8 * i, true);
+	build_lr(lr, dev, ECKD_LR_OP_READ, 0, 1, 1, 0, 0, 0);
 	a = cpb_parm(&b, lr, 16);
-	cpb_ccw(&b, ECKD_LR, CCW_FLAG_CC, 16, a, false);
-	cpb_ccw(&b, ECKD_READ_COUNT, 0, 8, cqr->data + 32, true);
+	cpb_ccw(&b, ECKD_CMD_LOCATE, CCW_FLAG_CC, 16, a, false);
+	cpb_ccw(&b, ECKD_CMD_READ_COUNT, 0, 8, cqr->data + 32, true);
 	cqr->no_retry = true;
 	rc = dasd_sleep_on(cqr);
 	d = dasd_kptr(dev, cqr->data, 40);
@@ -373,13 +337,14 @@ static enum layout eckd_analysis(struct dasd_device *dev)
 		return nrf ? LAYOUT_UNFORMATTED : LAYOUT_IOERR;
 	}
 	for (i = 0; i < 5; i++)
-		decode_count(d + 8 * i, &c[i]);
+		eckd_count_decode(d + ECKD_COUNT_SIZE * i, &c[i]);
 	dasd_free_request(cqr);
-	if (c[0].kl == 4 && c[0].dl == 24 && c[0].r == 1 && c[1].kl == 4 && c[1].dl == 144 &&
-	    c[1].r == 2 && c[2].kl == 4 && c[2].dl == 80 && c[2].r == 3 && !c[0].cc && !c[0].hh) {
+	if (c[0].kl == 4 && c[0].dl == 24 && c[0].rec == 1 && c[1].kl == 4 && c[1].dl == 144 &&
+	    c[1].rec == 2 && c[2].kl == 4 && c[2].dl == 80 && c[2].rec == 3 && !c[0].cyl &&
+	    !c[0].head) {
 		if (c[3].kl || c[3].dl != DASD_BLKSIZE)
 			return LAYOUT_UNKNOWN;
-		if (c[3].r == 1)
+		if (c[3].rec == 1)
 			dasd_dev_info(dev, "Track 0 has no records following the VTOC");
 		return LAYOUT_CDL;
 	}
@@ -425,14 +390,15 @@ static int eckd_rw_special(struct dasd_device *dev, bool write, uint64_t blk, ui
 	if (write)
 		memcpy(data, buf, reclen);
 	cpb_init(&b, cqr, 3, 1);
-	build_de(de, dev, write ? DE_MASK_WRITE : DE_MASK_READ, DE_ATTR_NORMAL, trk, trk);
+	build_de(de, dev, write ? ECKD_DE_WR_UPDATE : ECKD_DE_WR_INHIBIT, ECKD_DE_GA_NORMAL, trk,
+		 trk);
 	a = cpb_parm(&b, de, 16);
-	cpb_ccw(&b, ECKD_DE, CCW_FLAG_CC, 16, a, false);
-	build_lr(lr, dev, write ? LR_OP_WRITE : LR_OP_READ, 0x80, 1, trk, rec,
+	cpb_ccw(&b, ECKD_CMD_DEFINE_EXT, CCW_FLAG_CC, 16, a, false);
+	build_lr(lr, dev, write ? ECKD_LR_OP_WRITE : ECKD_LR_OP_READ, 0x80, 1, trk, rec,
 		 eckd_sector(rec, reclen), reclen);
 	a = cpb_parm(&b, lr, 16);
-	cpb_ccw(&b, ECKD_LR, CCW_FLAG_CC, 16, a, false);
-	cpb_ccw(&b, write ? ECKD_WRITE_KD_MT : ECKD_READ_KD_MT, 0, reclen, cqr->data, true);
+	cpb_ccw(&b, ECKD_CMD_LOCATE, CCW_FLAG_CC, 16, a, false);
+	cpb_ccw(&b, write ? ECKD_CMD_WRITE_KD_MT : ECKD_CMD_READ_KD_MT, 0, reclen, cqr->data, true);
 	rc = dasd_sleep_on_block(cqr);
 	if (rc == 0 && !write) {
 		memcpy(buf, data, reclen);
@@ -465,17 +431,18 @@ static int eckd_rw_run(struct dasd_device *dev, bool write, uint64_t blk, uint32
 	if (write)
 		memcpy(data, buf, (size_t)n * DASD_BLKSIZE);
 	cpb_init(&b, cqr, 2 + (int)n, (int)n);
-	build_de(de, dev, write ? DE_MASK_WRITE : DE_MASK_READ, DE_ATTR_NORMAL, first_trk,
-		 last_trk);
+	build_de(de, dev, write ? ECKD_DE_WR_UPDATE : ECKD_DE_WR_INHIBIT, ECKD_DE_GA_NORMAL,
+		 first_trk, last_trk);
 	a = cpb_parm(&b, de, 16);
-	cpb_ccw(&b, ECKD_DE, CCW_FLAG_CC, 16, a, false);
-	build_lr(lr, dev, write ? LR_OP_WRITE : LR_OP_READ, 0x80, (uint8_t)n, first_trk, rec,
-		 eckd_sector(rec, DASD_BLKSIZE), DASD_BLKSIZE);
+	cpb_ccw(&b, ECKD_CMD_DEFINE_EXT, CCW_FLAG_CC, 16, a, false);
+	build_lr(lr, dev, write ? ECKD_LR_OP_WRITE : ECKD_LR_OP_READ, 0x80, (uint8_t)n, first_trk,
+		 rec, eckd_sector(rec, DASD_BLKSIZE), DASD_BLKSIZE);
 	a = cpb_parm(&b, lr, 16);
-	cpb_ccw(&b, ECKD_LR, CCW_FLAG_CC, 16, a, false);
+	cpb_ccw(&b, ECKD_CMD_LOCATE, CCW_FLAG_CC, 16, a, false);
 	for (i = 0; i < n; i++)
-		cpb_ccw(&b, write ? ECKD_WRITE_MT : ECKD_READ_MT, i + 1 < n ? CCW_FLAG_CC : 0,
-			DASD_BLKSIZE, cqr->data + (uint64_t)i * DASD_BLKSIZE, true);
+		cpb_ccw(&b, write ? ECKD_CMD_WRITE_MT : ECKD_CMD_READ_MT,
+			i + 1 < n ? CCW_FLAG_CC : 0, DASD_BLKSIZE,
+			cqr->data + (uint64_t)i * DASD_BLKSIZE, true);
 	rc = dasd_sleep_on_block(cqr);
 	if (rc == 0 && !write)
 		memcpy(buf, data, (size_t)n * DASD_BLKSIZE);
@@ -514,7 +481,7 @@ int dasd_eckd_rw(struct dasd_device *dev, bool write, uint64_t blk, uint32_t n, 
 
 int dasd_eckd_online(struct dasd_device *dev)
 {
-	const uint8_t *r = dev->rdc;
+	struct eckd_rdc r;
 	enum layout lay;
 	int rc;
 
@@ -532,9 +499,10 @@ int dasd_eckd_online(struct dasd_device *dev)
 		goto failed;
 	}
 	eckd_subsystem_setup(dev);
+	eckd_rdc_decode(dev->rdc, &r);
 	dasd_dev_info(dev,
 		      "New DASD %04X/%02X (CU %04X/%02X) with %u cylinders, %u heads, %u sectors%s",
-		      get_be16(r + 3), r[5], get_be16(r), r[2] & 0x07, dev->cyls, dev->heads,
+		      r.dev_type, r.dev_model, r.cu_type, r.cu_model & 0x07, dev->cyls, dev->heads,
 		      dev->sectors, dev->readonly ? ", read-only device" : "");
 	dev->blocks = (uint64_t)dev->cyls * dev->heads * DASD_RECS_PER_TRACK;
 	lay = eckd_analysis(dev);

@@ -9,6 +9,8 @@
 
 #include "arch/chsc.h"
 #include "arch/crw.h"
+#include "arch/sclp.h"
+#include "arch/storage.h"
 #include "os/cio.h"
 #include "os/os.h"
 
@@ -65,12 +67,6 @@ struct channel_path {
 	struct chp_desc1 desc_fmt1; /* last good SCPD format 1 (chid) */
 };
 
-struct sclp_chp_info {
-	uint8_t recognized[32];
-	uint8_t standby[32];
-	uint8_t configured[32];
-};
-
 struct drv_ref {
 	struct os *os;
 	const struct css_driver *drv;
@@ -83,10 +79,11 @@ struct kmem;
 bool css_sch_is_valid(const struct schib *s);
 
 struct os_priv {
-	struct css_upcalls up; /* bound to the CSS */
-	bool dying;	       /* os_destroy() is running */
-	bool tasks_gone;       /* buried, and the scheduler freed its tasks */
-	bool debug;	       /* os_pr_debug() lines go to dmesg */
+	struct css_upcalls up;	 /* bound to the CSS */
+	bool dying;		 /* os_destroy() is running */
+	bool tasks_gone;	 /* buried, and the scheduler freed its tasks */
+	struct storage gone_mem; /* empty: the storage of a buried OS at the end */
+	bool debug;		 /* os_pr_debug() lines go to dmesg */
 	/* dmesg ring */
 	char *lines[DMESG_MAX_LINES];
 	size_t first, count;

@@ -248,13 +248,73 @@ static void os_stop_init(struct os *os)
 
 static void os_teardown(struct os *os);
 
-/* The scheduler's tasks are gone: what the OS still points to of them
- * is gone with them. */
+/* The channel subsystem of a buried OS, once the run is over: the machine
+ * (or the VMM) under it may be gone, so every instruction finds nothing
+ * (cc 3) and there is no storage to reach. */
+static int gone_insn(void *css, uint32_t schid, uint64_t addr)
+{
+	return 3;
+}
+
+static int gone_sch_op(void *css, uint32_t schid)
+{
+	return 3;
+}
+
+static int gone_stcrw(void *css, uint64_t addr)
+{
+	return 1; /* no CRW */
+}
+
+static int gone_tpi(void *css, uint64_t addr)
+{
+	return 0; /* no interruption pending */
+}
+
+static int gone_chsc(void *css, uint64_t addr)
+{
+	return 3;
+}
+
+static int gone_servc(void *css, uint32_t cmdw, uint64_t sccb)
+{
+	return 3;
+}
+
+static void gone_isc(void *css, uint8_t mask)
+{
+}
+
+static void gone_bind(void *css, const struct css_upcalls *up)
+{
+}
+
+static const struct css_ops gone_css_ops = {
+	.stsch = gone_insn,
+	.msch = gone_insn,
+	.ssch = gone_insn,
+	.tsch = gone_insn,
+	.csch = gone_sch_op,
+	.hsch = gone_sch_op,
+	.xsch = gone_sch_op,
+	.rsch = gone_sch_op,
+	.tpi = gone_tpi,
+	.stcrw = gone_stcrw,
+	.chsc = gone_chsc,
+	.servc = gone_servc,
+	.set_isc_mask = gone_isc,
+	.bind = gone_bind,
+};
+
+/* The scheduler's tasks are gone, and so may be the CSS under the OS:
+ * what the OS still points to of them is not touched. */
 static void os_free_buried(void *arg)
 {
 	struct os *os = arg;
+	struct os_priv *p = os->priv;
 
-	os->priv->tasks_gone = true;
+	p->tasks_gone = true;
+	os->css = (struct css_if){&gone_css_ops, NULL, &p->gone_mem};
 	os_teardown(os);
 }
 

@@ -89,9 +89,7 @@ int sclp_chp_read_info(struct os *os, struct sclp_chp_info *info)
 				rsp);
 		return -EIO;
 	}
-	memcpy(info->recognized, s + SCLP_CHP_INFO_OFF_RECOGNIZED, 32);
-	memcpy(info->standby, s + SCLP_CHP_INFO_OFF_STANDBY, 32);
-	memcpy(info->configured, s + SCLP_CHP_INFO_OFF_CONFIGURED, 32);
+	sclp_chp_info_decode(s, info);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "arch/bytes.h"
+#include "arch/insn.h"
 #include "os/vfio_ccw_private.h"
 
 #define ADDR31_LIMIT 0x80000000ull
@@ -224,10 +225,7 @@ int cp_init(struct channel_program *cp, const struct cp_mem *m, const struct vfi
 	 * the host's SSCH: refuse them here instead. */
 	if (orb_invalid(orb) || (orb->ctrl1 & ORB_CTRL1_ORBX) || (orb->cpa & 7))
 		return -EINVAL;
-	if ((orb->ctrl0 & ORB_CTRL0_C64) && !(orb->ctrl0 & ORB_CTRL0_I2K))
-		cp->blk = 4096;
-	else
-		cp->blk = 2048;
+	cp->blk = (unsigned)idaw_block(orb->ctrl0);
 	rc = cp_fetch_all(cp);
 	if (!rc)
 		rc = cp_check_busy_loop(cp);
@@ -258,30 +256,19 @@ static bool ccw_moves_data(const struct cp_ccw *cc)
 static int ccw_guest_piece(struct channel_program *cp, const struct ccw1 *g, int i, uint64_t next,
 			   uint64_t *addr)
 {
-	bool fmt2 = cp->orb.ctrl0 & ORB_CTRL0_C64;
-	unsigned sz = fmt2 ? IDAW2_SIZE : IDAW1_SIZE;
+	unsigned sz = idaw_size(cp->orb.ctrl0);
 	const uint8_t *p;
 
 	if (!(g->flags & CCW_FLAG_IDA)) {
 		*addr = next;
 		return 0;
 	}
-	if (g->cda % sz)
+	if (!idal_aligned(g->cda, cp->orb.ctrl0))
 		return -EINVAL;
 	p = cp_guest(cp, (uint64_t)g->cda + (uint64_t)i * sz, sz);
 	if (!p)
 		return -EFAULT;
-	if (fmt2) {
-		*addr = get_be64(p);
-	} else {
-		*addr = get_be32(p);
-		if (*addr & ADDR31_LIMIT)
-			return -EINVAL;
-	}
-	/* Only the first IDAW may point inside a block. */
-	if (i > 0 && *addr % cp->blk)
-		return -EINVAL;
-	return 0;
+	return idaw_fetch(p, cp->orb.ctrl0, (unsigned)i, addr) ? -EINVAL : 0;
 }
 
 /* The host IDAL of one CCW, computed before any host memory is taken: one

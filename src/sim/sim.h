@@ -127,6 +127,25 @@ void sim_wake(struct sim *sim, struct sim_waitq *wq);
  * file is set, written there as it happens. */
 void sim_trace(struct sim *sim, const char *who, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same line from a trace point that also names what happened: `kind` a
+ * short word of the layer's own ("crw", "chp", ...) and up to two numbers
+ * whose meaning the kind defines (docs/timeline.md lists them). */
+void sim_trace_ev(struct sim *sim, const char *who, const char *kind, uint64_t a, uint64_t b,
+		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* A world event as an observer gets it: the line's parts, kind NULL (and
+ * a, b zero) for a plain sim_trace() line. */
+struct sim_trace_rec {
+	sim_time_t time;
+	const char *who;
+	const char *kind;
+	uint64_t a, b;
+	const char *text;
+};
+/* One observer per sim (NULL removes it); it is called for every trace line
+ * as it happens, whether lines are kept or written, and must not touch the
+ * scheduler.  With an observer, sim_tracing() is true. */
+void sim_trace_observe(struct sim *sim, void (*fn)(void *ctx, const struct sim_trace_rec *r),
+		       void *ctx);
 void sim_trace_to(struct sim *sim, FILE *f);
 /* Stop keeping lines in memory (long runs, benchmarks). */
 void sim_trace_keep(struct sim *sim, bool keep);

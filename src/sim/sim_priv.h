@@ -76,6 +76,8 @@ struct sim {
 	size_t nlines, caplines;
 	bool keep;
 	FILE *trace_file;
+	void (*observer)(void *ctx, const struct sim_trace_rec *r);
+	void *observer_ctx;
 
 	struct sim_on_free *on_free, **on_free_tail; /* sim_on_free() */
 };

@@ -9,25 +9,33 @@
 
 #include "sim/sim_priv.h"
 
-void sim_trace(struct sim *sim, const char *who, const char *fmt, ...)
+static void trace_line(struct sim *sim, const char *who, const char *kind, uint64_t a, uint64_t b,
+		       const char *fmt, va_list ap)
 {
 	char head[64], *msg, *line;
-	va_list ap;
+	va_list aq;
 	int n;
 	size_t len;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
 	if (n < 0)
 		return;
 	msg = sim_xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 
-	snprintf(head, sizeof(head), "%llu ", (unsigned long long)sim->now);
 	who = who ? who : "-";
+	if (sim->observer) {
+		struct sim_trace_rec r = {sim->now, who, kind, a, b, msg};
+
+		sim->observer(sim->observer_ctx, &r);
+	}
+	if (!sim->trace_file && !sim->keep) {
+		free(msg);
+		return;
+	}
+	snprintf(head, sizeof(head), "%llu ", (unsigned long long)sim->now);
 	len = strlen(head) + strlen(who) + 2 + (size_t)n + 1;
 	line = sim_xmalloc(len);
 	snprintf(line, len, "%s%s: %s", head, who, msg);
@@ -48,9 +56,35 @@ void sim_trace(struct sim *sim, const char *who, const char *fmt, ...)
 	sim->lines[sim->nlines++] = line;
 }
 
+void sim_trace(struct sim *sim, const char *who, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	trace_line(sim, who, NULL, 0, 0, fmt, ap);
+	va_end(ap);
+}
+
+void sim_trace_ev(struct sim *sim, const char *who, const char *kind, uint64_t a, uint64_t b,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	trace_line(sim, who, kind, a, b, fmt, ap);
+	va_end(ap);
+}
+
+void sim_trace_observe(struct sim *sim, void (*fn)(void *ctx, const struct sim_trace_rec *r),
+		       void *ctx)
+{
+	sim->observer = fn;
+	sim->observer_ctx = ctx;
+}
+
 bool sim_tracing(const struct sim *sim)
 {
-	return sim->keep || sim->trace_file;
+	return sim->keep || sim->trace_file || sim->observer;
 }
 
 void sim_trace_to(struct sim *sim, FILE *f)

@@ -16,10 +16,22 @@ struct dd {
 	const char *ifile, *ofile;
 	uint64_t bs, count, skip, seek;
 	bool have_count, notrunc, fullblock, quiet, noxfer;
+	bool skip_bytes, seek_bytes; /* iflag=skip_bytes, oflag=seek_bytes */
 	struct vfs_file *in, *out;
 	uint64_t r_full, r_partial, w_full, w_partial, w_bytes;
 	sim_time_t start;
 };
+
+/* Input and output start offsets in bytes. */
+static uint64_t skip_off(const struct dd *d)
+{
+	return d->skip_bytes ? d->skip : d->skip * d->bs;
+}
+
+static uint64_t seek_off(const struct dd *d)
+{
+	return d->seek_bytes ? d->seek : d->seek * d->bs;
+}
 
 /* GNU multiplier suffixes: c w b, k K (1024), kB KB (1000), KiB, M MB MiB... */
 static bool dd_number(const char *s, uint64_t *v)
@@ -92,6 +104,10 @@ static int dd_flags(struct dd *d, const char *key, const char *val)
 				ret = bad_usage(d, "dd: invalid status level: '%s'\n", f);
 		} else if (strcmp(f, "fullblock") == 0 && key[0] == 'i') {
 			d->fullblock = true;
+		} else if (strcmp(f, "skip_bytes") == 0 && key[0] == 'i') {
+			d->skip_bytes = true;
+		} else if (strcmp(f, "seek_bytes") == 0 && key[0] == 'o') {
+			d->seek_bytes = true;
 		} else if (strcmp(f, "direct") != 0 && strcmp(f, "sync") != 0 &&
 			   strcmp(f, "dsync") != 0) {
 			ret = bad_usage(d,
@@ -225,10 +241,10 @@ static int dd_open(struct dd *d)
 		}
 		/* GNU truncates a regular output file at the seek offset */
 		if (!d->notrunc && strncmp(d->ofile, "/dev/", 5) != 0 &&
-		    vfs_truncate(d->out, d->seek * d->bs) < 0) {
+		    vfs_truncate(d->out, seek_off(d)) < 0) {
 			proc_eprintf(d->p,
 				     "dd: failed to truncate to %llu bytes in output file '%s'\n",
-				     (unsigned long long)(d->seek * d->bs), d->ofile);
+				     (unsigned long long)seek_off(d), d->ofile);
 			return 1;
 		}
 	}
@@ -270,20 +286,25 @@ static long dd_write(struct dd *d, const unsigned char *buf, size_t len, uint64_
 	return (long)n;
 }
 
-/* Skip input blocks: seek on files and devices, read and drop on stdin. */
+/* Skip input blocks: seek on files and devices, read and drop on stdin
+ * (skip_bytes: skip counts bytes; a last partial block is read short). */
 static int dd_skip(struct dd *d, unsigned char *buf, uint64_t *ioff)
 {
-	uint64_t i;
+	uint64_t left = skip_off(d), bs = d->bs;
 
 	if (d->in) {
-		*ioff = d->skip * d->bs;
+		*ioff = left;
 		return 0;
 	}
-	for (i = 0; i < d->skip; i++) {
-		long n = dd_read(d, buf, ioff);
+	while (left) {
+		long n;
 
+		d->bs = left < bs ? left : bs;
+		n = dd_read(d, buf, ioff);
+		d->bs = bs;
 		if (n <= 0)
 			break;
+		left -= (uint64_t)n < left ? (uint64_t)n : left;
 	}
 	return 0;
 }
@@ -291,7 +312,7 @@ static int dd_skip(struct dd *d, unsigned char *buf, uint64_t *ioff)
 static int dd_copy(struct dd *d)
 {
 	unsigned char *buf = malloc(d->bs);
-	uint64_t ioff = 0, ooff = d->seek * d->bs, blocks = 0;
+	uint64_t ioff = 0, ooff = seek_off(d), blocks = 0;
 	int status = 0;
 
 	if (!buf) {

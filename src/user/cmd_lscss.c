@@ -327,7 +327,7 @@ static void path_cells(struct lscss *l, struct util_rec *r, const char *dir)
 	snprintf(path, sizeof(path), "%s/pimpampom", dir);
 	sysfs_read_line(l->p, path, buf, sizeof(buf));
 	if (sscanf(buf, "%x %x %x", &m[0], &m[1], &m[2]) == 3) {
-		static const char *keys[] = {"pim", "pam", "pom"};
+		static const char *const keys[] = {"pim", "pam", "pom"};
 
 		for (i = 0; i < 3; i++) {
 			snprintf(out, sizeof(out), l->upper ? "%02X" : "%02x", m[i] & 0xff);

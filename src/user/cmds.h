@@ -25,6 +25,8 @@ int cmd_head(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_tail(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_grep(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_wc(struct proc *p, void *ctx, int argc, char **argv);
+int cmd_printf(struct proc *p, void *ctx, int argc, char **argv);
+int cmd_tr(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_driverctl(struct proc *p, void *ctx, int argc, char **argv);
 int cmd_mdevctl(struct proc *p, void *ctx, int argc, char **argv);
 

@@ -41,6 +41,7 @@ struct proc {
 	struct node *n;
 	struct sim_task *task; /* NULL: runs in its parent's task */
 	int pid, job;	       /* job: number for `wait %N`, 0 if not a job */
+	int job_status;	       /* a job's $?: its own last pipeline's status */
 	bool done, released;
 	int status;
 	struct sim_waitq done_wq;

@@ -23,6 +23,8 @@ void node_add_os_progs(struct node *n)
 		{"tail", cmd_tail},
 		{"grep", cmd_grep},
 		{"wc", cmd_wc},
+		{"printf", cmd_printf},
+		{"tr", cmd_tr},
 		{"driverctl", cmd_driverctl},
 		{"mdevctl", cmd_mdevctl},
 	};

@@ -20,17 +20,24 @@
 #include "user/pipe.h"
 #include "user/shell_priv.h"
 
-/* Replace $? and $! markers with their values. */
-static char *expand(const struct node *n, const char *w)
+/* Replace $? and $! markers with their values.  Inside a background job
+ * (a subshell in bash) $? is the job's own last status. */
+static char *expand(const struct proc *p, const char *w)
 {
+	const struct node *n = p->n;
 	size_t len = strlen(w) * 12 + 1;
 	char *out = malloc(len), *o = out;
+	const struct proc *j = p;
+	int status;
 
 	if (!out)
 		return NULL;
+	while (j && !j->job)
+		j = j->parent;
+	status = j ? j->job_status : n->last_status;
 	for (; *w; w++) {
 		if (*w == SH_MARK_STATUS)
-			o += sprintf(o, "%d", n->last_status);
+			o += sprintf(o, "%d", status);
 		else if (*w == SH_MARK_LASTBG)
 			o += n->last_bg_pid ? sprintf(o, "%d", n->last_bg_pid) : 0;
 		else
@@ -170,7 +177,7 @@ static int run_cmd(struct proc *p, const struct sh_cmd *c)
 		return 1;
 	}
 	for (i = 0; i < c->argc; i++) {
-		argv[i] = expand(p->n, c->argv[i]);
+		argv[i] = expand(p, c->argv[i]);
 		if (!argv[i])
 			argv[i] = strdup("");
 	}
@@ -280,7 +287,9 @@ static int run_andor(struct proc *self, int first, int last)
 			continue;
 		status = run_pipeline(self, &pls[i]);
 		/* a background job's statuses are not the shell's $? */
-		if (!self->job)
+		if (self->job)
+			self->job_status = status;
+		else
 			self->n->last_status = status;
 	}
 	return status;
@@ -305,6 +314,7 @@ static void start_job(struct proc *self, int first, int last)
 	j->first = first;
 	j->last = last;
 	j->job = n->next_job++;
+	j->job_status = n->last_status; /* a subshell starts with the shell's $? */
 	j->released = true;
 	n->last_bg_pid = j->pid;
 	j->task = sim_task_spawn(proc_sim(self), "job", job_task, j);

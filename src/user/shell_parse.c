@@ -34,8 +34,8 @@ struct toks {
 	int n, cap;
 };
 
-static const char *tok_text[] = {"",  ";",  "&",  "&&",	 "||",	 "|",	   "<",
-				 ">", ">>", "2>", "2>>", "2>&1", "newline"};
+static const char *const tok_text[] = {"",  ";",  "&",	"&&",  "||",   "|",	 "<",
+				       ">", ">>", "2>", "2>>", "2>&1", "newline"};
 
 static int toks_push(struct toks *t, enum tok_kind kind, char *word)
 {

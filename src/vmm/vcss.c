@@ -11,6 +11,7 @@
 #include "arch/bytes.h"
 #include "arch/crw.h"
 #include "arch/ids.h"
+#include "arch/insn.h"
 #include "arch/irb.h"
 #include "vmm/vcss_priv.h"
 
@@ -174,7 +175,7 @@ static void irq_deliver(void *arg)
 	s->irq_pending = false;
 	css->st.io_interrupts++;
 	css->up.io_interrupt(css->up.os, schid_word(0, s->schno), s->pmcw.intparm,
-			     pmcw_isc(&s->pmcw) << IO_INT_WORD_ISC_SHIFT);
+			     io_int_word(pmcw_isc(&s->pmcw)));
 	irq_kick(css);
 }
 
@@ -276,10 +277,7 @@ static int sch_lookup(struct vcss *css, uint32_t schid, struct vsch **out)
 /* Word-aligned operand of len bytes in guest storage, or a program check. */
 static int operand(struct vcss *css, uint64_t addr, uint64_t len, uint8_t **p)
 {
-	if (addr & 3)
-		return -PGM_SPECIFICATION;
-	*p = storage_ptr(css->mem, addr, len);
-	return *p ? 0 : -PGM_ADDRESSING;
+	return insn_operand(css->mem, addr, len, p);
 }
 
 /* The first steps of an instruction with a subchannel ID and a storage
@@ -340,9 +338,6 @@ static int vcss_stsch(void *c, uint32_t schid, uint64_t addr)
 
 static int vcss_msch(void *c, uint32_t schid, uint64_t addr)
 {
-	const uint16_t fmask =
-		PMCW_FLAGS_ISC | PMCW_FLAGS_ENA | PMCW_FLAGS_LM | PMCW_FLAGS_MME | PMCW_FLAGS_MP;
-	const uint32_t cmask = PMCW_CHARS_MBFC | PMCW_CHARS_CSENSE;
 	struct vcss *css = to_css(c);
 	struct vsch *s;
 	struct schib n;
@@ -359,13 +354,7 @@ static int vcss_msch(void *c, uint32_t schid, uint64_t addr)
 	if (s->scsw.ctrl & SCSW_FCTL_MASK)
 		return 2;
 	schib_decode(p, &n);
-	s->pmcw.intparm = n.pmcw.intparm;
-	s->pmcw.flags = (uint16_t)((s->pmcw.flags & ~fmask) | (n.pmcw.flags & fmask));
-	s->pmcw.lpm = n.pmcw.lpm;
-	s->pmcw.mbi = n.pmcw.mbi;
-	s->pmcw.pom = n.pmcw.pom;
-	s->pmcw.chars = (s->pmcw.chars & ~cmask) | (n.pmcw.chars & cmask);
-	if (n.pmcw.chars & PMCW_CHARS_MBFC)
+	if (insn_msch_apply(&s->pmcw, &n.pmcw))
 		s->mba = n.mba;
 	/* An enabled subchannel with status already pending interrupts now. */
 	if (s->irq_pending)
@@ -373,29 +362,8 @@ static int vcss_msch(void *c, uint32_t schid, uint64_t addr)
 	return 0;
 }
 
-static int fetch_orb(struct vcss *css, uint64_t addr, struct orb *orb)
-{
-	uint8_t *p;
-	int rc = operand(css, addr, ORB_SIZE, &p);
-
-	if (rc)
-		return rc;
-	orb_decode(p, orb);
-	if (orb->ctrl1 & ORB_CTRL1_ORBX) {
-		rc = operand(css, addr, ORB_EXT_SIZE, &p);
-		if (rc)
-			return rc;
-		if (orb_decode_ext(p, orb))
-			return -PGM_OPERAND;
-	}
-	return orb_invalid(orb) ? -PGM_OPERAND : 0;
-}
-
 static int vcss_ssch(void *c, uint32_t schid, uint64_t addr)
 {
-	/* ORB key, S, F, P, I, A, U sit at the same bit positions in the SCSW. */
-	const uint16_t orb_to_scsw = 0xf000 | SCSW_FLAGS_SCTL | SCSW_FLAGS_FMT | SCSW_FLAGS_PFCH |
-				     SCSW_FLAGS_ISIC | SCSW_FLAGS_ALCC | SCSW_FLAGS_SSI;
 	struct vcss *css = to_css(c);
 	struct vsch *s;
 	struct orb orb;
@@ -406,7 +374,7 @@ static int vcss_ssch(void *c, uint32_t schid, uint64_t addr)
 
 	if (rc < 0)
 		return rc;
-	prc = fetch_orb(css, addr, &orb);
+	prc = insn_fetch_orb(css->mem, addr, &orb);
 	if (prc)
 		return prc;
 	if (rc)
@@ -423,10 +391,7 @@ static int vcss_ssch(void *c, uint32_t schid, uint64_t addr)
 	s->pmcw.intparm = orb.intparm;
 	s->pmcw.lpm = orb.lpm;
 	s->pmcw.pnom = 0;
-	memset(&s->scsw, 0, sizeof(s->scsw));
-	s->scsw.flags = orb.ctrl0 & orb_to_scsw;
-	s->scsw.ctrl = SCSW_FCTL_START | SCSW_ACTL_START;
-	s->scsw.cpa = orb.cpa;
+	insn_ssch_start(&s->scsw, &orb);
 	cc = s->ops->start(s, &orb);
 	if (cc) {
 		s->pmcw = old_pmcw;
@@ -435,20 +400,12 @@ static int vcss_ssch(void *c, uint32_t schid, uint64_t addr)
 	return cc;
 }
 
-/* TSCH's clearing rules (§7.1). */
+/* TSCH's clearing rules (arch/insn.c); ended functions take their
+ * extended status along. */
 static void tsch_clear(struct vsch *s)
 {
-	uint16_t stctl = s->scsw.ctrl & SCSW_STCTL_MASK;
-
-	if (stctl == (SCSW_STCTL_INTER | SCSW_STCTL_PEND)) {
-		s->scsw.flags &= (uint16_t)~SCSW_FLAGS_ZCC;
-		s->scsw.ctrl &= (uint16_t)~SCSW_STCTL_MASK;
+	if (!insn_tsch_clear(&s->scsw))
 		return;
-	}
-	s->scsw.ctrl &=
-		(uint16_t) ~(SCSW_FCTL_MASK | SCSW_ACTL_RESUME | SCSW_ACTL_START | SCSW_ACTL_HALT |
-			     SCSW_ACTL_CLEAR | SCSW_ACTL_SUSP | SCSW_STCTL_MASK);
-	s->scsw.flags &= (uint16_t)~SCSW_FLAGS_PNO;
 	memset(s->esw, 0, sizeof(s->esw));
 	memset(s->ecw, 0, sizeof(s->ecw));
 }
@@ -594,7 +551,7 @@ static int vcss_rsch(void *c, uint32_t schid)
 static int vcss_tpi(void *c, uint64_t addr)
 {
 	struct vcss *css = to_css(c);
-	uint64_t where = addr ? addr : 0xb8;
+	uint64_t where = addr ? addr : IO_INT_CODE_LOWCORE;
 	uint64_t len = addr ? 8 : 12;
 	struct vsch *s;
 	uint8_t *p;
@@ -606,10 +563,7 @@ static int vcss_tpi(void *c, uint64_t addr)
 	s = next_irq(css);
 	if (!s)
 		return 0;
-	put_be32(p, schid_word(0, s->schno));
-	put_be32(p + 4, s->pmcw.intparm);
-	if (!addr)
-		put_be32(p + 8, pmcw_isc(&s->pmcw) << IO_INT_WORD_ISC_SHIFT);
+	io_int_code_encode(p, schid_word(0, s->schno), s->pmcw.intparm, pmcw_isc(&s->pmcw), !addr);
 	withdraw_irq(s);
 	return 1;
 }

@@ -16,6 +16,7 @@
 
 #include "arch/bytes.h"
 #include "arch/ccw.h"
+#include "arch/insn.h"
 #include "arch/irb.h"
 #include "arch/senseid.h"
 
@@ -37,11 +38,11 @@ struct vdev_virtio {
 /* Copy len bytes between guest storage and buf for one CCW, directly or
  * through its IDAW list.  Returns bytes moved, or -1 on an address that
  * lies outside guest storage (program check). */
-static long ccw_xfer(struct storage *mem, const struct ccw1 *ccw, bool idaw2, void *buf, size_t len,
-		     bool to_guest)
+static long ccw_xfer(struct storage *mem, const struct ccw1 *ccw, uint16_t orb_ctrl0, void *buf,
+		     size_t len, bool to_guest)
 {
-	uint64_t isz = idaw2 ? IDAW2_SIZE : IDAW1_SIZE;
-	uint64_t blk = idaw2 ? 4096 : 2048;
+	uint64_t isz = idaw_size(orb_ctrl0);
+	uint64_t blk = idaw_block(orb_ctrl0);
 	uint64_t ida = ccw->cda;
 	size_t done = 0;
 
@@ -53,16 +54,14 @@ static long ccw_xfer(struct storage *mem, const struct ccw1 *ccw, bool idaw2, vo
 		to_guest ? memcpy(p, buf, len) : memcpy(buf, p, len);
 		return (long)len;
 	}
-	for (bool first = true; done < len; first = false, ida += isz) {
+	if (!idal_aligned(ccw->cda, orb_ctrl0))
+		return -1;
+	for (unsigned i = 0; done < len; i++, ida += isz) {
 		uint8_t *w = storage_ptr(mem, ida, isz);
 		uint64_t a, n;
 		uint8_t *p;
 
-		if (!w)
-			return -1;
-		a = idaw2 ? get_be64(w) : get_be32(w);
-		/* Only the first IDAW may start inside a block. */
-		if (!first && (a & (blk - 1)))
+		if (!w || idaw_fetch(w, orb_ctrl0, i, &a))
 			return -1;
 		n = blk - (a & (blk - 1));
 		if (n > len - done)
@@ -109,7 +108,7 @@ static void run_program(struct vdev_virtio *d, const struct orb *orb)
 {
 	struct storage *mem = vcss_mem(d->sch->css);
 	bool fmt1 = orb->ctrl0 & ORB_CTRL0_FMT;
-	bool idaw2 = orb->ctrl0 & ORB_CTRL0_C64;
+	uint16_t orb_ctrl0 = orb->ctrl0;
 	struct scsw *r = &d->result;
 	uint64_t cpa = orb->cpa;
 	uint8_t buf[SENSEID_MAX];
@@ -149,7 +148,7 @@ static void run_program(struct vdev_virtio *d, const struct orb *orb)
 			len = ccw.count;
 		moved = 0;
 		if (len && !(ccw.flags & CCW_FLAG_SKIP)) {
-			moved = ccw_xfer(mem, &ccw, idaw2, buf, len, true);
+			moved = ccw_xfer(mem, &ccw, orb_ctrl0, buf, len, true);
 			if (moved < 0)
 				goto prog_check;
 		} else {

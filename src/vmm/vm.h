@@ -12,6 +12,7 @@
 #include "vmm/qemu_opts.h"
 #include "vmm/vcss.h"
 #include "vmm/vdev.h"
+#include "vmm/vmm.h"
 
 struct node;
 struct os;
@@ -74,7 +75,7 @@ struct vm {
  * QEMU-style message (without the program prefix for device errors
  * already carrying it) in err. */
 struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct vm_opts *opts,
-		     char *err, size_t errlen);
+		     vmm_guest_css_fn guest_css, void *guest_css_ctx, char *err, size_t errlen);
 /* Build only storage, vcss and devices (no guest OS, no node): for tests
  * that drive the css interface themselves. */
 struct vm *vm_create_bare(const struct vmm_host *host, struct sim *sim, struct vm_opts *opts,

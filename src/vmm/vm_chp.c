@@ -98,11 +98,6 @@ void vm_crw_sink(void *ctx, struct vfio_ccw_dev *dev, uint32_t crw)
 		vm->flush_ev = sim_at(vm->sim, VM_CRW_COALESCE_NS, flush_batch, vm);
 }
 
-static void set_bit(uint8_t *mask, unsigned chpid)
-{
-	mask[chpid / 8] |= (uint8_t)(0x80 >> (chpid % 8));
-}
-
 /* The host's SCLP state of a CHPID: 0 standby, 1 configured, 2 reserved,
  * 3 not recognized (also when the host cannot tell). */
 static int host_configure(struct vm *vm, unsigned chpid)
@@ -120,7 +115,7 @@ static int host_configure(struct vm *vm, unsigned chpid)
 static void chp_info_task(void *arg)
 {
 	struct vm *vm = arg;
-	uint8_t rec[32] = {0}, stby[32] = {0}, cfg[32] = {0};
+	struct sclp_chp_info info = {0};
 	uint64_t sccb = vm->sclp_sccb;
 	uint8_t *p;
 
@@ -130,23 +125,12 @@ static void chp_info_task(void *arg)
 
 		if (!vcss_chpid_in_use(vm->css, (uint8_t)id, NULL, &virt))
 			continue;
-		state = virt ? 1 : host_configure(vm, id);
-		if (state == 3)
-			continue;
-		set_bit(rec, id);
-		if (state == 0)
-			set_bit(stby, id);
-		else if (state == 1)
-			set_bit(cfg, id);
+		state = virt ? SCLP_CHP_CONFIGURED : host_configure(vm, id);
+		sclp_chp_info_set(&info, (uint8_t)id, (enum sclp_chp_state)state);
 	}
 	p = storage_ptr(vm->gmem, sccb, SCLP_CHP_INFO_SCCB_SIZE);
-	if (p) {
-		memcpy(p + SCLP_CHP_INFO_OFF_RECOGNIZED, rec, sizeof(rec));
-		memcpy(p + SCLP_CHP_INFO_OFF_STANDBY, stby, sizeof(stby));
-		memcpy(p + SCLP_CHP_INFO_OFF_CONFIGURED, cfg, sizeof(cfg));
-		p[SCLP_CHP_INFO_OFF_CCM] = 0;
-		p[SCLP_CHP_INFO_OFF_CSSID] = 0;
-	}
+	if (p)
+		sclp_chp_info_encode(&info, p);
 	vm->st.sclp_chp_reads++;
 	vcss_sclp_complete(vm->css, sccb, SCLP_RC_NORMAL_READ_COMPLETION);
 }

@@ -31,10 +31,11 @@ static int prog_poweroff(struct proc *p, void *ctx, int argc, char **argv)
 }
 
 struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct vm_opts *opts,
-		     char *err, size_t errlen)
+		     vmm_guest_css_fn guest_css, void *guest_css_ctx, char *err, size_t errlen)
 {
 	struct world *w = node_world(host_node);
 	struct os_config cfg = {.hostname = opts->name};
+	struct css_if css;
 	struct vm *vm;
 
 	if (world_find_node(w, opts->name)) {
@@ -48,7 +49,10 @@ struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct
 		return NULL;
 	vm->host_node = host_node;
 	vm->guest_ops = &guest_ops;
-	vm->guest = os_create(vm->sim, vcss_css_if(vm->css), &cfg);
+	css = vcss_css_if(vm->css);
+	if (guest_css)
+		css = guest_css(guest_css_ctx, css, vm->opts->name);
+	vm->guest = os_create(vm->sim, css, &cfg);
 	if (vm->guest)
 		vm->guest_node = world_add_node(w, opts->name, vm->guest);
 	if (!vm->guest_node) {

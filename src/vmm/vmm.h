@@ -5,6 +5,11 @@
 #ifndef CHPSYNC_VMM_VMM_H
 #define CHPSYNC_VMM_VMM_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/css_if.h"
+
 struct node;
 struct vmm;
 
@@ -18,6 +23,35 @@ struct vmm *vmm_install(struct node *host);
  * devices are closed, a foreground qemu-system-s390x returns.  0, or
  * -ENOENT when there is no such running VM. */
 int vmm_kill(struct vmm *m, const char *name);
+
+/* What the VMM holds for one pass-through device of a running VM: the
+ * guest subchannel's path fields (filled from the SCHIB region at its last
+ * read), whether the host signalled news since (dirty: a CRW, a PNO, a
+ * cc 3; stale: an I/O interrupt), and its counters. */
+struct vmm_dev_view {
+	const char *vm;	      /* -name */
+	const char *sysfsdev; /* the mdev passed through */
+	uint16_t guest_schno, guest_devno;
+	const char *policy; /* chpsync= */
+	bool dirty, stale, unplugged;
+	uint8_t pim, pam, pom, pnom, lpum;
+	uint8_t chpid[8];
+	uint64_t host_stsch; /* SCHIB region reads */
+	uint64_t crws_read;  /* CRWs drained from the CRW region */
+	uint64_t io_irqs, guest_stsch;
+};
+/* Call fn for each pass-through device of each running VM of this VMM
+ * (VMs newest first, devices in -device order).  Read-only; the view is
+ * valid during the call.  Returns the number of devices. */
+int vmm_dev_views(const struct vmm *m, void (*fn)(void *ctx, const struct vmm_dev_view *v),
+		  void *ctx);
+
+/* Whoever assembles the world may put something between a guest OS and
+ * the virtual CSS it boots on (the timeline's css tap): fn gets the VMM's
+ * css interface and the guest's name and returns the interface the guest
+ * OS is created on.  NULL fn: the VMM's own. */
+typedef struct css_if (*vmm_guest_css_fn)(void *ctx, struct css_if css, const char *name);
+void vmm_set_guest_css(struct vmm *m, vmm_guest_css_fn fn, void *ctx);
 
 /* Free the VMs (guest OS instances, virtual CSSs, device state) and the
  * VMM.  Call after world_free() of the host's world and before the host OS

@@ -22,6 +22,8 @@
 struct vmm {
 	struct node *host;
 	struct vm *vms;
+	vmm_guest_css_fn guest_css; /* vmm_set_guest_css() */
+	void *guest_css_ctx;
 };
 
 /* argv joined by single blanks, as /proc/PID/cmdline reads with NULs
@@ -62,7 +64,7 @@ static int qemu_main(struct proc *p, void *ctx, int argc, char **argv)
 		free(o);
 		return 1;
 	}
-	vm = vm_create(&host, proc_node(p), o, err, sizeof(err));
+	vm = vm_create(&host, proc_node(p), o, m->guest_css, m->guest_css_ctx, err, sizeof(err));
 	if (!vm) {
 		proc_eprintf(p, "%s\n", err);
 		return 1;
@@ -184,6 +186,12 @@ struct vmm *vmm_install(struct node *host)
 struct vm *vmm_vms(const struct vmm *m)
 {
 	return m ? m->vms : NULL;
+}
+
+void vmm_set_guest_css(struct vmm *m, vmm_guest_css_fn fn, void *ctx)
+{
+	m->guest_css = fn;
+	m->guest_css_ctx = ctx;
 }
 
 int vmm_kill(struct vmm *m, const char *name)

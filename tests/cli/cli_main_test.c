@@ -87,8 +87,9 @@ TEST(cli_main_usage_errors)
 	struct res r = cli(1, a0);
 
 	CHECK_EQ(r.rc, 1);
-	CHECK(strncmp(r.err, "chpsync: expected a command (run, check, shell, dasd)\nusage:", 60) ==
-	      0);
+	CHECK(strncmp(r.err,
+		      "chpsync: expected a command (run, check, shell, explore, dasd)\nusage:",
+		      69) == 0);
 	res_free(&r);
 	r = CLI("frob");
 	CHECK_EQ(r.rc, 1);

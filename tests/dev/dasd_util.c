@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "arch/bytes.h"
+#include "arch/eckd.h"
 #include "dev/eckd.h"
 #include "t.h"
 
@@ -51,33 +52,26 @@ void dasd_sense(struct ccwdev *d, uint8_t path, uint8_t s[32])
 	d->ops->sense(d, path, s);
 }
 
-static void put_cchh(uint8_t *p, uint32_t trk)
-{
-	put_be16(p, (uint16_t)(trk / 15));
-	put_be16(p + 2, (uint16_t)(trk % 15));
-}
-
 void dasd_de(uint8_t de[16], uint8_t mask, uint8_t ga, uint32_t first_trk, uint32_t last_trk)
 {
-	memset(de, 0, 16);
-	de[0] = mask;
-	de[1] = ga;
-	put_cchh(de + 8, first_trk);
-	put_cchh(de + 12, last_trk);
+	struct eckd_de d = {.mask = mask, .ga = ga, .first_trk = first_trk, .last_trk = last_trk};
+
+	eckd_de_encode(&d, 15, de);
 }
 
 void dasd_lr(uint8_t lr[16], uint8_t op, uint8_t aux, uint8_t count, uint32_t trk, uint8_t rec,
 	     uint16_t tlf)
 {
-	memset(lr, 0, 16);
-	lr[0] = op;
-	lr[1] = aux;
-	lr[3] = count;
-	put_cchh(lr + 4, trk);
-	put_cchh(lr + 8, trk);
-	lr[12] = rec;
-	lr[13] = 0xff;
-	put_be16(lr + 14, tlf);
+	struct eckd_lr l = {.op = op,
+			    .aux = aux,
+			    .count = count,
+			    .seek_trk = trk,
+			    .search_trk = trk,
+			    .search_rec = rec,
+			    .sector = ECKD_LR_SECTOR_NONE,
+			    .tlf = tlf};
+
+	eckd_lr_encode(&l, 15, lr);
 }
 
 uint8_t dasd_rw_blocks(struct ccwdev *d, uint8_t path, bool write, uint32_t blk, uint32_t n,

@@ -241,6 +241,27 @@ TEST(dd_seek_truncates_regular_files_unless_notrunc)
 	ufix_fini(&f);
 }
 
+/* GNU iflag=skip_bytes / oflag=seek_bytes: skip= and seek= count bytes,
+ * so one large block can start anywhere. */
+TEST(dd_skip_and_seek_in_bytes)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	ufix_run(&f, "echo 0123456789 > /tmp/t");
+	CHECK_STR(ufix_run(&f, "dd if=/tmp/t bs=4 count=1 skip=3 iflag=skip_bytes status=none"),
+		  "3456");
+	CHECK_STR(ufix_run(&f, "cat /tmp/t | dd bs=4 count=1 skip=5 iflag=skip_bytes status=none"),
+		  "5678");
+	CHECK_STR(ufix_run(&f, "echo -n ab | dd of=/tmp/t bs=8 seek=7 oflag=seek_bytes "
+			       "conv=notrunc status=none; cat /tmp/t"),
+		  "0123456ab9\n");
+	CHECK_STR(ufix_run(&f, "dd if=/tmp/t bs=2 skip=1 oflag=skip_bytes status=none"),
+		  "dd: invalid output flag: 'skip_bytes'\n"
+		  "Try 'dd --help' for more information.\n");
+	ufix_fini(&f);
+}
+
 TEST(dd_errors)
 {
 	struct ufix f;

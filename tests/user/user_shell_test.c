@@ -97,6 +97,21 @@ TEST(shell_background_jobs_and_wait)
 	ufix_fini(&f);
 }
 
+/* A background job is a subshell: $? inside it is the status of the job's
+ * own last pipeline (bash), not the interactive shell's. */
+TEST(shell_status_inside_a_job_is_the_jobs_own)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "true; false && echo y || echo job $? & wait"), "job 1\n");
+	CHECK_STR(ufix_run(&f, "false; true && echo job $? & wait"), "job 0\n");
+	CHECK_STR(ufix_run(&f, "true; false || echo job $? | cat & wait"), "job 1\n");
+	/* and the job leaves the shell's $? alone */
+	CHECK_STR(ufix_run(&f, "false; false || true & wait; echo $?"), "0\n");
+	ufix_fini(&f);
+}
+
 TEST(shell_pipes_and_redirections)
 {
 	struct ufix f;

@@ -93,3 +93,82 @@ TEST(wc_counts_lines_words_bytes)
 	CHECK_EQ(f.status, 1);
 	ufix_fini(&f);
 }
+
+TEST(printf_reuses_its_format_and_pads)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "printf '%s-%d|' a 1 b 2 c"), "a-1|b-2|c-0|");
+	CHECK_STR(ufix_run(&f, "printf '%-6s|%4s|%04d|%x|%o|%c\\n' ab cd 7 255 8 xyz"),
+		  "ab    |  cd|0007|ff|10|x\n");
+	CHECK_STR(ufix_run(&f, "printf '%5.2f %b %%\\n' 3.14159 'a\\tb'"), " 3.14 a\tb %\n");
+	CHECK_STR(ufix_run(&f, "printf '\\101\\x42\\n'"), "AB\n");
+	CHECK_STR(ufix_run(&f, "printf 'a\\cb'"), "a");
+	CHECK_STR(ufix_run(&f, "printf '%*d|%.*s|\\n' 4 7 2 abcdef"), "   7|ab|\n");
+	/* 4 KiB records that carry their own label (what explore writes) */
+	CHECK_STR(ufix_run(&f, "printf '%-4072s%23s\\n' 'S 1' 'E 1' 'S 2' 'E 2' | wc -c"),
+		  "8192\n");
+	ufix_fini(&f);
+}
+
+TEST(printf_errors_are_coreutils_ones)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "printf"),
+		  "printf: missing operand\nTry 'printf --help' for more information.\n");
+	CHECK_EQ(f.status, 1);
+	CHECK_STR(ufix_run(&f, "printf '%d %d\\n' abc 12x"),
+		  "printf: 'abc': expected a numeric value\n"
+		  "printf: '12x': value not completely converted\n0 12\n");
+	CHECK_EQ(f.status, 1);
+	CHECK_STR(ufix_run(&f, "printf '%d\\n' 1 x"),
+		  "1\nprintf: 'x': expected a numeric value\n0\n");
+	CHECK_STR(ufix_run(&f, "printf '%y'"), "printf: %y: invalid conversion specification\n");
+	CHECK_EQ(f.status, 1);
+	CHECK_STR(ufix_run(&f, "printf 'x\\n' a b"),
+		  "x\nprintf: warning: ignoring excess arguments, starting with 'a'\n");
+	CHECK_EQ(f.status, 0);
+	ufix_fini(&f);
+}
+
+TEST(tr_translates_deletes_and_squeezes)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "echo hello | tr a-z A-Z"), "HELLO\n");
+	CHECK_STR(ufix_run(&f, "echo abc | tr '[:lower:]' '[:upper:]'"), "ABC\n");
+	CHECK_STR(ufix_run(&f, "echo hello world | tr -d lo"), "he wrd\n");
+	CHECK_STR(ufix_run(&f, "echo aaabbbccc | tr -s ab"), "abccc\n");
+	CHECK_STR(ufix_run(&f, "echo 'a   b    c' | tr -s ' '"), "a b c\n");
+	CHECK_STR(ufix_run(&f, "echo abcabc | tr abc x"), "xxxxxx\n");
+	CHECK_STR(ufix_run(&f, "echo hello | tr -c 'a-z\\n' X"), "hello\n");
+	CHECK_STR(ufix_run(&f, "echo hello | tr -cd l"), "ll");
+	CHECK_STR(ufix_run(&f, "echo a.b | tr -s . '\\n'"), "a\nb\n");
+	ufix_fini(&f);
+}
+
+TEST(tr_usage_errors)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "tr"),
+		  "tr: missing operand\nTry 'tr --help' for more information.\n");
+	CHECK_EQ(f.status, 1);
+	CHECK_STR(ufix_run(&f, "tr a"), "tr: missing operand after 'a'\n"
+					"Two strings must be given when translating.\n"
+					"Try 'tr --help' for more information.\n");
+	CHECK_STR(ufix_run(&f, "tr -d a b"),
+		  "tr: extra operand 'b'\n"
+		  "Only one string may be given when deleting without squeezing repeats.\n"
+		  "Try 'tr --help' for more information.\n");
+	CHECK_STR(ufix_run(&f, "tr z-a x"),
+		  "tr: range-endpoints of 'z-a' are in reverse collating sequence order\n");
+	CHECK_STR(ufix_run(&f, "tr -x a"),
+		  "tr: invalid option -- 'x'\nTry 'tr --help' for more information.\n");
+	ufix_fini(&f);
+}

@@ -499,35 +499,3 @@ TEST(e2e_guest_memory_larger_than_the_host_is_refused)
 	CHECK(world_find_node(w.world, "big") == NULL);
 	w_down(&w);
 }
-
-/* A guest powered off while its dd waits for a path that never comes: the
- * guest OS is kept until the scheduler has dropped the dd's task, then
- * freed with it (ASan: no use after free, no leak). */
-TEST(e2e_poweroff_under_io_waiting_for_a_path_frees_the_guest_os_at_the_end)
-{
-	struct w w;
-	struct proc *dd;
-	bool kept = false;
-
-	w_up(&w);
-	start_guest(&w, "", "");
-	run_ok(&w, "guest", "chccwdev -e 3f3f");
-	run_ok(&w, "host", "chchp -c 0 42 43 44 45");
-	dd = node_run(world_find_node(w.world, "guest"),
-		      "dd if=/dev/zero of=/dev/dasda1 bs=4k count=1 oflag=direct");
-	sim_run_to(w.sim, sim_now(w.sim) + 2 * SIM_S);
-	CHECK(!proc_done(dd));
-	run_ok(&w, "guest", "poweroff");
-	CHECK(world_find_node(w.world, "guest") == NULL);
-	proc_free(dd);
-	/* w_down(), with a look at the trace before the scheduler goes */
-	world_free(w.world);
-	vmm_free(w.vmm);
-	for (size_t i = 0; i < sim_trace_count(w.sim); i++)
-		kept |= strstr(sim_trace_line(w.sim, i), "destroyed with tasks still waiting") !=
-			NULL;
-	CHECK(kept);
-	os_destroy(w.host);
-	machine_free(w.m);
-	sim_free(w.sim);
-}

@@ -1,0 +1,56 @@
+#!/bin/sh
+# The fuzzing part of `make check` (docs/fuzzing.md):
+#   - every entry of tests/fuzz/corpus/TARGET/ (seeds and regress-* inputs
+#     of crashes and hangs found) replayed through its target by the plain
+#     replay driver, one test each;
+#   - `make fuzz` keeps the project's flags when CFLAGS is given: the
+#     compile and link lines (make -n) still carry the include path, the
+#     language level and the sanitizers, plus what was given.
+# Prints "FAIL ..." lines and one line "N passed, N failed".
+#   tests/fuzz/check.sh BUILD
+build=$1
+passed=0; failed=0
+for dir in tests/fuzz/corpus/*/; do
+	t=$(basename "$dir")
+	bin="$build/tests/fuzz/replay_$t"
+	if [ ! -x "$bin" ]; then
+		echo "FAIL fuzz/$t: no replay driver $bin"; failed=$((failed + 1)); continue
+	fi
+	out=$("$bin" "$dir" 2>&1)
+	printf '%s\n' "$out" | grep -v '^[0-9]* passed, [0-9]* failed$'
+	line=$(printf '%s\n' "$out" | grep '^[0-9]* passed, [0-9]* failed$' | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "FAIL fuzz/$t: the replay driver crashed"; failed=$((failed + 1)); continue
+	fi
+	p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+	echo "fuzz/$t: $p corpus entries replayed, $f failed"
+	passed=$((passed + p)); failed=$((failed + f))
+done
+
+# make -n: only prints the commands (no clang needed).  Run it as a fresh
+# make, not as part of the make that runs this script.
+flags_test() {
+	name=$1; shift
+	lines=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n -B "$@" 2>&1)
+	for want in -Isrc -std=c11 -DCHPSYNC_FLAGS_TEST; do
+		if ! printf '%s\n' "$lines" | grep -q -- " -c .*$want\|$want.* -c "; then
+			echo "FAIL $name: no $want in the compile lines"; failed=$((failed + 1)); return
+		fi
+	done
+	passed=$((passed + 1))
+}
+mk="$build/mkflags"
+flags_test "make CFLAGS=... keeps the project's flags" \
+	BUILD="$mk" CFLAGS=-DCHPSYNC_FLAGS_TEST "$mk/arch/ids.o"
+flags_test "make fuzz CFLAGS=... keeps the project's flags" \
+	FUZZ=1 CC=clang BUILD="$mk" CFLAGS=-DCHPSYNC_FLAGS_TEST "$mk/fuzz/fuzz_iocp"
+lines=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n -B FUZZ=1 CC=clang BUILD="$mk" \
+	CFLAGS=-DCHPSYNC_FLAGS_TEST "$mk/fuzz/fuzz_iocp" 2>&1)
+if printf '%s\n' "$lines" | grep -q -- '-fsanitize=fuzzer-no-link,address,undefined.* -c ' &&
+	printf '%s\n' "$lines" | grep -q -- "-fsanitize=address,undefined -fsanitize=fuzzer -o $mk/fuzz/fuzz_iocp"; then
+	passed=$((passed + 1))
+else
+	echo "FAIL make fuzz: the sanitizer and libFuzzer flags are missing"; failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
