@@ -34,7 +34,8 @@ fi
 unshare -m true 2>/dev/null || skip "no private mount namespace (unshare -m needs root)"
 img=$(sh guest/mkimage.sh 2>"$build/mkimage.log" | tail -n 1) || skip "no s390x packages: $(tail -n 1 "$build/mkimage.log")"
 debs=$(dirname "$img")/debs
-root=$build/s390x-root
+# next to the image's cache, outside the build directory
+root=$(dirname "$img")/s390x-root
 stamp=$(ls "$debs"/s390-tools_*.deb "$debs"/libc6_*.deb 2>/dev/null | tr '\n' ' ')
 [ -n "$stamp" ] || skip "no s390-tools or libc6 package in $debs"
 if [ "$(cat "$root/.stamp" 2>/dev/null)" != "$stamp" ]; then
