@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,11 +319,27 @@ static void shell_line(struct run_world *rw, char *line, char *cur, size_t curle
 	free(cmd);
 }
 
+/* Ctrl-C at the terminal interrupts the command that runs (SIGINT to its
+ * processes), not chpsync and not the world.  SIGINT is blocked and read
+ * from a signalfd, which the runner polls while it waits for a command
+ * (no handler, no process-wide flag). */
+static bool shell_sigint(void *ctx)
+{
+	struct signalfd_siginfo si;
+	bool got = false;
+
+	while (read(*(int *)ctx, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		got = true;
+	return got;
+}
+
 static int cmd_shell(struct cli *c, int argc, char **argv)
 {
 	int i = parse_opts(c, argc, argv);
 	bool interactive = isatty(0);
+	sigset_t sigint, old_mask;
 	struct run_world rw;
+	int sfd;
 	char err[1024], cur[64] = "host", *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -336,6 +354,14 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 			     c->ro.seed_set, c->ro.iocp, "", err, sizeof(err)) < 0) {
 		fprintf(stderr, "chpsync: %s\n", err);
 		return 1;
+	}
+	sigemptyset(&sigint);
+	sigaddset(&sigint, SIGINT);
+	sigprocmask(SIG_BLOCK, &sigint, &old_mask);
+	sfd = signalfd(-1, &sigint, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd >= 0) {
+		rw.intr_poll = shell_sigint;
+		rw.intr_ctx = &sfd;
 	}
 	for (;;) {
 		if (interactive) {
@@ -360,6 +386,10 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 	if (interactive)
 		putchar('\n');
 	free(line);
+	rw.intr_poll = NULL;
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	i = run_world_finish(&rw, &c->ro);
 	run_world_destroy(&rw);
 	return i < 0 ? 1 : 0;

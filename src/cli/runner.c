@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <ftw.h>
 #include <sys/stat.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,33 +37,55 @@ struct wait {
 	bool timed_out, livelock;
 	uint64_t events; /* events run so far */
 	uint64_t still;	 /* events run since the clock last moved */
-	sim_time_t last;
+	uint64_t window; /* events run in the current window */
+	uint64_t polls;	 /* events run, for rw->intr_poll */
+	sim_time_t last, window_start;
 };
 
 static bool wait_done(void *arg)
 {
 	struct wait *wt = arg;
-	sim_time_t next;
+	struct run_world *rw = wt->rw;
+	sim_time_t now = sim_now(rw->sim), next;
 
 	/* The timeline samples the world's state once an instant is over:
 	 * every change of that instant then has its time. */
-	if (wt->rw->tl && (!sim_next_time(wt->rw->sim, &next) || next > sim_now(wt->rw->sim)))
-		tl_poll(wt->rw->tl);
+	if (rw->tl && (!sim_next_time(rw->sim, &next) || next > now))
+		tl_poll(rw->tl);
+	/* Ctrl-C: the foreground command gets SIGINT and the wait goes on
+	 * until it has ended. */
+	if (rw->intr_poll && rw->fg && ++wt->polls % RUN_INTR_POLL == 0 &&
+	    rw->intr_poll(rw->intr_ctx))
+		rw->intr = true;
+	if (rw->intr) {
+		rw->intr = false;
+		if (rw->fg && !proc_done(rw->fg))
+			proc_signal(rw->fg, SIGINT);
+	}
 	if (wt->cond(wt->arg) || wt->timed_out)
 		return true;
-	/* Work that never lets the clock move, or never ends, would keep
-	 * chpsync busy for ever in real time: stop it. */
-	if (sim_now(wt->rw->sim) != wt->last) {
-		wt->last = sim_now(wt->rw->sim);
+	/* Work that does not let simulated time move on would keep chpsync
+	 * busy for ever in real time: stop it.  Work that moves the clock
+	 * (however long) ends at the time limit. */
+	if (now != wt->last) {
+		wt->last = now;
 		wt->still = 0;
 	}
-	wt->rw->events++;
-	if (++wt->still > wt->rw->max_events_still || ++wt->events > wt->rw->max_events) {
+	rw->events++;
+	if (++wt->still > rw->max_events_still || ++wt->events > rw->max_events) {
 		wt->livelock = true;
 		return true;
 	}
+	if (++wt->window >= rw->livelock_window) {
+		if (now - wt->window_start < rw->livelock_min_time) {
+			wt->livelock = true;
+			return true;
+		}
+		wt->window = 0;
+		wt->window_start = now;
+	}
 	/* Only our own sentinel left: nothing can ever end the wait. */
-	return sim_pending(wt->rw->sim) <= 1;
+	return sim_pending(rw->sim) <= 1;
 }
 
 static void wait_timer(void *arg)
@@ -71,15 +95,21 @@ static void wait_timer(void *arg)
 	wt->timed_out = true;
 }
 
-/* Run the scheduler until cond(arg), the time cap, or a dry queue. */
-static enum run_result run_until(struct run_world *rw, bool (*cond)(void *), void *arg)
+/* Run the scheduler until cond(arg), `limit` of simulated time, or a dry
+ * queue. */
+static enum run_result run_until_within(struct run_world *rw, bool (*cond)(void *), void *arg,
+					sim_time_t limit)
 {
-	struct wait wt = {.rw = rw, .cond = cond, .arg = arg, .last = sim_now(rw->sim)};
+	struct wait wt = {.rw = rw,
+			  .cond = cond,
+			  .arg = arg,
+			  .last = sim_now(rw->sim),
+			  .window_start = sim_now(rw->sim)};
 	struct sim_event *ev;
 
 	if (cond(arg))
 		return RUN_OK;
-	ev = sim_at(rw->sim, rw->timeout, wait_timer, &wt);
+	ev = sim_at(rw->sim, limit, wait_timer, &wt);
 	sim_run_until(rw->sim, wait_done, &wt);
 	if (!wt.timed_out)
 		sim_cancel(rw->sim, ev);
@@ -88,6 +118,12 @@ static enum run_result run_until(struct run_world *rw, bool (*cond)(void *), voi
 	if (wt.livelock)
 		return RUN_LIVELOCK;
 	return wt.timed_out ? RUN_TIMEOUT : RUN_DEADLOCK;
+}
+
+/* ... up to the run's time limit per command. */
+static enum run_result run_until(struct run_world *rw, bool (*cond)(void *), void *arg)
+{
+	return run_until_within(rw, cond, arg, rw->timeout);
 }
 
 /* ---- boot output ---- */
@@ -258,7 +294,9 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
 	memset(rw, 0, sizeof(*rw));
 	rw->timeout = SCN_DEFAULT_TIMEOUT;
 	rw->max_events_still = RUN_MAX_EVENTS_AT_ONE_TIME;
-	rw->max_events = RUN_MAX_EVENTS;
+	rw->max_events = UINT64_MAX;
+	rw->livelock_window = RUN_LIVELOCK_WINDOW;
+	rw->livelock_min_time = RUN_LIVELOCK_MIN_TIME;
 	rw->keep_workdir = o->keep_workdir;
 	rw->debug = o->debug;
 	snprintf(rw->basedir, sizeof(rw->basedir), "%s", basedir ? basedir : "");
@@ -284,20 +322,45 @@ fail:
 	return -1;
 }
 
-static bool proc_is_done(void *arg);
-
-/* A task abandoned in the middle leaks what its frames allocated; most
- * stuck commands (a long sleep past the time cap) can still end, so let
- * them, with the usual guards, before everything is freed. */
-static void settle_stuck(struct run_world *rw)
+static bool all_ended(void *arg)
 {
-	for (size_t i = 0; i < rw->nstuck; i++) {
-		run_until(rw, proc_is_done, rw->stuck[i]);
-		proc_free(rw->stuck[i]);
+	struct run_world *rw = arg;
+
+	return world_live_procs(rw->world) == 0;
+}
+
+/* Simulated time the end of a run may take: killed processes end at once
+ * unless they wait in the kernel, whose I/O ends in milliseconds. */
+#define RUN_END_LIMIT (60 * SIM_S)
+
+/* A task abandoned in the middle would leave what its frames hold (and
+ * its place on wait queues of objects about to be freed): end every
+ * process first.  Killed, they end at their next interruptible wait or
+ * system call; what still waits in a kernel for I/O that is not coming
+ * (a device without a path) gets it failed as the system goes down. */
+static size_t end_processes(struct run_world *rw)
+{
+	size_t left;
+
+	world_kill_all(rw->world);
+	run_until_within(rw, all_ended, rw, RUN_END_LIMIT);
+	if (world_live_procs(rw->world)) {
+		vmm_shutdown(rw->vmm);
+		os_shutdown(rw->host);
+		run_until_within(rw, all_ended, rw, RUN_END_LIMIT);
 	}
+	for (size_t i = 0; i < rw->nstuck; i++)
+		proc_free(rw->stuck[i]);
 	free(rw->stuck);
 	rw->stuck = NULL;
 	rw->nstuck = 0;
+	left = world_live_procs(rw->world);
+	if (left)
+		fprintf(stderr,
+			"chpsync: internal error: %zu process%s could not be ended at the end "
+			"of the run\n",
+			left, left == 1 ? "" : "es");
+	return left;
 }
 
 int run_world_finish(struct run_world *rw, const struct run_opts *o)
@@ -327,11 +390,13 @@ int run_world_finish(struct run_world *rw, const struct run_opts *o)
 	return rc;
 }
 
-void run_world_destroy(struct run_world *rw)
+size_t run_world_destroy(struct run_world *rw)
 {
+	size_t left = 0;
+
 	tl_detach(rw->tl);
 	if (rw->world)
-		settle_stuck(rw);
+		left = end_processes(rw);
 	/* Nodes first (their processes and terminals), then the OS they run,
 	 * the machine under it, and the scheduler everything lives on. */
 	if (rw->world) {
@@ -356,6 +421,12 @@ void run_world_destroy(struct run_world *rw)
 		free(rw->osnodes[i]);
 	free(rw->osnodes);
 	memset(rw, 0, sizeof(*rw));
+	return left;
+}
+
+void run_interrupt(struct run_world *rw)
+{
+	rw->intr = true;
 }
 
 /* ---- commands ---- */
@@ -368,11 +439,13 @@ const char *run_result_str(enum run_result r)
 	case RUN_NO_NODE:
 		return "no such node";
 	case RUN_DEADLOCK:
-		return "deadlock: no event left that could end it";
+		return "the command waits for something that nothing in the simulated world is "
+		       "going to do (no event is left)";
 	case RUN_TIMEOUT:
-		return "time limit of simulated time reached";
+		return "the time limit of simulated time was reached; the command was ended "
+		       "(SIGTERM)";
 	case RUN_LIVELOCK:
-		return "livelock: events keep running but nothing ends";
+		return "events keep coming but simulated time does not move on";
 	case RUN_NOMEM:
 		return "out of memory";
 	}
@@ -470,8 +543,19 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 		p = node_run(n, cmd);
 		if (!p)
 			return RUN_NOMEM;
+		rw->fg = p;
+		/* A Ctrl-C typed before the command started is not for it. */
+		if (rw->intr_poll)
+			rw->intr_poll(rw->intr_ctx);
+		rw->intr = false;
 		r = run_until(rw, proc_is_done, p);
-		if (r == RUN_OK) {
+		if (r == RUN_TIMEOUT) {
+			/* As timeout(1): SIGTERM, and a moment to end. */
+			proc_signal(p, SIGTERM);
+			run_until_within(rw, proc_is_done, p, SIM_S);
+		}
+		rw->fg = NULL;
+		if (proc_done(p)) {
 			rw->last_status = proc_status(p);
 			proc_free(p);
 		} else {
@@ -555,6 +639,8 @@ static void fmt_duration(char *buf, size_t len, sim_time_t t)
 {
 	if (t % (3600 * SIM_S) == 0)
 		snprintf(buf, len, "%lluh", (unsigned long long)(t / (3600 * SIM_S)));
+	else if (t % (60 * SIM_S) == 0)
+		snprintf(buf, len, "%llum", (unsigned long long)(t / (60 * SIM_S)));
 	else if (t % SIM_S == 0)
 		snprintf(buf, len, "%llus", (unsigned long long)(t / SIM_S));
 	else
@@ -580,14 +666,19 @@ static void command_error(const struct scenario *s, const struct scn_item *it,
 			s->name, it->line, dur);
 		break;
 	case RUN_DEADLOCK:
-		fprintf(o->err, "chpsync: %s:%d: command did not complete (deadlock)\n", s->name,
-			it->line);
+		fprintf(o->err,
+			"chpsync: %s:%d: command did not complete: it waits for something that "
+			"nothing in the simulated world is going to do (no event is left; for "
+			"example I/O to a device without a usable channel path)\n",
+			s->name, it->line);
 		break;
 	case RUN_LIVELOCK:
 		fprintf(o->err,
-			"chpsync: %s:%d: command did not complete (livelock: %u events at one "
-			"instant of simulated time, or %u in all)\n",
-			s->name, it->line, RUN_MAX_EVENTS_AT_ONE_TIME, RUN_MAX_EVENTS);
+			"chpsync: %s:%d: command did not complete: events keep coming but "
+			"simulated time does not move on (%u events at one instant, or %u "
+			"within %llu ms)\n",
+			s->name, it->line, RUN_MAX_EVENTS_AT_ONE_TIME, RUN_LIVELOCK_WINDOW,
+			(unsigned long long)(RUN_LIVELOCK_MIN_TIME / SIM_MS));
 		break;
 	default:
 		fprintf(o->err, "chpsync: %s:%d: %s\n", s->name, it->line, run_result_str(r));

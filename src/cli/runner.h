@@ -33,11 +33,19 @@ struct run_opts {
 };
 
 #define RUN_DEFAULT_SEED 1
-/* Guards against work that keeps the scheduler busy without end: a wait
- * gives up after this many events at one instant of simulated time, or
- * this many events in all (a few seconds of real time each). */
+/* Guards against work that keeps the scheduler busy while simulated time
+ * does not move on (a few seconds of real time each): a wait gives up after
+ * this many events at one instant of simulated time, or when a window of
+ * RUN_LIVELOCK_WINDOW events moved the clock by less than
+ * RUN_LIVELOCK_MIN_TIME (an event per nanosecond or more often, for ten
+ * million events: a world that busy is spinning, not working; a long
+ * command, such as a read of a whole volume, moves the clock by
+ * microseconds per event).  Work that moves the clock is bounded by the
+ * time limit. */
 #define RUN_MAX_EVENTS_AT_ONE_TIME 1000000u
-#define RUN_MAX_EVENTS		   20000000u
+#define RUN_LIVELOCK_WINDOW	   10000000u
+#define RUN_LIVELOCK_MIN_TIME	   (10 * SIM_MS)
+#define RUN_INTR_POLL		   1024u
 
 struct run_world {
 	struct sim *sim;
@@ -52,15 +60,25 @@ struct run_world {
 	bool timeline_html;
 	char workdir[4096];
 	bool keep_workdir;
-	bool debug;			       /* every OS of the world logs its debug-only lines */
-	char basedir[4096];		       /* relative paths of hmc commands start here */
-	struct hmc hmc;			       /* context of the hmc node's programs */
-	sim_time_t timeout;		       /* cap of simulated time per command */
-	uint64_t max_events_still, max_events; /* RUN_MAX_EVENTS_* */
-	/* Commands that did not end (deadlock, timeout), kept to be given
-	 * one more chance to end before the world goes away. */
+	bool debug;		   /* every OS of the world logs its debug-only lines */
+	char basedir[4096];	   /* relative paths of hmc commands start here */
+	struct hmc hmc;		   /* context of the hmc node's programs */
+	sim_time_t timeout;	   /* cap of simulated time per command */
+	uint64_t max_events_still; /* RUN_MAX_EVENTS_AT_ONE_TIME */
+	uint64_t max_events;	   /* events per wait in all (none: UINT64_MAX) */
+	uint64_t livelock_window;  /* RUN_LIVELOCK_WINDOW */
+	sim_time_t livelock_min_time;
+	/* Commands that did not end (deadlock, timeout), kept to be ended
+	 * before the world goes away. */
 	struct proc **stuck;
 	size_t nstuck;
+	/* The command run_command() waits for, and a pending Ctrl-C for it
+	 * (run_interrupt(), or intr_poll(intr_ctx) returning true: polled
+	 * every RUN_INTR_POLL events while a command runs). */
+	struct proc *fg;
+	bool intr;
+	bool (*intr_poll)(void *ctx);
+	void *intr_ctx;
 	/* --real-qemu: the world behind chpsync serve, real QEMUs and guests
 	 * (cli/realqemu.h); commands go through it. */
 	struct realqemu *rq;
@@ -75,9 +93,16 @@ struct run_world {
  * relative paths.  0, or -1 with "what is wrong" in err. */
 int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t seed, bool permute,
 		     const char *iocp, const char *basedir, char *err, size_t errlen);
-/* Let the commands that did not end run on (with the same guards) and
- * release them; then free the world. */
-void run_world_destroy(struct run_world *rw);
+/* End the run: every process still running or waiting on any node is
+ * killed (SIGKILL) and the world runs on until they have ended; I/O that
+ * waits for what is not coming (a device with no path) is failed as the
+ * system goes down.  Then the world is freed.  Returns the number of
+ * processes that could not be ended (0 unless the model has a bug; they
+ * are reported on stderr). */
+size_t run_world_destroy(struct run_world *rw);
+/* Ctrl-C at the terminal: the command run_command() is running gets
+ * SIGINT; the world and the background jobs go on. */
+void run_interrupt(struct run_world *rw);
 /* Write what the run recorded (the timeline, a Chrome trace).  0, or -1
  * after a message to o->err.  run_scenario() calls it itself. */
 int run_world_finish(struct run_world *rw, const struct run_opts *o);
@@ -86,8 +111,9 @@ enum run_result {
 	RUN_OK = 0,
 	RUN_NO_NODE,  /* no such node */
 	RUN_DEADLOCK, /* the event queue ran dry before the command ended */
-	RUN_TIMEOUT,  /* rw->timeout of simulated time passed */
-	RUN_LIVELOCK, /* too many events without an end (below) */
+	RUN_TIMEOUT,  /* rw->timeout of simulated time passed (the command
+		       * is then ended with SIGTERM, as timeout(1) does) */
+	RUN_LIVELOCK, /* events keep coming but simulated time stands still */
 	RUN_NOMEM,
 };
 

@@ -120,6 +120,11 @@ char *read_file(const char *path, size_t *lenp, char *err, size_t errlen)
 		return NULL;
 	}
 	do {
+		if (len > SCN_MAX_FILE) {
+			snprintf(err, errlen, "%s: larger than %u MiB: not a scenario", path,
+				 SCN_MAX_FILE >> 20);
+			goto fail;
+		}
 		if (cap - len < 4096) {
 			char *nb = realloc(buf, cap ? cap * 2 : 8192);
 

@@ -76,8 +76,13 @@ void scenario_free(struct scenario *s);
 /* "90", "90s", "500ms", "2m", "1h" -> simulated ns.  0 or -1. */
 int parse_duration(const char *s, sim_time_t *out);
 
-/* Read a whole file into a malloc'd NUL-terminated string.  NULL with
- * "path: strerror" in err. */
+/* A scenario file is at most this long: more is not a transcript (and
+ * /dev/zero would never end). */
+#define SCN_MAX_FILE (16u << 20)
+
+/* Read a whole file (at most SCN_MAX_FILE bytes) into a malloc'd
+ * NUL-terminated string.  NULL with "path: strerror" or "path: larger than
+ * 16 MiB: not a scenario" in err. */
 char *read_file(const char *path, size_t *len, char *err, size_t errlen);
 
 #endif

@@ -330,8 +330,8 @@ static void cdl_fill_track(void *ctx, uint32_t trk, uint8_t *buf)
 				    trk % CKD_3390_HEADS);
 }
 
-int eckd_create_image(const char *path, uint32_t cyls, const char *volser, bool sparse, char *err,
-		      size_t errlen)
+static int create_volume(const char *path, uint32_t cyls, const char *volser, bool sparse,
+			 bool scratch, char *err, size_t errlen)
 {
 	struct cdl_fill f = {.cyls = cyls};
 
@@ -347,5 +347,18 @@ int eckd_create_image(const char *path, uint32_t cyls, const char *volser, bool 
 	}
 	cdl_norm_volser(f.volser, volser);
 	/* Tracks 0 and 1 hold the labels; with sparse the rest stay holes. */
-	return ckd_create(path, cyls, sparse ? 2 : UINT32_MAX, cdl_fill_track, &f, err, errlen);
+	return ckd_create(path, cyls, sparse ? 2 : UINT32_MAX, cdl_fill_track, &f, scratch, err,
+			  errlen);
+}
+
+int eckd_create_image(const char *path, uint32_t cyls, const char *volser, bool sparse, char *err,
+		      size_t errlen)
+{
+	return create_volume(path, cyls, volser, sparse, false, err, errlen);
+}
+
+int eckd_create_scratch(const char *path, uint32_t cyls, const char *volser, char *err,
+			size_t errlen)
+{
+	return create_volume(path, cyls, volser, true, true, err, errlen);
 }

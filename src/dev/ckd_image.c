@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "arch/bytes.h"
@@ -106,7 +109,139 @@ static int ckd_check_header(const char *path, const uint8_t *h, struct ckd_image
 	return 0;
 }
 
-/* Open one file of the volume and add it to img. */
+/* ---- the descriptor cache ---- */
+
+struct ckd_cache {
+	unsigned max, nopen;
+	struct ckd_file *head, *tail; /* most recently used first */
+};
+
+unsigned ckd_cache_default_max(void)
+{
+	struct rlimit rl;
+	rlim_t n = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		n = rl.rlim_cur / 4;
+	return n < 16 ? 16 : n > 1024 ? 1024 : (unsigned)n;
+}
+
+struct ckd_cache *ckd_cache_new(unsigned max)
+{
+	struct ckd_cache *c = calloc(1, sizeof(*c));
+
+	if (c)
+		c->max = max ? max : 1;
+	return c;
+}
+
+void ckd_cache_free(struct ckd_cache *c)
+{
+	free(c);
+}
+
+static void lru_unlink(struct ckd_cache *c, struct ckd_file *f)
+{
+	if (f->lru_prev)
+		f->lru_prev->lru_next = f->lru_next;
+	else
+		c->head = f->lru_next;
+	if (f->lru_next)
+		f->lru_next->lru_prev = f->lru_prev;
+	else
+		c->tail = f->lru_prev;
+	f->lru_prev = f->lru_next = NULL;
+}
+
+static void lru_push(struct ckd_cache *c, struct ckd_file *f)
+{
+	f->lru_prev = NULL;
+	f->lru_next = c->head;
+	if (c->head)
+		c->head->lru_prev = f;
+	else
+		c->tail = f;
+	c->head = f;
+}
+
+/* Close a file's descriptor and mapping (it is opened again on use). */
+static void file_shut(struct ckd_file *f)
+{
+	struct ckd_cache *c = f->img ? f->img->cache : NULL;
+
+	if (f->fd < 0)
+		return;
+	if (f->map)
+		munmap((void *)f->map, f->maplen);
+	f->map = NULL;
+	close(f->fd);
+	f->fd = -1;
+	if (c) {
+		lru_unlink(c, f);
+		c->nopen--;
+	}
+}
+
+static int ckd_make(struct ckd_image *img);
+
+/* The descriptor of a file, opened (and the least recently used file of
+ * the cache closed) if need be.  -1 with img->err. */
+static int file_fd(struct ckd_image *img, struct ckd_file *f, int extra_flags)
+{
+	struct ckd_cache *c = img->cache;
+	int fd;
+
+	if (f->fd >= 0) {
+		if (c && c->head != f) {
+			lru_unlink(c, f);
+			lru_push(c, f);
+		}
+		return f->fd;
+	}
+	if (img->create) {
+		if (ckd_make(img) < 0)
+			return -1;
+		if (f->fd >= 0)
+			return file_fd(img, f, extra_flags);
+	}
+	if (img->dead)
+		return -1; /* img->err says why */
+	if (c && c->nopen >= c->max && c->tail)
+		file_shut(c->tail);
+	fd = open(f->path, (img->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC | extra_flags, 0644);
+	if (fd < 0) {
+		snprintf(img->err, sizeof(img->err), "%s: %s", f->path, strerror(errno));
+		return -1;
+	}
+	f->fd = fd;
+	if (c) {
+		lru_push(c, f);
+		c->nopen++;
+	}
+	return fd;
+}
+
+/* The file mapped for reading; NULL (reads fall back to pread) if the
+ * system will not map it. */
+static const uint8_t *file_map(struct ckd_image *img, struct ckd_file *f)
+{
+	void *p;
+
+	if (file_fd(img, f, 0) < 0)
+		return NULL;
+	if (f->map)
+		return f->map;
+	f->maplen = CKD_HDR_SIZE + (size_t)f->ntrks * img->trksize;
+	p = mmap(NULL, f->maplen, PROT_READ, MAP_SHARED, f->fd, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	f->map = p;
+	return f->map;
+}
+
+/* ---- opening ---- */
+
+/* Open one file of the volume, check it and add it to img. */
 static int ckd_add_file(struct ckd_image *img, const char *path, int *seq, uint32_t *highcyl,
 			char *err, size_t errlen)
 {
@@ -117,7 +252,7 @@ static int ckd_add_file(struct ckd_image *img, const char *path, int *seq, uint3
 	ssize_t n;
 	int fd;
 
-	fd = open(path, img->readonly ? O_RDONLY : O_RDWR);
+	fd = open(path, (img->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (fd < 0) {
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -140,16 +275,246 @@ static int ckd_add_file(struct ckd_image *img, const char *path, int *seq, uint3
 	if (img->nfiles == 0 &&
 	    !memcmp(h + CKD_SPARSE_OFF, CKD_SPARSE_MAGIC, strlen(CKD_SPARSE_MAGIC)))
 		img->sparse = true;
-	f->fd = fd;
+	f->fd = -1;
+	f->img = img;
 	f->path = strdup(path);
 	f->first_trk = img->tracks;
 	f->ntrks = (uint32_t)(body / img->trksize);
 	img->tracks += f->ntrks;
 	img->nfiles++;
+	if (!f->path) {
+		seterr(err, errlen, "%s: out of memory", path);
+		goto fail;
+	}
+	/* The descriptor is kept (the first use needs it) if the cache has
+	 * room; else it is opened again on use. */
+	if (!img->cache || img->cache->nopen < img->cache->max) {
+		f->fd = fd;
+		if (img->cache) {
+			lru_push(img->cache, f);
+			img->cache->nopen++;
+		}
+	} else {
+		close(fd);
+	}
 	return 0;
 fail:
 	close(fd);
 	return -1;
+}
+
+/* ---- the journal ---- */
+
+#define JNL_MAGIC "CKDJRNL1"
+#define JNL_HDR	  64
+
+/* Checksum of a journal entry: enough to tell a whole entry from one torn
+ * by a crash (pieces of an older entry), not a cryptographic one. */
+static uint64_t jnl_sum(const uint8_t *hdr, const uint8_t *data, uint32_t len)
+{
+	uint64_t h[4] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
+			 0x27d4eb2f165667c5ull};
+	uint64_t w;
+	uint32_t i = 0;
+
+	for (int k = 0; k < 32; k += 8) {
+		memcpy(&w, hdr + k, 8);
+		h[k / 8] = (h[k / 8] ^ w) * 0x100000001b3ull;
+	}
+	for (; i + 32 <= len; i += 32)
+		for (int k = 0; k < 4; k++) {
+			memcpy(&w, data + i + 8 * k, 8);
+			h[k] = (h[k] ^ w) * 0x100000001b3ull;
+			h[k] ^= h[k] >> 29;
+		}
+	for (; i < len; i++)
+		h[i % 4] = (h[i % 4] ^ data[i]) * 0x100000001b3ull;
+	w = (uint64_t)len;
+	for (int k = 0; k < 4; k++)
+		w = (w ^ h[k] ^ (h[k] >> 31)) * 0x94d049bb133111ebull;
+	return w ^ (w >> 32);
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	put_le32(p, (uint32_t)v);
+	put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+	return get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
+}
+
+static struct ckd_journal *jnl_get(struct ckd_image *img)
+{
+	struct ckd_journal *j = img->jnl;
+	size_t n;
+
+	if (j)
+		return j;
+	j = calloc(1, sizeof(*j));
+	n = strlen(img->file[0].path) + sizeof(".journal");
+	if (j)
+		j->f.path = malloc(n);
+	if (!j || !j->f.path) {
+		free(j);
+		snprintf(img->err, sizeof(img->err), "%s: out of memory", img->file[0].path);
+		return NULL;
+	}
+	snprintf(j->f.path, n, "%s.journal", img->file[0].path);
+	j->f.fd = -1;
+	j->f.img = img;
+	img->jnl = j;
+	return j;
+}
+
+/* Read the journal (if any): 1 with the valid entry's data in *data
+ * (malloc'd), 0 when there is none, -1 with err on an I/O error. */
+static int jnl_read(struct ckd_image *img, const char *path, uint32_t *trk, uint32_t *off,
+		    uint32_t *len, uint8_t **data, char *err, size_t errlen)
+{
+	uint8_t hdr[JNL_HDR];
+	uint8_t *d = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) || memcmp(hdr, JNL_MAGIC, 8) ||
+	    get_le32(hdr + 28) != img->trksize)
+		goto out;
+	*trk = get_le32(hdr + 16);
+	*off = get_le32(hdr + 20);
+	*len = get_le32(hdr + 24);
+	if (*trk >= img->tracks || *len == 0 || *len > img->trksize || *off > img->trksize - *len)
+		goto out;
+	d = malloc(*len);
+	if (!d) {
+		seterr(err, errlen, "%s: out of memory", path);
+		rc = -1;
+		goto out;
+	}
+	if (pread(fd, d, *len, JNL_HDR) != (ssize_t)*len ||
+	    jnl_sum(hdr, d, *len) != get_le64(hdr + 32))
+		goto out;
+	*data = d;
+	d = NULL;
+	rc = 1;
+out:
+	free(d);
+	close(fd);
+	return rc;
+}
+
+/* Put a write into the journal (synced with fsync) before it goes into
+ * the image. */
+static int jnl_put(struct ckd_image *img, uint32_t trk, uint32_t off, const uint8_t *data,
+		   uint32_t len)
+{
+	struct ckd_journal *j = jnl_get(img);
+	uint8_t hdr[JNL_HDR] = {0};
+	struct iovec iov[2] = {{hdr, sizeof(hdr)}, {(void *)data, len}};
+	int fd;
+
+	if (!j)
+		return -1;
+	fd = file_fd(img, &j->f, O_CREAT);
+	if (fd < 0)
+		return -1;
+	j->used = true;
+	memcpy(hdr, JNL_MAGIC, 8);
+	put_le64(hdr + 8, ++j->seq);
+	put_le32(hdr + 16, trk);
+	put_le32(hdr + 20, off);
+	put_le32(hdr + 24, len);
+	put_le32(hdr + 28, img->trksize);
+	put_le64(hdr + 32, jnl_sum(hdr, data, len));
+	if (pwritev(fd, iov, 2, 0) != (ssize_t)(sizeof(hdr) + len) ||
+	    (img->fsync && fdatasync(fd) < 0)) {
+		snprintf(img->err, sizeof(img->err), "%s: journal write failed: %s", j->f.path,
+			 strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
+}
+
+/* The image no longer needs the journal (every write in it is complete,
+ * or the image is about to change otherwise): remove it. */
+static void jnl_drop(struct ckd_image *img)
+{
+	struct ckd_journal *j = img->jnl;
+
+	if (!j)
+		return;
+	file_shut(&j->f);
+	if (j->used)
+		unlink(j->f.path);
+	j->used = false;
+}
+
+static int write_all(int fd, const uint8_t *buf, size_t len, off_t off);
+
+/* At open: a valid entry left by a crash is applied to the image (and the
+ * journal removed), or kept to be applied in memory by a read-only open. */
+static int jnl_recover(struct ckd_image *img, char *err, size_t errlen)
+{
+	struct ckd_journal *j;
+	uint32_t trk, off, len;
+	uint8_t *data = NULL;
+	struct ckd_file *f;
+	char path[4200];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s.journal", img->file[0].path);
+	rc = jnl_read(img, path, &trk, &off, &len, &data, err, errlen);
+	if (rc < 0)
+		return -1;
+	if (img->readonly) {
+		if (rc == 1) {
+			j = jnl_get(img);
+			if (!j) {
+				free(data);
+				seterr(err, errlen, "%s", img->err);
+				return -1;
+			}
+			j->pending = data;
+			j->ptrk = trk;
+			j->poff = off;
+			j->plen = len;
+		}
+		return 0;
+	}
+	if (rc == 1) {
+		for (f = img->file; f->first_trk + f->ntrks <= trk; f++)
+			;
+		rc = file_fd(img, f, 0) < 0
+			     ? -1
+			     : write_all(f->fd, data, len,
+					 CKD_HDR_SIZE + (off_t)(trk - f->first_trk) * img->trksize +
+						 off);
+		if (rc == 0 && fdatasync(f->fd) < 0)
+			rc = -1;
+		free(data);
+		if (rc < 0) {
+			seterr(err, errlen, "%s: cannot apply the journal %s: %s", f->path, path,
+			       strerror(errno ? errno : EIO));
+			return -1;
+		}
+	}
+	if (unlink(path) < 0 && errno != ENOENT) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+uint32_t ckd_journal_pending(const struct ckd_image *img)
+{
+	return img->jnl && img->jnl->pending ? img->jnl->ptrk : UINT32_MAX;
 }
 
 /* Walk the files of a multi-file volume (header fileseq 1, 2, ...; highcyl
@@ -208,47 +573,145 @@ static int ckd_open_files(struct ckd_image *img, const char *path, char *err, si
 	}
 }
 
-int ckd_open(struct ckd_image *img, const char *path, bool readonly, char *err, size_t errlen)
+/* Open the files and check them: header chain, sizes, track 0. */
+static int ckd_open_existing(struct ckd_image *img, const char *path, char *err, size_t errlen)
 {
 	uint8_t *buf;
 	int rc;
 
-	memset(img, 0, sizeof(*img));
-	img->readonly = readonly;
 	if (ckd_open_files(img, path, err, errlen) < 0)
-		goto fail;
+		return -1;
 	img->cyls = img->tracks / img->heads;
 	if (img->cyls > CKD_MAX_CYLS) {
 		seterr(err, errlen, "%s: %u cylinders, more than %u", path, img->cyls,
 		       CKD_MAX_CYLS);
-		goto fail;
+		return -1;
 	}
+	if (jnl_recover(img, err, errlen) < 0)
+		return -1;
 	/* Catch an unusable file now rather than at the first I/O. */
 	buf = malloc(img->trksize);
 	if (!buf) {
 		seterr(err, errlen, "%s: out of memory", path);
-		goto fail;
+		return -1;
 	}
 	rc = ckd_read_track(img, 0, buf);
 	free(buf);
 	if (rc < 0) {
 		seterr(err, errlen, "%s", img->err);
-		goto fail;
+		return -1;
 	}
 	return 0;
+}
+
+/* First use of an image made on first use: make the file, then open it
+ * as any other. */
+static int ckd_make(struct ckd_image *img)
+{
+	uint32_t cyls = img->cyls;
+	char *path = img->file[0].path;
+	int rc;
+
+	img->file[0].path = NULL;
+	img->nfiles = 0;
+	img->tracks = 0;
+	rc = img->create(img->create_ctx, path, img->err, sizeof(img->err));
+	img->create = NULL;
+	if (rc == 0)
+		rc = ckd_open_files(img, path, img->err, sizeof(img->err));
+	if (rc == 0 && (img->tracks / img->heads != cyls || img->nfiles != 1)) {
+		snprintf(img->err, sizeof(img->err), "%s: made with %u cylinders, not %u", path,
+			 img->tracks / img->heads, cyls);
+		rc = -1;
+	}
+	if (rc < 0) { /* keep a usable shape: every later use fails */
+		for (int i = 0; i < img->nfiles; i++) {
+			file_shut(&img->file[i]);
+			free(img->file[i].path);
+		}
+		img->file[0] = (struct ckd_file){.fd = -1, .img = img, .ntrks = cyls * img->heads};
+		img->file[0].path = path;
+		img->nfiles = 1;
+		img->tracks = cyls * img->heads;
+		img->dead = true;
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+int ckd_open_opts(struct ckd_image *img, const char *path, const struct ckd_opts *o, char *err,
+		  size_t errlen)
+{
+	memset(img, 0, sizeof(*img));
+	img->readonly = o->readonly;
+	img->journal = !o->readonly && !o->no_journal;
+	img->cache = o->cache;
+	img->file = calloc(CKD_MAXFILES, sizeof(*img->file));
+	if (!img->file) {
+		seterr(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (o->create && access(path, F_OK) != 0 && errno == ENOENT) {
+		if (o->create_cyls == 0 || o->create_cyls > CKD_MAX_CYLS - 1 || o->readonly) {
+			seterr(err, errlen, "%s: cannot be made with %u cylinders", path,
+			       o->create_cyls);
+			goto fail;
+		}
+		img->file[0] = (struct ckd_file){.fd = -1, .img = img};
+		img->file[0].path = strdup(path);
+		if (!img->file[0].path) {
+			seterr(err, errlen, "%s: out of memory", path);
+			goto fail;
+		}
+		img->nfiles = 1;
+		img->heads = CKD_3390_HEADS;
+		img->trksize = CKD_3390_TRKSIZE;
+		img->devtype = 0x90;
+		img->cyls = o->create_cyls;
+		img->tracks = img->cyls * img->heads;
+		img->file[0].ntrks = img->tracks;
+		img->sparse = true;
+		img->create = o->create;
+		img->create_ctx = o->create_ctx;
+		return 0;
+	}
+	if (ckd_open_existing(img, path, err, errlen) == 0)
+		return 0;
 fail:
 	ckd_close(img);
 	return -1;
 }
 
+int ckd_open(struct ckd_image *img, const char *path, bool readonly, char *err, size_t errlen)
+{
+	struct ckd_opts o = {.readonly = readonly};
+
+	return ckd_open_opts(img, path, &o, err, errlen);
+}
+
 void ckd_close(struct ckd_image *img)
 {
-	for (int i = 0; i < img->nfiles; i++) {
-		close(img->file[i].fd);
+	struct ckd_journal *j = img->jnl;
+
+	/* Every write is complete: the journal is not needed any more. */
+	jnl_drop(img);
+	if (j) {
+		free(j->pending);
+		free(j->f.path);
+		free(j);
+		img->jnl = NULL;
+	}
+	for (int i = 0; img->file && i < img->nfiles; i++) {
+		file_shut(&img->file[i]);
 		free(img->file[i].path);
 	}
+	free(img->file);
+	img->file = NULL;
 	img->nfiles = 0;
 }
+
+/* ---- reading and writing ---- */
 
 static struct ckd_file *ckd_file_of(struct ckd_image *img, uint32_t trk)
 {
@@ -266,10 +729,42 @@ static off_t ckd_slot_off(const struct ckd_image *img, const struct ckd_file *f,
 	return CKD_HDR_SIZE + (off_t)(trk - f->first_trk) * img->trksize;
 }
 
+/* Copy [off, off+len) of track trk's slot into buf as stored: from the
+ * mapping (one copy), else with pread; with a pending journal entry of a
+ * read-only open laid over it. */
+static int slot_copy(struct ckd_image *img, struct ckd_file *f, uint32_t trk, uint32_t off,
+		     uint32_t len, uint8_t *buf)
+{
+	off_t at = ckd_slot_off(img, f, trk) + off;
+	const uint8_t *map = file_map(img, f);
+	struct ckd_journal *j = img->jnl;
+
+	if (map) {
+		memcpy(buf, map + at, len);
+	} else {
+		ssize_t n;
+
+		if (f->fd < 0)
+			return -1; /* file_fd set img->err */
+		n = pread(f->fd, buf, len, at);
+		if (n != (ssize_t)len) {
+			snprintf(img->err, sizeof(img->err), "%s: track %u: %s", f->path, trk,
+				 n < 0 ? strerror(errno) : "short read (file truncated?)");
+			return -1;
+		}
+	}
+	if (j && j->pending && j->ptrk == trk && j->poff < off + len && off < j->poff + j->plen) {
+		uint32_t lo = j->poff > off ? j->poff : off;
+		uint32_t hi = j->poff + j->plen < off + len ? j->poff + j->plen : off + len;
+
+		memcpy(buf + (lo - off), j->pending + (lo - j->poff), hi - lo);
+	}
+	return 0;
+}
+
 int ckd_read_slot(struct ckd_image *img, uint32_t trk, uint8_t *buf)
 {
 	struct ckd_file *f = ckd_file_of(img, trk);
-	ssize_t n;
 
 	if (!f) {
 		snprintf(img->err, sizeof(img->err),
@@ -277,32 +772,19 @@ int ckd_read_slot(struct ckd_image *img, uint32_t trk, uint8_t *buf)
 			 img->tracks);
 		return -1;
 	}
-	n = pread(f->fd, buf, img->trksize, ckd_slot_off(img, f, trk));
-	if (n != (ssize_t)img->trksize) {
-		snprintf(img->err, sizeof(img->err), "%s: track %u: %s", f->path, trk,
-			 n < 0 ? strerror(errno) : "short read (file truncated?)");
-		return -1;
-	}
-	return 0;
+	return slot_copy(img, f, trk, 0, img->trksize, buf);
 }
 
 int ckd_read_range(struct ckd_image *img, uint32_t trk, uint32_t off, uint32_t len, uint8_t *buf)
 {
 	struct ckd_file *f = ckd_file_of(img, trk);
-	ssize_t n;
 
 	if (!f || off + len > img->trksize) {
 		snprintf(img->err, sizeof(img->err), "%s: read beyond track %u", img->file[0].path,
 			 trk);
 		return -1;
 	}
-	n = pread(f->fd, buf, len, ckd_slot_off(img, f, trk) + off);
-	if (n != (ssize_t)len) {
-		snprintf(img->err, sizeof(img->err), "%s: track %u: %s", f->path, trk,
-			 n < 0 ? strerror(errno) : "short read (file truncated?)");
-		return -1;
-	}
-	return 0;
+	return slot_copy(img, f, trk, off, len, buf);
 }
 
 static bool all_zero(const uint8_t *p, size_t n)
@@ -337,17 +819,32 @@ bool ckd_slot_is_hole(struct ckd_image *img, uint32_t trk)
 	struct ckd_file *f = ckd_file_of(img, trk);
 	uint8_t ha[13];
 
-	if (!img->sparse || !f)
-		return false;
-	if (pread(f->fd, ha, sizeof(ha), ckd_slot_off(img, f, trk)) != (ssize_t)sizeof(ha))
+	if (!img->sparse || !f || slot_copy(img, f, trk, 0, sizeof(ha), ha) < 0)
 		return false;
 	return all_zero(ha, sizeof(ha));
+}
+
+static int write_all(int fd, const uint8_t *buf, size_t len, off_t off)
+{
+	while (len) {
+		ssize_t n = pwrite(fd, buf, len, off);
+
+		if (n <= 0) {
+			if (n == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
 }
 
 int ckd_write(struct ckd_image *img, uint32_t trk, uint32_t off, const uint8_t *data, uint32_t len)
 {
 	struct ckd_file *f = ckd_file_of(img, trk);
-	ssize_t n;
+	int fd;
 
 	if (!f || off + len > img->trksize) {
 		snprintf(img->err, sizeof(img->err), "%s: write beyond track %u", img->file[0].path,
@@ -358,13 +855,18 @@ int ckd_write(struct ckd_image *img, uint32_t trk, uint32_t off, const uint8_t *
 		snprintf(img->err, sizeof(img->err), "%s: opened read-only", f->path);
 		return -1;
 	}
-	n = pwrite(f->fd, data, len, ckd_slot_off(img, f, trk) + off);
-	if (n != (ssize_t)len) {
+	if (img->journal && jnl_put(img, trk, off, data, len) < 0)
+		return -1;
+	fd = file_fd(img, f, 0);
+	if (fd < 0)
+		return -1;
+	errno = 0;
+	if (write_all(fd, data, len, ckd_slot_off(img, f, trk) + off) < 0) {
 		snprintf(img->err, sizeof(img->err), "%s: track %u: write failed: %s", f->path, trk,
-			 n < 0 ? strerror(errno) : "short write");
+			 strerror(errno ? errno : EIO));
 		return -1;
 	}
-	if (img->fsync && fdatasync(f->fd) < 0) {
+	if (img->fsync && fdatasync(fd) < 0) {
 		snprintf(img->err, sizeof(img->err), "%s: fdatasync: %s", f->path, strerror(errno));
 		return -1;
 	}
@@ -477,23 +979,9 @@ int ckd_check_track(const uint8_t *buf, uint32_t trksize, uint32_t cyl, uint32_t
 
 /* ---- creation ---- */
 
-static int ckd_write_all(int fd, const uint8_t *buf, size_t len, off_t off)
-{
-	while (len) {
-		ssize_t n = pwrite(fd, buf, len, off);
-
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-		off += n;
-	}
-	return 0;
-}
-
 int ckd_create(const char *path, uint32_t cyls, uint32_t sparse_from,
-	       void (*fill)(void *ctx, uint32_t trk, uint8_t *buf), void *ctx, char *err,
-	       size_t errlen)
+	       void (*fill)(void *ctx, uint32_t trk, uint8_t *buf), void *ctx, bool scratch,
+	       char *err, size_t errlen)
 {
 	bool sparse = sparse_from < cyls * CKD_3390_HEADS;
 
@@ -519,17 +1007,17 @@ int ckd_create(const char *path, uint32_t cyls, uint32_t sparse_from,
 	if (sparse)
 		memcpy(h + CKD_SPARSE_OFF, CKD_SPARSE_MAGIC, strlen(CKD_SPARSE_MAGIC));
 	buf = malloc(CKD_3390_TRKSIZE);
-	if (!buf || ckd_write_all(fd, h, sizeof(h), 0) < 0)
+	if (!buf || write_all(fd, h, sizeof(h), 0) < 0)
 		goto io_err;
 	if (sparse && ftruncate(fd, CKD_HDR_SIZE + (off_t)tracks * CKD_3390_TRKSIZE) < 0)
 		goto io_err;
 	for (uint32_t t = 0; t < (sparse ? sparse_from : tracks); t++) {
 		fill(ctx, t, buf);
-		if (ckd_write_all(fd, buf, CKD_3390_TRKSIZE,
-				  CKD_HDR_SIZE + (off_t)t * CKD_3390_TRKSIZE) < 0)
+		if (write_all(fd, buf, CKD_3390_TRKSIZE,
+			      CKD_HDR_SIZE + (off_t)t * CKD_3390_TRKSIZE) < 0)
 			goto io_err;
 	}
-	if (fsync(fd) < 0)
+	if (!scratch && fsync(fd) < 0)
 		goto io_err;
 	rc = 0;
 	goto out;
@@ -543,15 +1031,20 @@ out:
 
 /* ---- sparse images ---- */
 
-uint32_t ckd_next_data_track(struct ckd_image *img, uint32_t trk)
+/* The first track at or after trk that holds data in the files. */
+static uint32_t next_stored(struct ckd_image *img, uint32_t trk)
 {
 	while (trk < img->tracks) {
 		struct ckd_file *f = ckd_file_of(img, trk);
 		off_t off = ckd_slot_off(img, f, trk), data;
+		int fd;
 
 		if (!img->sparse)
 			return trk;
-		data = lseek(f->fd, off, SEEK_DATA);
+		fd = file_fd(img, f, 0);
+		if (fd < 0)
+			return trk; /* the read of this track reports it */
+		data = lseek(fd, off, SEEK_DATA);
 		if (data < 0 && errno != ENXIO)
 			return trk; /* no SEEK_DATA here: look at every track */
 		if (data < 0) {	    /* nothing but holes to the end of this file */
@@ -565,15 +1058,28 @@ uint32_t ckd_next_data_track(struct ckd_image *img, uint32_t trk)
 	return img->tracks;
 }
 
+uint32_t ckd_next_data_track(struct ckd_image *img, uint32_t trk)
+{
+	uint32_t next = next_stored(img, trk), pending = ckd_journal_pending(img);
+
+	/* A journaled write not yet in the image counts as data. */
+	return pending >= trk && pending < next ? pending : next;
+}
+
 int ckd_punch(struct ckd_image *img, uint32_t first, uint32_t last)
 {
+	/* A journaled write replayed after the punch would undo it. */
+	jnl_drop(img);
 	for (uint32_t trk = first; trk <= last;) {
 		struct ckd_file *f = ckd_file_of(img, trk);
 		uint32_t end = f->first_trk + f->ntrks - 1;
+		int fd = file_fd(img, f, 0);
 
+		if (fd < 0)
+			return -1;
 		if (end > last)
 			end = last;
-		if (fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 			      ckd_slot_off(img, f, trk),
 			      (off_t)(end - trk + 1) * img->trksize) < 0) {
 			snprintf(img->err, sizeof(img->err), "%s: cannot punch holes: %s", f->path,
@@ -588,12 +1094,14 @@ int ckd_punch(struct ckd_image *img, uint32_t first, uint32_t last)
 int ckd_set_sparse(struct ckd_image *img, bool sparse)
 {
 	uint8_t mark[32] = {0};
-	ssize_t n;
+	ssize_t n = -1;
+	int fd = file_fd(img, &img->file[0], 0);
 
 	if (sparse)
 		memcpy(mark, CKD_SPARSE_MAGIC, strlen(CKD_SPARSE_MAGIC));
-	n = pwrite(img->file[0].fd, mark, sizeof(mark), CKD_SPARSE_OFF);
-	if (n != (ssize_t)sizeof(mark) || fsync(img->file[0].fd) < 0) {
+	if (fd >= 0)
+		n = pwrite(fd, mark, sizeof(mark), CKD_SPARSE_OFF);
+	if (n != (ssize_t)sizeof(mark) || fsync(fd) < 0) {
 		snprintf(img->err, sizeof(img->err), "%s: cannot write the header: %s",
 			 img->file[0].path, strerror(errno));
 		return -1;

@@ -254,6 +254,10 @@ static int dasd_check(int argc, char **argv)
 		printf("%s: ok, %u tracks (%u read), no Linux CDL labels (%s)\n", o.args[0],
 		       img.tracks, nread, why);
 	}
+	if (rc == 0 && ckd_journal_pending(&img) != UINT32_MAX)
+		printf("%s: track %u was being written when the last writer stopped; checked as "
+		       "its journal has it, which the next read-write open writes into the image\n",
+		       o.args[0], ckd_journal_pending(&img));
 	ckd_close(&img);
 	return rc;
 }

@@ -78,17 +78,42 @@ static void image_error(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *
 		unit_check(e, p, cmd, SNS0_EQUIP_CHECK, SNS1_PERM_ERR, 0);
 }
 
-static bool bit(const uint8_t *map, uint32_t trk)
+static bool bit(const struct eckd_bits *b, uint32_t trk)
 {
-	return map[trk / 8] & (1u << (trk % 8));
+	uint32_t l = trk / ECKD_LEAF_TRACKS, i = trk % ECKD_LEAF_TRACKS;
+
+	return l < b->nleaf && b->leaf[l] && (b->leaf[l][i / 8] & (1u << (i % 8)));
 }
 
-static void set_bit(uint8_t *map, uint32_t trk, bool on)
+/* Setting a bit may allocate its leaf; if that fails the bit stays clear,
+ * which only costs a slower path (a track read whole, a hole written). */
+static void set_bit(struct eckd *e, struct eckd_bits *b, uint32_t trk, bool on)
 {
-	if (on)
-		map[trk / 8] |= (uint8_t)(1u << (trk % 8));
-	else
-		map[trk / 8] &= (uint8_t) ~(1u << (trk % 8));
+	uint32_t l = trk / ECKD_LEAF_TRACKS, i = trk % ECKD_LEAF_TRACKS;
+
+	if (!on) {
+		if (l < b->nleaf && b->leaf[l])
+			b->leaf[l][i / 8] &= (uint8_t) ~(1u << (i % 8));
+		return;
+	}
+	if (!b->leaf) {
+		b->nleaf = e->img.tracks / ECKD_LEAF_TRACKS + 1;
+		b->leaf = calloc(b->nleaf, sizeof(*b->leaf));
+		if (!b->leaf)
+			return;
+	}
+	if (!b->leaf[l] && !(b->leaf[l] = calloc(ECKD_LEAF_TRACKS / 8, 1)))
+		return;
+	b->leaf[l][i / 8] |= (uint8_t)(1u << (i % 8));
+}
+
+static void bits_free(struct eckd_bits *b)
+{
+	for (uint32_t l = 0; l < b->nleaf; l++)
+		free(b->leaf[l]);
+	free(b->leaf);
+	b->leaf = NULL;
+	b->nleaf = 0;
 }
 
 /* Offset of the count of record r (1-12) on a standard track. */
@@ -131,8 +156,8 @@ static int load_full(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd
 	e->buf_trk = trk;
 	e->buf_lazy = false;
 	e->buf_hole = rc == 1;
-	set_bit(e->hole, trk, rc == 1);
-	set_bit(e->std, trk, track_is_std(e, trk));
+	set_bit(e, &e->hole, trk, rc == 1);
+	set_bit(e, &e->std, trk, track_is_std(e, trk));
 	return 0;
 }
 
@@ -186,7 +211,12 @@ static int load_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cm
 	p->trk = trk;
 	if (e->buf_trk == trk)
 		return 0;
-	if (!bit(e->std, trk))
+	if (!e->trkbuf && !(e->trkbuf = malloc(e->img.trksize))) {
+		snprintf(e->img.err, sizeof(e->img.err), "%s: out of memory", e->cfg.image);
+		image_error(e, p, cmd);
+		return -1;
+	}
+	if (!bit(&e->std, trk))
 		return load_full(e, p, cmd, trk);
 	if (!e->buf_frame)
 		build_std_frame(e);
@@ -194,7 +224,7 @@ static int load_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cm
 	e->buf_lazy = true;
 	e->buf_stamped = false;
 	e->buf_loaded = 0;
-	e->buf_hole = bit(e->hole, trk);
+	e->buf_hole = bit(&e->hole, trk);
 	return 0;
 }
 
@@ -243,7 +273,7 @@ static int store_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *c
 	}
 	e->writes++;
 	e->buf_hole = false;
-	set_bit(e->hole, e->buf_trk, false);
+	set_bit(e, &e->hole, e->buf_trk, false);
 	return 0;
 }
 
@@ -251,7 +281,7 @@ static int store_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *c
 static void relearn_layout(struct eckd *e)
 {
 	if (e->buf_trk != NO_TRACK)
-		set_bit(e->std, e->buf_trk, track_is_std(e, e->buf_trk));
+		set_bit(e, &e->std, e->buf_trk, track_is_std(e, e->buf_trk));
 }
 
 static uint32_t next_pos(struct eckd *e, uint32_t pos)
@@ -416,18 +446,18 @@ static bool pg_first(struct eckd_path *p)
 
 static bool same_group(struct eckd *e, uint8_t a, uint8_t b)
 {
-	const struct eckd_path *pa = &e->path[a], *pb = &e->path[b];
+	const struct eckd_path *pa = e->path[a], *pb = e->path[b];
 
 	if (a == b)
 		return true;
-	return pa->pgstate == 0xc0 && pb->pgstate == 0xc0 &&
+	return pa && pb && pa->pgstate == 0xc0 && pb->pgstate == 0xc0 &&
 	       !memcmp(pa->pgid, pb->pgid, ECKD_PGID_LEN);
 }
 
 static void do_snid(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 {
 	uint8_t buf[12];
-	uint8_t path = (uint8_t)(p - e->path);
+	uint8_t path = p->chpid;
 
 	if (!pg_first(p)) {
 		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
@@ -472,9 +502,9 @@ static void do_spid(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 	}
 	if (op == 0x20) { /* disband: every path of the group becomes ungrouped */
 		for (int i = 0; i < ECKD_NPATHS; i++)
-			if (e->path[i].pgstate == 0xc0 &&
-			    !memcmp(e->path[i].pgid, p->pgid, ECKD_PGID_LEN))
-				e->path[i].pgstate = 0x80;
+			if (e->path[i] && e->path[i]->pgstate == 0xc0 &&
+			    !memcmp(e->path[i]->pgid, p->pgid, ECKD_PGID_LEN))
+				e->path[i]->pgstate = 0x80;
 		return;
 	}
 	if (op == 0x40) { /* resign: this path leaves the group */
@@ -497,7 +527,7 @@ static void do_spid(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 /* Reserve, Release, Unconditional Reserve: 32 bytes of sense data back. */
 static void do_reserve(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd)
 {
-	uint8_t path = (uint8_t)(p - e->path);
+	uint8_t path = p->chpid;
 	uint8_t s[ECKD_SENSE_LEN] = {0};
 
 	if (cmd->code != 0x94 && (!pg_first(p) || p->de)) {
@@ -535,7 +565,11 @@ static void psf_prssd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cm
 {
 	uint8_t sub = cmd->data[6];
 
-	memset(p->rssd, 0, sizeof(p->rssd));
+	if (!p->rssd && !(p->rssd = malloc(512))) {
+		unit_check(e, p, cmd, SNS0_EQUIP_CHECK, 0, 0);
+		return;
+	}
+	memset(p->rssd, 0, 512);
 	switch (sub) {
 	case 0x41: /* feature codes: none, so Linux stays on DE + LR I/O */
 		p->rssd_len = 256;
@@ -642,7 +676,7 @@ static int search_record(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 {
 	uint32_t pos = CKD_HA_SIZE;
 
-	if (bit(e->std, e->buf_trk)) {
+	if (bit(&e->std, e->buf_trk)) {
 		if (get_be16(cchhr + 2) >= e->img.heads || cchh_track(e, cchhr) != e->buf_trk ||
 		    cchhr[4] > 12) {
 			unit_check(e, p, cmd, 0, SNS1_NO_REC_FOUND, 0);
@@ -1120,21 +1154,45 @@ static void chain_reset(struct eckd_path *p)
 	p->phase = ECKD_AFTER_DATA;
 }
 
+/* The state of a path, made when the path is first used. */
+static struct eckd_path *get_path(struct eckd *e, uint8_t path)
+{
+	struct eckd_path *p = e->path[path];
+
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return NULL;
+		p->chpid = path;
+		p->phase = ECKD_AFTER_DATA;
+		e->path[path] = p;
+	}
+	return p;
+}
+
 static int eckd_select(struct ccwdev *dev, uint8_t path)
 {
-	chain_reset(&to_eckd(dev)->path[path]);
+	struct eckd_path *p = get_path(to_eckd(dev), path);
+
+	if (!p)
+		return -ENODEV; /* no memory for it: this path cannot be used */
+	chain_reset(p);
 	return 0;
 }
 
 static void eckd_exec(struct ccwdev *dev, uint8_t path, struct ccwdev_cmd *cmd)
 {
 	struct eckd *e = to_eckd(dev);
-	struct eckd_path *p = &e->path[path];
+	struct eckd_path *p = get_path(e, path);
 
 	cmd->len = 0;
 	cmd->wanted_more = false;
 	cmd->latency = 0;
 	cmd->dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
+	if (!p) {
+		cmd->dstat |= DEV_STAT_UNIT_CHECK;
+		return;
+	}
 	if (held_off(e, path, cmd->code)) {
 		cmd->dstat = DEV_STAT_BUSY;
 		return;
@@ -1152,14 +1210,17 @@ static void eckd_exec(struct ccwdev *dev, uint8_t path, struct ccwdev_cmd *cmd)
 
 static void eckd_end(struct ccwdev *dev, uint8_t path)
 {
-	chain_reset(&to_eckd(dev)->path[path]);
+	struct eckd_path *p = to_eckd(dev)->path[path];
+
+	if (p)
+		chain_reset(p);
 }
 
 static int eckd_sense(struct ccwdev *dev, uint8_t path, uint8_t buf[32])
 {
-	struct eckd_path *p = &to_eckd(dev)->path[path];
+	struct eckd_path *p = to_eckd(dev)->path[path];
 
-	if (!p->sense_valid)
+	if (!p || !p->sense_valid)
 		return 0;
 	memcpy(buf, p->sense, ECKD_SENSE_LEN);
 	p->sense_valid = false;
@@ -1176,8 +1237,13 @@ static void eckd_destroy(struct ccwdev *dev)
 	struct eckd *e = to_eckd(dev);
 
 	ckd_close(&e->img);
-	free(e->std);
-	free(e->hole);
+	bits_free(&e->std);
+	bits_free(&e->hole);
+	for (int i = 0; i < ECKD_NPATHS; i++) {
+		if (e->path[i])
+			free(e->path[i]->rssd);
+		free(e->path[i]);
+	}
 	free(e->trkbuf);
 	free(e->image_path);
 	free(e);
@@ -1192,8 +1258,17 @@ static const struct ccwdev_ops eckd_ops = {
 	.destroy = eckd_destroy,
 };
 
+/* The first use of a scratch volume makes it (ckd_opts.create). */
+static int make_scratch(void *ctx, const char *path, char *err, size_t errlen)
+{
+	struct eckd *e = ctx;
+
+	return eckd_create_scratch(path, e->cfg.create_cyls, e->create_volser, err, errlen);
+}
+
 struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *err, size_t errlen)
 {
+	struct ckd_opts o = {0};
 	struct eckd *e;
 
 	if (!cfg || !cfg->image) {
@@ -1212,25 +1287,34 @@ struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *e
 	}
 	e->dev.ops = &eckd_ops;
 	e->dev.priv = e;
-	if (ckd_open(&e->img, cfg->image, cfg->readonly, err, errlen) < 0) {
-		free(e);
-		return NULL;
-	}
 	e->sim = sim;
 	e->cfg = *cfg;
 	e->cfg.cu_type = cfg->cu_type ? cfg->cu_type : 0x3990;
 	e->image_path = strdup(cfg->image);
 	e->cfg.image = e->image_path;
-	e->img.fsync = cfg->fsync;
-	e->trkbuf = malloc(e->img.trksize);
+	e->cfg.create_volser = NULL;
+	snprintf(e->create_volser, sizeof(e->create_volser), "%s",
+		 cfg->create_volser ? cfg->create_volser : "SCRTCH");
 	e->buf_trk = NO_TRACK;
-	e->std = calloc(e->img.tracks / 8 + 1, 1);
-	e->hole = calloc(e->img.tracks / 8 + 1, 1);
-	if (!e->trkbuf || !e->image_path || !e->std || !e->hole) {
+	if (!e->image_path) {
 		snprintf(err, errlen, "%s: out of memory", cfg->image);
-		eckd_destroy(&e->dev);
+		free(e);
 		return NULL;
 	}
+	o.readonly = cfg->readonly;
+	o.cache = cfg->cache;
+	if (cfg->create_cyls) {
+		o.no_journal = true;
+		o.create = make_scratch;
+		o.create_ctx = e;
+		o.create_cyls = cfg->create_cyls;
+	}
+	if (ckd_open_opts(&e->img, cfg->image, &o, err, errlen) < 0) {
+		free(e->image_path);
+		free(e);
+		return NULL;
+	}
+	e->img.fsync = cfg->fsync;
 	e->model = eckd_model_for(e->img.cyls, &e->type_code);
 	return &e->dev;
 }

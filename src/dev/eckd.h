@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "dev/ccwdev.h"
+
+struct ckd_cache;
 #include "sim/sim.h"
 
 struct eckd_config {
@@ -17,6 +19,16 @@ struct eckd_config {
 	uint16_t devno;	    /* for RCD NED / GNEQ */
 	bool fsync;	    /* fsync after each acknowledged write */
 	sim_time_t latency; /* per data command (0 = zero-latency) */
+	/* Open image files share this descriptor cache (a machine's); NULL:
+	 * the device keeps its own descriptors open. */
+	struct ckd_cache *cache;
+	/* A scratch volume (a work directory's): when the image does not
+	 * exist, the device makes it, a sparse CDL volume of create_cyls
+	 * cylinders with volser create_volser, the first time it needs it,
+	 * without fsync and without a journal (nobody keeps it).  0: the
+	 * image is the user's and must exist. */
+	uint32_t create_cyls;
+	const char *create_volser;
 };
 
 /* Open the image and build the device.  NULL with "file: what is wrong" in
@@ -34,6 +46,9 @@ uint32_t eckd_cylinders(struct ccwdev *dev);
  * image is large (docs/dasd.md).  0, or -1 with err. */
 int eckd_create_image(const char *path, uint32_t cyls, const char *volser, bool sparse, char *err,
 		      size_t errlen);
+/* The same for a scratch volume: sparse, not synced. */
+int eckd_create_scratch(const char *path, uint32_t cyls, const char *volser, char *err,
+			size_t errlen);
 
 /* `chpsync dasd create|format|info|check ...`: the volume tool. */
 int dasd_tool_main(int argc, char **argv);

@@ -41,8 +41,10 @@ enum eckd_phase {
 	ECKD_AFTER_DATA,  /* the whole record has been passed: next op moves on */
 };
 
-/* Per path: path group and the state of the start function in progress. */
+/* Per path: path group and the state of the start function in progress.
+ * Allocated when the path is first selected. */
 struct eckd_path {
+	uint8_t chpid;
 	/* path group (SNID/SPID) */
 	uint8_t pgid[ECKD_PGID_LEN];
 	uint8_t pgstate; /* SNID byte 0 bits 0-1: 0x00 reset, 0x80 ungrouped, 0xc0 grouped */
@@ -64,10 +66,19 @@ struct eckd_path {
 	uint32_t pos; /* offset of the current record's count (0 = HA) */
 	enum eckd_phase phase;
 	bool rdtrk_first; /* next Read Track reads the located track */
-	/* Prepare for Read Subsystem Data: what the next 0x3E returns */
-	uint8_t rssd[512];
+	/* Prepare for Read Subsystem Data: what the next 0x3E returns
+	 * (allocated by the first PSF) */
+	uint8_t *rssd;
 	uint32_t rssd_len;
 	bool rssd_ready;
+};
+
+/* One bit per track, in leaves of ECKD_LEAF_TRACKS tracks allocated when
+ * a bit in them is first set: an idle volume of any size costs nothing. */
+#define ECKD_LEAF_TRACKS 32768
+struct eckd_bits {
+	uint8_t **leaf;
+	uint32_t nleaf;
 };
 
 struct eckd {
@@ -78,20 +89,23 @@ struct eckd {
 	struct ckd_image img;
 	uint8_t model;	   /* Sense ID / RDC device model byte */
 	uint8_t type_code; /* RDC byte 11 */
-	/* one-track buffer shared by all paths (one start function at a time) */
+	/* one-track buffer shared by all paths (one start function at a time),
+	 * allocated by the first command that needs a track */
 	uint8_t *trkbuf;
-	uint32_t buf_trk;    /* UINT32_MAX = empty */
-	bool buf_hole;	     /* buffer synthesised from a hole of a sparse image */
-	bool buf_lazy;	     /* standard track: counts built, data read on demand */
-	uint16_t buf_loaded; /* lazy: records (bit r-1) whose data is in the buffer */
-	bool buf_frame;	     /* the buffer holds the standard track frame (load_track) */
-	bool buf_stamped;    /* lazy: the HA and counts carry buf_trk's CCHH */
-	uint8_t *std;	     /* per track: known to be the standard 12 x 4096 layout */
-	uint8_t *hole;	     /* per track: a hole of a sparse image */
+	uint32_t buf_trk;      /* UINT32_MAX = empty */
+	bool buf_hole;	       /* buffer synthesised from a hole of a sparse image */
+	bool buf_lazy;	       /* standard track: counts built, data read on demand */
+	uint16_t buf_loaded;   /* lazy: records (bit r-1) whose data is in the buffer */
+	bool buf_frame;	       /* the buffer holds the standard track frame (load_track) */
+	bool buf_stamped;      /* lazy: the HA and counts carry buf_trk's CCHH */
+	struct eckd_bits std;  /* per track: known to be the standard 12 x 4096 layout */
+	struct eckd_bits hole; /* per track: a hole of a sparse image */
 	/* reservation */
 	bool reserved;
 	uint8_t resv_path;
-	struct eckd_path path[ECKD_NPATHS];
+	struct eckd_path *path[ECKD_NPATHS]; /* by CHPID, NULL until selected */
+	/* an image made on first use (eckd_config.create_cyls) */
+	char create_volser[8];
 	char err[512];
 	/* statistics */
 	uint64_t reads, writes;

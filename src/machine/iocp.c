@@ -13,10 +13,13 @@
 #include "dev/testdev.h"
 #include "machine/machine_priv.h"
 
-#define MAX_ITEMS    32
-#define MAX_CUS	     4096
+#define MAX_ITEMS 32
+/* A deck file is at most this long (a deck for the largest configuration
+ * the machine takes is far smaller). */
+#define IOCP_MAX_DECK (4u << 20)
+#define MAX_CUS	      4096
 
-#define DEFAULT_CYLS 30051
+#define DEFAULT_CYLS  30051
 
 static const char default_deck[] =
 	"* chpsync built-in I/O configuration: four FICON paths to a 3990,\n"
@@ -449,7 +452,8 @@ static int iodev_operand(struct deck *d, struct iodev *io, const char *k, char *
 static struct ccwdev *make_3390(struct deck *d, const struct iodev *io, unsigned devno)
 {
 	char path[4096], err[256], volser[8];
-	struct eckd_config cfg = {.cu_type = io->cu->unit, .devno = (uint16_t)devno};
+	struct eckd_config cfg = {
+		.cu_type = io->cu->unit, .devno = (uint16_t)devno, .cache = d->m->ckd_cache};
 	const char *wd = d->m->cfg.workdir;
 	struct ccwdev *dev;
 	struct stat st;
@@ -470,11 +474,12 @@ static struct ccwdev *make_3390(struct deck *d, const struct iodev *io, unsigned
 			fail(d, "IODEVICE %04X: %s: %s", devno, path, strerror(errno));
 			return NULL;
 		}
+		/* A scratch volume in the work directory: the device makes
+		 * it when it is first used (most devices of a large
+		 * configuration never are), unsynced and unjournaled. */
 		snprintf(volser, sizeof(volser), "0X%04X", devno);
-		if (eckd_create_image(path, DEFAULT_CYLS, volser, true, err, sizeof(err))) {
-			fail(d, "%s", err);
-			return NULL;
-		}
+		cfg.create_cyls = DEFAULT_CYLS;
+		cfg.create_volser = volser;
 	}
 	cfg.image = path;
 	dev = eckd_open(d->m->sim, &cfg, err, sizeof(err));
@@ -799,19 +804,23 @@ int machine_load_iocp(struct machine *m, const char *path, char *err, size_t err
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		snprintf(err, errlen, "%s: cannot read", path);
-		fclose(f);
-		return -1;
-	}
-	text = calloc(1, (size_t)n + 1);
-	if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) {
+	/* Read up to one byte past the cap (a device such as /dev/zero has
+	 * no size and no end). */
+	text = calloc(1, IOCP_MAX_DECK + 2);
+	n = text ? (long)fread(text, 1, IOCP_MAX_DECK + 1, f) : 0;
+	if (!text || ferror(f)) {
 		snprintf(err, errlen, "%s: cannot read", path);
 		free(text);
 		fclose(f);
 		return -1;
 	}
 	fclose(f);
+	if (n > IOCP_MAX_DECK) {
+		snprintf(err, errlen, "%s: larger than %u MiB: not an I/O configuration deck", path,
+			 IOCP_MAX_DECK >> 20);
+		free(text);
+		return -1;
+	}
 	if (memchr(text, '\0', (size_t)n)) {
 		snprintf(err, errlen, "%s: not a text file", path);
 		free(text);

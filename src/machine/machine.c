@@ -6,10 +6,14 @@
 #include <string.h>
 
 #include "arch/ids.h"
+#include "dev/ckd_image.h"
 #include "arch/schib.h"
 #include "machine/machine_priv.h"
 
-#define DEFAULT_STORAGE (8ull << 30)
+/* Host storage is address space, backed only where it is touched: room
+ * for the host and, as a Linux host overcommits, for 256 guests at
+ * qemu-system-s390x's default -m 128 with room to spare. */
+#define DEFAULT_STORAGE (64ull << 30)
 #define DEFAULT_CRW_LEN 256
 
 /* Default timing model (docs/timing.md). */
@@ -38,7 +42,8 @@ struct machine *machine_new(struct sim *sim, const struct machine_config *cfg)
 		m->cfg.workdir = ".";
 	m->timing = default_timing;
 	m->mem = storage_new(m->cfg.storage_size);
-	if (!m->mem || crw_init(m)) {
+	m->ckd_cache = ckd_cache_new(ckd_cache_default_max());
+	if (!m->mem || !m->ckd_cache || crw_init(m)) {
 		machine_free(m);
 		return NULL;
 	}
@@ -58,6 +63,7 @@ void machine_free(struct machine *m)
 		if (m->devs[i]->ops->destroy)
 			m->devs[i]->ops->destroy(m->devs[i]);
 	free(m->devs);
+	ckd_cache_free(m->ckd_cache);
 	storage_free(m->mem);
 	free(m);
 }

@@ -142,6 +142,8 @@ struct machine {
 	/* events in flight that point at the machine (cancelled by
 	 * machine_free, so the sim may outlive the machine) */
 	struct sim_event *sclp_ev;
+	/* the descriptors of the devices' image files (dev/ckd_image.h) */
+	struct ckd_cache *ckd_cache;
 	struct sim_event *deliver_ev;
 	sim_time_t deliver_at;
 	struct sim_event *crw_ev;

@@ -421,6 +421,8 @@ int dasd_sleep_on(struct dasd_ccw_req *cqr)
 
 	if (!sim_current(dev->os->sim))
 		return -EAGAIN;
+	if (dev->shutdown)
+		return -EIO;
 	queue_add(dev, cqr);
 	dasd_kick(dev);
 	while (cqr->status != DASD_CQR_DONE && cqr->status != DASD_CQR_FAILED)
@@ -439,6 +441,8 @@ int dasd_sleep_on_block(struct dasd_ccw_req *cqr)
 
 	if (!sim_current(dev->os->sim))
 		return -EAGAIN;
+	if (dev->shutdown)
+		return -EIO;
 	cqr->failfast = dev->failfast;
 	if (!dev->timeout_s)
 		return dasd_sleep_on(cqr);
@@ -990,6 +994,36 @@ bool dasd_has_waiters(struct os *os)
 			return true;
 	}
 	return false;
+}
+
+static void dasd_shutdown_device(struct dasd_device *dev)
+{
+	struct dasd_ccw_req *c, *next;
+
+	dev->shutdown = true;
+	for (c = dev->head; c; c = next) {
+		next = c->next;
+		if (c->status != DASD_CQR_IN_IO)
+			cqr_final(c, DASD_CQR_FAILED, -EIO);
+	}
+}
+
+void dasd_shutdown(struct os *os)
+{
+	struct dasd_state *st = osp(os)->dasd;
+	struct subchannel *sch;
+	unsigned i;
+
+	for (i = 0; st && i < st->ndead; i++)
+		dasd_shutdown_device(st->dead[i]);
+	css_for_each_subchannel(os, sch)
+	{
+		struct ccw_device *cdev = ccw_device_from_sch(sch);
+		struct dasd_device *dev = cdev ? cdev->drvdata : NULL;
+
+		if (dev && cdev->drv == &dasd_eckd_driver)
+			dasd_shutdown_device(dev);
+	}
 }
 
 void dasd_exit(struct os *os)

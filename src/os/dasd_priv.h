@@ -85,6 +85,7 @@ struct dasd_device {
 	uint8_t opm;   /* operational (verified by dasd) */
 	uint8_t tbvpm; /* to be verified by the path worker */
 	unsigned stopped;
+	bool shutdown; /* the system goes down: no new I/O */
 	struct sim_task *pv_task;
 	bool pv_running;
 	/* request queue */

@@ -203,6 +203,9 @@ bool ccw_has_waiters(struct os *os);
 
 /* dasd.c */
 bool dasd_has_waiters(struct os *os);
+/* The system goes down (os_shutdown): queued I/O fails with -EIO, new I/O
+ * fails at once; I/O in flight ends as usual. */
+void dasd_shutdown(struct os *os);
 int dasd_init(struct os *os);
 void dasd_exit(struct os *os);
 

@@ -410,6 +410,13 @@ int os_booted(const struct os *os)
 	return os && os->priv && os->priv->booted;
 }
 
+void os_shutdown(struct os *os)
+{
+	if (!os || !os->priv || os->priv->dying)
+		return;
+	dasd_shutdown(os);
+}
+
 void os_on_booted(struct os *os, void (*fn)(void *ctx), void *ctx)
 {
 	os->priv->booted_fn = fn;

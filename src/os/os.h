@@ -44,6 +44,11 @@ int os_booted(const struct os *os);
  * completes it); one observer per OS, NULL to remove it. */
 void os_on_booted(struct os *os, void (*fn)(void *ctx), void *ctx);
 void os_destroy(struct os *os);
+/* The system goes down: I/O that is queued or waits for a path that is
+ * not coming fails with -EIO, and new I/O fails at once, so that every
+ * task blocked in this kernel can end (the end of a run, after its
+ * processes were killed).  os_destroy() follows. */
+void os_shutdown(struct os *os);
 
 /* Kernel log: appends one line to the dmesg ring ("[  sec.usec] text") and
  * writes "text\n" to the console.  Like printk with KERN_INFO. */

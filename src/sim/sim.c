@@ -31,8 +31,10 @@ void sim_free(struct sim *sim)
 	if (!sim)
 		return;
 	sim_no_task_context(sim, "sim_free");
+	/* The queues of tasks still waiting belong to objects that may be
+	 * freed already: leave them alone. */
 	while (sim->tasks)
-		sim_task_destroy(sim, sim->tasks);
+		sim_task_destroy(sim, sim->tasks, false);
 	while (sim->on_free) {
 		struct sim_on_free *c = sim->on_free;
 

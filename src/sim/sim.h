@@ -42,6 +42,10 @@ struct sim_task;
 typedef void (*sim_fn)(void *arg);
 
 struct sim *sim_new(uint64_t seed);
+/* Frees the scheduler, its pending events and its tasks.  Tasks that still
+ * wait are dropped without touching the wait queues they are on: those
+ * belong to objects that are gone by now (free everything that tasks may
+ * wait on first, or end the tasks). */
 void sim_free(struct sim *sim);
 /* Call fn(arg) from sim_free(), once the tasks are gone and before the
  * event queue goes: the last word of an object that tasks may be blocked
@@ -120,6 +124,21 @@ void sim_wait(struct sim *sim, struct sim_waitq *wq);
 bool sim_wait_timeout(struct sim *sim, struct sim_waitq *wq, sim_time_t timeout);
 /* Make every task waiting on wq runnable (they resume from events at now). */
 void sim_wake(struct sim *sim, struct sim_waitq *wq);
+
+/* ---- interrupting a task (what a signal is to a process) ----
+ *
+ * sim_sleep(), sim_wait() and sim_wait_timeout() are uninterruptible
+ * (Linux's TASK_UNINTERRUPTIBLE: a signal waits until they are over).  The
+ * _intr forms are interruptible: they return -EINTR at once when the task
+ * is interrupted while it waits, or already was.  An interrupt stays
+ * pending for the rest of the task's life: a task that has been told to
+ * stop never blocks interruptibly again. */
+void sim_task_interrupt(struct sim_task *t);
+bool sim_task_interrupted(const struct sim_task *t);
+/* 0 after the whole sleep, -EINTR when interrupted. */
+int sim_sleep_intr(struct sim *sim, sim_time_t ns);
+/* 0 when woken by sim_wake(), -EINTR when interrupted. */
+int sim_wait_intr(struct sim *sim, struct sim_waitq *wq);
 
 /* ---- trace log of world events ---- */
 

@@ -43,6 +43,8 @@ struct sim_task {
 	void *data;
 	int exit_code;
 	bool done;
+	bool intr;	/* interrupted (sim_task_interrupt) */
+	bool intr_wait; /* blocked in an interruptible wait */
 	struct sim_ctx ctx;
 	uint8_t *map; /* guard page + stack, NULL once released */
 	size_t map_size;
@@ -135,8 +137,9 @@ void sim_no_task_context(const struct sim *sim, const char *fn);
 void sim_queue_free(struct sim *sim);
 /* rand.c: seed the generator from the run's seed. */
 void sim_rand_seed(struct sim *sim, uint64_t seed);
-/* task.c: drop a task whether or not it finished. */
-void sim_task_destroy(struct sim *sim, struct sim_task *t);
+/* task.c: drop a task whether or not it finished; unlink: take it off the
+ * wait queue it is on (not from sim_free: the queue's owner may be gone). */
+void sim_task_destroy(struct sim *sim, struct sim_task *t, bool unlink);
 /* trace.c: free the kept lines. */
 void sim_trace_free(struct sim *sim);
 

@@ -3,6 +3,7 @@
  * when they block or finish.  Wait queues and sleeping. */
 #include "sim/sim.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -181,7 +182,7 @@ static void waiter_unlink(struct sim_waiter *w)
 }
 
 /* Drop a task whether or not it finished: its pending wake-ups go too. */
-void sim_task_destroy(struct sim *sim, struct sim_task *t)
+void sim_task_destroy(struct sim *sim, struct sim_task *t, bool unlink)
 {
 	if (sim->current == t) {
 		fprintf(stderr, "sim: task \"%s\" tried to free itself\n", t->name);
@@ -189,7 +190,8 @@ void sim_task_destroy(struct sim *sim, struct sim_task *t)
 	}
 	sim_cancel(sim, t->resume_ev);
 	sim_cancel(sim, t->waiter.timeout_ev);
-	waiter_unlink(&t->waiter);
+	if (unlink)
+		waiter_unlink(&t->waiter);
 	task_release_stack(t);
 	if (t->prev)
 		t->prev->next = t->next;
@@ -204,7 +206,7 @@ void sim_task_destroy(struct sim *sim, struct sim_task *t)
 void sim_task_free(struct sim_task *t)
 {
 	if (t)
-		sim_task_destroy(t->sim, t);
+		sim_task_destroy(t->sim, t, true);
 }
 
 /* Blocking is a programming error outside a task: there is no context to
@@ -281,4 +283,55 @@ void sim_wake(struct sim *sim, struct sim_waitq *wq)
 		w->timeout_ev = NULL;
 		t->resume_ev = sim_at(sim, 0, task_run, t);
 	}
+}
+
+/* ---- interrupts ---- */
+
+void sim_task_interrupt(struct sim_task *t)
+{
+	struct sim *sim = t->sim;
+
+	if (t->done)
+		return;
+	t->intr = true;
+	if (!t->intr_wait)
+		return;
+	/* Take it off its queue or its timer and let it run now. */
+	waiter_unlink(&t->waiter);
+	sim_cancel(sim, t->waiter.timeout_ev);
+	t->waiter.timeout_ev = NULL;
+	sim_cancel(sim, t->resume_ev);
+	t->intr_wait = false;
+	t->resume_ev = sim_at(sim, 0, task_run, t);
+}
+
+bool sim_task_interrupted(const struct sim_task *t)
+{
+	return t->intr;
+}
+
+int sim_sleep_intr(struct sim *sim, sim_time_t ns)
+{
+	struct sim_task *t = need_task(sim, "sim_sleep_intr");
+
+	if (t->intr)
+		return -EINTR;
+	t->intr_wait = true;
+	t->resume_ev = sim_at(sim, ns, task_run, t);
+	task_switch_out(sim, t);
+	t->intr_wait = false;
+	return t->intr ? -EINTR : 0;
+}
+
+int sim_wait_intr(struct sim *sim, struct sim_waitq *wq)
+{
+	struct sim_task *t = need_task(sim, "sim_wait_intr");
+
+	if (t->intr)
+		return -EINTR;
+	t->intr_wait = true;
+	waitq_add(wq, &t->waiter);
+	task_switch_out(sim, t);
+	t->intr_wait = false;
+	return t->intr && !t->waiter.woken ? -EINTR : 0;
 }

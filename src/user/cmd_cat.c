@@ -30,7 +30,7 @@ int cmd_cat(struct proc *p, void *ctx, int argc, char **argv)
 		}
 		while ((n = uinput_read(&in, buf, sizeof(buf))) > 0) {
 			proc_write(p, buf, (size_t)n);
-			if (proc_output_closed(p)) {
+			if (proc_output_closed(p) || proc_signalled(p)) {
 				uinput_close(&in);
 				return PROC_SIGPIPE;
 			}

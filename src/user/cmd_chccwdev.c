@@ -353,7 +353,9 @@ static int set_online(struct chccwdev *c, const char *dir, const char *busid)
 			proc_eprintf(c->p, "Failed\n");
 			return -1;
 		}
-		sim_sleep(proc_sim(c->p), SIM_S / 2);
+		/* the script's `sleep 0.5` */
+		if (sim_sleep_intr(proc_sim(c->p), SIM_S / 2) < 0)
+			return -1;
 		retries++;
 	}
 	return 0;

@@ -71,7 +71,7 @@ long uinput_read(struct uinput *in, void *buf, size_t len)
 		in->mempos += n;
 		return (long)n;
 	}
-	r = vfs_pread(in->f, buf, len, in->off);
+	r = proc_pread(in->p, in->f, buf, len, in->off);
 	if (r > 0)
 		in->off += (uint64_t)r;
 	return (long)r;

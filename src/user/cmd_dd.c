@@ -259,7 +259,7 @@ static long dd_read(struct dd *d, unsigned char *buf, uint64_t *ioff)
 		long n;
 
 		if (d->in)
-			n = (long)vfs_pread(d->in, buf + got, d->bs - got, *ioff);
+			n = (long)proc_pread(d->p, d->in, buf + got, d->bs - got, *ioff);
 		else
 			n = proc_read_stdin(d->p, buf + got, d->bs - got);
 		if (n < 0)
@@ -278,9 +278,11 @@ static long dd_write(struct dd *d, const unsigned char *buf, size_t len, uint64_
 
 	if (!d->out) {
 		proc_write(d->p, buf, len);
+		if (proc_signalled(d->p))
+			return -EINTR;
 		return proc_output_closed(d->p) ? -EPIPE : (long)len;
 	}
-	n = vfs_pwrite(d->out, buf, len, *ooff);
+	n = proc_pwrite(d->p, d->out, buf, len, *ooff);
 	if (n > 0)
 		*ooff += (uint64_t)n;
 	return (long)n;
@@ -324,6 +326,10 @@ static int dd_copy(struct dd *d)
 	while (!d->have_count || blocks < d->count) {
 		long n = dd_read(d, buf, &ioff), w;
 
+		/* A signal: SIGINT prints the statistics (GNU dd's handler),
+		 * the others end it where it is. */
+		if (n == -EINTR && proc_signalled(d->p))
+			break;
 		if (n < 0) {
 			proc_eprintf(d->p, "dd: error reading '%s': %s\n",
 				     d->ifile ? d->ifile : "standard input", strerror((int)-n));
@@ -341,6 +347,8 @@ static int dd_copy(struct dd *d)
 			status = PROC_SIGPIPE;
 			break;
 		}
+		if (w == -EINTR && proc_signalled(d->p))
+			break;
 		if (w < 0) {
 			proc_eprintf(d->p, "dd: error writing '%s': %s\n",
 				     d->ofile ? d->ofile : "standard output", strerror((int)-w));
@@ -361,6 +369,8 @@ int cmd_dd(struct proc *p, void *ctx, int argc, char **argv)
 
 	if (!proc_vfs(p))
 		return 1;
+	/* GNU dd catches SIGINT to print its statistics before it dies. */
+	proc_catch_sigint(p);
 	for (i = 1; i < argc; i++)
 		if (dd_operand(&d, argv[i]))
 			return 1;

@@ -5,6 +5,7 @@
 #include "user/node.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,10 +328,139 @@ int proc_syslog(struct proc *p, int type, char *buf, int len)
 	return p->n->os ? os_syslog(p->n->os, type, buf, len) : -ENOSYS;
 }
 
+/* ---- signals and CPU time ---- */
+
+/* User-space cost (docs/timing.md): a read or write system call, and the
+ * bytes it copies (10 GB/s). */
+#define SYSCALL_NS	  1000
+#define COPY_BYTES_PER_NS 10
+
+struct sim_task *proc_task(const struct proc *p)
+{
+	for (; p; p = p->parent)
+		if (p->task)
+			return p->task;
+	return NULL;
+}
+
+/* Dead: it prints nothing more. */
+static bool proc_dead(const struct proc *p)
+{
+	return p->sig && !(p->sig == SIGINT && p->catch_int);
+}
+
+int proc_signalled(const struct proc *p)
+{
+	return p->sig;
+}
+
+void proc_catch_sigint(struct proc *p)
+{
+	p->catch_int = true;
+}
+
+static void signal_one(struct proc *q, int sig)
+{
+	if (q->done)
+		return;
+	if (!q->sig || sig == SIGKILL)
+		q->sig = sig;
+	if (q->task)
+		sim_task_interrupt(q->task);
+}
+
+void proc_signal(struct proc *p, int sig)
+{
+	struct proc *q;
+
+	for (q = p->n->procs; q; q = q->next) {
+		const struct proc *a = q;
+
+		while (a && a != p)
+			a = a->parent;
+		if (a)
+			signal_one(q, sig);
+	}
+}
+
+static void node_kill_all(struct node *n)
+{
+	for (struct proc *q = n->procs; q; q = q->next)
+		signal_one(q, SIGKILL);
+}
+
+void world_kill_all(struct world *w)
+{
+	for (struct node *n = w->nodes; n; n = n->next)
+		node_kill_all(n);
+	for (struct node *n = w->removed; n; n = n->next)
+		node_kill_all(n);
+}
+
+static size_t node_live_procs(const struct node *n)
+{
+	size_t count = 0;
+
+	for (const struct proc *q = n->procs; q; q = q->next)
+		count += !q->done || (q->task && !sim_task_done(q->task));
+	return count;
+}
+
+size_t world_live_procs(const struct world *w)
+{
+	size_t count = 0;
+
+	for (const struct node *n = w->nodes; n; n = n->next)
+		count += node_live_procs(n);
+	for (const struct node *n = w->removed; n; n = n->next)
+		count += node_live_procs(n);
+	return count;
+}
+
+int proc_cpu(struct proc *p, sim_time_t ns)
+{
+	struct sim *sim = proc_sim(p);
+
+	if (p->sig)
+		return -EINTR;
+	/* Only in the process's own task (not from an event). */
+	if (!ns || !sim_current(sim) || sim_current(sim) != proc_task(p))
+		return 0;
+	return sim_sleep_intr(sim, ns);
+}
+
+/* A read or write system call: its entry costs SYSCALL_NS (and is where
+ * a pending signal is noticed), the bytes it moved are copied after. */
+static int syscall_enter(struct proc *p)
+{
+	return proc_cpu(p, SYSCALL_NS);
+}
+
+static ssize_t syscall_copied(struct proc *p, ssize_t r)
+{
+	if (r > 0)
+		proc_cpu(p, (sim_time_t)r / COPY_BYTES_PER_NS);
+	return r;
+}
+
+ssize_t proc_pread(struct proc *p, struct vfs_file *f, void *buf, size_t len, uint64_t off)
+{
+	if (syscall_enter(p) < 0)
+		return -EINTR;
+	return syscall_copied(p, vfs_pread(f, buf, len, off));
+}
+
+ssize_t proc_pwrite(struct proc *p, struct vfs_file *f, const void *buf, size_t len, uint64_t off)
+{
+	if (syscall_enter(p) < 0)
+		return -EINTR;
+	return syscall_copied(p, vfs_pwrite(f, buf, len, off));
+}
+
 static void out_write(struct proc *p, struct vfs_file *f, uint64_t *off, const void *buf,
 		      size_t len)
 {
-	ssize_t r = vfs_pwrite(f, buf, len, *off);
+	ssize_t r = proc_pwrite(p, f, buf, len, *off);
 
 	if (r > 0)
 		*off += (uint64_t)r;
@@ -355,22 +485,35 @@ static void sys_append(struct proc *p, const void *buf, size_t len)
 	p->sys_buf[p->sys_len] = '\0';
 }
 
+/* Output to the terminal costs nothing; to a pipe or a file it is a
+ * write system call. */
 void proc_write(struct proc *p, const void *buf, size_t len)
 {
-	if (!len)
+	if (!len || proc_dead(p))
 		return;
-	if (p->sys_path)
+	if (p->sys_path) {
 		sys_append(p, buf, len);
-	else if (p->out_file)
+	} else if (p->out_file) {
 		out_write(p, p->out_file, &p->out_off, buf, len);
-	else if (p->out && !p->epipe)
-		p->epipe = !pipe_write(proc_sim(p), p->out, buf, len);
-	else
+	} else if (p->out) {
+		/* Once the reader has gone, output is dropped. */
+		if (!p->epipe && syscall_enter(p) == 0) {
+			int r = pipe_write(proc_sim(p), p->out, buf, len);
+
+			if (r == -EPIPE)
+				p->epipe = true;
+			else if (r == 0)
+				syscall_copied(p, (ssize_t)len);
+		}
+	} else {
 		node_write(p->n, buf, len);
+	}
 }
 
 static void proc_ewrite(struct proc *p, const char *buf, size_t len)
 {
+	if (proc_dead(p))
+		return;
 	if (p->err_to_out)
 		proc_write(p, buf, len);
 	else if (p->err_file)
@@ -428,9 +571,13 @@ long proc_read_stdin(struct proc *p, void *buf, size_t len)
 
 	if (!p || !len)
 		return 0;
+	if (!p->in_file && !p->in)
+		return 0;
+	if (syscall_enter(p) < 0)
+		return -EINTR;
 	if (!p->in_file)
-		return p->in ? pipe_read(proc_sim(p), p->in, buf, len) : 0;
-	r = vfs_pread(p->in_file, buf, len, p->in_off);
+		return syscall_copied(p, pipe_read(proc_sim(p), p->in, buf, len));
+	r = syscall_copied(p, vfs_pread(p->in_file, buf, len, p->in_off));
 	if (r > 0)
 		p->in_off += (uint64_t)r;
 	return r;

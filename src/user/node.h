@@ -13,6 +13,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "sim/sim.h"
 
@@ -71,6 +73,26 @@ long proc_read_stdin(struct proc *p, void *buf, size_t len);
 bool proc_output_closed(const struct proc *p);
 #define PROC_SIGPIPE 141
 
+/* Signals.  proc_signal() sends `sig` (SIGINT, SIGTERM, SIGKILL) to p and
+ * to the processes of its pipelines, not to the background jobs it started:
+ * their interruptible waits end (sleep, wait, pipes, CPU time), their
+ * system calls fail with -EINTR, and each ends with status 128 + sig,
+ * printing nothing more.  A program that handles SIGINT (proc_catch_sigint,
+ * as GNU dd does to print its statistics) still prints after it.  Waits in
+ * the kernel (a read from a DASD) are not interrupted: the signal takes
+ * effect when they are over, as in Linux. */
+void proc_signal(struct proc *p, int sig);
+/* For programs: the signal that is ending the process, 0 if none. */
+int proc_signalled(const struct proc *p);
+void proc_catch_sigint(struct proc *p);
+/* The process computes for `ns` of simulated time (user-space CPU work,
+ * docs/timing.md).  0, or -EINTR (sooner) when a signal ends it. */
+int proc_cpu(struct proc *p, sim_time_t ns);
+/* Kill every process of every node (SIGKILL): the end of a run. */
+void world_kill_all(struct world *w);
+/* Processes of the world that have not ended. */
+size_t world_live_procs(const struct world *w);
+
 /* What a program reaches of its node's kernel, as a Linux tool does through
  * system calls: the /sys tree, the other files (device nodes, /tmp),
  * uname's node name, and the kernel log (syslog(2), os/syslog.h).  On a node
@@ -79,5 +101,11 @@ struct sysfs *proc_sysfs(const struct proc *p);
 struct vfs *proc_vfs(const struct proc *p);
 const char *proc_hostname(const struct proc *p);
 int proc_syslog(struct proc *p, int type, char *buf, int len);
+/* read(2)/write(2) on a file of the node's vfs, with their CPU cost (one
+ * system call plus the bytes copied, docs/timing.md): bytes, or -errno;
+ * -EINTR when a signal ends the process. */
+struct vfs_file;
+ssize_t proc_pread(struct proc *p, struct vfs_file *f, void *buf, size_t len, uint64_t off);
+ssize_t proc_pwrite(struct proc *p, struct vfs_file *f, const void *buf, size_t len, uint64_t off);
 
 #endif

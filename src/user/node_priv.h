@@ -62,6 +62,12 @@ struct proc {
 	bool err_to_out;
 	bool epipe;	/* the stdout pipe's reader has gone */
 	bool exit_line; /* `exit` ran: stop the rest of the line */
+	/* The signal that ends the process (0: none).  From then on it
+	 * prints nothing, its system calls and interruptible waits fail with
+	 * -EINTR, and its status is 128 + sig; except SIGINT to a program
+	 * that handles it (catch_int), which may still print. */
+	int sig;
+	bool catch_int;
 	struct proc *parent;
 	struct proc *next;
 };
@@ -79,5 +85,7 @@ struct proc *proc_new(struct node *n, struct proc *parent);
 void proc_destroy(struct proc *p);
 /* Mark a process ended with `status` and wake whoever waits for it. */
 void proc_finish(struct proc *p, int status);
+/* The task a process runs in (its own, or its parent's). */
+struct sim_task *proc_task(const struct proc *p);
 
 #endif

@@ -2,6 +2,7 @@
  * reader and writer block in simulated time. */
 #include "user/pipe.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,17 +31,16 @@ void pipe_put(struct pipe *pp)
 	}
 }
 
-/* Writes all of buf unless the reader has gone (then the rest is dropped,
- * as a writer killed by SIGPIPE would lose it).  Returns false then. */
-bool pipe_write(struct sim *sim, struct pipe *pp, const unsigned char *buf, size_t len)
+int pipe_write(struct sim *sim, struct pipe *pp, const unsigned char *buf, size_t len)
 {
 	while (len) {
 		size_t n, tail;
 
 		while (!pp->read_closed && pp->len == PIPE_SIZE)
-			sim_wait(sim, &pp->wq);
+			if (sim_wait_intr(sim, &pp->wq) < 0)
+				return -EINTR;
 		if (pp->read_closed)
-			return false;
+			return -EPIPE;
 		n = PIPE_SIZE - pp->len;
 		if (n > len)
 			n = len;
@@ -53,7 +53,7 @@ bool pipe_write(struct sim *sim, struct pipe *pp, const unsigned char *buf, size
 		len -= n;
 		sim_wake(sim, &pp->wq);
 	}
-	return true;
+	return 0;
 }
 
 long pipe_read(struct sim *sim, struct pipe *pp, unsigned char *buf, size_t len)
@@ -61,7 +61,8 @@ long pipe_read(struct sim *sim, struct pipe *pp, unsigned char *buf, size_t len)
 	size_t n;
 
 	while (!pp->write_closed && pp->len == 0)
-		sim_wait(sim, &pp->wq);
+		if (sim_wait_intr(sim, &pp->wq) < 0)
+			return -EINTR;
 	n = pp->len < len ? pp->len : len;
 	if (n > PIPE_SIZE - pp->head)
 		n = PIPE_SIZE - pp->head;

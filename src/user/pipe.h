@@ -18,10 +18,12 @@ struct pipe {
 /* A pipe with both ends open (two references), NULL on allocation failure. */
 struct pipe *pipe_new(void);
 void pipe_put(struct pipe *pp);
-/* Writes all of buf unless the reader has gone (then the rest is dropped,
- * as a writer killed by SIGPIPE would lose it).  Returns false then. */
-bool pipe_write(struct sim *sim, struct pipe *pp, const unsigned char *buf, size_t len);
-/* Blocks until data or end of file; bytes read, 0 at end of file. */
+/* Writes all of buf, blocking (interruptibly) while the pipe is full: 0,
+ * -EPIPE when the reader has gone (the rest is dropped, as a writer killed
+ * by SIGPIPE would lose it), -EINTR when the writer is interrupted. */
+int pipe_write(struct sim *sim, struct pipe *pp, const unsigned char *buf, size_t len);
+/* Blocks (interruptibly) until data or end of file; bytes read, 0 at end
+ * of file, -EINTR when the reader is interrupted. */
 long pipe_read(struct sim *sim, struct pipe *pp, unsigned char *buf, size_t len);
 /* Close one end (drops that end's reference and wakes the other side). */
 void pipe_close_write(struct sim *sim, struct pipe *pp);

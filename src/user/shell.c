@@ -195,8 +195,11 @@ static int run_cmd(struct proc *p, const struct sh_cmd *c)
 			status = 127;
 		}
 	}
+	/* A process ended by a signal has the status 128 + its number. */
+	if (proc_signalled(p))
+		status = 128 + proc_signalled(p);
 	i = sys_flush(p);
-	if (i < 0) {
+	if (i < 0 && !proc_signalled(p)) {
 		proc_eprintf(p, "%s%s: write error: %s\n", found ? "-bash: " : "", argv[0],
 			     strerror(-i));
 		status = 1;
@@ -281,7 +284,8 @@ static int run_andor(struct proc *self, int first, int last)
 	const struct sh_pipeline *pls = self->line->pls;
 	int i, status = 0;
 
-	for (i = first; i <= last && !self->exit_line; i++) {
+	/* A signal (Ctrl-C) ends the whole list, as in bash. */
+	for (i = first; i <= last && !self->exit_line && !self->sig; i++) {
 		if (i > first && ((pls[i - 1].sep == SH_AND && status != 0) ||
 				  (pls[i - 1].sep == SH_OR && status == 0)))
 			continue;
@@ -299,7 +303,9 @@ static void job_task(void *arg)
 {
 	struct proc *j = arg;
 
-	proc_finish(j, run_andor(j, j->first, j->last));
+	int status = run_andor(j, j->first, j->last);
+
+	proc_finish(j, j->sig ? 128 + j->sig : status);
 }
 
 static void start_job(struct proc *self, int first, int last)
@@ -333,7 +339,7 @@ static void line_task(void *arg)
 		proc_finish(p, 2);
 		return;
 	}
-	while (i < p->line->npls && !p->exit_line) {
+	while (i < p->line->npls && !p->exit_line && !p->sig) {
 		int last = i;
 
 		/* an and-or list ends at `;`, `&` or the end of the line */
@@ -348,6 +354,8 @@ static void line_task(void *arg)
 		}
 		i = last + 1;
 	}
+	if (p->sig)
+		n->last_status = 128 + p->sig;
 	proc_finish(p, n->last_status);
 }
 

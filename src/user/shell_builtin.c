@@ -95,8 +95,9 @@ static int builtin_sleep(struct proc *p, int argc, char **argv)
 		}
 		total += ns;
 	}
-	if (total)
-		sim_sleep(proc_sim(p), total);
+	/* Interruptible, as sleep(1) dies of a signal. */
+	if (total && sim_sleep_intr(proc_sim(p), total) < 0)
+		return 128 + proc_signalled(p);
 	return 0;
 }
 
@@ -127,7 +128,8 @@ static int builtin_wait(struct proc *p, int argc, char **argv)
 	if (argc == 1) {
 		/* a job's own `wait` must not wait for itself */
 		while (node_jobs_except(n, top))
-			sim_wait(proc_sim(p), &n->job_wq);
+			if (sim_wait_intr(proc_sim(p), &n->job_wq) < 0)
+				return 128 + proc_signalled(p);
 		return 0;
 	}
 	for (i = 1; i < argc; i++) {
@@ -147,7 +149,8 @@ static int builtin_wait(struct proc *p, int argc, char **argv)
 			continue;
 		}
 		while (!j->done && j != top)
-			sim_wait(proc_sim(p), &n->job_wq);
+			if (sim_wait_intr(proc_sim(p), &n->job_wq) < 0)
+				return 128 + proc_signalled(p);
 		status = j->status;
 	}
 	return status;

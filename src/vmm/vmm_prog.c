@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os/os.h"
 #include "user/node.h"
 #include "vmm/vm.h"
 
@@ -74,8 +75,10 @@ static int qemu_main(struct proc *p, void *ctx, int argc, char **argv)
 	vm->cmdline = join_args(argc, argv);
 	if (o->daemonize)
 		return 0;
+	/* A signal to the qemu process ends the VM, as pkill does. */
 	while (vm->running)
-		sim_wait(proc_sim(p), &vm->quit_wq);
+		if (sim_wait_intr(proc_sim(p), &vm->quit_wq) < 0)
+			vm_quit(vm);
 	return 0;
 }
 
@@ -203,6 +206,12 @@ int vmm_kill(struct vmm *m, const char *name)
 		}
 	}
 	return -ENOENT;
+}
+
+void vmm_shutdown(struct vmm *m)
+{
+	for (struct vm *vm = m ? m->vms : NULL; vm; vm = vm->next)
+		os_shutdown(vm->guest);
 }
 
 void vmm_free(struct vmm *m)

@@ -3,6 +3,7 @@
  * (a failed CHECK longjmps, which must not happen on a task stack). */
 #include "t.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -591,4 +592,129 @@ TEST(trace_keep_off_stops_storing_lines)
 	sim_trace(sim, "x", "dropped");
 	CHECK_EQ(sim_trace_count(sim), 1000);
 	sim_free(sim);
+}
+
+/* ---- interrupting tasks (signals) ---- */
+
+struct intr_arg {
+	struct sim *sim;
+	struct sim_waitq *wq;
+	int kind; /* 0 sleep_intr, 1 wait_intr, 2 plain wait, then sleep_intr */
+	int rc, rc2;
+	sim_time_t at, at2;
+};
+
+static void intr_main(void *arg)
+{
+	struct intr_arg *a = arg;
+
+	if (a->kind == 0) {
+		a->rc = sim_sleep_intr(a->sim, SIM_S);
+	} else if (a->kind == 1) {
+		a->rc = sim_wait_intr(a->sim, a->wq);
+	} else {
+		sim_wait(a->sim, a->wq);
+		a->rc = 0;
+	}
+	a->at = sim_now(a->sim);
+	/* Still interrupted: the next interruptible wait does not block. */
+	a->rc2 = sim_sleep_intr(a->sim, SIM_S);
+	a->at2 = sim_now(a->sim);
+}
+
+struct intr_ev {
+	struct sim_task *t;
+};
+
+static void intr_ev(void *arg)
+{
+	struct intr_ev *e = arg;
+
+	sim_task_interrupt(e->t);
+}
+
+TEST(interrupt_ends_an_interruptible_sleep_or_wait_at_once)
+{
+	for (int kind = 0; kind < 2; kind++) {
+		struct sim *sim = sim_new(1);
+		struct sim_waitq wq = SIM_WAITQ_INIT;
+		struct intr_arg a = {sim, &wq, kind, 1, 1, 0, 0};
+		struct intr_ev e = {sim_task_spawn(sim, "t", intr_main, &a)};
+
+		sim_at(sim, 10, intr_ev, &e);
+		sim_run(sim);
+		CHECK(sim_task_done(e.t));
+		CHECK(sim_task_interrupted(e.t));
+		CHECK_EQ(a.rc, -EINTR);
+		CHECK_EQ(a.at, 10);
+		CHECK_EQ(a.rc2, -EINTR);
+		CHECK_EQ(a.at2, 10);
+		/* The waiter left the queue; its sleep event went too. */
+		CHECK(wq.head == NULL && wq.tail == NULL);
+		CHECK_EQ(sim_now(sim), 10);
+		sim_task_free(e.t);
+		sim_free(sim);
+	}
+}
+
+/* Linux's TASK_UNINTERRUPTIBLE: a signal waits until the wait is over. */
+TEST(interrupt_leaves_an_uninterruptible_wait_alone)
+{
+	struct sim *sim = sim_new(1);
+	struct sim_waitq wq = SIM_WAITQ_INIT;
+	struct intr_arg a = {sim, &wq, 2, 1, 1, 0, 0};
+	struct intr_ev e = {sim_task_spawn(sim, "t", intr_main, &a)};
+	struct waker k = {sim, &wq, false};
+
+	sim_at(sim, 10, intr_ev, &e);
+	sim_at(sim, 500, wake_ev, &k);
+	sim_run(sim);
+	CHECK_EQ(a.rc, 0);
+	CHECK_EQ(a.at, 500);
+	CHECK_EQ(a.rc2, -EINTR);
+	CHECK_EQ(a.at2, 500);
+	sim_task_free(e.t);
+	sim_free(sim);
+}
+
+TEST(interruptible_sleep_that_is_not_interrupted_sleeps_in_full)
+{
+	struct sim *sim = sim_new(1);
+	struct intr_arg a = {sim, NULL, 0, 1, 1, 0, 0};
+	struct sim_task *t = sim_task_spawn(sim, "t", intr_main, &a);
+
+	sim_run(sim);
+	CHECK_EQ(a.rc, 0);
+	CHECK_EQ(a.at, SIM_S);
+	CHECK_EQ(a.rc2, 0);
+	CHECK_EQ(a.at2, 2 * SIM_S);
+	CHECK(!sim_task_interrupted(t));
+	sim_task_free(t);
+	sim_free(sim);
+}
+
+/* sim_free releases tasks that still wait, without touching the queues
+ * they wait on: those belong to objects freed before the scheduler. */
+TEST(sim_free_does_not_touch_the_queues_of_waiting_tasks)
+{
+	struct sim *sim = sim_new(1);
+	struct rec r = {.sim = sim};
+	struct sim_waitq *wq = malloc(sizeof(*wq));
+	struct waiter_arg w[2];
+	unsigned char copy[sizeof(*wq)];
+
+	CHECK(wq != NULL);
+	*wq = (struct sim_waitq)SIM_WAITQ_INIT;
+	for (int i = 0; i < 2; i++) {
+		w[i] = (struct waiter_arg){&r, wq, i, 0, false, false};
+		sim_task_spawn(sim, "stuck", waiter_main, &w[i]);
+	}
+	sim_run(sim);
+	CHECK(wq->head != NULL);
+	/* The queue's owner is gone: its memory now holds something else. */
+	memset(wq, 0xa5, sizeof(*wq));
+	memcpy(copy, wq, sizeof(copy));
+	sim_free(sim);
+	CHECK_MEM(wq, copy, sizeof(copy));
+	free(wq);
 }
