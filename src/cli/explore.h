@@ -175,7 +175,11 @@ struct xp_verdict {
 };
 
 struct xp_run_opts {
-	const char *tmpdir;  /* where deck files go (a per-process directory) */
+	const char *tmpdir; /* where deck files go (a per-process directory) */
+	/* Shrinking and the reproducer run the plan in a child process (and
+	 * its stderr goes to errpath): for crashes and sanitizer reports. */
+	bool isolate;
+	const char *errpath;
 	FILE *transcript;    /* NULL, or where the scenario transcript goes */
 	bool trace;	     /* keep the world's trace for the report's excerpt */
 	char *trace_excerpt; /* out: malloc'd lines around the failure, or NULL */
@@ -185,6 +189,14 @@ struct xp_run_opts {
  * failed first (XI_NONE if none).  Returns 0, or -1 if the world could not
  * be built (message in v->what). */
 int xp_run(const struct xp_plan *p, struct xp_run_opts *o, struct xp_verdict *v);
+
+/* xp_run in a child process: a crash, a sanitizer's stop or (ASan build)
+ * a leak gives the verdict XI_CRASH instead of taking the caller down.
+ * The child's stderr goes to errpath (NULL: unchanged); after(ctx, v), if
+ * given, runs in the child after the run.  0, or -1 (no world, no fork). */
+int xp_run_forked(const struct xp_plan *p, struct xp_run_opts *o, struct xp_verdict *v,
+		  const char *errpath, void (*after)(void *ctx, const struct xp_verdict *v),
+		  void *ctx);
 
 /* ---- shrinking and output ---- */
 

@@ -327,13 +327,27 @@ struct seed_result {
 	char report[2048];
 };
 
+static void copy_log(const char *from, const char *to)
+{
+	char buf[8192];
+	FILE *in = fopen(from, "r"), *out = in ? fopen(to, "w") : NULL;
+	size_t n;
+
+	while (out && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	if (out)
+		fclose(out);
+	if (in)
+		fclose(in);
+}
+
 static void run_seed(const struct xopts *x, const char *tmpdir, uint64_t seed,
 		     struct seed_result *res)
 {
 	struct xp_plan *p = malloc(sizeof(*p));
-	struct xp_run_opts ro = {.tmpdir = tmpdir};
+	char errpath[4200], repro[4200] = "", err[256], *line = NULL;
+	struct xp_run_opts ro = {.tmpdir = tmpdir, .isolate = true, .errpath = errpath};
 	struct xp_verdict v;
-	char repro[4200] = "", err[256], *line = NULL;
 	size_t len = 0;
 	FILE *f;
 	int runs = 0;
@@ -342,9 +356,11 @@ static void run_seed(const struct xopts *x, const char *tmpdir, uint64_t seed,
 	res->seed = seed;
 	if (!p)
 		return;
+	/* every run in a child process of its own, its stderr kept */
+	snprintf(errpath, sizeof(errpath), "%s/run.err", tmpdir);
 	xp_generate(p, seed, x->prof, &x->lim, x->hd, x->vmm, err, sizeof(err));
 	p->sabotage = (uint8_t)x->sabotage;
-	if (xp_run(p, &ro, &v) < 0) {
+	if (xp_run_forked(p, &ro, &v, errpath, NULL, NULL) < 0) {
 		snprintf(res->line, sizeof(res->line),
 			 "{\"seed\":%llu,\"outcome\":\"error\",\"what\":\"%s\"}",
 			 (unsigned long long)seed, "the world could not be built");
@@ -353,6 +369,13 @@ static void run_seed(const struct xopts *x, const char *tmpdir, uint64_t seed,
 		return;
 	}
 	res->inv = v.inv;
+	if (v.inv == XI_CRASH) {
+		char to[4300];
+
+		/* the report of the first run, before shrinking runs more */
+		snprintf(to, sizeof(to), "%s/fail-%llu.log", x->out, (unsigned long long)seed);
+		copy_log(errpath, to);
+	}
 	if (v.inv != XI_NONE) {
 		struct xp_verdict first = v;
 
@@ -465,10 +488,6 @@ static void worker_main(const struct xopts *x, int in, int out, const char *log)
 		fflush(stderr);
 		run_seed(x, tmpl, seed, res);
 		if (write_all(out, res, sizeof(*res)) < 0)
-			break;
-		/* A failed seed may leave a world that did not end cleanly:
-		 * the next seed gets a fresh process (the parent starts one). */
-		if (res->inv != XI_NONE)
 			break;
 	}
 	rm_tree(tmpl);
@@ -889,12 +908,6 @@ int cmd_explore_main(int argc, char **argv)
 			busy--;
 			if (read_all(w[i].from, &res, sizeof(res)) == 0) {
 				record(&x, &r, app, res.seed, res.line, res.inv, res.report);
-				if (res.inv == XI_NONE)
-					continue;
-				/* it ends after a failure: a new one takes its place */
-				worker_stop(&w[i]);
-				if (!interrupted && worker_start(&x, w, nw, i) < 0)
-					w[i].pid = 0;
 				continue;
 			}
 			/* the worker died with this seed */

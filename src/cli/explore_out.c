@@ -112,54 +112,57 @@ static void plan_summary(FILE *f, const struct xp_plan *p)
 		p->nfault == 1 ? "" : "s");
 }
 
+struct repro_ctx {
+	const char *dir;
+	unsigned long long seed;
+	struct xp_run_opts *ro;
+};
+
+/* After the reproducer's run (in the child when isolated): the trace around
+ * the failure, to DIR/fail-SEED.trace. */
+static void write_trace(void *arg, const struct xp_verdict *v)
+{
+	struct repro_ctx *c = arg;
+	char to[4200];
+	FILE *f;
+
+	(void)v;
+	fflush(c->ro->transcript);
+	if (!c->ro->trace_excerpt)
+		return;
+	snprintf(to, sizeof(to), "%s/fail-%llu.trace", c->dir, c->seed);
+	f = fopen(to, "w");
+	if (f) {
+		fprintf(f, "# The world's trace up to the failure of seed %llu (last lines).\n",
+			c->seed);
+		fputs(c->ro->trace_excerpt, f);
+		fclose(f);
+	}
+	free(c->ro->trace_excerpt);
+	c->ro->trace_excerpt = NULL;
+}
+
 int xp_write_reproducer(const char *dir, const struct xp_plan *p, const struct xp_verdict *v,
 			const struct xp_run_opts *o, char *path, size_t pathlen)
 {
 	struct xp_run_opts ro = *o;
 	struct xp_verdict rv;
-	char *body = NULL, from[4200], to[4200];
-	size_t len = 0;
-	FILE *f;
 	unsigned long long seed = (unsigned long long)p->seed;
+	struct repro_ctx ctx = {dir, seed, &ro};
+	char from[4200], to[4200];
+	FILE *f;
+	int rc;
 
-	ro.transcript = open_memstream(&body, &len);
-	ro.trace = true;
-	ro.trace_excerpt = NULL;
-	if (!ro.transcript)
-		return -1;
-	xp_run(p, &ro, &rv);
-	fclose(ro.transcript);
-	for (int k = 0; k <= p->ndeck; k++) {
-		char name[64];
-
-		if (k)
-			snprintf(name, sizeof(name), "seed-%llu-add%d.iocp", seed, k);
-		else
-			snprintf(name, sizeof(name), "seed-%llu.iocp", seed);
-		snprintf(from, sizeof(from), "%s/%s", o->tmpdir, name);
-		snprintf(to, sizeof(to), "%s/%s", dir, name);
-		if (copy_file(from, to) < 0) {
-			free(body);
-			free(ro.trace_excerpt);
-			return -1;
-		}
-	}
 	snprintf(path, pathlen, "%s/fail-%llu.scenario", dir, seed);
 	f = fopen(path, "w");
-	if (!f) {
-		free(body);
-		free(ro.trace_excerpt);
+	if (!f)
 		return -1;
-	}
 	fprintf(f, "# chpsync explore, seed %llu, profile %s, host driver %s, VMM %s (shrunk).\n",
 		seed, p->profile, p->host_driver == XP_HOST_UPSTREAM ? "upstream" : "chpsync",
 		p->vmm == XP_VMM_QEMU ? "qemu" : "chpsync");
 	fprintf(f, "# Invariant '%s' failed at %s, %.6f s of simulated time, command %d:\n",
 		xp_inv_name(v->inv), v->where, (double)v->when / 1e9, v->step);
 	fprintf(f, "#   %s\n", v->what);
-	if (rv.inv != v->inv || strcmp(rv.what, v->what))
-		fprintf(f, "# Warning: this transcript's run ended differently: '%s' %s\n",
-			xp_inv_name(rv.inv), rv.what);
 	plan_summary(f, p);
 	fprintf(f,
 		"# Replay: chpsync run fail-%llu.scenario (its commands and output are the\n"
@@ -170,24 +173,36 @@ int xp_write_reproducer(const char *dir, const struct xp_plan *p, const struct x
 		(unsigned long long)(XP_CMD_TIMEOUT / SIM_S));
 	if (p->host_driver == XP_HOST_UPSTREAM)
 		fprintf(f, "#! host-driver upstream\n");
-	if (body)
-		fputs(body, f);
-	free(body);
-	if (fclose(f)) {
-		free(ro.trace_excerpt);
-		return -1;
+	/* the transcript, line by line: a run that crashes leaves what came
+	 * before the crash */
+	fflush(f);
+	setvbuf(f, NULL, _IOLBF, 0);
+	ro.transcript = f;
+	ro.trace = true;
+	ro.trace_excerpt = NULL;
+	if (o->isolate) {
+		rc = xp_run_forked(p, &ro, &rv, o->errpath, write_trace, &ctx);
+	} else {
+		rc = xp_run(p, &ro, &rv);
+		write_trace(&ctx, &rv);
 	}
-	if (ro.trace_excerpt) {
-		snprintf(to, sizeof(to), "%s/fail-%llu.trace", dir, seed);
-		f = fopen(to, "w");
-		if (f) {
-			fprintf(f,
-				"# The world's trace up to the failure of seed %llu (last lines).\n",
-				seed);
-			fputs(ro.trace_excerpt, f);
-			fclose(f);
-		}
-		free(ro.trace_excerpt);
+	fseek(f, 0, SEEK_END);
+	if (rc == 0 && (rv.inv != v->inv || strcmp(rv.what, v->what)))
+		fprintf(f, "# Warning: this transcript's run ended differently: '%s' %s\n",
+			xp_inv_name(rv.inv), rv.what);
+	if (fclose(f))
+		return -1;
+	for (int k = 0; k <= p->ndeck; k++) {
+		char name[64];
+
+		if (k)
+			snprintf(name, sizeof(name), "seed-%llu-add%d.iocp", seed, k);
+		else
+			snprintf(name, sizeof(name), "seed-%llu.iocp", seed);
+		snprintf(from, sizeof(from), "%s/%s", o->tmpdir, name);
+		snprintf(to, sizeof(to), "%s/%s", dir, name);
+		if (copy_file(from, to) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -23,7 +23,9 @@
 
 #include "cli/explore.h"
 #include "cli/runner.h"
+#include "os/os.h"
 #include "user/node.h"
+#include "vmm/vmm.h"
 
 #define STAMP_FMT  "'%%-4072s%%23s\\n'" /* in a format string */
 #define MAX_REGION 128
@@ -73,6 +75,11 @@ struct xr {
 	char deck[XP_MAX_DECK + 1][64];
 	char chpname[XP_MAX_CHP][8];
 	bool healing; /* after a failure: commands that change no verdict */
+	/* bounds */
+	struct vmm_vm_counts counts[XP_MAX_GUEST]; /* summed over the guest's lives */
+	struct vmm_vm_counts last[XP_MAX_GUEST];   /* of its current life */
+	uint64_t path_events[XP_MAX_GUEST];	   /* host events on its devices' paths */
+	uint64_t visits_base, visits_due;	   /* cio's subchannel visits */
 };
 
 /* ---- verdicts ---- */
@@ -131,16 +138,26 @@ static const char *policy_name(int pol)
 
 /* ---- commands ---- */
 
-/* Note op completions "opN STATUS" printed by background jobs. */
+/* Note op completions "opN STATUS" printed by background jobs.  A job's
+ * line may follow text that a foreground command printed without a newline
+ * yet ("Configure standby 0.43... op2 0"), so the marker is looked for at
+ * the end of each line, after a blank or at its start. */
 static void scan_ops(struct xr *x, const char *out)
 {
 	for (const char *l = out; l && *l;) {
-		const char *nl = strchr(l, '\n');
+		const char *nl = strchr(l, '\n'), *end = nl ? nl : l + strlen(l), *m;
 		unsigned id;
 		int st, n = 0;
 
-		if (sscanf(l, "op%u %d%n", &id, &st, &n) == 2 && (l[n] == '\n' || !l[n]) &&
-		    id < XP_MAX_OP && x->op[id].issued && !x->op[id].reported) {
+		for (m = end; m > l && m[-1] != ' '; m--)
+			;
+		/* m: the status; before it "opN " */
+		while (m > l && m[-1] == ' ')
+			m--;
+		while (m > l && m[-1] != ' ')
+			m--;
+		if (sscanf(m, "op%u %d%n", &id, &st, &n) == 2 && m + n == end && id < XP_MAX_OP &&
+		    x->op[id].issued && !x->op[id].reported) {
 			x->op[id].reported = true;
 			x->op[id].status = st;
 		}
@@ -208,11 +225,21 @@ static bool admin(struct xr *x, const char *node, const char *fmt, ...)
 		return false;
 	ok = xcmd(x, node, "%s", cmd);
 	if (ok && x->status != 0) {
-		const char *o = x->out ? x->out : "";
-		size_t len = strcspn(o, "\n");
+		char o[400];
+		size_t k = 0;
 
-		fail(x, XI_COMMANDS, node, "'%.*s%s' failed with status %d: %.*s", n > 80 ? 80 : n,
-		     cmd, n > 80 ? "..." : "", x->status, (int)(len > 380 ? 380 : len), o);
+		/* what it printed, on one line */
+		for (const char *c = x->out ? x->out : ""; *c && k + 4 < sizeof(o); c++) {
+			if (*c != '\n') {
+				o[k++] = *c;
+			} else if (c[1]) {
+				memcpy(o + k, " | ", 3);
+				k += 3;
+			}
+		}
+		o[k] = '\0';
+		fail(x, XI_COMMANDS, node, "'%.*s%s' failed with status %d: %s", n > 80 ? 80 : n,
+		     cmd, n > 80 ? "..." : "", x->status, o);
 		ok = false;
 	}
 	free(cmd);
@@ -548,10 +575,62 @@ static void detach(struct xr *x, int dev)
 	x->dev[dev].detach++;
 }
 
+/* ---- bounds bookkeeping ---- */
+
+/* Take in a running guest's counters (they go with the VM). */
+static void sample_guest(struct xr *x, int g)
+{
+	struct vmm_vm_counts c;
+
+	if (!x->running[g] || vmm_vm_counts(x->rw.vmm, guest_name(g), &c))
+		return;
+	x->last[g] = c;
+}
+
+/* A guest ends: what it counted is kept. */
+static void bank_guest(struct xr *x, int g)
+{
+	uint64_t *sum = (uint64_t *)&x->counts[g], *cur = (uint64_t *)&x->last[g];
+
+	sample_guest(x, g);
+	for (size_t i = 0; i < sizeof(x->last[g]) / sizeof(uint64_t); i++)
+		sum[i] += cur[i];
+	memset(&x->last[g], 0, sizeof(x->last[g]));
+}
+
+static bool cu_has_chp(const struct xp_cu *cu, int chp)
+{
+	for (int i = 0; i < cu->nchp; i++)
+		if (cu->chp[i] == chp)
+			return true;
+	return false;
+}
+
+/* A host event on a path: what the guests may hear of it and how many
+ * subchannels cio has to visit for it (twice: a configure is reported by
+ * SCLP's completion and by the machine's CRW). */
+static void note_path_event(struct xr *x, int chp)
+{
+	bool hit[XP_MAX_GUEST] = {false};
+
+	for (int i = 0; i < x->p->ndev; i++) {
+		const struct xp_dev *d = &x->p->dev[i];
+
+		if (!x->dev[i].exists || !cu_has_chp(&x->p->cu[d->cu], chp))
+			continue;
+		x->visits_due += 2;
+		if (d->guest >= 0 && x->dev[i].attached)
+			hit[d->guest] = true;
+	}
+	for (int g = 0; g < x->p->nguest; g++)
+		x->path_events[g] += hit[g];
+}
+
 static bool power_off(struct xr *x, int g)
 {
 	if (!x->running[g])
 		return true;
+	bank_guest(x, g);
 	if (!admin(x, "host", "pkill -f 'name %s '", guest_name(g)))
 		return false;
 	x->running[g] = false;
@@ -572,6 +651,9 @@ static bool deck_activate(struct xr *x, int k)
 	for (int i = 0; i < x->p->ndev; i++)
 		if (x->p->dev[i].deck == k)
 			x->dev[i].exists = true;
+	for (int c = 0; c < x->p->nchp; c++)
+		if (x->p->chp[c].deck == k)
+			note_path_event(x, c);
 	return true;
 }
 
@@ -597,6 +679,8 @@ static bool fault_do(struct xr *x, int fi, bool heal, sim_time_t at)
 	if (!sleep_until(x, at))
 		return false;
 	x->v->faults += !heal;
+	if (f->kind == XF_LINK || f->kind == XF_CONFIG || f->kind == XF_VARY)
+		note_path_event(x, t);
 	switch (f->kind) {
 	case XF_LINK:
 		x->link_failed[t] = !heal;
@@ -993,6 +1077,7 @@ static bool converge(struct xr *x)
 		if (p->dev[i].policy != XP_LAZY || !usable(x, i) || p->dev[i].guest < 0 ||
 		    p->cu[p->dev[i].cu].nchp < 2)
 			continue;
+		note_path_event(x, p->cu[p->dev[i].cu].chp[0]);
 		if (!admin(x, "host", "chchp -c 0 %s", chp_str(x, p->cu[p->dev[i].cu].chp[0])))
 			return false;
 		x->deconf[p->cu[p->dev[i].cu].chp[0]] = true;
@@ -1106,6 +1191,8 @@ static bool probe_lazy(struct xr *x)
 		before = strdup(x->out);
 		if (!before)
 			return false;
+		note_path_event(x, chp);
+		note_path_event(x, chp);
 		if (!admin(x, "host", "chchp -c 0 %s", chp_str(x, chp)) ||
 		    !admin(x, gn, "sleep 0.01; lscss --vpm")) {
 			free(before);
@@ -1157,15 +1244,53 @@ static bool final_data(struct xr *x)
 
 /* ---- bounds ---- */
 
+/* The bounds (docs/explore.md): every channel report reached its guest
+ * (no queue overflowed), a guest hears of a host event at most twice
+ * whatever the number of its devices on the path (chpsync coalesces; QEMU
+ * passes one CRW per subchannel), cio visits only the subchannels of the
+ * path (Linux walks all of them), the events of the run stay within their
+ * bound, and nothing is left running. */
 static void check_bounds(struct xr *x)
 {
 	unsigned max_events = x->p->sabotage == XI_BOUNDS ? 1 : XP_MAX_EVENTS;
+	uint64_t visits = os_chp_event_visits(x->rw.host) - x->visits_base;
 
+	for (int g = 0; g < x->p->nguest && !x->failed; g++) {
+		const struct vmm_vm_counts *c = &x->counts[g];
+		uint64_t crws, lost, due = 2 * x->path_events[g] + 4;
+
+		bank_guest(x, g);
+		crws = c->crws_injected;
+		lost = c->crws_overflowed;
+		if (lost)
+			fail(x, XI_BOUNDS, guest_name(g),
+			     "%llu channel reports were lost to a full CRW queue (of %llu)",
+			     (unsigned long long)lost, (unsigned long long)(crws + lost));
+		else if (crws > due)
+			fail(x, XI_BOUNDS, guest_name(g),
+			     "%llu channel reports for %llu host events on its paths (bound %llu: "
+			     "one per CHPID and event, not one per subchannel)",
+			     (unsigned long long)crws, (unsigned long long)x->path_events[g],
+			     (unsigned long long)due);
+	}
+	if (!x->failed && visits > x->visits_due)
+		fail(x, XI_BOUNDS, "host",
+		     "cio visited %llu subchannels for channel-path events; the paths' own "
+		     "subchannels were %llu (bound: O(affected subchannels))",
+		     (unsigned long long)visits, (unsigned long long)x->visits_due);
 	if (x->rw.events > max_events)
 		fail(x, XI_BOUNDS, "world", "%llu events in all (bound %u)",
 		     (unsigned long long)x->rw.events, max_events);
 	if (x->rw.nstuck)
 		fail(x, XI_BOUNDS, "world", "%zu commands never ended", x->rw.nstuck);
+	for (int n = 0; n <= x->p->nguest && !x->failed; n++) {
+		const char *name = n ? guest_name(n - 1) : "host";
+		struct node *nd = world_find_node(x->rw.world, name);
+
+		if (nd && node_jobs(nd))
+			fail(x, XI_BOUNDS, name, "%d background jobs still running at the end",
+			     node_jobs(nd));
+	}
 }
 
 /* ---- sabotage (tests) ---- */
@@ -1261,7 +1386,7 @@ static int write_decks(struct xr *x)
 int xp_run(const struct xp_plan *p, struct xp_run_opts *o, struct xp_verdict *v)
 {
 	struct xr *x = calloc(1, sizeof(*x));
-	struct run_opts ro = {.err = stderr};
+	struct run_opts ro = {.err = stderr, .upstream = p->host_driver == XP_HOST_UPSTREAM};
 	char err[1024], path[4200];
 	int rc = 0;
 
@@ -1290,6 +1415,7 @@ int xp_run(const struct xp_plan *p, struct xp_run_opts *o, struct xp_verdict *v)
 	x->rw.timeout = XP_CMD_TIMEOUT;
 	sim_trace_keep(x->rw.sim, o->trace);
 	if (setup(x) && sabotage_early(x)) {
+		x->visits_base = os_chp_event_visits(x->rw.host);
 		for (int r = 0; r < p->nround && !x->failed; r++)
 			run_round(x, r);
 		if (!x->failed)

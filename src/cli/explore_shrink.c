@@ -380,7 +380,10 @@ int xp_shrink(struct xp_plan *p, const struct xp_run_opts *o, enum xp_inv inv, s
 				if (!edits[e].fn(&cand, i))
 					continue;
 				runs++;
-				if (xp_run(&cand, &ro, &cv) < 0 || cv.inv != v->inv)
+				if ((ro.isolate ? xp_run_forked(&cand, &ro, &cv, ro.errpath, NULL,
+								NULL)
+						: xp_run(&cand, &ro, &cv)) < 0 ||
+				    cv.inv != v->inv)
 					continue;
 				xp_signature(&cv, got, sizeof(got));
 				if (strcmp(got, want))

@@ -256,7 +256,7 @@ static struct css_if tap_guest(void *ctx, struct css_if css, const char *name)
 
 static int build_nodes(struct run_world *rw, char *err, size_t errlen)
 {
-	struct os_config oc = {.hostname = "host"};
+	struct os_config oc = {.hostname = "host", .upstream = rw->upstream};
 
 	rw->world = world_new(rw->sim);
 	if (!rw->world)
@@ -299,6 +299,7 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
 	rw->livelock_min_time = RUN_LIVELOCK_MIN_TIME;
 	rw->keep_workdir = o->keep_workdir;
 	rw->debug = o->debug;
+	rw->upstream = o->upstream;
 	snprintf(rw->basedir, sizeof(rw->basedir), "%s", basedir ? basedir : "");
 	rw->sim = sim_new(seed);
 	if (!rw->sim) {
@@ -723,6 +724,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 	int rc;
 
 	opts.debug = o->debug || s->debug;
+	opts.upstream = o->upstream || s->upstream;
 	if (!opts.title) {
 		snprintf(title, sizeof(title), "chpsync run %s", s->name);
 		opts.title = title;

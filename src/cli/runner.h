@@ -24,6 +24,7 @@ struct run_opts {
 	const char *iocp;	/* --iocp FILE: overrides the scenario's deck */
 	bool keep_workdir;	/* --keep-workdir */
 	bool debug;		/* --debug or '#! debug': debug-only kernel lines in dmesg */
+	bool upstream;		/* '#! host-driver upstream': the host as upstream Linux */
 	FILE *err;		/* where "chpsync: ..." messages go (stderr) */
 	bool trace_chrome;	/* --trace-format=chrome: the trace as Chrome JSON */
 	const char *timeline;	/* --timeline FILE.svg|FILE.html, or NULL */
@@ -61,6 +62,7 @@ struct run_world {
 	char workdir[4096];
 	bool keep_workdir;
 	bool debug;		   /* every OS of the world logs its debug-only lines */
+	bool upstream;		   /* the host OS as upstream Linux (os_config.upstream) */
 	char basedir[4096];	   /* relative paths of hmc commands start here */
 	struct hmc hmc;		   /* context of the hmc node's programs */
 	sim_time_t timeout;	   /* cap of simulated time per command */

@@ -270,6 +270,16 @@ static int directive_debug(struct parser *ps, const char *arg)
 	return 0;
 }
 
+/* "#! host-driver chpsync|upstream": the host's vfio_ccw and cio as
+ * chpsync designs them, or as upstream Linux has them (comparisons). */
+static int directive_host_driver(struct parser *ps, const char *arg)
+{
+	if (strcmp(arg, "chpsync") && strcmp(arg, "upstream"))
+		return perr(ps, "host-driver: '%s' is not chpsync or upstream", arg);
+	ps->s->upstream = !strcmp(arg, "upstream");
+	return 0;
+}
+
 /* "#! NAME ARG": settings of the run, before the first command. */
 static int parse_directive(struct parser *ps, const char *text)
 {
@@ -280,7 +290,8 @@ static int parse_directive(struct parser *ps, const char *text)
 	} tab[] = {{"iocp", directive_iocp, 1},
 		   {"seed", directive_seed, 1},
 		   {"timeout", directive_timeout, 1},
-		   {"debug", directive_debug, 0}};
+		   {"debug", directive_debug, 0},
+		   {"host-driver", directive_host_driver, 1}};
 	char name[32], arg[1024];
 	const char *s = text + 2;
 	size_t n = 0, a = 0;
@@ -299,7 +310,7 @@ static int parse_directive(struct parser *ps, const char *text)
 	arg[a] = '\0';
 	if (!n)
 		return perr(ps, "empty directive (expected '#! iocp FILE', '#! seed N', "
-				"'#! timeout DURATION' or '#! debug')");
+				"'#! timeout DURATION', '#! debug' or '#! host-driver NAME')");
 	if (ps->s->ncommands)
 		return perr(ps,
 			    "directive '%s' after the first command (directives must come first)",
@@ -313,7 +324,8 @@ static int parse_directive(struct parser *ps, const char *text)
 			return perr(ps, "%s: expected exactly one argument", name);
 		return tab[i].fn(ps, arg);
 	}
-	return perr(ps, "unknown directive '%s' (known: iocp, seed, timeout, debug)", name);
+	return perr(ps, "unknown directive '%s' (known: iocp, seed, timeout, debug, host-driver)",
+		    name);
 }
 
 static int parse_command(struct parser *ps, const char *text, const struct prompt *p)

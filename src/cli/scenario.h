@@ -63,6 +63,7 @@ struct scenario {
 	uint64_t seed;
 	sim_time_t timeout; /* #! timeout DURATION, default SCN_DEFAULT_TIMEOUT */
 	bool debug;	    /* #! debug: debug-only kernel lines go to dmesg */
+	bool upstream;	    /* #! host-driver upstream */
 };
 
 /* Parse scenario text.  name is used in messages and for relative paths.

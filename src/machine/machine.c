@@ -12,9 +12,12 @@
 
 /* Host storage is address space, backed only where it is touched: room
  * for the host and, as a Linux host overcommits, for 256 guests at
- * qemu-system-s390x's default -m 128 with room to spare. */
-#define DEFAULT_STORAGE (64ull << 30)
-#define DEFAULT_CRW_LEN 256
+ * qemu-system-s390x's default -m 128 with room to spare.  Where the
+ * process's address space is limited (ulimit -v) and that much cannot be
+ * reserved, 8 GiB (63 such guests). */
+#define DEFAULT_STORAGE		(64ull << 30)
+#define DEFAULT_STORAGE_LIMITED (8ull << 30)
+#define DEFAULT_CRW_LEN		256
 
 /* Default timing model (docs/timing.md). */
 static const struct machine_timing default_timing = {
@@ -42,6 +45,10 @@ struct machine *machine_new(struct sim *sim, const struct machine_config *cfg)
 		m->cfg.workdir = ".";
 	m->timing = default_timing;
 	m->mem = storage_new(m->cfg.storage_size);
+	if (!m->mem && !(cfg && cfg->storage_size)) {
+		m->cfg.storage_size = DEFAULT_STORAGE_LIMITED;
+		m->mem = storage_new(m->cfg.storage_size);
+	}
 	m->ckd_cache = ckd_cache_new(ckd_cache_default_max());
 	if (!m->mem || !m->ckd_cache || crw_init(m)) {
 		machine_free(m);

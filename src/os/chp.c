@@ -400,19 +400,38 @@ static void chp_dispatch(struct os *os, uint8_t id, enum chp_event_kind ev)
 	struct chp_link link = {.chpid = {.cssid = 0, .id = id}};
 	struct subchannel *local[64];
 	struct subchannel **v = local;
+	const struct sch_table *t = &os->priv->schs;
 	size_t n, i;
 
-	if (!chp || !chp->nschs)
-		return;
-	n = chp->nschs;
+	if (os->priv->upstream) {
+		/* upstream (os_config.upstream): Linux walks every subchannel
+		 * (for_each_subchannel_staged) and each driver looks whether
+		 * the CHPID is one of its paths */
+		if (!t->n)
+			return;
+		n = t->n;
+	} else {
+		if (!chp || !chp->nschs)
+			return;
+		n = chp->nschs;
+	}
 	if (n > 64) {
 		v = malloc(n * sizeof(*v));
 		if (!v)
 			return;
 	}
 	i = 0;
-	for (struct chp_member *m = chp->first; m && i < n; m = m->next)
-		v[i++] = m->sch;
+	if (os->priv->upstream) {
+		for (size_t c = 0; c < SCH_CHUNKS && i < n; c++)
+			for (size_t k = 0; t->chunk[c] && k < SCH_CHUNK && i < n; k++)
+				if (t->chunk[c][k])
+					v[i++] = t->chunk[c][k];
+		n = i;
+	} else {
+		for (struct chp_member *m = chp->first; m && i < n; m = m->next)
+			v[i++] = m->sch;
+	}
+	os->priv->chp_event_visits += n;
 	for (i = 0; i < n; i++) {
 		struct subchannel *sch = v[i];
 		int rc;
@@ -518,4 +537,9 @@ void chp_process_crw(struct os *os, const struct crw *c0, const struct crw *c1, 
 	default:
 		os_pr_debug(os, "Don't know how to handle erc=%x", c0->erc);
 	}
+}
+
+uint64_t os_chp_event_visits(const struct os *os)
+{
+	return os->priv->chp_event_visits;
 }

@@ -663,10 +663,14 @@ static int dasd_attr_show(void *obj, long arg, char *buf, size_t size)
 		return snprintf(buf, size, "%02x 00 00 00 00 00\n", dev->opm);
 	case DA_ALIAS:
 	case DA_HPF:
-	case DA_USE_DIAG:
-	case DA_EER:
-	case DA_ERPLOG:
 		return snprintf(buf, size, "0\n");
+	case DA_USE_DIAG:
+		return snprintf(buf, size, "%d\n", dev->use_diag);
+	case DA_ERPLOG:
+		return snprintf(buf, size, "%d\n", dev->erplog);
+	case DA_EER:
+		/* 1 only while an online device reports */
+		return snprintf(buf, size, "%d\n", dev->eer && dev->online);
 	case DA_READONLY:
 		return snprintf(buf, size, "%d\n", dev->readonly ? 1 : 0);
 	case DA_EXPIRES:
@@ -724,14 +728,63 @@ static int parse_ulong(const char *buf, size_t len, unsigned long max, unsigned 
 	return 0;
 }
 
+/* A feature flag as Linux's dasd_devmap.c reads it: a number in C syntax
+ * (kstrtouint base 0: 1, 0x1, 01), a newline allowed, 0 or 1. */
+static int parse_flag(const char *buf, size_t len, bool *out)
+{
+	char tmp[32], *end;
+	unsigned long v;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (!len || len >= sizeof(tmp) || buf[0] == '-' || buf[0] == '+' || buf[0] == ' ')
+		return -EINVAL;
+	memcpy(tmp, buf, len);
+	tmp[len] = '\0';
+	errno = 0;
+	v = strtoul(tmp, &end, 0);
+	if (errno || *end || v > 1)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 /* Linux dasd_devmap.c: expires 1..DASD_EXPIRES_MAX s, retries
- * 0..DASD_RETRIES_MAX, timeout in s (0: none), failfast 0 or 1. */
+ * 0..DASD_RETRIES_MAX, timeout in s (0: none), failfast 0 or 1; the
+ * feature flags readonly and erplog at any time, use_diag only while the
+ * device is offline (-EPERM), eer_enabled only while it is online
+ * (-ENODEV). */
 static int dasd_attr_store(void *obj, long arg, const char *buf, size_t len)
 {
 	struct dasd_device *dev = obj;
 	unsigned long v;
+	bool f;
 
 	switch (arg) {
+	case DA_READONLY:
+		if (parse_flag(buf, len, &f))
+			return -EINVAL;
+		dev->readonly = f;
+		return 0;
+	case DA_ERPLOG:
+		if (parse_flag(buf, len, &f))
+			return -EINVAL;
+		dev->erplog = f;
+		return 0;
+	case DA_USE_DIAG:
+		if (parse_flag(buf, len, &f))
+			return -EINVAL;
+		if (dev->online)
+			return -EPERM;
+		dev->use_diag = f;
+		return 0;
+	case DA_EER:
+		if (!dev->online)
+			return -ENODEV;
+		if (parse_flag(buf, len, &f))
+			return -EINVAL;
+		dev->eer = f;
+		return 0;
 	case DA_EXPIRES:
 		if (parse_ulong(buf, len, DASD_EXPIRES_MAX, &v) || !v)
 			return -EINVAL;
@@ -768,11 +821,11 @@ static const struct {
 	const struct sysfs_attr_ops *ops;
 } dasd_attrs[] = {
 	{"alias", DA_ALIAS, &dasd_ro_ops},
-	{"readonly", DA_READONLY, &dasd_ro_ops},
+	{"readonly", DA_READONLY, &dasd_rw_ops},
 	{"discipline", DA_DISCIPLINE, &dasd_ro_ops},
-	{"use_diag", DA_USE_DIAG, &dasd_ro_ops},
-	{"eer_enabled", DA_EER, &dasd_ro_ops},
-	{"erplog", DA_ERPLOG, &dasd_ro_ops},
+	{"use_diag", DA_USE_DIAG, &dasd_rw_ops},
+	{"eer_enabled", DA_EER, &dasd_rw_ops},
+	{"erplog", DA_ERPLOG, &dasd_rw_ops},
 	{"uid", DA_UID, &dasd_ro_ops},
 	{"vendor", DA_VENDOR, &dasd_ro_ops},
 	{"status", DA_STATUS, &dasd_ro_ops},

@@ -452,8 +452,10 @@ static int eckd_rw_run(struct dasd_device *dev, bool write, uint64_t blk, uint32
 
 int dasd_eckd_rw(struct dasd_device *dev, bool write, uint64_t blk, uint32_t n, uint8_t *buf)
 {
+	/* A read-only block device: Linux's block layer refuses the write
+	 * (blkdev_write_iter: -EPERM). */
 	if (write && dev->readonly)
-		return -EROFS;
+		return -EPERM;
 	if (blk + n > dev->blocks || blk + n < blk)
 		return -EINVAL;
 	while (n) {
@@ -503,7 +505,7 @@ int dasd_eckd_online(struct dasd_device *dev)
 	dasd_dev_info(dev,
 		      "New DASD %04X/%02X (CU %04X/%02X) with %u cylinders, %u heads, %u sectors%s",
 		      r.dev_type, r.dev_model, r.cu_type, r.cu_model & 0x07, dev->cyls, dev->heads,
-		      dev->sectors, dev->readonly ? ", read-only device" : "");
+		      dev->sectors, "" /* no read-only hardware: the feature is not it */);
 	dev->blocks = (uint64_t)dev->cyls * dev->heads * DASD_RECS_PER_TRACK;
 	lay = eckd_analysis(dev);
 	switch (lay) {

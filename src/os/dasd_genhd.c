@@ -48,6 +48,10 @@ static ssize_t bdev_rw(struct dasd_bdev *bd, bool write, void *buf, size_t len, 
 
 	if (!dev->cdev || !dev->online)
 		return -ENODEV;
+	/* A read-only disk (the readonly attribute): Linux's block layer
+	 * refuses the write before any I/O (blkdev_write_iter: -EPERM). */
+	if (write && dev->readonly)
+		return -EPERM;
 	if ((off % DASD_BLKSIZE) || (len % DASD_BLKSIZE))
 		return -EINVAL;
 	if (off >= size)

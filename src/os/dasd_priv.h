@@ -99,7 +99,12 @@ struct dasd_device {
 	bool rdc_valid;
 	char uid[80];
 	uint32_t cyls, heads, sectors;
+	/* Features (Linux's devmap features, set through sysfs): readonly
+	 * (the block device refuses writes), erplog, use_diag (kept; the
+	 * model has no DIAG access method), eer (extended error reporting:
+	 * kept, no records are produced). */
 	bool readonly;
+	bool erplog, use_diag, eer;
 	/* state */
 	bool online;
 	bool formatted;

@@ -84,6 +84,8 @@ struct os_priv {
 	bool tasks_gone;	 /* buried, and the scheduler freed its tasks */
 	struct storage gone_mem; /* empty: the storage of a buried OS at the end */
 	bool debug;		 /* os_pr_debug() lines go to dmesg */
+	bool upstream;		 /* os_config.upstream: Linux's vfio_ccw and walk */
+	uint64_t chp_event_visits;
 	/* dmesg ring */
 	char *lines[DMESG_MAX_LINES];
 	size_t first, count;

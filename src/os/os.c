@@ -378,6 +378,7 @@ struct os *os_create(struct sim *sim, struct css_if css, const struct os_config 
 	os->css = css;
 	snprintf(os->hostname, sizeof(os->hostname), "%s",
 		 cfg && cfg->hostname ? cfg->hostname : "localhost");
+	os->priv->upstream = cfg && cfg->upstream;
 	kmem_setup(os, cfg);
 	if (kmem_init(os, os->priv->kbase, os->priv->ksize))
 		goto fail;

@@ -18,6 +18,14 @@ struct os_priv;
 struct os_config {
 	const char *hostname; /* "host", "guest", ... */
 	uint64_t kernel_mem;  /* bytes of the storage reserved for kernel buffers (CCWs, data) */
+	/* Upstream Linux instead of chpsync's design, for comparisons
+	 * (`#! host-driver upstream`, explore --host-driver=upstream):
+	 * vfio_ccw's chp_event as Linux's (no vary notification, PAM not
+	 * masked by the vary state, one cancel/halt/clear on the last-used
+	 * path and no final interrupt after a successful cancel, the guest's
+	 * ORB LPM kept), and cio walking every subchannel for a path event.
+	 * docs/explore.md, "Upstream as a comparison". */
+	bool upstream;
 };
 
 struct os {
@@ -49,6 +57,10 @@ void os_destroy(struct os *os);
  * task blocked in this kernel can end (the end of a run, after its
  * processes were killed).  os_destroy() follows. */
 void os_shutdown(struct os *os);
+
+/* Subchannels cio visited to deliver channel-path events (chp.c): the
+ * affected ones with chpsync's index, every one with `upstream`. */
+uint64_t os_chp_event_visits(const struct os *os);
 
 /* Kernel log: appends one line to the dmesg ring ("[  sec.usec] text") and
  * writes "text\n" to the console.  Like printk with KERN_INFO. */

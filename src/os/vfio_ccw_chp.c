@@ -14,6 +14,7 @@
 
 #include "arch/crw.h"
 #include "arch/schib.h"
+#include "os/kern_priv.h"
 #include "os/os.h"
 #include "os/vfio_ccw_private.h"
 
@@ -24,7 +25,10 @@ int vfio_ccw_schib_refresh(struct vfio_ccw_private *p)
 	if (cio_update_schib(p->sch) || !(p->sch->schib.pmcw.flags & PMCW_FLAGS_DNV))
 		return -ENODEV;
 	s = p->sch->schib;
-	s.pmcw.pam &= p->sch->opm;
+	/* upstream: the hardware SCHIB as is (a varied-off path looks
+	 * available to the guest) */
+	if (!p->os->priv->upstream)
+		s.pmcw.pam &= p->sch->opm;
 	schib_encode(&s, p->schib_region.schib_area);
 	return 0;
 }
@@ -116,6 +120,56 @@ static void terminate_path_io(struct vfio_ccw_private *p, uint8_t mask)
 	vfio_ccw_synth_notoper(p);
 }
 
+/* ---- upstream Linux, for comparisons (os_config.upstream) ----
+ *
+ * drivers/s390/cio/vfio_ccw_drv.c vfio_ccw_chp_event as upstream has it
+ * (linux-vfio-ccw.md 3.7-3.9): vary off/on change only the host's masks
+ * and tell the VMM nothing; a lost path's I/O gets one cancel/halt/clear
+ * when the cached LPUM names the path, whatever the subchannel is doing;
+ * a successful cancel (XSCH) means no interrupt at all, so the guest's
+ * request stays pending for ever; a halt or clear interrupt reaches the
+ * VMM as a halt/clear the guest never asked for. */
+static void upstream_cancel(struct vfio_ccw_private *p, uint8_t mask)
+{
+	int iretry = 255, rc;
+
+	if (!(p->sch->schib.pmcw.lpum & mask))
+		return;
+	rc = cio_cancel_halt_clear(p->sch, &iretry);
+	sim_trace(p->os->sim, "vfio_ccw", "%s: upstream chp_event: cancel/halt/clear %d%s",
+		  p->dir + sizeof("/sys/devices/css0"), rc,
+		  rc == 0 && p->state == VFIO_CCW_STATE_CP_PENDING
+			  ? " (start cancelled: no interrupt will come, the request stays pending)"
+			  : "");
+}
+
+static int upstream_chp_event(struct vfio_ccw_private *p, uint8_t mask, enum chp_event_kind event,
+			      uint16_t rsid)
+{
+	struct subchannel *sch = p->sch;
+
+	switch (event) {
+	case CHP_VARY_OFF:
+		sch->opm &= (uint8_t)~mask;
+		sch->lpm &= (uint8_t)~mask;
+		upstream_cancel(p, mask);
+		break;
+	case CHP_OFFLINE:
+		upstream_cancel(p, mask);
+		vfio_ccw_queue_crw(p, CRW_RSC_CPATH, CRW_ERC_PERRN, false, rsid);
+		break;
+	case CHP_VARY_ON:
+		sch->opm |= mask;
+		sch->lpm |= mask;
+		break;
+	case CHP_ONLINE:
+		sch->lpm |= mask & sch->opm;
+		vfio_ccw_queue_crw(p, CRW_RSC_CPATH, CRW_ERC_INIT, false, rsid);
+		break;
+	}
+	return 0;
+}
+
 int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link, enum chp_event_kind event)
 {
 	struct vfio_ccw_private *p = sch->drvdata;
@@ -129,6 +183,8 @@ int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link, enum chp_e
 		  mask, vfio_ccw_state_name(p->state));
 	if (cio_update_schib(sch))
 		return -ENODEV;
+	if (p->os->priv->upstream)
+		return upstream_chp_event(p, mask, event, rsid);
 	switch (event) {
 	case CHP_VARY_OFF:
 		sch->opm &= (uint8_t)~mask;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "os/kern_priv.h"
 #include "os/os.h"
 #include "os/vfio_ccw_private.h"
 
@@ -271,8 +272,11 @@ static int io_start(struct vfio_ccw_private *p, const struct orb *orb)
 	if (rc)
 		return rc;
 	/* The guest's LPM is honoured only within the host's logical paths,
-	 * so a path varied off on the host is never used for guest I/O. */
-	lpm = (uint8_t)((orb->lpm ? orb->lpm : sch->lpm) & sch->lpm);
+	 * so a path varied off on the host is never used for guest I/O
+	 * (upstream: a non-zero guest LPM is taken as it is). */
+	lpm = (uint8_t)(orb->lpm ? orb->lpm : sch->lpm);
+	if (!p->os->priv->upstream)
+		lpm &= sch->lpm;
 	if (!lpm) {
 		rc = sch->lpm ? -EACCES : -ENODEV;
 		goto out_free;

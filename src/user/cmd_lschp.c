@@ -2,20 +2,18 @@
  * s390-tools zconf/chp/lschp.c (reference §2), with --format output. */
 #include <ctype.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "user/cmds.h"
 #include "os/sysfs.h"
+#include "user/util_fmt.h"
 #include "user/util_opt.h"
 #include "user/util_rec.h"
 
 enum { OPT_FORMAT = 256 };
-
-enum lschp_fmt { FMT_TABLE, FMT_JSON, FMT_JSON_SEQ, FMT_JSONL, FMT_PAIRS, FMT_CSV };
-
-static const char *const fmt_names[] = {"", "json", "json-seq", "jsonl", "pairs", "csv"};
 
 static const struct option lschp_longopts[] = {
 	{"help", no_argument, NULL, 'h'},
@@ -49,9 +47,10 @@ struct chp_row {
 struct lschp {
 	struct proc *p;
 	struct sysfs *fs;
-	enum lschp_fmt fmt;
+	bool formatted; /* --format given */
+	enum util_fmt_type fmt;
+	struct util_fmt *f;
 	char filter[8];
-	int nrows;
 };
 
 static void read_row(struct lschp *l, unsigned css, unsigned id, const char *dir, struct chp_row *r)
@@ -77,7 +76,7 @@ static void read_row(struct lschp *l, unsigned css, unsigned id, const char *dir
 	snprintf(path, sizeof(path), "%s/cmg", dir);
 	sysfs_read_line(l->p, path, buf, sizeof(buf));
 	if (!buf[0] || strcmp(buf, "unknown") == 0)
-		snprintf(r->cmg, sizeof(r->cmg), "%-3s", "-");
+		snprintf(r->cmg, sizeof(r->cmg), "-");
 	else
 		snprintf(r->cmg, sizeof(r->cmg), "%-3lx", strtoul(buf, NULL, 0));
 	snprintf(path, sizeof(path), "%s/shared", dir);
@@ -100,216 +99,58 @@ static void read_row(struct lschp *l, unsigned css, unsigned id, const char *dir
 		snprintf(r->pchid, sizeof(r->pchid), "(%4.8s)", buf);
 }
 
-/* One key/value of the structured formats (libutil util_fmt): strings are
- * quoted, numbers are not, "-" cells are invalid (null in JSON, empty in
- * pairs and CSV). */
-struct fmt_pair {
-	const char *key;
-	char val[48];
-	bool quote, inval;
-};
-
-static void pair_num(struct fmt_pair *f, const char *key, const char *cell, int base)
+/* The formats (s390-tools zconf/chp/lschp.c, fmt_rec_print_formatted): one
+ * FMT_ROW object "entry" per path; a "-" cell is an invalid (quoted) value;
+ * the PCHID cell becomes chid (decimal) and chid_external; chpid is a
+ * string, type a hex number shown in decimal, the others numbers. */
+static void fmt_row(struct lschp *l, const struct chp_row *r)
 {
-	char tmp[16];
-	char *end;
-	unsigned long v;
+	static const struct {
+		const char *key;
+		size_t off;
+	} num[] = {
+		{"vary", offsetof(struct chp_row, vary)},
+		{"cfg", offsetof(struct chp_row, cfg)},
+		{"type", offsetof(struct chp_row, type)},
+		{"cmg", offsetof(struct chp_row, cmg)},
+		{"shared", offsetof(struct chp_row, shared)},
+	};
 
-	snprintf(tmp, sizeof(tmp), "%s", cell);
-	tmp[strcspn(tmp, " ")] = '\0';
-	v = strtoul(tmp, &end, base);
-	f->key = key;
-	f->quote = false;
-	f->inval = !tmp[0] || *end;
-	snprintf(f->val, sizeof(f->val), "%lu", v);
-}
+	util_fmt_obj_start(l->f, FMT_ROW, "entry");
+	util_fmt_pair(l->f, FMT_QUOTE, "chpid", "%s", r->chpid);
+	for (size_t i = 0; i < sizeof(num) / sizeof(num[0]); i++) {
+		const char *cell = (const char *)r + num[i].off;
 
-static void pair_str(struct fmt_pair *f, const char *key, const char *val, bool quote)
-{
-	f->key = key;
-	f->quote = quote;
-	f->inval = false;
-	snprintf(f->val, sizeof(f->val), "%s", val);
-}
-
-static int row_pairs(const struct chp_row *r, struct fmt_pair *f)
-{
-	int n = 0;
-
-	pair_str(&f[n++], "chpid", r->chpid, true);
-	pair_num(&f[n++], "vary", r->vary, 10);
-	pair_num(&f[n++], "cfg", r->cfg, 10);
-	pair_num(&f[n++], "type", r->type, 16);
-	pair_num(&f[n++], "cmg", r->cmg, 16);
-	pair_num(&f[n++], "shared", r->shared, 16);
-	if (r->chid[0]) {
-		pair_num(&f[n++], "chid", r->chid, 16);
-		pair_str(&f[n++], "chid_external", r->chid_external ? "true" : "false", false);
+		if (strcmp(cell, "-") == 0)
+			util_fmt_pair(l->f, FMT_QUOTE | FMT_INVAL, num[i].key, "%s", "");
+		else if (strcmp(num[i].key, "type") == 0)
+			util_fmt_pair(l->f, 0, num[i].key, "%d", (int)strtol(cell, NULL, 16));
+		else
+			util_fmt_pair(l->f, 0, num[i].key, "%d", atoi(cell));
+	}
+	if (strcmp(r->pchid, "-") == 0) {
+		util_fmt_pair(l->f, FMT_QUOTE | FMT_INVAL, "pchid", "%s", "");
 	} else {
-		pair_num(&f[n++], "pchid", "-", 16);
+		util_fmt_pair(l->f, 0, "chid", "%d", (int)strtol(r->chid, NULL, 16));
+		util_fmt_pair(l->f, 0, "chid_external", "%s", r->chid_external ? "true" : "false");
 	}
-	return n;
-}
-
-/* Tool meta-data: every util_fmt output starts with it.  Time is the
- * simulated clock (epoch 0 at the start of the run). */
-static int meta_pairs(struct lschp *l, struct fmt_pair *f)
-{
-	unsigned long long secs = sim_now(proc_sim(l->p)) / SIM_S;
-	char buf[48];
-
-	pair_str(&f[0], "api_level", "1", false);
-	pair_str(&f[1], "version", S390_TOOLS_RELEASE, true);
-	pair_str(&f[2], "host", proc_hostname(l->p), true);
-	snprintf(buf, sizeof(buf), "%llu", secs);
-	pair_str(&f[3], "time_epoch", buf, false);
-	snprintf(buf, sizeof(buf), "1970-01-01 %02llu:%02llu:%02llu+0000", secs / 3600 % 24,
-		 secs / 60 % 60, secs % 60);
-	pair_str(&f[4], "time", buf, true);
-	return 5;
-}
-
-static void json_value(struct proc *p, const struct fmt_pair *f)
-{
-	if (f->inval)
-		proc_printf(p, "null");
-	else if (f->quote)
-		proc_printf(p, "\"%s\"", f->val);
-	else
-		proc_printf(p, "%s", f->val);
-}
-
-/* An object of pairs.  Pretty JSON: members on lines indented by `ind`
- * blanks, the closing brace by ind - 2; compact (json-seq, jsonl): one
- * line, members separated by "," as util_fmt does with an empty newline. */
-static void json_object(struct lschp *l, const char *name, const struct fmt_pair *f, int n, int ind)
-{
-	bool pretty = l->fmt == FMT_JSON;
-	int i;
-
-	if (pretty)
-		proc_printf(l->p, "%*s", ind - 2, "");
-	if (name)
-		proc_printf(l->p, "\"%s\": ", name);
-	proc_printf(l->p, "{%s", pretty ? "\n" : "");
-	for (i = 0; i < n; i++) {
-		if (i)
-			proc_printf(l->p, ",%s", pretty ? "\n" : "");
-		proc_printf(l->p, "%*s\"%s\": ", pretty ? ind : 0, "", f[i].key);
-		json_value(l->p, &f[i]);
-	}
-	if (pretty)
-		proc_printf(l->p, "\n%*s", ind - 2, "");
-	proc_printf(l->p, "}");
-}
-
-static void pairs_line(struct proc *p, const char *prefix, const struct fmt_pair *f)
-{
-	if (f->inval)
-		proc_printf(p, "%s%s=\n", prefix, f->key);
-	else if (f->quote)
-		proc_printf(p, "%s%s=\"%s\"\n", prefix, f->key, f->val);
-	else
-		proc_printf(p, "%s%s=%s\n", prefix, f->key, f->val);
-}
-
-static void csv_value(struct proc *p, const struct fmt_pair *f, bool first)
-{
-	proc_printf(p, "%s", first ? "" : ",");
-	if (!f->inval)
-		proc_printf(p, f->quote ? "\"%s\"" : "%s", f->val);
-}
-
-/* Before the first path: the meta object and the list's opening. */
-static void fmt_begin(struct lschp *l)
-{
-	struct fmt_pair m[5];
-	int n = meta_pairs(l, m), i;
-
-	switch (l->fmt) {
-	case FMT_JSON:
-		proc_printf(l->p, "{\n");
-		json_object(l, "meta", m, n, 4);
-		proc_printf(l->p, ",\n  \"channel_paths\": [\n");
-		break;
-	case FMT_JSON_SEQ:
-	case FMT_JSONL:
-		/* the meta-data is a record of its own */
-		proc_printf(l->p, "%s{", l->fmt == FMT_JSON_SEQ ? "\x1e" : "");
-		json_object(l, "meta", m, n, 4);
-		proc_printf(l->p, "}\n%s[", l->fmt == FMT_JSON_SEQ ? "\x1e" : "");
-		break;
-	case FMT_PAIRS:
-		for (i = 0; i < n; i++)
-			pairs_line(l->p, "meta.", &m[i]);
-		break;
-	default:
-		break;
-	}
-}
-
-static void fmt_end(struct lschp *l)
-{
-	if (l->fmt == FMT_JSON)
-		proc_printf(l->p, "%s  ]\n}\n", l->nrows ? "\n" : "");
-	else if (l->fmt == FMT_JSON_SEQ || l->fmt == FMT_JSONL)
-		proc_printf(l->p, "]\n");
+	util_fmt_obj_end(l->f);
 }
 
 static void emit_row(struct lschp *l, const struct chp_row *r, struct util_rec *rec)
 {
-	struct fmt_pair f[10], m[5];
-	char prefix[48];
-	int n, nm, i;
-
-	if (l->fmt == FMT_TABLE) {
-		util_rec_set(rec, "chpid", "%s", r->chpid);
-		util_rec_set(rec, "vary", "%s", r->vary);
-		util_rec_set(rec, "cfg", "%s", r->cfg);
-		util_rec_set(rec, "type", "%s", r->type);
-		util_rec_set(rec, "cmg", "%s", r->cmg);
-		util_rec_set(rec, "shared", "%s", r->shared);
-		util_rec_set(rec, "pchid", "%s", r->pchid);
-		util_rec_print(rec, l->p);
-		l->nrows++;
+	if (l->f) {
+		fmt_row(l, r);
 		return;
 	}
-	n = row_pairs(r, f);
-	switch (l->fmt) {
-	case FMT_JSON:
-		proc_printf(l->p, "%s", l->nrows ? ",\n" : "");
-		json_object(l, NULL, f, n, 6);
-		break;
-	case FMT_JSON_SEQ:
-	case FMT_JSONL:
-		proc_printf(l->p, "%s", l->nrows ? "," : "");
-		json_object(l, NULL, f, n, 0);
-		break;
-	case FMT_PAIRS:
-		snprintf(prefix, sizeof(prefix), "channel_paths[%d].", l->nrows);
-		for (i = 0; i < n; i++)
-			pairs_line(l->p, prefix, &f[i]);
-		break;
-	case FMT_CSV:
-		/* the meta-data is repeated in every row */
-		nm = meta_pairs(l, m);
-		if (!l->nrows) {
-			for (i = 0; i < nm; i++)
-				proc_printf(l->p, "%s\"meta.%s\"", i ? "," : "", m[i].key);
-			for (i = 0; i < n; i++)
-				proc_printf(l->p, ",\"%s\"", f[i].key);
-			proc_printf(l->p, "\n");
-		}
-		for (i = 0; i < nm; i++)
-			csv_value(l->p, &m[i], i == 0);
-		for (i = 0; i < n; i++)
-			csv_value(l->p, &f[i], false);
-		proc_printf(l->p, "\n");
-		break;
-	default:
-		break;
-	}
-	l->nrows++;
+	util_rec_set(rec, "chpid", "%s", r->chpid);
+	util_rec_set(rec, "vary", "%s", r->vary);
+	util_rec_set(rec, "cfg", "%s", r->cfg);
+	util_rec_set(rec, "type", "%s", r->type);
+	util_rec_set(rec, "cmg", "%s", r->cmg);
+	util_rec_set(rec, "shared", "%s", r->shared);
+	util_rec_set(rec, "pchid", "%s", r->pchid);
+	util_rec_print(rec, l->p);
 }
 
 static unsigned long chp_num(const char *name)
@@ -376,28 +217,44 @@ static void lschp_print(struct lschp *l)
 	util_rec_def(rec, "cmg", "Cmg", 4);
 	util_rec_def(rec, "shared", "Shared", 6);
 	util_rec_def(rec, "pchid", " PCHID", 6);
-	if (l->fmt == FMT_TABLE)
+	if (l->formatted) {
+		/* Time is the simulated clock (epoch 0 at the start of the run). */
+		unsigned long long secs = sim_now(proc_sim(l->p)) / SIM_S;
+		char when[48];
+		struct util_fmt_meta meta = {S390_TOOLS_RELEASE, proc_hostname(l->p), secs, when};
+
+		snprintf(when, sizeof(when), "1970-01-01 %02llu:%02llu:%02llu+0000",
+			 secs / 3600 % 24, secs / 60 % 60, secs % 60);
+		/* lschp's fmt_init: CSV without meta-data, every value quoted */
+		l->f = util_fmt_new(
+			l->p, l->fmt,
+			FMT_KEEPINVAL | (l->fmt == FMT_CSV ? FMT_NOMETA | FMT_QUOTEALL : 0), &meta);
+		if (!l->f) {
+			util_rec_free(rec);
+			return;
+		}
+		util_fmt_obj_start(l->f, FMT_LIST, "channel_paths");
+	} else {
 		util_rec_print_hdr(rec, l->p);
-	else
-		fmt_begin(l);
+	}
 	n = sysfs_list(l->fs, "/sys/devices", &names);
 	for (i = 0; i < n; i++)
 		if (css_name(names[i]))
 			list_css(l, names[i], rec);
 	sysfs_names_free(names, n);
-	fmt_end(l);
+	if (l->f) {
+		util_fmt_obj_end(l->f);
+		util_fmt_free(l->f);
+		l->f = NULL;
+	}
 	util_rec_free(rec);
 }
 
 static int set_format(struct lschp *l, const char *word)
 {
-	int i;
-
-	for (i = 1; i < (int)(sizeof(fmt_names) / sizeof(fmt_names[0])); i++) {
-		if (strcmp(word, fmt_names[i]) == 0) {
-			l->fmt = (enum lschp_fmt)i;
-			return 0;
-		}
+	if (util_fmt_name_to_type(word, &l->fmt)) {
+		l->formatted = true;
+		return 0;
 	}
 	proc_eprintf(l->p,
 		     "lschp: Unknown format '%s', supported formats: json json-seq jsonl pairs "

@@ -385,6 +385,11 @@ static void io_row(struct lscss *l, struct util_rec *r, const char *sch)
 		if (!type_matches(l, strcmp(devtype, "n/a") == 0 ? "0000/00" : devtype))
 			return;
 	} else {
+		/* -t: a subchannel without a device is of no type: skipped
+		 * (upstream ignores fill_device_info()'s "skip entry" here
+		 * and prints "(null)" cells; docs/commands.md). */
+		if (l->have_types)
+			return;
 		snprintf(path, sizeof(path), "%s/dev_busid", dir);
 		sysfs_read_line(l->p, path, dev, sizeof(dev));
 	}
@@ -395,14 +400,8 @@ static void io_row(struct lscss *l, struct util_rec *r, const char *sch)
 	util_rec_clear(r);
 	cell(l, r, "device", id);
 	cell(l, r, "subchannel", schid);
-	if (has_dev) {
+	if (has_dev)
 		dev_cells(l, r, devdir);
-	} else if (l->have_types) {
-		/* upstream quirk: the cells are never set and print "(null)" */
-		util_rec_set(r, "devtype", "(null)");
-		util_rec_set(r, "cutype", "(null)");
-		util_rec_set(r, "use", "(null)");
-	}
 	path_cells(l, r, dir);
 	util_rec_print(r, l->p);
 }

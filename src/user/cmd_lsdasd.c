@@ -1,7 +1,7 @@
 /* lsdasd: list DASDs from the devices bound to dasd-eckd/dasd-fba, as the
  * s390-tools zconf/lsdasd script (reference §5): default table, -a, -b,
  * -s, -u, -c, -l; -P lists no pairs (no copy relations are modelled); -H
- * fails as the script does on a system without debugfs. */
+ * says what the script says on a system without debugfs. */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -508,8 +508,8 @@ static int parse(struct lsdasd *l, int argc, char **argv)
 	l->uid = uid;
 	if (lng)
 		l->mode = M_LONG;
-	else if (uid && l->mode == M_NEW)
-		l->mode = M_UID;
+	else if (uid && (l->mode == M_NEW || l->mode == M_HOST))
+		l->mode = M_UID; /* the script's order: uid before host */
 	return 0;
 }
 
@@ -539,9 +539,15 @@ int cmd_lsdasd(struct proc *p, void *ctx, int argc, char **argv)
 		r = r < 0;
 		goto out;
 	}
+	/* -H: the script's host() looks for debugfs (there is none) for each
+	 * listed device, in a pipeline's subshell: its `exit 1` ends that
+	 * subshell at the first device, and the script exits 0. */
 	if (l.mode == M_HOST) {
-		proc_eprintf(p, "lsdasd: No debugfs mount point found\n");
-		r = 1;
+		collect(&l);
+		if (l.nrows)
+			proc_eprintf(p, "lsdasd: No debugfs mount point found\n");
+		for (i = 0; i < l.nrows; i++)
+			free(l.rows[i].text);
 		goto out;
 	}
 	if (l.mode == M_NEW)

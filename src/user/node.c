@@ -75,6 +75,7 @@ static void node_free(struct node *n)
 		pn = p->next;
 		proc_destroy(p);
 	}
+	free(n->bgp);
 	free(n->term);
 	free(n->name);
 	free(n);
@@ -125,7 +126,6 @@ struct node *world_add_node(struct world *w, const char *name, struct os *os)
 	n->os = os;
 	n->w = w;
 	n->next_pid = 1000;
-	n->next_job = 1;
 	for (pp = &w->nodes; *pp; pp = &(*pp)->next)
 		;
 	*pp = n;
@@ -621,11 +621,77 @@ struct proc *proc_new(struct node *n, struct proc *parent)
 	return p;
 }
 
+static void bgpid_save(struct node *n, int pid, int status)
+{
+	struct node_bgpid *nb;
+
+	if (n->nbgp == NODE_MAX_BGPIDS) {
+		memmove(n->bgp, n->bgp + 1, (n->nbgp - 1) * sizeof(*n->bgp));
+		n->nbgp--;
+	}
+	nb = realloc(n->bgp, (n->nbgp + 1) * sizeof(*nb));
+	if (!nb)
+		return;
+	n->bgp = nb;
+	nb[n->nbgp++] = (struct node_bgpid){pid, status};
+}
+
 void proc_finish(struct proc *p, int status)
 {
 	p->status = status;
 	p->done = true;
 	sim_wake(proc_sim(p), &p->done_wq);
-	if (p->job)
+	if (p->job) {
+		bgpid_save(p->n, p->pid, status);
 		sim_wake(proc_sim(p), &p->n->job_wq);
+	}
+}
+
+/* ---- the job table ---- */
+
+int node_next_job(const struct node *n)
+{
+	int max = 0;
+
+	for (const struct proc *p = n->procs; p; p = p->next)
+		if (p->job && !p->released && p->job > max)
+			max = p->job;
+	return max + 1;
+}
+
+struct proc *node_find_job(const struct node *n, int job)
+{
+	for (struct proc *p = n->procs; p; p = p->next)
+		if (p->job == job && job && !p->released)
+			return p;
+	return NULL;
+}
+
+struct proc *node_find_job_pid(const struct node *n, int pid)
+{
+	for (struct proc *p = n->procs; p; p = p->next)
+		if (p->job && p->pid == pid && !p->released)
+			return p;
+	return NULL;
+}
+
+bool node_bgpid_status(const struct node *n, int pid, int *status)
+{
+	for (size_t i = n->nbgp; i-- > 0;) {
+		if (n->bgp[i].pid == pid) {
+			*status = n->bgp[i].status;
+			return true;
+		}
+	}
+	return false;
+}
+
+void node_forget_jobs(struct node *n, const struct proc *self)
+{
+	for (struct proc *p = n->procs; p; p = p->next)
+		if (p->job && p->done && p != self)
+			p->released = true;
+	free(n->bgp);
+	n->bgp = NULL;
+	n->nbgp = 0;
 }

@@ -31,7 +31,14 @@ struct node {
 	size_t term_len, term_cap;
 	int last_status;
 	int last_bg_pid;
-	int next_pid, next_job;
+	int next_pid;
+	/* The statuses of background jobs that have ended, by PID, as bash
+	 * keeps them for `wait PID` (the last NODE_MAX_BGPIDS; a plain
+	 * `wait` forgets them). */
+	struct node_bgpid {
+		int pid, status;
+	} * bgp;
+	size_t nbgp;
 	struct sim_waitq job_wq; /* woken when a job ends */
 	struct proc *procs;	 /* every process of the node, for reaping */
 	struct node *next;
@@ -71,6 +78,20 @@ struct proc {
 	struct proc *parent;
 	struct proc *next;
 };
+
+#define NODE_MAX_BGPIDS 1024
+
+/* The job table (bash's, non-interactive): a job stays in it, running or
+ * ended, until `wait` takes it out (then it is released). */
+int node_next_job(const struct node *n);
+struct proc *node_find_job(const struct node *n, int job);
+struct proc *node_find_job_pid(const struct node *n, int pid);
+/* The remembered status of an ended job's PID: true and *status, or
+ * false. */
+bool node_bgpid_status(const struct node *n, int pid, int *status);
+/* `wait` without operands: ended jobs leave the table, statuses are
+ * forgotten. */
+void node_forget_jobs(struct node *n, const struct proc *self);
 
 /* The program registered under `name`, NULL if none. */
 const struct prog *node_find_prog(const struct node *n, const char *name);

@@ -319,9 +319,10 @@ static void start_job(struct proc *self, int first, int last)
 	j->line->refs++;
 	j->first = first;
 	j->last = last;
-	j->job = n->next_job++;
+	j->job = node_next_job(n);
 	j->job_status = n->last_status; /* a subshell starts with the shell's $? */
-	j->released = true;
+	/* in the job table until `wait` takes it out */
+	j->released = false;
 	n->last_bg_pid = j->pid;
 	j->task = sim_task_spawn(proc_sim(self), "job", job_task, j);
 	sim_task_set_data(j->task, j);

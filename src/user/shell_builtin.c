@@ -101,20 +101,36 @@ static int builtin_sleep(struct proc *p, int argc, char **argv)
 	return 0;
 }
 
-static struct proc *job_find(struct node *n, const char *spec)
+/* bash's wait (non-interactive): see node_priv.h's job table. */
+static int wait_one(struct proc *p, struct proc *top, const char *spec)
 {
-	struct proc *j;
+	struct node *n = p->n;
+	bool is_job = spec[0] == '%';
+	struct proc *j = NULL;
 	char *end;
 	long v;
-	bool is_job = spec[0] == '%';
+	int status;
 
 	v = strtol(spec + is_job, &end, 10);
-	if (*end || end == spec + is_job)
-		return NULL;
-	for (j = n->procs; j; j = j->next)
-		if (j->job && (is_job ? j->job == v : j->pid == v))
-			return j;
-	return NULL;
+	if (!*end && end != spec + is_job && v > 0 && v < 1000000000)
+		j = is_job ? node_find_job(n, (int)v) : node_find_job_pid(n, (int)v);
+	if (j) {
+		while (!j->done && j != top)
+			if (sim_wait_intr(proc_sim(p), &n->job_wq) < 0)
+				return 128 + proc_signalled(p);
+		if (j != top)
+			j->released = true; /* out of the table; its PID's status stays */
+		return j->status;
+	}
+	if (!is_job && !*end && end != spec && node_bgpid_status(n, (int)v, &status))
+		return status;
+	if (is_job)
+		proc_eprintf(p, "-bash: wait: %s: no such job\n", spec);
+	else if (strspn(spec, "0123456789") != strlen(spec) || !*spec)
+		proc_eprintf(p, "-bash: wait: `%s': not a pid or valid job spec\n", spec);
+	else
+		proc_eprintf(p, "-bash: wait: pid %s is not a child of this shell\n", spec);
+	return 127;
 }
 
 static int builtin_wait(struct proc *p, int argc, char **argv)
@@ -130,28 +146,14 @@ static int builtin_wait(struct proc *p, int argc, char **argv)
 		while (node_jobs_except(n, top))
 			if (sim_wait_intr(proc_sim(p), &n->job_wq) < 0)
 				return 128 + proc_signalled(p);
+		/* POSIX lets the shell forget them now, and bash does */
+		node_forget_jobs(n, top);
 		return 0;
 	}
 	for (i = 1; i < argc; i++) {
-		struct proc *j = job_find(n, argv[i]);
-
-		if (!j) {
-			if (argv[i][0] == '%')
-				proc_eprintf(p, "-bash: wait: %s: no such job\n", argv[i]);
-			else if (strspn(argv[i], "0123456789") != strlen(argv[i]))
-				proc_eprintf(p, "-bash: wait: `%s': not a pid or valid job spec\n",
-					     argv[i]);
-			else
-				proc_eprintf(p,
-					     "-bash: wait: pid %s is not a child of this shell\n",
-					     argv[i]);
-			status = 127;
-			continue;
-		}
-		while (!j->done && j != top)
-			if (sim_wait_intr(proc_sim(p), &n->job_wq) < 0)
-				return 128 + proc_signalled(p);
-		status = j->status;
+		status = wait_one(p, top, argv[i]);
+		if (proc_signalled(p))
+			break;
 	}
 	return status;
 }

@@ -7,6 +7,7 @@
 static const struct chpsync_ops *const policies[NR_CHPSYNC_POLICIES] = {
 	[CHPSYNC_EAGER] = &chpsync_eager_ops,
 	[CHPSYNC_LAZY] = &chpsync_lazy_ops,
+	[CHPSYNC_QEMU] = &chpsync_qemu_ops,
 };
 
 const struct chpsync_ops *chpsync_ops(enum chpsync_policy policy)

@@ -6,6 +6,8 @@
  *                    changes only when the guest touches the device
  *   chpsync_eager.c  upstream's design (QEMU 5.1+), improved: host CRWs go
  *                    to the guest at once, coalesced per VM
+ *   chpsync_qemu.c   upstream QEMU as it is, for comparisons: a SCHIB-region
+ *                    read per guest STSCH, every CRW passed on as it came
  *
  * The device (vfio_ccw_dev.c) keeps the mechanics every policy shares: the
  * cached path fields, the dirty/stale marks, the SCHIB-region refresh.  It
@@ -46,6 +48,7 @@ struct chpsync_ops {
 
 extern const struct chpsync_ops chpsync_lazy_ops;
 extern const struct chpsync_ops chpsync_eager_ops;
+extern const struct chpsync_ops chpsync_qemu_ops;
 
 /* The policy's table (never NULL for a valid policy). */
 const struct chpsync_ops *chpsync_ops(enum chpsync_policy policy);

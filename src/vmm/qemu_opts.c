@@ -2,7 +2,7 @@
  *
  * Supported: -name NAME (or guest=NAME), -machine/-M
  * s390-ccw-virtio[,sclp-chp-info=on|off], -device vfio-ccw,sysfsdev=PATH,
- * devno=C.S.DDDD[,chpsync=lazy|eager], -device virtio-rng-ccw[,devno=...],
+ * devno=C.S.DDDD[,chpsync=lazy|eager|qemu], -device virtio-rng-ccw[,devno=...],
  * -device virtio-balloon-ccw[,devno=...], -m SIZE, -daemonize, and the
  * no-op -nodefaults / -nographic / -enable-kvm.  Errors use QEMU's texts:
  * "qemu-system-s390x: OPTION ARG: message".

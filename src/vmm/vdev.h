@@ -21,35 +21,41 @@ struct vdev_virtio;
 struct vdev_virtio *vdev_virtio_new(struct vcss *css, uint16_t devno, uint8_t virtio_id);
 void vdev_virtio_free(struct vdev_virtio *d);
 
-/* The host as a VMM process sees it: exactly the calls of os/vfio.h (plus
- * reading host sysfs and allocating process memory).  vmm_host_linux is
- * the real host OS; tests substitute a scripted host to drive the policies
- * through every corner. */
+/* Everything the VMM asks of the host it runs on (the vfio device
+ * interface of os/vfio.h, eventfds, process memory, sysfs), as a process
+ * asks its kernel.  `host` is the ops' own handle: the VMM never looks
+ * inside it, so the ops may lead to the simulated kernel (vmm_host_linux),
+ * a test's scripted host driving the policies through every corner, or a
+ * real or remote one. */
 struct vmm_host_ops {
-	int (*open_device)(struct os *host, const char *sysfsdev, int *err);
-	int (*close)(struct os *host, int fd);
-	int (*ioctl)(struct os *host, int fd, unsigned long request, void *arg);
-	ssize_t (*pread)(struct os *host, int fd, void *buf, size_t count, uint64_t off);
-	ssize_t (*pwrite)(struct os *host, int fd, const void *buf, size_t count, uint64_t off);
-	int (*dma_map)(struct os *host, int fd, uint64_t vaddr, uint64_t iova, uint64_t size);
-	int (*dma_unmap)(struct os *host, int fd, uint64_t iova, uint64_t size);
-	int (*eventfd)(struct os *host, void (*handler)(void *ctx), void *ctx);
-	int (*eventfd_close)(struct os *host, int fd);
-	uint64_t (*user_alloc)(struct os *host, uint64_t size, uint64_t align);
-	void (*user_free)(struct os *host, uint64_t addr);
-	int (*sysfs_read)(struct os *host, const char *path, char *buf, size_t size);
+	int (*open_device)(void *host, const char *sysfsdev, int *err);
+	int (*close)(void *host, int fd);
+	int (*ioctl)(void *host, int fd, unsigned long request, void *arg);
+	ssize_t (*pread)(void *host, int fd, void *buf, size_t count, uint64_t off);
+	ssize_t (*pwrite)(void *host, int fd, const void *buf, size_t count, uint64_t off);
+	int (*dma_map)(void *host, int fd, uint64_t vaddr, uint64_t iova, uint64_t size);
+	int (*dma_unmap)(void *host, int fd, uint64_t iova, uint64_t size);
+	int (*eventfd)(void *host, void (*handler)(void *ctx), void *ctx);
+	int (*eventfd_close)(void *host, int fd);
+	/* Process memory (the guest's RAM): `size` bytes aligned to `align`,
+	 * returned as a storage the VMM reads and writes, and its address in
+	 * the process (*vaddr, what dma_map takes).  NULL when there is none. */
+	struct storage *(*mem_alloc)(void *host, uint64_t size, uint64_t align, uint64_t *vaddr);
+	void (*mem_free)(void *host, struct storage *mem, uint64_t vaddr);
+	int (*sysfs_read)(void *host, const char *path, char *buf, size_t size);
 };
 extern const struct vmm_host_ops vmm_host_linux;
 
 struct vmm_host {
 	const struct vmm_host_ops *ops;
-	struct os *os;
+	void *ctx; /* the ops' handle */
 };
 
 /* Path-sync policies (vmm/chpsync.h has their tables). */
 enum chpsync_policy {
 	CHPSYNC_EAGER = 0, /* the default */
 	CHPSYNC_LAZY = 1,
+	CHPSYNC_QEMU = 2, /* upstream QEMU's, for comparisons (chpsync_qemu.c) */
 	NR_CHPSYNC_POLICIES
 };
 

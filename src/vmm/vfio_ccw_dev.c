@@ -30,12 +30,12 @@
 
 static ssize_t hpread(struct vfio_ccw_dev *d, void *buf, size_t n, uint64_t off)
 {
-	return d->host.ops->pread(d->host.os, d->fd, buf, n, off);
+	return d->host.ops->pread(d->host.ctx, d->fd, buf, n, off);
 }
 
 static ssize_t hpwrite(struct vfio_ccw_dev *d, const void *buf, size_t n, uint64_t off)
 {
-	return d->host.ops->pwrite(d->host.os, d->fd, buf, n, off);
+	return d->host.ops->pwrite(d->host.ctx, d->fd, buf, n, off);
 }
 
 /* ---- status synthesis (QEMU's mapping of errors to guest status) ---- */
@@ -68,7 +68,7 @@ static void read_chp_type(struct vfio_ccw_dev *d, uint8_t chpid)
 	unsigned long type = 0;
 
 	snprintf(path, sizeof(path), "/sys/devices/css0/chp0.%02x/type", chpid);
-	if (d->host.ops->sysfs_read(d->host.os, path, buf, sizeof(buf)) > 0)
+	if (d->host.ops->sysfs_read(d->host.ctx, path, buf, sizeof(buf)) > 0)
 		type = strtoul(buf, NULL, 16);
 	vcss_add_chpid(d->css, chpid, (uint8_t)type, false);
 }

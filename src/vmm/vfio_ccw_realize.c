@@ -27,16 +27,16 @@ static void release_host(struct vfio_ccw_dev *d)
 {
 	if (d->fd >= 0) {
 		if (d->iova_size)
-			d->host.ops->dma_unmap(d->host.os, d->fd, 0, d->iova_size);
-		d->host.ops->close(d->host.os, d->fd);
+			d->host.ops->dma_unmap(d->host.ctx, d->fd, 0, d->iova_size);
+		d->host.ops->close(d->host.ctx, d->fd);
 		d->fd = -1;
 	}
 	if (d->io_efd >= 0)
-		d->host.ops->eventfd_close(d->host.os, d->io_efd);
+		d->host.ops->eventfd_close(d->host.ctx, d->io_efd);
 	if (d->crw_efd >= 0)
-		d->host.ops->eventfd_close(d->host.os, d->crw_efd);
+		d->host.ops->eventfd_close(d->host.ctx, d->crw_efd);
 	if (d->req_efd >= 0)
-		d->host.ops->eventfd_close(d->host.os, d->req_efd);
+		d->host.ops->eventfd_close(d->host.ctx, d->req_efd);
 	d->io_efd = d->crw_efd = d->req_efd = -1;
 }
 
@@ -69,7 +69,7 @@ static int region_info(struct vfio_ccw_dev *d, unsigned index, struct vfio_regio
 	memset(&u, 0, sizeof(u));
 	u.info.argsz = sizeof(u);
 	u.info.index = index;
-	rc = d->host.ops->ioctl(d->host.os, d->fd, VFIO_DEVICE_GET_REGION_INFO, &u.info);
+	rc = d->host.ops->ioctl(d->host.ctx, d->fd, VFIO_DEVICE_GET_REGION_INFO, &u.info);
 	if (rc < 0)
 		return rc;
 	*out = u.info;
@@ -162,13 +162,13 @@ static int set_irq(struct vfio_ccw_dev *d, unsigned index, void (*fn)(void *), i
 	int32_t fd;
 	int rc;
 
-	rc = d->host.ops->ioctl(d->host.os, d->fd, VFIO_DEVICE_GET_IRQ_INFO, &ii);
+	rc = d->host.ops->ioctl(d->host.ctx, d->fd, VFIO_DEVICE_GET_IRQ_INFO, &ii);
 	if (rc < 0 || ii.count < 1 || !(ii.flags & VFIO_IRQ_INFO_EVENTFD)) {
 		errf(err, errlen, "vfio: unexpected number of irqs %u for index %u",
 		     rc < 0 ? 0 : ii.count, index);
 		return -1;
 	}
-	*efd = d->host.ops->eventfd(d->host.os, fn, d);
+	*efd = d->host.ops->eventfd(d->host.ctx, fn, d);
 	if (*efd < 0) {
 		errf(err, errlen, "vfio: Unable to init event notifier for irq (%d)", index);
 		return -1;
@@ -181,7 +181,7 @@ static int set_irq(struct vfio_ccw_dev *d, unsigned index, void (*fn)(void *), i
 	u.set.count = 1;
 	fd = *efd;
 	memcpy(u.set.data, &fd, sizeof(fd));
-	rc = d->host.ops->ioctl(d->host.os, d->fd, VFIO_DEVICE_SET_IRQS, &u.set);
+	rc = d->host.ops->ioctl(d->host.ctx, d->fd, VFIO_DEVICE_SET_IRQS, &u.set);
 	if (rc < 0) {
 		errf(err, errlen, "vfio: Failed to set up %s notification: %s",
 		     index == VFIO_CCW_IO_IRQ_INDEX    ? "io"
@@ -197,7 +197,7 @@ static int open_dev(struct vfio_ccw_dev *d, const char *sysfsdev, char *err, siz
 {
 	int e = 0;
 
-	d->fd = d->host.ops->open_device(d->host.os, sysfsdev, &e);
+	d->fd = d->host.ops->open_device(d->host.ctx, sysfsdev, &e);
 	if (d->fd >= 0)
 		return 0;
 	if (d->fd == -ENOENT)
@@ -216,7 +216,7 @@ static int setup(struct vfio_ccw_dev *d, const char *sysfsdev, uint64_t vaddr, u
 
 	if (open_dev(d, sysfsdev, err, errlen))
 		return -1;
-	rc = d->host.ops->ioctl(d->host.os, d->fd, VFIO_DEVICE_GET_INFO, &info);
+	rc = d->host.ops->ioctl(d->host.ctx, d->fd, VFIO_DEVICE_GET_INFO, &info);
 	if (rc < 0) {
 		errf(err, errlen, "vfio: error getting device info: %s", strerror(-rc));
 		return -1;
@@ -244,10 +244,10 @@ static int setup(struct vfio_ccw_dev *d, const char *sysfsdev, uint64_t vaddr, u
 	    set_irq(d, VFIO_CCW_REQ_IRQ_INDEX, req_irq, &d->req_efd, err, errlen)) {
 		err[0] = 0;
 		if (d->req_efd >= 0)
-			d->host.ops->eventfd_close(d->host.os, d->req_efd);
+			d->host.ops->eventfd_close(d->host.ctx, d->req_efd);
 		d->req_efd = -1;
 	}
-	rc = d->host.ops->dma_map(d->host.os, d->fd, vaddr, 0, size);
+	rc = d->host.ops->dma_map(d->host.ctx, d->fd, vaddr, 0, size);
 	if (rc < 0) {
 		errf(err, errlen, "vfio: VFIO_MAP_DMA failed: %s", strerror(-rc));
 		return -1;

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/os.h"
 
 #define VM_MEM_ALIGN (1ull << 20)
 
@@ -72,15 +71,14 @@ struct vm *vm_create_bare(const struct vmm_host *host, struct sim *sim, struct v
 	vm->vfio = calloc((size_t)opts->ndev + 1, sizeof(*vm->vfio));
 	if (!vm->virtio || !vm->vfio)
 		goto nomem;
-	vm->mem_addr = host->ops->user_alloc(host->os, opts->mem, VM_MEM_ALIGN);
-	if (!vm->mem_addr) {
+	vm->gmem = host->ops->mem_alloc(host->ctx, opts->mem, VM_MEM_ALIGN, &vm->mem_addr);
+	if (!vm->gmem) {
 		snprintf(err, errlen,
 			 "%s: cannot set up guest memory 's390.ram': Cannot allocate memory",
 			 QEMU_PROG);
 		goto fail;
 	}
-	vm->gmem = storage_window(host->os->css.mem, vm->mem_addr, opts->mem);
-	vm->css = vm->gmem ? vcss_new(sim, vm->gmem) : NULL;
+	vm->css = vcss_new(sim, vm->gmem);
 	if (!vm->css)
 		goto nomem;
 	vm->running = true;
@@ -134,9 +132,8 @@ void vm_free(struct vm *vm)
 	if (vm->guest_ops && vm->guest)
 		vm->guest_ops->destroy(vm);
 	vcss_free(vm->css);
-	storage_free(vm->gmem);
-	if (vm->mem_addr)
-		vm->host.ops->user_free(vm->host.os, vm->mem_addr);
+	if (vm->gmem)
+		vm->host.ops->mem_free(vm->host.ctx, vm->gmem, vm->mem_addr);
 	free(vm->virtio);
 	free(vm->vfio);
 	free(vm->opts);

@@ -105,7 +105,7 @@ static int host_configure(struct vm *vm, unsigned chpid)
 	char path[64], buf[16];
 
 	snprintf(path, sizeof(path), "/sys/devices/css0/chp0.%02x/configure", chpid);
-	if (vm->host.ops->sysfs_read(vm->host.os, path, buf, sizeof(buf)) <= 0)
+	if (vm->host.ops->sysfs_read(vm->host.ctx, path, buf, sizeof(buf)) <= 0)
 		return 3;
 	if (buf[0] < '0' || buf[0] > '3')
 		return 3;

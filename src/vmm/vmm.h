@@ -62,4 +62,17 @@ void vmm_set_guest_css(struct vmm *m, vmm_guest_css_fn fn, void *ctx);
  * live in the world until world_free, so their OS must outlive it. */
 void vmm_free(struct vmm *m);
 
+/* Counters of the running VM named NAME (statistics only: reading them
+ * changes nothing), for tests, benchmarks and chpsync explore's bounds. */
+struct vmm_vm_counts {
+	uint64_t crws_from_host;  /* CRWs drained from the devices' CRW regions */
+	uint64_t crws_injected;	  /* CRWs queued to the guest */
+	uint64_t crws_overflowed; /* CRWs lost to a full guest queue (R bit) */
+	uint64_t machine_checks;  /* channel-report machine checks */
+	uint64_t guest_stsch;	  /* the guest's STSCH on pass-through devices */
+	uint64_t host_stsch;	  /* SCHIB-region reads (host STSCH) */
+};
+/* 0, or -ENOENT when no VM of that name runs. */
+int vmm_vm_counts(const struct vmm *m, const char *name, struct vmm_vm_counts *out);
+
 #endif

@@ -226,3 +226,29 @@ void vmm_free(struct vmm *m)
 	}
 	free(m);
 }
+
+int vmm_vm_counts(const struct vmm *m, const char *name, struct vmm_vm_counts *out)
+{
+	for (struct vm *vm = vmm_vms(m); vm; vm = vm->next) {
+		const struct vcss_stats *cs;
+
+		if (!vm->running || strcmp(vm->opts->name, name))
+			continue;
+		cs = vcss_stats(vm->css);
+		memset(out, 0, sizeof(*out));
+		out->crws_from_host = vm->st.crws_from_host;
+		/* every CRW the guest's queue took: the VM's eager batches and
+		 * a policy's own (qemu) */
+		out->crws_injected = cs->crws_queued;
+		out->crws_overflowed = cs->crws_overflowed;
+		out->machine_checks = cs->machine_checks;
+		for (int i = 0; i < vm->nvfio; i++) {
+			const struct vfio_ccw_stats *st = vfio_ccw_dev_stats(vm->vfio[i]);
+
+			out->guest_stsch += st->guest_stsch;
+			out->host_stsch += st->host_stsch;
+		}
+		return 0;
+	}
+	return -ENOENT;
+}

@@ -32,7 +32,8 @@ static void dev_view(const struct vm *vm, const struct vm_dev_opts *o, const str
 	v->guest_stsch = d->st.guest_stsch;
 }
 
-int vmm_dev_views(const struct vmm *m, void (*fn)(void *ctx, const struct vmm_dev_view *v), void *ctx)
+int vmm_dev_views(const struct vmm *m, void (*fn)(void *ctx, const struct vmm_dev_view *v),
+		  void *ctx)
 {
 	struct vmm_dev_view v;
 	int n = 0;

@@ -380,10 +380,14 @@ TEST(explore_a_crashing_seed_is_recorded_and_the_run_goes_on)
 	CHECK(r != NULL);
 	CHECK(strstr(r, "{\"seed\":3,") && strstr(r, "{\"seed\":4,"));
 	CHECK(strstr(r, "\"outcome\":\"crash\",\"invariant\":\"sanitizer\""));
+	CHECK(strstr(r, "the run died (") != NULL);
 	free(r);
+	/* the run's stderr, and the transcript up to the crash */
 	r = slurp(dir, "fail-3.log");
 	CHECK(r != NULL);
-	CHECK(strstr(r, "chpsync explore: seed 3") != NULL);
+	free(r);
+	r = slurp(dir, "fail-3.scenario");
+	CHECK(r && strstr(r, "[root@host ~]# ") != NULL);
 	free(r);
 }
 

@@ -119,7 +119,10 @@ TEST(cli_scenario_malformed_prompts)
 TEST(cli_scenario_bad_directives)
 {
 	bad("#! colour blue\n[root@host ~]# ls\n",
-	    "t.scenario:1: unknown directive 'colour' (known: iocp, seed, timeout, debug)");
+	    "t.scenario:1: unknown directive 'colour' (known: iocp, seed, timeout, debug, "
+	    "host-driver)");
+	bad("#! host-driver linux\n[root@host ~]# ls\n",
+	    "t.scenario:1: host-driver: 'linux' is not chpsync or upstream");
 	bad("#! debug yes\n[root@host ~]# ls\n", "t.scenario:1: debug: takes no argument");
 	bad("#! seed x12\n[root@host ~]# ls\n", "t.scenario:1: seed: 'x12' is not a number");
 	bad("#! seed -1\n[root@host ~]# ls\n", "t.scenario:1: seed: '-1' is not a number");
@@ -133,10 +136,27 @@ TEST(cli_scenario_bad_directives)
 	    "t.scenario:1: timeout: expected exactly one argument");
 	bad("#!\n[root@host ~]# ls\n",
 	    "t.scenario:1: empty directive (expected '#! iocp FILE', '#! seed N', "
-	    "'#! timeout DURATION' or '#! debug')");
+	    "'#! timeout DURATION', '#! debug' or '#! host-driver NAME')");
 	bad("[root@host ~]# ls\n#! seed 3\n",
 	    "t.scenario:2: directive 'seed' after the first command (directives must come "
 	    "first)");
+}
+
+TEST(cli_scenario_host_driver_directive)
+{
+	struct scenario s;
+	char err[256];
+
+	CHECK_EQ(scenario_parse(&s, "t.scenario", "#! host-driver upstream\n[root@host ~]# ls\n",
+				err, sizeof(err)),
+		 0);
+	CHECK(s.upstream);
+	scenario_free(&s);
+	CHECK_EQ(scenario_parse(&s, "t.scenario", "#! host-driver chpsync\n[root@host ~]# ls\n",
+				err, sizeof(err)),
+		 0);
+	CHECK(!s.upstream);
+	scenario_free(&s);
 }
 
 TEST(cli_scenario_without_commands)

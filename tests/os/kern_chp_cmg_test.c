@@ -57,7 +57,7 @@ static bool booted(void *os)
 static void world_init(struct cmg_world *w, bool no_scsc)
 {
 	struct machine_config mc = {.storage_size = 64u << 20, .workdir = t_tmpdir()};
-	struct os_config oc = {"host", 16u << 20};
+	struct os_config oc = {.hostname = "host", .kernel_mem = 16u << 20};
 	struct css_if css;
 	char err[256] = "";
 

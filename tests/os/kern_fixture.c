@@ -217,7 +217,7 @@ void kf_init_opts(struct kf *f, const struct kf_opts *o)
 	uint32_t cyls = o->cyls;
 	static const uint8_t chpids[4] = {0x42, 0x43, 0x44, 0x45};
 	struct machine_config mc = {0};
-	struct os_config oc = {"host", 64u << 20};
+	struct os_config oc = {.hostname = "host", .kernel_mem = 64u << 20};
 	struct eckd_config ec = {0};
 	char err[512], path[512];
 	int i;

@@ -110,7 +110,7 @@ TEST(kern_destroy_while_booting_then_sim_free)
 		struct sim *sim = sim_new(7);
 		struct ccwdev *dev;
 		struct machine *m = bare_machine(sim, &dev);
-		struct os_config oc = {"host", 16u << 20};
+		struct os_config oc = {.hostname = "host", .kernel_mem = 16u << 20};
 		struct os *os = os_create(sim, machine_css(m), &oc);
 		uint64_t insns;
 		size_t lines;

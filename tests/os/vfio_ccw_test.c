@@ -567,6 +567,76 @@ TEST(vfio_ccw_link_failure_under_running_io_ends_it)
 	lost_path(false, 5 * SIM_MS);
 }
 
+/* ---- upstream Linux (os_config.upstream), for chpsync explore's
+ * comparisons: the behaviours chpsync's design changes ---- */
+
+TEST(vfio_ccw_upstream_vary_tells_the_vmm_nothing)
+{
+	struct vf *v;
+	struct schib s;
+
+	vf_upstream = true;
+	v = vf_new(false, 0);
+	CHECK_EQ(vf_sysfs_write(v, "/sys/devices/css0/chp0.42/status", "off\n"), 0);
+	vf_run_for(v, SIM_MS);
+	CHECK_EQ(v->crw_count, 0);
+	CHECK_EQ(vf_read_crw(v), 0);
+	vf_read_schib(v, &s);
+	CHECK_EQ(s.pmcw.pam, 0xf0); /* the hardware's: 0.42 looks available */
+	/* and a guest LPM naming only the varied-off path is taken as it is */
+	vf_put_ccw(v, PROG, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(vf_start(v, PROG, 0x80), sizeof(struct ccw_io_region));
+	CHECK(vf_wait_io(v, 1));
+	CHECK_EQ(testdev_stats(v->dev)->last_path, 0x42);
+	CHECK_EQ(vf_sysfs_write(v, "/sys/devices/css0/chp0.42/status", "on\n"), 0);
+	vf_run_for(v, SIM_MS);
+	CHECK_EQ(vf_read_crw(v), 0);
+	vf_free(v);
+	vf_upstream = false;
+}
+
+/* The hang: the path the last I/O used is varied off while the next start
+ * is still pending; upstream's one cancel (XSCH) succeeds and no interrupt
+ * ever comes, so the VMM's (the guest's) request stays pending for ever. */
+TEST(vfio_ccw_upstream_cancelled_start_stays_pending_for_ever)
+{
+	struct vf *v;
+
+	vf_upstream = true;
+	v = vf_new(false, 20 * SIM_MS);
+	vf_put_ccw(v, PROG, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(vf_start(v, PROG, 0x80), sizeof(struct ccw_io_region));
+	CHECK(vf_wait_io(v, 1)); /* LPUM 0.42 */
+	CHECK_EQ(vf_start(v, PROG, 0x80), sizeof(struct ccw_io_region));
+	CHECK_EQ(vf_sysfs_write(v, "/sys/devices/css0/chp0.42/status", "off\n"), 0);
+	CHECK(!vf_wait_io(v, 2));
+	CHECK_EQ(v->io_count, 1);
+	/* the device stays busy with it: the next start is refused */
+	CHECK_EQ(vf_start(v, PROG, 0x70), -EBUSY);
+	vf_free(v);
+	vf_upstream = false;
+}
+
+/* A halt that upstream issues for a running program reaches the VMM as a
+ * halt the guest never asked for (chpsync: a deferred cc 3). */
+TEST(vfio_ccw_upstream_halt_reaches_the_vmm_as_a_halt)
+{
+	struct vf *v;
+	struct irb irb;
+
+	vf_upstream = true;
+	v = vf_new(false, 20 * SIM_MS);
+	vf_put_ccw(v, PROG, CCW_CMD_WRITE, 0, 512, DATA);
+	CHECK_EQ(vf_start(v, PROG, 0x80), sizeof(struct ccw_io_region));
+	vf_run_for(v, 5 * SIM_MS);
+	CHECK_EQ(vf_sysfs_write(v, "/sys/devices/css0/chp0.42/status", "off\n"), 0);
+	CHECK(vf_wait_io(v, 1));
+	vf_irb(v, &irb);
+	CHECK(irb.scsw.ctrl & (SCSW_FCTL_HALT | SCSW_FCTL_CLEAR));
+	vf_free(v);
+	vf_upstream = false;
+}
+
 /* The same races under 16 seed-permuted orders of equal-time events. */
 TEST(vfio_ccw_lost_path_under_permuted_event_orders)
 {

@@ -20,6 +20,7 @@
 
 uint64_t vf_seed = 7;
 bool vf_permute;
+bool vf_upstream;
 
 static void on_io(void *ctx)
 {
@@ -129,7 +130,7 @@ struct vf *vf_new(bool eckd, uint64_t latency)
 {
 	struct vf *v = calloc(1, sizeof(*v));
 	struct machine_config mc = {0};
-	struct os_config oc = {"host", 0};
+	struct os_config oc = {.hostname = "host", .upstream = vf_upstream};
 	char drv[256];
 	int err;
 

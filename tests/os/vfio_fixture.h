@@ -34,6 +34,8 @@ struct vf {
  * seed-permuted order (default 7, off). */
 extern uint64_t vf_seed;
 extern bool vf_permute;
+/* The next vf_new() host runs upstream Linux's vfio_ccw (os_config). */
+extern bool vf_upstream;
 
 /* eckd: a 3390 on a fresh image; otherwise the test device with the
  * given per-command latency. */

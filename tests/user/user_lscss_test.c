@@ -166,6 +166,14 @@ TEST(lscss_vfio_lists_mdev_of_vfio_bound_subchannels)
 	/* without its ccw device the I/O table shows dev_busid */
 	CHECK_STR(ufix_run(&f, "lscss"), IO_HDR
 		  "0.0.3f3f 0.0.013f                       f0  f0  ff   42434445 00000000\n");
+	/* -t limits the table to devices of a type: a subchannel without a
+	 * device is not one (upstream prints it with "(null)" cells, because
+	 * it drops fill_device_info()'s "skip entry" for such subchannels). */
+	CHECK_STR(ufix_run(&f, "lscss -t 3390"), IO_HDR);
+	CHECK_STR(
+		ufix_run(&f, "lscss -t 3390 --avail --vpm"),
+		"Device   Subchan.  DevType CU Type Use  PIM PAM POM VPM CHPIDs            Avail.\n"
+		"--------------------------------------------------------------------------------\n");
 	ufix_fini(&f);
 }
 

@@ -4,6 +4,7 @@
 
 #include "os/vfs.h"
 #include "t.h"
+#include "user/node_priv.h"
 #include "user_fixture.h"
 
 TEST(shell_echo_quotes_and_status)
@@ -87,13 +88,53 @@ TEST(shell_background_jobs_and_wait)
 	CHECK_STR(ufix_run(&f, "wait"), "late\n");
 	CHECK_EQ(sim_now(f.sim) - t0, 5 * SIM_S);
 	CHECK_EQ(node_jobs(f.n), 0);
-	CHECK_STR(ufix_run(&f, "sleep 1 & sleep 2 & wait %3; echo $?"), "0\n");
+	/* `wait` emptied the job table: these are %1 and %2 again (bash) */
+	CHECK_STR(ufix_run(&f, "sleep 1 & sleep 2 & wait %2; echo $?"), "0\n");
+	CHECK_STR(ufix_run(&f, "wait %1; echo $?"), "0\n");
 	CHECK_EQ(node_jobs(f.n), 0);
 	CHECK_STR(ufix_run(&f, "wait %9"), "-bash: wait: %9: no such job\n");
 	CHECK_EQ(f.status, 127);
 	/* a job's failure does not change the shell's $? */
 	CHECK_STR(ufix_run(&f, "true; false & wait $!; echo $?"), "1\n");
 	CHECK_STR(ufix_run(&f, "true; false & sleep 1; echo $?"), "0\n");
+	ufix_fini(&f);
+}
+
+/* The status of a job that ended earlier, as a non-interactive bash keeps
+ * it (checked against bash 5.2): `wait %N` returns it once and forgets the
+ * job; `wait PID` returns it as long as the shell remembers the PID, until a
+ * plain `wait` forgets everything; a new job takes the number after the
+ * highest one still in the table. */
+TEST(shell_wait_returns_the_status_of_a_job_that_ended_earlier)
+{
+	struct ufix f;
+	char want[128];
+	const char *out;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "false &"), "");
+	CHECK_STR(ufix_run(&f, "sleep 1"), "");
+	CHECK_EQ(node_jobs(f.n), 0);
+	CHECK_STR(ufix_run(&f, "wait %1; echo $?"), "1\n");
+	CHECK_STR(ufix_run(&f, "wait %1; echo $?"), "-bash: wait: %1: no such job\n127\n");
+	/* by PID: again and again; the job leaves the table */
+	CHECK_STR(ufix_run(&f, "sleep 1; false & sleep 1"), "");
+	CHECK_STR(ufix_run(&f, "wait $!; echo $?"), "1\n");
+	CHECK_STR(ufix_run(&f, "wait $!; echo $?"), "1\n");
+	CHECK_STR(ufix_run(&f, "wait %1; echo $?"), "-bash: wait: %1: no such job\n127\n");
+	/* a finished job while another runs */
+	CHECK_STR(ufix_run(&f, "sleep 5 & false & sleep 1; wait %2; echo $?"), "1\n");
+	CHECK_STR(ufix_run(&f, "wait %1; echo $?"), "0\n");
+	/* the next job is %1 again: the table is empty */
+	CHECK_STR(ufix_run(&f, "true &"), "");
+	CHECK_STR(ufix_run(&f, "sleep 1; wait %1; echo $?"), "0\n");
+	/* a plain wait forgets every status */
+	CHECK_STR(ufix_run(&f, "false &"), "");
+	CHECK_STR(ufix_run(&f, "wait; echo $?"), "0\n");
+	out = ufix_run(&f, "wait $!; echo $?");
+	snprintf(want, sizeof(want), "-bash: wait: pid %d is not a child of this shell\n127\n",
+		 f.n->last_bg_pid);
+	CHECK_STR(out, want);
 	ufix_fini(&f);
 }
 

@@ -30,6 +30,9 @@ TEST(chpsync_names_are_the_letter_and_upstream)
 	CHECK_EQ(chpsync_policy_parse("eager", &p), 0);
 	CHECK_EQ(p, CHPSYNC_EAGER);
 	CHECK(chpsync_ops(p) == &chpsync_eager_ops);
+	CHECK_EQ(chpsync_policy_parse("qemu", &p), 0);
+	CHECK_EQ(p, CHPSYNC_QEMU);
+	CHECK(chpsync_ops(p) == &chpsync_qemu_ops);
 	CHECK_EQ(chpsync_policy_parse("fast", &p), -EINVAL);
 	CHECK_EQ(chpsync_policy_parse("", &p), -EINVAL);
 	CHECK_EQ(chpsync_policy_parse("Lazy", &p), -EINVAL);

@@ -18,9 +18,9 @@ static struct fake_dev *dev_of(int fd)
 	return &the_host->dev[i];
 }
 
-static int f_open(struct os *os, const char *path, int *err)
+static int f_open(void *host, const char *path, int *err)
 {
-	(void)os;
+	(void)host;
 	for (int i = 0; i < FAKE_NDEV; i++) {
 		struct fake_dev *d = &the_host->dev[i];
 
@@ -34,11 +34,11 @@ static int f_open(struct os *os, const char *path, int *err)
 	return *err = -ENOENT;
 }
 
-static int f_close(struct os *os, int fd)
+static int f_close(void *host, int fd)
 {
 	struct fake_dev *d = dev_of(fd);
 
-	(void)os;
+	(void)host;
 	if (!d)
 		return -EBADF;
 	d->open = false;
@@ -77,11 +77,11 @@ static int region_info(struct fake_dev *d, struct vfio_region_info *ri)
 	return 0;
 }
 
-static int f_ioctl(struct os *os, int fd, unsigned long req, void *arg)
+static int f_ioctl(void *host, int fd, unsigned long req, void *arg)
 {
 	struct fake_dev *d = dev_of(fd);
 
-	(void)os;
+	(void)host;
 	if (!d)
 		return -EBADF;
 	if (req == VFIO_DEVICE_GET_INFO) {
@@ -119,12 +119,12 @@ static int f_ioctl(struct os *os, int fd, unsigned long req, void *arg)
 	return -ENOTTY;
 }
 
-static ssize_t f_pread(struct os *os, int fd, void *buf, size_t n, uint64_t off)
+static ssize_t f_pread(void *host, int fd, void *buf, size_t n, uint64_t off)
 {
 	struct fake_dev *d = dev_of(fd);
 	unsigned idx = (unsigned)(off >> VFIO_CCW_OFFSET_SHIFT);
 
-	(void)os;
+	(void)host;
 	if (!d)
 		return -EBADF;
 	if (idx == 0 && n == sizeof(d->io)) {
@@ -150,12 +150,12 @@ static ssize_t f_pread(struct os *os, int fd, void *buf, size_t n, uint64_t off)
 	return -EINVAL;
 }
 
-static ssize_t f_pwrite(struct os *os, int fd, const void *buf, size_t n, uint64_t off)
+static ssize_t f_pwrite(void *host, int fd, const void *buf, size_t n, uint64_t off)
 {
 	struct fake_dev *d = dev_of(fd);
 	unsigned idx = (unsigned)(off >> VFIO_CCW_OFFSET_SHIFT);
 
-	(void)os;
+	(void)host;
 	if (!d)
 		return -EBADF;
 	if (idx == 0 && n == sizeof(d->io)) {
@@ -174,11 +174,11 @@ static ssize_t f_pwrite(struct os *os, int fd, const void *buf, size_t n, uint64
 	return -EINVAL;
 }
 
-static int f_dma_map(struct os *os, int fd, uint64_t vaddr, uint64_t iova, uint64_t size)
+static int f_dma_map(void *host, int fd, uint64_t vaddr, uint64_t iova, uint64_t size)
 {
 	struct fake_dev *d = dev_of(fd);
 
-	(void)os;
+	(void)host;
 	if (!d || iova)
 		return -EINVAL;
 	d->dma_vaddr = vaddr;
@@ -186,20 +186,20 @@ static int f_dma_map(struct os *os, int fd, uint64_t vaddr, uint64_t iova, uint6
 	return 0;
 }
 
-static int f_dma_unmap(struct os *os, int fd, uint64_t iova, uint64_t size)
+static int f_dma_unmap(void *host, int fd, uint64_t iova, uint64_t size)
 {
 	struct fake_dev *d = dev_of(fd);
 
-	(void)os, (void)iova, (void)size;
+	(void)host, (void)iova, (void)size;
 	if (!d)
 		return -EBADF;
 	d->dma_size = 0;
 	return 0;
 }
 
-static int f_eventfd(struct os *os, void (*fn)(void *), void *ctx)
+static int f_eventfd(void *host, void (*fn)(void *), void *ctx)
 {
-	(void)os;
+	(void)host;
 	if (the_host->nefd == FAKE_NEFD)
 		return -EMFILE;
 	the_host->efd[the_host->nefd].fn = fn;
@@ -207,36 +207,44 @@ static int f_eventfd(struct os *os, void (*fn)(void *), void *ctx)
 	return the_host->nefd++;
 }
 
-static int f_eventfd_close(struct os *os, int fd)
+static int f_eventfd_close(void *host, int fd)
 {
-	(void)os;
+	(void)host;
 	if (fd < 0 || fd >= the_host->nefd)
 		return -EBADF;
 	the_host->efd[fd].fn = NULL;
 	return 0;
 }
 
-static uint64_t f_user_alloc(struct os *os, uint64_t size, uint64_t align)
+/* Process memory: a bump allocator over the fake host's own storage. */
+static struct storage *f_mem_alloc(void *host, uint64_t size, uint64_t align, uint64_t *vaddr)
 {
-	uint64_t a = (the_host->next_user + align - 1) & ~(align - 1);
+	struct fake_host *h = host;
+	uint64_t a = (h->next_user + align - 1) & ~(align - 1);
+	struct storage *w;
 
-	if (!storage_ok(os->css.mem, a, size))
-		return 0;
-	the_host->next_user = a + size;
-	return a;
+	if (!storage_ok(h->mem, a, size))
+		return NULL;
+	w = storage_window(h->mem, a, size);
+	if (!w)
+		return NULL;
+	h->next_user = a + size;
+	*vaddr = a;
+	return w;
 }
 
-static void f_user_free(struct os *os, uint64_t addr)
+static void f_mem_free(void *host, struct storage *mem, uint64_t vaddr)
 {
-	(void)os, (void)addr;
+	(void)host, (void)vaddr;
+	storage_free(mem);
 }
 
-static int f_sysfs_read(struct os *os, const char *path, char *buf, size_t size)
+static int f_sysfs_read(void *host, const char *path, char *buf, size_t size)
 {
 	unsigned chpid;
 	char attr[32];
 
-	(void)os;
+	(void)host;
 	the_host->sysfs_reads++;
 	if (sscanf(path, "/sys/devices/css0/chp0.%2x/%31s", &chpid, attr) != 2)
 		return -ENOENT;
@@ -257,8 +265,8 @@ const struct vmm_host_ops fake_host_ops = {
 	.dma_unmap = f_dma_unmap,
 	.eventfd = f_eventfd,
 	.eventfd_close = f_eventfd_close,
-	.user_alloc = f_user_alloc,
-	.user_free = f_user_free,
+	.mem_alloc = f_mem_alloc,
+	.mem_free = f_mem_free,
 	.sysfs_read = f_sysfs_read,
 };
 
@@ -268,7 +276,7 @@ struct fake_host *fake_host_new(struct sim *sim, int ndev)
 	static const uint8_t chp[8] = {0x42, 0x43, 0x44, 0x45};
 
 	h->sim = sim;
-	h->os.css.mem = storage_new(1ull << 32);
+	h->mem = storage_new(1ull << 32);
 	h->next_user = 16ull << 20;
 	for (int c = 0; c < 256; c++)
 		h->configure[c] = 1;
@@ -291,7 +299,7 @@ struct fake_host *fake_host_new(struct sim *sim, int ndev)
 
 void fake_host_free(struct fake_host *h)
 {
-	storage_free(h->os.css.mem);
+	storage_free(h->mem);
 	if (the_host == h)
 		the_host = NULL;
 	free(h);
@@ -299,7 +307,7 @@ void fake_host_free(struct fake_host *h)
 
 struct vmm_host fake_vmm_host(struct fake_host *h)
 {
-	struct vmm_host v = {&fake_host_ops, &h->os};
+	struct vmm_host v = {&fake_host_ops, h};
 
 	return v;
 }

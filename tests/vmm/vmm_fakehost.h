@@ -5,7 +5,6 @@
 #define CHPSYNC_TESTS_VMM_FAKEHOST_H
 
 #include "arch/irb.h"
-#include "os/os.h"
 #include "os/vfio.h"
 #include "vmm/vcss.h"
 #include "vmm/vdev.h"
@@ -33,7 +32,7 @@ struct fake_dev {
 };
 
 struct fake_host {
-	struct os os; /* only css.mem is used */
+	struct storage *mem; /* the host storage guest RAM is taken from */
 	struct sim *sim;
 	struct fake_dev dev[FAKE_NDEV];
 	struct {

@@ -684,3 +684,60 @@ TEST(vfio_lazy_cc3_for_the_guests_own_start_arms_no_pno)
 	CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
 	fake_env_down(&e);
 }
+
+/* ---- chpsync=qemu: upstream QEMU, for comparisons ---- */
+
+TEST(vfio_qemu_every_guest_stsch_reads_the_schib_region)
+{
+	struct fake_env e;
+	struct schib sb;
+
+	env_up(&e, 1, CHPSYNC_QEMU);
+	for (int i = 0; i < 10; i++)
+		CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
+	CHECK_EQ(e.host->dev[0].schib_reads, 1 + 10);
+	CHECK_EQ(vfio_ccw_dev_stats(e.vm->vfio[0])->host_stsch, 10);
+	fake_env_down(&e);
+}
+
+TEST(vfio_qemu_passes_one_crw_per_subchannel)
+{
+	struct fake_env e;
+	struct schib sb;
+	int cc;
+
+	env_up(&e, 3, CHPSYNC_QEMU);
+	for (int i = 0; i < 3; i++)
+		host_path_change(&e, i, 0x70, 0x04060042);
+	sim_run(e.sim);
+	/* three identical reports, as QEMU queues them (chpsync: one) */
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(stcrw(&e, &cc), 0x04060042u);
+	stcrw(&e, &cc);
+	CHECK_EQ(cc, 1);
+	CHECK_EQ(vcss_stats(e.css)->crws_queued, 3);
+	/* and nothing refreshed behind the guest: its STSCH reads the host */
+	CHECK_EQ(e.host->dev[0].schib_reads, 1);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
+	CHECK_EQ(sb.pmcw.pam, 0x70);
+	CHECK_EQ(e.host->dev[0].schib_reads, 2);
+	fake_env_down(&e);
+}
+
+TEST(vfio_qemu_keeps_pim_and_chpids_of_realize)
+{
+	struct fake_env e;
+	struct schib sb;
+
+	env_up(&e, 1, CHPSYNC_QEMU);
+	e.host->dev[0].schib.pmcw.pim = 0xf8;
+	e.host->dev[0].schib.pmcw.pam = 0xf8;
+	e.host->dev[0].schib.pmcw.chpid[4] = 0x50;
+	fake_crw(e.host, 0, 0x04020050);
+	sim_run(e.sim);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
+	CHECK_EQ(sb.pmcw.pim, 0xf0); /* frozen at realize */
+	CHECK_EQ(sb.pmcw.pam, 0xf8);
+	CHECK_EQ(sb.pmcw.chpid[4], 0);
+	fake_env_down(&e);
+}
