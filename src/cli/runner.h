@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli/guest.h"
 #include "cli/hmc.h"
 #include "cli/scenario.h"
 #include "sim/sim.h"
@@ -54,7 +55,8 @@ struct run_world {
 	struct world *world;
 	struct os *host;
 	struct node *host_node, *hmc_node;
-	struct vmm *vmm; /* qemu-system-s390x of the host node */
+	struct vmm *vmm;      /* qemu-system-s390x of the host node */
+	struct guests guests; /* how its VMs' guests join the world */
 	FILE *trace;
 	struct tl *tl;	/* the timeline recorder (--timeline, chrome trace) */
 	FILE *timeline; /* --timeline FILE, opened before the run */
