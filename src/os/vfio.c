@@ -281,6 +281,21 @@ void os_user_free(struct os *host, uint64_t addr)
 	}
 }
 
+void *os_umem_alloc(struct os *os, uint64_t size)
+{
+	uint64_t a = os->css.mem ? os_user_alloc(os, size, VFIO_CCW_PAGE_SIZE) : 0;
+
+	return a ? os_kptr(os, a, size) : NULL;
+}
+
+void os_umem_free(struct os *os, void *p)
+{
+	uint64_t a = p ? os_storage_addr(os, p, 1) : 0;
+
+	if (a)
+		os_user_free(os, a);
+}
+
 /* Is [a, a+size) inside one allocation of the VMM processes?  Only their
  * own memory can be DMA-mapped (VFIO pins user pages), never the host
  * kernel's, where the translated programs live. */
