@@ -234,6 +234,15 @@ fuzz-bins: $(FUZZ_BINS)
 fuzz-build:
 	$(MAKE) FUZZ=1 CC=$(FUZZ_CC) fuzz-bins
 
+# Line coverage of each target's corpus (seeds + build-fuzz/corpus), with
+# clang's source-based coverage in build-cov/.
+fuzz-replay: $(FUZZ_REPLAY)
+fuzz-cov:
+	$(MAKE) BUILD=build-cov CC=$(FUZZ_CC) OPT="-O1 -g" \
+		CFLAGS="-fprofile-instr-generate -fcoverage-mapping" \
+		LDFLAGS="-fprofile-instr-generate" fuzz-replay
+	sh tests/fuzz/cov.sh build-cov build-fuzz $(or $(FUZZ_TARGET),$(FUZZ_TARGETS))
+
 # Fuzz each target for FUZZ_SECONDS (FUZZ_TARGET=name: that one only).
 fuzz: fuzz-build
 	sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) "$(FUZZ_OPTS)" \
@@ -243,8 +252,9 @@ format:
 	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]')
 
 clean:
-	rm -rf build build-asan build-fuzz chpsync
+	rm -rf build build-asan build-fuzz build-cov chpsync
 
-.PHONY: all chpsync check tests bench fuzz fuzz-build fuzz-bins fuzz-seeds format clean guest-image timeline-docs
+.PHONY: all chpsync check tests bench fuzz fuzz-build fuzz-bins fuzz-seeds fuzz-cov fuzz-replay \
+	format clean guest-image timeline-docs
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

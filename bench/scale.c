@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/guest.h"
 #include "cli/runner.h"
 #include "machine/machine.h"
 #include "os/os.h"
@@ -163,7 +164,7 @@ static bool view_changed(struct vm *vm)
 	char buf[32];
 	unsigned pim, pam, pom;
 
-	if (sysfs_read(vm->guest->sysfs, "/sys/bus/css/devices/0.0.0000/pimpampom", buf,
+	if (sysfs_read(guest_os(vm)->sysfs, "/sys/bus/css/devices/0.0.0000/pimpampom", buf,
 		       sizeof(buf)) <= 0 ||
 	    sscanf(buf, "%x %x %x", &pim, &pam, &pom) != 3)
 		return false;

@@ -17,6 +17,7 @@
  * Most of the setup wall time is the host's boot scan of all 4 x 65536
  * subchannel numbers, which costs more the more subchannels exist.
  */
+#include "cli/guest.h"
 #include "vmm_world.h"
 
 #include "arch/ids.h"
@@ -113,7 +114,7 @@ static bool guest_view_changed(struct vm *vm)
 		unsigned pim, pam, pom;
 
 		snprintf(path, sizeof(path), "/sys/bus/css/devices/0.0.%04x/pimpampom", s);
-		if (sysfs_read(vm->guest->sysfs, path, buf, sizeof(buf)) <= 0 ||
+		if (sysfs_read(guest_os(vm)->sysfs, path, buf, sizeof(buf)) <= 0 ||
 		    sscanf(buf, "%x %x %x", &pim, &pam, &pom) != 3 || (pam & 0x80))
 			return false;
 	}

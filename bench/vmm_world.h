@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/guest.h"
 #include "machine/machine.h"
 #include "os/os.h"
 #include "user/progs.h"
@@ -25,6 +26,7 @@ struct bw {
 	struct world *world;
 	struct node *hn;
 	struct vmm *vmm; /* qemu-system-s390x of hn */
+	struct guests guests;
 	char dir[64];
 };
 
@@ -65,6 +67,8 @@ static inline void bw_up(struct bw *w, const char *deck)
 	w->hn = world_add_node(w->world, "host", w->host);
 	node_add_os_progs(w->hn);
 	w->vmm = vmm_install(w->hn);
+	w->guests = (struct guests){.world = w->world};
+	guests_install(&w->guests, w->vmm);
 	sim_run_until(w->sim, bw_booted, w->host);
 	free(node_take_output(w->hn));
 }

@@ -43,12 +43,9 @@ static bool wait_done(void *arg)
 {
 	struct wait *wt = arg;
 	struct run_world *rw = wt->rw;
-	sim_time_t now = sim_now(rw->sim), next;
+	sim_time_t now = sim_now(rw->sim);
 
-	/* The timeline samples the world's state once an instant is over:
-	 * every change of that instant then has its time. */
-	if (rw->tl && (!sim_next_time(rw->sim, &next) || next > now))
-		tl_poll(rw->tl);
+	tl_between_events(rw->tl);
 	/* Ctrl-C: the foreground command gets SIGINT and the wait goes on
 	 * until it has ended. */
 	if (rw->intr_poll && rw->fg && ++wt->polls % RUN_INTR_POLL == 0 &&
@@ -261,8 +258,9 @@ static int build_nodes(struct run_world *rw, char *err, size_t errlen)
 		goto nomem;
 	node_add_os_progs(rw->host_node);
 	rw->vmm = vmm_install(rw->host_node);
-	if (rw->tl && rw->vmm)
-		vmm_set_guest_css(rw->vmm, tap_guest, rw->tl);
+	rw->guests = (struct guests){rw->world, rw->tl ? tap_guest : NULL, rw->tl};
+	if (rw->vmm)
+		guests_install(&rw->guests, rw->vmm);
 	tl_attach(rw->tl, rw->world, rw->vmm, rw->host);
 	rw->hmc.m = rw->machine;
 	rw->hmc.basedir = rw->basedir;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli/guest.h"
 #include "cli/hmc.h"
 #include "cli/scenario.h"
 #include "sim/sim.h"
@@ -52,17 +53,18 @@ struct run_world {
 	struct world *world;
 	struct os *host;
 	struct node *host_node, *hmc_node;
-	struct vmm *vmm; /* qemu-system-s390x of the host node */
+	struct vmm *vmm;      /* qemu-system-s390x of the host node */
+	struct guests guests; /* how its VMs' guests join the world */
 	FILE *trace;
 	struct tl *tl;	/* the timeline recorder (--timeline, chrome trace) */
 	FILE *timeline; /* --timeline FILE, opened before the run */
 	bool timeline_html;
 	char workdir[4096];
 	bool keep_workdir;
-	bool debug;	    /* every OS of the world logs its debug-only lines */
-	bool upstream;	    /* the host OS as upstream Linux (os_config.upstream) */
-	char basedir[4096]; /* relative paths of hmc commands start here */
-	struct hmc hmc;	    /* context of the hmc node's programs */
+	bool debug;		   /* every OS of the world logs its debug-only lines */
+	bool upstream;		   /* the host OS as upstream Linux (os_config.upstream) */
+	char basedir[4096];	   /* relative paths of hmc commands start here */
+	struct hmc hmc;		   /* context of the hmc node's programs */
 	sim_time_t timeout;	   /* cap of simulated time per command */
 	uint64_t max_events_still; /* RUN_MAX_EVENTS_AT_ONE_TIME */
 	uint64_t max_events;	   /* events per wait in all (none: UINT64_MAX) */

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "arch/css_if.h"
@@ -35,9 +36,12 @@ struct tl *tl_new(struct sim *sim, struct machine *m, const char *title);
 struct css_if tl_tap(struct tl *tl, struct css_if css, const char *who);
 /* The world to sample: nodes (guests appear there), the VMM, the host OS. */
 void tl_attach(struct tl *tl, struct world *w, struct vmm *vmm, struct os *host);
-/* Sample every layer's state: call between events (the runner calls it
- * before each one), so that each change is stamped with the time of the
- * event that made it. */
+/* Call between events (the runner calls it before each one): samples
+ * every layer's state once an instant is over, so that each change is
+ * stamped with the time of the event that made it (while only plain I/O
+ * runs, at most every 10 us of simulated time; docs/timeline.md). */
+void tl_between_events(struct tl *tl);
+/* Sample every layer's state now. */
 void tl_poll(struct tl *tl);
 /* A command typed on a node starts / has ended. */
 void tl_command_start(struct tl *tl, const char *node, const char *cmd);
@@ -56,6 +60,7 @@ void tl_free(struct tl *tl);
 /* Figures for tests and benchmarks. */
 struct tl_stats {
 	size_t rows, segments, events, io_events;
+	uint64_t polls; /* state samples taken */
 };
 void tl_stats(const struct tl *tl, struct tl_stats *st);
 

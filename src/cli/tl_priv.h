@@ -135,8 +135,17 @@ struct tl {
 	bool ready;	   /* world attached */
 	bool discover;	   /* look for new devices at the next poll */
 	sim_time_t last_t; /* time of the last poll */
+	uint64_t polls;	   /* samples taken */
+	bool urgent;	   /* something besides plain I/O happened since */
 	bool nomem;
 };
+
+/* While only plain I/O happens (SSCH, a final status of channel end and
+ * device end), the state is sampled at most every TL_IO_SAMPLE of simulated
+ * time, and at the end of any instant followed by that much quiet: a change
+ * an I/O makes (a path's POM regained, the VMM's stale mark) may be stamped
+ * up to this late.  Anything else is sampled at the end of its instant. */
+#define TL_IO_SAMPLE (10 * SIM_US)
 
 /* tl_record.c */
 int tl_node(struct tl *tl, const char *name);

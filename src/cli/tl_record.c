@@ -13,6 +13,7 @@
 #include "arch/irb.h"
 #include "arch/orb.h"
 #include "arch/schib.h"
+#include "arch/scsw.h"
 #include "cli/tl_priv.h"
 #include "machine/machine.h"
 #include "os/cio.h"
@@ -456,6 +457,22 @@ static void sample_vmm_dev(void *ctx, const struct vmm_dev_view *v)
 			   (v->dirty ? 1 : 0));
 }
 
+void tl_between_events(struct tl *tl)
+{
+	sim_time_t now, next;
+
+	if (!tl || !tl->ready)
+		return;
+	now = sim_now(tl->sim);
+	if (!sim_next_time(tl->sim, &next))
+		next = now + TL_IO_SAMPLE;
+	if (next == now)
+		return; /* the instant is not over yet */
+	if (!tl->urgent && now - tl->last_t < TL_IO_SAMPLE && next - now < TL_IO_SAMPLE)
+		return; /* only plain I/O lately, and more is coming soon */
+	tl_poll(tl);
+}
+
 void tl_poll(struct tl *tl)
 {
 	int host = 1;
@@ -467,6 +484,8 @@ void tl_poll(struct tl *tl)
 		tl->discover = false;
 	}
 	tl->last_t = sim_now(tl->sim);
+	tl->urgent = false;
+	tl->polls++;
 	for (int g = 0; g < tl->ngroups; g++) {
 		sample_machine(tl, g);
 		sample_os(tl, g, TL_HOST, tl->host, tl->groups[g].ssid, tl->groups[g].sch_no, host);
@@ -571,6 +590,12 @@ static void io_end(struct tl *tl, struct css_tap *t, int g, uint64_t addr)
 	    !(irb.scsw.ctrl & (SCSW_FCTL_HALT | SCSW_FCTL_CLEAR)))
 		return; /* intermediate status: the I/O goes on */
 	io->open = false;
+	/* Anything but a plain successful end (channel end and device end,
+	 * no PNO) may change path state: sample at the end of this instant. */
+	if (io->pv || irb.scsw.cstat || (irb.scsw.flags & SCSW_FLAGS_PNO) ||
+	    (irb.scsw.dstat & ~(DEV_STAT_CHN_END | DEV_STAT_DEV_END)) ||
+	    (irb.scsw.ctrl & (SCSW_FCTL_HALT | SCSW_FCTL_CLEAR)))
+		tl->urgent = true;
 	lpum = irb_esw_lpum(&irb);
 	ev = tl_ev_add(tl, io->pv ? TLE_PV : TLE_IO, layer, tl_node(tl, css_tap_who(t)), g,
 		       chpid_of_mask(tl, g, lpum ? lpum : io->lpm));
@@ -589,6 +614,10 @@ static void tap_insn(void *ctx, struct css_tap *t, enum css_insn insn, uint32_t 
 	const uint8_t *p;
 	struct tl_ev *ev;
 
+	/* Only the start and the end of a plain I/O leave the sampling to
+	 * the I/O pace (tl_between_events). */
+	if ((insn != CSS_SSCH && insn != CSS_TSCH && insn != CSS_TPI) || (insn == CSS_SSCH && cc))
+		tl->urgent = true;
 	if (insn == CSS_STCRW) {
 		struct crw c;
 
@@ -637,6 +666,7 @@ static void tap_channel_report(void *ctx, struct css_tap *t)
 {
 	struct tl *tl = ctx;
 
+	tl->urgent = true;
 	tl_ev_add(tl, TLE_MCHK, tap_layer(tl, t), tl_node(tl, css_tap_who(t)), -1, -1);
 }
 
@@ -674,6 +704,7 @@ static void observe(void *ctx, const struct sim_trace_rec *r)
 
 	if (!strcmp(r->who, "chpsync"))
 		return; /* the runner's own line for a command: see TLE_CMD */
+	tl->urgent = true;
 	if (!strcmp(r->who, "machine") || !strcmp(r->who, "eckd")) {
 		layer = TL_MACHINE;
 		node = 0;
@@ -805,6 +836,7 @@ void tl_stats(const struct tl *tl, struct tl_stats *st)
 	for (size_t i = 0; i < tl->nrows; i++)
 		st->segments += tl->rows[i].nseg;
 	st->events = tl->nev;
+	st->polls = tl->polls;
 	for (size_t i = 0; i < tl->nev; i++)
 		st->io_events += tl->evs[i].kind == TLE_IO || tl->evs[i].kind == TLE_PV;
 }

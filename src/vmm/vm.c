@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #define VM_MEM_ALIGN (1ull << 20)
 
 static uint16_t free_devno(const struct vm_opts *o)
@@ -107,9 +106,8 @@ void vm_quit(struct vm *vm)
 	for (int i = 0; i < vm->nvfio; i++)
 		vfio_ccw_dev_free(vm->vfio[i]);
 	vm->nvfio = 0;
-	if (vm->guest_ops && vm->guest_node)
-		vm->guest_ops->remove_node(vm);
-	vm->guest_node = NULL;
+	if (vm->guest && vm->guest_ops->stopped && !vm->freeing)
+		vm->guest_ops->stopped(vm->guest_ctx, vm->guest);
 	sim_wake(vm->sim, &vm->quit_wq);
 }
 
@@ -118,7 +116,7 @@ void vm_free(struct vm *vm)
 	if (!vm)
 		return;
 	/* By now the world (and the guest's node) may be gone already. */
-	vm->guest_node = NULL;
+	vm->freeing = true;
 	free(vm->cmdline);
 	vm->cmdline = NULL;
 	if (vm->css)
@@ -129,8 +127,8 @@ void vm_free(struct vm *vm)
 		vdev_virtio_free(vm->virtio[i]);
 	if (vm->sclp_task && sim_task_done(vm->sclp_task))
 		sim_task_free(vm->sclp_task);
-	if (vm->guest_ops && vm->guest)
-		vm->guest_ops->destroy(vm);
+	if (vm->guest && vm->guest_ops->freed)
+		vm->guest_ops->freed(vm->guest_ctx, vm->guest);
 	vcss_free(vm->css);
 	if (vm->gmem)
 		vm->host.ops->mem_free(vm->host.ctx, vm->gmem, vm->mem_addr);
@@ -138,4 +136,40 @@ void vm_free(struct vm *vm)
 	free(vm->vfio);
 	free(vm->opts);
 	free(vm);
+}
+
+struct vm *vm_create(const struct vmm_host *host, struct sim *sim, struct vm_opts *opts,
+		     const struct vmm_guest_ops *guest_ops, void *guest_ctx, char *err,
+		     size_t errlen)
+{
+	struct vm *vm;
+
+	if (guest_ops && guest_ops->name_ok && !guest_ops->name_ok(guest_ctx, opts->name)) {
+		snprintf(err, errlen, "%s: -name %s: guest name '%s' is already in use", QEMU_PROG,
+			 opts->name, opts->name);
+		free(opts);
+		return NULL;
+	}
+	vm = vm_create_bare(host, sim, opts, err, errlen);
+	if (!vm || !guest_ops || !guest_ops->started)
+		return vm;
+	vm->guest_ops = guest_ops;
+	vm->guest_ctx = guest_ctx;
+	vm->guest = guest_ops->started(guest_ctx, vm, vm->opts->name, vcss_css_if(vm->css));
+	if (!vm->guest) {
+		snprintf(err, errlen, "%s: cannot start the guest", QEMU_PROG);
+		vm_free(vm);
+		return NULL;
+	}
+	return vm;
+}
+
+void vmm_poweroff(struct vm *vm)
+{
+	vm_quit(vm);
+}
+
+void *vmm_vm_guest(const struct vm *vm)
+{
+	return vm->guest;
 }

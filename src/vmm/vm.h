@@ -14,22 +14,12 @@
 #include "vmm/vdev.h"
 #include "vmm/vmm.h"
 
-struct node;
-struct os;
-struct world;
-
 /* Eager: CRWs from several devices within this window become one batch,
  * so one host event costs the guest one CRW per (CHPID, event). */
 #define VM_CRW_COALESCE_NS 0
 #define VM_CRW_BATCH_MAX   64
 
 struct vm;
-
-/* How a VM tears down its guest (vm_guest.c); NULL for a bare VM. */
-struct vm_guest_ops {
-	void (*remove_node)(struct vm *vm);
-	void (*destroy)(struct vm *vm);
-};
 
 struct vm_stats {
 	uint64_t crws_from_host;  /* CRWs drained from all CRW regions (eager) */
@@ -41,7 +31,6 @@ struct vm_stats {
 struct vm {
 	struct vm *next;
 	struct vmm_host host;
-	struct node *host_node;
 	struct sim *sim;
 	struct vm_opts *opts;
 	uint64_t mem_addr; /* guest storage in host storage */
@@ -51,10 +40,12 @@ struct vm {
 	int nvirtio;
 	struct vfio_ccw_dev **vfio;
 	int nvfio;
-	struct os *guest;
-	const struct vm_guest_ops *guest_ops;
-	struct node *guest_node;
+	/* the guest the world's assembler booted on the virtual CSS */
+	const struct vmm_guest_ops *guest_ops;
+	void *guest_ctx;
+	void *guest;
 	bool running;
+	bool freeing;  /* vm_free: the guest's world may be gone */
 	char *cmdline; /* argv joined by blanks (what `pkill -f` matches) */
 	struct sim_waitq quit_wq;
 	/* eager CRW batch */
@@ -70,18 +61,20 @@ struct vm {
 };
 
 /* The VM takes ownership of opts (malloc'd), also on failure.
- * Build the VM from parsed options: storage, vcss, devices in order,
- * then the guest OS and its node (booting from events).  NULL with a
- * QEMU-style message (without the program prefix for device errors
+ * Build the VM from parsed options: storage, vcss, devices in order, then
+ * tell the guest ops it has started (the guest boots from events).  NULL
+ * with a QEMU-style message (without the program prefix for device errors
  * already carrying it) in err. */
-struct vm *vm_create(const struct vmm_host *host, struct node *host_node, struct vm_opts *opts,
-		     vmm_guest_css_fn guest_css, void *guest_css_ctx, char *err, size_t errlen);
-/* Build only storage, vcss and devices (no guest OS, no node): for tests
- * that drive the css interface themselves. */
+struct vm *vm_create(const struct vmm_host *host, struct sim *sim, struct vm_opts *opts,
+		     const struct vmm_guest_ops *guest_ops, void *guest_ctx, char *err,
+		     size_t errlen);
+/* Build only storage, vcss and devices (no guest): for tests that drive
+ * the css interface themselves. */
 struct vm *vm_create_bare(const struct vmm_host *host, struct sim *sim, struct vm_opts *opts,
 			  char *err, size_t errlen);
-/* Power off: stop the virtual CSS, release the vfio devices, remove the
- * guest node.  Memory is kept until vm_free (guest tasks may still run). */
+/* Power off: stop the virtual CSS, release the vfio devices, the guest
+ * leaves the world.  Memory is kept until vm_free (guest tasks may still
+ * run). */
 void vm_quit(struct vm *vm);
 void vm_free(struct vm *vm);
 

@@ -49,12 +49,33 @@ struct vmm_dev_view {
 int vmm_dev_views(const struct vmm *m, void (*fn)(void *ctx, const struct vmm_dev_view *v),
 		  void *ctx);
 
-/* Whoever assembles the world may put something between a guest OS and
- * the virtual CSS it boots on (the timeline's css tap): fn gets the VMM's
- * css interface and the guest's name and returns the interface the guest
- * OS is created on.  NULL fn: the VMM's own. */
-typedef struct css_if (*vmm_guest_css_fn)(void *ctx, struct css_if css, const char *name);
-void vmm_set_guest_css(struct vmm *m, vmm_guest_css_fn fn, void *ctx);
+/* A VM's guest is not the VMM's.  The VMM exports the VM's virtual CSS
+ * (the css interface) and says when a VM has started and stopped; whoever
+ * assembles the world boots an OS on that CSS and makes it a node
+ * (cli/guest.c).  Without guest ops a VM runs without a guest. */
+struct vm;
+struct vmm_guest_ops {
+	/* Before a VM is built: false when `name` (-name) cannot be used;
+	 * qemu then fails ("guest name '...' is already in use"). */
+	bool (*name_ok)(void *ctx, const char *name);
+	/* The VM has started: boot a guest named `name` on css, the VM's
+	 * virtual CSS.  The guest, kept for the calls below; NULL when it
+	 * cannot start (qemu fails: "cannot start the guest"). */
+	void *(*started)(void *ctx, struct vm *vm, const char *name, struct css_if css);
+	/* The VM has stopped (power off, signal): the guest leaves the
+	 * world; it is freed later (tasks may still run in it).  Not called
+	 * for a VM freed while it runs (its world is gone by then). */
+	void (*stopped)(void *ctx, void *guest);
+	/* The system goes down (the end of a run): the guest's I/O ends. */
+	void (*shutdown)(void *ctx, void *guest);
+	/* The VM's memory goes: free the guest. */
+	void (*freed)(void *ctx, void *guest);
+};
+void vmm_set_guest_ops(struct vmm *m, const struct vmm_guest_ops *ops, void *ctx);
+/* What `poweroff` in a guest does: its VM stops. */
+void vmm_poweroff(struct vm *vm);
+/* The guest the assembler started for vm, NULL if none. */
+void *vmm_vm_guest(const struct vm *vm);
 
 /* Free the VMs (guest OS instances, virtual CSSs, device state) and the
  * VMM.  Call after world_free() of the host's world and before the host OS

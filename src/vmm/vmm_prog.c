@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/os.h"
 #include "user/node.h"
 #include "vmm/vm.h"
 
@@ -23,8 +22,8 @@
 struct vmm {
 	struct node *host;
 	struct vm *vms;
-	vmm_guest_css_fn guest_css; /* vmm_set_guest_css() */
-	void *guest_css_ctx;
+	const struct vmm_guest_ops *guest_ops; /* vmm_set_guest_ops() */
+	void *guest_ctx;
 };
 
 /* argv joined by single blanks, as /proc/PID/cmdline reads with NULs
@@ -65,7 +64,7 @@ static int qemu_main(struct proc *p, void *ctx, int argc, char **argv)
 		free(o);
 		return 1;
 	}
-	vm = vm_create(&host, proc_node(p), o, m->guest_css, m->guest_css_ctx, err, sizeof(err));
+	vm = vm_create(&host, proc_sim(p), o, m->guest_ops, m->guest_ctx, err, sizeof(err));
 	if (!vm) {
 		proc_eprintf(p, "%s\n", err);
 		return 1;
@@ -191,10 +190,10 @@ struct vm *vmm_vms(const struct vmm *m)
 	return m ? m->vms : NULL;
 }
 
-void vmm_set_guest_css(struct vmm *m, vmm_guest_css_fn fn, void *ctx)
+void vmm_set_guest_ops(struct vmm *m, const struct vmm_guest_ops *ops, void *ctx)
 {
-	m->guest_css = fn;
-	m->guest_css_ctx = ctx;
+	m->guest_ops = ops;
+	m->guest_ctx = ctx;
 }
 
 int vmm_kill(struct vmm *m, const char *name)
@@ -211,7 +210,8 @@ int vmm_kill(struct vmm *m, const char *name)
 void vmm_shutdown(struct vmm *m)
 {
 	for (struct vm *vm = m ? m->vms : NULL; vm; vm = vm->next)
-		os_shutdown(vm->guest);
+		if (vm->guest && vm->guest_ops->shutdown)
+			vm->guest_ops->shutdown(vm->guest_ctx, vm->guest);
 }
 
 void vmm_free(struct vmm *m)

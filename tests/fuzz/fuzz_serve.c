@@ -299,13 +299,13 @@ static void good_client(struct client *cl)
 {
 	struct chps_version v = {.major = CHPS_PROTO_MAJOR, .pid = 1, .name = "good"};
 	struct chps_dma_map dm = {.iova = 0, .size = MEM, .flags = 3};
-	struct {
-		struct vfio_irq_set s;
-		int32_t fd;
-	} is = {{sizeof(is), VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
-		 VFIO_CCW_IO_IRQ_INDEX, 0, 1},
-		-1};
-	struct chps_ioctl io = {VFIO_DEVICE_SET_IRQS, sizeof(is)};
+	struct vfio_irq_set is = {sizeof(is) + 4,
+				  VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+				  VFIO_CCW_IO_IRQ_INDEX, 0, 1};
+	/* The data entry 0: the descriptor travels beside the message. */
+	const int32_t data = 0;
+	uint8_t set[sizeof(is) + 4];
+	struct chps_ioctl io = {VFIO_DEVICE_SET_IRQS, sizeof(set)};
 	struct chps_region rg = {.offset = 0, .count = sizeof(struct ccw_io_region)};
 	struct orb o = {
 		.intparm = 1, .ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_PFCH, .lpm = 0xff, .cpa = 0x1000};
@@ -323,8 +323,9 @@ static void good_client(struct client *cl)
 	FUZZ_CHECK(err == 0, "a good client cannot open the device: %s", strerror(err));
 	err = request(cl, CHPS_DMA_MAP, &dm, sizeof(dm), NULL, 0, dup(cl->memfd));
 	FUZZ_CHECK(err == 0, "a good client cannot map its memory: %s", strerror(err));
-	is.fd = 0; /* the descriptor travels beside */
-	err = request(cl, CHPS_DEVICE_IOCTL, &io, sizeof(io), &is, sizeof(is), dup(efd));
+	memcpy(set, &is, sizeof(is));
+	memcpy(set + sizeof(is), &data, 4);
+	err = request(cl, CHPS_DEVICE_IOCTL, &io, sizeof(io), set, sizeof(set), dup(efd));
 	FUZZ_CHECK(err == 0, "a good client cannot set its I/O eventfd: %s", strerror(err));
 
 	memset(cl->mem + 0x2000, 0, 64);

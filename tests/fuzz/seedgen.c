@@ -470,13 +470,13 @@ static void ioctl_msg(uint32_t request, const void *arg, uint32_t argsz, int nfd
 
 static void set_irq(unsigned index, int kind)
 {
-	struct {
-		struct vfio_irq_set s;
-		int32_t fd;
-	} is = {{sizeof(is), VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, index, 0, 1},
-		0};
+	struct vfio_irq_set is = {sizeof(is) + 4,
+				  VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, index, 0,
+				  1};
+	uint8_t set[sizeof(is) + 4] = {0}; /* data entry 0: the descriptor beside */
 
-	ioctl_msg(VFIO_DEVICE_SET_IRQS, &is, sizeof(is), kind >= 0, &kind);
+	memcpy(set, &is, sizeof(is));
+	ioctl_msg(VFIO_DEVICE_SET_IRQS, set, sizeof(set), kind >= 0, &kind);
 }
 
 static void region_msg(unsigned cmd, uint64_t off, uint32_t count, const void *data)

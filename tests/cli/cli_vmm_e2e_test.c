@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "machine/machine.h"
+#include "cli/guest.h"
 #include "os/os.h"
 #include "user/progs.h"
 #include "user/shell.h"
@@ -21,6 +22,7 @@ struct w {
 	struct world *world;
 	struct node *hn;
 	struct vmm *vmm; /* qemu-system-s390x of hn */
+	struct guests guests;
 };
 
 static bool proc_is_done(void *p)
@@ -67,6 +69,8 @@ static void w_up_deck(struct w *w, const char *deck)
 	w->hn = world_add_node(w->world, "host", w->host);
 	node_add_os_progs(w->hn);
 	w->vmm = vmm_install(w->hn);
+	w->guests = (struct guests){.world = w->world};
+	guests_install(&w->guests, w->vmm);
 	sim_run_until(w->sim, booted, w->host);
 	free(node_take_output(w->hn));
 }
@@ -372,13 +376,13 @@ TEST(e2e_guest_stsch_in_steady_state_costs_no_host_stsch)
 	CHECK(st->host_stsch <= st->io_irqs);
 	/* Without I/O: none at all. */
 	uint64_t host = st->host_stsch, guest = st->guest_stsch;
-	uint64_t buf = os_kmalloc(vm->guest, 64, 8);
+	uint64_t buf = os_kmalloc(guest_os(vm), 64, 8);
 
 	for (int i = 0; i < 50; i++)
 		CHECK_EQ(vcss_ops.stsch(vm->css,
 					schid_word(0, vfio_ccw_dev_sch(vm->vfio[0])->schno), buf),
 			 0);
-	os_kfree(vm->guest, buf);
+	os_kfree(guest_os(vm), buf);
 	run_ok(&w, "guest", "lscss");
 	CHECK(st->guest_stsch >= guest + 50);
 	CHECK_EQ(st->host_stsch, host);

@@ -1,0 +1,108 @@
+/* The guests of the world: when a VM has started, the world's assembler
+ * boots the same OS model on the VM's virtual CSS (on the timeline's tap
+ * when there is one) and makes it a node named by -name, with the node's
+ * programs plus `poweroff`.  The VMM only says when; this file does it. */
+#include "cli/guest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "os/os.h"
+#include "user/progs.h"
+#include "vmm/vmm.h"
+
+struct guest {
+	struct guests *gs;
+	struct vm *vm;
+	struct os *os;
+	struct node *node; /* NULL once it left the world */
+};
+
+static int prog_poweroff(struct proc *p, void *ctx, int argc, char **argv)
+{
+	struct guest *g = ctx;
+
+	(void)p, (void)argc, (void)argv;
+	vmm_poweroff(g->vm);
+	return 0;
+}
+
+static bool guest_name_ok(void *ctx, const char *name)
+{
+	struct guests *gs = ctx;
+
+	return !world_find_node(gs->world, name);
+}
+
+static void *guest_started(void *ctx, struct vm *vm, const char *name, struct css_if css)
+{
+	struct guests *gs = ctx;
+	struct os_config cfg = {.hostname = name};
+	struct guest *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return NULL;
+	g->gs = gs;
+	g->vm = vm;
+	if (gs->tap)
+		css = gs->tap(gs->tap_ctx, css, name);
+	g->os = os_create(world_sim(gs->world), css, &cfg);
+	if (g->os)
+		g->node = world_add_node(gs->world, name, g->os);
+	if (!g->node) {
+		os_destroy(g->os);
+		free(g);
+		return NULL;
+	}
+	node_add_os_progs(g->node);
+	node_add_prog(g->node, "poweroff", prog_poweroff, g);
+	return g;
+}
+
+static void guest_stopped(void *ctx, void *guest)
+{
+	struct guest *g = guest;
+
+	(void)ctx;
+	if (g->node)
+		world_remove_node(g->gs->world, g->node);
+	g->node = NULL;
+}
+
+static void guest_shutdown(void *ctx, void *guest)
+{
+	struct guest *g = guest;
+
+	(void)ctx;
+	os_shutdown(g->os);
+}
+
+/* By now the world (and the guest's node) may be gone already. */
+static void guest_freed(void *ctx, void *guest)
+{
+	struct guest *g = guest;
+
+	(void)ctx;
+	os_destroy(g->os);
+	free(g);
+}
+
+static const struct vmm_guest_ops guest_ops = {
+	.name_ok = guest_name_ok,
+	.started = guest_started,
+	.stopped = guest_stopped,
+	.shutdown = guest_shutdown,
+	.freed = guest_freed,
+};
+
+void guests_install(struct guests *gs, struct vmm *m)
+{
+	vmm_set_guest_ops(m, &guest_ops, gs);
+}
+
+struct os *guest_os(const struct vm *vm)
+{
+	const struct guest *g = vmm_vm_guest(vm);
+
+	return g ? g->os : NULL;
+}
