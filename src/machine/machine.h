@@ -100,6 +100,9 @@ struct machine_stats {
 	uint64_t stsch, msch, ssch, tsch, csch, hsch, xsch, rsch, stcrw, chsc, servc;
 	uint64_t crws_queued, crws_lost, interrupts;
 	uint64_t chp_event_sch_visits; /* subchannels touched by CHPID events */
+	/* data bytes the devices moved straight to or from storage (the data
+	 * area in place), and through the channel's buffer */
+	uint64_t bytes_in_place, bytes_buffered;
 };
 const struct machine_stats *machine_stats(struct machine *m);
 

@@ -172,6 +172,17 @@ void *os_kptr(struct os *os, uint64_t addr, uint64_t len)
 	return storage_ptr(os->css.mem, addr, len);
 }
 
+uint64_t os_storage_addr(struct os *os, const void *p, uint64_t len)
+{
+	const struct storage *m = os->css.mem;
+	const uint8_t *b = p;
+
+	if (!m || !m->base || !p || b < m->base || (uint64_t)(b - m->base) > m->size ||
+	    len > m->size - (uint64_t)(b - m->base))
+		return 0;
+	return (uint64_t)(b - m->base);
+}
+
 void os_kmem_range(const struct os *os, uint64_t *base, uint64_t *size)
 {
 	*base = os->priv->kbase;
