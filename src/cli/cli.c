@@ -60,6 +60,9 @@ static const char usage_text[] =
 	"  --iocp FILE      I/O configuration deck (overrides '#! iocp')\n"
 	"  --keep-workdir   keep the run's temporary work directory\n"
 	"  --debug          debug-only kernel lines (Linux pr_debug, s390dbf) in dmesg\n"
+	"  --real-qemu      run/check: the host's qemu-system-s390x starts the real QEMU\n"
+	"                   and a real s390x Linux guest (docs/real-qemu.md)\n"
+	"  --sysfs-dump DIR run: write each node's /sys to DIR/NODE/sys at the end\n"
 	"  -v, --verbose    check: print PASS lines too\n"
 	"\n"
 	"Scenario format: docs/scenario.md\n";
@@ -78,7 +81,17 @@ struct cli {
 	bool verbose;
 };
 
-enum { OPT_SEED = 256, OPT_TRACE, OPT_IOCP, OPT_KEEP, OPT_DEBUG, OPT_TRACE_FORMAT, OPT_TIMELINE };
+enum {
+	OPT_SEED = 256,
+	OPT_TRACE,
+	OPT_IOCP,
+	OPT_KEEP,
+	OPT_DEBUG,
+	OPT_TRACE_FORMAT,
+	OPT_TIMELINE,
+	OPT_REAL_QEMU,
+	OPT_SYSFS_DUMP,
+};
 
 static int parse_seed(const char *s, uint64_t *out)
 {
@@ -102,6 +115,8 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 		{"iocp", required_argument, NULL, OPT_IOCP},
 		{"keep-workdir", no_argument, NULL, OPT_KEEP},
 		{"debug", no_argument, NULL, OPT_DEBUG},
+		{"real-qemu", no_argument, NULL, OPT_REAL_QEMU},
+		{"sysfs-dump", required_argument, NULL, OPT_SYSFS_DUMP},
 		{"trace-format", required_argument, NULL, OPT_TRACE_FORMAT},
 		{"timeline", required_argument, NULL, OPT_TIMELINE},
 		{"verbose", no_argument, NULL, 'v'},
@@ -129,6 +144,12 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_DEBUG:
 			c->ro.debug = true;
+			break;
+		case OPT_REAL_QEMU:
+			c->ro.real_qemu = true;
+			break;
+		case OPT_SYSFS_DUMP:
+			c->ro.sysfs_dump = optarg;
 			break;
 		case OPT_TRACE_FORMAT:
 			if (!strcmp(optarg, "chrome"))

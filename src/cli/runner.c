@@ -12,12 +12,15 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/realqemu.h"
+#include "cli/sysfs_dump.h"
 #include "cli/timeline.h"
 #include "machine/machine.h"
 #include "os/os.h"
@@ -136,6 +139,16 @@ static void on_node_added(void *ctx, struct node *n)
 
 	if (rw->debug && node_os(n))
 		os_set_debug(node_os(n), 1);
+	if (node_os(n)) {
+		char **nv = realloc(rw->osnodes, (rw->nosnodes + 1) * sizeof(*nv));
+
+		if (nv) {
+			rw->osnodes = nv;
+			nv[rw->nosnodes] = strdup(node_name(n));
+			if (nv[rw->nosnodes])
+				rw->nosnodes++;
+		}
+	}
 	if (node_os(n) && !os_booted(node_os(n)))
 		os_on_booted(node_os(n), boot_done, n);
 }
@@ -403,6 +416,9 @@ size_t run_world_destroy(struct run_world *rw)
 		fclose(rw->timeline);
 	tl_free(rw->tl);
 	remove_workdir(rw);
+	for (size_t i = 0; i < rw->nosnodes; i++)
+		free(rw->osnodes[i]);
+	free(rw->osnodes);
 	memset(rw, 0, sizeof(*rw));
 	return left;
 }
@@ -517,6 +533,8 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 	struct proc *p;
 
 	*out = NULL;
+	if (rw->rq)
+		return realqemu_command(rw->rq, name, cmd, out);
 	r = find_node(rw, name, &n);
 	if (r != RUN_OK)
 		return r;
@@ -547,6 +565,71 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 	if (!*out)
 		return RUN_NOMEM;
 	return r;
+}
+
+/* ---- sysfs dump ---- */
+
+struct dump_job {
+	struct sysfs *fs;
+	char *dir;
+	char err[512];
+	int rc;
+	bool done;
+};
+
+static void dump_task(void *arg)
+{
+	struct dump_job *j = arg;
+
+	j->rc = sysfs_dump(j->fs, j->dir, j->err, sizeof(j->err));
+	j->done = true;
+}
+
+static bool dump_done(void *arg)
+{
+	return ((struct dump_job *)arg)->done;
+}
+
+int run_sysfs_dump(struct run_world *rw, const char *dir, char *err, size_t errlen)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < rw->nosnodes; i++) {
+		struct node *n = world_find_node(rw->world, rw->osnodes[i]);
+		struct dump_job j = {0};
+		struct sim_task *t;
+		char *nd = NULL;
+
+		if (!n || !node_os(n))
+			continue; /* a guest that has gone */
+		if (asprintf(&nd, "%s/%s", dir, rw->osnodes[i]) < 0 ||
+		    asprintf(&j.dir, "%s/sys", nd) < 0 ||
+		    (mkdir(nd, 0755) < 0 && errno != EEXIST)) {
+			snprintf(err, errlen, "%s: %s", nd ? nd : dir,
+				 strerror(errno ? errno : ENOMEM));
+			free(nd);
+			free(j.dir);
+			return -1;
+		}
+		j.fs = node_os(n)->sysfs;
+		t = sim_task_spawn(rw->sim, "sysfs-dump", dump_task, &j);
+		if (!t || run_until(rw, dump_done, &j) != RUN_OK) {
+			snprintf(err, errlen, "%s: the dump did not end", nd);
+			free(nd);
+			free(j.dir);
+			return -1;
+		}
+		sim_task_free(t);
+		free(nd);
+		free(j.dir);
+		if (j.rc < 0) {
+			snprintf(err, errlen, "%s", j.err);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* ---- scenarios ---- */
@@ -654,8 +737,24 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 		return -1;
 	}
 	rw.timeout = s->timeout;
+	if (o->real_qemu) {
+		char image[4096];
+
+		if (realqemu_image(image, sizeof(image), err, sizeof(err)) < 0 ||
+		    !(rw.rq = realqemu_new(&rw, image, err, sizeof(err)))) {
+			fprintf(o->err, "chpsync: %s: --real-qemu: %s\n", s->name, err);
+			run_world_destroy(&rw);
+			return -1;
+		}
+	}
 	rc = run_items(&rw, s, o, out);
 	fflush(out);
+	if (!rc && o->sysfs_dump && run_sysfs_dump(&rw, o->sysfs_dump, err, sizeof(err)) < 0) {
+		fprintf(o->err, "chpsync: %s: --sysfs-dump: %s\n", s->name, err);
+		rc = -1;
+	}
+	realqemu_free(rw.rq);
+	rw.rq = NULL;
 	/* What was recorded is written also when a command failed: that is
 	 * when a picture of the run helps most. */
 	if (run_world_finish(&rw, o) < 0)

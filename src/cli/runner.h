@@ -21,15 +21,17 @@ struct os;
 struct run_opts {
 	bool seed_set; /* --seed N: PRNG seed, equal-time events permuted */
 	uint64_t seed;
-	const char *trace;    /* --trace FILE, or NULL */
-	const char *iocp;     /* --iocp FILE: overrides the scenario's deck */
-	bool keep_workdir;    /* --keep-workdir */
-	bool debug;	      /* --debug or '#! debug': debug-only kernel lines in dmesg */
-	bool upstream;	      /* '#! host-driver upstream': the host as upstream Linux */
-	FILE *err;	      /* where "chpsync: ..." messages go (stderr) */
-	bool trace_chrome;    /* --trace-format=chrome: the trace as Chrome JSON */
-	const char *timeline; /* --timeline FILE.svg|FILE.html, or NULL */
-	const char *title;    /* the timeline's title (default: the scenario) */
+	const char *trace;	/* --trace FILE, or NULL */
+	const char *iocp;	/* --iocp FILE: overrides the scenario's deck */
+	bool keep_workdir;	/* --keep-workdir */
+	bool debug;		/* --debug or '#! debug': debug-only kernel lines in dmesg */
+	bool upstream;		/* '#! host-driver upstream': the host as upstream Linux */
+	FILE *err;		/* where "chpsync: ..." messages go (stderr) */
+	bool trace_chrome;	/* --trace-format=chrome: the trace as Chrome JSON */
+	const char *timeline;	/* --timeline FILE.svg|FILE.html, or NULL */
+	const char *title;	/* the timeline's title (default: the scenario) */
+	bool real_qemu;		/* --real-qemu: the host's qemu-system-s390x is the real one */
+	const char *sysfs_dump; /* --sysfs-dump DIR: each OS node's /sys at the end */
 };
 
 #define RUN_DEFAULT_SEED 1
@@ -81,6 +83,12 @@ struct run_world {
 	bool intr;
 	bool (*intr_poll)(void *ctx);
 	void *intr_ctx;
+	/* --real-qemu: the world behind chpsync serve, real QEMUs and guests
+	 * (cli/realqemu.h); commands go through it. */
+	struct realqemu *rq;
+	/* Names of the nodes with an OS, in the order they came (host first). */
+	char **osnodes;
+	size_t nosnodes;
 	int last_status; /* exit status of the last command that ended */
 	uint64_t events; /* events run while waiting for commands */
 };
@@ -119,6 +127,10 @@ enum run_result {
  * RUN_TIMEOUT *out still holds what the command printed. */
 enum run_result run_command(struct run_world *rw, const char *node, const char *cmd, char **out);
 const char *run_result_str(enum run_result r);
+
+/* Write /sys of every node with an OS that is still there to DIR/NODE/sys
+ * (cli/sysfs_dump.h).  0, or -1 with err. */
+int run_sysfs_dump(struct run_world *rw, const char *dir, char *err, size_t errlen);
 
 /* Run a scenario and write its transcript to out (comments and prompts as
  * written, each command followed by its actual output).  0, or -1 after an
