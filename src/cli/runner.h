@@ -30,6 +30,7 @@ struct run_opts {
 	bool trace_chrome;    /* --trace-format=chrome: the trace as Chrome JSON */
 	const char *timeline; /* --timeline FILE.svg|FILE.html, or NULL */
 	const char *title;    /* the timeline's title (default: the scenario) */
+	uint64_t max_events;  /* events per command in all (0: no cap; the fuzz targets) */
 };
 
 #define RUN_DEFAULT_SEED 1
