@@ -196,12 +196,12 @@ int main(int argc, char **argv)
 
 	/* Steady state: every guest STSCHes every subchannel ten times. */
 	for (int i = 0; i < nvm; i++) {
-		uint64_t buf = os_kmalloc(vms[i]->guest, 64, 8);
+		uint64_t buf = os_kmalloc(guest_os(vms[i]), 64, 8);
 
 		for (int r = 0; r < 10; r++)
 			for (int s = 0; s < vcss_nsch(vms[i]->css); s++)
 				vcss_ops.stsch(vms[i]->css, schid_word(0, (uint16_t)s), buf);
-		os_kfree(vms[i]->guest, buf);
+		os_kfree(guest_os(vms[i]), buf);
 		count(vms[i], &after);
 		st_host += after.host_stsch - before[i].host_stsch;
 		st_guest += after.guest_stsch - before[i].guest_stsch;

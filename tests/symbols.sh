@@ -6,7 +6,8 @@
 #  2. no upward reference: a layer uses only what it or a layer below it
 #     defines (cli -> vmm -> user -> os -> machine -> dev -> sim, arch);
 #  3. user space reaches the kernel only through its system calls: the
-#     file systems (/sys, device nodes, /tmp) and syslog(2);
+#     file systems (/sys, device nodes, /tmp; fcntl's O_DIRECT), syslog(2)
+#     and mmap(2)/munmap(2) of process memory (os_umem_*);
 #  4. no process-wide state: nothing in a layer is writable data outside
 #     the objects it allocates (.data, .bss), so two worlds in one process
 #     share nothing.  Read-only tables (.rodata, .data.rel.ro) are fine.
@@ -49,7 +50,7 @@ if [ -n "$up" ]; then
 	status=1
 fi
 
-syscalls='^(sysfs_(read|write|list|names_free|readlink|is_dir|exists|writable)|vfs_(open|pread|pwrite|size|truncate|close)|os_syslog)$'
+syscalls='^(sysfs_(read|write|list|names_free|readlink|is_dir|exists|writable)|vfs_(open|pread|pwrite|size|truncate|close|set_direct)|os_syslog|os_umem_(alloc|free))$'
 oss=$(printf '%s\n' "$defs" | awk '$2 == "os" { print $1 }')
 bad=$(nm -u "$build/libuser.a" 2>/dev/null | awk 'NF == 2 { print $2 }' | sort -u |
 	grep -Fx "$oss" | grep -Ev "$syscalls")

@@ -5,8 +5,9 @@
  * one command with one contiguous buffer (dev/ccwdev.h).
  *
  * Events: SSCH -> [ssch_start] select path -> step: fetch CCWs, exec on the
- * device -> [ccw_fetch + device latency] command done: scatter, status,
- * chain or end -> status pending -> [interrupt] I/O interruption. */
+ * device -> [ccw_fetch + device latency + data over the link] command done:
+ * scatter, status, chain or end -> status pending -> [interrupt] I/O
+ * interruption. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -403,20 +404,49 @@ static bool kind_reads(uint8_t kind)
 static void cmd_done(void *arg);
 static bool cmd_complete(struct machine *m, struct subchannel *s);
 
+/* The storage an IDAW list addresses, when its pieces follow each other
+ * (as those of every buffer an OS allocates do): one area the device may
+ * use in place.  NULL when they do not, or when any IDAW is bad (the
+ * general path then finds the program check). */
+static uint8_t *ida_area(struct machine *m, uint16_t orb_ctrl0, uint32_t cda, uint32_t len)
+{
+	uint64_t bs = idaw_block(orb_ctrl0), first = 0, next = 0;
+	unsigned isz = idaw_size(orb_ctrl0);
+	uint32_t done = 0;
+
+	if (!idal_aligned(cda, orb_ctrl0))
+		return NULL;
+	for (uint64_t i = 0; done < len; i++) {
+		const uint8_t *ip = storage_ptr(m->mem, cda + i * isz, isz);
+		uint64_t a, n;
+
+		if (!ip || idaw_fetch(ip, orb_ctrl0, (unsigned)i, &a) || (i && a != next))
+			return NULL;
+		if (!i)
+			first = a;
+		n = bs - (a & (bs - 1));
+		if (n > len - done)
+			n = len - done;
+		next = a + n;
+		done += (uint32_t)n;
+	}
+	return storage_ptr(m->mem, first, len);
+}
+
 /* The data area of a command that the device may use in place (no copy
- * through the channel buffer): one CCW, no IDAWs, no skip, valid address.
- * A read then stores as the device transfers, i.e. at the start of the
- * command's time rather than at its end; that is only done when the fetch
- * time is zero (benchmarks), so the default timing keeps its order of
- * effects.  NULL when the buffer is to be used. */
-static uint8_t *direct_area(struct machine *m, struct subchannel *s, uint8_t kind)
+ * through the channel buffer): one CCW, no skip, a valid address or an
+ * IDAW list of contiguous pieces.  A read then stores as the device
+ * transfers, i.e. during the command's time rather than at its end, as a
+ * channel does (a read halted or cleared in flight may have stored data).
+ * NULL when the buffer is to be used. */
+static uint8_t *direct_area(struct machine *m, struct subchannel *s)
 {
 	const struct seg *g = &s->io->seg[0];
 
-	if (s->io->nseg != 1 || !g->count || (g->flags & (CCW_FLAG_IDA | CCW_FLAG_SKIP)))
+	if (s->io->nseg != 1 || !g->count || (g->flags & CCW_FLAG_SKIP))
 		return NULL;
-	if (kind_reads(kind) && m->timing.ccw_fetch)
-		return NULL;
+	if (g->flags & CCW_FLAG_IDA)
+		return ida_area(m, s->io->orb_ctrl0, g->cda, g->count);
 	if (fmt1(s) && (g->cda & 0x80000000u))
 		return NULL;
 	if ((uint64_t)g->cda + g->count > addr_limit(s))
@@ -453,14 +483,14 @@ static int load_buffer(struct machine *m, struct subchannel *s, bool reads, uint
 		}
 		off += g->count;
 	}
-	if (reads)
-		memset(io->buf, 0, total);
+	/* Input: the device fills what it transfers, and only that much
+	 * is stored (no clearing of a buffer nobody reads). */
 	return 0;
 }
 
 /* The command most programs are made of: one format-1 CCW, not a TIC,
- * with no flag but CC and SLI, whose data area the device can use in
- * place.  Sets it up exactly as the general path in chn_exec() would, with
+ * with no flag but CC, SLI and IDA (an IDAW list of contiguous pieces),
+ * whose data area the device can use in place.  Sets it up exactly as the general path in chn_exec() would, with
  * one decode and one address check; false, having changed nothing, when
  * the general path is to run (and find any error). */
 static bool setup_simple(struct machine *m, struct subchannel *s, struct sch_io *io)
@@ -477,14 +507,17 @@ static bool setup_simple(struct machine *m, struct subchannel *s, struct sch_io 
 	if (!p)
 		return false;
 	ccw1_decode(p, &c);
-	if ((c.flags & ~(CCW_FLAG_CC | CCW_FLAG_SLI)) || !c.count || (c.cda & 0x80000000u) ||
-	    (uint64_t)c.cda + c.count > FMT1_LIMIT)
+	if ((c.flags & ~(CCW_FLAG_CC | CCW_FLAG_SLI | CCW_FLAG_IDA)) || !c.count)
 		return false;
 	kind = ccw_kind(c.cmd, true);
-	if (kind == CCW_KIND_INVALID || kind == CCW_KIND_TIC ||
-	    (kind_reads(kind) && m->timing.ccw_fetch))
+	if (kind == CCW_KIND_INVALID || kind == CCW_KIND_TIC)
 		return false;
-	data = storage_ptr(m->mem, c.cda, c.count);
+	if (c.flags & CCW_FLAG_IDA)
+		data = ida_area(m, io->orb_ctrl0, c.cda, c.count);
+	else if ((c.cda & 0x80000000u) || (uint64_t)c.cda + c.count > FMT1_LIMIT)
+		return false;
+	else
+		data = storage_ptr(m->mem, c.cda, c.count);
 	if (!data)
 		return false;
 	io->last_ccw = addr;
@@ -528,7 +561,7 @@ static bool setup_cmd(struct machine *m, struct subchannel *s)
 		pci_status(m, s);
 	if (gather_chain(m, s, addr, &c, &total, &bad))
 		return exec_check(m, s, bad);
-	direct = direct_area(m, s, (uint8_t)kind);
+	direct = direct_area(m, s);
 	if (!direct && load_buffer(m, s, kind_reads((uint8_t)kind), total, &bad))
 		return exec_check(m, s, bad);
 	io->cmd_kind = (uint8_t)kind;
@@ -543,6 +576,22 @@ static bool setup_cmd(struct machine *m, struct subchannel *s)
 	return true;
 }
 
+/* When the data of the command just executed has crossed the path's link:
+ * `ready` (the CU has done its part) plus the transfer at the link's rate,
+ * after the transfers already on that link in the same direction. */
+static sim_time_t link_done(struct machine *m, struct sch_io *io, sim_time_t ready)
+{
+	uint64_t rate = m->timing.link_rate, len = io->cmd.len;
+	sim_time_t *free_at, start;
+
+	if (!rate || !len)
+		return ready;
+	free_at = &m->chp[io->path].link_free[kind_reads(io->cmd_kind)];
+	start = ready > *free_at ? ready : *free_at;
+	*free_at = start + (len * SIM_S + rate - 1) / rate;
+	return *free_at;
+}
+
 /* Fetch and start the next command of the channel program.  True when
  * the command is done at once and the caller is to process its completion
  * (see chn_step); false when that was scheduled or the program ended. */
@@ -554,7 +603,13 @@ static bool chn_exec(struct machine *m, struct subchannel *s)
 	if (!setup_simple(m, s, io) && !setup_cmd(m, s))
 		return false;
 	s->dev->ops->exec(s->dev, io->path, &io->cmd);
+	if (io->direct)
+		m->stats.bytes_in_place += io->cmd.len;
+	else
+		m->stats.bytes_buffered += io->cmd.len;
 	delay = m->timing.ccw_fetch + io->cmd.latency;
+	if (m->timing.link_rate)
+		delay = link_done(m, io, sim_now(m->sim) + delay) - sim_now(m->sim);
 	/* Zero time and nothing else due now: the completion event would
 	 * run next anyway, so save scheduling it. */
 	if (!delay && sim_next_is_mine(m->sim))

@@ -408,28 +408,39 @@ static int eckd_rw_special(struct dasd_device *dev, bool write, uint64_t blk, ui
 	return rc;
 }
 
+/* A run of whole blocks.  A buffer in the OS's storage (process memory
+ * of an O_DIRECT transfer) is where the channel program's IDAWs point, so
+ * the device moves the data straight to or from it, as Linux's dasd does
+ * with the user's pages; any other buffer goes through a kernel buffer
+ * (not cleared: the transfer fills it). */
 static int eckd_rw_run(struct dasd_device *dev, bool write, uint64_t blk, uint32_t n, uint8_t *buf)
 {
-	struct dasd_ccw_req *cqr = dasd_alloc_request(dev, cpb_size(2 + (int)n, (int)n, 32),
-						      (uint64_t)n * DASD_BLKSIZE);
+	uint64_t len = (uint64_t)n * DASD_BLKSIZE;
+	uint64_t user = os_storage_addr(dev->os, buf, len);
+	struct dasd_ccw_req *cqr = dasd_alloc_request(dev, cpb_size(2 + (int)n, (int)n, 32), 0);
 	uint32_t first_trk = (uint32_t)(blk / DASD_RECS_PER_TRACK);
 	uint32_t last_trk = (uint32_t)((blk + n - 1) / DASD_RECS_PER_TRACK);
 	uint8_t rec = (uint8_t)(blk % DASD_RECS_PER_TRACK + 1);
 	struct cp_builder b;
-	uint8_t de[16], lr[16], *data;
-	uint64_t a;
+	uint8_t de[16], lr[16], *data = NULL;
+	uint64_t a, at;
 	uint32_t i;
 	int rc;
 
 	if (!cqr)
 		return -ENOMEM;
-	data = dasd_kptr(dev, cqr->data, (uint64_t)n * DASD_BLKSIZE);
-	if (!data) {
-		dasd_free_request(cqr);
-		return -EFAULT;
+	if (!user) {
+		cqr->data = os_kmalloc_nozero(dev->os, len, 4096);
+		data = cqr->data ? dasd_kptr(dev, cqr->data, len) : NULL;
+		if (!data) {
+			rc = cqr->data ? -EFAULT : -ENOMEM;
+			dasd_free_request(cqr);
+			return rc;
+		}
+		if (write)
+			memcpy(data, buf, (size_t)len);
 	}
-	if (write)
-		memcpy(data, buf, (size_t)n * DASD_BLKSIZE);
+	at = user ? user : cqr->data;
 	cpb_init(&b, cqr, 2 + (int)n, (int)n);
 	build_de(de, dev, write ? ECKD_DE_WR_UPDATE : ECKD_DE_WR_INHIBIT, ECKD_DE_GA_NORMAL,
 		 first_trk, last_trk);
@@ -441,11 +452,11 @@ static int eckd_rw_run(struct dasd_device *dev, bool write, uint64_t blk, uint32
 	cpb_ccw(&b, ECKD_CMD_LOCATE, CCW_FLAG_CC, 16, a, false);
 	for (i = 0; i < n; i++)
 		cpb_ccw(&b, write ? ECKD_CMD_WRITE_MT : ECKD_CMD_READ_MT,
-			i + 1 < n ? CCW_FLAG_CC : 0, DASD_BLKSIZE,
-			cqr->data + (uint64_t)i * DASD_BLKSIZE, true);
+			i + 1 < n ? CCW_FLAG_CC : 0, DASD_BLKSIZE, at + (uint64_t)i * DASD_BLKSIZE,
+			true);
 	rc = dasd_sleep_on_block(cqr);
-	if (rc == 0 && !write)
-		memcpy(buf, data, (size_t)n * DASD_BLKSIZE);
+	if (rc == 0 && !write && data)
+		memcpy(buf, data, (size_t)len);
 	dasd_free_request(cqr);
 	return rc;
 }

@@ -37,7 +37,8 @@ void os_printk_level(struct os *os, bool console, const char *fmt, va_list ap)
 {
 	char text[512];
 	char *line;
-	sim_time_t now = sim_now(os->sim);
+	/* printk time is the kernel's own clock: time since its boot. */
+	sim_time_t now = sim_now(os->sim) - (os->priv ? os->priv->boot_time : 0);
 	unsigned long sec = (unsigned long)(now / SIM_S);
 	unsigned long usec = (unsigned long)((now % SIM_S) / SIM_US);
 
@@ -170,6 +171,17 @@ int os_syslog(struct os *os, int type, char *buf, int len)
 void *os_kptr(struct os *os, uint64_t addr, uint64_t len)
 {
 	return storage_ptr(os->css.mem, addr, len);
+}
+
+uint64_t os_storage_addr(struct os *os, const void *p, uint64_t len)
+{
+	const struct storage *m = os->css.mem;
+	const uint8_t *b = p;
+
+	if (!m || !m->base || !p || b < m->base || (uint64_t)(b - m->base) > m->size ||
+	    len > m->size - (uint64_t)(b - m->base))
+		return 0;
+	return (uint64_t)(b - m->base);
 }
 
 void os_kmem_range(const struct os *os, uint64_t *base, uint64_t *size)
@@ -376,6 +388,7 @@ struct os *os_create(struct sim *sim, struct css_if css, const struct os_config 
 		goto fail;
 	os->sim = sim;
 	os->css = css;
+	os->priv->boot_time = sim_now(sim);
 	snprintf(os->hostname, sizeof(os->hostname), "%s",
 		 cfg && cfg->hostname ? cfg->hostname : "localhost");
 	os->priv->upstream = cfg && cfg->upstream;

@@ -85,6 +85,15 @@ uint64_t os_kmalloc_nozero(struct os *os, uint64_t size, uint64_t align);
 void os_kfree(struct os *os, uint64_t addr);
 /* Pointer to kernel storage [addr, addr+len) in css.mem, NULL if outside. */
 void *os_kptr(struct os *os, uint64_t addr, uint64_t len);
+/* The absolute address of [p, p+len) if it lies in the OS's storage (a
+ * buffer a device can address: process memory from os_umem_alloc), else 0. */
+uint64_t os_storage_addr(struct os *os, const void *p, uint64_t len);
+/* Process memory in the OS's storage (what mmap gives a process; the
+ * buffer of an O_DIRECT transfer lives there, so that a channel program
+ * can address it as Linux's dasd addresses the user's pages): `size`
+ * bytes, page aligned, zero on first use.  NULL when there is no room. */
+void *os_umem_alloc(struct os *os, uint64_t size);
+void os_umem_free(struct os *os, void *p);
 /* The range os_kmalloc() hands out ([base, base+size) of css.mem); other
  * users of the same storage (os_user_alloc) must stay outside it. */
 void os_kmem_range(const struct os *os, uint64_t *base, uint64_t *size);

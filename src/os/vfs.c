@@ -370,12 +370,19 @@ static ssize_t dev_io(struct vfs_dev *d, void *buf, const void *wbuf, size_t len
 	return d->ops->read(d->priv, buf, len, off);
 }
 
+void vfs_set_direct(struct vfs_file *f, bool on)
+{
+	f->flags = on ? f->flags | VFS_DIRECT : f->flags & ~VFS_DIRECT;
+}
+
 ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t len, uint64_t off)
 {
 	struct vfs_tmpfile *t = f->tf;
 
 	if (!(f->flags & VFS_RD))
 		return -EBADF;
+	if (f->dev && (f->flags & VFS_DIRECT) && !blk_aligned(f->dev, len, off))
+		return -EINVAL;
 	if (f->dev)
 		return dev_io(f->dev, buf, NULL, len, off);
 	if (off >= t->len)
@@ -403,6 +410,8 @@ ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t len, uint64_t off
 
 	if (!(f->flags & VFS_WR))
 		return -EBADF;
+	if (f->dev && (f->flags & VFS_DIRECT) && !blk_aligned(f->dev, len, off))
+		return -EINVAL;
 	if (f->dev)
 		return dev_io(f->dev, NULL, buf, len, off);
 	if (!len && off <= t->len)

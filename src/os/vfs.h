@@ -4,6 +4,7 @@
 #ifndef CHPSYNC_OS_VFS_H
 #define CHPSYNC_OS_VFS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -36,6 +37,10 @@ struct vfs_file;
 #define VFS_WR	  2
 #define VFS_CREAT 4
 #define VFS_TRUNC 8
+/* O_DIRECT: on a block device, offsets and lengths must be multiples of
+ * its block size (-EINVAL), and a buffer in the OS's storage
+ * (os_umem_alloc) is where the device reads or writes, without a copy. */
+#define VFS_DIRECT 16
 struct vfs_file *vfs_open(struct vfs *v, const char *path, int flags, int *err);
 ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t len, uint64_t off);
 ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t len, uint64_t off);
@@ -44,5 +49,7 @@ uint64_t vfs_size(struct vfs_file *f);
  * device nodes, -EBADF if not open for writing. */
 int vfs_truncate(struct vfs_file *f, uint64_t len);
 void vfs_close(struct vfs_file *f);
+/* fcntl(F_SETFL) of O_DIRECT. */
+void vfs_set_direct(struct vfs_file *f, bool on);
 
 #endif

@@ -17,6 +17,7 @@ struct dd {
 	uint64_t bs, count, skip, seek;
 	bool have_count, notrunc, fullblock, quiet, noxfer;
 	bool skip_bytes, seek_bytes; /* iflag=skip_bytes, oflag=seek_bytes */
+	bool idirect, odirect;	     /* iflag=direct, oflag=direct: O_DIRECT */
 	struct vfs_file *in, *out;
 	uint64_t r_full, r_partial, w_full, w_partial, w_bytes;
 	sim_time_t start;
@@ -108,8 +109,12 @@ static int dd_flags(struct dd *d, const char *key, const char *val)
 			d->skip_bytes = true;
 		} else if (strcmp(f, "seek_bytes") == 0 && key[0] == 'o') {
 			d->seek_bytes = true;
-		} else if (strcmp(f, "direct") != 0 && strcmp(f, "sync") != 0 &&
-			   strcmp(f, "dsync") != 0) {
+		} else if (strcmp(f, "direct") == 0) {
+			if (key[0] == 'i')
+				d->idirect = true;
+			else
+				d->odirect = true;
+		} else if (strcmp(f, "sync") != 0 && strcmp(f, "dsync") != 0) {
 			ret = bad_usage(d,
 					key[0] == 'i' ? "dd: invalid input flag: '%s'\n"
 						      : "dd: invalid output flag: '%s'\n",
@@ -224,7 +229,7 @@ static int dd_open(struct dd *d)
 	int err = 0, flags;
 
 	if (d->ifile) {
-		d->in = vfs_open(v, d->ifile, VFS_RD, &err);
+		d->in = vfs_open(v, d->ifile, VFS_RD | (d->idirect ? VFS_DIRECT : 0), &err);
 		if (!d->in) {
 			proc_eprintf(d->p, "dd: failed to open '%s': %s\n", d->ifile,
 				     strerror(-err));
@@ -232,7 +237,7 @@ static int dd_open(struct dd *d)
 		}
 	}
 	if (d->ofile) {
-		flags = VFS_WR | VFS_CREAT;
+		flags = VFS_WR | VFS_CREAT | (d->odirect ? VFS_DIRECT : 0);
 		d->out = vfs_open(v, d->ofile, flags, &err);
 		if (!d->out) {
 			proc_eprintf(d->p, "dd: failed to open '%s': %s\n", d->ofile,
@@ -282,6 +287,9 @@ static long dd_write(struct dd *d, const unsigned char *buf, size_t len, uint64_
 			return -EINTR;
 		return proc_output_closed(d->p) ? -EPIPE : (long)len;
 	}
+	/* GNU dd writes a final partial block without O_DIRECT. */
+	if (d->odirect && len < d->bs)
+		vfs_set_direct(d->out, false);
 	n = proc_pwrite(d->p, d->out, buf, len, *ooff);
 	if (n > 0)
 		*ooff += (uint64_t)n;
@@ -313,7 +321,15 @@ static int dd_skip(struct dd *d, unsigned char *buf, uint64_t *ioff)
 
 static int dd_copy(struct dd *d)
 {
-	unsigned char *buf = malloc(d->bs);
+	/* With O_DIRECT the buffer is page-aligned process memory (GNU dd
+	 * aligns it), which the device reads or writes itself. */
+	bool mapped = d->idirect || d->odirect;
+	unsigned char *buf = mapped ? proc_mmap(d->p, (size_t)d->bs) : NULL;
+
+	if (!buf) {
+		mapped = false;
+		buf = malloc(d->bs);
+	}
 	uint64_t ioff = 0, ooff = seek_off(d), blocks = 0;
 	int status = 0;
 
@@ -358,7 +374,10 @@ static int dd_copy(struct dd *d)
 		d->w_bytes += (uint64_t)w;
 		(uint64_t) w == d->bs ? d->w_full++ : d->w_partial++;
 	}
-	free(buf);
+	if (mapped)
+		proc_munmap(d->p, buf);
+	else
+		free(buf);
 	return status;
 }
 

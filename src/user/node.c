@@ -450,6 +450,21 @@ ssize_t proc_pread(struct proc *p, struct vfs_file *f, void *buf, size_t len, ui
 	return syscall_copied(p, vfs_pread(f, buf, len, off));
 }
 
+void *proc_mmap(struct proc *p, size_t len)
+{
+	struct os *os = proc_os(p);
+
+	return os && len ? os_umem_alloc(os, len) : NULL;
+}
+
+void proc_munmap(struct proc *p, void *addr)
+{
+	struct os *os = proc_os(p);
+
+	if (os && addr)
+		os_umem_free(os, addr);
+}
+
 ssize_t proc_pwrite(struct proc *p, struct vfs_file *f, const void *buf, size_t len, uint64_t off)
 {
 	if (syscall_enter(p) < 0)

@@ -107,5 +107,11 @@ int proc_syslog(struct proc *p, int type, char *buf, int len);
 struct vfs_file;
 ssize_t proc_pread(struct proc *p, struct vfs_file *f, void *buf, size_t len, uint64_t off);
 ssize_t proc_pwrite(struct proc *p, struct vfs_file *f, const void *buf, size_t len, uint64_t off);
+/* mmap(2) of anonymous memory: `len` bytes of process memory in the node's
+ * storage, page aligned (what an O_DIRECT transfer's buffer must be, so
+ * that the device moves the data straight to or from it).  NULL when there
+ * is no room or no OS; proc_munmap(p, NULL) does nothing. */
+void *proc_mmap(struct proc *p, size_t len);
+void proc_munmap(struct proc *p, void *addr);
 
 #endif

@@ -376,7 +376,8 @@ TEST(guard_messages_say_what_the_command_waits_for)
 	CHECK_EQ(scenario_parse(&s, "t.scenario",
 				"#! timeout 10m\n"
 				"[root@host ~]# chccwdev -e 3f3f; chchp -c 0 42-45\n"
-				"[root@host ~]# dd if=/dev/dasda of=/dev/null count=1 iflag=direct\n",
+				"[root@host ~]# dd if=/dev/dasda of=/dev/null bs=4k count=1 "
+				"iflag=direct\n",
 				err, sizeof(err)),
 		 0);
 	CHECK_EQ(run_scenario(&s, &ro, f), -1);
