@@ -327,6 +327,45 @@ TEST(endless_or_huge_input_files_are_refused)
 	CHECK_STR(err, "chpsync: /dev/zero: larger than 4 MiB: not an I/O configuration deck\n");
 }
 
+/* chpsync shell reading lines from a pipe or a file: a line that never
+ * ends (/dev/zero) is refused once it passes the scenario's size limit,
+ * instead of taking memory until there is none. */
+TEST(shell_input_line_without_end_is_refused)
+{
+	int p[2], status;
+	char err[512];
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	CHECK_EQ(pipe(p), 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		char *argv[] = {"chpsync", "shell", NULL};
+		int zero = open("/dev/zero", O_RDONLY), null = open("/dev/null", O_WRONLY);
+
+		dup2(zero, 0);
+		dup2(null, 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		alarm(30);
+		_exit(chpsync_main(2, argv));
+	}
+	close(p[1]);
+	while (len < sizeof(err) - 1 && (n = read(p[0], err + len, sizeof(err) - 1 - len)) > 0)
+		len += (size_t)n;
+	err[len] = '\0';
+	close(p[0]);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status))
+		t_fail(__FILE__, __LINE__, "chpsync shell < /dev/zero died (signal %d)",
+		       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	CHECK_EQ(WEXITSTATUS(status), 1);
+	CHECK_STR(err, "chpsync: standard input: line 1 is longer than 16 MiB: not a command "
+		       "line\n");
+}
+
 /* ---- the guards ---- */
 
 /* Work that keeps moving the clock, one event per microsecond: a long
