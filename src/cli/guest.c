@@ -65,6 +65,8 @@ static void guest_stopped(void *ctx, struct vmm_guest *guest)
 	struct vmm_guest *g = guest;
 
 	(void)ctx;
+	/* The guest is gone: its I/O in flight fails, its processes end. */
+	os_machine_stopped(g->os);
 	if (g->node)
 		world_remove_node(g->gs->world, g->node);
 	g->node = NULL;
@@ -75,7 +77,10 @@ static void guest_shutdown(void *ctx, struct vmm_guest *guest)
 	struct vmm_guest *g = guest;
 
 	(void)ctx;
-	os_shutdown(g->os);
+	/* The end of a run, once its processes had their time to end: the
+	 * VM stops with the run, and I/O still in flight by now (a start the
+	 * host lost, as upstream's driver can) never ends: it fails. */
+	os_machine_stopped(g->os);
 }
 
 /* By now the world (and the guest's node) may be gone already. */

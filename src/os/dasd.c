@@ -1052,11 +1052,20 @@ bool dasd_has_waiters(struct os *os)
 static void dasd_shutdown_device(struct dasd_device *dev)
 {
 	struct dasd_ccw_req *c, *next;
+	/* A stopped machine never ends the request on the channel. */
+	bool stopped = osp(dev->os)->machine_stopped;
 
 	dev->shutdown = true;
+	if (stopped) {
+		dev->active = NULL;
+		if (dev->timer) {
+			sim_cancel(dev->os->sim, dev->timer);
+			dev->timer = NULL;
+		}
+	}
 	for (c = dev->head; c; c = next) {
 		next = c->next;
-		if (c->status != DASD_CQR_IN_IO)
+		if (c->status != DASD_CQR_IN_IO || stopped)
 			cqr_final(c, DASD_CQR_FAILED, -EIO);
 	}
 }

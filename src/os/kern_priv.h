@@ -84,6 +84,7 @@ struct os_priv {
 	struct css_upcalls up;		   /* bound to the CSS */
 	bool dying;			   /* os_destroy() is running */
 	bool tasks_gone;		   /* buried, and the scheduler freed its tasks */
+	bool machine_stopped;		   /* os_machine_stopped(): no I/O ends any more */
 	struct storage gone_mem;	   /* empty: the storage of a buried OS at the end */
 	struct vfio_ccw_private *vfio_ccw; /* the vfio_ccw driver's subchannels */
 	bool debug;			   /* os_pr_debug() lines go to dmesg */

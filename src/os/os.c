@@ -431,6 +431,14 @@ void os_shutdown(struct os *os)
 	dasd_shutdown(os);
 }
 
+void os_machine_stopped(struct os *os)
+{
+	if (!os || !os->priv || os->priv->dying)
+		return;
+	os->priv->machine_stopped = true;
+	dasd_shutdown(os);
+}
+
 void os_on_booted(struct os *os, void (*fn)(void *ctx), void *ctx)
 {
 	os->priv->booted_fn = fn;

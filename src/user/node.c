@@ -178,6 +178,8 @@ size_t node_prog_names(const struct node *n, const char **names, size_t max)
 	return k;
 }
 
+static void node_kill_all(struct node *n);
+
 void world_remove_node(struct world *w, struct node *n)
 {
 	struct node **pp;
@@ -186,6 +188,8 @@ void world_remove_node(struct world *w, struct node *n)
 		;
 	if (!*pp)
 		return;
+	/* The node's system is gone, and its processes with it. */
+	node_kill_all(n);
 	*pp = n->next;
 	if (n->os && n->os->console_ctx == n) {
 		n->os->console = NULL;

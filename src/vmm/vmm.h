@@ -24,8 +24,9 @@ struct vmm *vmm_install(struct node *host);
  * -ENOENT when there is no such running VM. */
 int vmm_kill(struct vmm *m, const char *name);
 
-/* The guests go down with the run (os_shutdown of each guest OS): I/O that
- * waits for what is not coming fails, so that their processes can end. */
+/* The guests go down with the run (each guest OS loses its machine): I/O
+ * that waits for what is not coming fails, in flight or not, so that their
+ * processes can end. */
 void vmm_shutdown(struct vmm *m);
 /* What the VMM holds for one pass-through device of a running VM: the
  * guest subchannel's path fields (filled from the SCHIB region at its last
@@ -64,7 +65,8 @@ struct vmm_guest_ops {
 	 * cannot start (qemu fails: "cannot start the guest"). */
 	struct vmm_guest *(*started)(void *ctx, struct vm *vm, const char *name, struct css_if css);
 	/* The VM has stopped (power off, signal): the guest leaves the
-	 * world; it is freed later (tasks may still run in it).  Not called
+	 * world, its I/O fails and its processes end; it is freed later
+	 * (tasks may still run in it until they have ended).  Not called
 	 * for a VM freed while it runs (its world is gone by then). */
 	void (*stopped)(void *ctx, struct vmm_guest *guest);
 	/* The system goes down (the end of a run): the guest's I/O ends. */

@@ -115,6 +115,37 @@ TEST(end_of_run_with_a_guest_command_left_waiting)
 	CHECK_EQ(run_world_destroy(&rw), 0);
 }
 
+/* A guest whose VM is killed (pkill) while its dd waits for a read in
+ * flight: the guest is gone, and so are its processes - at once, not at
+ * the end of the run (where they could not be ended at all: the read's
+ * interruption never comes from a stopped VM). */
+TEST(killed_guest_takes_its_processes_and_its_io_in_flight)
+{
+	struct run_world rw;
+	char *out = NULL;
+
+	world(&rw);
+	CHECK_EQ(cmd(&rw, "host",
+		     "driverctl -b css set-override 0.0.013f vfio_ccw; mdevctl start -u "
+		     "6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920 -p 0.0.013f -t vfio_ccw-io; "
+		     "qemu-system-s390x -name guest -device vfio-ccw,sysfsdev=/sys/bus/mdev/"
+		     "devices/6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920,devno=0.0.3f3f -daemonize",
+		     &out),
+		 RUN_OK);
+	free(out);
+	CHECK_EQ(cmd(&rw, "guest", "chccwdev -e 3f3f", &out), RUN_OK);
+	free(out);
+	CHECK_EQ(cmd(&rw, "guest",
+		     "dd if=/dev/dasda of=/dev/null bs=1M count=64 iflag=direct && echo done &",
+		     &out),
+		 RUN_OK);
+	free(out);
+	CHECK_EQ(cmd(&rw, "host", "sleep 0.01; pkill -f 'name guest '; sleep 1", &out), RUN_OK);
+	free(out);
+	CHECK_EQ(world_live_procs(rw.world), 0);
+	CHECK_EQ(run_world_destroy(&rw), 0);
+}
+
 /* ---- endless commands and the time limit ---- */
 
 TEST(endless_commands_are_stopped_by_the_time_limit)
