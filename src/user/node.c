@@ -178,7 +178,7 @@ size_t node_prog_names(const struct node *n, const char **names, size_t max)
 	return k;
 }
 
-static void node_kill_all(struct node *n);
+static void signal_one(struct proc *q, int sig);
 
 void world_remove_node(struct world *w, struct node *n)
 {
@@ -188,8 +188,11 @@ void world_remove_node(struct world *w, struct node *n)
 		;
 	if (!*pp)
 		return;
-	/* The node's system is gone, and its processes with it. */
-	node_kill_all(n);
+	/* The node's system is gone, and its processes with it (except the
+	 * one that powers it off, which ends by itself). */
+	for (struct proc *q = n->procs; q; q = q->next)
+		if (!sim_current(world_sim(w)) || proc_task(q) != sim_current(world_sim(w)))
+			signal_one(q, SIGKILL);
 	*pp = n->next;
 	if (n->os && n->os->console_ctx == n) {
 		n->os->console = NULL;
