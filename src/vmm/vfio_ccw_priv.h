@@ -38,6 +38,12 @@ struct vfio_ccw_dev {
 	 * channel program may have moved POM (a path that answers again) or
 	 * the LPUM, so the next guest STSCH reads the host once. */
 	bool stale;
+	/* The guest's HSCH or CSCH went to the host (async region) and its
+	 * status has not come back: SCSW_FCTL_HALT or SCSW_FCTL_CLEAR, 0 if
+	 * none.  `overtaken`: the start's status came first and ended the
+	 * halt for the guest, so the halt's own status is not presented. */
+	uint16_t async_fctl;
+	bool overtaken;
 	struct vfio_ccw_stats st;
 };
 
