@@ -153,6 +153,8 @@ static void pt_store(struct vsch *s)
 	if (d->dirty || d->stale)
 		refreshed = vfio_ccw_dev_refresh(d) == 0;
 	d->pol->on_stsch(d, &before, refreshed, signalled);
+	if (refreshed)
+		d->pno_seen = false;
 }
 
 /* ---- guest instructions ---- */
@@ -361,8 +363,18 @@ void vfio_ccw_io_irq(void *ctx)
 	lpum = irb_esw_lpum(&irb);
 	if (lpum)
 		s->pmcw.lpum = lpum;
+	/* PNOM changed on the host: the next STSCH reads it.  The guest
+	 * sees the PNO in this status itself, so it is not news (a policy
+	 * that tells the guest of news with a PNO of its own would name the
+	 * same path again on the guest's next program, on a good path). */
 	if (irb.scsw.flags & SCSW_FLAGS_PNO)
-		d->dirty = d->news = true; /* PNOM changed on the host */
+		d->dirty = d->pno_seen = true;
+	/* Deferred cc 3: no path of the program answered.  Like a start the
+	 * host refuses for want of a path, the host's last word on the
+	 * device is that the guest has none (a policy may then tell the
+	 * guest when one comes back). */
+	if (scsw_cc(&irb.scsw) == 3)
+		d->host_nopath = true;
 	d->pol->on_io_irq(d);
 	vcss_post_status(s);
 }

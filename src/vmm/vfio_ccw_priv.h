@@ -29,6 +29,11 @@ struct vfio_ccw_dev {
 	 * since the guest last looked; a cc 3 the guest got for its own
 	 * start is not news to it. */
 	bool news;
+	/* The guest got an IRB with PNO from the host since the last SCHIB
+	 * read: it has seen, in its own status, which paths were found not
+	 * operational, so the POM and PNOM the next read brings are no news
+	 * to it either. */
+	bool pno_seen;
 	/* The host's last word on this device was that no path is left: a
 	 * start refused with -ENODEV (no logical path left on the host), or
 	 * a SCHIB with no available path.  Cleared by a start the host
