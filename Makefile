@@ -203,6 +203,13 @@ check-%: $(BUILD)/tests/test_%
 check: tests
 	@sh tests/run.sh $(BUILD) $(TEST_LAYERS)
 
+# Every golden over seeds 1..SWEEP_SEEDS (`make check` takes 8; SWEEP_JOBS
+# checks at once): a scenario that ships holds for any seed.
+SWEEP_SEEDS ?= 300
+sweep: $(BUILD)/chpsync
+	@sh tests/seed_sweep.sh $(BUILD)/chpsync $(SWEEP_SEEDS) \
+		$$(ls tests/scenarios/*.scenario examples/*.scenario ../shared/scenarios/*.scenario 2>/dev/null)
+
 # ---- benchmarks (never part of check): they print figures ----
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
@@ -254,7 +261,7 @@ format:
 clean:
 	rm -rf build build-asan build-fuzz build-cov chpsync
 
-.PHONY: all chpsync check tests bench fuzz fuzz-build fuzz-bins fuzz-seeds fuzz-cov fuzz-replay \
-	format clean guest-image timeline-docs
+.PHONY: all chpsync check sweep tests bench fuzz fuzz-build fuzz-bins fuzz-seeds fuzz-cov \
+	fuzz-replay format clean guest-image timeline-docs
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -9,9 +9,12 @@
  */
 #include "cli/check.h"
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cli/scenario.h"
 
 #define MAX_D 4000
 
@@ -48,6 +51,7 @@ int lines_split(const char *text, struct lines *l)
 
 	l->v = NULL;
 	l->n = 0;
+	l->no = NULL;
 	while (*text) {
 		const char *nl = strchr(text, '\n');
 		size_t len = nl ? (size_t)(nl - text) : strlen(text);
@@ -81,7 +85,9 @@ void lines_free(struct lines *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
+	free(l->no);
 	l->v = NULL;
+	l->no = NULL;
 	l->n = 0;
 }
 
@@ -221,14 +227,22 @@ static int edit_script(struct script *s, const struct lines *a, const struct lin
 	return rc;
 }
 
+/* The 1-based line number in its text of line i of l. */
+static size_t line_no(const struct lines *l, size_t i)
+{
+	return (l->no ? l->no[i] : i) + 1;
+}
+
 /* "l,n" of a hunk range, as diff -u prints it: ",1" is left out, and an
  * empty range names the line before it. */
-static void print_range(FILE *f, size_t start, size_t count)
+static void print_range(FILE *f, const struct lines *l, size_t start, size_t count)
 {
 	if (count == 1)
-		fprintf(f, "%zu", start + 1);
+		fprintf(f, "%zu", line_no(l, start));
+	else if (count)
+		fprintf(f, "%zu,%zu", line_no(l, start), count);
 	else
-		fprintf(f, "%zu,%zu", count ? start + 1 : start, count);
+		fprintf(f, "%zu,0", start ? line_no(l, start - 1) : 0);
 }
 
 static void print_hunk(FILE *f, const struct script *s, size_t from, size_t to,
@@ -241,9 +255,9 @@ static void print_hunk(FILE *f, const struct script *s, size_t from, size_t to,
 		nb += s->v[i].e != DEL;
 	}
 	fputs("@@ -", f);
-	print_range(f, s->v[from].ai, na);
+	print_range(f, a, s->v[from].ai, na);
 	fputs(" +", f);
-	print_range(f, s->v[from].bi, nb);
+	print_range(f, b, s->v[from].bi, nb);
 	fputs(" @@\n", f);
 	for (size_t i = from; i < to; i++) {
 		const struct op *o = &s->v[i];
@@ -302,23 +316,66 @@ long diff_unified(FILE *f, const char *name_a, const struct lines *a, const char
 	return changes;
 }
 
-int check_transcript(FILE *f, const char *file, const char *expected, const char *actual)
+/* Leave out the output lines that match one of the expressions; the lines
+ * kept remember their numbers. */
+static int leave_out(struct lines *l, const regex_t *re, size_t nre)
 {
+	size_t k = 0;
+
+	if (!nre)
+		return 0;
+	l->no = malloc((l->n ? l->n : 1) * sizeof(*l->no));
+	if (!l->no)
+		return -1;
+	for (size_t i = 0; i < l->n; i++) {
+		struct prompt p;
+		const char *why;
+		bool out = false;
+
+		if (l->v[i][0] != '#' && prompt_parse(l->v[i], &p, &why) == 0)
+			for (size_t j = 0; j < nre && !out; j++)
+				out = regexec(&re[j], l->v[i], 0, NULL, 0) == 0;
+		if (out) {
+			free(l->v[i]);
+			continue;
+		}
+		l->v[k] = l->v[i];
+		l->no[k++] = i;
+	}
+	l->n = k;
+	return 0;
+}
+
+int check_transcript(FILE *f, const char *file, const char *expected, const char *actual,
+		     char *const *varies, size_t nvaries)
+{
+	regex_t *re = nvaries ? calloc(nvaries, sizeof(*re)) : NULL;
 	struct lines a, b;
 	char *na = NULL, *nb = NULL;
 	long r = -1;
+	size_t nre = 0;
 
-	if (lines_split(expected, &a) < 0)
+	if (nvaries && !re)
 		return -1;
+	for (; nre < nvaries; nre++)
+		if (regcomp(&re[nre], varies[nre], REG_EXTENDED | REG_NOSUB))
+			goto out;
+	if (lines_split(expected, &a) < 0)
+		goto out;
 	if (lines_split(actual, &b) < 0) {
 		lines_free(&a);
-		return -1;
+		goto out;
 	}
-	if (asprintf(&na, "%s (expected)", file) >= 0 && asprintf(&nb, "%s (actual)", file) >= 0)
+	if (leave_out(&a, re, nre) == 0 && leave_out(&b, re, nre) == 0 &&
+	    asprintf(&na, "%s (expected)", file) >= 0 && asprintf(&nb, "%s (actual)", file) >= 0)
 		r = diff_unified(f, na, &a, nb, &b, 3);
 	free(na);
 	free(nb);
 	lines_free(&a);
 	lines_free(&b);
+out:
+	for (size_t i = 0; i < nre; i++)
+		regfree(&re[i]);
+	free(re);
 	return r < 0 ? -1 : r > 0;
 }

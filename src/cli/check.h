@@ -9,6 +9,7 @@
 struct lines {
 	char **v;
 	size_t n;
+	size_t *no; /* 0-based line number in the text of each line (NULL: its index) */
 };
 
 /* Split text into lines, removing trailing blanks (space, tab, CR) from
@@ -24,8 +25,12 @@ long diff_unified(FILE *f, const char *name_a, const struct lines *a, const char
 		  const struct lines *b, int context);
 
 /* Compare expected and actual transcripts of `file`; print the diff to f
- * with headers "--- FILE (expected)" and "+++ FILE (actual)".  0 when
- * equal, 1 when different, -1 on allocation failure. */
-int check_transcript(FILE *f, const char *file, const char *expected, const char *actual);
+ * with headers "--- FILE (expected)" and "+++ FILE (actual)".  Output lines
+ * (neither prompts nor comments) that match one of the nvaries POSIX
+ * extended regular expressions in varies are left out on both sides (hunk
+ * line numbers stay those of the texts).  0 when equal, 1 when different,
+ * -1 on allocation failure or a bad expression. */
+int check_transcript(FILE *f, const char *file, const char *expected, const char *actual,
+		     char *const *varies, size_t nvaries);
 
 #endif

@@ -209,7 +209,7 @@ static int check_one(struct cli *c, const char *path)
 	rc = run_scenario(&s, &c->ro, mem) < 0;
 	fclose(mem);
 	if (!rc)
-		rc = check_transcript(stdout, path, text, actual) != 0;
+		rc = check_transcript(stdout, path, text, actual, s.varies, s.nvaries) != 0;
 	if (!rc && c->verbose)
 		printf("PASS %s\n", path);
 	else if (rc)

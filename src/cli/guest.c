@@ -11,7 +11,7 @@
 #include "user/progs.h"
 #include "vmm/vmm.h"
 
-struct guest {
+struct vmm_guest {
 	struct guests *gs;
 	struct vm *vm;
 	struct os *os;
@@ -20,7 +20,7 @@ struct guest {
 
 static int prog_poweroff(struct proc *p, void *ctx, int argc, char **argv)
 {
-	struct guest *g = ctx;
+	struct vmm_guest *g = ctx;
 
 	(void)p, (void)argc, (void)argv;
 	vmm_poweroff(g->vm);
@@ -34,11 +34,12 @@ static bool guest_name_ok(void *ctx, const char *name)
 	return !world_find_node(gs->world, name);
 }
 
-static void *guest_started(void *ctx, struct vm *vm, const char *name, struct css_if css)
+static struct vmm_guest *guest_started(void *ctx, struct vm *vm, const char *name,
+				       struct css_if css)
 {
 	struct guests *gs = ctx;
 	struct os_config cfg = {.hostname = name};
-	struct guest *g = calloc(1, sizeof(*g));
+	struct vmm_guest *g = calloc(1, sizeof(*g));
 
 	if (!g)
 		return NULL;
@@ -59,9 +60,9 @@ static void *guest_started(void *ctx, struct vm *vm, const char *name, struct cs
 	return g;
 }
 
-static void guest_stopped(void *ctx, void *guest)
+static void guest_stopped(void *ctx, struct vmm_guest *guest)
 {
-	struct guest *g = guest;
+	struct vmm_guest *g = guest;
 
 	(void)ctx;
 	if (g->node)
@@ -69,18 +70,18 @@ static void guest_stopped(void *ctx, void *guest)
 	g->node = NULL;
 }
 
-static void guest_shutdown(void *ctx, void *guest)
+static void guest_shutdown(void *ctx, struct vmm_guest *guest)
 {
-	struct guest *g = guest;
+	struct vmm_guest *g = guest;
 
 	(void)ctx;
 	os_shutdown(g->os);
 }
 
 /* By now the world (and the guest's node) may be gone already. */
-static void guest_freed(void *ctx, void *guest)
+static void guest_freed(void *ctx, struct vmm_guest *guest)
 {
-	struct guest *g = guest;
+	struct vmm_guest *g = guest;
 
 	(void)ctx;
 	os_destroy(g->os);
@@ -102,7 +103,7 @@ void guests_install(struct guests *gs, struct vmm *m)
 
 struct os *guest_os(const struct vm *vm)
 {
-	const struct guest *g = vmm_vm_guest(vm);
+	const struct vmm_guest *g = vmm_vm_guest(vm);
 
 	return g ? g->os : NULL;
 }

@@ -2,6 +2,7 @@
 #include "cli/scenario.h"
 
 #include <errno.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,6 +271,33 @@ static int directive_debug(struct parser *ps, const char *arg)
 	return 0;
 }
 
+/* "#! varies REGEX": output lines that match are not compared by check
+ * (what depends on the order of equal-time events, stated in the file). */
+static int directive_varies(struct parser *ps, const char *arg)
+{
+	regex_t re;
+	char **nv;
+	int rc = regcomp(&re, arg, REG_EXTENDED | REG_NOSUB);
+
+	if (rc) {
+		char msg[128];
+
+		regerror(rc, &re, msg, sizeof(msg));
+		regfree(&re);
+		return perr(ps, "varies: bad regular expression '%s': %s", arg, msg);
+	}
+	regfree(&re);
+	nv = realloc(ps->s->varies, (ps->s->nvaries + 1) * sizeof(*nv));
+	if (!nv)
+		return perr(ps, "out of memory");
+	ps->s->varies = nv;
+	nv[ps->s->nvaries] = strdup(arg);
+	if (!nv[ps->s->nvaries])
+		return perr(ps, "out of memory");
+	ps->s->nvaries++;
+	return 0;
+}
+
 /* "#! host-driver chpsync|upstream": the host's vfio_ccw and cio as
  * chpsync designs them, or as upstream Linux has them (comparisons). */
 static int directive_host_driver(struct parser *ps, const char *arg)
@@ -291,7 +319,8 @@ static int parse_directive(struct parser *ps, const char *text)
 		   {"seed", directive_seed, 1},
 		   {"timeout", directive_timeout, 1},
 		   {"debug", directive_debug, 0},
-		   {"host-driver", directive_host_driver, 1}};
+		   {"host-driver", directive_host_driver, 1},
+		   {"varies", directive_varies, 2 /* the rest of the line */}};
 	char name[32], arg[1024];
 	const char *s = text + 2;
 	size_t n = 0, a = 0;
@@ -310,7 +339,8 @@ static int parse_directive(struct parser *ps, const char *text)
 	arg[a] = '\0';
 	if (!n)
 		return perr(ps, "empty directive (expected '#! iocp FILE', '#! seed N', "
-				"'#! timeout DURATION', '#! debug' or '#! host-driver NAME')");
+				"'#! timeout DURATION', '#! debug', '#! host-driver NAME' or "
+				"'#! varies REGEX')");
 	if (ps->s->ncommands)
 		return perr(ps,
 			    "directive '%s' after the first command (directives must come first)",
@@ -320,11 +350,15 @@ static int parse_directive(struct parser *ps, const char *text)
 			continue;
 		if (!tab[i].nargs && a)
 			return perr(ps, "%s: takes no argument", name);
-		if (tab[i].nargs && (!a || strchr(arg, ' ') || strchr(arg, '\t')))
+		if (tab[i].nargs == 1 && (!a || strchr(arg, ' ') || strchr(arg, '\t')))
 			return perr(ps, "%s: expected exactly one argument", name);
+		if (tab[i].nargs == 2 && !a)
+			return perr(ps, "%s: expected an argument", name);
 		return tab[i].fn(ps, arg);
 	}
-	return perr(ps, "unknown directive '%s' (known: iocp, seed, timeout, debug, host-driver)",
+	return perr(ps,
+		    "unknown directive '%s' (known: iocp, seed, timeout, debug, host-driver, "
+		    "varies)",
 		    name);
 }
 
@@ -475,5 +509,8 @@ void scenario_free(struct scenario *s)
 	free(s->name);
 	free(s->dir);
 	free(s->iocp);
+	for (size_t i = 0; i < s->nvaries; i++)
+		free(s->varies[i]);
+	free(s->varies);
 	memset(s, 0, sizeof(*s));
 }

@@ -63,7 +63,9 @@ struct scenario {
 	uint64_t seed;
 	sim_time_t timeout; /* #! timeout DURATION, default SCN_DEFAULT_TIMEOUT */
 	bool debug;	    /* #! debug: debug-only kernel lines go to dmesg */
-	bool upstream;	    /* #! host-driver upstream */
+	char **varies;	    /* #! varies REGEX: output lines check leaves out */
+	size_t nvaries;
+	bool upstream; /* #! host-driver upstream */
 };
 
 /* Parse scenario text.  name is used in messages and for relative paths.

@@ -78,13 +78,16 @@ struct kmem;
  * (Linux css_sch_is_valid). */
 bool css_sch_is_valid(const struct schib *s);
 
+struct vfio_ccw_private;
+
 struct os_priv {
-	struct css_upcalls up;	 /* bound to the CSS */
-	bool dying;		 /* os_destroy() is running */
-	bool tasks_gone;	 /* buried, and the scheduler freed its tasks */
-	struct storage gone_mem; /* empty: the storage of a buried OS at the end */
-	bool debug;		 /* os_pr_debug() lines go to dmesg */
-	bool upstream;		 /* os_config.upstream: Linux's vfio_ccw and walk */
+	struct css_upcalls up;		   /* bound to the CSS */
+	bool dying;			   /* os_destroy() is running */
+	bool tasks_gone;		   /* buried, and the scheduler freed its tasks */
+	struct storage gone_mem;	   /* empty: the storage of a buried OS at the end */
+	struct vfio_ccw_private *vfio_ccw; /* the vfio_ccw driver's subchannels */
+	bool debug;			   /* os_pr_debug() lines go to dmesg */
+	bool upstream;			   /* os_config.upstream: Linux's vfio_ccw and walk */
 	uint64_t chp_event_visits;
 	/* dmesg ring */
 	char *lines[DMESG_MAX_LINES];

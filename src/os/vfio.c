@@ -1,9 +1,8 @@
-/* The vfio device interface of a host OS: a per-OS file table (vfio device
- * fds and eventfds), user storage for VMM processes, DMA mappings, and the
- * syscall-shaped entry points of os/vfio.h.
- *
- * Per-OS state hangs off a small registry keyed by struct os * (struct os is
- * owned by the kernel core); vfio_ccw_exit() drops an OS's entry.
+/* The vfio core of a host OS: a per-OS file table (vfio device fds and
+ * eventfds), user storage for VMM processes, DMA mappings, the devices bus
+ * drivers registered (os/vfio_dev.h), and the syscall-shaped entry points of
+ * os/vfio.h, which dispatch to the device's ops.  The state hangs off the
+ * OS (os->vfio); vfio_exit() frees it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,8 +11,8 @@
 
 #include "os/os.h"
 #include "os/sysfs.h"
-#include "os/vfio_ccw.h"
-#include "os/vfio_ccw_private.h"
+#include "os/vfio.h"
+#include "os/vfio_dev.h"
 
 /* fds 0-2 are the process's stdio.  The table grows on demand up to a
  * per-process limit, as RLIMIT_NOFILE bounds a real one (4 fds per
@@ -43,7 +42,7 @@ struct vfio_fd {
 	uint64_t count;
 	struct sim_event *ev;
 	/* device */
-	struct vfio_ccw_private *dev;
+	struct vfio_device *dev;
 };
 
 struct user_block {
@@ -58,8 +57,8 @@ struct vfio_host {
 	int next_fd;	     /* no free fd below this one */
 	struct user_block *ub;
 	int nub, ubcap;
-	struct vfio_ccw_private *privs; /* every probed subchannel */
-	uint64_t scratch;		/* bit bucket page of all programs */
+	struct vfio_device *devices; /* registered by the bus drivers */
+	uint64_t scratch;	     /* bit bucket page of all programs */
 };
 
 /* The OS's vfio state (os->vfio), created on first use. */
@@ -198,12 +197,6 @@ int vfio_eventfd_check(struct os *os, int fd)
 	return fd_get(os, fd, VFIO_FD_EVENTFD) ? 0 : -EBADF;
 }
 
-void vfio_ccw_signal(struct vfio_ccw_private *p, int trigger)
-{
-	if (trigger >= 0)
-		os_eventfd_signal(p->os, trigger);
-}
-
 /* ---- user storage ---- */
 
 /* Room for one more block in the growable table. */
@@ -232,11 +225,11 @@ uint64_t os_user_alloc(struct os *host, uint64_t size, uint64_t align)
 
 	if (!h || !size || size > top)
 		return 0;
-	if (align < VFIO_CCW_PAGE_SIZE)
-		align = VFIO_CCW_PAGE_SIZE;
+	if (align < VFIO_PAGE_SIZE)
+		align = VFIO_PAGE_SIZE;
 	if (align & (align - 1))
 		return 0;
-	size = (size + VFIO_CCW_PAGE_SIZE - 1) & ~(uint64_t)(VFIO_CCW_PAGE_SIZE - 1);
+	size = (size + VFIO_PAGE_SIZE - 1) & ~(uint64_t)(VFIO_PAGE_SIZE - 1);
 	for (int i = 0; i <= h->nub; i++) {
 		const struct user_block *b = i < h->nub ? &h->ub[i] : NULL;
 		uint64_t floor = b ? b->addr + b->size : USER_FLOOR;
@@ -283,7 +276,7 @@ void os_user_free(struct os *host, uint64_t addr)
 
 void *os_umem_alloc(struct os *os, uint64_t size)
 {
-	uint64_t a = os->css.mem ? os_user_alloc(os, size, VFIO_CCW_PAGE_SIZE) : 0;
+	uint64_t a = os->css.mem ? os_user_alloc(os, size, VFIO_PAGE_SIZE) : 0;
 
 	return a ? os_kptr(os, a, size) : NULL;
 }
@@ -332,7 +325,7 @@ int vfio_dma_xlate(const struct vfio_dma_table *t, uint64_t iova, uint64_t len, 
 
 static bool page_aligned(uint64_t v)
 {
-	return !(v & (VFIO_CCW_PAGE_SIZE - 1));
+	return !(v & (VFIO_PAGE_SIZE - 1));
 }
 
 int vfio_dma_table_map(struct vfio_dma_table *t, const struct storage *mem, uint64_t vaddr,
@@ -380,61 +373,66 @@ int vfio_dma_table_unmap(struct vfio_dma_table *t, uint64_t iova, uint64_t size)
 	return 0;
 }
 
-/* ---- mdev registry ---- */
+/* ---- devices ---- */
 
-void vfio_host_add_priv(struct os *os, struct vfio_ccw_private *p)
+int vfio_register_device(struct vfio_device *v)
 {
-	struct vfio_host *h = vfio_host_get(os, true);
+	struct vfio_host *h = vfio_host_get(v->os, true);
 
 	if (!h)
-		return;
-	p->next = h->privs;
-	h->privs = p;
+		return -ENOMEM;
+	if (vfio_find_device(v->os, v->name))
+		return -EEXIST;
+	v->open = false;
+	v->fd = -1;
+	v->next = h->devices;
+	h->devices = v;
+	return 0;
 }
 
-void vfio_host_del_priv(struct os *os, struct vfio_ccw_private *p)
+struct vfio_device *vfio_find_device(struct os *os, const char *name)
 {
 	struct vfio_host *h = vfio_host_get(os, false);
 
-	if (!h)
-		return;
-	for (struct vfio_ccw_private **pp = &h->privs; *pp; pp = &(*pp)->next) {
-		if (*pp == p) {
-			*pp = p->next;
-			p->next = NULL;
-			return;
-		}
-	}
-}
-
-struct vfio_ccw_private *vfio_host_find_mdev(struct os *os, const char *uuid)
-{
-	struct vfio_host *h = vfio_host_get(os, false);
-
-	if (!h)
-		return NULL;
-	for (struct vfio_ccw_private *p = h->privs; p; p = p->next)
-		if (p->mdev && !strcmp(p->uuid, uuid))
-			return p;
+	for (struct vfio_device *v = h ? h->devices : NULL; v; v = v->next)
+		if (!strcmp(v->name, name))
+			return v;
 	return NULL;
 }
 
-void vfio_host_drop_device(struct os *os, struct vfio_ccw_private *p)
+/* The last close of an open device: the driver's, then the core's. */
+static void device_close(struct vfio_device *v)
 {
-	int fd = p->fd; /* the close forgets it */
-	struct vfio_fd *f;
+	v->ops->close_device(v);
+	memset(&v->dma, 0, sizeof(v->dma));
+	v->open = false;
+	v->fd = -1;
+}
 
-	if (!p->open)
-		return;
-	f = fd_get(os, fd, VFIO_FD_DEVICE);
-	vfio_ccw_mdev_close(p);
-	if (f && f->dev == p)
-		fd_release(os, fd);
+void vfio_unregister_device(struct vfio_device *v)
+{
+	struct vfio_host *h = vfio_host_get(v->os, false);
+
+	if (v->open) {
+		int fd = v->fd; /* the close forgets it */
+		struct vfio_fd *f = fd_get(v->os, fd, VFIO_FD_DEVICE);
+
+		device_close(v);
+		if (f && f->dev == v)
+			fd_release(v->os, fd);
+	}
+	for (struct vfio_device **pp = h ? &h->devices : NULL; pp && *pp; pp = &(*pp)->next) {
+		if (*pp == v) {
+			*pp = v->next;
+			break;
+		}
+	}
+	v->next = NULL;
 }
 
 /* ---- the device fd ---- */
 
-static struct vfio_ccw_private *dev_get(struct os *os, int fd)
+static struct vfio_device *dev_get(struct os *os, int fd)
 {
 	struct vfio_fd *f = fd_get(os, fd, VFIO_FD_DEVICE);
 
@@ -442,32 +440,34 @@ static struct vfio_ccw_private *dev_get(struct os *os, int fd)
 }
 
 /* sysfsdev: /sys/bus/mdev/devices/<uuid> or the mdev's directory under
- * its parent subchannel; the last component names the mdev. */
+ * its parent subchannel; the last component names the device. */
 int vfio_open_device(struct os *host, const char *sysfsdev, int *err)
 {
-	const char *uuid = sysfsdev ? strrchr(sysfsdev, '/') : NULL;
-	struct vfio_ccw_private *p;
+	const char *name = sysfsdev ? strrchr(sysfsdev, '/') : NULL;
+	struct vfio_device *v;
 	int fd, rc;
 
 	rc = -ENOENT;
-	if (!uuid || !sysfs_exists(host->sysfs, sysfsdev))
+	if (!name || !sysfs_exists(host->sysfs, sysfsdev))
 		goto out;
-	p = vfio_host_find_mdev(host, uuid + 1);
-	if (!p)
+	v = vfio_find_device(host, name + 1);
+	if (!v)
 		goto out;
 	rc = -EBUSY;
-	if (p->open)
+	if (v->open)
 		goto out;
 	rc = fd = fd_alloc(host, VFIO_FD_DEVICE);
 	if (fd < 0)
 		goto out;
-	rc = vfio_ccw_mdev_open(p);
+	memset(&v->dma, 0, sizeof(v->dma));
+	rc = v->ops->open_device(v);
 	if (rc) {
 		fd_release(host, fd);
 		goto out;
 	}
-	fd_get(host, fd, VFIO_FD_DEVICE)->dev = p;
-	p->fd = fd;
+	fd_get(host, fd, VFIO_FD_DEVICE)->dev = v;
+	v->open = true;
+	v->fd = fd;
 	rc = fd;
 out:
 	if (err)
@@ -477,72 +477,72 @@ out:
 
 int vfio_close(struct os *host, int fd)
 {
-	struct vfio_ccw_private *p = dev_get(host, fd);
+	struct vfio_device *v = dev_get(host, fd);
 
-	if (!p)
+	if (!v)
 		return os_eventfd_close(host, fd);
-	vfio_ccw_mdev_close(p);
+	device_close(v);
 	fd_release(host, fd);
 	return 0;
 }
 
 int vfio_ioctl(struct os *host, int fd, unsigned long request, void *arg)
 {
-	struct vfio_ccw_private *p = dev_get(host, fd);
+	struct vfio_device *v = dev_get(host, fd);
 
-	if (!p)
+	if (!v)
 		return fd_get(host, fd, VFIO_FD_EVENTFD) ? -ENOTTY : -EBADF;
 	if (!arg && request != VFIO_DEVICE_RESET)
 		return -EFAULT;
-	return vfio_ccw_mdev_ioctl(p, request, arg);
+	return v->ops->ioctl(v, request, arg);
 }
 
 ssize_t vfio_pread(struct os *host, int fd, void *buf, size_t count, uint64_t off)
 {
-	struct vfio_ccw_private *p = dev_get(host, fd);
+	struct vfio_device *v = dev_get(host, fd);
 
-	if (!p)
+	if (!v)
 		return -EBADF;
 	if (!buf && count)
 		return -EFAULT;
-	return vfio_ccw_mdev_read(p, buf, count, off);
+	return v->ops->read(v, buf, count, off);
 }
 
 ssize_t vfio_pwrite(struct os *host, int fd, const void *buf, size_t count, uint64_t off)
 {
-	struct vfio_ccw_private *p = dev_get(host, fd);
+	struct vfio_device *v = dev_get(host, fd);
 
-	if (!p)
+	if (!v)
 		return -EBADF;
 	if (!buf && count)
 		return -EFAULT;
-	return vfio_ccw_mdev_write(p, buf, count, off);
+	return v->ops->write(v, buf, count, off);
 }
 
 int vfio_dma_map(struct os *host, int fd, uint64_t vaddr, uint64_t iova, uint64_t size)
 {
-	struct vfio_ccw_private *p = dev_get(host, fd);
+	struct vfio_device *v = dev_get(host, fd);
 
-	if (!p)
+	if (!v)
 		return -EBADF;
 	if (size && !user_owns(host, vaddr, size))
 		return -EFAULT;
-	return vfio_dma_table_map(&p->dma, host->css.mem, vaddr, iova, size);
+	return vfio_dma_table_map(&v->dma, host->css.mem, vaddr, iova, size);
 }
 
 int vfio_dma_unmap(struct os *host, int fd, uint64_t iova, uint64_t size)
 {
-	struct vfio_ccw_private *p = dev_get(host, fd);
+	struct vfio_device *v = dev_get(host, fd);
 	struct vfio_dma_table probe;
 
-	if (!p)
+	if (!v)
 		return -EBADF;
 	/* Validate first so a refused unmap never resets the device. */
-	probe = p->dma;
+	probe = v->dma;
 	if (vfio_dma_table_unmap(&probe, iova, size))
 		return -EINVAL;
-	vfio_ccw_dma_unmap(p, iova, size);
-	return vfio_dma_table_unmap(&p->dma, iova, size);
+	v->ops->dma_unmap(v, iova, size);
+	return vfio_dma_table_unmap(&v->dma, iova, size);
 }
 
 /* One page for the whole host: it only ever receives what a device wrongly
@@ -556,28 +556,20 @@ uint64_t vfio_host_scratch(struct os *os)
 	if (!h)
 		return 0;
 	if (!h->scratch)
-		h->scratch = os_kmalloc(os, VFIO_CCW_PAGE_SIZE, VFIO_CCW_PAGE_SIZE);
+		h->scratch = os_kmalloc(os, VFIO_PAGE_SIZE, VFIO_PAGE_SIZE);
 	return h->scratch;
 }
 
 /* ---- teardown ---- */
 
-void vfio_ccw_exit(struct os *os)
+void vfio_exit(struct os *os)
 {
 	struct vfio_host *h = vfio_host_get(os, false);
 
 	if (!h)
 		return;
-	while (h->privs) {
-		struct vfio_ccw_private *p = h->privs;
-
-		vfio_host_drop_device(os, p);
-		h->privs = p->next;
-		cp_destroy(&p->cp);
-		if (p->sch && p->sch->drvdata == p)
-			p->sch->drvdata = NULL;
-		free(p);
-	}
+	while (h->devices)
+		vfio_unregister_device(h->devices);
 	for (int i = 0; i < h->nfd; i++) {
 		if (h->fd[i] && h->fd[i]->kind == VFIO_FD_EVENTFD)
 			sim_cancel(os->sim, h->fd[i]->ev);

@@ -54,7 +54,7 @@ void vfio_ccw_queue_crw(struct vfio_ccw_private *p, uint8_t rsc, uint8_t erc, bo
 	struct vfio_ccw_crw_queue *q = &p->crwq;
 	struct crw c = {.rsc = rsc, .erc = erc, .anc = anc, .rsid = rsid, .oflw = q->lost};
 
-	if (!p->open)
+	if (!p->vdev.open)
 		return; /* no consumer: a new user reads a fresh SCHIB anyway */
 	if (q->n == VFIO_CCW_CRW_QUEUE_MAX) {
 		crw_set_overflow(&q->crw[(q->head + q->n - 1) % VFIO_CCW_CRW_QUEUE_MAX]);

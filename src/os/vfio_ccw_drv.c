@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os/kern_priv.h"
 #include "os/os.h"
 #include "os/sysfs.h"
 #include "os/vfio_ccw.h"
@@ -108,7 +109,7 @@ static int mdev_create(struct vfio_ccw_private *p, const char *buf, size_t len)
 
 	if (uuid_parse(buf, len, uuid))
 		return -EINVAL;
-	if (vfio_host_find_mdev(p->os, uuid))
+	if (vfio_find_device(p->os, uuid))
 		return -EEXIST;
 	/* Linux vfio_ccw_mdev_probe: a subchannel that is not operational
 	 * takes no mdev (-ENODEV); one instance per subchannel. */
@@ -137,7 +138,17 @@ static int mdev_create(struct vfio_ccw_private *p, const char *buf, size_t len)
 		sysfs_remove(fs, path);
 		return rc;
 	}
-	memcpy(p->uuid, uuid, sizeof(uuid));
+	p->vdev.ops = &vfio_ccw_dev_ops;
+	p->vdev.os = p->os;
+	memcpy(p->vdev.name, uuid, sizeof(uuid));
+	rc = vfio_register_device(&p->vdev);
+	if (rc) {
+		sysfs_remove(fs, path);
+		sysfs_remove(fs, target);
+		path_fmt(path, sizeof(path), "%s/%s", MDEV_BUS_DIR, uuid);
+		sysfs_remove(fs, path);
+		return rc;
+	}
 	p->mdev = true;
 	os_printk_debug(p->os, "vfio_mdev %s: Adding to iommu group", uuid);
 	return 0;
@@ -163,13 +174,13 @@ static int mdev_remove(struct vfio_ccw_private *p, bool force)
 
 	if (!p->mdev)
 		return -ENODEV;
-	if (p->open && !force) {
+	if (p->vdev.open && !force) {
 		if (!sim_current(sim)) {
 			vfio_ccw_signal(p, p->req_trigger);
 			return -EBUSY;
 		}
 		p->removers++;
-		while (p->open && !p->gone) {
+		while (p->vdev.open && !p->gone) {
 			vfio_ccw_signal(p, p->req_trigger);
 			sim_wait_timeout(sim, &p->release_wq, MDEV_REQUEST_INTERVAL);
 		}
@@ -180,19 +191,18 @@ static int mdev_remove(struct vfio_ccw_private *p, bool force)
 		if (gone || !p->mdev)
 			return -ENODEV;
 	}
-	if (p->open) {
+	if (p->vdev.open)
 		vfio_ccw_signal(p, p->req_trigger);
-		vfio_host_drop_device(p->os, p);
-	}
+	vfio_unregister_device(&p->vdev);
 	path_fmt(path, sizeof(path), "%s/mdev_supported_types/" MDEV_TYPE "/devices/%s", p->dir,
-		 p->uuid);
+		 p->vdev.name);
 	sysfs_remove(fs, path);
-	path_fmt(path, sizeof(path), "%s/%s", MDEV_BUS_DIR, p->uuid);
+	path_fmt(path, sizeof(path), "%s/%s", MDEV_BUS_DIR, p->vdev.name);
 	sysfs_remove(fs, path);
-	path_fmt(path, sizeof(path), "%s/%s", p->dir, p->uuid);
+	path_fmt(path, sizeof(path), "%s/%s", p->dir, p->vdev.name);
 	sysfs_remove(fs, path);
 	p->mdev = false;
-	p->uuid[0] = 0;
+	p->vdev.name[0] = 0;
 	return 0;
 }
 
@@ -258,10 +268,11 @@ static int vfio_ccw_sch_probe(struct subchannel *sch)
 		return -ENOMEM;
 	p->os = sch->os;
 	p->sch = sch;
-	p->io_trigger = p->crw_trigger = p->req_trigger = p->fd = -1;
+	p->io_trigger = p->crw_trigger = p->req_trigger = -1;
 	snprintf(p->dir, sizeof(p->dir), "/sys/devices/css0/%s", ccw_id_fmt(&sch->schid, id));
 	sch->drvdata = p;
-	vfio_host_add_priv(p->os, p);
+	p->next = osp(p->os)->vfio_ccw;
+	osp(p->os)->vfio_ccw = p;
 	cio_update_schib(sch);
 	sch->opm = sch_opm(sch);
 	sch->lpm = sch->schib.pmcw.pam & sch->opm;
@@ -290,7 +301,13 @@ static void vfio_ccw_sch_remove(struct subchannel *sch)
 	vfio_ccw_fsm_event(p, VFIO_CCW_EVENT_NOT_OPER);
 	path_fmt(path, sizeof(path), "%s/mdev_supported_types%s", p->dir, "");
 	sysfs_remove(p->os->sysfs, path);
-	vfio_host_del_priv(p->os, p);
+	for (struct vfio_ccw_private **pp = &osp(p->os)->vfio_ccw; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	p->next = NULL;
 	cp_destroy(&p->cp);
 	sch->drvdata = NULL;
 	if (p->removers) {
@@ -338,4 +355,26 @@ int vfio_ccw_init(struct os *os)
 	if (rc && rc != -EEXIST)
 		return rc;
 	return css_driver_register(os, &vfio_ccw_sch_driver);
+}
+
+void vfio_ccw_signal(struct vfio_ccw_private *p, int trigger)
+{
+	if (trigger >= 0)
+		os_eventfd_signal(p->os, trigger);
+}
+
+void vfio_ccw_exit(struct os *os)
+{
+	while (osp(os)->vfio_ccw) {
+		struct vfio_ccw_private *p = osp(os)->vfio_ccw;
+
+		osp(os)->vfio_ccw = p->next;
+		if (p->mdev)
+			vfio_unregister_device(&p->vdev);
+		cp_destroy(&p->cp);
+		if (p->sch && p->sch->drvdata == p)
+			p->sch->drvdata = NULL;
+		free(p);
+	}
+	vfio_exit(os);
 }

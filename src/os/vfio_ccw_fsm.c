@@ -265,7 +265,7 @@ static int io_start(struct vfio_ccw_private *p, const struct orb *orb)
 	int rc;
 
 	cp_mem_host(p, &m);
-	rc = cp_init(&p->cp, &m, &p->dma, orb);
+	rc = cp_init(&p->cp, &m, &p->vdev.dma, orb);
 	if (rc)
 		return rc;
 	rc = cp_prefetch(&p->cp);

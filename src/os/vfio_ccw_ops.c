@@ -267,39 +267,64 @@ int vfio_ccw_mdev_ioctl(struct vfio_ccw_private *p, unsigned long request, void 
 	}
 }
 
-int vfio_ccw_mdev_open(struct vfio_ccw_private *p)
+static int mdev_open(struct vfio_device *v)
 {
+	struct vfio_ccw_private *p = vdev_to_private(v);
+
 	if (p->state == VFIO_CCW_STATE_NOT_OPER)
 		return -EINVAL;
 	memset(&p->io_region, 0, sizeof(p->io_region));
 	memset(&p->cmd_region, 0, sizeof(p->cmd_region));
 	memset(&p->crw_region, 0, sizeof(p->crw_region));
-	memset(&p->dma, 0, sizeof(p->dma));
 	memset(&p->crwq, 0, sizeof(p->crwq)); /* reports of an earlier user */
 	p->io_trigger = p->crw_trigger = p->req_trigger = -1;
 	vfio_ccw_fsm_event(p, VFIO_CCW_EVENT_OPEN);
 	if (p->state == VFIO_CCW_STATE_NOT_OPER)
 		return -EINVAL;
-	p->open = true;
 	return 0;
 }
 
-void vfio_ccw_mdev_close(struct vfio_ccw_private *p)
+/* The core marks the device closed when this returns (before any woken
+ * remover runs). */
+static void mdev_close(struct vfio_device *v)
 {
-	if (!p->open)
-		return;
+	struct vfio_ccw_private *p = vdev_to_private(v);
+
 	vfio_ccw_fsm_event(p, VFIO_CCW_EVENT_CLOSE);
 	p->io_trigger = p->crw_trigger = p->req_trigger = -1;
-	memset(&p->dma, 0, sizeof(p->dma));
-	p->open = false;
-	p->fd = -1;
 	sim_wake(p->os->sim, &p->release_wq);
 }
 
 /* Unmapping storage the running program uses forces a reset (as upstream
  * does for pinned pages), so the device never touches unmapped storage. */
-void vfio_ccw_dma_unmap(struct vfio_ccw_private *p, uint64_t iova, uint64_t size)
+static void mdev_dma_unmap(struct vfio_device *v, uint64_t iova, uint64_t size)
 {
+	struct vfio_ccw_private *p = vdev_to_private(v);
+
 	if (cp_iova_pinned(&p->cp, iova, size))
 		mdev_reset(p);
 }
+
+static ssize_t mdev_read(struct vfio_device *v, void *buf, size_t count, uint64_t off)
+{
+	return vfio_ccw_mdev_read(vdev_to_private(v), buf, count, off);
+}
+
+static ssize_t mdev_write(struct vfio_device *v, const void *buf, size_t count, uint64_t off)
+{
+	return vfio_ccw_mdev_write(vdev_to_private(v), buf, count, off);
+}
+
+static int mdev_ioctl(struct vfio_device *v, unsigned long request, void *arg)
+{
+	return vfio_ccw_mdev_ioctl(vdev_to_private(v), request, arg);
+}
+
+const struct vfio_device_ops vfio_ccw_dev_ops = {
+	.open_device = mdev_open,
+	.close_device = mdev_close,
+	.read = mdev_read,
+	.write = mdev_write,
+	.ioctl = mdev_ioctl,
+	.dma_unmap = mdev_dma_unmap,
+};

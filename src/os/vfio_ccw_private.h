@@ -15,6 +15,7 @@
 #include "arch/storage.h"
 #include "os/cio.h"
 #include "os/vfio.h"
+#include "os/vfio_dev.h"
 #include "sim/sim.h"
 
 struct os;
@@ -27,32 +28,11 @@ struct os;
 #define CCWCHAIN_COUNT_MAX 16
 /* IDAWs per CCW: a 65535-byte count in 2K blocks, first block partial. */
 #define CCW_IDAW_MAX 33
-#define VFIO_DMA_MAX 64
 /* Per-device CRW queue; when full the report is lost and overflow (R) is
  * signalled (see vfio_ccw_queue_crw). */
 #define VFIO_CCW_CRW_QUEUE_MAX	 16
 #define VFIO_CCW_NUM_REGIONS_ALL 4
 #define VFIO_CCW_QUIESCE_TIMEOUT (3 * SIM_S)
-
-/* ---- DMA mappings (VFIO_IOMMU_MAP_DMA of the device's container) ---- */
-
-struct vfio_dma_map {
-	uint64_t iova;	/* guest absolute address */
-	uint64_t vaddr; /* host absolute address */
-	uint64_t size;
-};
-
-struct vfio_dma_table {
-	struct vfio_dma_map map[VFIO_DMA_MAX];
-	int n;
-};
-
-/* Host address of [iova, iova+len) when it lies inside one mapping; -EFAULT
- * otherwise (len 0 is checked as 1 byte). */
-int vfio_dma_xlate(const struct vfio_dma_table *t, uint64_t iova, uint64_t len, uint64_t *host);
-int vfio_dma_table_map(struct vfio_dma_table *t, const struct storage *mem, uint64_t vaddr,
-		       uint64_t iova, uint64_t size);
-int vfio_dma_table_unmap(struct vfio_dma_table *t, uint64_t iova, uint64_t size);
 
 /* ---- channel-program translation (vfio_ccw_cp.c) ---- */
 
@@ -169,17 +149,15 @@ struct vfio_ccw_private {
 	int io_trigger; /* eventfd numbers, -1 when unset */
 	int crw_trigger;
 	int req_trigger;
-	struct vfio_dma_table dma;
 	uint64_t scratch; /* vfio_host_scratch(os), fetched at the first I/O */
 	struct sim_waitq quiesce_wq;
 	bool quiesce_waiting;
 	bool host_terminated; /* the host halted/cleared the running program */
 	bool guest_async;     /* the VMM asked for halt/clear itself */
-	/* mdev */
+	/* mdev: the vfio device registered with the vfio core (its name is
+	 * the mdev's UUID; open, fd and DMA mappings are the core's) */
 	bool mdev;
-	char uuid[40];
-	bool open;
-	int fd;
+	struct vfio_device vdev;
 	/* mdev remove of an open device: writers blocked until the VMM lets
 	 * go (release_wq, woken at close); gone = the subchannel went away
 	 * meanwhile and the last remover frees the private */
@@ -187,7 +165,7 @@ struct vfio_ccw_private {
 	int removers;
 	bool gone;
 	char dir[64];		       /* /sys/devices/css0/0.0.013f */
-	struct vfio_ccw_private *next; /* per-OS list */
+	struct vfio_ccw_private *next; /* the driver's per-OS list */
 };
 
 typedef void fsm_func_t(struct vfio_ccw_private *p, enum vfio_ccw_event event);
@@ -211,10 +189,6 @@ ssize_t vfio_ccw_mdev_read(struct vfio_ccw_private *p, void *buf, size_t count, 
 ssize_t vfio_ccw_mdev_write(struct vfio_ccw_private *p, const void *buf, size_t count,
 			    uint64_t off);
 int vfio_ccw_mdev_ioctl(struct vfio_ccw_private *p, unsigned long request, void *arg);
-int vfio_ccw_mdev_open(struct vfio_ccw_private *p);
-void vfio_ccw_mdev_close(struct vfio_ccw_private *p);
-/* DMA unmap notification: reset the device if its program uses the range. */
-void vfio_ccw_dma_unmap(struct vfio_ccw_private *p, uint64_t iova, uint64_t size);
 
 /* ---- channel paths and CRWs (vfio_ccw_chp.c) ---- */
 
@@ -232,14 +206,11 @@ int vfio_ccw_schib_refresh(struct vfio_ccw_private *p);
 void vfio_ccw_signal(struct vfio_ccw_private *p, int trigger);
 /* 0 when fd is an open eventfd of this OS, else -EBADF. */
 int vfio_eventfd_check(struct os *os, int fd);
-/* Register / unregister a probed subchannel's private (vfio_open_device
- * finds mdevs among them; vfio_ccw_exit frees what is left). */
-void vfio_host_add_priv(struct os *os, struct vfio_ccw_private *p);
-void vfio_host_del_priv(struct os *os, struct vfio_ccw_private *p);
-struct vfio_ccw_private *vfio_host_find_mdev(struct os *os, const char *uuid);
-/* The host's shared scratch page for channel programs (0: none). */
-uint64_t vfio_host_scratch(struct os *os);
-/* Close the fd of an open device (used when the mdev goes away). */
-void vfio_host_drop_device(struct os *os, struct vfio_ccw_private *p);
+/* The device ops vfio_ccw registers with the vfio core (vfio_ccw_ops.c). */
+extern const struct vfio_device_ops vfio_ccw_dev_ops;
+static inline struct vfio_ccw_private *vdev_to_private(struct vfio_device *v)
+{
+	return (struct vfio_ccw_private *)((char *)v - offsetof(struct vfio_ccw_private, vdev));
+}
 
 #endif

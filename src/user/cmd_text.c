@@ -203,15 +203,51 @@ int cmd_tail(struct proc *p, void *ctx, int argc, char **argv)
 	return each_input(p, "tail", argc, argv, first, tail_one, lines, from_start);
 }
 
-/* grep [-v] [-c] [-i] [-q] [-E|-F] PATTERN [FILE...]: exit 0 when a line was
+/* grep -o: every non-empty match of the line on a line of its own. */
+static void print_matches(struct proc *p, const char *name, const char *line, regex_t *re,
+			  const char *fixed, bool icase)
+{
+	const char *s = line;
+
+	while (*s || s == line) {
+		size_t off, len;
+
+		if (re) {
+			regmatch_t m;
+
+			if (regexec(re, s, 1, &m, s == line ? 0 : REG_NOTBOL))
+				return;
+			off = (size_t)m.rm_so;
+			len = (size_t)(m.rm_eo - m.rm_so);
+		} else {
+			const char *h = icase ? strcasestr(s, fixed) : strstr(s, fixed);
+
+			if (!h || !*fixed)
+				return;
+			off = (size_t)(h - s);
+			len = strlen(fixed);
+		}
+		if (len) {
+			if (name)
+				proc_printf(p, "%s:", name);
+			proc_write(p, s + off, len);
+			proc_write(p, "\n", 1);
+		}
+		s += off + (len ? len : 1);
+		if (s > line + strlen(line))
+			return;
+	}
+}
+
+/* grep [-v] [-c] [-i] [-q] [-o] [-E|-F] PATTERN [FILE...]: exit 0 when a line was
  * selected, 1 when none, 2 on an error. */
 int cmd_grep(struct proc *p, void *ctx, int argc, char **argv)
 {
 	bool invert = false, count = false, icase = false, quiet = false, ere = false,
-	     fixed = false, any = false;
+	     fixed = false, only = false, any = false;
 	int i, status = 0, nfiles;
 	char dash[] = "-"; /* an operand of its own, not shared state */
-	char *only[] = {dash};
+	char *stdin_only[] = {dash};
 	char **files;
 	regex_t re;
 
@@ -240,6 +276,9 @@ int cmd_grep(struct proc *p, void *ctx, int argc, char **argv)
 			case 'F':
 				fixed = true;
 				break;
+			case 'o':
+				only = true;
+				break;
 			default:
 				proc_eprintf(p,
 					     "grep: invalid option -- '%c'\n"
@@ -259,7 +298,8 @@ int cmd_grep(struct proc *p, void *ctx, int argc, char **argv)
 
 	if (!fixed) {
 		int rc = regcomp(&re, pattern,
-				 REG_NOSUB | (ere ? REG_EXTENDED : 0) | (icase ? REG_ICASE : 0));
+				 (only ? 0 : REG_NOSUB) | (ere ? REG_EXTENDED : 0) |
+					 (icase ? REG_ICASE : 0));
 
 		if (rc) {
 			char msg[128];
@@ -270,7 +310,7 @@ int cmd_grep(struct proc *p, void *ctx, int argc, char **argv)
 			return 2;
 		}
 	}
-	files = i < argc ? argv + i : only;
+	files = i < argc ? argv + i : stdin_only;
 	nfiles = i < argc ? argc - i : 1;
 	for (int f = 0; f < nfiles; f++) {
 		const char *name = strcmp(files[f], "-") ? files[f] : "(standard input)";
@@ -298,12 +338,22 @@ int cmd_grep(struct proc *p, void *ctx, int argc, char **argv)
 					    : strstr(line, pattern) != NULL;
 			else
 				hit = regexec(&re, line, 0, NULL, 0) == 0;
-			free(line);
-			if (hit == invert)
+			if (hit == invert) {
+				free(line);
 				continue;
+			}
 			matches++;
-			if (quiet || count)
+			if (quiet || count || (only && invert)) {
+				free(line);
 				continue;
+			}
+			if (only) {
+				print_matches(p, nfiles > 1 ? name : NULL, line, fixed ? NULL : &re,
+					      pattern, icase);
+				free(line);
+				continue;
+			}
+			free(line);
 			if (nfiles > 1)
 				proc_printf(p, "%s:", name);
 			proc_write(p, t.buf + pos, len);

@@ -169,7 +169,7 @@ void vmm_poweroff(struct vm *vm)
 	vm_quit(vm);
 }
 
-void *vmm_vm_guest(const struct vm *vm)
+struct vmm_guest *vmm_vm_guest(const struct vm *vm)
 {
 	return vm->guest;
 }

@@ -43,7 +43,7 @@ struct vm {
 	/* the guest the world's assembler booted on the virtual CSS */
 	const struct vmm_guest_ops *guest_ops;
 	void *guest_ctx;
-	void *guest;
+	struct vmm_guest *guest;
 	bool running;
 	bool freeing;  /* vm_free: the guest's world may be gone */
 	char *cmdline; /* argv joined by blanks (what `pkill -f` matches) */

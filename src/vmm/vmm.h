@@ -54,6 +54,7 @@ int vmm_dev_views(const struct vmm *m, void (*fn)(void *ctx, const struct vmm_de
  * assembles the world boots an OS on that CSS and makes it a node
  * (cli/guest.c).  Without guest ops a VM runs without a guest. */
 struct vm;
+struct vmm_guest; /* the assembler's, opaque to the VMM */
 struct vmm_guest_ops {
 	/* Before a VM is built: false when `name` (-name) cannot be used;
 	 * qemu then fails ("guest name '...' is already in use"). */
@@ -61,21 +62,21 @@ struct vmm_guest_ops {
 	/* The VM has started: boot a guest named `name` on css, the VM's
 	 * virtual CSS.  The guest, kept for the calls below; NULL when it
 	 * cannot start (qemu fails: "cannot start the guest"). */
-	void *(*started)(void *ctx, struct vm *vm, const char *name, struct css_if css);
+	struct vmm_guest *(*started)(void *ctx, struct vm *vm, const char *name, struct css_if css);
 	/* The VM has stopped (power off, signal): the guest leaves the
 	 * world; it is freed later (tasks may still run in it).  Not called
 	 * for a VM freed while it runs (its world is gone by then). */
-	void (*stopped)(void *ctx, void *guest);
+	void (*stopped)(void *ctx, struct vmm_guest *guest);
 	/* The system goes down (the end of a run): the guest's I/O ends. */
-	void (*shutdown)(void *ctx, void *guest);
+	void (*shutdown)(void *ctx, struct vmm_guest *guest);
 	/* The VM's memory goes: free the guest. */
-	void (*freed)(void *ctx, void *guest);
+	void (*freed)(void *ctx, struct vmm_guest *guest);
 };
 void vmm_set_guest_ops(struct vmm *m, const struct vmm_guest_ops *ops, void *ctx);
 /* What `poweroff` in a guest does: its VM stops. */
 void vmm_poweroff(struct vm *vm);
 /* The guest the assembler started for vm, NULL if none. */
-void *vmm_vm_guest(const struct vm *vm);
+struct vmm_guest *vmm_vm_guest(const struct vm *vm);
 
 /* Free the VMs (guest OS instances, virtual CSSs, device state) and the
  * VMM.  Call after world_free() of the host's world and before the host OS

@@ -11,7 +11,7 @@ static char *diff_text(const char *exp, const char *act, int *rc)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	*rc = check_transcript(f, "x.scenario", exp, act);
+	*rc = check_transcript(f, "x.scenario", exp, act, NULL, 0);
 	fclose(f);
 	return buf;
 }
@@ -123,6 +123,7 @@ static int apply_diff(const struct lines *a, const char *diff, struct lines *out
 
 	out->v = calloc(a->n * 2 + 4096, sizeof(char *));
 	out->n = 0;
+	out->no = NULL;
 	/* skip the two header lines */
 	for (int i = 0; i < 2 && *p; i++)
 		p = strchr(p, '\n') + 1;
@@ -197,6 +198,7 @@ static void random_lines(struct rng *sim, struct lines *l, size_t n, int alphabe
 {
 	l->v = calloc(n + 1, sizeof(char *));
 	l->n = n;
+	l->no = NULL;
 	for (size_t i = 0; i < n; i++) {
 		char buf[8];
 
@@ -284,4 +286,47 @@ TEST(cli_lines_split_counts_lines)
 	CHECK_STR(l.v[0], "x");
 	CHECK_STR(l.v[1], "y");
 	lines_free(&l);
+}
+
+/* #! varies: output lines that match are left out on both sides (a dmesg
+ * timestamp, a console line that comes or not with the interleaving);
+ * prompts and comments always count; hunks keep the texts' line numbers. */
+TEST(cli_diff_leaves_out_lines_that_vary)
+{
+	char *varies[] = {"^\\[ *[0-9]+\\.[0-9]+\\] ", "has become operational$"};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	f = open_memstream(&buf, &len);
+	rc = check_transcript(
+		f, "x.scenario",
+		"# c\n[root@g ~]# dmesg\n[    4.012070] crw\n"
+		"[root@g ~]# chccwdev -e 1\nSetting\nx: has become operational\nDone\n",
+		"# c\n[root@g ~]# dmesg\n[    4.012072] crw\n"
+		"[root@g ~]# chccwdev -e 1\nSetting\nDone\n",
+		varies, 2);
+	fclose(f);
+	CHECK_EQ(rc, 0);
+	CHECK_STR(buf, "");
+	free(buf);
+	/* a real difference: reported with the lines' own numbers */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	rc = check_transcript(f, "x.scenario", "[root@g ~]# dmesg\n[    1.0] a\n[    2.0] b\nend\n",
+			      "[root@g ~]# dmesg\n[    9.0] a\nEND\n", varies, 1);
+	fclose(f);
+	CHECK_EQ(rc, 1);
+	CHECK_STR(buf, "--- x.scenario (expected)\n+++ x.scenario (actual)\n"
+		       "@@ -1,2 +1,2 @@\n [root@g ~]# dmesg\n-end\n+END\n");
+	free(buf);
+	/* prompts are never left out, even when they match */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	rc = check_transcript(f, "x.scenario", "[root@g ~]# a has become operational\n",
+			      "[root@g ~]# b has become operational\n", varies, 2);
+	fclose(f);
+	CHECK_EQ(rc, 1);
+	free(buf);
 }

@@ -120,9 +120,12 @@ TEST(cli_scenario_bad_directives)
 {
 	bad("#! colour blue\n[root@host ~]# ls\n",
 	    "t.scenario:1: unknown directive 'colour' (known: iocp, seed, timeout, debug, "
-	    "host-driver)");
+	    "host-driver, varies)");
 	bad("#! host-driver linux\n[root@host ~]# ls\n",
 	    "t.scenario:1: host-driver: 'linux' is not chpsync or upstream");
+	bad("#! varies\n[root@host ~]# ls\n", "t.scenario:1: varies: expected an argument");
+	bad("#! varies a(b\n[root@host ~]# ls\n",
+	    "t.scenario:1: varies: bad regular expression 'a(b': Unmatched ( or \\(");
 	bad("#! debug yes\n[root@host ~]# ls\n", "t.scenario:1: debug: takes no argument");
 	bad("#! seed x12\n[root@host ~]# ls\n", "t.scenario:1: seed: 'x12' is not a number");
 	bad("#! seed -1\n[root@host ~]# ls\n", "t.scenario:1: seed: '-1' is not a number");
@@ -136,7 +139,7 @@ TEST(cli_scenario_bad_directives)
 	    "t.scenario:1: timeout: expected exactly one argument");
 	bad("#!\n[root@host ~]# ls\n",
 	    "t.scenario:1: empty directive (expected '#! iocp FILE', '#! seed N', "
-	    "'#! timeout DURATION', '#! debug' or '#! host-driver NAME')");
+	    "'#! timeout DURATION', '#! debug', '#! host-driver NAME' or '#! varies REGEX')");
 	bad("[root@host ~]# ls\n#! seed 3\n",
 	    "t.scenario:2: directive 'seed' after the first command (directives must come "
 	    "first)");

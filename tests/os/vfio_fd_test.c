@@ -4,9 +4,12 @@
  * user allocations are not capped by a fixed table either. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "os/os.h"
+#include "os/sysfs.h"
 #include "os/vfio.h"
+#include "os/vfio_dev.h"
 #include "sim/sim.h"
 #include "t.h"
 #include "vfio_fixture.h"
@@ -160,5 +163,96 @@ TEST(vfio_user_blocks_grow)
 	for (int i = 0; i < N; i++)
 		os_user_free(v->host, a[i]);
 	free(a);
+	vf_free(v);
+}
+
+/* A bus driver of our own: the vfio core hands every call of os/vfio.h to
+ * the ops the device registered, and keeps open, fd and mappings itself. */
+struct toy {
+	struct vfio_device vdev;
+	int opens, closes, reads, writes, ioctls, unmaps;
+};
+
+static struct toy *toy_of(struct vfio_device *v)
+{
+	return (struct toy *)v; /* vdev is the first member */
+}
+
+static int toy_open(struct vfio_device *v)
+{
+	toy_of(v)->opens++;
+	return 0;
+}
+
+static void toy_close(struct vfio_device *v)
+{
+	toy_of(v)->closes++;
+}
+
+static ssize_t toy_read(struct vfio_device *v, void *buf, size_t n, uint64_t off)
+{
+	toy_of(v)->reads++;
+	memset(buf, 0x5a, n);
+	return (ssize_t)n;
+}
+
+static ssize_t toy_write(struct vfio_device *v, const void *buf, size_t n, uint64_t off)
+{
+	toy_of(v)->writes++;
+	return off == 0 ? (ssize_t)n : -EINVAL;
+}
+
+static int toy_ioctl(struct vfio_device *v, unsigned long req, void *arg)
+{
+	toy_of(v)->ioctls++;
+	return req == VFIO_DEVICE_RESET ? 0 : -ENOTTY;
+}
+
+static void toy_unmap(struct vfio_device *v, uint64_t iova, uint64_t size)
+{
+	toy_of(v)->unmaps++;
+}
+
+static const struct vfio_device_ops toy_ops = {toy_open,  toy_close, toy_read,
+					       toy_write, toy_ioctl, toy_unmap};
+
+TEST(vfio_core_dispatches_to_the_registered_device_ops)
+{
+	struct vf *v = vf_new(false, 0);
+	struct toy t = {.vdev = {.ops = &toy_ops, .os = v->host, .name = "toy-0"}};
+	uint8_t b[8];
+	uint64_t mem = os_user_alloc(v->host, 8192, 4096);
+	int fd;
+
+	CHECK_EQ(sysfs_mkdir(v->host->sysfs, "/sys/bus/mdev/devices/toy-0"), 0);
+	CHECK_EQ(vfio_register_device(&t.vdev), 0);
+	CHECK_EQ(vfio_register_device(&t.vdev), -EEXIST); /* the name is taken */
+	CHECK(vfio_find_device(v->host, "toy-0") == &t.vdev);
+	fd = vfio_open_device(v->host, "/sys/bus/mdev/devices/toy-0", NULL);
+	CHECK(fd >= 0);
+	CHECK(t.vdev.open);
+	CHECK_EQ(t.vdev.fd, fd);
+	CHECK_EQ(vfio_open_device(v->host, "/sys/bus/mdev/devices/toy-0", NULL), -EBUSY);
+	CHECK_EQ(vfio_pread(v->host, fd, b, sizeof(b), 0), 8);
+	CHECK_EQ(b[7], 0x5a);
+	CHECK_EQ(vfio_pwrite(v->host, fd, b, sizeof(b), 4), -EINVAL);
+	CHECK_EQ(vfio_ioctl(v->host, fd, VFIO_DEVICE_RESET, NULL), 0);
+	CHECK_EQ(vfio_dma_map(v->host, fd, mem, 0, 8192), 0);
+	CHECK_EQ(t.vdev.dma.n, 1);
+	CHECK_EQ(vfio_dma_unmap(v->host, fd, 0, 8192), 0);
+	CHECK_EQ(t.vdev.dma.n, 0);
+	CHECK_EQ(t.opens, 1);
+	CHECK_EQ(t.reads, 1);
+	CHECK_EQ(t.writes, 1);
+	CHECK_EQ(t.ioctls, 1);
+	CHECK_EQ(t.unmaps, 1);
+	/* The device goes away under its user: closed, its fd is dead. */
+	vfio_unregister_device(&t.vdev);
+	CHECK_EQ(t.closes, 1);
+	CHECK(!t.vdev.open);
+	CHECK_EQ(vfio_pread(v->host, fd, b, sizeof(b), 0), -EBADF);
+	CHECK(vfio_find_device(v->host, "toy-0") == NULL);
+	CHECK_EQ(vfio_open_device(v->host, "/sys/bus/mdev/devices/toy-0", NULL), -ENOENT);
+	os_user_free(v->host, mem);
 	vf_free(v);
 }

@@ -66,6 +66,25 @@ TEST(grep_selects_lines_and_exits_1_when_none)
 	ufix_fini(&f);
 }
 
+/* grep -o (GNU): each non-empty match on a line of its own; with -c the
+ * lines are counted; with -v nothing is printed. */
+TEST(grep_only_matching_prints_the_matches)
+{
+	struct ufix f;
+
+	with_lines(&f);
+	CHECK_STR(ufix_run(&f, "grep -o 'o.*' /tmp/t"), "one\no\nour\n");
+	CHECK_STR(ufix_run(&f, "echo '[    4.012070] crw_info : rsid=50' | grep -o 'crw_info.*'"),
+		  "crw_info : rsid=50\n");
+	CHECK_STR(ufix_run(&f, "echo abcabc | grep -o b"), "b\nb\n");
+	CHECK_STR(ufix_run(&f, "echo aBcAbC | grep -oi b"), "B\nb\n");
+	CHECK_STR(ufix_run(&f, "echo a.c.a | grep -oF ."), ".\n.\n");
+	CHECK_STR(ufix_run(&f, "echo xyz | grep -o 'q*'; echo $?"), "0\n");
+	CHECK_STR(ufix_run(&f, "grep -oc o /tmp/t"), "3\n");
+	CHECK_STR(ufix_run(&f, "grep -ov o /tmp/t; echo $?"), "0\n");
+	ufix_fini(&f);
+}
+
 TEST(grep_errors_exit_2)
 {
 	struct ufix f;
