@@ -216,8 +216,9 @@ BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 $(BUILD)/bench/%: bench/%.c $(LIBS_CLI)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests -o $@ $^ $(LDLIBS)
-bench: $(BENCH_BIN) $(BUILD)/chpsync
+bench: $(BENCH_BIN) $(BUILD)/chpsync $(BRIDGE_SO)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+	@echo "== bench/real_qemu_iops.sh"; sh bench/real_qemu_iops.sh $(BUILD)
 
 # The timeline pictures in docs/ and the README, drawn by chpsync from the
 # scenarios (tests/timeline.sh fails when they are stale).
@@ -264,4 +265,4 @@ clean:
 .PHONY: all chpsync check sweep tests bench fuzz fuzz-build fuzz-bins fuzz-seeds fuzz-cov \
 	fuzz-replay format clean guest-image timeline-docs
 .DELETE_ON_ERROR:
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -76,7 +76,8 @@ static void first_read(struct ccwdev *d)
 static void row(enum kind kind, int n, const char *dir)
 {
 	static const uint8_t chps[4] = {0x42, 0x43, 0x44, 0x45};
-	struct machine_config cfg = {.storage_size = 1 << 20, .notrace = true};
+	struct machine_config cfg = {
+		.storage_size = 1 << 20, .notrace = true, .timing = MACHINE_TIMING_ZERO};
 	struct sim *sim = sim_new(1);
 	struct machine *m = machine_new(sim, &cfg);
 	struct ckd_cache *cache = ckd_cache_new(ckd_cache_default_max());

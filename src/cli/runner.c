@@ -12,12 +12,15 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/realqemu.h"
+#include "cli/sysfs_dump.h"
 #include "cli/timeline.h"
 #include "machine/machine.h"
 #include "os/os.h"
@@ -136,6 +139,16 @@ static void on_node_added(void *ctx, struct node *n)
 
 	if (rw->debug && node_os(n))
 		os_set_debug(node_os(n), 1);
+	if (node_os(n)) {
+		char **nv = realloc(rw->osnodes, (rw->nosnodes + 1) * sizeof(*nv));
+
+		if (nv) {
+			rw->osnodes = nv;
+			nv[rw->nosnodes] = strdup(node_name(n));
+			if (nv[rw->nosnodes])
+				rw->nosnodes++;
+		}
+	}
 	if (node_os(n) && !os_booted(node_os(n)))
 		os_on_booted(node_os(n), boot_done, n);
 }
@@ -220,9 +233,10 @@ static int start_recorder(struct run_world *rw, const struct run_opts *o, char *
 	return 0;
 }
 
-static int build_machine(struct run_world *rw, const char *iocp, char *err, size_t errlen)
+static int build_machine(struct run_world *rw, const struct run_opts *o, const char *iocp,
+			 char *err, size_t errlen)
 {
-	struct machine_config mc = {.workdir = rw->workdir};
+	struct machine_config mc = {.workdir = rw->workdir, .timing = o->timing};
 
 	rw->machine = machine_new(rw->sim, &mc);
 	if (!rw->machine) {
@@ -294,7 +308,7 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
 	sim_set_permute(rw->sim, permute);
 	if (open_trace(rw, o->trace, o->trace_chrome, err, errlen) < 0 ||
 	    open_timeline(rw, o, err, errlen) < 0 || make_workdir(rw, err, errlen) < 0 ||
-	    build_machine(rw, iocp, err, errlen) < 0 || start_recorder(rw, o, err, errlen) < 0 ||
+	    build_machine(rw, o, iocp, err, errlen) < 0 || start_recorder(rw, o, err, errlen) < 0 ||
 	    build_nodes(rw, err, errlen) < 0)
 		goto fail;
 	r = run_until(rw, os_is_booted, rw->host);
@@ -403,6 +417,9 @@ size_t run_world_destroy(struct run_world *rw)
 		fclose(rw->timeline);
 	tl_free(rw->tl);
 	remove_workdir(rw);
+	for (size_t i = 0; i < rw->nosnodes; i++)
+		free(rw->osnodes[i]);
+	free(rw->osnodes);
 	memset(rw, 0, sizeof(*rw));
 	return left;
 }
@@ -498,6 +515,29 @@ static enum run_result find_node(struct run_world *rw, const char *name, struct 
 	return RUN_OK;
 }
 
+static bool never(void *arg)
+{
+	return false;
+}
+
+/* The moment a person takes between a prompt and the command typed at it:
+ * the world runs on (I/O completes, reports arrive, timers fire). */
+static enum run_result think(struct run_world *rw)
+{
+	sim_time_t until = sim_now(rw->sim) + rw->think;
+	enum run_result r;
+
+	if (!rw->think)
+		return RUN_OK;
+	r = run_until_within(rw, never, NULL, rw->think);
+	if (r == RUN_LIVELOCK)
+		return r;
+	/* Nothing was due any more: the clock still moves on. */
+	if (sim_now(rw->sim) < until)
+		sim_run_to(rw->sim, until);
+	return RUN_OK;
+}
+
 static void keep_stuck(struct run_world *rw, struct proc *p)
 {
 	struct proc **nv = realloc(rw->stuck, (rw->nstuck + 1) * sizeof(*nv));
@@ -517,9 +557,14 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 	struct proc *p;
 
 	*out = NULL;
+	if (rw->rq)
+		return realqemu_command(rw->rq, name, cmd, out);
 	r = find_node(rw, name, &n);
+	if (r == RUN_OK)
+		r = think(rw);
 	if (r != RUN_OK)
 		return r;
+	tl_command_start(rw->tl, name, cmd);
 	if (*cmd) {
 		p = node_run(n, cmd);
 		if (!p)
@@ -543,10 +588,76 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 			keep_stuck(rw, p);
 		}
 	}
+	tl_command_end(rw->tl);
 	*out = take_output(n);
 	if (!*out)
 		return RUN_NOMEM;
 	return r;
+}
+
+/* ---- sysfs dump ---- */
+
+struct dump_job {
+	struct sysfs *fs;
+	char *dir;
+	char err[512];
+	int rc;
+	bool done;
+};
+
+static void dump_task(void *arg)
+{
+	struct dump_job *j = arg;
+
+	j->rc = sysfs_dump(j->fs, j->dir, j->err, sizeof(j->err));
+	j->done = true;
+}
+
+static bool dump_done(void *arg)
+{
+	return ((struct dump_job *)arg)->done;
+}
+
+int run_sysfs_dump(struct run_world *rw, const char *dir, char *err, size_t errlen)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < rw->nosnodes; i++) {
+		struct node *n = world_find_node(rw->world, rw->osnodes[i]);
+		struct dump_job j = {0};
+		struct sim_task *t;
+		char *nd = NULL;
+
+		if (!n || !node_os(n))
+			continue; /* a guest that has gone */
+		if (asprintf(&nd, "%s/%s", dir, rw->osnodes[i]) < 0 ||
+		    asprintf(&j.dir, "%s/sys", nd) < 0 ||
+		    (mkdir(nd, 0755) < 0 && errno != EEXIST)) {
+			snprintf(err, errlen, "%s: %s", nd ? nd : dir,
+				 strerror(errno ? errno : ENOMEM));
+			free(nd);
+			free(j.dir);
+			return -1;
+		}
+		j.fs = node_os(n)->sysfs;
+		t = sim_task_spawn(rw->sim, "sysfs-dump", dump_task, &j);
+		if (!t || run_until(rw, dump_done, &j) != RUN_OK) {
+			snprintf(err, errlen, "%s: the dump did not end", nd);
+			free(nd);
+			free(j.dir);
+			return -1;
+		}
+		sim_task_free(t);
+		free(nd);
+		free(j.dir);
+		if (j.rc < 0) {
+			snprintf(err, errlen, "%s", j.err);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* ---- scenarios ---- */
@@ -610,13 +721,13 @@ static int run_items(struct run_world *rw, const struct scenario *s, const struc
 		char *text = NULL;
 
 		fprintf(out, "%s\n", it->text);
+		if (it->think_set && !o->think_set)
+			rw->think = it->think;
 		if (it->kind != SCN_COMMAND)
 			continue;
 		sim_trace(rw->sim, "chpsync", "%s:%d: [%s] %s", s->name, it->line, it->node,
 			  it->cmd);
-		tl_command_start(rw->tl, it->node, it->cmd);
 		r = run_command(rw, it->node, it->cmd, &text);
-		tl_command_end(rw->tl);
 		if (text)
 			fputs(text, out);
 		free(text);
@@ -640,6 +751,8 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 
 	opts.debug = o->debug || s->debug;
 	opts.upstream = o->upstream || s->upstream;
+	if (!o->timing_set && s->timing_set)
+		opts.timing = s->timing;
 	if (!opts.title) {
 		snprintf(title, sizeof(title), "chpsync run %s", s->name);
 		opts.title = title;
@@ -654,8 +767,25 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 		return -1;
 	}
 	rw.timeout = s->timeout;
+	rw.think = o->think_set ? o->think : SCN_DEFAULT_THINK;
+	if (o->real_qemu) {
+		char image[4096];
+
+		if (realqemu_image(image, sizeof(image), err, sizeof(err)) < 0 ||
+		    !(rw.rq = realqemu_new(&rw, image, err, sizeof(err)))) {
+			fprintf(o->err, "chpsync: %s: --real-qemu: %s\n", s->name, err);
+			run_world_destroy(&rw);
+			return -1;
+		}
+	}
 	rc = run_items(&rw, s, o, out);
 	fflush(out);
+	if (!rc && o->sysfs_dump && run_sysfs_dump(&rw, o->sysfs_dump, err, sizeof(err)) < 0) {
+		fprintf(o->err, "chpsync: %s: --sysfs-dump: %s\n", s->name, err);
+		rc = -1;
+	}
+	realqemu_free(rw.rq);
+	rw.rq = NULL;
 	/* What was recorded is written also when a command failed: that is
 	 * when a picture of the run helps most. */
 	if (run_world_finish(&rw, o) < 0)

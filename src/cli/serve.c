@@ -222,10 +222,13 @@ static void commands_step(struct serve *s)
 				pp = &c->next;
 				continue;
 			}
-			/* What the node printed before belongs to no command. */
+			/* What the node printed before goes to the console, or
+			 * without one (a scenario) to this command, as in
+			 * run_command(). */
 			text = node_take_output(n);
-			if (text && *text && s->console)
-				s->console(s->console_ctx, text, false, 0);
+			if (text && *text)
+				(s->console ? s->console : c->out)(
+					s->console ? s->console_ctx : c->ctx, text, false, 0);
 			free(text);
 			c->proc = node_run(n, c->cmd);
 			if (!c->proc) {
@@ -478,8 +481,8 @@ static const char serve_usage[] =
 	"  ./chpsync.sock); `chpsync ctl PATH NODE 'COMMAND'` runs a command.\n"
 	"  Lines on standard input run on the nodes: '[root@NODE ~]# CMD',\n"
 	"  'NODE: CMD' or 'CMD' (current node).  PRELUDE.scenario's commands\n"
-	"  run first (e.g. driverctl and mdevctl start).  Ends at EOF or 'exit'\n"
-	"  on standard input, or with SIGINT/SIGTERM.\n";
+	"  run first (e.g. driverctl and mdevctl start).  Ends with 'exit' on\n"
+	"  standard input or SIGINT/SIGTERM (at EOF it goes on without a terminal).\n";
 
 struct term {
 	struct serve *s;
@@ -699,17 +702,19 @@ int serve_main(int argc, char **argv)
 			fprintf(stderr, "chpsync: serve: poll: %s\n", strerror(errno));
 			break;
 		}
-		if (ext[1].revents & POLLIN)
+		if (ext[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si)) /* consumed */
+				fprintf(stderr, "chpsync serve: %s, ending\n", strsignal((int)si.ssi_signo));
 			break;
+		}
 		in = ext[0];
 		if (in.revents & (POLLIN | POLLHUP)) {
 			ssize_t r = read(0, lbuf + llen, sizeof(lbuf) - 1 - llen);
 
 			if (r <= 0) {
-				in_open = false;
-				/* EOF: finish what was typed, then stop */
-				if (!serve_commands(s))
-					break;
+				in_open = false; /* the service goes on */
 				continue;
 			}
 			llen += (size_t)r;
@@ -736,8 +741,6 @@ int serve_main(int argc, char **argv)
 				llen -= k;
 			}
 		}
-		if (!in_open && !serve_commands(s))
-			break;
 	}
 	if (sfd >= 0)
 		close(sfd);
