@@ -9,6 +9,7 @@
  * A run that was interrupted resumes: the seeds already in results.jsonl
  * are not run again (the options must be the same, see explore.json).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -41,6 +42,10 @@ struct xopts {
 	int shrink_runs;
 	int sabotage; /* tests: break this invariant on purpose (hidden option) */
 	const char *tmpdir;
+	bool merge; /* --merge DIR...: combine the results of shards */
+	int until;  /* --until INV: stop handing out seeds once INV failed */
+	char **dirs;
+	int ndirs;
 	bool progress, quiet;
 };
 
@@ -73,10 +78,14 @@ static const char explore_help[] =
 	"  --guests A-B, --dasd A-B, --chpids A-B, --rounds A-B, --ops A-B,\n"
 	"  --faults A-B, --blocks A-B   bound a dimension (replaces the profile's)\n"
 	"  --kinds LIST          fault kinds: link,configure,vary,mdev,power,activate\n"
+	"  --until INVARIANT     stop at the first seed that fails INVARIANT (data,\n"
+	"                        io-ends, commands, converge, bounds, sanitizer)\n"
 	"  --no-shrink           write the reproducer unshrunk\n"
 	"  --shrink-runs N       runs a shrink may take (default 300)\n"
 	"  --tmpdir DIR          scratch space of the runs (default $TMPDIR, else\n"
 	"                        /dev/shm when there is one, else /tmp)\n"
+	"  --merge DIR...        merge the results of runs (shards, machines) into\n"
+	"                        --out: results.jsonl, junit.xml and the reproducers\n"
 	"  --list-profiles       print the profiles and exit\n"
 	"  -q, --quiet           no progress line and no per-failure report\n"
 	"\n"
@@ -170,6 +179,8 @@ enum {
 	O_HELP,
 	O_SABOTAGE,
 	O_TMPDIR,
+	O_MERGE,
+	O_UNTIL,
 };
 
 static int parse_args(struct xopts *x, int argc, char **argv)
@@ -197,6 +208,8 @@ static int parse_args(struct xopts *x, int argc, char **argv)
 		{"help", no_argument, NULL, O_HELP},
 		{"sabotage", required_argument, NULL, O_SABOTAGE},
 		{"tmpdir", required_argument, NULL, O_TMPDIR},
+		{"merge", no_argument, NULL, O_MERGE},
+		{"until", required_argument, NULL, O_UNTIL},
 		{NULL, 0, NULL, 0},
 	};
 	uint64_t a, b;
@@ -307,11 +320,27 @@ static int parse_args(struct xopts *x, int argc, char **argv)
 		case O_TMPDIR:
 			x->tmpdir = optarg;
 			break;
+		case O_MERGE:
+			x->merge = true;
+			break;
+		case O_UNTIL:
+			x->until = xp_inv_from_name(optarg);
+			if (x->until == XI_NINV || x->until == XI_NONE)
+				return xusage("--until: '%s' is not an invariant", optarg);
+			break;
 		case ':':
 			return xusage("option '%s' needs an argument", argv[optind - 1]);
 		default:
 			return xusage("unknown option '%s'", argv[optind - 1]);
 		}
+	}
+	if (x->merge) {
+		if (optind >= argc)
+			return xusage("--merge: %s",
+				      "expected the directories of the runs to merge");
+		x->dirs = argv + optind;
+		x->ndirs = argc - optind;
+		return -1;
 	}
 	if (optind < argc)
 		return xusage("unexpected argument '%s'", argv[optind]);
@@ -799,6 +828,143 @@ static int write_final(const struct xopts *x, const struct results *r)
 	return fclose(f) ? -1 : 0;
 }
 
+/* ---- merging the runs of several shards or machines ---- */
+
+static void copy_file_to(const char *from, const char *to)
+{
+	char buf[8192];
+	FILE *in = fopen(from, "r"), *out = in ? fopen(to, "w") : NULL;
+	size_t n;
+
+	while (out && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	if (out)
+		fclose(out);
+	if (in)
+		fclose(in);
+}
+
+/* Each seed's record once (the first directory that has it wins), in
+ * seed order; the reproducers beside them.  The merged results.jsonl of
+ * the shards of a run is the one a single run of all its seeds writes. */
+static int merge_runs(struct xopts *x)
+{
+	struct results r = {0};
+	char path[4200], opts[4096] = "", *line = NULL;
+	size_t cap = 0;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	int rc = 0;
+
+	/* the seeds there are, and the options they were run with */
+	for (int d = 0; d < x->ndirs; d++) {
+		FILE *f;
+		char have[4096];
+		size_t n;
+
+		snprintf(path, sizeof(path), "%s/explore.json", x->dirs[d]);
+		f = fopen(path, "r");
+		if (!f) {
+			fprintf(stderr, "chpsync explore: %s: %s\n", path, strerror(errno));
+			return 2;
+		}
+		n = fread(have, 1, sizeof(have) - 1, f);
+		have[n] = '\0';
+		fclose(f);
+		if (!d) {
+			snprintf(opts, sizeof(opts), "%s", have);
+		} else if (strcmp(opts, have)) {
+			fprintf(stderr, "chpsync explore: %s was run with other options than %s\n",
+				x->dirs[d], x->dirs[0]);
+			return 2;
+		}
+		snprintf(path, sizeof(path), "%s/results.jsonl", x->dirs[d]);
+		f = fopen(path, "r");
+		while (f && getline(&line, &cap, f) > 0) {
+			unsigned long long seed;
+
+			if (sscanf(line, "{\"seed\":%llu,", &seed) == 1) {
+				lo = seed < lo ? seed : lo;
+				hi = seed > hi ? seed : hi;
+			}
+		}
+		if (f)
+			fclose(f);
+	}
+	{
+		char name[32] = "";
+		const char *q = strstr(opts, "\"profile\":\"");
+
+		if (q)
+			sscanf(q + 11, "%31[^\"]", name);
+		x->prof = xp_profile_find(name) ? xp_profile_find(name) : x->prof;
+	}
+	if (mkdir(x->out, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "chpsync explore: %s: %s\n", x->out, strerror(errno));
+		free(line);
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/explore.json", x->out);
+	{
+		FILE *f = fopen(path, "w");
+
+		if (f) {
+			fputs(opts, f);
+			fclose(f);
+		}
+	}
+	if (lo > hi) {
+		lo = 1;
+		hi = 0;
+	}
+	x->first = lo;
+	x->last = hi;
+	r.n = hi >= lo ? hi - lo + 1 : 0;
+	r.line = calloc(r.n ? r.n : 1, sizeof(*r.line));
+	r.inv = calloc(r.n ? r.n : 1, sizeof(*r.inv));
+	if (!r.line || !r.inv) {
+		free(line);
+		return 2;
+	}
+	for (int d = 0; d < x->ndirs; d++) {
+		struct xopts one = *x;
+		DIR *dir;
+		struct dirent *e;
+
+		one.out = x->dirs[d];
+		load_results(&one, &r);
+		dir = opendir(x->dirs[d]);
+		while (dir && (e = readdir(dir))) {
+			char from[4300], to[4300];
+
+			if (strncmp(e->d_name, "fail-", 5) && strncmp(e->d_name, "seed-", 5))
+				continue;
+			snprintf(from, sizeof(from), "%s/%s", x->dirs[d], e->d_name);
+			snprintf(to, sizeof(to), "%s/%s", x->out, e->d_name);
+			copy_file_to(from, to);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	if (write_final(x, &r) < 0) {
+		fprintf(stderr, "chpsync explore: cannot write the results in %s: %s\n", x->out,
+			strerror(errno));
+		rc = 2;
+	} else {
+		if (!x->quiet)
+			printf("explore %s: %llu seeds merged from %d runs, %llu failed (results in "
+			       "%s/results.jsonl)\n",
+			       x->prof->name, (unsigned long long)r.done, x->ndirs,
+			       (unsigned long long)r.failed, x->out);
+		rc = r.failed ? 1 : 0;
+	}
+	for (uint64_t i = 0; i < r.n; i++)
+		free(r.line[i]);
+	free(r.line);
+	free(r.inv);
+	free(line);
+	return rc;
+}
+
 int cmd_explore_main(int argc, char **argv)
 {
 	struct xopts x = {
@@ -811,13 +977,15 @@ int cmd_explore_main(int argc, char **argv)
 	int rc, nw, busy = 0, sfd;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	sigset_t sigs, old_sigs;
-	bool interrupted = false;
+	bool interrupted = false, found = false;
 
 	x.prof = xp_profile_find("default");
 	x.jobs = ncpu > 0 ? (int)ncpu : 1;
 	rc = parse_args(&x, argc, argv);
 	if (rc >= 0)
 		return rc;
+	if (x.merge)
+		return merge_runs(&x);
 	if (x.last - x.first >= 100000000ull)
 		return xusage("--seeds: '%s' is more than 100000000 seeds", "A-B");
 	if (mkdir(x.out, 0755) < 0 && errno != EEXIST) {
@@ -870,7 +1038,7 @@ int cmd_explore_main(int argc, char **argv)
 		struct pollfd pf[1025];
 
 		/* hand out seeds to idle workers */
-		for (int i = 0; i < nw && !interrupted; i++) {
+		for (int i = 0; i < nw && !interrupted && !found; i++) {
 			if (w[i].busy || w[i].pid <= 0)
 				continue;
 			while (next < r.n && (r.line[next] || !in_shard(&x, next)))
@@ -911,6 +1079,8 @@ int cmd_explore_main(int argc, char **argv)
 			busy--;
 			if (read_all(w[i].from, &res, sizeof(res)) == 0) {
 				record(&x, &r, app, res.seed, res.line, res.inv, res.report);
+				if (x.until && (int)res.inv == x.until)
+					found = true;
 				continue;
 			}
 			/* the worker died with this seed */

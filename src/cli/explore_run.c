@@ -1389,6 +1389,7 @@ int xp_run(const struct xp_plan *p, struct xp_run_opts *o, struct xp_verdict *v)
 	struct run_opts ro = {.err = stderr, .upstream = p->host_driver == XP_HOST_UPSTREAM};
 	char err[1024], path[4200];
 	int rc = 0;
+	size_t left;
 
 	memset(v, 0, sizeof(*v));
 	v->step = -1;
@@ -1443,7 +1444,12 @@ int xp_run(const struct xp_plan *p, struct xp_run_opts *o, struct xp_verdict *v)
 	v->events = x->rw.events;
 	v->sim_end = sim_now(x->rw.sim);
 	free(x->out);
-	run_world_destroy(&x->rw);
+	/* processes the end of the run could not end are leaked tasks */
+	left = run_world_destroy(&x->rw);
+	x->have_world = false;
+	if (left && !x->failed)
+		fail(x, XI_BOUNDS, "world",
+		     "%zu processes could not be ended at the end of the run (leaked tasks)", left);
 	free(x);
 	return rc;
 }

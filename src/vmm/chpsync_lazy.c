@@ -5,7 +5,8 @@
  * overflows).  The guest's next STSCH refreshes the path fields from the
  * SCHIB region and arms PNO: the next I/O interruption that is not
  * intermediate-only carries SCSW N (PNO) and PNOM = host PNOM |
- * (PIM & ~(PAM & POM)), once, so that the guest re-verifies its paths.  A
+ * (PIM & ~(PAM & POM)), once, so that the guest re-verifies its paths (not
+ * when that PNOM is 0: every path is back, there is nothing to name).  A
  * refresh that only staleness prompted (an I/O interrupt since the last
  * read) arms PNO only if PIM, PAM, POM or the CHPIDs changed, otherwise
  * every verification's I/O would ask for the next one; the synthetic PNOM
@@ -73,8 +74,11 @@ static void lazy_on_stsch(struct vfio_ccw_dev *d, const struct pmcw *before, boo
 	g->pnom |= l->pnom_unread;
 	l->pnom_unread = 0;
 	if (signalled || vfio_ccw_paths_differ(before, g)) {
-		l->pno_pending = true;
 		l->pnom_pending = (uint8_t)(g->pnom | (g->pim & ~(g->pam & g->pom)));
+		/* PNO says that a path was found not operational, PNOM which:
+		 * with none to name (the paths are all back) it would make the
+		 * guest give up the path its next program ran on */
+		l->pno_pending = l->pnom_pending != 0;
 	}
 }
 

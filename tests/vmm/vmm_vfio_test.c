@@ -741,3 +741,24 @@ TEST(vfio_qemu_keeps_pim_and_chpids_of_realize)
 	CHECK_EQ(sb.pmcw.chpid[4], 0);
 	fake_env_down(&e);
 }
+
+/* A path that went and came back before the guest looked: the refresh
+ * finds every path available, and the next interruption must not carry a
+ * PNO with nothing in PNOM (the guest would give up the path that program
+ * ran on; with one path, the device: found by chpsync explore). */
+TEST(vfio_lazy_paths_all_back_arm_no_pno)
+{
+	struct fake_env e;
+	struct irb irb;
+
+	env_up(&e, 1, CHPSYNC_LAZY);
+	host_path_change(&e, 0, 0x70, 0x04060042);
+	host_path_change(&e, 0, 0xf0, 0x04020042);
+	sim_run(e.sim);
+	enable(&e, 1); /* its STSCH refreshes: PAM f0, PNOM 0 */
+	CHECK_EQ(start(&e, 1), 0);
+	host_completes(&e, 0, 0x80, false);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
+	fake_env_down(&e);
+}
