@@ -647,3 +647,51 @@ TEST(serve_control_runs_commands)
 	close(fd);
 	env_down(&e);
 }
+
+struct done_flag {
+	bool done;
+	int status;
+	char text[512];
+};
+
+static void on_done(void *ctx, const char *text, bool final, int status)
+{
+	struct done_flag *d = ctx;
+
+	strncat(d->text, text, sizeof(d->text) - strlen(d->text) - 1);
+	if (final) {
+		d->done = true;
+		d->status = status;
+	}
+}
+
+/* mdevctl stop while a VM holds the device waits (the service goes on):
+ * the host driver signals the client's request eventfd, the client lets
+ * go (disconnects, as QEMU unplugs), and only then the command ends. */
+TEST(serve_mdevctl_stop_waits_for_the_client)
+{
+	struct env e;
+	struct done_flag d = {0};
+	int fd, req, turns = 0;
+
+	env_up(&e);
+	fd = client(&e);
+	hello(&e, fd);
+	CHECK_EQ(open_dev(&e, fd), 0);
+	req = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	CHECK_EQ(set_eventfd(&e, fd, VFIO_CCW_REQ_IRQ_INDEX, req), 0);
+	CHECK_EQ(serve_command(e.s, "host", "mdevctl stop -u " UUID, on_done, &d), 0);
+	CHECK(wait_eventfd(&e, req)); /* the host asks for the device back */
+	for (int i = 0; i < 20; i++)
+		serve_turn(e.s, NULL, 0, 1000000);
+	CHECK(!d.done); /* still waiting: the VM holds the device */
+	CHECK_EQ(serve_commands(e.s), 1);
+	close(fd); /* the VM lets go */
+	while (!d.done && turns++ < 2000)
+		serve_turn(e.s, NULL, 0, 1000000);
+	CHECK(d.done);
+	CHECK_EQ(d.status, 0);
+	CHECK_EQ(serve_devices(e.s), 0);
+	close(req);
+	env_down(&e);
+}
