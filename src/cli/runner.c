@@ -293,7 +293,7 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
 	memset(rw, 0, sizeof(*rw));
 	rw->timeout = SCN_DEFAULT_TIMEOUT;
 	rw->max_events_still = RUN_MAX_EVENTS_AT_ONE_TIME;
-	rw->max_events = UINT64_MAX;
+	rw->max_events = o->max_events ? o->max_events : UINT64_MAX;
 	rw->livelock_window = RUN_LIVELOCK_WINDOW;
 	rw->livelock_min_time = RUN_LIVELOCK_MIN_TIME;
 	rw->keep_workdir = o->keep_workdir;

@@ -39,6 +39,7 @@ struct run_opts {
 	/* --think DURATION (overrides every '#! think') */
 	bool think_set;
 	sim_time_t think;
+	uint64_t max_events; /* events per command in all (0: no cap; the fuzz targets) */
 };
 
 #define RUN_DEFAULT_SEED 1
@@ -70,11 +71,11 @@ struct run_world {
 	bool timeline_html;
 	char workdir[4096];
 	bool keep_workdir;
-	bool debug;		   /* every OS of the world logs its debug-only lines */
-	bool upstream;		   /* the host OS as upstream Linux (os_config.upstream) */
-	char basedir[4096];	   /* relative paths of hmc commands start here */
-	struct hmc hmc;		   /* context of the hmc node's programs */
-	sim_time_t timeout;	   /* cap of simulated time per command */
+	bool debug;	    /* every OS of the world logs its debug-only lines */
+	bool upstream;	    /* the host OS as upstream Linux (os_config.upstream) */
+	char basedir[4096]; /* relative paths of hmc commands start here */
+	struct hmc hmc;	    /* context of the hmc node's programs */
+	sim_time_t timeout; /* cap of simulated time per command */
 	/* A person's moment between a prompt and the command typed at it
 	 * (run_scenario and the shell set it; 0 for other users). */
 	sim_time_t think;

@@ -98,7 +98,6 @@ static void world(char *md5, size_t len)
 			   err);
 		return;
 	}
-	rw.max_events = 4000000;
 	rw.max_events_still = 400000;
 	for (size_t i = 0; i < sizeof(host_cmds) / sizeof(host_cmds[0]); i++) {
 		fuzz_command(&rw, "host", host_cmds[i], &out);
@@ -118,6 +117,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	fuzz_setup();
 	opts.err = stderr;
+	opts.max_events = 4000000;
 	snprintf(imgdir, sizeof(imgdir), "%s/img", fuzz_dir());
 	FUZZ_CHECK(mkdir(imgdir, 0700) == 0, "cannot create %s", imgdir);
 	snprintf(first, sizeof(first), "%s/vol_1.3390", imgdir);

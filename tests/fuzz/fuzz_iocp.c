@@ -13,7 +13,7 @@
  *
  * Invariants:
  *   - a deck is either refused with "FILE:LINE: what is wrong" or the host
- *     boots on it (within the runner's event and time bounds);
+ *     boots on it (within the runner's time bounds and 20 million events);
  *   - afterwards the host lists its channel paths and subchannels (lschp,
  *     lscss), and the hmc's activate ends, whatever it said. */
 #include <stdio.h>
@@ -37,6 +37,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	fuzz_setup();
 	opts.err = stderr;
+	opts.max_events = 20000000; /* per command, and for the boot */
 	snprintf(path, sizeof(path), "%s/vol.3390", fuzz_dir());
 	FUZZ_CHECK(eckd_create_image(path, 2, "VOL001", true, err, sizeof(err)) == 0, "%s", err);
 	return 0;

@@ -6,8 +6,9 @@
  * the hmc's `activate` find them) and runs it as `chpsync run` does.
  *
  * Invariants:
- *   - the run ends (the runner's bounds on simulated time and events) with
- *     a transcript, or with "chpsync: FILE:LINE: what is wrong";
+ *   - the run ends (the runner's bounds on simulated time, and 4 million
+ *     events per command) with a transcript, or with
+ *     "chpsync: FILE:LINE: what is wrong";
  *   - when the scenario got as far as the added command, the host answered
  *     it: a fuzzed scenario may fail, but it must not leave the host unable
  *     to run a command (a time cap below a second aside, which may cut off
@@ -21,7 +22,11 @@
 
 const char fuzz_target_name[] = "scenario";
 
-#define INPUT_MAX  (64 * 1024)
+#define INPUT_MAX (64 * 1024)
+/* Events per command: a command that needs more (a whole-volume read
+ * 4 bytes at a time moves the clock, so the runner would let it go on for
+ * hours of real time) is stopped as a livelock. */
+#define MAX_EVENTS 4000000
 #define ALIVE_CMD  "echo fuzz-alive"
 #define ALIVE_LINE "\n[root@host ~]# " ALIVE_CMD "\n"
 
@@ -99,6 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ferr = open_memstream(&err, &errlen);
 	FUZZ_CHECK(fout && ferr, "out of memory");
 	o.err = ferr;
+	o.max_events = MAX_EVENTS;
 	rc = run_scenario(&s, &o, fout);
 	fclose(fout);
 	fclose(ferr);

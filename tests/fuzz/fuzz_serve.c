@@ -77,6 +77,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	fuzz_setup();
 	opts.err = stderr;
+	opts.max_events = 4000000;
 	log_null = fopen("/dev/null", "w");
 	FUZZ_CHECK(log_null, "cannot open /dev/null");
 	return 0;

@@ -28,6 +28,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	fuzz_setup();
 	opts.err = stderr;
+	opts.max_events = 2000000;
 	return 0;
 }
 
@@ -64,7 +65,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(run_world_create(&rw, &opts, RUN_DEFAULT_SEED, false, NULL, fuzz_dir(), err,
 				    sizeof(err)) == 0,
 		   "the default world did not come up: %s", err);
-	rw.max_events = 2000000;
 	rw.max_events_still = 200000;
 	for (line = text; line && n < MAX_LINES; line = next, n++) {
 		next = strchr(line, '\n');
