@@ -29,6 +29,18 @@ ifeq ($(WERROR),1)
 override CFLAGS  += -Werror
 endif
 
+# `chpsync shell` edits lines with GNU readline when its headers are there
+# (Debian: libreadline-dev; `make check` installs it, tests/deps.sh);
+# without them the shell reads plain lines, and the build says so.
+HAVE_READLINE := $(shell printf '\043include <readline/readline.h>\n' | \
+		   $(CC) -E -x c - >/dev/null 2>&1 && echo 1)
+ifeq ($(HAVE_READLINE),1)
+LINEEDIT_CFLAGS := -DHAVE_READLINE
+override LDLIBS += -lreadline
+else ifeq ($(MAKELEVEL),0)
+$(info chpsync: no readline headers (Debian: apt-get install libreadline-dev): 'chpsync shell' will read plain lines, without line editing, history or completion)
+endif
+
 # Layers, lowest first.  A layer may use only the layers before it.
 LAYERS  := arch sim dev machine os user vmm cli
 
@@ -115,6 +127,10 @@ $(call members,libos,$(OS_O))
 $(call members,libuser,$(USER_O))
 $(call members,libvmm,$(VMM_O))
 $(call members,libcli,$(CLI_O))
+# lineedit.o is rebuilt when readline comes or goes.
+$(call members,lineedit-cfg,$(HAVE_READLINE))
+$(BUILD)/cli/lineedit.o: override CFLAGS += $(LINEEDIT_CFLAGS)
+$(BUILD)/cli/lineedit.o: $(BUILD)/lineedit-cfg.members
 
 $(LIB_ARCH): $(ARCH_O) $(BUILD)/libarch.members
 $(LIB_SIM): $(SIM_O) $(BUILD)/libsim.members
@@ -200,7 +216,12 @@ fuzz-seeds: $(BUILD)/chpsync $(BUILD)/tests/fuzz/ckd_pack $(BUILD)/tests/fuzz/se
 check-%: $(BUILD)/tests/test_%
 	$(BUILD)/tests/test_$*
 
-check: tests
+# tests/deps.sh installs what the tests need when it is missing (readline
+# for the shell, tmux to type into it), or says what is skipped and why;
+# the build after it sees what it installed.
+check:
+	@sh tests/deps.sh
+	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh $(BUILD) $(TEST_LAYERS)
 
 # Every golden over seeds 1..SWEEP_SEEDS (`make check` takes 8; SWEEP_JOBS
@@ -208,7 +229,7 @@ check: tests
 SWEEP_SEEDS ?= 300
 sweep: $(BUILD)/chpsync
 	@sh tests/seed_sweep.sh $(BUILD)/chpsync $(SWEEP_SEEDS) \
-		$$(ls tests/scenarios/*.scenario examples/*.scenario ../shared/scenarios/*.scenario 2>/dev/null)
+		$$(ls tests/scenarios/*.scenario examples/*.scenario 2>/dev/null)
 
 # ---- benchmarks (never part of check): they print figures ----
 BENCH_SRC := $(wildcard bench/*.c)

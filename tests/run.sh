@@ -73,9 +73,12 @@ if [ -x "$build/chpsync" ]; then
 	fi
 fi
 # The main job: `chpsync run` with no argument prints the cover letter's
-# example, the shared golden (trailing blanks aside).
-golden=../shared/scenarios/seed-example.scenario
-if [ -f "$golden" ] && [ -x "$build/chpsync" ]; then
+# example, tests/scenarios/seed-example.scenario (trailing blanks aside);
+# that file is the letter's transcript as the project's shared folder has
+# it, compared with it when the folder is there beside the repository.
+golden=tests/scenarios/seed-example.scenario
+shared=../shared/scenarios/seed-example.scenario
+if [ -x "$build/chpsync" ]; then
 	echo "== chpsync run"
 	if "$build/chpsync" run | sed 's/[ \t]*$//' >"$build/run.out" &&
 		sed 's/[ \t]*$//' "$golden" | diff -u - "$build/run.out"; then
@@ -83,9 +86,18 @@ if [ -f "$golden" ] && [ -x "$build/chpsync" ]; then
 	else
 		echo "FAIL chpsync run differs from $golden"; total_f=$((total_f + 1)); status=1
 	fi
+	if [ -f "$shared" ]; then
+		if cmp -s "$shared" "$golden"; then
+			total_p=$((total_p + 1))
+		else
+			echo "FAIL $golden differs from $shared"; total_f=$((total_f + 1)); status=1
+		fi
+	else
+		echo "SKIP $golden against $shared: no shared folder beside the repository"
+	fi
 fi
 # Scenario goldens: each file is one test.
-scen=$(ls tests/scenarios/*.scenario examples/*.scenario ../shared/scenarios/*.scenario 2>/dev/null)
+scen=$(ls tests/scenarios/*.scenario examples/*.scenario 2>/dev/null)
 if [ -n "$scen" ] && [ -x "$build/chpsync" ]; then
 	echo "== scenarios"
 	for s in $scen; do
@@ -155,6 +167,21 @@ else
 	p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
 	total_p=$((total_p + p)); total_f=$((total_f + f))
 	[ "$f" -ne 0 ] && status=1
+fi
+# chpsync shell typed into on a terminal (tmux) and fed from a pipe.
+if [ -x "$build/chpsync" ]; then
+	echo "== shell"
+	out=$(sh tests/shell_tmux.sh "$build" 2>&1)
+	printf '%s\n' "$out" | grep -v '^[0-9]* passed, [0-9]* failed$'
+	line=$(printf '%s\n' "$out" | grep '^[0-9]* passed, [0-9]* failed$' | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "shell: no result line"; total_f=$((total_f + 1)); status=1
+	else
+		p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+		echo "shell: $line"
+		total_p=$((total_p + p)); total_f=$((total_f + f))
+		[ "$f" -ne 0 ] && status=1
+	fi
 fi
 # The timeline's files in a JSON parser, an XML parser and headless
 # Chromium, and the pictures in docs/ up to date.

@@ -5,8 +5,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
-#include <sys/signalfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +18,7 @@
 #include "dev/eckd.h"
 #include "cli/qemu_wrap.h"
 #include "cli/serve.h"
+#include "cli/shell.h"
 #include "user/node.h"
 
 #define CHPSYNC_VERSION "0.1"
@@ -281,119 +280,9 @@ static int cmd_check(struct cli *c, int argc, char **argv)
 	return failed ? 1 : 0;
 }
 
-/* ---- shell ---- */
-
-static bool node_prefix(struct run_world *rw, const char *line, char *node, size_t len,
-			const char **cmd)
-{
-	const char *colon = strchr(line, ':');
-	size_t n;
-
-	if (!colon || colon == line || (size_t)(colon - line) >= len)
-		return false;
-	n = colon - line;
-	memcpy(node, line, n);
-	node[n] = '\0';
-	if (strspn(node, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != n)
-		return false;
-	if (!world_find_node(rw->world, node))
-		return false;
-	*cmd = colon + 1 + strspn(colon + 1, " \t");
-	return true;
-}
-
-static void shell_line(struct run_world *rw, char *line, char *cur, size_t curlen, bool interactive)
-{
-	char node[64], *cmd = NULL, *out = NULL;
-	const char *why, *rest;
-	struct prompt p;
-	enum run_result r;
-	int k = prompt_parse(line, &p, &why);
-
-	if (k < 0) {
-		fprintf(stderr, "chpsync: %s\n", why);
-		return;
-	}
-	if (k > 0) {
-		snprintf(node, sizeof(node), "%s", p.node);
-		cmd = strndup(p.cmd, p.cmdlen);
-	} else if (node_prefix(rw, line, node, sizeof(node), &rest)) {
-		cmd = strdup(rest);
-	} else {
-		snprintf(node, sizeof(node), "%s", cur);
-		cmd = strdup(line + strspn(line, " \t"));
-	}
-	if (!cmd)
-		return;
-	if (!interactive)
-		printf("[root@%s ~]# %s\n", node, cmd);
-	fflush(stdout);
-	r = run_command(rw, node, cmd, &out);
-	if (out)
-		fputs(out, stdout);
-	fflush(stdout);
-	if (r != RUN_OK)
-		fprintf(stderr, "chpsync: %s: %s\n", node, run_result_str(r));
-	if (r != RUN_NO_NODE)
-		snprintf(cur, curlen, "%s", node);
-	free(out);
-	free(cmd);
-}
-
-/* '#! think DURATION' in the input sets the think time from there on, as
- * in a scenario (unless --think was given); other '#!' lines are
- * comments here. */
-static void shell_directive(struct run_world *rw, const struct run_opts *o, const char *line)
-{
-	const char *a = line + 2;
-	sim_time_t t;
-	char arg[64];
-	size_t n;
-
-	if (strncmp(line, "#!", 2))
-		return;
-	a += strspn(a, " \t");
-	if (strncmp(a, "think", 5) || !strchr(" \t", a[5]))
-		return;
-	a += 5 + strspn(a + 5, " \t");
-	n = strcspn(a, " \t\r");
-	if (n >= sizeof(arg))
-		n = sizeof(arg) - 1;
-	memcpy(arg, a, n);
-	arg[n] = '\0';
-	if (parse_duration0(arg, &t) < 0) {
-		fprintf(stderr, "chpsync: think: '%s' is not a duration (e.g. 0, 2s, 500ms)\n",
-			arg);
-		return;
-	}
-	if (!o->think_set)
-		rw->think = t;
-}
-
-/* Ctrl-C at the terminal interrupts the command that runs (SIGINT to its
- * processes), not chpsync and not the world.  SIGINT is blocked and read
- * from a signalfd, which the runner polls while it waits for a command
- * (no handler, no process-wide flag). */
-static bool shell_sigint(void *ctx)
-{
-	struct signalfd_siginfo si;
-	bool got = false;
-
-	while (read(*(int *)ctx, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		got = true;
-	return got;
-}
-
 static int cmd_shell(struct cli *c, int argc, char **argv)
 {
 	int i = parse_opts(c, argc, argv);
-	bool interactive = isatty(0);
-	sigset_t sigint, old_mask;
-	struct run_world rw;
-	int sfd;
-	char err[1024], cur[64] = "host", *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
 
 	if (i < 0)
 		return 1;
@@ -401,54 +290,7 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 		return usage_error("shell: unexpected argument '%s'", argv[i]);
 	if (!c->ro.title)
 		c->ro.title = "chpsync shell";
-	if (run_world_create(&rw, &c->ro, c->ro.seed_set ? c->ro.seed : RUN_DEFAULT_SEED,
-			     c->ro.seed_set, c->ro.iocp, "", err, sizeof(err)) < 0) {
-		fprintf(stderr, "chpsync: %s\n", err);
-		return 1;
-	}
-	rw.think = c->ro.think_set ? c->ro.think : SCN_DEFAULT_THINK;
-	sigemptyset(&sigint);
-	sigaddset(&sigint, SIGINT);
-	sigprocmask(SIG_BLOCK, &sigint, &old_mask);
-	sfd = signalfd(-1, &sigint, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd >= 0) {
-		rw.intr_poll = shell_sigint;
-		rw.intr_ctx = &sfd;
-	}
-	for (;;) {
-		/* A Ctrl-C at the prompt is not for the next command. */
-		if (sfd >= 0)
-			shell_sigint(&sfd);
-		if (interactive) {
-			printf("[root@%s ~]# ", cur);
-			fflush(stdout);
-		}
-		n = getline(&line, &cap, stdin);
-		if (n < 0)
-			break;
-		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (line[0] == '#') {
-			if (!interactive)
-				printf("%s\n", line);
-			shell_directive(&rw, &c->ro, line);
-			continue;
-		}
-		/* Leaving the terminal, as at a login shell. */
-		if (!strcmp(line, "exit") || !strcmp(line, "logout"))
-			break;
-		shell_line(&rw, line, cur, sizeof(cur), interactive);
-	}
-	if (interactive)
-		putchar('\n');
-	free(line);
-	rw.intr_poll = NULL;
-	if (sfd >= 0)
-		close(sfd);
-	sigprocmask(SIG_SETMASK, &old_mask, NULL);
-	i = run_world_finish(&rw, &c->ro);
-	run_world_destroy(&rw);
-	return i < 0 ? 1 : 0;
+	return chpsync_shell(&c->ro);
 }
 
 int chpsync_main(int argc, char **argv)

@@ -1,5 +1,5 @@
 /* The built-in default scenario of `chpsync run`: the cover letter's example
- * (../shared/scenarios/seed-example.scenario), input lines only.  Every
+ * (tests/scenarios/seed-example.scenario), input lines only.  Every
  * output line of the transcript is computed by running the world; the
  * comments and prompt lines are printed as written.  tests/cli checks that
  * these lines equal the input lines of the shared golden. */

@@ -148,6 +148,36 @@ struct node *world_find_node(struct world *w, const char *name)
 	return NULL;
 }
 
+size_t world_node_names(const struct world *w, const char **names, size_t max)
+{
+	size_t k = 0;
+
+	for (const struct node *n = w->nodes; n; n = n->next) {
+		if (k < max)
+			names[k] = n->name;
+		k++;
+	}
+	return k;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t node_prog_names(const struct node *n, const char **names, size_t max)
+{
+	size_t k = 0;
+
+	for (const struct prog *p = n->progs; p; p = p->next) {
+		if (k < max)
+			names[k] = p->name;
+		k++;
+	}
+	qsort(names, k < max ? k : max, sizeof(*names), cmp_name);
+	return k;
+}
+
 void world_remove_node(struct world *w, struct node *n)
 {
 	struct node **pp;

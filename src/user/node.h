@@ -37,6 +37,11 @@ struct sim *world_sim(struct world *w);
  * taken.  For an OS node the node becomes the OS's console sink. */
 struct node *world_add_node(struct world *w, const char *name, struct os *os);
 struct node *world_find_node(struct world *w, const char *name);
+/* The names of the world's nodes in the order they came (at most max;
+ * returns how many there are), and of a node's programs, sorted (the
+ * shell's builtins echo, sleep, wait, true, false, exit not included). */
+size_t world_node_names(const struct world *w, const char **names, size_t max);
+size_t node_prog_names(const struct node *n, const char **names, size_t max);
 void world_remove_node(struct world *w, struct node *n);
 /* Called whenever a node is added (the runner uses it to learn about
  * guests started by qemu-system-s390x). */

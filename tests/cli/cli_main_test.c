@@ -209,12 +209,13 @@ TEST(cli_main_shell_from_a_file)
 	dup2(saved, 0);
 	close(saved);
 	clearerr(stdin);
-	CHECK_EQ(r.rc, 0);
-	/* "nosuch:" is not a node, so the line runs on the current node */
+	/* "nosuch:" names no node: an error, and `exit` leaves with the
+	 * status of that last line */
+	CHECK_EQ(r.rc, 1);
 	CHECK_STR(r.out, "[root@host ~]# echo one\none\n# a comment\n[root@hmc ~]# echo two\ntwo\n"
 			 "[root@hmc ~]# echo three\nthree\n[root@host ~]# echo four\nfour\n"
-			 "[root@host ~]# nosuch: echo five\n-bash: nosuch:: command not found\n");
-	CHECK_STR(r.err, "");
+			 "[root@nosuch ~]# echo five\n");
+	CHECK_STR(r.err, "chpsync: no node 'nosuch' (nodes: host, hmc)\n");
 	res_free(&r);
 }
 
