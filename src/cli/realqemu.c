@@ -356,8 +356,8 @@ static enum run_result guest_command(struct realqemu *rq, struct rguest *g, cons
 	k = wait_prompt(g, limit, &text, &st);
 	/* busybox's poweroff only signals init and returns, so the shell may
 	 * print its next prompt before init has ended it: the command is over
-	 * when QEMU is, not at that prompt. */
-	while (k == 1 && text && powers_off(cmd)) {
+	 * when QEMU is, not at that prompt (unless the command failed). */
+	while (k == 1 && text && st == 0 && powers_off(cmd)) {
 		free(text);
 		text = NULL;
 		k = wait_prompt(g, limit, &text, &st);
