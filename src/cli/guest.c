@@ -60,15 +60,20 @@ static struct vmm_guest *guest_started(void *ctx, struct vm *vm, const char *nam
 	return g;
 }
 
+/* The VM is gone (pkill, poweroff): so are the guest's CPUs.  Its
+ * processes cannot run on, and nothing its kernel waits for will come: the
+ * kernel is halted (its I/O fails, its waits end) and the processes are
+ * killed, so that they end at once instead of waiting for ever. */
 static void guest_stopped(void *ctx, struct vmm_guest *guest)
 {
 	struct vmm_guest *g = guest;
 
 	(void)ctx;
-	/* The guest is gone: its I/O in flight fails, its processes end. */
-	os_machine_stopped(g->os);
-	if (g->node)
+	if (g->node) {
 		world_remove_node(g->gs->world, g->node);
+		node_kill_others(g->node);
+	}
+	os_halt(g->os);
 	g->node = NULL;
 }
 
@@ -79,8 +84,9 @@ static void guest_shutdown(void *ctx, struct vmm_guest *guest)
 	(void)ctx;
 	/* The end of a run, once its processes had their time to end: the
 	 * VM stops with the run, and I/O still in flight by now (a start the
-	 * host lost, as upstream's driver can) never ends: it fails. */
-	os_machine_stopped(g->os);
+	 * host lost, as upstream's driver can) never ends: the guest kernel
+	 * is halted as for a VM that was killed. */
+	os_halt(g->os);
 }
 
 /* By now the world (and the guest's node) may be gone already. */

@@ -431,12 +431,21 @@ void os_shutdown(struct os *os)
 	dasd_shutdown(os);
 }
 
-void os_machine_stopped(struct os *os)
+void os_halt(struct os *os)
 {
-	if (!os || !os->priv || os->priv->dying)
+	struct os_priv *p;
+
+	if (!os || !(p = os->priv) || p->dying || p->halted)
 		return;
-	os->priv->machine_stopped = true;
-	dasd_shutdown(os);
+	p->halted = true;
+	os_unbind_upcalls(os);
+	/* The storage stays (its owner frees it after os_destroy). */
+	os->css.ops = &gone_css_ops;
+	os->css.css = NULL;
+	os_pr_debug(os, "%s: halted: the machine under it is gone", os->hostname);
+	dasd_halt(os);
+	ccw_bus_halt(os);
+	sim_wake(os->sim, &p->sclp_wq);
 }
 
 void os_on_booted(struct os *os, void (*fn)(void *ctx), void *ctx)

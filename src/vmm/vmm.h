@@ -65,8 +65,7 @@ struct vmm_guest_ops {
 	 * cannot start (qemu fails: "cannot start the guest"). */
 	struct vmm_guest *(*started)(void *ctx, struct vm *vm, const char *name, struct css_if css);
 	/* The VM has stopped (power off, signal): the guest leaves the
-	 * world, its I/O fails and its processes end; it is freed later
-	 * (tasks may still run in it until they have ended).  Not called
+	 * world; it is freed later (tasks may still run in it).  Not called
 	 * for a VM freed while it runs (its world is gone by then). */
 	void (*stopped)(void *ctx, struct vmm_guest *guest);
 	/* The system goes down (the end of a run): the guest's I/O ends. */
