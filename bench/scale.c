@@ -160,8 +160,20 @@ static void devices_child(int n, int kind, struct figures *fg)
 	world_up(&rw);
 	t1 = cpu_now();
 	if (kind == 2) {
+		char *out = NULL, *p;
+		int done = 0;
+
 		snprintf(cmd, sizeof(cmd), "chccwdev -e 0.0.0000-0.0.%04x", n - 1);
-		run(&rw, "host", cmd);
+		if (run_command(&rw, "host", cmd, &out) != RUN_OK || !out)
+			die("host: %s: did not end", cmd);
+		for (p = out; (p = strstr(p, "\nDone\n")); p += 5)
+			done++;
+		if (done != n) {
+			p = strstr(out, "Failed");
+			die("host: %s: %d of %d devices set online%s%.*s", cmd, done, n,
+			    p ? "; " : "", p ? (int)strcspn(p, "\n") : 0, p ? p : "");
+		}
+		free(out);
 	} else {
 		run(&rw, "host", "lscss");
 	}
