@@ -19,7 +19,9 @@
  * only its recovery timer, after 3 s, 30 s, then every 300 s, tries it
  * again).  So a CRW that makes a path available (ERC 2 or 4) is forwarded
  * when the host's last word on the device was that no path is left (a
- * start refused with -ENODEV, or a SCHIB without an available path): the
+ * start refused with -ENODEV, or with -EACCES on every path the guest's
+ * view has, a program that ended in deferred cc 3, or a SCHIB without an
+ * available path): the
  * VM refreshes the device and injects the CRW as eager does, the guest
  * reconnects at once, and the device is lazy again from there. */
 #include "vmm/chpsync.h"

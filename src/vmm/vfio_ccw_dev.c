@@ -204,12 +204,20 @@ static int pt_start(struct vsch *s, const struct orb *orb)
 	case -ENODEV:
 		d->host_nopath = true; /* no logical path left on the host */
 				       /* fall through */
-	case -EACCES:
+	case -EACCES: {
+		uint8_t lpm = orb->lpm ? orb->lpm : 0xff;
+
 		/* The host found path(s) not operational: its path state
 		 * changed, so the guest's next STSCH must look. */
 		d->dirty = true;
-		d->failed_paths |= s->pmcw.pim & (orb->lpm ? orb->lpm : 0xff);
+		d->failed_paths |= s->pmcw.pim & lpm;
+		/* The start named every path the guest's view has available:
+		 * the guest has none left either (Linux disconnects the
+		 * device), whatever logical paths the host keeps. */
+		if (!(s->pmcw.pim & s->pmcw.pam & (uint8_t)~lpm))
+			d->host_nopath = true;
 		return 3;
+	}
 	default:
 		unit_exception(s);
 		return 0;
