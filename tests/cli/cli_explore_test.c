@@ -222,10 +222,11 @@ TEST(explore_bounds_count_events_a_guest_started_at_that_instant_hears_of)
 
 /* A lazy device's view after its touch is compared with the host's view
  * after that touch: the touch's own I/O (the disband of its path group
- * on every available path) finds a path the host had marked not
+ * on every available path) may find a path the host had marked not
  * operational working again, and the host's POM changes with it (seed
  * 1029 of the default profile: configure off, link failure, configure on
- * while the link is down, repair). */
+ * while the link is down, repair; since the VMM tells the guest of the
+ * repair, its path verification turns the bit on before the touch). */
 TEST(explore_lazy_view_after_a_touch_is_the_host_view_after_it)
 {
 	struct xp_plan p;
