@@ -94,6 +94,17 @@ static void lazy_on_io_irq(struct vfio_ccw_dev *d)
 	if (!l->pno_pending ||
 	    (s->scsw.ctrl & SCSW_STCTL_MASK) == (SCSW_STCTL_INTER | SCSW_STCTL_PEND))
 		return;
+	/* Status that came on a path shows that path operational: the PNO
+	 * does not name it, even if the host's POM bit, off since a
+	 * program last failed on it, says otherwise (a guest started after
+	 * the path came back gave it up at its first Sense ID). */
+	if (scsw_cc(&s->scsw) != 3 && d->status_lpum) {
+		l->pnom_pending &= (uint8_t)~d->status_lpum;
+		if (!l->pnom_pending) {
+			l->pno_pending = false;
+			return;
+		}
+	}
 	s->scsw.flags |= SCSW_FLAGS_PNO;
 	s->pmcw.pnom = l->pnom_pending;
 	l->pnom_unread = l->pnom_pending;

@@ -393,6 +393,7 @@ void vfio_ccw_io_irq(void *ctx)
 	lpum = irb_esw_lpum(&irb);
 	if (lpum)
 		s->pmcw.lpum = lpum;
+	d->status_lpum = lpum;
 	/* PNOM changed on the host: the next STSCH reads it.  The guest
 	 * sees the PNO in this status itself, so it is not news (a policy
 	 * that tells the guest of news with a PNO of its own would name the

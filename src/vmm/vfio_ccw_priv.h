@@ -45,7 +45,8 @@ struct vfio_ccw_dev {
 	 * available is news to the guest even when it repeats the last one
 	 * (vm_chp.c). */
 	uint8_t failed_paths;
-	uint8_t start_lpm; /* the LPM of the last start the host took */
+	uint8_t start_lpm;   /* the LPM of the last start the host took */
+	uint8_t status_lpum; /* the path the status being presented came on (ESW), or 0 */
 	/* An I/O interrupt came since the last SCHIB region read: the
 	 * channel program may have moved POM (a path that answers again) or
 	 * the LPUM, so the next guest STSCH reads the host once. */
