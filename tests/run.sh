@@ -67,6 +67,7 @@ if [ -x "$build/chpsync" ]; then
 	if [ -z "$line" ]; then
 		echo "s390-tools: no result line"; total_f=$((total_f + 1)); status=1
 	else
+		echo "$line"
 		p=${line#s390-tools: }; p=${p%% passed*}; f=${line#*passed, }; f=${f%% failed*}
 		total_p=$((total_p + p)); total_f=$((total_f + f))
 		[ "$rc" -ne 0 ] && status=1
