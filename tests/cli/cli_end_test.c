@@ -146,6 +146,24 @@ TEST(killed_guest_takes_its_processes_and_its_io_in_flight)
 	CHECK_EQ(run_world_destroy(&rw), 0);
 }
 
+/* A host read of the whole volume cut off by the events cap (the fuzz
+ * targets' run_opts.max_events) with its I/O in flight: the run still ends
+ * cleanly (found by fuzzing: the host's teardown read the machine's freed
+ * CSS; tests/fuzz/corpus/shell/regress-host-command-stuck-at-end). */
+TEST(end_of_run_with_a_host_read_cut_off_by_the_event_cap)
+{
+	struct run_world rw;
+	char *out = NULL;
+
+	world(&rw);
+	CHECK_EQ(cmd(&rw, "host", "chccwdev -e 3f3f", &out), RUN_OK);
+	free(out);
+	rw.max_events = 20000;
+	CHECK_EQ(cmd(&rw, "host", "dd if=/dev/dasda of=/dev/null bs=4", &out), RUN_LIVELOCK);
+	free(out);
+	CHECK_EQ(run_world_destroy(&rw), 0);
+}
+
 /* ---- endless commands and the time limit ---- */
 
 TEST(endless_commands_are_stopped_by_the_time_limit)

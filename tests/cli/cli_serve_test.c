@@ -648,6 +648,41 @@ TEST(serve_control_runs_commands)
 	env_down(&e);
 }
 
+/* A control connection (one that has run a command) is refused a device
+ * request, and the descriptors that came with it are closed, not kept
+ * (found by fuzzing: tests/fuzz/corpus/serve/
+ * regress-control-connection-dma-map-leaks-descriptors). */
+TEST(serve_control_connection_refuses_dma_map_and_closes_its_descriptors)
+{
+	static const char p[] = "host\0true";
+	struct chps_hdr q = {
+		.id = 5, .command = CHPS_CTL_RUN, .size = (uint32_t)(sizeof(q) + sizeof(p))};
+	uint8_t msg[sizeof(q) + sizeof(p)], buf[256], *mem;
+	struct chps_hdr h;
+	struct env e;
+	int fd, memfd, before;
+
+	env_up(&e);
+	fd = client(&e);
+	memcpy(msg, &q, sizeof(q));
+	memcpy(msg + sizeof(q), p, sizeof(p));
+	xfer_raw(&e, fd, msg, sizeof(msg), NULL, 0, &h, buf, sizeof(buf));
+	while (h.flags & CHPS_F_MORE)
+		xfer_raw(&e, fd, NULL, 0, NULL, 0, &h, buf, sizeof(buf));
+	CHECK_EQ(h.error, 0);
+	memfd = guest_mem(&mem);
+	before = open_fds();
+	CHECK_EQ(dma_map(&e, fd, memfd, 0, MEM), EPROTO);
+	CHECK_EQ(dma_map(&e, fd, memfd, 0, MEM), EPROTO);
+	CHECK_EQ(open_fds(), before);
+	CHECK(log_has(&e, "a control connection only runs commands"));
+	close(fd);
+	next_client_works(&e);
+	munmap(mem, MEM);
+	close(memfd);
+	env_down(&e);
+}
+
 struct done_flag {
 	bool done;
 	int status;
