@@ -383,13 +383,15 @@ static void run_seed(const struct xopts *x, const char *tmpdir, uint64_t seed,
 			runs = xp_shrink(p, &ro, v.inv, &v, x->shrink_runs);
 		if (xp_write_reproducer(x->out, p, &v, &ro, repro, sizeof(repro)) < 0)
 			snprintf(repro, sizeof(repro), "(could not write: %s)", strerror(errno));
-		snprintf(res->report, sizeof(res->report),
-			 "seed %llu: invariant '%s' failed at %s, %.6f s: %s\n"
-			 "  first seen as: %s\n  shrunk in %d runs to %d guest(s), %d DASD, %d "
-			 "fault(s), %d I/O; reproducer %s\n",
-			 (unsigned long long)seed, xp_inv_name(v.inv), v.where,
-			 (double)v.when / 1e9, v.what, first.what, runs, p->nguest, p->ndev,
-			 p->nfault, p->nop, repro);
+		/* A long report is cut (the reproducer holds all of it). */
+		if (snprintf(res->report, sizeof(res->report),
+			     "seed %llu: invariant '%s' failed at %s, %.6f s: %s\n"
+			     "  first seen as: %s\n  shrunk in %d runs to %d guest(s), %d DASD, %d "
+			     "fault(s), %d I/O; reproducer %s\n",
+			     (unsigned long long)seed, xp_inv_name(v.inv), v.where,
+			     (double)v.when / 1e9, v.what, first.what, runs, p->nguest, p->ndev,
+			     p->nfault, p->nop, repro) >= (int)sizeof(res->report))
+			res->report[sizeof(res->report) - 2] = '\n';
 	}
 	f = open_memstream(&line, &len);
 	if (f) {
