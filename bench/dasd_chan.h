@@ -113,7 +113,8 @@ static inline void block_io(struct bench *b, bool write, uint32_t blk)
 static inline void setup(struct bench *b, const char *image)
 {
 	static const uint8_t chp = 0x42;
-	struct machine_config cfg = {.storage_size = 16 << 20, .workdir = "/tmp"};
+	struct machine_config cfg = {
+		.storage_size = 16 << 20, .workdir = "/tmp", .timing = MACHINE_TIMING_ZERO};
 	struct eckd_config ec = {.image = image, .devno = 0x3f3f};
 	struct machine_timing *t;
 	struct ccwdev *dev;

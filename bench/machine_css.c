@@ -29,7 +29,8 @@ static void on_int(void *os, uint32_t schid, uint32_t intparm, uint32_t word)
 int main(void)
 {
 	static const uint8_t chps[4] = {0x42, 0x43, 0x44, 0x45};
-	struct machine_config cfg = {.storage_size = 1 << 20, .notrace = true};
+	struct machine_config cfg = {
+		.storage_size = 1 << 20, .notrace = true, .timing = MACHINE_TIMING_ZERO};
 	struct sim *sim = sim_new(1);
 	struct machine *m = machine_new(sim, &cfg);
 	struct css_if css = machine_css(m);

@@ -43,7 +43,8 @@ static double event_ns(struct machine *m, struct css_if *css, uint8_t chpid, int
 
 int main(void)
 {
-	struct machine_config cfg = {.storage_size = 1 << 20, .notrace = true};
+	struct machine_config cfg = {
+		.storage_size = 1 << 20, .notrace = true, .timing = MACHINE_TIMING_ZERO};
 	struct sim *sim = sim_new(1);
 	struct machine *m = machine_new(sim, &cfg);
 	struct css_if css = machine_css(m);

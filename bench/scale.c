@@ -110,7 +110,7 @@ static void remove_deck(void)
 
 static void world_up(struct run_world *rw)
 {
-	struct run_opts o = {.err = stderr};
+	struct run_opts o = {.err = stderr, .timing_set = true, .timing = MACHINE_TIMING_ZERO};
 	char err[1024];
 
 	if (run_world_create(rw, &o, 1, false, deck_path, ".", err, sizeof(err)) < 0)

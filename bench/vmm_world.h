@@ -48,7 +48,8 @@ static inline void bw_die(const char *what, const char *detail)
 
 static inline void bw_up(struct bw *w, const char *deck)
 {
-	struct machine_config mc = {0};
+	/* The simulator's own speed: the zero-latency machine. */
+	struct machine_config mc = {.timing = MACHINE_TIMING_ZERO};
 	struct os_config oc = {.hostname = "host"};
 	char err[512];
 

@@ -147,7 +147,7 @@ else
 		'class="row" data-layer="guest" data-chpid="0.45"' \
 		'class="m-crw"' 'class="m-mchk"' 'class="m-stsch"' 'class="m-pv"' \
 		'data-tip="STSCH at ' 'data-tip="CRW queued at ' 'data-tip="channel-report machine check at ' \
-		'data-tip="command 9 at 4.009132 s on guest' 'PAM off · machine +3'; do
+		'data-tip="command 9 at 22.009188 s on guest' 'PAM off · machine +4.00 s'; do
 		grep -qF "$want" "$dir/lazy.dom" || { fail "not in the DOM: $want"; ok=0; }
 	done
 	n=$(grep -o 'class="row"' "$dir/lazy.dom" | wc -l)

@@ -58,6 +58,11 @@ static const char usage_text[] =
 	"  --timeline FILE  run, shell: draw every layer's view of every path over\n"
 	"                   time as FILE.svg, or FILE.html with hover details\n"
 	"  --iocp FILE      I/O configuration deck (overrides '#! iocp')\n"
+	"  --timing ficon|zero\n"
+	"                   the machine's timing model (default ficon; overrides\n"
+	"                   '#! timing'); zero: the 3390 answers at once\n"
+	"  --think DURATION time between a prompt and its command (default 2s;\n"
+	"                   overrides '#! think')\n"
 	"  --keep-workdir   keep the run's temporary work directory\n"
 	"  --debug          debug-only kernel lines (Linux pr_debug, s390dbf) in dmesg\n"
 	"  --real-qemu      run/check: the host's qemu-system-s390x starts the real QEMU\n"
@@ -89,6 +94,8 @@ enum {
 	OPT_DEBUG,
 	OPT_TRACE_FORMAT,
 	OPT_TIMELINE,
+	OPT_TIMING,
+	OPT_THINK,
 	OPT_REAL_QEMU,
 	OPT_SYSFS_DUMP,
 };
@@ -119,6 +126,8 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 		{"sysfs-dump", required_argument, NULL, OPT_SYSFS_DUMP},
 		{"trace-format", required_argument, NULL, OPT_TRACE_FORMAT},
 		{"timeline", required_argument, NULL, OPT_TIMELINE},
+		{"timing", required_argument, NULL, OPT_TIMING},
+		{"think", required_argument, NULL, OPT_THINK},
 		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
@@ -167,6 +176,20 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 						   optarg),
 				       -1;
 			c->ro.timeline = optarg;
+			break;
+		case OPT_TIMING:
+			if (parse_timing(optarg, &c->ro.timing) < 0)
+				return usage_error("--timing: '%s' is not ficon or zero", optarg),
+				       -1;
+			c->ro.timing_set = true;
+			break;
+		case OPT_THINK:
+			if (parse_duration0(optarg, &c->ro.think) < 0)
+				return usage_error(
+					       "--think: '%s' is not a duration (e.g. 0, 2s, 500ms)",
+					       optarg),
+				       -1;
+			c->ro.think_set = true;
 			break;
 		case 'v':
 			c->verbose = true;
@@ -305,9 +328,7 @@ static void shell_line(struct run_world *rw, char *line, char *cur, size_t curle
 	if (!interactive)
 		printf("[root@%s ~]# %s\n", node, cmd);
 	fflush(stdout);
-	tl_command_start(rw->tl, node, cmd);
 	r = run_command(rw, node, cmd, &out);
-	tl_command_end(rw->tl);
 	if (out)
 		fputs(out, stdout);
 	fflush(stdout);
@@ -317,6 +338,36 @@ static void shell_line(struct run_world *rw, char *line, char *cur, size_t curle
 		snprintf(cur, curlen, "%s", node);
 	free(out);
 	free(cmd);
+}
+
+/* '#! think DURATION' in the input sets the think time from there on, as
+ * in a scenario (unless --think was given); other '#!' lines are
+ * comments here. */
+static void shell_directive(struct run_world *rw, const struct run_opts *o, const char *line)
+{
+	const char *a = line + 2;
+	sim_time_t t;
+	char arg[64];
+	size_t n;
+
+	if (strncmp(line, "#!", 2))
+		return;
+	a += strspn(a, " \t");
+	if (strncmp(a, "think", 5) || !strchr(" \t", a[5]))
+		return;
+	a += 5 + strspn(a + 5, " \t");
+	n = strcspn(a, " \t\r");
+	if (n >= sizeof(arg))
+		n = sizeof(arg) - 1;
+	memcpy(arg, a, n);
+	arg[n] = '\0';
+	if (parse_duration0(arg, &t) < 0) {
+		fprintf(stderr, "chpsync: think: '%s' is not a duration (e.g. 0, 2s, 500ms)\n",
+			arg);
+		return;
+	}
+	if (!o->think_set)
+		rw->think = t;
 }
 
 /* Ctrl-C at the terminal interrupts the command that runs (SIGINT to its
@@ -355,6 +406,7 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "chpsync: %s\n", err);
 		return 1;
 	}
+	rw.think = c->ro.think_set ? c->ro.think : SCN_DEFAULT_THINK;
 	sigemptyset(&sigint);
 	sigaddset(&sigint, SIGINT);
 	sigprocmask(SIG_BLOCK, &sigint, &old_mask);
@@ -376,6 +428,7 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 		if (line[0] == '#') {
 			if (!interactive)
 				printf("%s\n", line);
+			shell_directive(&rw, &c->ro, line);
 			continue;
 		}
 		/* Leaving the terminal, as at a login shell. */

@@ -169,8 +169,9 @@ int xp_write_reproducer(const char *dir, const struct xp_plan *p, const struct x
 		"# failing run's, so `chpsync check` passes while the failure reproduces).\n"
 		"# The line '# explore: ...' marks where the check failed; docs/explore.md.\n",
 		seed);
-	fprintf(f, "#! iocp seed-%llu.iocp\n#! seed %llu\n#! timeout %llus\n", seed, seed,
-		(unsigned long long)(XP_CMD_TIMEOUT / SIM_S));
+	/* explore types its commands back to back: no think time. */
+	fprintf(f, "#! iocp seed-%llu.iocp\n#! seed %llu\n#! timeout %llus\n#! think 0\n", seed,
+		seed, (unsigned long long)(XP_CMD_TIMEOUT / SIM_S));
 	if (p->host_driver == XP_HOST_UPSTREAM)
 		fprintf(f, "#! host-driver upstream\n");
 	/* the transcript, line by line: a run that crashes leaves what came

@@ -233,9 +233,10 @@ static int start_recorder(struct run_world *rw, const struct run_opts *o, char *
 	return 0;
 }
 
-static int build_machine(struct run_world *rw, const char *iocp, char *err, size_t errlen)
+static int build_machine(struct run_world *rw, const struct run_opts *o, const char *iocp,
+			 char *err, size_t errlen)
 {
-	struct machine_config mc = {.workdir = rw->workdir};
+	struct machine_config mc = {.workdir = rw->workdir, .timing = o->timing};
 
 	rw->machine = machine_new(rw->sim, &mc);
 	if (!rw->machine) {
@@ -307,7 +308,7 @@ int run_world_create(struct run_world *rw, const struct run_opts *o, uint64_t se
 	sim_set_permute(rw->sim, permute);
 	if (open_trace(rw, o->trace, o->trace_chrome, err, errlen) < 0 ||
 	    open_timeline(rw, o, err, errlen) < 0 || make_workdir(rw, err, errlen) < 0 ||
-	    build_machine(rw, iocp, err, errlen) < 0 || start_recorder(rw, o, err, errlen) < 0 ||
+	    build_machine(rw, o, iocp, err, errlen) < 0 || start_recorder(rw, o, err, errlen) < 0 ||
 	    build_nodes(rw, err, errlen) < 0)
 		goto fail;
 	r = run_until(rw, os_is_booted, rw->host);
@@ -514,6 +515,29 @@ static enum run_result find_node(struct run_world *rw, const char *name, struct 
 	return RUN_OK;
 }
 
+static bool never(void *arg)
+{
+	return false;
+}
+
+/* The moment a person takes between a prompt and the command typed at it:
+ * the world runs on (I/O completes, reports arrive, timers fire). */
+static enum run_result think(struct run_world *rw)
+{
+	sim_time_t until = sim_now(rw->sim) + rw->think;
+	enum run_result r;
+
+	if (!rw->think)
+		return RUN_OK;
+	r = run_until_within(rw, never, NULL, rw->think);
+	if (r == RUN_LIVELOCK)
+		return r;
+	/* Nothing was due any more: the clock still moves on. */
+	if (sim_now(rw->sim) < until)
+		sim_run_to(rw->sim, until);
+	return RUN_OK;
+}
+
 static void keep_stuck(struct run_world *rw, struct proc *p)
 {
 	struct proc **nv = realloc(rw->stuck, (rw->nstuck + 1) * sizeof(*nv));
@@ -536,8 +560,11 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 	if (rw->rq)
 		return realqemu_command(rw->rq, name, cmd, out);
 	r = find_node(rw, name, &n);
+	if (r == RUN_OK)
+		r = think(rw);
 	if (r != RUN_OK)
 		return r;
+	tl_command_start(rw->tl, name, cmd);
 	if (*cmd) {
 		p = node_run(n, cmd);
 		if (!p)
@@ -561,6 +588,7 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 			keep_stuck(rw, p);
 		}
 	}
+	tl_command_end(rw->tl);
 	*out = take_output(n);
 	if (!*out)
 		return RUN_NOMEM;
@@ -693,13 +721,13 @@ static int run_items(struct run_world *rw, const struct scenario *s, const struc
 		char *text = NULL;
 
 		fprintf(out, "%s\n", it->text);
+		if (it->think_set && !o->think_set)
+			rw->think = it->think;
 		if (it->kind != SCN_COMMAND)
 			continue;
 		sim_trace(rw->sim, "chpsync", "%s:%d: [%s] %s", s->name, it->line, it->node,
 			  it->cmd);
-		tl_command_start(rw->tl, it->node, it->cmd);
 		r = run_command(rw, it->node, it->cmd, &text);
-		tl_command_end(rw->tl);
 		if (text)
 			fputs(text, out);
 		free(text);
@@ -723,6 +751,8 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 
 	opts.debug = o->debug || s->debug;
 	opts.upstream = o->upstream || s->upstream;
+	if (!o->timing_set && s->timing_set)
+		opts.timing = s->timing;
 	if (!opts.title) {
 		snprintf(title, sizeof(title), "chpsync run %s", s->name);
 		opts.title = title;
@@ -737,6 +767,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 		return -1;
 	}
 	rw.timeout = s->timeout;
+	rw.think = o->think_set ? o->think : SCN_DEFAULT_THINK;
 	if (o->real_qemu) {
 		char image[4096];
 

@@ -11,6 +11,7 @@
 #include "cli/guest.h"
 #include "cli/hmc.h"
 #include "cli/scenario.h"
+#include "machine/machine.h"
 #include "sim/sim.h"
 
 struct machine;
@@ -32,6 +33,12 @@ struct run_opts {
 	const char *title;	/* the timeline's title (default: the scenario) */
 	bool real_qemu;		/* --real-qemu: the host's qemu-system-s390x is the real one */
 	const char *sysfs_dump; /* --sysfs-dump DIR: each OS node's /sys at the end */
+	/* --timing ficon|zero (overrides '#! timing') */
+	bool timing_set;
+	enum machine_timing_model timing;
+	/* --think DURATION (overrides every '#! think') */
+	bool think_set;
+	sim_time_t think;
 };
 
 #define RUN_DEFAULT_SEED 1
@@ -68,6 +75,9 @@ struct run_world {
 	char basedir[4096];	   /* relative paths of hmc commands start here */
 	struct hmc hmc;		   /* context of the hmc node's programs */
 	sim_time_t timeout;	   /* cap of simulated time per command */
+	/* A person's moment between a prompt and the command typed at it
+	 * (run_scenario and the shell set it; 0 for other users). */
+	sim_time_t think;
 	uint64_t max_events_still; /* RUN_MAX_EVENTS_AT_ONE_TIME */
 	uint64_t max_events;	   /* events per wait in all (none: UINT64_MAX) */
 	uint64_t livelock_window;  /* RUN_LIVELOCK_WINDOW */
@@ -123,8 +133,10 @@ enum run_result {
 
 /* Run one command line on a node to its end and return the node's terminal
  * text since its last command (malloc'd, "\n"-terminated unless empty) in
- * *out.  An empty cmd only collects the terminal text.  On RUN_DEADLOCK /
- * RUN_TIMEOUT *out still holds what the command printed. */
+ * *out.  The command starts rw->think after the node's prompt is there
+ * (the world runs on meanwhile).  An empty cmd only collects the terminal
+ * text.  On RUN_DEADLOCK / RUN_TIMEOUT *out still holds what the command
+ * printed. */
 enum run_result run_command(struct run_world *rw, const char *node, const char *cmd, char **out);
 const char *run_result_str(enum run_result r);
 

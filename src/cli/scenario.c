@@ -110,6 +110,32 @@ int parse_duration(const char *s, sim_time_t *out)
 	return -1;
 }
 
+int parse_duration0(const char *s, sim_time_t *out)
+{
+	const char *u = s;
+
+	while (*u == '0')
+		u++;
+	if (u != s && (*u < '0' || *u > '9') && *u != '.' &&
+	    (!*u || !strcmp(u, "s") || !strcmp(u, "ms") || !strcmp(u, "us") || !strcmp(u, "ns") ||
+	     !strcmp(u, "m") || !strcmp(u, "h"))) {
+		*out = 0;
+		return 0;
+	}
+	return parse_duration(s, out);
+}
+
+int parse_timing(const char *s, enum machine_timing_model *out)
+{
+	if (!strcmp(s, "ficon"))
+		*out = MACHINE_TIMING_FICON;
+	else if (!strcmp(s, "zero"))
+		*out = MACHINE_TIMING_ZERO;
+	else
+		return -1;
+	return 0;
+}
+
 char *read_file(const char *path, size_t *lenp, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
@@ -163,6 +189,8 @@ struct parser {
 	size_t errlen;
 	size_t cap;	      /* allocated items */
 	struct scn_item *cur; /* command whose output is being read, or NULL */
+	bool think_set;	      /* the line is a '#! think' (value in think) */
+	sim_time_t think;
 };
 
 static int perr(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -271,6 +299,25 @@ static int directive_debug(struct parser *ps, const char *arg)
 	return 0;
 }
 
+static int directive_timing(struct parser *ps, const char *arg)
+{
+	if (ps->s->timing_set)
+		return perr(ps, "timing given twice");
+	if (parse_timing(arg, &ps->s->timing) < 0)
+		return perr(ps, "timing: '%s' is not ficon or zero", arg);
+	ps->s->timing_set = true;
+	return 0;
+}
+
+/* The one directive allowed anywhere: it holds from its line on. */
+static int directive_think(struct parser *ps, const char *arg)
+{
+	if (parse_duration0(arg, &ps->think) < 0)
+		return perr(ps, "think: '%s' is not a duration (e.g. 0, 2s, 500ms)", arg);
+	ps->think_set = true;
+	return 0;
+}
+
 /* "#! varies REGEX": output lines that match are not compared by check
  * (what depends on the order of equal-time events, stated in the file). */
 static int directive_varies(struct parser *ps, const char *arg)
@@ -320,7 +367,9 @@ static int parse_directive(struct parser *ps, const char *text)
 		   {"timeout", directive_timeout, 1},
 		   {"debug", directive_debug, 0},
 		   {"host-driver", directive_host_driver, 1},
-		   {"varies", directive_varies, 2 /* the rest of the line */}};
+		   {"varies", directive_varies, 2 /* the rest of the line */},
+		   {"timing", directive_timing, 1},
+		   {"think", directive_think, 1}};
 	char name[32], arg[1024];
 	const char *s = text + 2;
 	size_t n = 0, a = 0;
@@ -339,9 +388,9 @@ static int parse_directive(struct parser *ps, const char *text)
 	arg[a] = '\0';
 	if (!n)
 		return perr(ps, "empty directive (expected '#! iocp FILE', '#! seed N', "
-				"'#! timeout DURATION', '#! debug', '#! host-driver NAME' or "
-				"'#! varies REGEX')");
-	if (ps->s->ncommands)
+				"'#! timeout DURATION', '#! debug', '#! host-driver NAME', "
+				"'#! varies REGEX', '#! timing ficon|zero' or '#! think DURATION')");
+	if (ps->s->ncommands && strcmp(name, "think"))
 		return perr(ps,
 			    "directive '%s' after the first command (directives must come first)",
 			    name);
@@ -358,7 +407,7 @@ static int parse_directive(struct parser *ps, const char *text)
 	}
 	return perr(ps,
 		    "unknown directive '%s' (known: iocp, seed, timeout, debug, host-driver, "
-		    "varies)",
+		    "varies, timing, think)",
 		    name);
 }
 
@@ -393,10 +442,18 @@ static int parse_line(struct parser *ps, const char *text)
 	if (r > 0)
 		return parse_command(ps, text, &p);
 	if (text[0] == '#') {
+		struct scn_item *it;
+
 		ps->cur = NULL;
+		ps->think_set = false;
 		if (text[1] == '!' && parse_directive(ps, text) < 0)
 			return -1;
-		return new_item(ps, SCN_TEXT, text) ? 0 : perr(ps, "out of memory");
+		it = new_item(ps, SCN_TEXT, text);
+		if (!it)
+			return perr(ps, "out of memory");
+		it->think_set = ps->think_set;
+		it->think = ps->think;
+		return 0;
 	}
 	if (r < 0)
 		return perr(ps, "%s", why);

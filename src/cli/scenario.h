@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "machine/machine.h"
 #include "sim/sim.h"
 
 /* A prompt line "[USER@NODE DIR]# COMMAND", split up.  The pointers point
@@ -46,9 +47,16 @@ struct scn_item {
 	char *cmd;     /* command line, trailing blanks removed */
 	char **expect; /* expected output lines */
 	size_t nexpect;
+	/* SCN_TEXT: a '#! think DURATION' line (anywhere in the file): the
+	 * think time from here on. */
+	bool think_set;
+	sim_time_t think;
 };
 
 #define SCN_DEFAULT_TIMEOUT (3600 * SIM_S) /* simulated time per command */
+/* A person's moment between a prompt and the command typed at it
+ * (docs/scenario.md, "Think time"). */
+#define SCN_DEFAULT_THINK (2 * SIM_S)
 
 struct scenario {
 	char *name; /* file name used in messages */
@@ -65,7 +73,9 @@ struct scenario {
 	bool debug;	    /* #! debug: debug-only kernel lines go to dmesg */
 	char **varies;	    /* #! varies REGEX: output lines check leaves out */
 	size_t nvaries;
-	bool upstream; /* #! host-driver upstream */
+	bool upstream;	 /* #! host-driver upstream */
+	bool timing_set; /* #! timing ficon|zero */
+	enum machine_timing_model timing;
 };
 
 /* Parse scenario text.  name is used in messages and for relative paths.
@@ -78,6 +88,10 @@ void scenario_free(struct scenario *s);
 
 /* "90", "90s", "500ms", "2m", "1h" -> simulated ns.  0 or -1. */
 int parse_duration(const char *s, sim_time_t *out);
+/* The same, and a zero ("0", "0s", "0ms", ...) is allowed. */
+int parse_duration0(const char *s, sim_time_t *out);
+/* "ficon" or "zero".  0 or -1. */
+int parse_timing(const char *s, enum machine_timing_model *out);
 
 /* A scenario file is at most this long: more is not a transcript (and
  * /dev/zero would never end). */

@@ -116,6 +116,21 @@ static void bits_free(struct eckd_bits *b)
 	b->nleaf = 0;
 }
 
+bool eckd_bit(const struct eckd_bits *b, uint32_t trk)
+{
+	return bit(b, trk);
+}
+
+void eckd_bit_set(struct eckd *e, struct eckd_bits *b, uint32_t trk, bool on)
+{
+	set_bit(e, b, trk, on);
+}
+
+void eckd_bits_free(struct eckd_bits *b)
+{
+	bits_free(b);
+}
+
 /* Offset of the count of record r (1-12) on a standard track. */
 static uint32_t std_rec_off(int r)
 {
@@ -802,10 +817,11 @@ static void do_read_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 
 	if (domain_check(e, p, cmd, ops_read, 2) < 0)
 		return;
-	cmd->latency = e->cfg.latency;
+	cmd->latency += e->cfg.latency;
 	c = data_record(e, p, cmd);
 	if (!c)
 		return;
+	cmd->latency += eckd_cache_read(e, p->trk);
 	kl = c[5];
 	dl = get_be16(c + 6);
 	if (dl == 0) { /* end-of-file record */
@@ -850,10 +866,11 @@ static void do_write_data(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd
 
 	if (domain_check(e, p, cmd, ops_write, 1) < 0 || write_check(e, p, cmd, false) < 0)
 		return;
-	cmd->latency = e->cfg.latency;
+	cmd->latency += e->cfg.latency;
 	c = data_record(e, p, cmd);
 	if (!c)
 		return;
+	eckd_cache_write(e, p->trk);
 	kl = c[5];
 	dl = get_be16(c + 6);
 	n = key ? kl + dl : dl;
@@ -891,6 +908,7 @@ static void do_read_count(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd
 		return;
 	p->phase = ECKD_AFTER_COUNT;
 	p->lr_left--;
+	cmd->latency += eckd_cache_read(e, p->trk);
 	stamp_cchh(e);
 	transfer_in(cmd, e->trkbuf + p->pos, CKD_COUNT_SIZE);
 }
@@ -935,11 +953,12 @@ static void do_read_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd
 
 	if (domain_check(e, p, cmd, ops_rdtrk, 1) < 0)
 		return;
-	cmd->latency = e->cfg.latency;
+	cmd->latency += e->cfg.latency;
 	if (!p->rdtrk_first && advance_track(e, p, cmd) < 0)
 		return;
 	p->rdtrk_first = false;
 	p->lr_left--;
+	cmd->latency += eckd_cache_read(e, p->trk);
 	if (need_track(e, p, cmd) < 0)
 		return;
 	start = next_pos(e, CKD_HA_SIZE);
@@ -966,7 +985,7 @@ static void do_write_ckd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 
 	if (domain_check(e, p, cmd, ops_format, 1) < 0 || write_check(e, p, cmd, true) < 0)
 		return;
-	cmd->latency = e->cfg.latency;
+	cmd->latency += e->cfg.latency;
 	if (cmd->count < CKD_COUNT_SIZE) {
 		cmd->wanted_more = true;
 		cmd_reject(e, p, cmd, SNS7_COUNT_SMALL);
@@ -983,6 +1002,7 @@ static void do_write_ckd(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd 
 	}
 	if (need_track(e, p, cmd) < 0)
 		return;
+	eckd_cache_write(e, p->trk);
 	at = next_pos(e, p->pos);
 	n = CKD_COUNT_SIZE + cmd->data[5] + get_be16(cmd->data + 6);
 	if (!at || at + n + CKD_COUNT_SIZE > e->img.trksize) {
@@ -1187,7 +1207,7 @@ static void eckd_exec(struct ccwdev *dev, uint8_t path, struct ccwdev_cmd *cmd)
 
 	cmd->len = 0;
 	cmd->wanted_more = false;
-	cmd->latency = 0;
+	cmd->latency = e->cfg.cmd_time;
 	cmd->dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
 	if (!p) {
 		cmd->dstat |= DEV_STAT_UNIT_CHECK;
@@ -1239,6 +1259,7 @@ static void eckd_destroy(struct ccwdev *dev)
 	ckd_close(&e->img);
 	bits_free(&e->std);
 	bits_free(&e->hole);
+	bits_free(&e->cached);
 	for (int i = 0; i < ECKD_NPATHS; i++) {
 		if (e->path[i])
 			free(e->path[i]->rssd);
@@ -1327,4 +1348,9 @@ const char *eckd_error(struct ccwdev *dev)
 uint32_t eckd_cylinders(struct ccwdev *dev)
 {
 	return to_eckd(dev)->img.cyls;
+}
+
+uint64_t eckd_cache_misses(struct ccwdev *dev)
+{
+	return to_eckd(dev)->cache_misses;
 }

@@ -19,6 +19,14 @@ struct eckd_config {
 	uint16_t devno;	    /* for RCD NED / GNEQ */
 	bool fsync;	    /* fsync after each acknowledged write */
 	sim_time_t latency; /* per data command (0 = zero-latency) */
+	/* The control unit's timing (docs/timing.md; 0 = none): cmd_time for
+	 * every command; a read of a track that is not in the cache waits
+	 * stage_time, and a miss right after the track before it stages the
+	 * next `prestage` tracks too (sequential prestaging).  Written tracks
+	 * and read ones stay in the cache. */
+	sim_time_t cmd_time;
+	sim_time_t stage_time;
+	unsigned prestage;
 	/* Open image files share this descriptor cache (a machine's); NULL:
 	 * the device keeps its own descriptors open. */
 	struct ckd_cache *cache;
@@ -38,6 +46,8 @@ struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *e
 /* The last image error the device met ("file: what is wrong"; "" if none),
  * e.g. after a unit check with equipment check or invalid track format. */
 const char *eckd_error(struct ccwdev *dev);
+/* Reads that missed the control unit's cache (stage_time > 0). */
+uint64_t eckd_cache_misses(struct ccwdev *dev);
 /* Cylinders of the opened volume. */
 uint32_t eckd_cylinders(struct ccwdev *dev);
 

@@ -107,9 +107,21 @@ struct eckd {
 	/* an image made on first use (eckd_config.create_cyls) */
 	char create_volser[8];
 	char err[512];
+	/* the control unit's cache (eckd_cache.c): the tracks in it */
+	struct eckd_bits cached;
 	/* statistics */
-	uint64_t reads, writes;
+	uint64_t reads, writes, cache_misses;
 };
+
+/* eckd.c: per-track bits */
+bool eckd_bit(const struct eckd_bits *b, uint32_t trk);
+void eckd_bit_set(struct eckd *e, struct eckd_bits *b, uint32_t trk, bool on);
+void eckd_bits_free(struct eckd_bits *b);
+
+/* eckd_cache.c: what a read of track trk waits for the cache (0 on a
+ * hit); a write puts the track into the cache. */
+sim_time_t eckd_cache_read(struct eckd *e, uint32_t trk);
+void eckd_cache_write(struct eckd *e, uint32_t trk);
 
 /* eckd_ids.c: identity data */
 int eckd_sense_id(const struct eckd *e, uint8_t *out); /* returns length */

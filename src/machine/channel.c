@@ -5,8 +5,9 @@
  * one command with one contiguous buffer (dev/ccwdev.h).
  *
  * Events: SSCH -> [ssch_start] select path -> step: fetch CCWs, exec on the
- * device -> [ccw_fetch + device latency] command done: scatter, status,
- * chain or end -> status pending -> [interrupt] I/O interruption. */
+ * device -> [ccw_fetch + device latency + data over the link] command done:
+ * scatter, status, chain or end -> status pending -> [interrupt] I/O
+ * interruption. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -575,6 +576,22 @@ static bool setup_cmd(struct machine *m, struct subchannel *s)
 	return true;
 }
 
+/* When the data of the command just executed has crossed the path's link:
+ * `ready` (the CU has done its part) plus the transfer at the link's rate,
+ * after the transfers already on that link in the same direction. */
+static sim_time_t link_done(struct machine *m, struct sch_io *io, sim_time_t ready)
+{
+	uint64_t rate = m->timing.link_rate, len = io->cmd.len;
+	sim_time_t *free_at, start;
+
+	if (!rate || !len)
+		return ready;
+	free_at = &m->chp[io->path].link_free[kind_reads(io->cmd_kind)];
+	start = ready > *free_at ? ready : *free_at;
+	*free_at = start + (len * SIM_S + rate - 1) / rate;
+	return *free_at;
+}
+
 /* Fetch and start the next command of the channel program.  True when
  * the command is done at once and the caller is to process its completion
  * (see chn_step); false when that was scheduled or the program ended. */
@@ -591,6 +608,8 @@ static bool chn_exec(struct machine *m, struct subchannel *s)
 	else
 		m->stats.bytes_buffered += io->cmd.len;
 	delay = m->timing.ccw_fetch + io->cmd.latency;
+	if (m->timing.link_rate)
+		delay = link_done(m, io, sim_now(m->sim) + delay) - sim_now(m->sim);
 	/* Zero time and nothing else due now: the completion event would
 	 * run next anyway, so save scheduling it. */
 	if (!delay && sim_next_is_mine(m->sim))

@@ -452,8 +452,13 @@ static int iodev_operand(struct deck *d, struct iodev *io, const char *k, char *
 static struct ccwdev *make_3390(struct deck *d, const struct iodev *io, unsigned devno)
 {
 	char path[4096], err[256], volser[8];
-	struct eckd_config cfg = {
-		.cu_type = io->cu->unit, .devno = (uint16_t)devno, .cache = d->m->ckd_cache};
+	const struct machine_timing *t = &d->m->timing;
+	struct eckd_config cfg = {.cu_type = io->cu->unit,
+				  .devno = (uint16_t)devno,
+				  .cache = d->m->ckd_cache,
+				  .cmd_time = t->dasd_cmd,
+				  .stage_time = t->dasd_stage,
+				  .prestage = t->dasd_prestage};
 	const char *wd = d->m->cfg.workdir;
 	struct ccwdev *dev;
 	struct stat st;

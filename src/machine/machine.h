@@ -15,12 +15,24 @@
 
 struct machine;
 
+/* The timing model a machine starts with (docs/timing.md). */
+enum machine_timing_model {
+	/* FICON Express16S channels (16 Gbit/s links) to 3390 volumes on a
+	 * cached storage system (DS8000 class), from public figures. */
+	MACHINE_TIMING_FICON = 0,
+	/* The 3390 answers at once and data moves in no time; only the
+	 * channel subsystem's own small fixed costs remain (benchmarks of the
+	 * simulator's speed, tests that want it). */
+	MACHINE_TIMING_ZERO,
+};
+
 struct machine_config {
 	uint64_t storage_size;	/* host storage bytes (default 64 GiB, or 8 GiB where the
 				   address space is limited; lazily backed) */
 	unsigned crw_queue_len; /* CRW queue bound (default 256) */
 	const char *workdir;	/* default images, and IMAGE= of decks given as text */
 	bool notrace;		/* no sim_trace lines for machine events (benchmarks) */
+	enum machine_timing_model timing;
 };
 
 /* Timing model (docs/timing.md); every latency is simulated ns. */
@@ -30,6 +42,15 @@ struct machine_timing {
 	sim_time_t interrupt;  /* status pending -> interruption taken */
 	sim_time_t sclp;       /* SERVICE CALL -> service signal */
 	sim_time_t crw;	       /* CRW queued -> machine check */
+	/* Data rate of a channel path's link, bytes per second in each
+	 * direction (full duplex); transfers on one path and direction take
+	 * turns.  0: data moves in no time. */
+	uint64_t link_rate;
+	/* What the control unit of a 3390 from an IOCP deck costs (the deck's
+	 * devices are made with these; eckd_config). */
+	sim_time_t dasd_cmd;	/* every command: the CU's command handling */
+	sim_time_t dasd_stage;	/* a read of a track not in the cache */
+	unsigned dasd_prestage; /* tracks staged ahead on a sequential miss */
 };
 
 struct machine *machine_new(struct sim *sim, const struct machine_config *cfg);

@@ -40,6 +40,9 @@ struct chp {
 	uint16_t chid; /* PCHID; 0xffff = none */
 	uint32_t *sch; /* subchannel keys (ssid << 16 | sch_no) */
 	uint32_t nsch, cap;
+	/* When the link is free again for data, outbound [0] and inbound [1]
+	 * (timing.link_rate). */
+	sim_time_t link_free[2];
 };
 
 /* State of a start function in progress (allocated on first use and kept:

@@ -96,6 +96,7 @@ struct os_priv {
 	uint64_t kbase, ksize;
 	struct kmem *kmem; /* its allocator (kmem.c) */
 	/* boot */
+	sim_time_t boot_time; /* when this kernel started: its clock's zero */
 	struct sim_task *init_task;
 	bool booted;
 	void (*booted_fn)(void *ctx); /* os_on_booted */

@@ -37,7 +37,8 @@ void os_printk_level(struct os *os, bool console, const char *fmt, va_list ap)
 {
 	char text[512];
 	char *line;
-	sim_time_t now = sim_now(os->sim);
+	/* printk time is the kernel's own clock: time since its boot. */
+	sim_time_t now = sim_now(os->sim) - (os->priv ? os->priv->boot_time : 0);
 	unsigned long sec = (unsigned long)(now / SIM_S);
 	unsigned long usec = (unsigned long)((now % SIM_S) / SIM_US);
 
@@ -387,6 +388,7 @@ struct os *os_create(struct sim *sim, struct css_if css, const struct os_config 
 		goto fail;
 	os->sim = sim;
 	os->css = css;
+	os->priv->boot_time = sim_now(sim);
 	snprintf(os->hostname, sizeof(os->hostname), "%s",
 		 cfg && cfg->hostname ? cfg->hostname : "localhost");
 	os->priv->upstream = cfg && cfg->upstream;

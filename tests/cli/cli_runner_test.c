@@ -322,3 +322,89 @@ TEST(cli_debug_directive_logs_debug_only_kernel_lines)
 	out_free(&plain);
 	out_free(&dbg);
 }
+
+/* Think time: a command starts rw->think after its prompt (the world runs
+ * on meanwhile); a world made by run_world_create alone has none. */
+TEST(cli_think_time_passes_before_each_command)
+{
+	struct run_world rw;
+	char *out;
+	sim_time_t t0;
+
+	world(&rw);
+	CHECK_EQ(rw.think, 0);
+	t0 = sim_now(rw.sim);
+	CHECK_EQ(run_command(&rw, "hmc", "true", &out), RUN_OK);
+	free(out);
+	CHECK_EQ(sim_now(rw.sim), t0);
+	rw.think = 2 * SIM_S;
+	CHECK_EQ(run_command(&rw, "hmc", "true", &out), RUN_OK);
+	free(out);
+	CHECK_EQ(sim_now(rw.sim), t0 + 2 * SIM_S);
+	/* An empty command is a prompt too. */
+	CHECK_EQ(run_command(&rw, "hmc", "", &out), RUN_OK);
+	free(out);
+	CHECK_EQ(sim_now(rw.sim), t0 + 4 * SIM_S);
+	run_world_destroy(&rw);
+}
+
+/* run_scenario: 2 s by default, '#! think' from its line on, --think over
+ * every '#! think'; lschp's meta time shows the clock (whole seconds). */
+TEST(cli_run_think_default_directive_and_option)
+{
+	static const char text[] = "[root@host ~]# lschp --format pairs | grep time_epoch\n"
+				   "[root@host ~]# lschp --format pairs | grep time_epoch\n"
+				   "#! think 0\n"
+				   "[root@host ~]# lschp --format pairs | grep time_epoch\n"
+				   "#! think 10s\n"
+				   "[root@host ~]# lschp --format pairs | grep time_epoch\n";
+	struct out o = run_text(text);
+	struct scenario s;
+	struct run_opts ro = {.err = stderr, .think_set = true, .think = 5 * SIM_S};
+	char err[256], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CHECK_EQ(o.rc, 0);
+	/* The host is up at 2.0 s; + 2 s, + 2 s, + 0, + 10 s. */
+	CHECK_STR(o.text, "[root@host ~]# lschp --format pairs | grep time_epoch\n"
+			  "meta.time_epoch=4\n"
+			  "[root@host ~]# lschp --format pairs | grep time_epoch\n"
+			  "meta.time_epoch=6\n"
+			  "#! think 0\n"
+			  "[root@host ~]# lschp --format pairs | grep time_epoch\n"
+			  "meta.time_epoch=6\n"
+			  "#! think 10s\n"
+			  "[root@host ~]# lschp --format pairs | grep time_epoch\n"
+			  "meta.time_epoch=16\n");
+	out_free(&o);
+	CHECK_EQ(scenario_parse(&s, "t.scenario", text, err, sizeof(err)), 0);
+	f = open_memstream(&buf, &len);
+	CHECK_EQ(run_scenario(&s, &ro, f), 0);
+	fclose(f);
+	CHECK(strstr(buf, "meta.time_epoch=7\n") && strstr(buf, "meta.time_epoch=12\n") &&
+	      strstr(buf, "meta.time_epoch=17\n") && strstr(buf, "meta.time_epoch=22\n"));
+	free(buf);
+	scenario_free(&s);
+}
+
+/* '#! timing zero' (or --timing zero) gives the zero-latency machine: a
+ * 4 KB direct read takes microseconds instead of the FICON model's 90. */
+TEST(cli_run_timing_directive_selects_the_machine_model)
+{
+	static const char ficon[] = "[root@host ~]# chccwdev -e 3f3f >/dev/null; dd "
+				    "if=/dev/dasda of=/dev/null bs=4k count=100 iflag=direct "
+				    "2>&1 | tail -n 1\n";
+	char zero[512];
+	struct out a, b;
+
+	snprintf(zero, sizeof(zero), "#! timing zero\n%s", ficon);
+	a = run_text(ficon);
+	b = run_text(zero);
+	CHECK_EQ(a.rc, 0);
+	CHECK_EQ(b.rc, 0);
+	CHECK(strstr(a.text, "copied, 0.00900262 s, 45 MB/s\n") != NULL);
+	CHECK(strstr(b.text, "copied, 0.0012818 s, 320 MB/s\n") != NULL);
+	out_free(&a);
+	out_free(&b);
+}

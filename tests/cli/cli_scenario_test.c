@@ -120,7 +120,7 @@ TEST(cli_scenario_bad_directives)
 {
 	bad("#! colour blue\n[root@host ~]# ls\n",
 	    "t.scenario:1: unknown directive 'colour' (known: iocp, seed, timeout, debug, "
-	    "host-driver, varies)");
+	    "host-driver, varies, timing, think)");
 	bad("#! host-driver linux\n[root@host ~]# ls\n",
 	    "t.scenario:1: host-driver: 'linux' is not chpsync or upstream");
 	bad("#! varies\n[root@host ~]# ls\n", "t.scenario:1: varies: expected an argument");
@@ -139,10 +139,57 @@ TEST(cli_scenario_bad_directives)
 	    "t.scenario:1: timeout: expected exactly one argument");
 	bad("#!\n[root@host ~]# ls\n",
 	    "t.scenario:1: empty directive (expected '#! iocp FILE', '#! seed N', "
-	    "'#! timeout DURATION', '#! debug', '#! host-driver NAME' or '#! varies REGEX')");
+	    "'#! timeout DURATION', '#! debug', '#! host-driver NAME', '#! varies REGEX', "
+	    "'#! timing ficon|zero' or '#! think DURATION')");
 	bad("[root@host ~]# ls\n#! seed 3\n",
 	    "t.scenario:2: directive 'seed' after the first command (directives must come "
 	    "first)");
+	bad("#! timing fast\n[root@host ~]# ls\n",
+	    "t.scenario:1: timing: 'fast' is not ficon or zero");
+	bad("#! timing zero\n#! timing ficon\n[root@host ~]# ls\n",
+	    "t.scenario:2: timing given twice");
+	bad("[root@host ~]# ls\n#! timing zero\n",
+	    "t.scenario:2: directive 'timing' after the first command (directives must come "
+	    "first)");
+	bad("#! think soon\n[root@host ~]# ls\n",
+	    "t.scenario:1: think: 'soon' is not a duration (e.g. 0, 2s, 500ms)");
+	bad("#! think -1\n[root@host ~]# ls\n",
+	    "t.scenario:1: think: '-1' is not a duration (e.g. 0, 2s, 500ms)");
+	bad("#! think 0.5\n[root@host ~]# ls\n",
+	    "t.scenario:1: think: '0.5' is not a duration (e.g. 0, 2s, 500ms)");
+}
+
+/* '#! timing' sets the model; '#! think' may come anywhere and holds from
+ * its line on (the runner applies it in order). */
+TEST(cli_scenario_timing_and_think_directives)
+{
+	static const char text[] = "#! timing zero\n"
+				   "#! think 0\n"
+				   "[root@host ~]# ls\n"
+				   "#! think 500ms\n"
+				   "[root@host ~]# ls\n"
+				   "# plain comment\n"
+				   "#! think 0s\n";
+	struct scenario s;
+	char err[256];
+
+	CHECK_EQ(scenario_parse(&s, "t.scenario", text, err, sizeof(err)), 0);
+	CHECK(s.timing_set);
+	CHECK_EQ(s.timing, MACHINE_TIMING_ZERO);
+	CHECK_EQ(s.nitems, 7);
+	CHECK(!s.items[0].think_set);
+	CHECK(s.items[1].think_set);
+	CHECK_EQ(s.items[1].think, 0);
+	CHECK(s.items[3].think_set);
+	CHECK_EQ(s.items[3].think, 500 * SIM_MS);
+	CHECK(!s.items[5].think_set);
+	CHECK(s.items[6].think_set);
+	CHECK_EQ(s.items[6].think, 0);
+	scenario_free(&s);
+	CHECK_EQ(scenario_parse(&s, "t.scenario", "[root@host ~]# ls\n", err, sizeof(err)), 0);
+	CHECK(!s.timing_set);
+	CHECK_EQ(s.timing, MACHINE_TIMING_FICON);
+	scenario_free(&s);
 }
 
 TEST(cli_scenario_host_driver_directive)
@@ -221,6 +268,15 @@ TEST(cli_parse_duration_units)
 	CHECK_EQ(parse_duration("-1", &t), -1);
 	CHECK_EQ(parse_duration("", &t), -1);
 	CHECK_EQ(parse_duration("99999999999999999999h", &t), -1);
+	CHECK_EQ(parse_duration("0", &t), -1);
+	CHECK_EQ(parse_duration0("0", &t), 0);
+	CHECK_EQ(t, 0);
+	CHECK_EQ(parse_duration0("000ms", &t), 0);
+	CHECK_EQ(t, 0);
+	CHECK_EQ(parse_duration0("2s", &t), 0);
+	CHECK_EQ(t, 2 * SIM_S);
+	CHECK_EQ(parse_duration0("0x", &t), -1);
+	CHECK_EQ(parse_duration0("", &t), -1);
 }
 
 /* The built-in default must stay the input of the shared golden: same

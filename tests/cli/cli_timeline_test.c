@@ -40,9 +40,7 @@ static void rec_run(struct rec *r, const char *name, const char *text)
 
 		if (it->kind != SCN_COMMAND)
 			continue;
-		tl_command_start(r->rw.tl, it->node, it->cmd);
 		CHECK_EQ(run_command(&r->rw, it->node, it->cmd, &o), RUN_OK);
-		tl_command_end(r->rw.tl);
 		fputs(o, out);
 		free(o);
 	}

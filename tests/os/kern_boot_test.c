@@ -546,3 +546,33 @@ TEST(kern_nop_path_verification_without_path_groups)
 	check_attr(&f, "/sys/bus/ccw/devices/0.0.4000/online", "0\n");
 	kf_fini(&f);
 }
+
+static bool os_up(void *os)
+{
+	return os_booted(os);
+}
+
+/* A kernel's log timestamps count from its own boot (Linux's printk time is
+ * the local clock since boot): an OS that boots 5 s into the run starts at
+ * [    0.000000], not at the time of the world. */
+TEST(kern_dmesg_time_starts_at_this_kernels_boot)
+{
+	struct sim *sim = sim_new(1);
+	struct machine_config mc = {.storage_size = 64 << 20, .timing = MACHINE_TIMING_ZERO};
+	struct machine *m = machine_new(sim, &mc);
+	struct os_config oc = {.hostname = "late"};
+	struct os *os;
+	char *log;
+
+	sim_run_to(sim, 5 * SIM_S + 123 * SIM_US);
+	os = os_create(sim, machine_css(m), &oc);
+	CHECK(os != NULL);
+	sim_run_until(sim, os_up, os);
+	log = os_dmesg(os);
+	CHECK(log != NULL);
+	CHECK(!strncmp(log, "[    0.000000] Linux version chpsync\n", 36));
+	free(log);
+	os_destroy(os);
+	machine_free(m);
+	sim_free(sim);
+}
