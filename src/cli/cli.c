@@ -416,6 +416,9 @@ static int cmd_shell(struct cli *c, int argc, char **argv)
 		rw.intr_ctx = &sfd;
 	}
 	for (;;) {
+		/* A Ctrl-C at the prompt is not for the next command. */
+		if (sfd >= 0)
+			shell_sigint(&sfd);
 		if (interactive) {
 			printf("[root@%s ~]# ", cur);
 			fflush(stdout);

@@ -570,9 +570,6 @@ enum run_result run_command(struct run_world *rw, const char *name, const char *
 		if (!p)
 			return RUN_NOMEM;
 		rw->fg = p;
-		/* A Ctrl-C typed before the command started is not for it. */
-		if (rw->intr_poll)
-			rw->intr_poll(rw->intr_ctx);
 		rw->intr = false;
 		r = run_until(rw, proc_is_done, p);
 		if (r == RUN_TIMEOUT) {

@@ -176,8 +176,10 @@ static void list_css(struct lschp *l, const char *css, struct util_rec *rec)
 	snprintf(dir, sizeof(dir), "/sys/devices/%s", css);
 	snprintf(prefix, sizeof(prefix), "chp%x.", cssid);
 	n = sysfs_list(l->fs, dir, &names);
-	if (n <= 0)
+	if (n <= 0) {
+		sysfs_names_free(names, 0); /* an empty directory has a list too */
 		return;
+	}
 	qsort(names, (size_t)n, sizeof(*names), chp_cmp);
 	for (i = 0; i < n; i++) {
 		struct chp_row r;
