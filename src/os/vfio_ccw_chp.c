@@ -83,8 +83,9 @@ uint32_t vfio_ccw_crw_pop(struct vfio_ccw_private *p)
 
 /* ---- ending I/O on a lost path ---- */
 
-/* Is the running program on (or about to start on) the path `mask`? */
-static bool io_on_path(const struct vfio_ccw_private *p, uint8_t mask)
+/* Is the running program on (or, `pending`, about to start on) the path
+ * `mask`? */
+static bool io_on_path(const struct vfio_ccw_private *p, uint8_t mask, bool pending)
 {
 	const struct schib *s = &p->sch->schib;
 	uint16_t actl = s->scsw.ctrl & SCSW_ACTL_MASK;
@@ -94,19 +95,19 @@ static bool io_on_path(const struct vfio_ccw_private *p, uint8_t mask)
 	if ((s->pmcw.lpum & mask) && (actl & (SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT)))
 		return true;
 	/* Still start pending: the CSS may yet pick this path. */
-	return (actl & SCSW_ACTL_START) && !(actl & (SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT)) &&
-	       (s->pmcw.lpm & mask);
+	return pending && (actl & SCSW_ACTL_START) &&
+	       !(actl & (SCSW_ACTL_SCH_ACT | SCSW_ACTL_DEV_ACT)) && (s->pmcw.lpm & mask);
 }
 
 /* Cancel, halt or clear the running program.  When no interrupt will come
  * (the cancel succeeded, or the subchannel is gone) the VMM gets a
  * synthesized final interrupt, so its request always completes; upstream
  * leaves it pending forever. */
-static void terminate_path_io(struct vfio_ccw_private *p, uint8_t mask)
+static void terminate_path_io(struct vfio_ccw_private *p, uint8_t mask, bool pending)
 {
 	int iretry = 255, rc;
 
-	if (!io_on_path(p, mask))
+	if (!io_on_path(p, mask, pending))
 		return;
 	rc = cio_cancel_halt_clear(p->sch, &iretry);
 	if (rc == -EBUSY) {
@@ -189,12 +190,19 @@ int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link, enum chp_e
 	case CHP_VARY_OFF:
 		sch->opm &= (uint8_t)~mask;
 		sch->lpm &= (uint8_t)~mask;
-		terminate_path_io(p, mask);
+		/* the CSS knows nothing of a vary: a start still pending may
+		 * run on the path */
+		terminate_path_io(p, mask, true);
 		vfio_ccw_queue_crw(p, CRW_RSC_CPATH, CRW_ERC_PERRN, true, rsid);
 		break;
 	case CHP_OFFLINE:
 		sch->lpm &= (uint8_t)~mask;
-		terminate_path_io(p, mask);
+		/* A start still pending is the CSS's: it selects no path that
+		 * is configured off or whose link is down, and runs it on one
+		 * that came back since (the report may be stale by now: a
+		 * Sense ID the host ended for a link already repaired left
+		 * the guest's device disconnected). */
+		terminate_path_io(p, mask, false);
 		vfio_ccw_queue_crw(p, CRW_RSC_CPATH, CRW_ERC_PERRN, false, rsid);
 		break;
 	case CHP_VARY_ON:

@@ -53,6 +53,10 @@ struct vm {
 	int nbatch;
 	bool batch_lost;
 	uint32_t last_crw[256]; /* last CRW injected per CHPID */
+	/* the CRWs injected at one instant (inst_time) */
+	sim_time_t inst_time;
+	uint32_t inst_crw[VM_CRW_BATCH_MAX];
+	int ninst;
 	struct sim_event *flush_ev;
 	/* SCLP channel-path information */
 	struct sim_task *sclp_task;

@@ -58,12 +58,29 @@ static bool chpid_failed_since(const struct vm *vm, uint8_t chpid)
  * report repeats the configure's: the guest, whose path verification
  * found the path not operational in between, must hear of it, or it
  * waits for its recovery timer with every path back. */
+/* The CRW went to the guest already at this instant: the host reports an
+ * event once per subchannel, and its devices' reports may come in
+ * several batches of one instant (offline and online of a CHPID
+ * deconfigured and configured at once alternate, so the last CRW of the
+ * CHPID never repeats). */
+static bool injected_now(struct vm *vm, uint32_t crw)
+{
+	for (int i = 0; i < vm->ninst; i++)
+		if (vm->inst_crw[i] == crw)
+			return true;
+	return false;
+}
+
 static void flush_batch(void *arg)
 {
 	struct vm *vm = arg;
 	bool changed = false;
 
 	vm->flush_ev = NULL;
+	if (vm->inst_time != sim_now(vm->sim)) {
+		vm->inst_time = sim_now(vm->sim);
+		vm->ninst = 0;
+	}
 	for (int i = 0; i < vm->nvfio; i++) {
 		struct vfio_ccw_dev *d = vm->vfio[i];
 
@@ -76,8 +93,8 @@ static void flush_batch(void *arg)
 
 		crw_decode(crw, &c);
 		last = c.rsc == CRW_RSC_CPATH ? &vm->last_crw[c.rsid & 0xff] : NULL;
-		if (last && *last == crw && !changed && !vm->batch_lost &&
-		    !chpid_failed_since(vm, (uint8_t)c.rsid)) {
+		if (last && (*last == crw || injected_now(vm, crw)) && !changed &&
+		    !vm->batch_lost && !chpid_failed_since(vm, (uint8_t)c.rsid)) {
 			vm->st.crws_suppressed++;
 			continue;
 		}
@@ -91,6 +108,8 @@ static void flush_batch(void *arg)
 		}
 		if (vcss_queue_crw(vm->css, crw, true))
 			vm->st.crws_injected++;
+		if (vm->ninst < VM_CRW_BATCH_MAX && !injected_now(vm, crw))
+			vm->inst_crw[vm->ninst++] = crw;
 	}
 	vm->nbatch = 0;
 	vm->batch_lost = false;

@@ -249,6 +249,44 @@ TEST(explore_lazy_view_after_a_touch_is_the_host_view_after_it)
 		t_fail(__FILE__, __LINE__, "%s: %s", xp_inv_name(v.inv), v.what);
 }
 
+/* A CHPID deconfigured and configured again at one instant from the HMC:
+ * the host reports both events once per subchannel, and the VM must pass
+ * each on once (the reports of its devices came in several batches of
+ * that instant, offline and online alternating, so the last report of
+ * the CHPID never repeated and the guest got both once per device; wide
+ * profile, seed 134: 34 channel reports for 10 host events). */
+TEST(explore_bounds_one_report_per_event_at_one_instant)
+{
+	struct xp_plan p;
+	struct xp_verdict v;
+
+	small_plan(&p);
+	p.probe = false;
+	p.nguest = 1;
+	p.ndev = 8;
+	for (int i = 0; i < 8; i++)
+		p.dev[i] = (struct xp_dev){.devno = (uint16_t)(0x1000 + i),
+					   .sch = (uint16_t)i,
+					   .guest = 0,
+					   .policy = XP_EAGER,
+					   .base = 2048,
+					   .nblk = 16};
+	p.nop = 8;
+	for (int i = 0; i < 8; i++)
+		p.op[i] = (struct xp_op){
+			.dev = (uint8_t)i, .write = true, .direct = true, .off = 2, .n = 8};
+	p.nfault = 1;
+	p.fault[0] = (struct xp_fault){
+		.kind = XF_CONFIG, .hmc = true, .target = 0, .at = 100 * SIM_US, .heal = 100 * SIM_US};
+	/* the batches depend on the order of equal-time events (the seed) */
+	for (p.seed = 1; p.seed <= 4; p.seed++) {
+		v = run_plan(&p);
+		if (v.inv != XI_NONE)
+			t_fail(__FILE__, __LINE__, "seed %llu: %s: %s", (unsigned long long)p.seed,
+			       xp_inv_name(v.inv), v.what);
+	}
+}
+
 TEST(explore_signature_ignores_numbers_and_commands)
 {
 	struct xp_verdict a = {.inv = XI_IO_ENDS}, b = {.inv = XI_IO_ENDS};
