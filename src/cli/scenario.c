@@ -266,6 +266,8 @@ static int directive_seed(struct parser *ps, const char *arg)
 
 	errno = 0;
 	v = strtoull(arg, &end, 0);
+	if (!(end == arg || *end || *arg == '-') && errno == ERANGE)
+		return perr(ps, "seed: '%s' is out of range (0 to 18446744073709551615)", arg);
 	if (errno || end == arg || *end || *arg == '-')
 		return perr(ps, "seed: '%s' is not a number", arg);
 	if (ps->s->seed_set)
@@ -387,9 +389,10 @@ static int parse_directive(struct parser *ps, const char *text)
 		a--;
 	arg[a] = '\0';
 	if (!n)
-		return perr(ps, "empty directive (expected '#! iocp FILE', '#! seed N', "
-				"'#! timeout DURATION', '#! debug', '#! host-driver NAME', "
-				"'#! varies REGEX', '#! timing ficon|zero' or '#! think DURATION')");
+		return perr(ps,
+			    "empty directive (expected '#! iocp FILE', '#! seed N', "
+			    "'#! timeout DURATION', '#! debug', '#! host-driver NAME', "
+			    "'#! varies REGEX', '#! timing ficon|zero' or '#! think DURATION')");
 	if (ps->s->ncommands && strcmp(name, "think"))
 		return perr(ps,
 			    "directive '%s' after the first command (directives must come first)",

@@ -129,6 +129,9 @@ TEST(cli_scenario_bad_directives)
 	bad("#! debug yes\n[root@host ~]# ls\n", "t.scenario:1: debug: takes no argument");
 	bad("#! seed x12\n[root@host ~]# ls\n", "t.scenario:1: seed: 'x12' is not a number");
 	bad("#! seed -1\n[root@host ~]# ls\n", "t.scenario:1: seed: '-1' is not a number");
+	bad("#! seed 18446744073709551616\n[root@host ~]# ls\n",
+	    "t.scenario:1: seed: '18446744073709551616' is out of range (0 to "
+	    "18446744073709551615)");
 	bad("#! seed 1\n#! seed 2\n[root@host ~]# ls\n", "t.scenario:2: seed given twice");
 	bad("#! iocp\n[root@host ~]# ls\n", "t.scenario:1: iocp: expected exactly one argument");
 	bad("#! iocp a b\n[root@host ~]# ls\n",
