@@ -101,9 +101,19 @@ TEST(cli_hmc_chp_errors)
 {
 	struct out o = run_text("[root@hmc ~]# chp fail zz\n[root@hmc ~]# chp frob 42\n"
 				"[root@hmc ~]# chp fail\n[root@hmc ~]# chp fail 1.42\n"
-				"[root@hmc ~]# status extra\n");
+				"[root@hmc ~]# status extra\n[root@hmc ~]# chp repair 42\n"
+				"[root@hmc ~]# chp fail 42; chp fail 42\n"
+				"[root@hmc ~]# chp configure 43\n"
+				"[root@hmc ~]# chp deconfigure 43; chp deconfigure 43\n");
 
 	CHECK_EQ(o.rc, 0);
+	/* An action on a path already in that state says so (not "Operation
+	 * already in progress"). */
+	CHECK(strstr(o.text, "chp: 0.42: the link is up: nothing to repair\n") != NULL);
+	CHECK(strstr(o.text, "chp: 0.42: the link has already failed\n") != NULL);
+	CHECK(strstr(o.text, "chp: 0.43: the channel path is already configured\n") != NULL);
+	CHECK(strstr(o.text, "chp: 0.43: the channel path is already in standby\n") != NULL);
+	CHECK(strstr(o.text, "already in progress") == NULL);
 	CHECK(strstr(o.text, "chp: 'zz' is not a CHPID (e.g. 0.42 or 42)\n") != NULL);
 	CHECK(strstr(o.text, "chp: unknown action 'frob'\n") != NULL);
 	CHECK(strstr(o.text, "chp: expected an action and a CHPID\n") != NULL);
@@ -407,4 +417,30 @@ TEST(cli_run_timing_directive_selects_the_machine_model)
 	CHECK(strstr(b.text, "copied, 0.0012818 s, 320 MB/s\n") != NULL);
 	out_free(&a);
 	out_free(&b);
+}
+
+/* Linux's "Adding to iommu group N" names the group: the lowest free id
+ * (ida), given back when the mdev is removed. */
+TEST(cli_mdev_iommu_group_message_names_the_group)
+{
+	struct out o = run_text(
+		"#! iocp tests/scenarios/recover.iocp\n"
+		"#! think 0\n"
+		"[root@host ~]# driverctl -b css set-override 0.0.013f vfio_ccw; driverctl -b css "
+		"set-override 0.0.0140 vfio_ccw\n"
+		"[root@host ~]# mdevctl start -u 11111111-0000-4000-8000-00000000013f -p 0.0.013f -t "
+		"vfio_ccw-io; mdevctl start -u 11111111-0000-4000-8000-000000000140 -p 0.0.0140 -t "
+		"vfio_ccw-io\n"
+		"[root@host ~]# mdevctl stop -u 11111111-0000-4000-8000-00000000013f; mdevctl start "
+		"-u 22222222-0000-4000-8000-00000000013f -p 0.0.013f -t vfio_ccw-io\n"
+		"[root@host ~]# dmesg | grep -o 'vfio_mdev.*iommu group.*'\n");
+
+	CHECK_EQ(o.rc, 0);
+	CHECK(strstr(o.text,
+		     "vfio_mdev 11111111-0000-4000-8000-00000000013f: Adding to iommu group 0\n"
+		     "vfio_mdev 11111111-0000-4000-8000-000000000140: Adding to iommu group 1\n"
+		     "vfio_mdev 11111111-0000-4000-8000-00000000013f: Removing from iommu group 0\n"
+		     "vfio_mdev 22222222-0000-4000-8000-00000000013f: Adding to iommu group 0\n") !=
+	      NULL);
+	out_free(&o);
 }
