@@ -155,7 +155,7 @@ static void append(char **buf, size_t *len, size_t *cap, const char *data, size_
 static void guest_read(struct rguest *g)
 {
 	char tmp[8192];
-	ssize_t n;
+	ssize_t n = -1;
 
 	while (g->out >= 0 && (n = read(g->out, tmp, sizeof(tmp))) > 0)
 		append(&g->buf, &g->len, &g->cap, tmp, (size_t)n);

@@ -84,6 +84,37 @@ TEST(end_of_run_ends_every_process_whatever_it_waits_for)
 	CHECK_EQ(run_world_destroy(&rw), 0);
 }
 
+/* A guest command left waiting for its device (all host paths gone), a
+ * guest pipeline and the VM itself: all end with the run. */
+TEST(end_of_run_with_a_guest_command_left_waiting)
+{
+	struct run_world rw;
+	char *out = NULL;
+
+	world(&rw);
+	CHECK_EQ(cmd(&rw, "host",
+		     "driverctl -b css set-override 0.0.013f vfio_ccw; mdevctl start -u "
+		     "6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920 -p 0.0.013f -t vfio_ccw-io; "
+		     "qemu-system-s390x -name guest -device vfio-ccw,sysfsdev=/sys/bus/mdev/"
+		     "devices/6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920,devno=0.0.3f3f -daemonize",
+		     &out),
+		 RUN_OK);
+	free(out);
+	CHECK_EQ(cmd(&rw, "guest", "chccwdev -e 3f3f", &out), RUN_OK);
+	free(out);
+	CHECK_EQ(cmd(&rw, "host", "chchp -c 0 42-45", &out), RUN_OK);
+	free(out);
+	CHECK_EQ(cmd(&rw, "guest", "dd if=/dev/dasda of=/dev/null bs=4k count=1 iflag=direct &",
+		     &out),
+		 RUN_OK);
+	free(out);
+	CHECK_EQ(cmd(&rw, "guest", "echo x | bar &", &out), RUN_OK);
+	free(out);
+	CHECK_EQ(cmd(&rw, "guest", "sleep 1", &out), RUN_OK);
+	free(out);
+	CHECK_EQ(run_world_destroy(&rw), 0);
+}
+
 /* ---- endless commands and the time limit ---- */
 
 TEST(endless_commands_are_stopped_by_the_time_limit)
