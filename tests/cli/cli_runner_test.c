@@ -444,3 +444,33 @@ TEST(cli_mdev_iommu_group_message_names_the_group)
 	      NULL);
 	out_free(&o);
 }
+
+/* Linux's dasd devmap keeps a bus ID's device index for the life of the
+ * kernel: a DASD unbound and bound again comes back under its old name
+ * (dasda, 94:0), and a device seen for the first time gets the next index. */
+TEST(cli_dasd_keeps_its_name_across_unbind_and_rebind)
+{
+	struct out o = run_text(
+		"#! iocp tests/scenarios/recover.iocp\n"
+		"[root@host ~]# chccwdev -e 0.0.3f3f,0.0.3f40 >/dev/null\n"
+		"[root@host ~]# echo 0.0.013f > /sys/bus/css/drivers/io_subchannel/unbind; "
+		"echo 0.0.013f > /sys/bus/css/drivers_probe\n"
+		"[root@host ~]# chccwdev -e 0.0.3f3f >/dev/null; chccwdev -e 0.0.3f41 >/dev/null\n"
+		"[root@host ~]# lsdasd\n");
+
+	CHECK_EQ(o.rc, 0);
+	CHECK(strstr(o.text, "0.0.3f3f  active    dasda     94:0    ECKD ") != NULL);
+	CHECK(strstr(o.text, "0.0.3f40  active    dasdb     94:4    ECKD ") != NULL);
+	CHECK(strstr(o.text, "0.0.3f41  active    dasdc     94:8    ECKD ") != NULL);
+	out_free(&o);
+	/* Setting a feature of an offline device gives its bus ID an index
+	 * too (Linux's dasd_set_feature makes the devmap entry). */
+	o = run_text("#! iocp tests/scenarios/recover.iocp\n"
+		     "[root@host ~]# echo 0 > /sys/bus/ccw/devices/0.0.3f41/erplog\n"
+		     "[root@host ~]# chccwdev -e 0.0.3f3f,0.0.3f41 >/dev/null\n"
+		     "[root@host ~]# lsdasd\n");
+	CHECK_EQ(o.rc, 0);
+	CHECK(strstr(o.text, "0.0.3f3f  active    dasdb     94:4    ECKD ") != NULL);
+	CHECK(strstr(o.text, "0.0.3f41  active    dasda     94:0    ECKD ") != NULL);
+	out_free(&o);
+}
