@@ -3,7 +3,8 @@
  * (so 0.42 can go without taking the devices down); `chchp -c 0 42` on the
  * host.  One row of figures: guests, devices per guest, how many guests'
  * views (their sysfs pimpampom, what lscss prints) show PAM without 0.42,
- * wall and simulated time from the command to the last such view, CRWs
+ * CPU and simulated time from the command to the last such view (the CPU
+ * time without the benchmark's own looking at the views), CRWs
  * injected per guest (goal 1; upstream QEMU injects one per subchannel, D),
  * machine checks per guest, host/guest STSCH during the event, and host
  * STSCH per guest STSCH in steady state (goal 0).
@@ -18,6 +19,7 @@
  * subchannel numbers, which costs more the more subchannels exist.
  */
 #include "cli/guest.h"
+#include "rounds.h"
 #include "vmm_world.h"
 
 #include "arch/ids.h"
@@ -127,7 +129,7 @@ int main(int argc, char **argv)
 	struct vm *vms[256];
 	struct bw w;
 	struct proc *p;
-	double wall0, wall_boot, wall_setup, wall_ev;
+	double wall0, wall_boot, wall_setup, cpu0, cpu_ev = 0, probe = 0;
 	sim_time_t t0, t_views = 0;
 	uint64_t crw_min = UINT64_MAX, crw_max = 0, mchk_max = 0, ev_host = 0, ev_guest = 0;
 	uint64_t st_host = 0, st_guest = 0;
@@ -157,12 +159,16 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nvm; i++)
 		count(vms[i], &before[i]);
 
-	/* The event. */
-	wall0 = bw_wall();
+	/* The event: CPU time from the command to the moment the last
+	 * guest's view has changed, without what looking at the views costs
+	 * (the views are looked at only when the clock moves, and that time
+	 * is taken out). */
+	cpu0 = cpu_seconds();
 	t0 = sim_now(w.sim);
 	p = node_run(w.hn, "chchp -c 0 42");
 	while (!(proc_done(p) && done == nvm)) {
 		sim_time_t now = sim_now(w.sim);
+		double q0;
 
 		if (proc_done(p) && now - t0 > 2 * SIM_S)
 			break; /* lazy: the views wait for the guests */
@@ -170,12 +176,15 @@ int main(int argc, char **argv)
 			break;
 		if (sim_now(w.sim) == now)
 			continue;
+		q0 = cpu_seconds();
 		while (done < nvm && guest_view_changed(vms[done]))
 			done++;
-		if (done == nvm && !t_views)
+		probe += cpu_seconds() - q0;
+		if (done == nvm && !t_views) {
 			t_views = sim_now(w.sim) - t0;
+			cpu_ev = cpu_seconds() - cpu0 - probe;
+		}
 	}
-	wall_ev = bw_wall() - wall0;
 	if (!proc_done(p) || proc_status(p) != 0)
 		bw_die("event", "chchp -c 0 42 failed");
 	proc_free(p);
@@ -213,11 +222,11 @@ int main(int argc, char **argv)
 	printf("setup wall: host boot %.2f s, %d mdevs + %d guest boots %.2f s\n", wall_boot, G * D,
 	       G, wall_setup - wall_boot);
 	printf("%-6s %6s %9s %8s %9s %8s %9s %9s %10s %12s %18s\n", "policy", "guests", "dev/guest",
-	       "views", "wall-ms", "sim-ms", "CRW/guest", "upstream", "mchk/guest", "event h/g",
+	       "views", "cpu-ms", "sim-ms", "CRW/guest", "upstream", "mchk/guest", "event h/g",
 	       "steady h/g STSCH");
 	printf("%-6s %6d %9d %5d/%-2d ", policy, nvm, D, done, nvm);
 	if (done == nvm)
-		printf("%9.3f %8.3f ", wall_ev * 1e3, (double)t_views / 1e6);
+		printf("%9.3f %8.3f ", cpu_ev * 1e3, (double)t_views / 1e6);
 	else
 		printf("%9s %8s ", "-", "> 2000");
 	printf("%4llu-%-4llu %9d %10llu %5llu/%-6llu %7.4f (%llu/%llu)\n",
@@ -225,9 +234,11 @@ int main(int argc, char **argv)
 	       (unsigned long long)mchk_max, (unsigned long long)ev_host,
 	       (unsigned long long)ev_guest, st_guest ? (double)st_host / (double)st_guest : 0.0,
 	       (unsigned long long)st_host, (unsigned long long)st_guest);
-	printf("(views: guests whose sysfs pimpampom shows 0.42 gone; wall/sim: from chchp to the "
-	       "last such guest;\n CRW/guest: min-max injected; upstream: one CRW per subchannel; "
-	       "steady: 10 STSCH rounds, goal 0)\n");
+	printf("(views: guests whose sysfs pimpampom shows 0.42 gone; cpu/sim: from chchp to the "
+	       "last such guest, CPU time without the %.3f ms the benchmark spent looking at the "
+	       "views;\n CRW/guest: min-max injected; upstream: one CRW per subchannel; steady: 10 "
+	       "STSCH rounds, goal 0)\n",
+	       probe * 1e3);
 	free(before);
 	bw_down(&w);
 	return 0;

@@ -608,7 +608,11 @@ static bool cu_has_chp(const struct xp_cu *cu, int chp)
 
 /* A host event on a path: what the guests may hear of it and how many
  * subchannels cio has to visit for it (twice: a configure is reported by
- * SCLP's completion and by the machine's CRW). */
+ * SCLP's completion and by the machine's CRW).  A guest may hear of it
+ * when it has a device on the path whose mdev exists: also while the
+ * guest is off, since the host handles the machine's report a few
+ * microseconds after the event, and a guest started at that instant has
+ * opened the device by then (the host queues the report for it). */
 static void note_path_event(struct xr *x, int chp)
 {
 	bool hit[XP_MAX_GUEST] = {false};
@@ -619,7 +623,7 @@ static void note_path_event(struct xr *x, int chp)
 		if (!x->dev[i].exists || !cu_has_chp(&x->p->cu[d->cu], chp))
 			continue;
 		x->visits_due += 2;
-		if (d->guest >= 0 && x->dev[i].attached)
+		if (d->guest >= 0 && (x->dev[i].attached || x->dev[i].mdev))
 			hit[d->guest] = true;
 	}
 	for (int g = 0; g < x->p->nguest; g++)

@@ -60,13 +60,20 @@ static struct vmm_guest *guest_started(void *ctx, struct vm *vm, const char *nam
 	return g;
 }
 
+/* The VM is gone (pkill, poweroff): so are the guest's CPUs.  Its
+ * processes cannot run on, and nothing its kernel waits for will come: the
+ * kernel is halted (its I/O fails, its waits end) and the processes are
+ * killed, so that they end at once instead of waiting for ever. */
 static void guest_stopped(void *ctx, struct vmm_guest *guest)
 {
 	struct vmm_guest *g = guest;
 
 	(void)ctx;
-	if (g->node)
+	if (g->node) {
 		world_remove_node(g->gs->world, g->node);
+		node_kill_others(g->node);
+	}
+	os_halt(g->os);
 	g->node = NULL;
 }
 

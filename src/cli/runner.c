@@ -787,6 +787,9 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, FILE *out)
 	 * when a picture of the run helps most. */
 	if (run_world_finish(&rw, o) < 0)
 		rc = -1;
-	run_world_destroy(&rw);
+	/* A process the end of the run could not end is a bug of the model
+	 * (reported by run_world_destroy): the run fails. */
+	if (run_world_destroy(&rw))
+		rc = -1;
 	return rc;
 }

@@ -858,6 +858,19 @@ void chn_halt(struct machine *m, struct subchannel *s)
 	io->fev = sim_at(m->sim, m->timing.ssch_start, halt_ev, io);
 }
 
+/* The status of the start function became pending before the halt signal
+ * went out, and TSCH took it: the halt function is cleared with the others
+ * (the TSCH clearing rules), so it is over and its signal is not sent.
+ * Without this the signal would still come and make the subchannel status
+ * pending on its own, after whoever took the status had disabled it. */
+void chn_halt_ended(struct machine *m, struct subchannel *s)
+{
+	struct sch_io *io = s->io;
+
+	if (io && io->fev && !(s->scsw.ctrl & (SCSW_FCTL_HALT | SCSW_FCTL_CLEAR)))
+		cancel_ev(m, &io->fev);
+}
+
 /* ---- clear ---- */
 
 static void clear_ev(void *arg)

@@ -382,8 +382,12 @@ static void tsch_store(const struct subchannel *s, uint8_t *p)
 /* TSCH clearing rules (arch/insn.c), then the interruption request goes. */
 static void tsch_clear(struct machine *m, struct subchannel *s)
 {
+	bool halt = s->scsw.ctrl & SCSW_FCTL_HALT;
+
 	insn_tsch_clear(&s->scsw);
 	css_withdraw(m, s);
+	if (halt)
+		chn_halt_ended(m, s);
 }
 
 static int css_tsch(void *css, uint32_t schid, uint64_t addr)

@@ -191,6 +191,9 @@ void chn_resume(struct machine *m, struct subchannel *s);
 void chn_halt(struct machine *m, struct subchannel *s);
 void chn_clear(struct machine *m, struct subchannel *s);
 void chn_cancel(struct machine *m, struct subchannel *s);
+/* TSCH cleared the halt function (its status overtook the halt signal):
+ * the signal is not sent. */
+void chn_halt_ended(struct machine *m, struct subchannel *s);
 /* The link under the channel program of s broke: end it with IFCC. */
 void chn_path_lost(struct machine *m, struct subchannel *s);
 void chn_free_io(struct machine *m, struct subchannel *s);

@@ -411,13 +411,15 @@ static void dasd_bh(void *arg)
 
 static void dasd_kick_delay(struct dasd_device *dev, sim_time_t delay)
 {
-	if (dev->bh)
+	if (dev->bh || osp(dev->os)->halted)
 		return;
 	dev->bh = sim_at(dev->os->sim, delay, dasd_bh, dev);
 }
 
 void dasd_kick(struct dasd_device *dev)
 {
+	if (osp(dev->os)->halted)
+		return;
 	if (dev->bh) {
 		sim_cancel(dev->os->sim, dev->bh);
 		dev->bh = NULL;
@@ -971,10 +973,10 @@ static void dasd_eckd_remove(struct ccw_device *cdev)
 		return;
 	dasd_genhd_remove(dev);
 	dasd_fail_all(dev, -ENODEV);
-	if (dev->bh)
-		sim_cancel(dev->os->sim, dev->bh);
-	if (dev->timer)
-		sim_cancel(dev->os->sim, dev->timer);
+	sim_cancel(dev->os->sim, dev->bh);
+	dev->bh = NULL;
+	sim_cancel(dev->os->sim, dev->timer);
+	dev->timer = NULL;
 	for (i = 0; i < sizeof(dasd_attrs) / sizeof(dasd_attrs[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", cdev->dir, dasd_attrs[i].name);
 		sysfs_remove(cdev->os->sysfs, path);
@@ -1109,6 +1111,39 @@ void dasd_shutdown(struct os *os)
 
 		if (dev && cdev->drv == &dasd_eckd_driver)
 			dasd_shutdown_device(dev);
+	}
+}
+
+static void dasd_halt_device(struct dasd_device *dev)
+{
+	dev->shutdown = true;
+	dev->tbvpm = 0;
+	if (dev->bh) {
+		sim_cancel(dev->os->sim, dev->bh);
+		dev->bh = NULL;
+	}
+	if (dev->timer) {
+		sim_cancel(dev->os->sim, dev->timer);
+		dev->timer = NULL;
+	}
+	dasd_fail_all(dev, -EIO);
+}
+
+void dasd_halt(struct os *os)
+{
+	struct dasd_state *st = osp(os)->dasd;
+	struct subchannel *sch;
+	unsigned i;
+
+	for (i = 0; st && i < st->ndead; i++)
+		dasd_halt_device(st->dead[i]);
+	css_for_each_subchannel(os, sch)
+	{
+		struct ccw_device *cdev = ccw_device_from_sch(sch);
+		struct dasd_device *dev = cdev ? cdev->drvdata : NULL;
+
+		if (dev && cdev->drv == &dasd_eckd_driver)
+			dasd_halt_device(dev);
 	}
 }
 

@@ -146,6 +146,34 @@ bool ccw_has_waiters(struct os *os)
 	return false;
 }
 
+void ccw_bus_halt(struct os *os)
+{
+	struct ccw_bus *bus = ccw_bus(os);
+	struct subchannel *local[64], **v = local, *sch;
+	size_t n = 0, k;
+
+	if (!bus)
+		return;
+	if (bus->recovery_ev) {
+		sim_cancel(os->sim, bus->recovery_ev);
+		bus->recovery_ev = NULL;
+	}
+	/* A copy: a device that goes may change the subchannel list. */
+	if (osp(os)->schs.n > 64 && !(v = malloc(osp(os)->schs.n * sizeof(*v))))
+		return;
+	css_for_each_subchannel(os, sch) v[n++] = sch;
+	for (k = 0; k < n; k++) {
+		struct ccw_device *cdev = ccw_device_from_sch(v[k]);
+
+		if (cdev)
+			dev_fsm_event(cdev, DEV_EVENT_NOTOPER);
+	}
+	if (v != local)
+		free(v);
+	bus->recog_pending = 0;
+	os_wake(os, &bus->init_wq);
+}
+
 void ccw_device_wait_init(struct os *os)
 {
 	struct ccw_bus *bus = ccw_bus(os);
@@ -166,7 +194,7 @@ static void recovery_fn(void *arg)
 	size_t n = 0, k;
 
 	bus->recovery_ev = NULL;
-	if (p->dying)
+	if (p->dying || p->halted)
 		return;
 	/* A copy: looking at a device may change the subchannel list. */
 	if (p->schs.n > 64 && !(v = malloc(p->schs.n * sizeof(*v))))
@@ -204,7 +232,7 @@ void ccw_device_schedule_recovery(struct os *os)
 {
 	struct ccw_bus *bus = ccw_bus(os);
 
-	if (!bus || osp(os)->dying)
+	if (!bus || osp(os)->dying || osp(os)->halted)
 		return;
 	os_pr_debug(os, "recovery: schedule");
 	if (bus->recovery_ev && bus->recovery_phase == 0)

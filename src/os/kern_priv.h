@@ -88,6 +88,7 @@ void os_iommu_group_free(struct os *os, int id);
 struct os_priv {
 	struct css_upcalls up;		   /* bound to the CSS */
 	bool dying;			   /* os_destroy() is running */
+	bool halted;			   /* os_halt(): the machine under it is gone */
 	bool tasks_gone;		   /* buried, and the scheduler freed its tasks */
 	struct storage gone_mem;	   /* empty: the storage of a buried OS at the end */
 	struct vfio_ccw_private *vfio_ccw; /* the vfio_ccw driver's subchannels */
@@ -214,12 +215,17 @@ void ccw_bus_exit(struct os *os);
 extern const struct css_driver io_subchannel_driver;
 
 bool ccw_has_waiters(struct os *os);
+/* os_halt(): every ccw device is told its subchannel stopped answering. */
+void ccw_bus_halt(struct os *os);
 
 /* dasd.c */
 bool dasd_has_waiters(struct os *os);
 /* The system goes down (os_shutdown): queued I/O fails with -EIO, new I/O
  * fails at once; I/O in flight ends as usual. */
 void dasd_shutdown(struct os *os);
+/* os_halt(): every request fails with -EIO, in flight or not (no
+ * interruption will come), and new ones fail at once. */
+void dasd_halt(struct os *os);
 int dasd_init(struct os *os);
 void dasd_exit(struct os *os);
 

@@ -465,6 +465,23 @@ void os_shutdown(struct os *os)
 	dasd_shutdown(os);
 }
 
+void os_halt(struct os *os)
+{
+	struct os_priv *p;
+
+	if (!os || !(p = os->priv) || p->dying || p->halted)
+		return;
+	p->halted = true;
+	os_unbind_upcalls(os);
+	/* The storage stays (its owner frees it after os_destroy). */
+	os->css.ops = &gone_css_ops;
+	os->css.css = NULL;
+	os_pr_debug(os, "%s: halted: the machine under it is gone", os->hostname);
+	dasd_halt(os);
+	ccw_bus_halt(os);
+	sim_wake(os->sim, &p->sclp_wq);
+}
+
 void os_on_booted(struct os *os, void (*fn)(void *ctx), void *ctx)
 {
 	os->priv->booted_fn = fn;

@@ -57,6 +57,13 @@ void os_destroy(struct os *os);
  * task blocked in this kernel can end (the end of a run, after its
  * processes were killed).  os_destroy() follows. */
 void os_shutdown(struct os *os);
+/* The machine under the OS stopped for good (its VM was killed or powered
+ * off): nothing the kernel waits for will come.  Every instruction finds
+ * nothing (cc 3), I/O in flight or queued fails with -EIO, internal I/O and
+ * SCLP requests end, no timer of cio or dasd runs again; the tasks blocked
+ * in it can then end (the caller kills its processes).  os_destroy()
+ * follows. */
+void os_halt(struct os *os);
 
 /* Subchannels cio visited to deliver channel-path events (chp.c): the
  * affected ones with chpsync's index, every one with `upstream`. */

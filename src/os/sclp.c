@@ -29,8 +29,10 @@ int sclp_sync_request(struct os *os, uint32_t cmdw, uint64_t sccb)
 
 	if (!sim_current(os->sim))
 		return -EAGAIN; /* needs a task: SCLP completes by interruption */
-	while (p->sclp_busy)
+	while (p->sclp_busy && !p->halted)
 		sim_wait(os->sim, &p->sclp_wq);
+	if (p->halted)
+		return -EIO;
 	p->sclp_busy = true;
 	p->sclp_done = false;
 	for (;;) {
@@ -40,8 +42,10 @@ int sclp_sync_request(struct os *os, uint32_t cmdw, uint64_t sccb)
 		sim_sleep(os->sim, SCLP_BUSY_DELAY);
 	}
 	if (cc == 0) {
-		while (!p->sclp_done)
+		while (!p->sclp_done && !p->halted)
 			sim_wait(os->sim, &p->sclp_wq);
+		if (!p->sclp_done)
+			cc = 3; /* halted: no completion will come */
 	}
 	p->sclp_busy = false;
 	sim_wake(os->sim, &p->sclp_wq);

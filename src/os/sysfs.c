@@ -588,6 +588,8 @@ int sysfs_list(struct sysfs *fs, const char *path, char ***names)
 	if (n->kind != SYSFS_DIR)
 		return -ENOTDIR;
 	count = (int)n->u.dir.nchildren;
+	if (!count)
+		return 0; /* nothing to free: *names stays NULL */
 	v = calloc((size_t)count + 1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;

@@ -51,7 +51,8 @@ int sysfs_read(struct sysfs *fs, const char *path, char *buf, size_t size);
 /* Write: 0 or -errno (-ENOENT, -EACCES read-only, or the store's error). */
 int sysfs_write(struct sysfs *fs, const char *path, const char *text);
 /* Sorted (byte order) names of a directory's entries; *names is a malloc'd
- * array of malloc'd strings, freed with sysfs_names_free.  count or -errno. */
+ * array of malloc'd strings, freed with sysfs_names_free (NULL when the
+ * directory is empty).  count or -errno. */
 int sysfs_list(struct sysfs *fs, const char *path, char ***names);
 void sysfs_names_free(char **names, int n);
 /* Link target text of a symlink, or -errno. */

@@ -413,10 +413,38 @@ void proc_signal(struct proc *p, int sig)
 	}
 }
 
-static void node_kill_all(struct node *n)
+void node_kill_all(struct node *n)
 {
 	for (struct proc *q = n->procs; q; q = q->next)
 		signal_one(q, SIGKILL);
+}
+
+/* Does q run in the current task, or is it the parent of one that does? */
+static bool proc_is_caller(const struct proc *q)
+{
+	struct sim_task *cur = sim_current(q->n->w->sim);
+
+	if (!cur)
+		return false;
+	for (const struct proc *p = q->n->procs; p; p = p->next) {
+		struct sim_task *t = NULL;
+
+		for (const struct proc *a = p; a && !t; a = a->parent)
+			t = a->task;
+		if (t != cur)
+			continue;
+		for (const struct proc *a = p; a; a = a->parent)
+			if (a == q)
+				return true;
+	}
+	return false;
+}
+
+void node_kill_others(struct node *n)
+{
+	for (struct proc *q = n->procs; q; q = q->next)
+		if (!proc_is_caller(q))
+			signal_one(q, SIGKILL);
 }
 
 void world_kill_all(struct world *w)

@@ -95,6 +95,11 @@ void proc_catch_sigint(struct proc *p);
 int proc_cpu(struct proc *p, sim_time_t ns);
 /* Kill every process of every node (SIGKILL): the end of a run. */
 void world_kill_all(struct world *w);
+/* Kill every process of one node (SIGKILL). */
+void node_kill_all(struct node *n);
+/* The same, except the process that calls it and its parents (a guest's
+ * `poweroff` ends its own machine and returns 0). */
+void node_kill_others(struct node *n);
 /* Processes of the world that have not ended. */
 size_t world_live_procs(const struct world *w);
 

@@ -73,7 +73,9 @@ static void lazy_on_stsch(struct vfio_ccw_dev *d, const struct pmcw *before, boo
 	}
 	g->pnom |= l->pnom_unread;
 	l->pnom_unread = 0;
-	if (signalled || vfio_ccw_paths_differ(before, g)) {
+	/* What changed is news unless the guest's own PNO told it already
+	 * (a path its program found not operational: POM and PNOM). */
+	if (signalled || (!d->pno_seen && vfio_ccw_paths_differ(before, g))) {
 		l->pnom_pending = (uint8_t)(g->pnom | (g->pim & ~(g->pam & g->pom)));
 		/* PNO says that a path was found not operational, PNOM which:
 		 * with none to name (the paths are all back) it would make the

@@ -153,6 +153,8 @@ static void pt_store(struct vsch *s)
 	if (d->dirty || d->stale)
 		refreshed = vfio_ccw_dev_refresh(d) == 0;
 	d->pol->on_stsch(d, &before, refreshed, signalled);
+	if (refreshed)
+		d->pno_seen = false;
 }
 
 /* ---- guest instructions ---- */
@@ -169,6 +171,9 @@ static int pt_start(struct vsch *s, const struct orb *orb)
 	n = hpwrite(d, &r, sizeof(r), d->io_off);
 	if (n == (ssize_t)sizeof(r)) {
 		d->host_nopath = false;
+		/* the host took a start: no halt or clear is in progress there */
+		d->async_fctl = 0;
+		d->overtaken = false;
 		return 0;
 	}
 	switch (n) {
@@ -222,6 +227,8 @@ static int pt_halt(struct vsch *s)
 	rc = async_cmd(d, VFIO_CCW_ASYNC_CMD_HSCH);
 	switch (rc) {
 	case 0:
+		d->async_fctl = SCSW_FCTL_HALT;
+		d->overtaken = false;
 		return 0;
 	case -EBUSY:
 		return 2;
@@ -246,6 +253,8 @@ static int pt_clear(struct vsch *s)
 	rc = async_cmd(d, VFIO_CCW_ASYNC_CMD_CSCH);
 	switch (rc) {
 	case 0:
+		d->async_fctl = SCSW_FCTL_CLEAR;
+		d->overtaken = false;
 		return 0;
 	case -ENODEV:
 	case -EACCES:
@@ -283,6 +292,40 @@ static void io_region_error(struct vsch *s, ssize_t n)
 	status_pending(s, SCSW_STCTL_PRIM | SCSW_STCTL_SEC | SCSW_STCTL_ALERT);
 }
 
+/* The host's IRB and the halt or clear the guest has in progress on the
+ * host.  The host performs the guest's HSCH/CSCH when it gets it: the
+ * start's status may already be on its way to the VMM, and a halt that
+ * finds the host subchannel idle ends with status of its own.  A channel
+ * subsystem shows the guest what it would show had it run the functions
+ * itself: a start's status that comes before the halt carries FC halt too
+ * and ends the halt (no status of the halt follows); after a clear, no
+ * status of the old function comes, only the clear's.  False: drop the
+ * IRB. */
+static bool async_status(struct vfio_ccw_dev *d, struct scsw *w)
+{
+	uint16_t f = d->async_fctl;
+
+	if (!f)
+		return true;
+	if (w->ctrl & f) {
+		/* the host performed it: this is its status */
+		d->async_fctl = 0;
+		if (d->overtaken) {
+			d->overtaken = false;
+			return false;
+		}
+		return true;
+	}
+	if (f == SCSW_FCTL_CLEAR)
+		return false;
+	if ((w->ctrl & SCSW_STCTL_MASK) != (SCSW_STCTL_INTER | SCSW_STCTL_PEND) &&
+	    (w->ctrl & SCSW_FCTL_START)) {
+		w->ctrl |= SCSW_FCTL_HALT;
+		d->overtaken = true;
+	}
+	return true;
+}
+
 void vfio_ccw_io_irq(void *ctx)
 {
 	struct vfio_ccw_dev *d = ctx;
@@ -300,6 +343,18 @@ void vfio_ccw_io_irq(void *ctx)
 		return;
 	}
 	irb_decode(r.irb_area, &irb);
+	/* A disabled subchannel takes no status: it could neither be
+	 * cleared (TSCH cc 3) nor enabled again (MSCH cc 1).  The guest
+	 * disables only a subchannel without a function in progress, so
+	 * this is status of nothing it waits for.  (QEMU makes it
+	 * pending.) */
+	if (!(s->pmcw.flags & PMCW_FLAGS_ENA)) {
+		d->async_fctl = 0;
+		d->overtaken = false;
+		return;
+	}
+	if (!async_status(d, &irb.scsw))
+		return;
 	s->scsw = irb.scsw;
 	memcpy(s->esw, irb.esw, sizeof(s->esw));
 	memcpy(s->ecw, irb.ecw, sizeof(s->ecw));
@@ -308,8 +363,18 @@ void vfio_ccw_io_irq(void *ctx)
 	lpum = irb_esw_lpum(&irb);
 	if (lpum)
 		s->pmcw.lpum = lpum;
+	/* PNOM changed on the host: the next STSCH reads it.  The guest
+	 * sees the PNO in this status itself, so it is not news (a policy
+	 * that tells the guest of news with a PNO of its own would name the
+	 * same path again on the guest's next program, on a good path). */
 	if (irb.scsw.flags & SCSW_FLAGS_PNO)
-		d->dirty = d->news = true; /* PNOM changed on the host */
+		d->dirty = d->pno_seen = true;
+	/* Deferred cc 3: no path of the program answered.  Like a start the
+	 * host refuses for want of a path, the host's last word on the
+	 * device is that the guest has none (a policy may then tell the
+	 * guest when one comes back). */
+	if (scsw_cc(&irb.scsw) == 3)
+		d->host_nopath = true;
 	d->pol->on_io_irq(d);
 	vcss_post_status(s);
 }

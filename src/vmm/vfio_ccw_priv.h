@@ -29,6 +29,11 @@ struct vfio_ccw_dev {
 	 * since the guest last looked; a cc 3 the guest got for its own
 	 * start is not news to it. */
 	bool news;
+	/* The guest got an IRB with PNO from the host since the last SCHIB
+	 * read: it has seen, in its own status, which paths were found not
+	 * operational, so the POM and PNOM the next read brings are no news
+	 * to it either. */
+	bool pno_seen;
 	/* The host's last word on this device was that no path is left: a
 	 * start refused with -ENODEV (no logical path left on the host), or
 	 * a SCHIB with no available path.  Cleared by a start the host
@@ -38,6 +43,12 @@ struct vfio_ccw_dev {
 	 * channel program may have moved POM (a path that answers again) or
 	 * the LPUM, so the next guest STSCH reads the host once. */
 	bool stale;
+	/* The guest's HSCH or CSCH went to the host (async region) and its
+	 * status has not come back: SCSW_FCTL_HALT or SCSW_FCTL_CLEAR, 0 if
+	 * none.  `overtaken`: the start's status came first and ended the
+	 * halt for the guest, so the halt's own status is not presented. */
+	uint16_t async_fctl;
+	bool overtaken;
 	struct vfio_ccw_stats st;
 };
 

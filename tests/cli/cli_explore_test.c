@@ -186,6 +186,40 @@ TEST(explore_bounds_check_fails_past_its_bound)
 	expect_sabotage(XI_BOUNDS, "(bound 1)");
 }
 
+/* The bounds' count of host events a guest may hear of includes those on
+ * the paths of its devices while it is off: a guest started right after
+ * a link is repaired has opened its devices before the host handled the
+ * machine's reports of the failure and the repair, and hears of both (the
+ * oracle once counted them for running guests only; chpsync explore,
+ * seed 341 of the default profile). */
+TEST(explore_bounds_count_events_a_guest_started_at_that_instant_hears_of)
+{
+	struct xp_plan p;
+	struct xp_verdict v;
+
+	small_plan(&p);
+	p.nop = 0;
+	p.probe = false;
+	/* three eager devices in g1: a report per device, at different
+	 * instants, so the eager batches do not coalesce them */
+	p.nguest = 1;
+	for (int i = 0; i < 3; i++) {
+		p.dev[i].guest = 0;
+		p.dev[i].policy = XP_EAGER;
+	}
+	p.nfault = 3;
+	/* the host takes one device from g1 (one channel report of its
+	 * own), g1 is off for the rest of the round; link 0.50 fails and is
+	 * repaired at the round's end, the paths first, then g1 is started
+	 * again */
+	p.fault[0] = (struct xp_fault){.kind = XF_MDEV, .target = 2, .at = 50 * SIM_US};
+	p.fault[1] = (struct xp_fault){.kind = XF_POWER, .target = 0, .at = 100 * SIM_US};
+	p.fault[2] = (struct xp_fault){.kind = XF_LINK, .target = 0, .at = 200 * SIM_US};
+	v = run_plan(&p);
+	if (v.inv != XI_NONE)
+		t_fail(__FILE__, __LINE__, "%s: %s", xp_inv_name(v.inv), v.what);
+}
+
 TEST(explore_signature_ignores_numbers_and_commands)
 {
 	struct xp_verdict a = {.inv = XI_IO_ENDS}, b = {.inv = XI_IO_ENDS};

@@ -780,6 +780,48 @@ TEST(hsch_after_the_program_already_ended_keeps_its_status)
 	mt_fini(&w);
 }
 
+/* The program ends before the halt signal and its status (with FC halt)
+ * is taken by TSCH first: TSCH clears the halt function with the others,
+ * so the halt is over and no status may come of it later (a host that
+ * disabled the subchannel then found it status pending and could not
+ * enable it again; found by chpsync explore). */
+TEST(tsch_of_the_status_a_halt_overtook_ends_the_halt_function)
+{
+	struct mt w;
+	struct irb irb;
+	struct schib sb;
+	struct machine_timing *t;
+
+	mt_init(&w, 4, 0);
+	t = machine_timing(w.m);
+	t->ssch_start = 5 * SIM_US;
+	t->ccw_fetch = 1 * SIM_US;
+	t->interrupt = 100 * SIM_US;
+	mt_enable(&w, SCH0);
+	mt_ccw(&w, 0, CCW_CMD_NOOP, 0, 0, 0);
+	CHECK_EQ(mt_ssch(&w, SCH0, 0xf0), 0);
+	sim_run_to(w.sim, 5500); /* selected, command in flight */
+	CHECK_EQ(w.css.ops->hsch(w.css.css, SCH0), 0);
+	sim_run_to(w.sim, 9000); /* the program's status is pending, the halt signal is not out */
+	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 0);
+	CHECK_EQ(irb.scsw.ctrl, SCSW_FCTL_START | SCSW_FCTL_HALT | SCSW_ACTL_HALT |
+					SCSW_STCTL_PRIM | SCSW_STCTL_SEC | SCSW_STCTL_PEND);
+	sim_run(w.sim);
+	CHECK_EQ(w.nint, 0);
+	CHECK_EQ(mt_tsch(&w, SCH0, &irb), 1);
+	CHECK_EQ(irb.scsw.ctrl, 0);
+	/* idle: it can be disabled and enabled again */
+	CHECK_EQ(mt_stsch(&w, SCH0, &sb), 0);
+	sb.pmcw.flags &= (uint16_t)~PMCW_FLAGS_ENA;
+	CHECK_EQ(mt_msch(&w, SCH0, &sb), 0);
+	sim_run(w.sim);
+	CHECK_EQ(mt_stsch(&w, SCH0, &sb), 0);
+	CHECK_EQ(sb.scsw.ctrl, 0);
+	sb.pmcw.flags |= PMCW_FLAGS_ENA;
+	CHECK_EQ(mt_msch(&w, SCH0, &sb), 0);
+	mt_fini(&w);
+}
+
 TEST(hsch_on_a_suspended_subchannel_gives_deferred_cc1)
 {
 	struct mt w;

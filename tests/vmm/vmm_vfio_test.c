@@ -762,3 +762,207 @@ TEST(vfio_lazy_paths_all_back_arm_no_pno)
 	CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
 	fake_env_down(&e);
 }
+
+/* The host ends a halt (or clear) the guest asked for with status of its
+ * own: FC halt, status pending alone, device end. */
+static void host_halt_done(struct fake_env *e, int dev, uint16_t fctl)
+{
+	struct irb irb;
+
+	memset(&irb, 0, sizeof(irb));
+	irb.scsw.flags = SCSW_FLAGS_FMT | SCSW_FLAGS_PFCH;
+	irb.scsw.ctrl = fctl | SCSW_STCTL_PEND;
+	irb.scsw.dstat = fctl == SCSW_FCTL_HALT ? DEV_STAT_DEV_END : 0;
+	fake_io_done(e->host, dev, &irb);
+	sim_run(e->sim);
+}
+
+static int set_enabled(struct fake_env *e, int no, bool on)
+{
+	struct schib sb;
+
+	CHECK_EQ(fake_env_stsch(e, no, &sb), 0);
+	if (on)
+		sb.pmcw.flags |= PMCW_FLAGS_ENA;
+	else
+		sb.pmcw.flags &= (uint16_t)~PMCW_FLAGS_ENA;
+	schib_encode(&sb, fake_env_at(e, SCHIB_AT));
+	return vcss_ops.msch(e->css, schid_word(0, (uint16_t)no), SCHIB_AT);
+}
+
+/* The guest halts its start (cio giving up a lost path); on the host the
+ * start ends before the halt arrives, so the host's IRB shows the start
+ * alone, and the halt, performed on an idle subchannel, ends later with
+ * status of its own.  A channel subsystem shows one status with FC start
+ * and halt, and nothing after it: so does the VMM.  (Found by chpsync
+ * explore: the halt's late status made the subchannel the guest had
+ * disabled status pending, MSCH cc 1 for ever, and the guest's device
+ * never came back.) */
+TEST(vfio_start_status_that_overtook_the_guests_halt_ends_the_halt)
+{
+	struct fake_env e;
+	struct irb irb;
+
+	env_up(&e, 1, CHPSYNC_EAGER);
+	enable(&e, 1);
+	CHECK_EQ(start(&e, 1), 0);
+	CHECK_EQ(vcss_ops.hsch(e.css, schid_word(0, 1)), 0);
+	host_completes(&e, 0, 0x80, false);
+	CHECK_EQ(e.g.io_irqs, 1);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK_EQ(irb.scsw.ctrl & SCSW_FCTL_MASK, SCSW_FCTL_START | SCSW_FCTL_HALT);
+	CHECK_EQ(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+	CHECK_EQ(set_enabled(&e, 1, false), 0);
+	host_halt_done(&e, 0, SCSW_FCTL_HALT);
+	CHECK_EQ(e.g.io_irqs, 1);
+	CHECK_EQ(set_enabled(&e, 1, true), 0);
+	CHECK_EQ(tsch(&e, 1, &irb), 1);
+	fake_env_down(&e);
+}
+
+/* The same halt's status while the guest's subchannel is still enabled:
+ * it is over, no second status. */
+TEST(vfio_late_status_of_an_overtaken_halt_is_not_presented)
+{
+	struct fake_env e;
+	struct irb irb;
+
+	env_up(&e, 1, CHPSYNC_EAGER);
+	enable(&e, 1);
+	CHECK_EQ(start(&e, 1), 0);
+	CHECK_EQ(vcss_ops.hsch(e.css, schid_word(0, 1)), 0);
+	host_completes(&e, 0, 0x80, false);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	host_halt_done(&e, 0, SCSW_FCTL_HALT);
+	CHECK_EQ(e.g.io_irqs, 1);
+	CHECK_EQ(tsch(&e, 1, &irb), 1);
+	/* a halt the host performs while the start runs ends it as usual */
+	CHECK_EQ(start(&e, 1), 0);
+	CHECK_EQ(vcss_ops.hsch(e.css, schid_word(0, 1)), 0);
+	host_halt_done(&e, 0, SCSW_FCTL_START | SCSW_FCTL_HALT);
+	CHECK_EQ(e.g.io_irqs, 2);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK_EQ(irb.scsw.ctrl & SCSW_FCTL_MASK, SCSW_FCTL_START | SCSW_FCTL_HALT);
+	fake_env_down(&e);
+}
+
+/* After the guest's CSCH no status of the old function may come: the
+ * start's status the host sent before the clear reached it is dropped,
+ * the clear's own status is presented. */
+TEST(vfio_start_status_after_the_guests_clear_is_dropped)
+{
+	struct fake_env e;
+	struct irb irb;
+
+	env_up(&e, 1, CHPSYNC_EAGER);
+	enable(&e, 1);
+	CHECK_EQ(start(&e, 1), 0);
+	CHECK_EQ(vcss_ops.csch(e.css, schid_word(0, 1)), 0);
+	host_completes(&e, 0, 0x80, false);
+	CHECK_EQ(e.g.io_irqs, 0);
+	host_halt_done(&e, 0, SCSW_FCTL_CLEAR);
+	CHECK_EQ(e.g.io_irqs, 1);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK_EQ(irb.scsw.ctrl & SCSW_FCTL_MASK, SCSW_FCTL_CLEAR);
+	fake_env_down(&e);
+}
+
+/* A disabled subchannel takes no status (MSCH would give cc 1 and TSCH
+ * cc 3 for ever): unsolicited host status for it is dropped.  QEMU makes
+ * it pending. */
+TEST(vfio_host_status_for_a_disabled_guest_subchannel_is_dropped)
+{
+	struct fake_env e;
+	struct irb irb;
+
+	env_up(&e, 1, CHPSYNC_EAGER);
+	enable(&e, 1);
+	CHECK_EQ(set_enabled(&e, 1, false), 0);
+	host_halt_done(&e, 0, SCSW_FCTL_HALT);
+	CHECK_EQ(e.g.io_irqs, 0);
+	CHECK_EQ(set_enabled(&e, 1, true), 0);
+	CHECK_EQ(tsch(&e, 1, &irb), 1);
+	fake_env_down(&e);
+}
+
+/* lazy: a path found not operational by the guest's own program comes
+ * with the host's PNO in that program's status; the guest has seen it, so
+ * the STSCH after it (POM and PNOM changed) arms no PNO of the VMM's own on
+ * top: that would name the path again on the guest's next program, on a
+ * good path, and its path verification would start over and over (found
+ * by chpsync explore: a lazy guest kept verifying until it declared the
+ * device disconnected, with a path left). */
+TEST(vfio_lazy_host_pno_seen_by_the_guest_arms_no_pno_of_its_own)
+{
+	struct fake_env e;
+	struct schib sb;
+	struct irb irb;
+
+	env_up(&e, 1, CHPSYNC_LAZY);
+	enable(&e, 1);
+	CHECK_EQ(start(&e, 1), 0);
+	e.host->dev[0].schib.pmcw.pom = 0x7f;
+	e.host->dev[0].schib.pmcw.pnom = 0x80;
+	host_completes(&e, 0, 0x40, true);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK(irb.scsw.flags & SCSW_FLAGS_PNO);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
+	CHECK_EQ(sb.pmcw.pom, 0x7f);
+	CHECK_EQ(sb.pmcw.pnom, 0x80);
+	CHECK_EQ(start(&e, 1), 0);
+	e.host->dev[0].schib.pmcw.pnom = 0;
+	host_completes(&e, 0, 0x40, false);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK(!(irb.scsw.flags & SCSW_FLAGS_PNO));
+	/* news after it still arm one */
+	host_path_change(&e, 0, 0xb0, 0x04060043);
+	sim_run(e.sim);
+	CHECK_EQ(fake_env_stsch(&e, 1, &sb), 0);
+	CHECK_EQ(start(&e, 1), 0);
+	host_completes(&e, 0, 0x40, false);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK(irb.scsw.flags & SCSW_FLAGS_PNO);
+	fake_env_down(&e);
+}
+
+/* lazy: a program of the guest that ends in deferred cc 3 (no path of it
+ * answered: the guest is left without a path, as a start the host refuses
+ * with -ENODEV) makes the host's next report of a path coming back reach
+ * the guest, also when the forwarded report before it did not help (the
+ * guest's Sense ID on that path found the link still down).  Found by
+ * chpsync explore: the guest waited for its recovery timer (30 s) with
+ * every path repaired. */
+TEST(vfio_lazy_deferred_cc3_forwards_the_next_path_back)
+{
+	struct fake_env e;
+	struct irb irb, cc3;
+	int cc;
+
+	memset(&cc3, 0, sizeof(cc3));
+	cc3.scsw.flags = (uint16_t)(3u << SCSW_CC_SHIFT);
+	cc3.scsw.ctrl = SCSW_FCTL_START | SCSW_STCTL_ALERT | SCSW_STCTL_PEND;
+	env_up(&e, 1, CHPSYNC_LAZY);
+	enable(&e, 1);
+	CHECK_EQ(start(&e, 1), 0);
+	fake_io_done(e.host, 0, &cc3);
+	sim_run(e.sim);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	CHECK_EQ(scsw_cc(&irb.scsw), 3);
+	host_path_change(&e, 0, 0xf0, 0x04020042);
+	sim_run(e.sim);
+	CHECK_EQ(e.g.mchks, 1);
+	CHECK_EQ(stcrw(&e, &cc), 0x04020042u);
+	stcrw(&e, &cc); /* empty: re-arms the channel-report machine check */
+	CHECK_EQ(cc, 1);
+	/* the guest tries that path: the link is still down */
+	CHECK_EQ(start(&e, 1), 0);
+	fake_io_done(e.host, 0, &cc3);
+	sim_run(e.sim);
+	CHECK_EQ(tsch(&e, 1, &irb), 0);
+	/* the next path back is forwarded too */
+	host_path_change(&e, 0, 0xf0, 0x04020043);
+	sim_run(e.sim);
+	CHECK_EQ(e.g.mchks, 2);
+	CHECK_EQ(stcrw(&e, &cc), 0x04020043u);
+	fake_env_down(&e);
+}
