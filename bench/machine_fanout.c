@@ -61,12 +61,12 @@ int main(int argc, char **argv)
 		    i)
 			return fprintf(stderr, "machine_fanout: add_device %d failed\n", i), 1;
 	}
-	event_ns(m, &css, 0x44, 20000, &v0); /* warm-up */
-	event_ns(m, &css, 0x42, 5, &va);
+	event_ns(m, &css, 0x44, 200000, &v0); /* warm-up */
+	event_ns(m, &css, 0x42, 40, &va);
 	for (int r = 0; r < rounds; r++) {
-		double base = event_ns(m, &css, 0x44, 20000, &v0);
-		double a = event_ns(m, &css, 0x42, 5, &va);
-		double b = event_ns(m, &css, 0x43, 20000, &vb);
+		double base = event_ns(m, &css, 0x44, 200000, &v0);
+		double a = event_ns(m, &css, 0x42, 40, &va);
+		double b = event_ns(m, &css, 0x43, 200000, &vb);
 
 		/* A/B: per affected subchannel, 16 over all (1.00 = same) */
 		rounds_add(&per_sch, (b - base) / (double)vb, (a - base) / (double)va);

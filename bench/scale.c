@@ -17,11 +17,18 @@
  * smallest size of the same kind (1.00 = linear).  "KB/3390" is the peak
  * RSS a 3390 costs over a TEST device at the same N.
  *
- * usage: scale [--max-devices N] [--max-guests G] [--only devices|guests]
- *              [--unit TEST|3390]
- * Defaults: every size (65,536 devices, 256 guests).  On a tree that is
- * quadratic, cap the sizes (a row that fails says why and the run goes
- * on).  CPU time, not wall time: the machine may be shared.
+ * Rounds: every size runs once per round, smallest first (interleaved:
+ * a change of the machine's load hits the sizes of a round alike), and a
+ * ratio is taken between two sizes of the same round; each figure is the
+ * median over the rounds, ratios and totals with their minimum and
+ * maximum.
+ *
+ * usage: scale [--rounds R] [--max-devices N] [--max-guests G]
+ *              [--only devices|guests] [--unit TEST|3390]
+ * Defaults: 3 rounds, every size (65,536 devices, 256 guests).  On a tree
+ * that is quadratic, cap the sizes (a size that fails says why and is not
+ * run again; the larger ones are not run).  CPU time, not wall time: the
+ * machine may be shared.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -291,22 +298,98 @@ static void guests_fn(int g, bool unused, struct figures *fg)
 	guests_child(g, fg);
 }
 
-static void print_dev_row(const char *unit, const struct row *r, const struct row *first,
-			  const struct row *test)
-{
-	double per = r->cpu / r->n * 1e6;
+/* Median, minimum and maximum of n values (v is sorted in place). */
+struct mmm {
+	double min, med, max;
+};
 
-	if (!r->fg.ok) {
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static struct mmm stats(double *v, int n)
+{
+	struct mmm m;
+
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	m.min = v[0];
+	m.max = v[n - 1];
+	m.med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return m;
+}
+
+#define MAX_ROUNDS 15
+
+/* One size of one kind over every round: rows[k] is round k's. */
+struct series {
+	int n, nok;
+	bool failed;
+	struct row rows[MAX_ROUNDS];
+};
+
+/* CPU per device (or per guest) in round k. */
+static double per_unit(const struct series *s, int k, bool setup_only)
+{
+	const struct row *r = &s->rows[k];
+
+	return (setup_only ? r->fg.phase[0] : r->cpu) / r->n;
+}
+
+static void print_mmm(const char *fmt, struct mmm m)
+{
+	char a[32], b[32], c[32];
+
+	snprintf(a, sizeof(a), fmt, m.med);
+	snprintf(b, sizeof(b), fmt, m.min);
+	snprintf(c, sizeof(c), fmt, m.max);
+	printf(" %s (%s-%s)", a, b, c);
+}
+
+static void print_dev_series(const char *unit, const struct series *s, const struct series *base,
+			     const struct series *test)
+{
+	double v[MAX_ROUNDS], ratio[MAX_ROUNDS];
+	long rss = 0, trss = 0;
+	int nr = 0;
+
+	if (s->failed) {
+		const struct row *r = &s->rows[s->nok];
+
 		printf("%-5s %6d  failed (CPU %.1f s, peak RSS %.0f MB before the failure)\n", unit,
-		       r->n, r->cpu, r->rss_kb / 1024.0);
+		       s->n, r->cpu, r->rss_kb / 1024.0);
 		return;
 	}
-	printf("%-5s %6d %8.2f %8.2f %8.2f %8.2f %9.1f %8.0f %7.1f %6.2f", unit, r->n,
-	       r->fg.phase[0], r->fg.phase[1], r->fg.phase[2], r->cpu, r->rss_kb / 1024.0,
-	       r->rss_kb * 1024.0 / r->n, per,
-	       first && first->fg.ok ? per / (first->cpu / first->n * 1e6) : 1.0);
-	if (test && test->fg.ok)
-		printf(" %8.1f", (double)(r->rss_kb - test->rss_kb) / r->n);
+	printf("%-5s %6d", unit, s->n);
+	for (int p = 0; p < 3; p++) {
+		for (int k = 0; k < s->nok; k++)
+			v[k] = s->rows[k].fg.phase[p];
+		printf(" %7.2f", stats(v, s->nok).med);
+	}
+	for (int k = 0; k < s->nok; k++) {
+		v[k] = s->rows[k].cpu;
+		if (s->rows[k].rss_kb > rss)
+			rss = s->rows[k].rss_kb;
+	}
+	print_mmm("%.2f", stats(v, s->nok));
+	printf(" %7.1f %6.0f", rss / 1024.0, rss * 1024.0 / s->n);
+	for (int k = 0; k < s->nok; k++)
+		v[k] = per_unit(s, k, false) * 1e6;
+	printf(" %5.1f", stats(v, s->nok).med);
+	/* The per-device ratio of each round: this size over the base size
+	 * measured in the same round. */
+	for (int k = 0; k < s->nok && k < base->nok; k++)
+		ratio[nr++] = per_unit(s, k, false) / per_unit(base, k, false);
+	if (nr)
+		print_mmm("%.2f", stats(ratio, nr));
+	if (test && !test->failed) {
+		for (int k = 0; k < test->nok; k++)
+			if (test->rows[k].rss_kb > trss)
+				trss = test->rows[k].rss_kb;
+		printf(" %6.1f", (double)(rss - trss) / s->n);
+	}
 	printf("\n");
 }
 
@@ -320,19 +403,22 @@ static int parse_int(const char *s, int lo, int hi)
 	return (int)v;
 }
 
+static struct series test[4], dasd[4], gr[5];
+
 int main(int argc, char **argv)
 {
 	static const int sizes[] = {1024, 4096, 16384, 65536};
 	static const int gsizes[] = {1, 4, 16, 64, 256};
-	int max_dev = 65536, max_g = 256;
+	int max_dev = 65536, max_g = 256, rounds = 3, nsz = 0, ngs = 0;
 	bool devices = true, guests = true, do_test = true, do_dasd = true;
-	struct row test[4], dasd[4], gr[5];
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--max-devices") && i + 1 < argc)
 			max_dev = parse_int(argv[++i], 1, 65536);
 		else if (!strcmp(argv[i], "--max-guests") && i + 1 < argc)
 			max_g = parse_int(argv[++i], 1, 256);
+		else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
+			rounds = parse_int(argv[++i], 1, MAX_ROUNDS);
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
 			i++;
 			devices = !strcmp(argv[i], "devices");
@@ -346,48 +432,105 @@ int main(int argc, char **argv)
 			if (!do_test && !do_dasd)
 				die("scale: --unit TEST|3390");
 		} else
-			die("usage: scale [--max-devices N] [--max-guests G] [--only "
+			die("usage: scale [--rounds R] [--max-devices N] [--max-guests G] [--only "
 			    "devices|guests] [--unit TEST|3390]");
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (devices) {
-		bool test_failed = false, dasd_failed = false;
+	while (nsz < 4 && sizes[nsz] <= max_dev)
+		nsz++;
+	while (ngs < 5 && gsizes[ngs] <= max_g)
+		ngs++;
+	/* Interleaved rounds: every round runs every size once (smallest
+	 * first), so that a change of the machine's load hits all sizes of a
+	 * round alike; a size that failed is not run again. */
+	for (int i = 0; i < nsz; i++) {
+		test[i].n = dasd[i].n = sizes[i];
+		test[i].failed = !devices || !do_test;
+		dasd[i].failed = !devices || !do_dasd;
+	}
+	for (int i = 0; i < ngs; i++) {
+		gr[i].n = gsizes[i];
+		gr[i].failed = !guests;
+	}
+	for (int k = 0; k < rounds; k++) {
+		fprintf(stderr, "scale: round %d of %d\n", k + 1, rounds);
+		for (int i = 0; i < nsz; i++) {
+			struct series *ss[2] = {&test[i], &dasd[i]};
 
-		printf("devices: boot + lscss + chchp -c 0/1 of a CHPID used by all (CPU seconds; "
-		       "ratio = CPU per device / that at 1,024)\n");
-		printf("%-5s %6s %8s %8s %8s %8s %9s %8s %7s %6s %8s\n", "unit", "N", "boot",
-		       "lscss", "chchp", "total", "peak MB", "B/dev", "us/dev", "ratio", "KB/3390");
-		for (int i = 0; i < 4 && sizes[i] <= max_dev; i++) {
-			if (do_test && !test_failed) {
-				test_failed = run_row(devices_child, sizes[i], false, &test[i]) < 0;
-				print_dev_row("TEST", &test[i], &test[0], NULL);
+			for (int u = 0; u < 2; u++) {
+				struct series *s = ss[u];
+
+				if (s->failed || (i && (u ? dasd : test)[i - 1].failed))
+					continue;
+				if (run_row(devices_child, s->n, u == 1, &s->rows[s->nok]) < 0)
+					s->failed = true;
+				else
+					s->nok++;
 			}
-			if (do_dasd && !dasd_failed) {
-				dasd_failed = run_row(devices_child, sizes[i], true, &dasd[i]) < 0;
-				print_dev_row("3390", &dasd[i], &dasd[0],
-					      test_failed || !do_test ? NULL : &test[i]);
-			}
+		}
+		for (int i = 0; i < ngs; i++) {
+			if (gr[i].failed || (i && gr[i - 1].failed))
+				continue;
+			if (run_row(guests_fn, gr[i].n, true, &gr[i].rows[gr[i].nok]) < 0)
+				gr[i].failed = true;
+			else
+				gr[i].nok++;
+		}
+	}
+	if (devices) {
+		printf("devices: boot + lscss + chchp -c 0/1 of a CHPID used by all; %d interleaved "
+		       "rounds, CPU seconds (median of boot, lscss, chchp; total median (min-max)); "
+		       "ratio = CPU per device / that at %d in the same round, median (min-max)\n",
+		       rounds, sizes[0]);
+		printf("%-5s %6s %7s %7s %7s %18s %7s %6s %5s %17s %6s\n", "unit", "N", "boot",
+		       "lscss", "chchp", "total s", "peak MB", "B/dev", "us/dv", "ratio",
+		       "KB/3390");
+		for (int i = 0; i < nsz; i++) {
+			if (do_test && (!i || !test[i - 1].failed))
+				print_dev_series("TEST", &test[i], &test[0], NULL);
+			if (do_dasd && (!i || !dasd[i - 1].failed))
+				print_dev_series("3390", &dasd[i], &dasd[0],
+						 do_test ? &test[i] : NULL);
 		}
 	}
 	if (guests) {
 		printf("guests: G guests x 1 pass-through 3390 (default -m, chpsync=eager); setup "
-		       "= host boot + G x (driverctl, mdevctl, qemu) + guest boots\n");
-		printf("%6s %9s %8s %9s %10s %9s %8s %7s\n", "guests", "setup s", "peak MB",
-		       "ms/guest", "ratio", "event ms", "probe ms", "total s");
-		for (int i = 0; i < 5 && gsizes[i] <= max_g; i++) {
-			struct row *r = &gr[i];
-			double per;
+		       "= host boot + G x (driverctl, mdevctl, qemu) + guest boots; %d interleaved "
+		       "rounds, median (min-max)\n",
+		       rounds);
+		printf("%6s %8s %8s %8s %17s %22s %8s\n", "guests", "setup s", "peak MB",
+		       "ms/guest", "ratio", "event ms", "probe ms");
+		for (int i = 0; i < ngs && (!i || !gr[i - 1].failed); i++) {
+			struct series *s = &gr[i];
+			double v[MAX_ROUNDS], ratio[MAX_ROUNDS];
+			long rss = 0;
+			int nr = 0;
 
-			if (run_row(guests_fn, gsizes[i], true, r) < 0) {
-				printf("%6d  failed (CPU %.1f s, peak RSS %.0f MB)\n", gsizes[i],
-				       r->cpu, r->rss_kb / 1024.0);
+			if (s->failed) {
+				const struct row *r = &s->rows[s->nok];
+
+				printf("%6d  failed (CPU %.1f s, peak RSS %.0f MB)\n", s->n, r->cpu,
+				       r->rss_kb / 1024.0);
 				break;
 			}
-			per = r->fg.phase[0] / r->n * 1e3;
-			printf("%6d %9.2f %8.1f %9.2f %10.2f %9.3f %8.3f %7.2f\n", r->n,
-			       r->fg.phase[0], r->rss_kb / 1024.0, per,
-			       per / (gr[0].fg.phase[0] / gr[0].n * 1e3), r->fg.phase[1] * 1e3,
-			       r->fg.phase[2] * 1e3, r->cpu);
+			for (int k = 0; k < s->nok; k++) {
+				v[k] = s->rows[k].fg.phase[0];
+				if (s->rows[k].rss_kb > rss)
+					rss = s->rows[k].rss_kb;
+			}
+			printf("%6d %8.2f %8.1f", s->n, stats(v, s->nok).med, rss / 1024.0);
+			for (int k = 0; k < s->nok; k++)
+				v[k] = per_unit(s, k, true) * 1e3;
+			printf(" %8.2f", stats(v, s->nok).med);
+			for (int k = 0; k < s->nok && k < gr[0].nok; k++)
+				ratio[nr++] = per_unit(s, k, true) / per_unit(&gr[0], k, true);
+			print_mmm("%.2f", stats(ratio, nr));
+			for (int k = 0; k < s->nok; k++)
+				v[k] = s->rows[k].fg.phase[1] * 1e3;
+			print_mmm("%.3f", stats(v, s->nok));
+			for (int k = 0; k < s->nok; k++)
+				v[k] = s->rows[k].fg.phase[2] * 1e3;
+			printf(" %8.3f\n", stats(v, s->nok).med);
 		}
 	}
 	return 0;

@@ -15,10 +15,24 @@ chpsync=$build/chpsync
 pass=0
 fail=0
 skip() {
-	echo "SKIP real-qemu tests: $*"
-	echo "real-qemu: 0 passed, 0 failed"
-	exit 0
+	echo "SKIP real-qemu tests: $* (only the stand-in for QEMU ran)"
+	echo "real-qemu: $pass passed, $fail failed"
+	[ "$fail" = 0 ]
+	exit
 }
+# The runner's side alone, with a stand-in for QEMU (runs everywhere).
+fakeimg=$(mktemp -d) && touch "$fakeimg/vmlinuz" "$fakeimg/initrd.img"
+for s in tests/real/fake/*.scenario; do
+	if CHPSYNC_QEMU=tests/real/fake/qemu-poweroff.sh CHPSYNC_GUEST_IMAGE=$fakeimg \
+		"$chpsync" check --real-qemu "$s" >"$build/real.out" 2>&1; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL $s"
+		sed 's/^/  /' "$build/real.out" | head -n 60
+		fail=$((fail + 1))
+	fi
+done
+rm -rf "$fakeimg"
 if [ "${CHPSYNC_SKIP_REAL_QEMU:-}" = 1 ]; then
 	skip "CHPSYNC_SKIP_REAL_QEMU=1"
 fi

@@ -308,10 +308,28 @@ static char *newline_terminated(char *s)
 	return r;
 }
 
+/* A command line that powers the guest off: `poweroff` or `halt` as its
+ * only word (QEMU runs with -no-reboot, so `reboot` ends it too). */
+static bool powers_off(const char *cmd)
+{
+	static const char *const words[] = {"poweroff", "halt", "reboot"};
+	size_t n;
+
+	cmd += strspn(cmd, " \t");
+	n = strcspn(cmd, " \t");
+	if (cmd[n + strspn(cmd + n, " \t")])
+		return false;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && !strncmp(cmd, words[i], n))
+			return true;
+	return false;
+}
+
 static enum run_result guest_command(struct realqemu *rq, struct rguest *g, const char *cmd,
 				     char **out)
 {
 	char *text = NULL;
+	int64_t limit;
 	int st = 0, k;
 
 	if (!g->booted) {
@@ -334,9 +352,16 @@ static enum run_result guest_command(struct realqemu *rq, struct rguest *g, cons
 			return RUN_NO_NODE;
 		}
 	}
-	k = wait_prompt(g,
-			CMD_LIMIT < (int64_t)rq->rw->timeout ? CMD_LIMIT : (int64_t)rq->rw->timeout,
-			&text, &st);
+	limit = CMD_LIMIT < (int64_t)rq->rw->timeout ? CMD_LIMIT : (int64_t)rq->rw->timeout;
+	k = wait_prompt(g, limit, &text, &st);
+	/* busybox's poweroff only signals init and returns, so the shell may
+	 * print its next prompt before init has ended it: the command is over
+	 * when QEMU is, not at that prompt (unless the command failed). */
+	while (k == 1 && text && st == 0 && powers_off(cmd)) {
+		free(text);
+		text = NULL;
+		k = wait_prompt(g, limit, &text, &st);
+	}
 	if (!text)
 		return RUN_NOMEM;
 	realqemu_mask(text);
