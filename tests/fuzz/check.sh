@@ -52,5 +52,38 @@ if printf '%s\n' "$lines" | grep -q -- '-fsanitize=fuzzer-no-link,address,undefi
 else
 	echo "FAIL make fuzz: the sanitizer and libFuzzer flags are missing"; failed=$((failed + 1))
 fi
+
+# tests/fuzz/run.sh's accounting, with a stand-in for a libFuzzer binary
+# (tests/fuzz/fakefuzz.sh: no clang needed): what it leaves in the
+# artifacts directory, in the fuzzing run or in the pass over the corpus,
+# is a finding (crash-, timeout-, oom-, leak-) or only a note (slow-unit-,
+# whatever the prefix), and run.sh's exit status says so.
+runsh_test() {
+	mode=$1 want_found=$2 want_slow=$3 want_rc=$4
+	fb="$build/fakefuzz"
+	rm -rf "$fb"
+	mkdir -p "$fb/fuzz" "$fb/artifacts/fake"
+	cp tests/fuzz/fakefuzz.sh "$fb/fuzz/fuzz_fake"
+	chmod +x "$fb/fuzz/fuzz_fake"
+	# an artifact of an earlier run is not counted again
+	: >"$fb/artifacts/fake/crash-earlier"
+	out=$(FAKEFUZZ="$mode" sh tests/fuzz/run.sh "$fb" 1 "" fake 2>&1)
+	rc=$?
+	want="fake: 5 executions (5/s), corpus cov: 7 ft: 9 corp: 3/12b, $want_found finding(s), $want_slow slow input(s)"
+	if ! printf '%s\n' "$out" | grep -qxF "$want" || [ "$rc" -ne "$want_rc" ]; then
+		echo "FAIL run.sh with a fuzzer that $mode: exit status $rc (want $want_rc), want \"$want\", got:"
+		printf '%s\n' "$out" | sed 's/^/  /'
+		failed=$((failed + 1))
+	else
+		passed=$((passed + 1))
+	fi
+	rm -rf "$fb"
+}
+runsh_test "finds nothing" 0 0 0
+runsh_test "writes a slow unit" 0 1 0
+runsh_test "writes a slow unit in the corpus pass" 0 1 0
+runsh_test "crashes" 1 0 1
+runsh_test "crashes in the corpus pass" 1 0 1
+runsh_test "writes a timeout" 1 0 1
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

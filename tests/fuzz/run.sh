@@ -21,6 +21,10 @@ for t in "$@"; do
 	art="$build/artifacts/$t"
 	log="$build/fuzz-$t.log"
 	mkdir -p "$corpus" "$art" "$tmp"
+	# What this run leaves in $art: a name that was not there before, or
+	# a file written again since (the same input found again).
+	before="$build/fuzz-$t.before"
+	ls "$art" >"$before"
 	touch "$build/fuzz-$t.stamp"
 	topts=""
 	[ -f "tests/fuzz/$t.options" ] && topts=$(cat "tests/fuzz/$t.options")
@@ -60,9 +64,12 @@ for t in "$@"; do
 		cov="last $(grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*[/0-9a-zA-Z]*' "$log" |
 			tail -n 1)"
 	fi
-	# crash-, timeout-, oom-, leak-: findings; slow-unit-: a note.
-	found=$(find "$art" -type f -newer "$build/fuzz-$t.stamp" ! -name 'slow-unit-*' | wc -l)
-	slow=$(find "$art" -type f -newer "$build/fuzz-$t.stamp" -name 'slow-unit-*' | wc -l)
+	# crash-, timeout-, oom-, leak-: findings; slow-unit-: a note (also
+	# as corpus-pass-slow-unit-, from the pass over the corpus).
+	new=$({ ls "$art" | grep -vxF -f "$before"
+		find "$art" -type f -newer "$build/fuzz-$t.stamp" -exec basename {} \;; } | sort -u)
+	found=$(printf '%s\n' "$new" | grep -v -e '^$' -e 'slow-unit-' | wc -l)
+	slow=$(printf '%s\n' "$new" | grep -c 'slow-unit-')
 	line="$t: ${execs:-?} executions (${rate:-?}/s), $cov, $found finding(s), $slow slow input(s)"
 	echo "$line"
 	summary="$summary$line
@@ -70,8 +77,7 @@ for t in "$@"; do
 	if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
 		echo "FAIL fuzz $t: exit status $rc; the end of its log:"
 		tail -n 40 "$log" | sed 's/^/  /'
-		find "$art" -type f -newer "$build/fuzz-$t.stamp" ! -name 'slow-unit-*' |
-			sed 's/^/  found: /'
+		printf '%s\n' "$new" | grep -v -e '^$' -e 'slow-unit-' | sed "s|^|  found: $art/|"
 		status=1
 	fi
 	rm -rf "$tmp"/chpsync-*
