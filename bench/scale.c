@@ -5,6 +5,11 @@
  * `chchp -c 1 40` (a CHPID used by every device), through the scenario
  * runner as `chpsync run` would.  N = 1,024, 4,096, 16,384, 65,536.
  *
+ * Online: the same hosts with N 3390s (N up to --max-online, default
+ * 16,384) run `chccwdev -e` of every device in place of `lscss`: each
+ * device reads its label, so each work-directory scratch volume is made
+ * (about 120 KB of disk each: 65,536 take 7 GB of /tmp).
+ *
  * Guests: G guests (G = 1, 4, 16, 64, 256), each with one pass-through 3390
  * (driverctl, mdevctl start, qemu-system-s390x -daemonize at the default
  * -m, chpsync=eager), booted; then one host `chchp -c 0 42` and the CPU
@@ -23,8 +28,8 @@
  * median over the rounds, ratios and totals with their minimum and
  * maximum.
  *
- * usage: scale [--rounds R] [--max-devices N] [--max-guests G]
- *              [--only devices|guests] [--unit TEST|3390]
+ * usage: scale [--rounds R] [--max-devices N] [--max-online N]
+ *              [--max-guests G] [--only devices|guests] [--unit TEST|3390]
  * Defaults: 3 rounds, every size (65,536 devices, 256 guests).  On a tree
  * that is quadratic, cap the sizes (a size that fails says why and is not
  * run again; the larger ones are not run).  CPU time, not wall time: the
@@ -143,15 +148,35 @@ struct figures {
 	char why[200];
 };
 
-static void devices_child(int n, bool dasd, struct figures *fg)
+/* kind: 0 TEST, 1 3390, 2 3390 set online (`chccwdev -e` of every one in
+ * place of `lscss`: each reads its label, so its scratch volume is made). */
+static void devices_child(int n, int kind, struct figures *fg)
 {
 	struct run_world rw;
 	double t0 = cpu_now(), t1, t2, t3;
+	char cmd[64];
 
-	write_deck(n, dasd, "40,41");
+	write_deck(n, kind != 0, "40,41");
 	world_up(&rw);
 	t1 = cpu_now();
-	run(&rw, "host", "lscss");
+	if (kind == 2) {
+		char *out = NULL, *p;
+		int done = 0;
+
+		snprintf(cmd, sizeof(cmd), "chccwdev -e 0.0.0000-0.0.%04x", n - 1);
+		if (run_command(&rw, "host", cmd, &out) != RUN_OK || !out)
+			die("host: %s: did not end", cmd);
+		for (p = out; (p = strstr(p, "\nDone\n")); p += 5)
+			done++;
+		if (done != n) {
+			p = strstr(out, "Failed");
+			die("host: %s: %d of %d devices set online%s%.*s", cmd, done, n,
+			    p ? "; " : "", p ? (int)strcspn(p, "\n") : 0, p ? p : "");
+		}
+		free(out);
+	} else {
+		run(&rw, "host", "lscss");
+	}
 	t2 = cpu_now();
 	run(&rw, "host", "chchp -c 0 40");
 	run(&rw, "host", "chchp -c 1 40");
@@ -256,7 +281,7 @@ struct row {
 	long rss_kb;
 };
 
-static int run_row(void (*fn)(int, bool, struct figures *), int n, bool dasd, struct row *r)
+static int run_row(void (*fn)(int, int, struct figures *), int n, int kind, struct row *r)
 {
 	int fds[2], st;
 	struct rusage ru;
@@ -274,7 +299,7 @@ static int run_row(void (*fn)(int, bool, struct figures *), int n, bool dasd, st
 		struct figures fg = {0};
 
 		close(fds[0]);
-		fn(n, dasd, &fg);
+		fn(n, kind, &fg);
 		if (write(fds[1], &fg, sizeof(fg)) != sizeof(fg))
 			_exit(3);
 		_exit(0);
@@ -293,7 +318,7 @@ static int run_row(void (*fn)(int, bool, struct figures *), int n, bool dasd, st
 	return r->fg.ok ? 0 : -1;
 }
 
-static void guests_fn(int g, bool unused, struct figures *fg)
+static void guests_fn(int g, int unused, struct figures *fg)
 {
 	guests_child(g, fg);
 }
@@ -403,18 +428,20 @@ static int parse_int(const char *s, int lo, int hi)
 	return (int)v;
 }
 
-static struct series test[4], dasd[4], gr[5];
+static struct series test[4], dasd[4], online[4], gr[5];
 
 int main(int argc, char **argv)
 {
 	static const int sizes[] = {1024, 4096, 16384, 65536};
 	static const int gsizes[] = {1, 4, 16, 64, 256};
-	int max_dev = 65536, max_g = 256, rounds = 3, nsz = 0, ngs = 0;
+	int max_dev = 65536, max_g = 256, max_on = 16384, rounds = 3, nsz = 0, ngs = 0;
 	bool devices = true, guests = true, do_test = true, do_dasd = true;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--max-devices") && i + 1 < argc)
 			max_dev = parse_int(argv[++i], 1, 65536);
+		else if (!strcmp(argv[i], "--max-online") && i + 1 < argc)
+			max_on = parse_int(argv[++i], 0, 65536);
 		else if (!strcmp(argv[i], "--max-guests") && i + 1 < argc)
 			max_g = parse_int(argv[++i], 1, 256);
 		else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
@@ -432,8 +459,8 @@ int main(int argc, char **argv)
 			if (!do_test && !do_dasd)
 				die("scale: --unit TEST|3390");
 		} else
-			die("usage: scale [--rounds R] [--max-devices N] [--max-guests G] [--only "
-			    "devices|guests] [--unit TEST|3390]");
+			die("usage: scale [--rounds R] [--max-devices N] [--max-online N] "
+			    "[--max-guests G] [--only devices|guests] [--unit TEST|3390]");
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (nsz < 4 && sizes[nsz] <= max_dev)
@@ -447,6 +474,8 @@ int main(int argc, char **argv)
 		test[i].n = dasd[i].n = sizes[i];
 		test[i].failed = !devices || !do_test;
 		dasd[i].failed = !devices || !do_dasd;
+		online[i].n = sizes[i];
+		online[i].failed = !devices || !do_dasd || sizes[i] > max_on;
 	}
 	for (int i = 0; i < ngs; i++) {
 		gr[i].n = gsizes[i];
@@ -455,14 +484,14 @@ int main(int argc, char **argv)
 	for (int k = 0; k < rounds; k++) {
 		fprintf(stderr, "scale: round %d of %d\n", k + 1, rounds);
 		for (int i = 0; i < nsz; i++) {
-			struct series *ss[2] = {&test[i], &dasd[i]};
+			struct series *ss[3] = {&test[i], &dasd[i], &online[i]};
 
-			for (int u = 0; u < 2; u++) {
+			for (int u = 0; u < 3; u++) {
 				struct series *s = ss[u];
 
-				if (s->failed || (i && (u ? dasd : test)[i - 1].failed))
+				if (s->failed || (i && ss[u][-1].failed))
 					continue;
-				if (run_row(devices_child, s->n, u == 1, &s->rows[s->nok]) < 0)
+				if (run_row(devices_child, s->n, u, &s->rows[s->nok]) < 0)
 					s->failed = true;
 				else
 					s->nok++;
@@ -471,7 +500,7 @@ int main(int argc, char **argv)
 		for (int i = 0; i < ngs; i++) {
 			if (gr[i].failed || (i && gr[i - 1].failed))
 				continue;
-			if (run_row(guests_fn, gr[i].n, true, &gr[i].rows[gr[i].nok]) < 0)
+			if (run_row(guests_fn, gr[i].n, 1, &gr[i].rows[gr[i].nok]) < 0)
 				gr[i].failed = true;
 			else
 				gr[i].nok++;
@@ -492,6 +521,15 @@ int main(int argc, char **argv)
 				print_dev_series("3390", &dasd[i], &dasd[0],
 						 do_test ? &test[i] : NULL);
 		}
+	}
+	if (devices && do_dasd && max_on >= sizes[0]) {
+		printf("online: boot + chccwdev -e of every 3390 (each reads its label, so each "
+		       "scratch volume is made) + chchp -c 0/1; the same rounds and figures\n");
+		printf("%-5s %6s %7s %7s %7s %18s %7s %6s %5s %17s\n", "unit", "N", "boot",
+		       "online", "chchp", "total s", "peak MB", "B/dev", "us/dv", "ratio");
+		for (int i = 0; i < nsz && online[i].n <= max_on; i++)
+			if (!i || !online[i - 1].failed)
+				print_dev_series("3390", &online[i], &online[0], NULL);
 	}
 	if (guests) {
 		printf("guests: G guests x 1 pass-through 3390 (default -m, chpsync=eager); setup "

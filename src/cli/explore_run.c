@@ -1129,7 +1129,10 @@ static bool converge(struct xr *x)
 				goto out;
 		}
 	}
-	/* lazy devices: one touch, then the host's view */
+	/* lazy devices: one touch, then the host's view as it is after the
+	 * touch (its I/O, the disband of the path group on every available
+	 * path, may find a path the host had marked not operational working
+	 * again: the host's POM changes with it) */
 	for (int i = 0; i < p->ndev && !x->failed; i++) {
 		const struct xp_dev *d = &p->dev[i];
 		const char *gn;
@@ -1142,7 +1145,9 @@ static bool converge(struct xr *x)
 			goto out;
 		x->dev[i].online = false;
 		parse_lscss_vpm(x->out, d->devno, &gv);
-		parse_lscss_vfio(hlscss, d->sch, &hv);
+		if (!admin(x, "host", "lscss --vfio"))
+			goto out;
+		parse_lscss_vfio(x->out, d->sch, &hv);
 		if (!views_equal(x, i, &gv, &hv, hvary, "after one touch (chccwdev -d)"))
 			goto out;
 		if (!admin(x, gn, "chccwdev -e %04x", d->devno) || !learn_names(x, gn))

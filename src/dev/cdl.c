@@ -347,8 +347,21 @@ static int create_volume(const char *path, uint32_t cyls, const char *volser, bo
 	}
 	cdl_norm_volser(f.volser, volser);
 	/* Tracks 0 and 1 hold the labels; with sparse the rest stay holes. */
-	return ckd_create(path, cyls, sparse ? 2 : UINT32_MAX, cdl_fill_track, &f, scratch, err,
-			  errlen);
+	return ckd_create(path, cyls, sparse ? ECKD_SCRATCH_TRACKS : UINT32_MAX, cdl_fill_track, &f,
+			  scratch, err, errlen);
+}
+
+bool eckd_scratch_valid(uint32_t cyls, const char *volser)
+{
+	return volser && cdl_volser_ok(volser) && cyls >= 1 && cyls <= CKD_MAX_CYLS - 1;
+}
+
+void eckd_scratch_track(uint32_t cyls, const char *volser, uint32_t trk, uint8_t *buf)
+{
+	struct cdl_fill f = {.cyls = cyls};
+
+	cdl_norm_volser(f.volser, volser);
+	cdl_fill_track(&f, trk, buf);
 }
 
 int eckd_create_image(const char *path, uint32_t cyls, const char *volser, bool sparse, char *err,

@@ -678,6 +678,8 @@ int ckd_open_opts(struct ckd_image *img, const char *path, const struct ckd_opts
 		img->sparse = true;
 		img->create = o->create;
 		img->create_ctx = o->create_ctx;
+		img->fill = o->fill;
+		img->fill_tracks = o->fill_tracks;
 		return 0;
 	}
 	if (ckd_open_existing(img, path, err, errlen) == 0)
@@ -733,6 +735,28 @@ static off_t ckd_slot_off(const struct ckd_image *img, const struct ckd_file *f,
 	return CKD_HDR_SIZE + (off_t)(trk - f->first_trk) * img->trksize;
 }
 
+/* A read of an image not made yet (ckd_opts.fill): the bytes its file
+ * will hold, built without the file. */
+static int unmade_copy(struct ckd_image *img, uint32_t trk, uint32_t off, uint32_t len,
+		       uint8_t *buf)
+{
+	uint8_t *slot;
+
+	if (trk >= img->fill_tracks) {
+		memset(buf, 0, len); /* a hole */
+		return 0;
+	}
+	slot = calloc(1, img->trksize);
+	if (!slot) {
+		snprintf(img->err, sizeof(img->err), "%s: out of memory", img->file[0].path);
+		return -1;
+	}
+	img->fill(img->create_ctx, trk, slot);
+	memcpy(buf, slot + off, len);
+	free(slot);
+	return 0;
+}
+
 /* Copy [off, off+len) of track trk's slot into buf as stored: from the
  * mapping (one copy), else with pread; with a pending journal entry of a
  * read-only open laid over it. */
@@ -740,8 +764,12 @@ static int slot_copy(struct ckd_image *img, struct ckd_file *f, uint32_t trk, ui
 		     uint32_t len, uint8_t *buf)
 {
 	off_t at = ckd_slot_off(img, f, trk) + off;
-	const uint8_t *map = file_map(img, f);
+	const uint8_t *map;
 	struct ckd_journal *j = img->jnl;
+
+	if (img->create && img->fill)
+		return unmade_copy(img, trk, off, len, buf);
+	map = file_map(img, f);
 
 	if (map) {
 		memcpy(buf, map + at, len);

@@ -91,6 +91,10 @@ struct ckd_image {
 	 * then the file does not exist and nothing is open. */
 	int (*create)(void *ctx, const char *path, char *err, size_t errlen);
 	void *create_ctx;
+	/* What the file will hold when made (ckd_opts.fill): reads before
+	 * then are served from it. */
+	void (*fill)(void *ctx, uint32_t trk, uint8_t *buf);
+	uint32_t fill_tracks;
 	bool dead;		 /* making it failed: every use fails */
 	struct ckd_journal *jnl; /* allocated on the first write */
 	char err[512];		 /* last error: "file: what is wrong" */
@@ -106,6 +110,13 @@ struct ckd_opts {
 	int (*create)(void *ctx, const char *path, char *err, size_t errlen);
 	void *create_ctx;
 	uint32_t create_cyls;
+	/* With create: what the made file will hold, so that reading the
+	 * volume needs no file until its first write (or other change):
+	 * tracks below fill_tracks as fill(create_ctx, trk, slot) builds
+	 * them (the whole slot of trksize bytes), every other track a hole.
+	 * NULL: the first use of any kind makes the file. */
+	void (*fill)(void *ctx, uint32_t trk, uint8_t *buf);
+	uint32_t fill_tracks;
 };
 
 /* Open and validate a volume given its (first) file.  0, or -1 with err. */

@@ -1279,12 +1279,21 @@ static const struct ccwdev_ops eckd_ops = {
 	.destroy = eckd_destroy,
 };
 
-/* The first use of a scratch volume makes it (ckd_opts.create). */
+/* The first write of a scratch volume makes it (ckd_opts.create); until
+ * then its reads are served from what it will hold (ckd_opts.fill), so
+ * that setting thousands of them online makes no file. */
 static int make_scratch(void *ctx, const char *path, char *err, size_t errlen)
 {
 	struct eckd *e = ctx;
 
 	return eckd_create_scratch(path, e->cfg.create_cyls, e->create_volser, err, errlen);
+}
+
+static void scratch_fill(void *ctx, uint32_t trk, uint8_t *buf)
+{
+	struct eckd *e = ctx;
+
+	eckd_scratch_track(e->cfg.create_cyls, e->create_volser, trk, buf);
 }
 
 struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *err, size_t errlen)
@@ -1329,6 +1338,10 @@ struct ccwdev *eckd_open(struct sim *sim, const struct eckd_config *cfg, char *e
 		o.create = make_scratch;
 		o.create_ctx = e;
 		o.create_cyls = cfg->create_cyls;
+		if (eckd_scratch_valid(cfg->create_cyls, e->create_volser)) {
+			o.fill = scratch_fill;
+			o.fill_tracks = ECKD_SCRATCH_TRACKS;
+		}
 	}
 	if (ckd_open_opts(&e->img, cfg->image, &o, err, errlen) < 0) {
 		free(e->image_path);

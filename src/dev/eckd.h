@@ -59,6 +59,13 @@ int eckd_create_image(const char *path, uint32_t cyls, const char *volser, bool 
 /* The same for a scratch volume: sparse, not synced. */
 int eckd_create_scratch(const char *path, uint32_t cyls, const char *volser, char *err,
 			size_t errlen);
+/* A scratch volume's file holds its first ECKD_SCRATCH_TRACKS tracks (the
+ * labels), the rest are holes.  eckd_scratch_track() builds track trk
+ * (below ECKD_SCRATCH_TRACKS) of such a volume, as its file will hold it,
+ * into a zeroed slot, for a volume whose eckd_scratch_valid() holds. */
+#define ECKD_SCRATCH_TRACKS 2
+bool eckd_scratch_valid(uint32_t cyls, const char *volser);
+void eckd_scratch_track(uint32_t cyls, const char *volser, uint32_t trk, uint8_t *buf);
 
 /* `chpsync dasd create|format|info|check ...`: the volume tool. */
 int dasd_tool_main(int argc, char **argv);

@@ -20,7 +20,8 @@ struct vfs_dev {
 	void *priv;
 	int opens;
 	bool gone; /* unregistered while open */
-	struct vfs_dev *next;
+	uint32_t hash;
+	struct vfs_dev *next; /* hash chain */
 };
 
 struct vfs_tmpfile {
@@ -38,9 +39,15 @@ struct vfs_tmpfile {
  * eating the simulator's memory. */
 #define VFS_TMP_MAX (1ull << 30)
 
+/* /dev is a hash table of names (a host with tens of thousands of DASDs
+ * has twice as many nodes: disks and partitions); it doubles when it holds
+ * two names per bucket. */
+#define VFS_DEV_BUCKETS0 64
+
 struct vfs {
 	struct os *os;
-	struct vfs_dev *devs;
+	struct vfs_dev **devs; /* nbuckets chains */
+	uint32_t nbuckets, ndevs;
 	struct vfs_tmpfile *tmp;
 	uint64_t tmp_max; /* bytes all /tmp files may hold together */
 };
@@ -121,6 +128,12 @@ struct vfs *vfs_new(struct os *os)
 		return NULL;
 	v->os = os;
 	v->tmp_max = VFS_TMP_MAX;
+	v->nbuckets = VFS_DEV_BUCKETS0;
+	v->devs = calloc(v->nbuckets, sizeof(*v->devs));
+	if (!v->devs) {
+		free(v);
+		return NULL;
+	}
 	if (vfs_register_dev(v, "null", &null_ops, v) ||
 	    vfs_register_dev(v, "zero", &zero_ops, v) ||
 	    vfs_register_dev(v, "urandom", &urandom_ops, v)) {
@@ -150,25 +163,57 @@ void vfs_free(struct vfs *v)
 
 	if (!v)
 		return;
-	for (d = v->devs; d; d = dn) {
-		dn = d->next;
-		dev_free(d);
-	}
+	for (uint32_t b = 0; b < v->nbuckets; b++)
+		for (d = v->devs[b]; d; d = dn) {
+			dn = d->next;
+			dev_free(d);
+		}
 	for (t = v->tmp; t; t = tn) {
 		tn = t->next;
 		tmp_free(t);
 	}
+	free(v->devs);
 	free(v);
+}
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
 }
 
 static struct vfs_dev *dev_find(struct vfs *v, const char *name)
 {
+	uint32_t h = name_hash(name);
 	struct vfs_dev *d;
 
-	for (d = v->devs; d; d = d->next)
-		if (!d->gone && strcmp(d->name, name) == 0)
+	for (d = v->devs[h & (v->nbuckets - 1)]; d; d = d->next)
+		if (d->hash == h && !d->gone && strcmp(d->name, name) == 0)
 			return d;
 	return NULL;
+}
+
+/* Twice the buckets; a failed allocation keeps the table as it is (only
+ * longer chains). */
+static void dev_grow(struct vfs *v)
+{
+	uint32_t n = 2 * v->nbuckets;
+	struct vfs_dev **tab = calloc(n, sizeof(*tab)), *d, *dn;
+
+	if (!tab)
+		return;
+	for (uint32_t b = 0; b < v->nbuckets; b++)
+		for (d = v->devs[b]; d; d = dn) {
+			dn = d->next;
+			d->next = tab[d->hash & (n - 1)];
+			tab[d->hash & (n - 1)] = d;
+		}
+	free(v->devs);
+	v->devs = tab;
+	v->nbuckets = n;
 }
 
 int vfs_register_dev(struct vfs *v, const char *name, const struct vfs_dev_ops *ops, void *priv)
@@ -189,8 +234,12 @@ int vfs_register_dev(struct vfs *v, const char *name, const struct vfs_dev_ops *
 	}
 	d->ops = ops;
 	d->priv = priv;
-	d->next = v->devs;
-	v->devs = d;
+	d->hash = name_hash(name);
+	if (v->ndevs >= 2 * v->nbuckets)
+		dev_grow(v);
+	d->next = v->devs[d->hash & (v->nbuckets - 1)];
+	v->devs[d->hash & (v->nbuckets - 1)] = d;
+	v->ndevs++;
 	return 0;
 }
 
@@ -198,9 +247,10 @@ static void dev_unlink(struct vfs *v, struct vfs_dev *d)
 {
 	struct vfs_dev **pp;
 
-	for (pp = &v->devs; *pp != d; pp = &(*pp)->next)
+	for (pp = &v->devs[d->hash & (v->nbuckets - 1)]; *pp != d; pp = &(*pp)->next)
 		;
 	*pp = d->next;
+	v->ndevs--;
 	dev_free(d);
 }
 

@@ -19,7 +19,9 @@
  * only its recovery timer, after 3 s, 30 s, then every 300 s, tries it
  * again).  So a CRW that makes a path available (ERC 2 or 4) is forwarded
  * when the host's last word on the device was that no path is left (a
- * start refused with -ENODEV, or a SCHIB without an available path): the
+ * start refused with -ENODEV, or with -EACCES on every path the guest's
+ * view has, a program that ended in deferred cc 3, or a SCHIB without an
+ * available path): the
  * VM refreshes the device and injects the CRW as eager does, the guest
  * reconnects at once, and the device is lazy again from there. */
 #include "vmm/chpsync.h"
@@ -92,6 +94,17 @@ static void lazy_on_io_irq(struct vfio_ccw_dev *d)
 	if (!l->pno_pending ||
 	    (s->scsw.ctrl & SCSW_STCTL_MASK) == (SCSW_STCTL_INTER | SCSW_STCTL_PEND))
 		return;
+	/* Status that came on a path shows that path operational: the PNO
+	 * does not name it, even if the host's POM bit, off since a
+	 * program last failed on it, says otherwise (a guest started after
+	 * the path came back gave it up at its first Sense ID). */
+	if (scsw_cc(&s->scsw) != 3 && d->status_lpum) {
+		l->pnom_pending &= (uint8_t)~d->status_lpum;
+		if (!l->pnom_pending) {
+			l->pno_pending = false;
+			return;
+		}
+	}
 	s->scsw.flags |= SCSW_FLAGS_PNO;
 	s->pmcw.pnom = l->pnom_pending;
 	l->pnom_unread = l->pnom_pending;

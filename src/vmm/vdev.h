@@ -90,6 +90,10 @@ void vfio_ccw_dev_free(struct vfio_ccw_dev *d);
 int vfio_ccw_dev_refresh(struct vfio_ccw_dev *d);
 bool vfio_ccw_dev_dirty(const struct vfio_ccw_dev *d);
 bool vfio_ccw_dev_uses_chpid(const struct vfio_ccw_dev *d, uint8_t chpid);
+/* A program of the guest found a path of CHPID not operational since the
+ * guest was last told of the CHPID (vfio_ccw_dev_path_told). */
+bool vfio_ccw_dev_path_failed(const struct vfio_ccw_dev *d, uint8_t chpid);
+void vfio_ccw_dev_path_told(struct vfio_ccw_dev *d, uint8_t chpid);
 struct vsch *vfio_ccw_dev_sch(struct vfio_ccw_dev *d);
 /* The VM flushes a CRW batch: the device's policy refreshes it if it
  * wants (`named`: the batch names one of its CHPIDs).  True when its path

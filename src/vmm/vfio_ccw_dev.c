@@ -127,6 +127,26 @@ bool vfio_ccw_dev_uses_chpid(const struct vfio_ccw_dev *d, uint8_t chpid)
 	return false;
 }
 
+static uint8_t chpid_paths(const struct vfio_ccw_dev *d, uint8_t chpid)
+{
+	uint8_t m = 0;
+
+	for (int i = 0; i < 8; i++)
+		if ((d->sch->pmcw.pim & (0x80 >> i)) && d->sch->pmcw.chpid[i] == chpid)
+			m |= (uint8_t)(0x80 >> i);
+	return m;
+}
+
+bool vfio_ccw_dev_path_failed(const struct vfio_ccw_dev *d, uint8_t chpid)
+{
+	return (d->failed_paths & chpid_paths(d, chpid)) != 0;
+}
+
+void vfio_ccw_dev_path_told(struct vfio_ccw_dev *d, uint8_t chpid)
+{
+	d->failed_paths &= (uint8_t)~chpid_paths(d, chpid);
+}
+
 struct vsch *vfio_ccw_dev_sch(struct vfio_ccw_dev *d)
 {
 	return d->sch;
@@ -171,6 +191,7 @@ static int pt_start(struct vsch *s, const struct orb *orb)
 	n = hpwrite(d, &r, sizeof(r), d->io_off);
 	if (n == (ssize_t)sizeof(r)) {
 		d->host_nopath = false;
+		d->start_lpm = orb->lpm ? orb->lpm : 0xff;
 		/* the host took a start: no halt or clear is in progress there */
 		d->async_fctl = 0;
 		d->overtaken = false;
@@ -183,11 +204,20 @@ static int pt_start(struct vsch *s, const struct orb *orb)
 	case -ENODEV:
 		d->host_nopath = true; /* no logical path left on the host */
 				       /* fall through */
-	case -EACCES:
+	case -EACCES: {
+		uint8_t lpm = orb->lpm ? orb->lpm : 0xff;
+
 		/* The host found path(s) not operational: its path state
 		 * changed, so the guest's next STSCH must look. */
 		d->dirty = true;
+		d->failed_paths |= s->pmcw.pim & lpm;
+		/* The start named every path the guest's view has available:
+		 * the guest has none left either (Linux disconnects the
+		 * device), whatever logical paths the host keeps. */
+		if (!(s->pmcw.pim & s->pmcw.pam & (uint8_t)~lpm))
+			d->host_nopath = true;
 		return 3;
+	}
 	default:
 		unit_exception(s);
 		return 0;
@@ -363,6 +393,7 @@ void vfio_ccw_io_irq(void *ctx)
 	lpum = irb_esw_lpum(&irb);
 	if (lpum)
 		s->pmcw.lpum = lpum;
+	d->status_lpum = lpum;
 	/* PNOM changed on the host: the next STSCH reads it.  The guest
 	 * sees the PNO in this status itself, so it is not news (a policy
 	 * that tells the guest of news with a PNO of its own would name the
@@ -373,8 +404,10 @@ void vfio_ccw_io_irq(void *ctx)
 	 * host refuses for want of a path, the host's last word on the
 	 * device is that the guest has none (a policy may then tell the
 	 * guest when one comes back). */
-	if (scsw_cc(&irb.scsw) == 3)
+	if (scsw_cc(&irb.scsw) == 3) {
 		d->host_nopath = true;
+		d->failed_paths |= s->pmcw.pim & d->start_lpm;
+	}
 	d->pol->on_io_irq(d);
 	vcss_post_status(s);
 }

@@ -39,6 +39,14 @@ struct vfio_ccw_dev {
 	 * a SCHIB with no available path.  Cleared by a start the host
 	 * takes. */
 	bool host_nopath;
+	/* Paths (PIM positions) a program of the guest found not operational
+	 * (deferred cc 3, a start the host refused with cc 3) since the VM
+	 * last told the guest of their CHPID: a report that such a CHPID is
+	 * available is news to the guest even when it repeats the last one
+	 * (vm_chp.c). */
+	uint8_t failed_paths;
+	uint8_t start_lpm;   /* the LPM of the last start the host took */
+	uint8_t status_lpum; /* the path the status being presented came on (ESW), or 0 */
 	/* An I/O interrupt came since the last SCHIB region read: the
 	 * channel program may have moved POM (a path that answers again) or
 	 * the LPUM, so the next guest STSCH reads the host once. */

@@ -35,13 +35,29 @@ static bool batch_names_chpid_of(const struct vm *vm, struct vfio_ccw_dev *d)
 	return false;
 }
 
+/* A guest program found a path of the CHPID not operational since the
+ * guest was last told of it. */
+static bool chpid_failed_since(const struct vm *vm, uint8_t chpid)
+{
+	for (int i = 0; i < vm->nvfio; i++)
+		if (vfio_ccw_dev_path_failed(vm->vfio[i], chpid))
+			return true;
+	return false;
+}
+
 /* Let every device's policy refresh it (eager: one that was signalled or
  * uses a CHPID the batch reports; its own CRW may still be on the way;
  * chpsync_eager.c), then inject each CRW
- * unless it repeats the last one injected for its CHPID and no device's
- * paths changed: the host reports one event once per subchannel and
- * sometimes twice per subchannel (SCLP completion and the machine's own
- * CRW); the guest needs it once. */
+ * unless it repeats the last one injected for its CHPID, no device's
+ * paths changed and no program of the guest found a path of that CHPID
+ * not operational since: the host reports one event once per subchannel
+ * and sometimes twice per subchannel (SCLP completion and the machine's
+ * own CRW); the guest needs it once.  But a link repaired after the CHPID
+ * was configured on while its link was down changes no path field (the
+ * POM bit comes back only when a program uses the path again), and its
+ * report repeats the configure's: the guest, whose path verification
+ * found the path not operational in between, must hear of it, or it
+ * waits for its recovery timer with every path back. */
 static void flush_batch(void *arg)
 {
 	struct vm *vm = arg;
@@ -60,15 +76,19 @@ static void flush_batch(void *arg)
 
 		crw_decode(crw, &c);
 		last = c.rsc == CRW_RSC_CPATH ? &vm->last_crw[c.rsid & 0xff] : NULL;
-		if (last && *last == crw && !changed && !vm->batch_lost) {
+		if (last && *last == crw && !changed && !vm->batch_lost &&
+		    !chpid_failed_since(vm, (uint8_t)c.rsid)) {
 			vm->st.crws_suppressed++;
 			continue;
 		}
 		/* Reports were lost on the way: tell the guest (R bit). */
 		if (vm->batch_lost && i == vm->nbatch - 1)
 			crw |= 0x20000000u;
-		if (last)
+		if (last) {
 			*last = crw;
+			for (int k = 0; k < vm->nvfio; k++)
+				vfio_ccw_dev_path_told(vm->vfio[k], (uint8_t)c.rsid);
+		}
 		if (vcss_queue_crw(vm->css, crw, true))
 			vm->st.crws_injected++;
 	}

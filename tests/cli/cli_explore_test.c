@@ -220,6 +220,35 @@ TEST(explore_bounds_count_events_a_guest_started_at_that_instant_hears_of)
 		t_fail(__FILE__, __LINE__, "%s: %s", xp_inv_name(v.inv), v.what);
 }
 
+/* A lazy device's view after its touch is compared with the host's view
+ * after that touch: the touch's own I/O (the disband of its path group
+ * on every available path) may find a path the host had marked not
+ * operational working again, and the host's POM changes with it (seed
+ * 1029 of the default profile: configure off, link failure, configure on
+ * while the link is down, repair; since the VMM tells the guest of the
+ * repair, its path verification turns the bit on before the touch). */
+TEST(explore_lazy_view_after_a_touch_is_the_host_view_after_it)
+{
+	struct xp_plan p;
+	struct xp_verdict v;
+
+	small_plan(&p);
+	p.nop = 0;
+	p.probe = false;
+	p.nguest = 1;
+	/* a lazy and an eager device in g1: the eager one's channel
+	 * reports make g1 verify the lazy one's paths too */
+	p.dev[0].policy = XP_LAZY;
+	p.dev[1].guest = 0;
+	p.dev[1].policy = XP_EAGER;
+	p.nfault = 2;
+	p.fault[0] = (struct xp_fault){.kind = XF_CONFIG, .target = 0, .at = 100 * SIM_US};
+	p.fault[1] = (struct xp_fault){.kind = XF_LINK, .target = 0, .at = 200 * SIM_US};
+	v = run_plan(&p);
+	if (v.inv != XI_NONE)
+		t_fail(__FILE__, __LINE__, "%s: %s", xp_inv_name(v.inv), v.what);
+}
+
 TEST(explore_signature_ignores_numbers_and_commands)
 {
 	struct xp_verdict a = {.inv = XI_IO_ENDS}, b = {.inv = XI_IO_ENDS};

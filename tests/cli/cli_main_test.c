@@ -279,6 +279,11 @@ TEST(cli_main_keep_workdir_keeps_the_images)
 {
 	/* the built-in deck's volume, never used: not made */
 	CHECK(keep_run("[root@hmc ~]# echo x\n", false));
-	/* set online, Linux reads its labels: made, and kept */
-	CHECK(keep_run("[root@host ~]# chccwdev -e 3f3f\n", true));
+	/* set online, Linux reads its labels: still not made (reads need no
+	 * file) */
+	CHECK(keep_run("[root@host ~]# chccwdev -e 3f3f\n", false));
+	/* written: made, and kept */
+	CHECK(keep_run("[root@host ~]# chccwdev -e 3f3f\n"
+		       "[root@host ~]# dd if=/dev/zero of=/dev/dasda bs=4k count=1 oflag=direct\n",
+		       true));
 }

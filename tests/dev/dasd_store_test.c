@@ -15,7 +15,7 @@
 
 #define CEDE	0x0c
 #define TRK	40
-#define SLOT(t) (512 + (off_t)(t) * 56832)
+#define SLOT(t) (512 + (off_t)(t)*56832)
 
 static void mkvol(const char *p)
 {
@@ -149,8 +149,8 @@ TEST(ckd_torn_journal_entry_is_not_applied)
 TEST(ckd_clean_close_leaves_no_journal_and_scratch_volumes_none_at_all)
 {
 	const char *p = dasd_tmp("jnl3.3390"), *s = dasd_tmp("scratch3.3390");
-	struct eckd_config cfg = {.image = s, .devno = 0x1234, .create_cyls = 20,
-				  .create_volser = "0X1234"};
+	struct eckd_config cfg = {
+		.image = s, .devno = 0x1234, .create_cyls = 20, .create_volser = "0X1234"};
 	uint8_t buf[4096];
 	char err[600];
 	struct ccwdev *d;
@@ -167,7 +167,12 @@ TEST(ckd_clean_close_leaves_no_journal_and_scratch_volumes_none_at_all)
 	d = eckd_open(NULL, &cfg, err, sizeof(err));
 	CHECK(d != NULL);
 	CHECK_EQ(eckd_cylinders(d), 20);
-	CHECK_EQ(access(s, F_OK), -1); /* not made until used */
+	CHECK_EQ(access(s, F_OK), -1); /* not made until written */
+	memset(buf, 0x5a, sizeof(buf));
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, TRK * 12 + 2, 1, buf), CEDE);
+	CHECK_EQ(buf[0], 0);	       /* a hole: a formatted-empty track */
+	CHECK_EQ(access(s, F_OK), -1); /* a read needs no file */
+	memset(buf, 0x11, sizeof(buf));
 	CHECK_EQ(dasd_rw_blocks(d, 0x42, true, TRK * 12 + 2, 1, buf), CEDE);
 	CHECK_EQ(access(s, F_OK), 0);
 	CHECK_EQ(access(jpath(s), F_OK), -1); /* scratch: no journal */
@@ -182,19 +187,77 @@ TEST(ckd_clean_close_leaves_no_journal_and_scratch_volumes_none_at_all)
 TEST(ckd_scratch_volume_that_cannot_be_made_fails_its_commands_naming_the_file)
 {
 	const char *s = "/nonexistent-chpsync-dir/x.3390";
-	struct eckd_config cfg = {.image = s, .devno = 0x1234, .create_cyls = 20,
-				  .create_volser = "0X1234"};
+	struct eckd_config cfg = {
+		.image = s, .devno = 0x1234, .create_cyls = 20, .create_volser = "0X1234"};
 	uint8_t buf[4096], sense[32];
 	char err[600];
 	struct ccwdev *d = eckd_open(NULL, &cfg, err, sizeof(err));
 
 	CHECK(d != NULL);
-	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 30, 1, buf), 0x0e);
+	/* Reads are served without the file; the first write makes it. */
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 30, 1, buf), CEDE);
+	CHECK_EQ(dasd_rw_blocks(d, 0x42, true, 30, 1, buf), 0x0e);
 	dasd_sense(d, 0x42, sense);
 	CHECK_EQ(sense[0], 0x10); /* equipment check */
 	CHECK(strstr(eckd_error(d), s) != NULL);
 	CHECK_EQ(dasd_rw_blocks(d, 0x42, false, 30, 1, buf), 0x0e);
 	d->ops->destroy(d);
+}
+
+static void scratch_fill(void *ctx, uint32_t trk, uint8_t *buf)
+{
+	eckd_scratch_track(20, "0X1234", trk, buf);
+}
+
+static int scratch_make(void *ctx, const char *path, char *err, size_t errlen)
+{
+	return eckd_create_scratch(path, 20, "0X1234", err, errlen);
+}
+
+TEST(ckd_scratch_image_reads_before_it_is_made_as_its_file_will_hold_it)
+{
+	const char *made = dasd_tmp("made5.3390"), *lazy = dasd_tmp("lazy5.3390");
+	struct ckd_opts o = {.no_journal = true,
+			     .create = scratch_make,
+			     .create_cyls = 20,
+			     .fill = scratch_fill,
+			     .fill_tracks = ECKD_SCRATCH_TRACKS};
+	static const uint32_t trks[] = {0, 1, 2, 15, 299};
+	uint8_t *a = malloc(56832), *b = malloc(56832);
+	struct ckd_image ma, la;
+	char err[600];
+
+	CHECK(a && b);
+	CHECK_EQ(eckd_create_scratch(made, 20, "0X1234", err, sizeof(err)), 0);
+	unlink(lazy);
+	CHECK_EQ(ckd_open(&ma, made, true, err, sizeof(err)), 0);
+	CHECK_EQ(ckd_open_opts(&la, lazy, &o, err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(trks) / sizeof(trks[0]); i++) {
+		memset(a, 1, 56832);
+		memset(b, 2, 56832);
+		CHECK_EQ(ckd_read_slot(&ma, trks[i], a), 0);
+		CHECK_EQ(ckd_read_slot(&la, trks[i], b), 0);
+		CHECK_MEM(b, a, 56832);
+		CHECK_EQ(ckd_read_track(&la, trks[i], b), ckd_read_track(&ma, trks[i], a));
+		CHECK_MEM(b, a, 56832);
+		CHECK_EQ(ckd_slot_is_hole(&la, trks[i]), ckd_slot_is_hole(&ma, trks[i]));
+		CHECK_EQ(ckd_read_range(&la, trks[i], 100, 5000, b), 0);
+		CHECK_EQ(ckd_read_range(&ma, trks[i], 100, 5000, a), 0);
+		CHECK_MEM(b, a, 5000);
+	}
+	CHECK_EQ(access(lazy, F_OK), -1); /* read, never made */
+	build(a, 0x77);
+	CHECK_EQ(ckd_write(&la, TRK, 0, a, 56832), 0);
+	CHECK_EQ(access(lazy, F_OK), 0); /* the first write made it */
+	CHECK_EQ(ckd_read_slot(&la, TRK, b), 0);
+	CHECK_MEM(b, a, 56832);
+	CHECK_EQ(ckd_read_slot(&la, 0, b), 0);
+	CHECK_EQ(ckd_read_slot(&ma, 0, a), 0);
+	CHECK_MEM(b, a, 56832);
+	ckd_close(&la);
+	ckd_close(&ma);
+	free(a);
+	free(b);
 }
 
 static int open_fds(void)
