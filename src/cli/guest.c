@@ -82,7 +82,11 @@ static void guest_shutdown(void *ctx, struct vmm_guest *guest)
 	struct vmm_guest *g = guest;
 
 	(void)ctx;
-	os_shutdown(g->os);
+	/* The end of a run, once its processes had their time to end: the
+	 * VM stops with the run, and I/O still in flight by now (a start the
+	 * host lost, as upstream's driver can) never ends: the guest kernel
+	 * is halted as for a VM that was killed. */
+	os_halt(g->os);
 }
 
 /* By now the world (and the guest's node) may be gone already. */

@@ -24,8 +24,15 @@ struct lineedit {
 	/* plain input: bytes read but not yet handed out */
 	char *buf;
 	size_t len, cap;
-	bool eof;
+	size_t scanned; /* bytes of buf known to hold no newline */
+	size_t lines;	/* lines handed out */
+	bool eof, failed;
 };
+
+bool lineedit_failed(const struct lineedit *le)
+{
+	return le->failed;
+}
 
 bool lineedit_available(void)
 {
@@ -79,7 +86,9 @@ static char *plain_read(struct lineedit *le, const char *prompt, int *sig)
 		fflush(stdout);
 	}
 	for (;;) {
-		char *nl = le->len ? memchr(le->buf, '\n', le->len) : NULL;
+		char *nl = le->len > le->scanned
+				   ? memchr(le->buf + le->scanned, '\n', le->len - le->scanned)
+				   : NULL;
 		char *line;
 		ssize_t n;
 
@@ -90,10 +99,23 @@ static char *plain_read(struct lineedit *le, const char *prompt, int *sig)
 			k += nl ? 1 : 0;
 			memmove(le->buf, le->buf + k, le->len - k);
 			le->len -= k;
+			le->scanned = 0;
+			le->lines++;
 			return line;
 		}
+		le->scanned = le->len;
 		if (le->eof)
 			return NULL;
+		/* A line that does not end (/dev/zero) would take all memory. */
+		if (le->len >= LINEEDIT_MAX_LINE) {
+			fprintf(stderr,
+				"chpsync: standard input: line %zu is longer than %u MiB: not a "
+				"command line\n",
+				le->lines + 1, LINEEDIT_MAX_LINE >> 20);
+			le->failed = le->eof = true;
+			le->len = le->scanned = 0;
+			return NULL;
+		}
 		*sig = 0;
 		if (!wait_input(le, sig)) {
 			if (*sig == SIGINT) {

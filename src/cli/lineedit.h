@@ -24,6 +24,11 @@ void lineedit_free(struct lineedit *le);
  * does. */
 char *lineedit_read(struct lineedit *le, const char *prompt, int *sig);
 void lineedit_add_history(struct lineedit *le, const char *line);
+/* Plain input (a pipe or a file): a line longer than this (a scenario
+ * file's limit) ends the input with an error on stderr ... */
+#define LINEEDIT_MAX_LINE (16u << 20)
+/* ... and then this is true. */
+bool lineedit_failed(const struct lineedit *le);
 /* Built with line editing (readline)? */
 bool lineedit_available(void);
 

@@ -417,8 +417,10 @@ int chpsync_shell(const struct run_opts *o)
 	}
 	if (sh->interactive && !done)
 		putchar('\n');
-	lineedit_free(le);
 	rc = done ? st : sh->status;
+	if (le && lineedit_failed(le))
+		rc = 1;
+	lineedit_free(le);
 	if (sh->quit_sig)
 		rc = 128 + sh->quit_sig;
 	sh->rw.intr_poll = NULL;

@@ -24,8 +24,9 @@ struct vmm *vmm_install(struct node *host);
  * -ENOENT when there is no such running VM. */
 int vmm_kill(struct vmm *m, const char *name);
 
-/* The guests go down with the run (os_shutdown of each guest OS): I/O that
- * waits for what is not coming fails, so that their processes can end. */
+/* The guests go down with the run (each guest OS loses its machine): I/O
+ * that waits for what is not coming fails, in flight or not, so that their
+ * processes can end. */
 void vmm_shutdown(struct vmm *m);
 /* What the VMM holds for one pass-through device of a running VM: the
  * guest subchannel's path fields (filled from the SCHIB region at its last

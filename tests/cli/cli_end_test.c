@@ -115,6 +115,37 @@ TEST(end_of_run_with_a_guest_command_left_waiting)
 	CHECK_EQ(run_world_destroy(&rw), 0);
 }
 
+/* A guest whose VM is killed (pkill) while its dd waits for a read in
+ * flight: the guest is gone, and so are its processes - at once, not at
+ * the end of the run (where they could not be ended at all: the read's
+ * interruption never comes from a stopped VM). */
+TEST(killed_guest_takes_its_processes_and_its_io_in_flight)
+{
+	struct run_world rw;
+	char *out = NULL;
+
+	world(&rw);
+	CHECK_EQ(cmd(&rw, "host",
+		     "driverctl -b css set-override 0.0.013f vfio_ccw; mdevctl start -u "
+		     "6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920 -p 0.0.013f -t vfio_ccw-io; "
+		     "qemu-system-s390x -name guest -device vfio-ccw,sysfsdev=/sys/bus/mdev/"
+		     "devices/6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920,devno=0.0.3f3f -daemonize",
+		     &out),
+		 RUN_OK);
+	free(out);
+	CHECK_EQ(cmd(&rw, "guest", "chccwdev -e 3f3f", &out), RUN_OK);
+	free(out);
+	CHECK_EQ(cmd(&rw, "guest",
+		     "dd if=/dev/dasda of=/dev/null bs=1M count=64 iflag=direct && echo done &",
+		     &out),
+		 RUN_OK);
+	free(out);
+	CHECK_EQ(cmd(&rw, "host", "sleep 0.01; pkill -f 'name guest '; sleep 1", &out), RUN_OK);
+	free(out);
+	CHECK_EQ(world_live_procs(rw.world), 0);
+	CHECK_EQ(run_world_destroy(&rw), 0);
+}
+
 /* ---- endless commands and the time limit ---- */
 
 TEST(endless_commands_are_stopped_by_the_time_limit)
@@ -360,6 +391,45 @@ TEST(endless_or_huge_input_files_are_refused)
 		  "configuration deck\n");
 	CHECK_EQ(capped("shell", "--iocp", "/dev/zero", err, sizeof(err), 0), 1);
 	CHECK_STR(err, "chpsync: /dev/zero: larger than 4 MiB: not an I/O configuration deck\n");
+}
+
+/* chpsync shell reading lines from a pipe or a file: a line that never
+ * ends (/dev/zero) is refused once it passes the scenario's size limit,
+ * instead of taking memory until there is none. */
+TEST(shell_input_line_without_end_is_refused)
+{
+	int p[2], status;
+	char err[512];
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	CHECK_EQ(pipe(p), 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		char *argv[] = {"chpsync", "shell", NULL};
+		int zero = open("/dev/zero", O_RDONLY), null = open("/dev/null", O_WRONLY);
+
+		dup2(zero, 0);
+		dup2(null, 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		alarm(30);
+		_exit(chpsync_main(2, argv));
+	}
+	close(p[1]);
+	while (len < sizeof(err) - 1 && (n = read(p[0], err + len, sizeof(err) - 1 - len)) > 0)
+		len += (size_t)n;
+	err[len] = '\0';
+	close(p[0]);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status))
+		t_fail(__FILE__, __LINE__, "chpsync shell < /dev/zero died (signal %d)",
+		       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	CHECK_EQ(WEXITSTATUS(status), 1);
+	CHECK_STR(err, "chpsync: standard input: line 1 is longer than 16 MiB: not a command "
+		       "line\n");
 }
 
 /* ---- the guards ---- */
