@@ -99,6 +99,7 @@ enum {
 	OPT_SYSFS_DUMP,
 };
 
+/* 0, -1 (not a number) or -2 (a number out of range). */
 static int parse_seed(const char *s, uint64_t *out)
 {
 	unsigned long long v;
@@ -106,7 +107,11 @@ static int parse_seed(const char *s, uint64_t *out)
 
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end || *s == '-')
+	if (end == s || *end || *s == '-')
+		return -1;
+	if (errno == ERANGE)
+		return -2;
+	if (errno)
 		return -1;
 	*out = v;
 	return 0;
@@ -137,8 +142,15 @@ static int parse_opts(struct cli *c, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":v", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_SEED:
-			if (parse_seed(optarg, &c->ro.seed) < 0)
+			switch (parse_seed(optarg, &c->ro.seed)) {
+			case -1:
 				return usage_error("--seed: '%s' is not a number", optarg), -1;
+			case -2:
+				return usage_error("--seed: '%s' is out of range (0 to "
+						   "18446744073709551615)",
+						   optarg),
+				       -1;
+			}
 			c->ro.seed_set = true;
 			break;
 		case OPT_TRACE:

@@ -61,12 +61,13 @@ static int chp_deconfigure(struct machine *m, uint8_t chpid)
 static const struct chp_action {
 	const char *name;
 	const char *done;
+	const char *already; /* the path is in that state already */
 	int (*fn)(struct machine *m, uint8_t chpid);
 } chp_actions[] = {
-	{"fail", "link failed", machine_chp_fail},
-	{"repair", "link repaired", machine_chp_repair},
-	{"configure", "configured", chp_configure},
-	{"deconfigure", "deconfigured", chp_deconfigure},
+	{"fail", "link failed", "the link has already failed", machine_chp_fail},
+	{"repair", "link repaired", "the link is up: nothing to repair", machine_chp_repair},
+	{"configure", "configured", "the channel path is already configured", chp_configure},
+	{"deconfigure", "deconfigured", "the channel path is already in standby", chp_deconfigure},
 };
 
 static int chp_usage(struct proc *p, const char *what)
@@ -104,7 +105,9 @@ static int chp_main(struct proc *p, void *ctx, int argc, char **argv)
 	rc = a->fn(h->m, c.id);
 	if (rc < 0) {
 		proc_eprintf(p, "chp: %s: %s\n", id,
-			     rc == -ENOENT ? "no such channel path" : strerror(-rc));
+			     rc == -ENOENT     ? "no such channel path"
+			     : rc == -EALREADY ? a->already
+					       : strerror(-rc));
 		return 1;
 	}
 	proc_printf(p, "Channel path %s %s.\n", id, a->done);

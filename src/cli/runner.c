@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli/realqemu.h"
@@ -240,7 +241,17 @@ static int build_machine(struct run_world *rw, const struct run_opts *o, const c
 
 	rw->machine = machine_new(rw->sim, &mc);
 	if (!rw->machine) {
-		snprintf(err, errlen, "cannot create the machine (out of memory)");
+		struct rlimit rl;
+
+		/* Its storage is address space (README.md, "Memory"). */
+		if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+			snprintf(err, errlen,
+				 "cannot create the machine: not enough address space "
+				 "(ulimit -v is %llu kB; chpsync needs 1 GiB or more: ulimit -v "
+				 "1048576)",
+				 (unsigned long long)rl.rlim_cur / 1024);
+		else
+			snprintf(err, errlen, "cannot create the machine (out of memory)");
 		return -1;
 	}
 	return machine_load_iocp(rw->machine, iocp, err, errlen);

@@ -197,13 +197,25 @@ static int perr(struct parser *ps, const char *fmt, ...) __attribute__((format(p
 static int perr(struct parser *ps, const char *fmt, ...)
 {
 	int n = snprintf(ps->err, ps->errlen, "%s:%d: ", ps->s->name, ps->line);
+	size_t len = (size_t)n;
+	char msg[512];
 	va_list ap;
 
-	if (n < 0 || (size_t)n >= ps->errlen)
+	if (n < 0 || len >= ps->errlen)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(ps->err + n, ps->errlen - n, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* The file's own text may be anything: control characters and bytes
+	 * outside printable ASCII are shown as \xHH, never sent to the
+	 * terminal raw. */
+	for (const unsigned char *c = (const unsigned char *)msg; *c && len + 5 < ps->errlen; c++) {
+		if (*c < 0x20 || *c > 0x7e)
+			len += (size_t)snprintf(ps->err + len, ps->errlen - len, "\\x%02x", *c);
+		else
+			ps->err[len++] = (char)*c;
+	}
+	ps->err[len] = '\0';
 	return -1;
 }
 
@@ -266,6 +278,8 @@ static int directive_seed(struct parser *ps, const char *arg)
 
 	errno = 0;
 	v = strtoull(arg, &end, 0);
+	if (!(end == arg || *end || *arg == '-') && errno == ERANGE)
+		return perr(ps, "seed: '%s' is out of range (0 to 18446744073709551615)", arg);
 	if (errno || end == arg || *end || *arg == '-')
 		return perr(ps, "seed: '%s' is not a number", arg);
 	if (ps->s->seed_set)
@@ -387,9 +401,10 @@ static int parse_directive(struct parser *ps, const char *text)
 		a--;
 	arg[a] = '\0';
 	if (!n)
-		return perr(ps, "empty directive (expected '#! iocp FILE', '#! seed N', "
-				"'#! timeout DURATION', '#! debug', '#! host-driver NAME', "
-				"'#! varies REGEX', '#! timing ficon|zero' or '#! think DURATION')");
+		return perr(ps,
+			    "empty directive (expected '#! iocp FILE', '#! seed N', "
+			    "'#! timeout DURATION', '#! debug', '#! host-driver NAME', "
+			    "'#! varies REGEX', '#! timing ficon|zero' or '#! think DURATION')");
 	if (ps->s->ncommands && strcmp(name, "think"))
 		return perr(ps,
 			    "directive '%s' after the first command (directives must come first)",

@@ -257,6 +257,10 @@ static int ckd_add_file(struct ckd_image *img, const char *path, int *seq, uint3
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		seterr(err, errlen, "%s: %s", path, strerror(EISDIR));
+		goto fail;
+	}
 	n = pread(fd, h, sizeof(h), 0);
 	if (n != (ssize_t)sizeof(h) || fstat(fd, &st) < 0) {
 		seterr(err, errlen, "%s: too short for a CKD device header (512 bytes)", path);

@@ -68,13 +68,24 @@ struct item {
 static int fail(struct deck *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(struct deck *d, const char *fmt, ...)
 {
-	char msg[256];
+	char msg[256], safe[1024];
+	size_t n = 0;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(d->err, d->errlen, "%s:%d: %s", d->name, d->line, msg);
+	/* The deck's own text may be anything: control characters and bytes
+	 * outside printable ASCII are shown as \xHH, never sent to the
+	 * terminal raw. */
+	for (const unsigned char *c = (const unsigned char *)msg; *c && n + 5 < sizeof(safe); c++) {
+		if (*c < 0x20 || *c > 0x7e)
+			n += (size_t)snprintf(safe + n, sizeof(safe) - n, "\\x%02x", *c);
+		else
+			safe[n++] = (char)*c;
+	}
+	safe[n] = '\0';
+	snprintf(d->err, d->errlen, "%s:%d: %s", d->name, d->line, safe);
 	return -1;
 }
 

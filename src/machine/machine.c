@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "arch/ids.h"
 #include "dev/ckd_image.h"
@@ -13,11 +14,13 @@
 /* Host storage is address space, backed only where it is touched: room
  * for the host and, as a Linux host overcommits, for 256 guests at
  * qemu-system-s390x's default -m 128 with room to spare.  Where the
- * process's address space is limited (ulimit -v) and that much cannot be
- * reserved, 8 GiB (63 such guests). */
-#define DEFAULT_STORAGE		(64ull << 30)
-#define DEFAULT_STORAGE_LIMITED (8ull << 30)
-#define DEFAULT_CRW_LEN		256
+ * process's address space is limited (ulimit -v), the largest power of two
+ * that is at most half the limit (the rest is for the program, its tasks
+ * and its images), and less while that cannot be reserved, down to 512 MiB
+ * (the host and a few such guests). */
+#define DEFAULT_STORAGE (64ull << 30)
+#define MIN_STORAGE	(512ull << 20)
+#define DEFAULT_CRW_LEN 256
 
 /* The timing models (docs/timing.md has the figures and their sources).
  * FICON: a FICON Express16S channel path in command mode (the mode Linux
@@ -45,6 +48,17 @@ static const struct machine_timing zero_timing = {
 	.crw = 10 * SIM_US,
 };
 
+static uint64_t default_storage(void)
+{
+	uint64_t size = DEFAULT_STORAGE;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		while (size > MIN_STORAGE && size > rl.rlim_cur / 2)
+			size /= 2;
+	return size;
+}
+
 struct machine *machine_new(struct sim *sim, const struct machine_config *cfg)
 {
 	struct machine *m = calloc(1, sizeof(*m));
@@ -55,15 +69,15 @@ struct machine *machine_new(struct sim *sim, const struct machine_config *cfg)
 	if (cfg)
 		m->cfg = *cfg;
 	if (!m->cfg.storage_size)
-		m->cfg.storage_size = DEFAULT_STORAGE;
+		m->cfg.storage_size = default_storage();
 	if (!m->cfg.crw_queue_len)
 		m->cfg.crw_queue_len = DEFAULT_CRW_LEN;
 	if (!m->cfg.workdir)
 		m->cfg.workdir = ".";
 	m->timing = m->cfg.timing == MACHINE_TIMING_ZERO ? zero_timing : ficon_timing;
 	m->mem = storage_new(m->cfg.storage_size);
-	if (!m->mem && !(cfg && cfg->storage_size)) {
-		m->cfg.storage_size = DEFAULT_STORAGE_LIMITED;
+	while (!m->mem && !(cfg && cfg->storage_size) && m->cfg.storage_size > MIN_STORAGE) {
+		m->cfg.storage_size /= 2;
 		m->mem = storage_new(m->cfg.storage_size);
 	}
 	m->ckd_cache = ckd_cache_new(ckd_cache_default_max());

@@ -27,8 +27,8 @@ enum machine_timing_model {
 };
 
 struct machine_config {
-	uint64_t storage_size;	/* host storage bytes (default 64 GiB, or 8 GiB where the
-				   address space is limited; lazily backed) */
+	uint64_t storage_size;	/* host storage bytes (default 64 GiB, less under ulimit -v,
+				   at least 512 MiB; lazily backed) */
 	unsigned crw_queue_len; /* CRW queue bound (default 256) */
 	const char *workdir;	/* default images, and IMAGE= of decks given as text */
 	bool notrace;		/* no sim_trace lines for machine events (benchmarks) */

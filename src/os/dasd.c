@@ -21,8 +21,19 @@
 
 #define DASD_DEAD_MAX	  64
 
+/* Linux's dasd devmap: the device index (and so the name dasda, dasdb,
+ * ... and the minor) of a bus ID, given out in the order bus IDs are first
+ * seen and kept for the life of the kernel, so a device that goes away
+ * (unbind, a subchannel that disappears) gets its name back. */
+struct dasd_devmap {
+	char busid[16];
+	int devindex;
+};
+
 struct dasd_state {
 	int next_index;
+	struct dasd_devmap *map;
+	size_t nmap, capmap;
 	struct dasd_device *dead[DASD_DEAD_MAX]; /* removed, freed at exit */
 	unsigned ndead;
 };
@@ -760,20 +771,34 @@ static int dasd_attr_store(void *obj, long arg, const char *buf, size_t len)
 {
 	struct dasd_device *dev = obj;
 	unsigned long v;
+	int rc;
 	bool f;
 
+	/* Setting a feature (readonly, erplog, use_diag, failfast) makes the
+	 * bus ID's devmap entry in Linux, and with it its device index, even
+	 * while the device is offline: use_diag before it checks the value,
+	 * the others after. */
 	switch (arg) {
 	case DA_READONLY:
 		if (parse_flag(buf, len, &f))
 			return -EINVAL;
+		rc = dasd_devindex(dev->os, dev->busid);
+		if (rc < 0)
+			return rc;
 		dev->readonly = f;
 		return 0;
 	case DA_ERPLOG:
 		if (parse_flag(buf, len, &f))
 			return -EINVAL;
+		rc = dasd_devindex(dev->os, dev->busid);
+		if (rc < 0)
+			return rc;
 		dev->erplog = f;
 		return 0;
 	case DA_USE_DIAG:
+		rc = dasd_devindex(dev->os, dev->busid);
+		if (rc < 0)
+			return rc;
 		if (parse_flag(buf, len, &f))
 			return -EINVAL;
 		if (dev->online)
@@ -805,6 +830,9 @@ static int dasd_attr_store(void *obj, long arg, const char *buf, size_t len)
 	case DA_FAILFAST:
 		if (parse_ulong(buf, len, 1, &v))
 			return -EINVAL;
+		rc = dasd_devindex(dev->os, dev->busid);
+		if (rc < 0)
+			return rc;
 		dev->failfast = v;
 		if (v)
 			dasd_kick(dev); /* waiting block I/O fails now */
@@ -973,6 +1001,11 @@ static int dasd_generic_set_online(struct ccw_device *cdev)
 
 	if (!dev)
 		return -ENODEV;
+	/* Linux's dasd_create_device: the bus ID's devmap entry names it. */
+	rc = dasd_devindex(dev->os, dev->busid);
+	if (rc < 0)
+		return rc;
+	dev->devindex = rc;
 	dev->stopped = 0;
 	rc = dasd_eckd_online(dev);
 	if (rc) {
@@ -1121,13 +1154,32 @@ void dasd_exit(struct os *os)
 
 	for (i = 0; st && i < st->ndead; i++)
 		dasd_device_free(st->dead[i]);
+	if (st)
+		free(st->map);
 	free(osp(os)->dasd);
 	osp(os)->dasd = NULL;
 }
 
-int dasd_next_index(struct os *os)
+int dasd_devindex(struct os *os, const char *busid)
 {
 	struct dasd_state *st = osp(os)->dasd;
+	size_t i;
 
-	return st ? st->next_index++ : 0;
+	if (!st)
+		return -ENODEV;
+	for (i = 0; i < st->nmap; i++)
+		if (!strcmp(st->map[i].busid, busid))
+			return st->map[i].devindex;
+	if (st->nmap == st->capmap) {
+		size_t cap = st->capmap ? 2 * st->capmap : 16;
+		struct dasd_devmap *m = realloc(st->map, cap * sizeof(*m));
+
+		if (!m)
+			return -ENOMEM;
+		st->map = m;
+		st->capmap = cap;
+	}
+	snprintf(st->map[st->nmap].busid, sizeof(st->map[st->nmap].busid), "%s", busid);
+	st->map[st->nmap].devindex = st->next_index++;
+	return st->map[st->nmap++].devindex;
 }

@@ -17,8 +17,6 @@
 #define DSCB_EXT1_LOWER 107 /* DS1EXT1 lower CCHH */
 #define DSCB_EXT1_UPPER 111 /* DS1EXT1 upper CCHH */
 
-int dasd_next_index(struct os *os);
-
 /* ---- block device operations (run in the caller's task) ---- */
 
 /* What a failed request becomes for the reader or writer (Linux
@@ -219,18 +217,38 @@ static void dasd_scan_partitions(struct dasd_device *dev)
 
 /* ---- add / remove ---- */
 
+void dasd_name_format(int devindex, char *buf, size_t size)
+{
+	char letters[8];
+	int n = 0;
+	size_t len;
+
+	/* dasda..dasdz, then dasdaa..dasdzz, dasdaaa..: bijective base 26,
+	 * found last letter first. */
+	do {
+		letters[n++] = (char)('a' + devindex % 26);
+		devindex = devindex / 26 - 1;
+	} while (devindex >= 0 && n < (int)sizeof(letters));
+	len = (size_t)snprintf(buf, size, "dasd");
+	while (n > 0 && len + 1 < size)
+		buf[len++] = letters[--n];
+	buf[len] = '\0';
+}
+
 int dasd_genhd_add(struct dasd_device *dev)
 {
 	char dir[200];
 	int i, rc;
 
-	if (dev->devindex < 0)
-		dev->devindex = dasd_next_index(dev->os);
-	if (dev->devindex < 26)
-		snprintf(dev->name, sizeof(dev->name), "dasd%c", 'a' + dev->devindex);
-	else
-		snprintf(dev->name, sizeof(dev->name), "dasd%c%c", 'a' + dev->devindex / 26 - 1,
-			 'a' + dev->devindex % 26);
+	if (dev->devindex < 0) {
+		rc = dasd_devindex(dev->os, dev->busid);
+		if (rc < 0)
+			return rc;
+		dev->devindex = rc;
+	}
+	if (dev->devindex >= DASD_PER_MAJOR)
+		return -EBUSY; /* no minor left for it */
+	dasd_name_format(dev->devindex, dev->name, sizeof(dev->name));
 	dev->bdev.device = dev;
 	dev->bdev.start = 0;
 	dev->bdev.nblocks = dev->blocks;

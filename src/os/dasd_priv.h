@@ -150,6 +150,13 @@ int dasd_eckd_rw(struct dasd_device *dev, bool write, uint64_t blk, uint32_t n, 
 void ebcdic_to_ascii(char *out, const uint8_t *in, size_t n);
 
 /* dasd_genhd.c */
+/* The device index of a bus ID (Linux's devmap): the one it had before,
+ * else the next free one; < 0 on error. */
+int dasd_devindex(struct os *os, const char *busid);
+/* Linux's name for a device index: dasda..dasdz, dasdaa..dasdzz, ... */
+void dasd_name_format(int devindex, char *buf, size_t size);
+/* Minors are 20 bits, 4 per device (the disk and 3 partitions). */
+#define DASD_PER_MAJOR (1 << 18)
 int dasd_genhd_add(struct dasd_device *dev);
 void dasd_genhd_remove(struct dasd_device *dev);
 

@@ -80,6 +80,11 @@ bool css_sch_is_valid(const struct schib *s);
 
 struct vfio_ccw_private;
 
+/* iommu group ids as Linux's iommu_group_ida hands them out: the lowest
+ * free one. */
+int os_iommu_group_alloc(struct os *os);
+void os_iommu_group_free(struct os *os, int id);
+
 struct os_priv {
 	struct css_upcalls up;		   /* bound to the CSS */
 	bool dying;			   /* os_destroy() is running */
@@ -96,6 +101,9 @@ struct os_priv {
 	/* kernel storage */
 	uint64_t kbase, ksize;
 	struct kmem *kmem; /* its allocator (kmem.c) */
+	/* iommu group ids in use (Linux's iommu_group_ida): bit per id */
+	uint64_t *iommu_ids;
+	size_t iommu_words;
 	/* boot */
 	sim_time_t boot_time; /* when this kernel started: its clock's zero */
 	struct sim_task *init_task;

@@ -62,6 +62,40 @@ void os_printk_level(struct os *os, bool console, const char *fmt, va_list ap)
 	}
 }
 
+int os_iommu_group_alloc(struct os *os)
+{
+	struct os_priv *p = os->priv;
+	size_t w;
+
+	for (w = 0; w < p->iommu_words; w++)
+		if (~p->iommu_ids[w])
+			break;
+	if (w == p->iommu_words) {
+		uint64_t *n = realloc(p->iommu_ids, (w + 1) * sizeof(*n));
+
+		if (!n)
+			return -1; /* shown as group -1; nothing depends on it */
+		n[w] = 0;
+		p->iommu_ids = n;
+		p->iommu_words = w + 1;
+	}
+	for (int b = 0; b < 64; b++) {
+		if (!(p->iommu_ids[w] & (1ull << b))) {
+			p->iommu_ids[w] |= 1ull << b;
+			return (int)(w * 64) + b;
+		}
+	}
+	return -1;
+}
+
+void os_iommu_group_free(struct os *os, int id)
+{
+	struct os_priv *p = os->priv;
+
+	if (id >= 0 && (size_t)id / 64 < p->iommu_words)
+		p->iommu_ids[id / 64] &= ~(1ull << (id % 64));
+}
+
 void os_printk(struct os *os, const char *fmt, ...)
 {
 	va_list ap;
@@ -492,6 +526,7 @@ static void os_teardown(struct os *os)
 		for (i = 0; i < p->count; i++)
 			free(p->lines[(p->first + i) % DMESG_MAX_LINES]);
 		kmem_exit(os);
+		free(p->iommu_ids);
 		free(p);
 	}
 	if (os->vfs)

@@ -150,7 +150,8 @@ static int mdev_create(struct vfio_ccw_private *p, const char *buf, size_t len)
 		return rc;
 	}
 	p->mdev = true;
-	os_printk_debug(p->os, "vfio_mdev %s: Adding to iommu group", uuid);
+	p->iommu_group = os_iommu_group_alloc(p->os);
+	os_printk_debug(p->os, "vfio_mdev %s: Adding to iommu group %d", uuid, p->iommu_group);
 	return 0;
 }
 
@@ -201,6 +202,9 @@ static int mdev_remove(struct vfio_ccw_private *p, bool force)
 	sysfs_remove(fs, path);
 	path_fmt(path, sizeof(path), "%s/%s", p->dir, p->vdev.name);
 	sysfs_remove(fs, path);
+	os_printk_debug(p->os, "vfio_mdev %s: Removing from iommu group %d", p->vdev.name,
+			p->iommu_group);
+	os_iommu_group_free(p->os, p->iommu_group);
 	p->mdev = false;
 	p->vdev.name[0] = 0;
 	return 0;

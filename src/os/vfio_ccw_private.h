@@ -137,6 +137,7 @@ struct vfio_ccw_crw_queue {
 
 struct vfio_ccw_private {
 	struct os *os;
+	int iommu_group; /* of the mdev, while there is one */
 	struct subchannel *sch;
 	enum vfio_ccw_state state;
 	struct ccw_io_region io_region;

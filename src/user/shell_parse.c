@@ -105,7 +105,8 @@ static char *read_word(const char **pp, char *err, size_t errsize)
 			n += (size_t)(end - p - 1);
 			p = end + 1;
 		} else if (*p == '"') {
-			p++;
+			const char *open = p++;
+
 			while (*p && *p != '"') {
 				if (*p == '\\' && (p[1] == '"' || p[1] == '\\' || p[1] == '$'))
 					p++;
@@ -116,8 +117,10 @@ static char *read_word(const char **pp, char *err, size_t errsize)
 				}
 				w[n++] = *p++;
 			}
-			if (!*p)
+			if (!*p) {
+				p = open; /* name the quote, not the end */
 				goto unterminated;
+			}
 			p++;
 		} else if (*p == '\\') {
 			if (p[1])

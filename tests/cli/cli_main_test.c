@@ -111,6 +111,14 @@ TEST(cli_main_usage_errors)
 	CHECK_EQ(r.rc, 1);
 	CHECK(strncmp(r.err, "chpsync: --seed: '12x' is not a number\n", 39) == 0);
 	res_free(&r);
+	/* 2^64 is a number, one too large for a seed. */
+	r = CLI("run", "--seed", "18446744073709551616");
+	CHECK_EQ(r.rc, 1);
+	CHECK(!strncmp(r.err,
+		       "chpsync: --seed: '18446744073709551616' is out of range "
+		       "(0 to 18446744073709551615)\n",
+		       84));
+	res_free(&r);
 	r = CLI("run", "a", "b");
 	CHECK_EQ(r.rc, 1);
 	CHECK(strncmp(r.err, "chpsync: run: expected at most one scenario file, got 'b' too\n",

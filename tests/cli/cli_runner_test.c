@@ -101,9 +101,19 @@ TEST(cli_hmc_chp_errors)
 {
 	struct out o = run_text("[root@hmc ~]# chp fail zz\n[root@hmc ~]# chp frob 42\n"
 				"[root@hmc ~]# chp fail\n[root@hmc ~]# chp fail 1.42\n"
-				"[root@hmc ~]# status extra\n");
+				"[root@hmc ~]# status extra\n[root@hmc ~]# chp repair 42\n"
+				"[root@hmc ~]# chp fail 42; chp fail 42\n"
+				"[root@hmc ~]# chp configure 43\n"
+				"[root@hmc ~]# chp deconfigure 43; chp deconfigure 43\n");
 
 	CHECK_EQ(o.rc, 0);
+	/* An action on a path already in that state says so (not "Operation
+	 * already in progress"). */
+	CHECK(strstr(o.text, "chp: 0.42: the link is up: nothing to repair\n") != NULL);
+	CHECK(strstr(o.text, "chp: 0.42: the link has already failed\n") != NULL);
+	CHECK(strstr(o.text, "chp: 0.43: the channel path is already configured\n") != NULL);
+	CHECK(strstr(o.text, "chp: 0.43: the channel path is already in standby\n") != NULL);
+	CHECK(strstr(o.text, "already in progress") == NULL);
 	CHECK(strstr(o.text, "chp: 'zz' is not a CHPID (e.g. 0.42 or 42)\n") != NULL);
 	CHECK(strstr(o.text, "chp: unknown action 'frob'\n") != NULL);
 	CHECK(strstr(o.text, "chp: expected an action and a CHPID\n") != NULL);
@@ -407,4 +417,60 @@ TEST(cli_run_timing_directive_selects_the_machine_model)
 	CHECK(strstr(b.text, "copied, 0.0012818 s, 320 MB/s\n") != NULL);
 	out_free(&a);
 	out_free(&b);
+}
+
+/* Linux's "Adding to iommu group N" names the group: the lowest free id
+ * (ida), given back when the mdev is removed. */
+TEST(cli_mdev_iommu_group_message_names_the_group)
+{
+	struct out o = run_text(
+		"#! iocp tests/scenarios/recover.iocp\n"
+		"#! think 0\n"
+		"[root@host ~]# driverctl -b css set-override 0.0.013f vfio_ccw; driverctl -b css "
+		"set-override 0.0.0140 vfio_ccw\n"
+		"[root@host ~]# mdevctl start -u 11111111-0000-4000-8000-00000000013f -p 0.0.013f -t "
+		"vfio_ccw-io; mdevctl start -u 11111111-0000-4000-8000-000000000140 -p 0.0.0140 -t "
+		"vfio_ccw-io\n"
+		"[root@host ~]# mdevctl stop -u 11111111-0000-4000-8000-00000000013f; mdevctl start "
+		"-u 22222222-0000-4000-8000-00000000013f -p 0.0.013f -t vfio_ccw-io\n"
+		"[root@host ~]# dmesg | grep -o 'vfio_mdev.*iommu group.*'\n");
+
+	CHECK_EQ(o.rc, 0);
+	CHECK(strstr(o.text,
+		     "vfio_mdev 11111111-0000-4000-8000-00000000013f: Adding to iommu group 0\n"
+		     "vfio_mdev 11111111-0000-4000-8000-000000000140: Adding to iommu group 1\n"
+		     "vfio_mdev 11111111-0000-4000-8000-00000000013f: Removing from iommu group 0\n"
+		     "vfio_mdev 22222222-0000-4000-8000-00000000013f: Adding to iommu group 0\n") !=
+	      NULL);
+	out_free(&o);
+}
+
+/* Linux's dasd devmap keeps a bus ID's device index for the life of the
+ * kernel: a DASD unbound and bound again comes back under its old name
+ * (dasda, 94:0), and a device seen for the first time gets the next index. */
+TEST(cli_dasd_keeps_its_name_across_unbind_and_rebind)
+{
+	struct out o = run_text(
+		"#! iocp tests/scenarios/recover.iocp\n"
+		"[root@host ~]# chccwdev -e 0.0.3f3f,0.0.3f40 >/dev/null\n"
+		"[root@host ~]# echo 0.0.013f > /sys/bus/css/drivers/io_subchannel/unbind; "
+		"echo 0.0.013f > /sys/bus/css/drivers_probe\n"
+		"[root@host ~]# chccwdev -e 0.0.3f3f >/dev/null; chccwdev -e 0.0.3f41 >/dev/null\n"
+		"[root@host ~]# lsdasd\n");
+
+	CHECK_EQ(o.rc, 0);
+	CHECK(strstr(o.text, "0.0.3f3f  active    dasda     94:0    ECKD ") != NULL);
+	CHECK(strstr(o.text, "0.0.3f40  active    dasdb     94:4    ECKD ") != NULL);
+	CHECK(strstr(o.text, "0.0.3f41  active    dasdc     94:8    ECKD ") != NULL);
+	out_free(&o);
+	/* Setting a feature of an offline device gives its bus ID an index
+	 * too (Linux's dasd_set_feature makes the devmap entry). */
+	o = run_text("#! iocp tests/scenarios/recover.iocp\n"
+		     "[root@host ~]# echo 0 > /sys/bus/ccw/devices/0.0.3f41/erplog\n"
+		     "[root@host ~]# chccwdev -e 0.0.3f3f,0.0.3f41 >/dev/null\n"
+		     "[root@host ~]# lsdasd\n");
+	CHECK_EQ(o.rc, 0);
+	CHECK(strstr(o.text, "0.0.3f3f  active    dasdb     94:4    ECKD ") != NULL);
+	CHECK(strstr(o.text, "0.0.3f41  active    dasda     94:0    ECKD ") != NULL);
+	out_free(&o);
 }

@@ -129,7 +129,16 @@ TEST(cli_scenario_bad_directives)
 	bad("#! debug yes\n[root@host ~]# ls\n", "t.scenario:1: debug: takes no argument");
 	bad("#! seed x12\n[root@host ~]# ls\n", "t.scenario:1: seed: 'x12' is not a number");
 	bad("#! seed -1\n[root@host ~]# ls\n", "t.scenario:1: seed: '-1' is not a number");
+	bad("#! seed 18446744073709551616\n[root@host ~]# ls\n",
+	    "t.scenario:1: seed: '18446744073709551616' is out of range (0 to "
+	    "18446744073709551615)");
 	bad("#! seed 1\n#! seed 2\n[root@host ~]# ls\n", "t.scenario:2: seed given twice");
+	/* Binary junk in the file is named, not written raw to the terminal. */
+	bad("#! seed \x1b[2J\x01\xff\n[root@host ~]# ls\n",
+	    "t.scenario:1: seed: '\\x1b[2J\\x01\\xff' is not a number");
+	bad("#! fr\x07ob\n[root@host ~]# ls\n",
+	    "t.scenario:1: unknown directive 'fr\\x07ob' (known: iocp, seed, timeout, debug, "
+	    "host-driver, varies, timing, think)");
 	bad("#! iocp\n[root@host ~]# ls\n", "t.scenario:1: iocp: expected exactly one argument");
 	bad("#! iocp a b\n[root@host ~]# ls\n",
 	    "t.scenario:1: iocp: expected exactly one argument");

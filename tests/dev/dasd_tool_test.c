@@ -99,6 +99,9 @@ TEST(dasd_tool_bad_arguments)
 	has("already exists");
 	CHECK_EQ(TOOL("info", dasd_tmp("nonexistent.3390")), 1);
 	has("nonexistent.3390: No such file or directory");
+	/* A directory is not a volume: say so (it was "too short"). */
+	CHECK_EQ(TOOL("info", "/tmp"), 1);
+	has("chpsync: /tmp: Is a directory");
 	CHECK_EQ(TOOL("check"), 1);
 	has("usage");
 	CHECK_EQ(TOOL("create", "/nonexistent-dir/x.3390", "10", "V1"), 1);

@@ -156,6 +156,10 @@ TEST(bad_iocp_decks_name_file_line_and_what_is_wrong)
 		 "bad.deck:3: IODEVICE: UNIT=3390A (PAV alias) is not supported");
 	bad_deck(CHP CU "IODEVICE ADDRESS=(FFFF,2),CUNUMBR=(1000),UNIT=TEST\n",
 		 "bad.deck:3: IODEVICE: ADDRESS= range goes past FFFF");
+	/* Binary junk is named, not written raw to the terminal: control
+	 * characters and bytes above 0x7e as \xHH. */
+	bad_deck(CHP "\x01\x02\xff\xfe\x1b[2J junk\n",
+		 "bad.deck:2: unknown statement \\x01\\x02\\xff\\xfe\\x1b[2J");
 }
 
 TEST(missing_deck_file_is_reported_with_its_name)

@@ -6,6 +6,7 @@
 
 #include "dev/testdev.h"
 #include "kern_fixture.h"
+#include "os/dasd_priv.h"
 #include "os/device_priv.h"
 #include "machine/machine.h"
 #include "os/cio.h"
@@ -575,4 +576,22 @@ TEST(kern_dmesg_time_starts_at_this_kernels_boot)
 	os_destroy(os);
 	machine_free(m);
 	sim_free(sim);
+}
+
+/* Linux's dasd names: dasda..dasdz (index 0-25), dasdaa..dasdzz (to 701),
+ * dasdaaa..dasdzzz (to 18277), then four letters. */
+TEST(kern_dasd_name_of_each_device_index)
+{
+	static const struct {
+		int index;
+		const char *name;
+	} t[] = {{0, "dasda"},	   {25, "dasdz"},      {26, "dasdaa"},	    {27, "dasdab"},
+		 {51, "dasdaz"},   {52, "dasdba"},     {701, "dasdzz"},	    {702, "dasdaaa"},
+		 {703, "dasdaab"}, {18277, "dasdzzz"}, {18278, "dasdaaaa"}, {262143, "dasdnwtl"}};
+	char name[16];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		dasd_name_format(t[i].index, name, sizeof(name));
+		CHECK_STR(name, t[i].name);
+	}
 }

@@ -45,6 +45,10 @@ TEST(shell_syntax_errors)
 	CHECK_STR(ufix_run(&f, "echo 'abc"),
 		  "-bash: unexpected EOF while looking for matching `''\n");
 	CHECK_EQ(f.status, 2);
+	/* An unterminated double quote names its quote too (it was cut short). */
+	CHECK_STR(ufix_run(&f, "echo \"a\\\"bc"),
+		  "-bash: unexpected EOF while looking for matching `\"'\n");
+	CHECK_EQ(f.status, 2);
 	CHECK_STR(ufix_run(&f, "| cat"), "-bash: syntax error near unexpected token `|'\n");
 	CHECK_STR(ufix_run(&f, "echo a ;; echo b"),
 		  "-bash: syntax error near unexpected token `;'\n");
