@@ -117,9 +117,22 @@ static void remove_deck(void)
 		*slash = '\0';
 		rmdir(deck_path);
 	}
+	deck_path[0] = '\0';
 }
 
 /* ---- one world through the runner ---- */
+
+/* A child that fails (die) still removes its work directory and deck. */
+static struct run_world *child_world;
+
+static void child_cleanup(void)
+{
+	if (child_world)
+		run_world_destroy(child_world);
+	child_world = NULL;
+	if (deck_path[0])
+		remove_deck();
+}
 
 static void world_up(struct run_world *rw)
 {
@@ -130,6 +143,14 @@ static void world_up(struct run_world *rw)
 		die("%s", err);
 	rw->max_events = UINT64_MAX;
 	rw->max_events_still = UINT64_MAX;
+	child_world = rw;
+}
+
+static void world_down(struct run_world *rw)
+{
+	child_world = NULL;
+	run_world_destroy(rw);
+	remove_deck();
 }
 
 static void run(struct run_world *rw, const char *node, const char *cmd)
@@ -182,8 +203,7 @@ static void devices_child(int n, int kind, struct figures *fg)
 	run(&rw, "host", "chchp -c 0 40");
 	run(&rw, "host", "chchp -c 1 40");
 	t3 = cpu_now();
-	run_world_destroy(&rw);
-	remove_deck();
+	world_down(&rw);
 	fg->phase[0] = t1 - t0;
 	fg->phase[1] = t2 - t1;
 	fg->phase[2] = t3 - t2;
@@ -267,8 +287,7 @@ static void guests_child(int g, struct figures *fg)
 	fg->phase[1] = t3 - t2 - probe;
 	fg->phase[2] = probe;
 	t0 = cpu_now();
-	run_world_destroy(&rw);
-	remove_deck();
+	world_down(&rw);
 	fg->phase[3] = cpu_now() - t0;
 	fg->ok = 1;
 }
@@ -300,6 +319,7 @@ static int run_row(void (*fn)(int, int, struct figures *), int n, int kind, stru
 		struct figures fg = {0};
 
 		close(fds[0]);
+		atexit(child_cleanup);
 		fn(n, kind, &fg);
 		if (write(fds[1], &fg, sizeof(fg)) != sizeof(fg))
 			_exit(3);
