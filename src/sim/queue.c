@@ -1,5 +1,9 @@
 /* The simulated clock and the event queue: a binary min-heap ordered by
- * (time, key, seq); see sim.h for the tie-break. */
+ * (time, key, seq), see sim.h for the tie-break; and beside it the list of
+ * events due now that were scheduled with no delay while permutation is
+ * off (FIFO: each has key 0 and a larger seq than every event before it,
+ * so the list is in order and the next event is the lesser of its head
+ * and the heap's top). */
 #include "sim/sim.h"
 
 #include <stdlib.h>
@@ -86,7 +90,52 @@ static void heap_remove(struct sim *sim, size_t i)
 		return;
 	heap_set(sim, i, last);
 	sift_down(sim, i);
-	sift_up(sim, last->idx);
+	if (i) /* the top only ever moves down */
+		sift_up(sim, last->idx);
+}
+
+static void now_append(struct sim *sim, struct sim_event *ev)
+{
+	ev->idx = SIM_EV_NOW;
+	ev->next = NULL;
+	ev->prev = sim->now_tail;
+	if (sim->now_tail)
+		sim->now_tail->next = ev;
+	else
+		sim->now_head = ev;
+	sim->now_tail = ev;
+	sim->nnow++;
+}
+
+static void now_remove(struct sim *sim, struct sim_event *ev)
+{
+	if (ev->prev)
+		ev->prev->next = ev->next;
+	else
+		sim->now_head = ev->next;
+	if (ev->next)
+		ev->next->prev = ev->prev;
+	else
+		sim->now_tail = ev->prev;
+	sim->nnow--;
+}
+
+/* The next event to run, or NULL. */
+static struct sim_event *peek(const struct sim *sim)
+{
+	struct sim_event *ev = sim->nheap ? sim->heap[0] : NULL;
+
+	if (sim->now_head && (!ev || ev_before(sim->now_head, ev)))
+		ev = sim->now_head;
+	return ev;
+}
+
+static void ev_unqueue(struct sim *sim, struct sim_event *ev)
+{
+	if (ev->idx == SIM_EV_NOW)
+		now_remove(sim, ev);
+	else
+		heap_remove(sim, ev->idx);
 }
 
 static struct sim_event *ev_alloc(struct sim *sim)
@@ -125,6 +174,10 @@ struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg
 	}
 	ev->fn = fn;
 	ev->arg = arg;
+	if (!delay && !sim->permute) {
+		now_append(sim, ev);
+		return ev;
+	}
 	if (sim->nheap == sim->capheap) {
 		sim->capheap = sim->capheap ? 2 * sim->capheap : 64;
 		sim->heap = sim_xrealloc(sim->heap, sim->capheap * sizeof(*sim->heap));
@@ -139,39 +192,52 @@ void sim_cancel(struct sim *sim, struct sim_event *ev)
 {
 	if (!ev)
 		return;
-	heap_remove(sim, ev->idx);
+	ev_unqueue(sim, ev);
 	ev_release(sim, ev);
 }
 
 size_t sim_pending(const struct sim *sim)
 {
-	return sim->nheap;
+	return sim->nheap + sim->nnow;
 }
 
 bool sim_next_time(const struct sim *sim, sim_time_t *t)
 {
-	if (!sim->nheap)
+	const struct sim_event *ev = peek(sim);
+
+	if (!ev)
 		return false;
-	*t = sim->heap[0]->time;
+	*t = ev->time;
 	return true;
 }
 
 bool sim_next_is_mine(const struct sim *sim)
 {
-	return !sim->permute && (!sim->nheap || sim->heap[0]->time > sim->now);
+	const struct sim_event *ev = peek(sim);
+
+	return !sim->permute && (!ev || ev->time > sim->now);
 }
 
-bool sim_step(struct sim *sim)
+/* Take the next event off the queue and run it; false when there is none. */
+static inline __attribute__((always_inline)) bool step(struct sim *sim)
 {
-	struct sim_event *ev;
+	struct sim_event *ev = sim->nheap ? sim->heap[0] : NULL;
 	sim_fn fn;
 	void *arg;
 
-	sim_no_task_context(sim, "sim_step");
-	if (!sim->nheap)
+	if (sim->now_head && (!ev || ev_before(sim->now_head, ev))) {
+		ev = sim->now_head;
+		sim->now_head = ev->next;
+		if (ev->next)
+			ev->next->prev = NULL;
+		else
+			sim->now_tail = NULL;
+		sim->nnow--;
+	} else if (ev) {
+		heap_remove(sim, 0);
+	} else {
 		return false;
-	ev = sim->heap[0];
-	heap_remove(sim, 0);
+	}
 	sim->now = ev->time;
 	fn = ev->fn;
 	arg = ev->arg;
@@ -181,13 +247,19 @@ bool sim_step(struct sim *sim)
 	return true;
 }
 
+bool sim_step(struct sim *sim)
+{
+	sim_no_task_context(sim, "sim_step");
+	return step(sim);
+}
+
 bool sim_run_until(struct sim *sim, bool (*done)(void *), void *arg)
 {
 	sim_no_task_context(sim, "sim_run_until");
 	for (;;) {
 		if (done(arg))
 			return true;
-		if (!sim_step(sim))
+		if (!step(sim))
 			return done(arg);
 	}
 }
@@ -195,15 +267,15 @@ bool sim_run_until(struct sim *sim, bool (*done)(void *), void *arg)
 void sim_run(struct sim *sim)
 {
 	sim_no_task_context(sim, "sim_run");
-	while (sim_step(sim))
+	while (step(sim))
 		;
 }
 
 void sim_run_to(struct sim *sim, sim_time_t t)
 {
 	sim_no_task_context(sim, "sim_run_to");
-	while (sim->nheap && sim->heap[0]->time <= t)
-		sim_step(sim);
+	for (const struct sim_event *ev; (ev = peek(sim)) && ev->time <= t;)
+		step(sim);
 	if (sim->now < t)
 		sim->now = t;
 }
@@ -213,6 +285,12 @@ void sim_queue_free(struct sim *sim)
 	for (size_t i = 0; i < sim->nheap; i++)
 		free(sim->heap[i]);
 	free(sim->heap);
+	while (sim->now_head) {
+		struct sim_event *ev = sim->now_head;
+
+		sim->now_head = ev->next;
+		free(ev);
+	}
 	while (sim->free_ev) {
 		struct sim_event *ev = sim->free_ev;
 

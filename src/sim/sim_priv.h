@@ -23,8 +23,11 @@ struct sim_event {
 	uint64_t seq;
 	sim_fn fn;
 	void *arg;
-	size_t idx; /* position in the heap */
+	size_t idx;		       /* position in the heap, SIM_EV_NOW on the list of now */
+	struct sim_event *prev, *next; /* on the list of now */
 };
+
+#define SIM_EV_NOW SIZE_MAX
 
 /* One per task: a task waits on at most one queue at a time. */
 struct sim_waiter {
@@ -61,6 +64,12 @@ struct sim {
 	uint64_t seq;
 	struct sim_event **heap;
 	size_t nheap, capheap;
+	/* Events due now, scheduled with no delay while permutation is off:
+	 * they come after everything already due now and in the order they
+	 * were scheduled, so a list keeps them in (time, key, seq) order
+	 * without heap work (most events of an I/O are of this kind). */
+	struct sim_event *now_head, *now_tail;
+	size_t nnow;
 	/* Spent event handles kept for reuse: a malloc/free pair per event
 	 * is a large part of an event's cost.  Off under ASan, so that a
 	 * stale handle still shows up as a use after free. */

@@ -141,6 +141,111 @@ TEST(cancelled_event_never_runs)
 	sim_free(sim);
 }
 
+/* Events scheduled from handlers, half of them with no delay, some
+ * cancelled: with permutation off they must run in (time, seq) order,
+ * seq being the order of the sim_at() calls, each exactly once. */
+struct mix {
+	struct sim *sim;
+	struct sim_event *ev[4000];
+	sim_time_t time[4000];
+	bool ran[4000], cancelled[4000];
+	int n, nrun, last, bad;
+	sim_time_t last_time;
+};
+
+static struct mix *the_mix;
+
+static void mix_ev(void *arg);
+
+static void mix_at(struct mix *m, sim_time_t delay)
+{
+	if (m->n == 4000)
+		return;
+	m->time[m->n] = sim_now(m->sim) + delay;
+	m->ev[m->n] = sim_at(m->sim, delay, mix_ev, (void *)(intptr_t)m->n);
+	m->n++;
+}
+
+static void mix_ev(void *arg)
+{
+	struct mix *m = the_mix;
+	int id = (int)(intptr_t)arg;
+
+	if (m->ran[id] || m->cancelled[id] || m->time[id] != sim_now(m->sim) ||
+	    (m->nrun &&
+	     (m->time[id] < m->last_time || (m->time[id] == m->last_time && id < m->last))))
+		m->bad++;
+	m->ran[id] = true;
+	m->ev[id] = NULL;
+	m->nrun++;
+	m->last = id;
+	m->last_time = m->time[id];
+	for (uint64_t k = sim_rand_below(m->sim, 4); k; k--)
+		mix_at(m, sim_rand_below(m->sim, 2) ? 0 : sim_rand_below(m->sim, 3));
+	if (sim_rand_below(m->sim, 4) == 0) {
+		int c = (int)sim_rand_below(m->sim, (uint64_t)m->n);
+
+		if (m->ev[c]) {
+			sim_cancel(m->sim, m->ev[c]);
+			m->ev[c] = NULL;
+			m->cancelled[c] = true;
+		}
+	}
+}
+
+TEST(no_delay_and_later_events_mixed_run_in_time_then_schedule_order)
+{
+	static struct mix m;
+	int cancelled = 0;
+
+	m = (struct mix){.sim = sim_new(7)};
+	the_mix = &m;
+	for (int i = 0; i < 4; i++)
+		mix_at(&m, (sim_time_t)i % 2);
+	while (sim_pending(m.sim)) {
+		sim_time_t t;
+
+		CHECK(sim_next_time(m.sim, &t));
+		CHECK(t >= sim_now(m.sim));
+		sim_step(m.sim);
+	}
+	CHECK_EQ(m.bad, 0);
+	for (int i = 0; i < m.n; i++) {
+		CHECK(m.ran[i] != m.cancelled[i]);
+		cancelled += m.cancelled[i];
+	}
+	CHECK_EQ(m.nrun + cancelled, m.n);
+	CHECK(m.n > 1000);
+	CHECK(cancelled > 10);
+	sim_free(m.sim);
+}
+
+/* Events scheduled with no delay before permutation is switched on keep
+ * their place (key 0) among those scheduled after. */
+TEST(no_delay_events_keep_their_order_across_a_permutation_switch)
+{
+	struct sim *sim = sim_new(3);
+	struct rec r = {.sim = sim};
+	struct item it[3] = {{&r, 0}, {&r, 1}, {&r, 2}};
+
+	sim_at(sim, 0, record, &it[0]);
+	sim_at(sim, 0, record, &it[1]);
+	sim_set_permute(sim, true);
+	sim_at(sim, 0, record, &it[2]);
+	CHECK_EQ(sim_pending(sim), 3);
+	CHECK(!sim_next_is_mine(sim));
+	sim_run(sim);
+	CHECK_EQ(r.n, 3);
+	/* key 0 sorts first; the permuted one (a non-zero key) after them */
+	CHECK_EQ(r.order[0], 0);
+	CHECK_EQ(r.order[1], 1);
+	CHECK_EQ(r.order[2], 2);
+	CHECK(sim_next_is_mine(sim) == false);
+	sim_set_permute(sim, false);
+	CHECK(sim_next_is_mine(sim));
+	sim_free(sim);
+}
+
 static bool three_ran(void *arg)
 {
 	return ((struct rec *)arg)->n >= 3;
