@@ -120,13 +120,15 @@ static void now_remove(struct sim *sim, struct sim_event *ev)
 	sim->nnow--;
 }
 
-/* The next event to run, or NULL. */
+/* The next event to run, or NULL (the one done() is asked about counts). */
 static struct sim_event *peek(const struct sim *sim)
 {
 	struct sim_event *ev = sim->nheap ? sim->heap[0] : NULL;
 
 	if (sim->now_head && (!ev || ev_before(sim->now_head, ev)))
 		ev = sim->now_head;
+	if (sim->virt && (!ev || ev_before(sim->virt, ev)))
+		ev = sim->virt;
 	return ev;
 }
 
@@ -160,10 +162,9 @@ static void ev_release(struct sim *sim, struct sim_event *ev)
 	sim->free_ev = ev;
 }
 
-struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg)
+/* Stamp ev as scheduled now for now + delay (it takes its seq). */
+static inline void ev_stamp(struct sim *sim, sim_time_t delay, struct sim_event *ev)
 {
-	struct sim_event *ev = ev_alloc(sim);
-
 	ev->time = delay > UINT64_MAX - sim->now ? UINT64_MAX : sim->now + delay;
 	ev->seq = sim->seq++;
 	ev->key = 0;
@@ -172,11 +173,15 @@ struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg
 
 		ev->key = sim_splitmix64(&x);
 	}
-	ev->fn = fn;
-	ev->arg = arg;
-	if (!delay && !sim->permute) {
+}
+
+static inline void ev_queue(struct sim *sim, struct sim_event *ev)
+{
+	if (ev->time == sim->now && !ev->key) {
+		/* no delay, permutation off (a key is never 0 then in
+		 * practice; the list stays in order whatever the case) */
 		now_append(sim, ev);
-		return ev;
+		return;
 	}
 	if (sim->nheap == sim->capheap) {
 		sim->capheap = sim->capheap ? 2 * sim->capheap : 64;
@@ -185,20 +190,91 @@ struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg
 	sim->nheap++;
 	heap_set(sim, sim->nheap - 1, ev);
 	sift_up(sim, sim->nheap - 1);
+}
+
+struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg)
+{
+	struct sim_event *ev = ev_alloc(sim);
+
+	ev_stamp(sim, delay, ev);
+	ev->fn = fn;
+	ev->arg = arg;
+	ev_queue(sim, ev);
 	return ev;
+}
+
+/* Would the running loop take v (stamped just now) as its next event? */
+static bool next_for_loop(const struct sim *sim, const struct sim_event *v)
+{
+	if (sim->loop == SIM_LOOP_NONE || sim->virt || sim->now_head)
+		return false; /* (the list of now holds older events due now) */
+	if (sim->loop == SIM_LOOP_TO && v->time > sim->loop_to)
+		return false;
+	return !sim->nheap || ev_before(v, sim->heap[0]);
+}
+
+/* A task's sleep is the commonest event there is (every system call of a
+ * process costs simulated CPU time), and mostly nothing else is due before
+ * it ends.  Queueing its resume event, switching to the scheduler and back
+ * is then work without effect: the same events run in the same order with
+ * the same seq numbers (so the same permuted tie-breaks), and the loop's
+ * done() is asked the same questions in the same states. */
+bool sim_resume_at(struct sim *sim, struct sim_task *t, sim_time_t delay, sim_fn fn)
+{
+	struct sim_event v, *ev;
+
+	ev_stamp(sim, delay, &v);
+	v.fn = fn;
+	v.arg = t;
+	v.idx = 0;
+	if (!next_for_loop(sim, &v))
+		goto queue;
+	if (sim->loop == SIM_LOOP_UNTIL) {
+		/* The loop asks done() before each event, outside every
+		 * task, with the event pending. */
+		struct sim_task *cur = sim->current;
+		bool stop;
+
+		sim->virt = &v;
+		t->resume_ev = &v;
+		sim->current = NULL;
+		stop = sim->loop_done(sim->loop_arg);
+		sim->current = cur;
+		sim->loop_asked = true;
+		sim->loop_stop = stop;
+		if (!sim->virt)
+			return false; /* cancelled: t->resume_ev resumes t */
+		sim->virt = NULL;
+		t->resume_ev = NULL;
+		if (stop || !next_for_loop(sim, &v))
+			goto queue;
+		sim->loop_asked = false;
+	}
+	sim->now = v.time;
+	return true;
+queue:
+	ev = ev_alloc(sim);
+	*ev = v;
+	ev_queue(sim, ev);
+	t->resume_ev = ev;
+	return false;
 }
 
 void sim_cancel(struct sim *sim, struct sim_event *ev)
 {
 	if (!ev)
 		return;
+	if (ev == sim->virt) {
+		sim->virt = NULL;
+		return;
+	}
 	ev_unqueue(sim, ev);
 	ev_release(sim, ev);
 }
 
 size_t sim_pending(const struct sim *sim)
 {
-	return sim->nheap + sim->nnow;
+	return sim->nheap + sim->nnow + (sim->virt ? 1 : 0);
 }
 
 bool sim_next_time(const struct sim *sim, sim_time_t *t)
@@ -247,35 +323,96 @@ static inline __attribute__((always_inline)) bool step(struct sim *sim)
 	return true;
 }
 
+struct loop_save {
+	int loop;
+	bool (*done)(void *);
+	void *arg;
+	sim_time_t to;
+	bool asked, stop;
+};
+
+static void loop_enter(struct sim *sim, struct loop_save *ls, int loop)
+{
+	*ls = (struct loop_save){sim->loop,    sim->loop_done,	sim->loop_arg,
+				 sim->loop_to, sim->loop_asked, sim->loop_stop};
+	sim->loop = loop;
+	sim->loop_asked = sim->loop_stop = false;
+}
+
+static void loop_leave(struct sim *sim, const struct loop_save *ls)
+{
+	sim->loop = ls->loop;
+	sim->loop_done = ls->done;
+	sim->loop_arg = ls->arg;
+	sim->loop_to = ls->to;
+	sim->loop_asked = ls->asked;
+	sim->loop_stop = ls->stop;
+}
+
 bool sim_step(struct sim *sim)
 {
+	struct loop_save ls;
+	bool r;
+
 	sim_no_task_context(sim, "sim_step");
-	return step(sim);
+	/* One event and no more: no sleep goes on past it. */
+	loop_enter(sim, &ls, SIM_LOOP_NONE);
+	r = step(sim);
+	loop_leave(sim, &ls);
+	return r;
 }
 
 bool sim_run_until(struct sim *sim, bool (*done)(void *), void *arg)
 {
+	struct loop_save ls;
+	bool r;
+
 	sim_no_task_context(sim, "sim_run_until");
+	loop_enter(sim, &ls, SIM_LOOP_UNTIL);
+	sim->loop_done = done;
+	sim->loop_arg = arg;
 	for (;;) {
-		if (done(arg))
-			return true;
-		if (!step(sim))
-			return done(arg);
+		if (sim->loop_asked) {
+			/* A sleeping task asked done() about this event. */
+			sim->loop_asked = false;
+			if (sim->loop_stop) {
+				r = true;
+				break;
+			}
+		} else if (done(arg)) {
+			r = true;
+			break;
+		}
+		if (!step(sim)) {
+			r = done(arg);
+			break;
+		}
 	}
+	loop_leave(sim, &ls);
+	return r;
 }
 
 void sim_run(struct sim *sim)
 {
+	struct loop_save ls;
+
 	sim_no_task_context(sim, "sim_run");
+	loop_enter(sim, &ls, SIM_LOOP_ALL);
 	while (step(sim))
 		;
+	loop_leave(sim, &ls);
 }
 
 void sim_run_to(struct sim *sim, sim_time_t t)
 {
+	struct loop_save ls;
+
 	sim_no_task_context(sim, "sim_run_to");
+	loop_enter(sim, &ls, SIM_LOOP_TO);
+	sim->loop_to = t;
 	for (const struct sim_event *ev; (ev = peek(sim)) && ev->time <= t;)
 		step(sim);
+	loop_leave(sim, &ls);
 	if (sim->now < t)
 		sim->now = t;
 }

@@ -823,3 +823,135 @@ TEST(sim_free_does_not_touch_the_queues_of_waiting_tasks)
 	CHECK_MEM(wq, copy, sizeof(copy));
 	free(wq);
 }
+
+/* ---- a sleep with nothing due before its end goes on in the task ----
+ * Whatever the scheduler does with it, the loops must see what they would
+ * see with the sleep's resume event queued: done() asked before every
+ * event with that event pending, sim_step one event, sim_run_to no event
+ * after its time. */
+
+struct napper {
+	struct sim *sim;
+	int naps, done_naps;
+	sim_time_t ns, at[16];
+	int rc[16];
+};
+
+static void napper_main(void *arg)
+{
+	struct napper *n = arg;
+
+	for (int i = 0; i < n->naps; i++) {
+		n->rc[i] = sim_sleep_intr(n->sim, n->ns);
+		n->at[i] = sim_now(n->sim);
+		n->done_naps = i + 1;
+	}
+}
+
+struct asker {
+	struct sim *sim;
+	struct napper *n;
+	struct sim_task *t;
+	int calls, stop_at, intr_at;
+	size_t pending[32];
+	sim_time_t now[32], next[32];
+	int naps[32];
+};
+
+static bool asker_done(void *arg)
+{
+	struct asker *a = arg;
+	sim_time_t next = 0;
+
+	if (a->calls < 32) {
+		a->pending[a->calls] = sim_pending(a->sim);
+		a->now[a->calls] = sim_now(a->sim);
+		a->next[a->calls] = sim_next_time(a->sim, &next) ? next : 0;
+		a->naps[a->calls] = a->n->done_naps;
+	}
+	a->calls++;
+	if (sim_current(a->sim))
+		a->stop_at = -100; /* done() must run outside every task */
+	if (a->calls == a->intr_at)
+		sim_task_interrupt(a->t);
+	return a->calls == a->stop_at || sim_task_done(a->t);
+}
+
+TEST(run_until_asks_done_before_each_sleep_ends_as_if_it_were_queued)
+{
+	struct sim *sim = sim_new(1);
+	struct napper n = {sim, 6, 0, 5, {0}, {0}};
+	struct asker a = {sim, &n, NULL, 0, 4, 0, {0}, {0}, {0}, {0}};
+
+	a.t = sim_task_spawn(sim, "napper", napper_main, &n);
+	CHECK(sim_run_until(sim, asker_done, &a));
+	/* asked before the start, before the ends of naps 1 and 2, and
+	 * stopped before the end of nap 3 */
+	CHECK_EQ(a.calls, 4);
+	CHECK_EQ(n.done_naps, 2);
+	CHECK_EQ(sim_now(sim), 10);
+	CHECK_EQ(sim_pending(sim), 1);
+	for (int i = 1; i < 4; i++) {
+		CHECK_EQ(a.pending[i], 1);
+		CHECK_EQ(a.now[i], 5 * (sim_time_t)(i - 1));
+		CHECK_EQ(a.next[i], 5 * (sim_time_t)i);
+		CHECK_EQ(a.naps[i], i - 1);
+	}
+	a.stop_at = 0;
+	CHECK(sim_run_until(sim, asker_done, &a));
+	CHECK(sim_task_done(a.t));
+	CHECK_EQ(a.calls, 4 + 5); /* before the ends of naps 3 to 6, after the end */
+	CHECK_EQ(sim_now(sim), 30);
+	for (int i = 0; i < 6; i++) {
+		CHECK_EQ(n.at[i], 5 * (sim_time_t)(i + 1));
+		CHECK_EQ(n.rc[i], 0);
+	}
+	sim_task_free(a.t);
+	sim_free(sim);
+}
+
+TEST(done_may_interrupt_a_sleep_it_is_asked_about)
+{
+	struct sim *sim = sim_new(1);
+	struct napper n = {sim, 3, 0, 5, {0}, {0}};
+	struct asker a = {sim, &n, NULL, 0, 0, 3, {0}, {0}, {0}, {0}};
+
+	a.t = sim_task_spawn(sim, "napper", napper_main, &n);
+	CHECK(sim_run_until(sim, asker_done, &a));
+	/* interrupted while asked about the end of nap 2 (at 5): it ends
+	 * at once, and so does nap 3 */
+	CHECK_EQ(n.rc[0], 0);
+	CHECK_EQ(n.at[0], 5);
+	CHECK_EQ(n.rc[1], -EINTR);
+	CHECK_EQ(n.at[1], 5);
+	CHECK_EQ(n.rc[2], -EINTR);
+	CHECK_EQ(n.at[2], 5);
+	CHECK(sim_task_done(a.t));
+	sim_task_free(a.t);
+	sim_free(sim);
+}
+
+TEST(step_and_run_to_never_run_a_sleep_past_their_end)
+{
+	struct sim *sim = sim_new(1);
+	struct napper n = {sim, 6, 0, 5, {0}, {0}};
+	struct sim_task *t = sim_task_spawn(sim, "napper", napper_main, &n);
+
+	CHECK(sim_step(sim)); /* the start: into nap 1 */
+	CHECK_EQ(n.done_naps, 0);
+	CHECK(sim_step(sim));
+	CHECK_EQ(n.done_naps, 1);
+	CHECK_EQ(sim_now(sim), 5);
+	CHECK_EQ(sim_pending(sim), 1);
+	sim_run_to(sim, 17);
+	CHECK_EQ(n.done_naps, 3);
+	CHECK_EQ(sim_now(sim), 17);
+	CHECK_EQ(sim_pending(sim), 1);
+	sim_run_to(sim, 20); /* an end at the limit itself is run */
+	CHECK_EQ(n.done_naps, 4);
+	sim_run(sim);
+	CHECK(sim_task_done(t));
+	CHECK_EQ(sim_now(sim), 30);
+	sim_task_free(t);
+	sim_free(sim);
+}
