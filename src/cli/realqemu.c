@@ -392,6 +392,7 @@ static enum run_result guest_command(struct realqemu *rq, struct rguest *g, cons
 				     char **out)
 {
 	char *text = NULL;
+	size_t n = strlen(cmd);
 	int64_t limit;
 	int st = 0, k;
 
@@ -407,13 +408,10 @@ static enum run_result guest_command(struct realqemu *rq, struct rguest *g, cons
 		}
 		g->booted = true;
 	}
-	if (*cmd) {
-		size_t n = strlen(cmd);
-
-		if (g->in < 0 || write(g->in, cmd, n) != (ssize_t)n || write(g->in, "\n", 1) != 1) {
-			*out = strdup("");
-			return RUN_NO_NODE;
-		}
+	/* an empty line too: the shell prompts again, as chpsync's own does */
+	if (g->in < 0 || (n && write(g->in, cmd, n) != (ssize_t)n) || write(g->in, "\n", 1) != 1) {
+		*out = strdup("");
+		return RUN_NO_NODE;
 	}
 	limit = CMD_LIMIT < (int64_t)rq->rw->timeout ? CMD_LIMIT : (int64_t)rq->rw->timeout;
 	k = wait_prompt(g, limit, &text, &st);

@@ -14,6 +14,7 @@
 #   comes while the runner types nothing), or with N = 0 just as the next
 #   line is typed (the notice and that prompt come after the line).  The
 #   runner must not take that prompt for the end of a command.
+# * An empty line: the shell prompts again (the runner types the newline).
 # (docs/real-qemu.md)
 unset LD_PRELOAD
 prompt() { printf '\n@@chpsync-prompt %s@@\n[root@guest ~]# ' "$1"; }
@@ -32,6 +33,7 @@ while IFS= read -r line; do
 		sleep 0.2
 		exit 0
 		;;
+	"") prompt 0 ;;
 	"sleep 0 &") pending=1; prompt 0 ;;
 	"sleep "*" &")
 		n=${line#sleep }
