@@ -23,7 +23,7 @@ skip() {
 # The runner's side alone, with a stand-in for QEMU (runs everywhere).
 fakeimg=$(mktemp -d) && touch "$fakeimg/vmlinuz" "$fakeimg/initrd.img"
 for s in tests/real/fake/*.scenario; do
-	if CHPSYNC_QEMU=tests/real/fake/qemu-poweroff.sh CHPSYNC_GUEST_IMAGE=$fakeimg \
+	if CHPSYNC_QEMU=tests/real/fake/qemu-console.sh CHPSYNC_GUEST_IMAGE=$fakeimg \
 		"$chpsync" check --real-qemu "$s" >"$build/real.out" 2>&1; then
 		pass=$((pass + 1))
 	else

@@ -19,6 +19,7 @@
 #include "user/node.h"
 
 #define MARK	    "@@chpsync-prompt "
+#define WAKEUP	    "Use \"exit\" to leave shell."
 #define BOOT_LIMIT  (240ll * 1000000000ll) /* wall ns for a guest to boot */
 #define CMD_LIMIT   (900ll * 1000000000ll) /* wall ns at most per command */
 #define START_LIMIT (60ll * 1000000000ll)  /* wall ns for QEMU to come up */
@@ -261,6 +262,65 @@ static char *find_prompt(char *buf, int *status, char **after)
 	return NULL;
 }
 
+/* Drop what the guest's shell prints when a signal interrupted its read
+ * of the console, a background job having ended while it waited at its
+ * prompt: busybox ash with the echo off reads its input with fgets(),
+ * which fails on EINTR (its handlers have no SA_RESTART), and takes that
+ * as the end of input; with `set -o ignoreeof` (guest/profile) it prints
+ * "\nUse "exit" to leave shell.\n", the jobs' notices, and its prompt
+ * again.  That prompt ends no command.  The notice line and the marked
+ * prompt after it go; what came between them (the jobs' notices) stays. */
+static void drop_wakeups(struct rguest *g)
+{
+	char *from = g->buf;
+
+	while (from) {
+		char *n = strstr(from, WAKEUP), *ps, *end, *q, *cut;
+		size_t nl;
+
+		if (!n)
+			return;
+		nl = strlen(WAKEUP);
+		/* the notice is a line of its own */
+		if ((n > g->buf && n[-1] != '\n') || (n[nl] != '\n' && n[nl] != '\r')) {
+			from = n + 1;
+			continue;
+		}
+		ps = strstr(n, MARK);
+		if (!ps)
+			return; /* its prompt is still coming */
+		strtol(ps + strlen(MARK), &end, 10);
+		q = strncmp(end, "@@", 2) ? NULL : strstr(end, "]# ");
+		if (!q)
+			return;
+		/* the prompt: from the newline that starts PS1 */
+		while (ps > n && ps[-1] == '\r')
+			ps--;
+		if (ps > n && ps[-1] == '\n')
+			ps--;
+		while (ps > n && ps[-1] == '\r')
+			ps--;
+		q += 3;
+		memmove(ps, q, g->len - (size_t)(q - g->buf) + 1);
+		g->len -= (size_t)(q - ps);
+		/* the notice: with the newline before it, through its own */
+		cut = n + nl + strspn(n + nl, "\r");
+		if (*cut == '\n')
+			cut++;
+		if (n > g->buf && n[-1] == '\n') {
+			n--;
+			while (n > g->buf && n[-1] == '\r')
+				n--;
+		}
+		memmove(n, cut, g->len - (size_t)(cut - g->buf) + 1);
+		g->len -= (size_t)(cut - n);
+		from = n;
+		sim_trace(
+			g->rq->rw->sim, g->name,
+			"the shell's read was interrupted at its prompt: notice and prompt dropped");
+	}
+}
+
 /* Wait for the guest's prompt; the text before it in *out (masked).  1:
  * prompt seen, 0: QEMU ended, -1: time limit. */
 static int wait_prompt(struct rguest *g, int64_t limit_ns, char **out, int *status)
@@ -268,7 +328,10 @@ static int wait_prompt(struct rguest *g, int64_t limit_ns, char **out, int *stat
 	int64_t t0 = now_ns();
 
 	for (;;) {
-		char *after, *m = g->buf ? find_prompt(g->buf, status, &after) : NULL;
+		char *after, *m;
+
+		drop_wakeups(g);
+		m = g->buf ? find_prompt(g->buf, status, &after) : NULL;
 
 		if (m) {
 			size_t rest = g->len - (size_t)(after - g->buf);
@@ -329,6 +392,7 @@ static enum run_result guest_command(struct realqemu *rq, struct rguest *g, cons
 				     char **out)
 {
 	char *text = NULL;
+	size_t n = strlen(cmd);
 	int64_t limit;
 	int st = 0, k;
 
@@ -344,13 +408,10 @@ static enum run_result guest_command(struct realqemu *rq, struct rguest *g, cons
 		}
 		g->booted = true;
 	}
-	if (*cmd) {
-		size_t n = strlen(cmd);
-
-		if (g->in < 0 || write(g->in, cmd, n) != (ssize_t)n || write(g->in, "\n", 1) != 1) {
-			*out = strdup("");
-			return RUN_NO_NODE;
-		}
+	/* an empty line too: the shell prompts again, as chpsync's own does */
+	if (g->in < 0 || (n && write(g->in, cmd, n) != (ssize_t)n) || write(g->in, "\n", 1) != 1) {
+		*out = strdup("");
+		return RUN_NO_NODE;
 	}
 	limit = CMD_LIMIT < (int64_t)rq->rw->timeout ? CMD_LIMIT : (int64_t)rq->rw->timeout;
 	k = wait_prompt(g, limit, &text, &st);

@@ -146,6 +146,7 @@ void css_make_pending(struct machine *m, struct subchannel *s)
 	else
 		m->ihead[isc] = s;
 	m->itail[isc] = s;
+	m->ipend |= (uint8_t)(0x80 >> isc);
 	css_schedule_delivery(m, io->ready_at);
 }
 
@@ -165,19 +166,26 @@ void css_withdraw(struct machine *m, struct subchannel *s)
 		io->inext->io->iprev = io->iprev;
 	else
 		m->itail[isc] = io->iprev;
+	if (!m->ihead[isc])
+		m->ipend &= (uint8_t) ~(0x80 >> isc);
 	io->queued = false;
 	io->iprev = io->inext = NULL;
 }
 
 /* Highest-priority request (lowest ISC first) among the enabled ISCs;
  * `ready` limits it to requests whose latency has passed. */
+/* The first ISC of bits (bit 0x80 >> isc): the lowest. */
+static unsigned first_isc(unsigned bits)
+{
+	return (unsigned)__builtin_clz(bits) - 24;
+}
+
 static struct subchannel *css_next_request(struct machine *m, bool ready)
 {
-	for (unsigned isc = 0; isc < NR_ISC; isc++) {
-		struct subchannel *s = m->ihead[isc];
+	/* Only the ISCs with a request that are enabled. */
+	for (unsigned bits = m->ipend & m->isc_mask, isc; bits; bits &= ~(0x80u >> isc)) {
+		struct subchannel *s = m->ihead[isc = first_isc(bits)];
 
-		if (!(m->isc_mask & (0x80 >> isc)) || !s)
-			continue;
 		if (!ready || s->io->ready_at <= sim_now(m->sim))
 			return s;
 	}
@@ -201,10 +209,10 @@ static void css_deliver(void *arg)
 	}
 	/* Requests still waiting out their latency get their own event. */
 	s = NULL;
-	for (unsigned isc = 0; isc < NR_ISC; isc++) {
-		struct subchannel *h = m->ihead[isc];
+	for (unsigned bits = m->ipend & m->isc_mask, isc; bits; bits &= ~(0x80u >> isc)) {
+		struct subchannel *h = m->ihead[isc = first_isc(bits)];
 
-		if (h && (m->isc_mask & (0x80 >> isc)) && (!s || h->io->ready_at < s->io->ready_at))
+		if (!s || h->io->ready_at < s->io->ready_at)
 			s = h;
 	}
 	if (s)

@@ -128,8 +128,10 @@ struct machine {
 	uint8_t isc_mask;
 	struct sch_set *set[MAX_SSID_COUNT];
 	struct chp chp[NR_CHPIDS];
-	/* I/O interruption requests, FIFO per ISC */
+	/* I/O interruption requests, FIFO per ISC; ipend has the bit
+	 * 0x80 >> isc set while ISC isc has one (as isc_mask) */
 	struct subchannel *ihead[NR_ISC], *itail[NR_ISC];
+	uint8_t ipend;
 	/* CRW queue (ring) */
 	uint32_t *crwq;
 	unsigned crw_head, crw_count;

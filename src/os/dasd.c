@@ -43,8 +43,11 @@ static struct dasd_state *dasd_state_of(struct os *os)
 	return osp(os)->dasd;
 }
 
+static void dasd_drop_spare(struct dasd_device *dev);
+
 static void dasd_device_free(struct dasd_device *dev)
 {
+	dasd_drop_spare(dev);
 	if (dev->pv_task && !osp(dev->os)->tasks_gone && sim_task_done(dev->pv_task))
 		sim_task_free(dev->pv_task);
 	free(dev);
@@ -88,18 +91,36 @@ uint8_t *dasd_kptr(struct dasd_device *dev, uint64_t addr, uint64_t len)
 
 /* ---- requests ---- */
 
+#ifdef __SANITIZE_ADDRESS__
+#define DASD_KEEP_SPARE 0 /* a stale request pointer stays a use after free */
+#else
+#define DASD_KEEP_SPARE 1
+#endif
+
 struct dasd_ccw_req *dasd_alloc_request(struct dasd_device *dev, uint64_t memsize,
 					uint64_t datasize)
 {
-	struct dasd_ccw_req *cqr = calloc(1, sizeof(*cqr));
+	struct dasd_ccw_req *cqr = dev->spare;
 
-	if (!cqr)
-		return NULL;
+	if (cqr && !datasize && cqr->memsize == memsize) {
+		uint64_t mem = cqr->mem;
+		uint8_t *p = dasd_kptr(dev, mem, memsize);
+
+		dev->spare = NULL;
+		if (p)
+			memset(p, 0, memsize); /* as os_kmalloc hands it out */
+		memset(cqr, 0, sizeof(*cqr));
+		cqr->mem = mem;
+	} else {
+		cqr = calloc(1, sizeof(*cqr));
+		if (!cqr)
+			return NULL;
+		cqr->mem = os_kmalloc(dev->os, memsize, 8);
+		if (datasize)
+			cqr->data = os_kmalloc(dev->os, datasize, 4096);
+	}
 	cqr->device = dev;
 	cqr->memsize = memsize;
-	cqr->mem = os_kmalloc(dev->os, memsize, 8);
-	if (datasize)
-		cqr->data = os_kmalloc(dev->os, datasize, 4096);
 	if (!cqr->mem || (datasize && !cqr->data)) {
 		dasd_free_request(cqr);
 		return NULL;
@@ -112,13 +133,33 @@ struct dasd_ccw_req *dasd_alloc_request(struct dasd_device *dev, uint64_t memsiz
 	return cqr;
 }
 
-void dasd_free_request(struct dasd_ccw_req *cqr)
+static void request_release(struct dasd_ccw_req *cqr)
 {
-	if (!cqr)
-		return;
 	os_kfree(cqr->device->os, cqr->mem);
 	os_kfree(cqr->device->os, cqr->data);
 	free(cqr);
+}
+
+void dasd_free_request(struct dasd_ccw_req *cqr)
+{
+	struct dasd_device *dev;
+
+	if (!cqr)
+		return;
+	dev = cqr->device;
+	if (DASD_KEEP_SPARE && !dev->spare && cqr->mem && !cqr->data && dev->cdev) {
+		dev->spare = cqr;
+		return;
+	}
+	request_release(cqr);
+}
+
+/* The spare request goes back to the allocator (the device goes away). */
+static void dasd_drop_spare(struct dasd_device *dev)
+{
+	if (dev->spare)
+		request_release(dev->spare);
+	dev->spare = NULL;
 }
 
 static void queue_unlink(struct dasd_device *dev, struct dasd_ccw_req *cqr)
@@ -984,6 +1025,7 @@ static void dasd_eckd_remove(struct ccw_device *cdev)
 	cdev->handler = NULL;
 	cdev->drvdata = NULL;
 	dev->cdev = NULL;
+	dasd_drop_spare(dev);
 	/* Tasks may still hold the device (a blocked dd, the path worker);
 	 * they see cdev == NULL and fail.  It is freed with the OS. */
 	st = dasd_state_of(dev->os);

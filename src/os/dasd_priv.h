@@ -94,6 +94,11 @@ struct dasd_device {
 	struct sim_event *bh, *timer;
 	struct sim_waitq wq;
 	uint32_t next_id;
+	/* The last request freed without a data buffer, kept with its
+	 * storage for the next one of the same size (a block device's
+	 * requests are all alike: Linux takes them from the device's own
+	 * ccw_chunks pool, not the general allocator). */
+	struct dasd_ccw_req *spare;
 	/* characteristics */
 	uint8_t rdc[64];
 	bool rdc_valid;

@@ -1,5 +1,9 @@
 /* The simulated clock and the event queue: a binary min-heap ordered by
- * (time, key, seq); see sim.h for the tie-break. */
+ * (time, key, seq), see sim.h for the tie-break; and beside it the list of
+ * events due now that were scheduled with no delay while permutation is
+ * off (FIFO: each has key 0 and a larger seq than every event before it,
+ * so the list is in order and the next event is the lesser of its head
+ * and the heap's top). */
 #include "sim/sim.h"
 
 #include <stdlib.h>
@@ -86,7 +90,54 @@ static void heap_remove(struct sim *sim, size_t i)
 		return;
 	heap_set(sim, i, last);
 	sift_down(sim, i);
-	sift_up(sim, last->idx);
+	if (i) /* the top only ever moves down */
+		sift_up(sim, last->idx);
+}
+
+static void now_append(struct sim *sim, struct sim_event *ev)
+{
+	ev->idx = SIM_EV_NOW;
+	ev->next = NULL;
+	ev->prev = sim->now_tail;
+	if (sim->now_tail)
+		sim->now_tail->next = ev;
+	else
+		sim->now_head = ev;
+	sim->now_tail = ev;
+	sim->nnow++;
+}
+
+static void now_remove(struct sim *sim, struct sim_event *ev)
+{
+	if (ev->prev)
+		ev->prev->next = ev->next;
+	else
+		sim->now_head = ev->next;
+	if (ev->next)
+		ev->next->prev = ev->prev;
+	else
+		sim->now_tail = ev->prev;
+	sim->nnow--;
+}
+
+/* The next event to run, or NULL (the one done() is asked about counts). */
+static struct sim_event *peek(const struct sim *sim)
+{
+	struct sim_event *ev = sim->nheap ? sim->heap[0] : NULL;
+
+	if (sim->now_head && (!ev || ev_before(sim->now_head, ev)))
+		ev = sim->now_head;
+	if (sim->virt && (!ev || ev_before(sim->virt, ev)))
+		ev = sim->virt;
+	return ev;
+}
+
+static void ev_unqueue(struct sim *sim, struct sim_event *ev)
+{
+	if (ev->idx == SIM_EV_NOW)
+		now_remove(sim, ev);
+	else
+		heap_remove(sim, ev->idx);
 }
 
 static struct sim_event *ev_alloc(struct sim *sim)
@@ -111,10 +162,9 @@ static void ev_release(struct sim *sim, struct sim_event *ev)
 	sim->free_ev = ev;
 }
 
-struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg)
+/* Stamp ev as scheduled now for now + delay (it takes its seq). */
+static inline void ev_stamp(struct sim *sim, sim_time_t delay, struct sim_event *ev)
 {
-	struct sim_event *ev = ev_alloc(sim);
-
 	ev->time = delay > UINT64_MAX - sim->now ? UINT64_MAX : sim->now + delay;
 	ev->seq = sim->seq++;
 	ev->key = 0;
@@ -123,8 +173,16 @@ struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg
 
 		ev->key = sim_splitmix64(&x);
 	}
-	ev->fn = fn;
-	ev->arg = arg;
+}
+
+static inline void ev_queue(struct sim *sim, struct sim_event *ev)
+{
+	if (ev->time == sim->now && !ev->key) {
+		/* no delay, permutation off (a key is never 0 then in
+		 * practice; the list stays in order whatever the case) */
+		now_append(sim, ev);
+		return;
+	}
 	if (sim->nheap == sim->capheap) {
 		sim->capheap = sim->capheap ? 2 * sim->capheap : 64;
 		sim->heap = sim_xrealloc(sim->heap, sim->capheap * sizeof(*sim->heap));
@@ -132,46 +190,130 @@ struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg
 	sim->nheap++;
 	heap_set(sim, sim->nheap - 1, ev);
 	sift_up(sim, sim->nheap - 1);
+}
+
+struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg)
+{
+	struct sim_event *ev = ev_alloc(sim);
+
+	ev_stamp(sim, delay, ev);
+	ev->fn = fn;
+	ev->arg = arg;
+	ev_queue(sim, ev);
 	return ev;
+}
+
+/* Would the running loop take v (stamped just now) as its next event? */
+static bool next_for_loop(const struct sim *sim, const struct sim_event *v)
+{
+	if (sim->loop == SIM_LOOP_NONE || sim->virt || sim->now_head)
+		return false; /* (the list of now holds older events due now) */
+	if (sim->loop == SIM_LOOP_TO && v->time > sim->loop_to)
+		return false;
+	return !sim->nheap || ev_before(v, sim->heap[0]);
+}
+
+/* A task's sleep is the commonest event there is (every system call of a
+ * process costs simulated CPU time), and mostly nothing else is due before
+ * it ends.  Queueing its resume event, switching to the scheduler and back
+ * is then work without effect: the same events run in the same order with
+ * the same seq numbers (so the same permuted tie-breaks), and the loop's
+ * done() is asked the same questions in the same states. */
+bool sim_resume_at(struct sim *sim, struct sim_task *t, sim_time_t delay, sim_fn fn)
+{
+	struct sim_event v, *ev;
+
+	ev_stamp(sim, delay, &v);
+	v.fn = fn;
+	v.arg = t;
+	v.idx = 0;
+	if (!next_for_loop(sim, &v))
+		goto queue;
+	if (sim->loop == SIM_LOOP_UNTIL) {
+		/* The loop asks done() before each event, outside every
+		 * task, with the event pending. */
+		struct sim_task *cur = sim->current;
+		bool stop;
+
+		sim->virt = &v;
+		t->resume_ev = &v;
+		sim->current = NULL;
+		stop = sim->loop_done(sim->loop_arg);
+		sim->current = cur;
+		sim->loop_asked = true;
+		sim->loop_stop = stop;
+		if (!sim->virt)
+			return false; /* cancelled: t->resume_ev resumes t */
+		sim->virt = NULL;
+		t->resume_ev = NULL;
+		if (stop || !next_for_loop(sim, &v))
+			goto queue;
+		sim->loop_asked = false;
+	}
+	sim->now = v.time;
+	return true;
+queue:
+	ev = ev_alloc(sim);
+	*ev = v;
+	ev_queue(sim, ev);
+	t->resume_ev = ev;
+	return false;
 }
 
 void sim_cancel(struct sim *sim, struct sim_event *ev)
 {
 	if (!ev)
 		return;
-	heap_remove(sim, ev->idx);
+	if (ev == sim->virt) {
+		sim->virt = NULL;
+		return;
+	}
+	ev_unqueue(sim, ev);
 	ev_release(sim, ev);
 }
 
 size_t sim_pending(const struct sim *sim)
 {
-	return sim->nheap;
+	return sim->nheap + sim->nnow + (sim->virt ? 1 : 0);
 }
 
 bool sim_next_time(const struct sim *sim, sim_time_t *t)
 {
-	if (!sim->nheap)
+	const struct sim_event *ev = peek(sim);
+
+	if (!ev)
 		return false;
-	*t = sim->heap[0]->time;
+	*t = ev->time;
 	return true;
 }
 
 bool sim_next_is_mine(const struct sim *sim)
 {
-	return !sim->permute && (!sim->nheap || sim->heap[0]->time > sim->now);
+	const struct sim_event *ev = peek(sim);
+
+	return !sim->permute && (!ev || ev->time > sim->now);
 }
 
-bool sim_step(struct sim *sim)
+/* Take the next event off the queue and run it; false when there is none. */
+static inline __attribute__((always_inline)) bool step(struct sim *sim)
 {
-	struct sim_event *ev;
+	struct sim_event *ev = sim->nheap ? sim->heap[0] : NULL;
 	sim_fn fn;
 	void *arg;
 
-	sim_no_task_context(sim, "sim_step");
-	if (!sim->nheap)
+	if (sim->now_head && (!ev || ev_before(sim->now_head, ev))) {
+		ev = sim->now_head;
+		sim->now_head = ev->next;
+		if (ev->next)
+			ev->next->prev = NULL;
+		else
+			sim->now_tail = NULL;
+		sim->nnow--;
+	} else if (ev) {
+		heap_remove(sim, 0);
+	} else {
 		return false;
-	ev = sim->heap[0];
-	heap_remove(sim, 0);
+	}
 	sim->now = ev->time;
 	fn = ev->fn;
 	arg = ev->arg;
@@ -181,29 +323,96 @@ bool sim_step(struct sim *sim)
 	return true;
 }
 
+struct loop_save {
+	int loop;
+	bool (*done)(void *);
+	void *arg;
+	sim_time_t to;
+	bool asked, stop;
+};
+
+static void loop_enter(struct sim *sim, struct loop_save *ls, int loop)
+{
+	*ls = (struct loop_save){sim->loop,    sim->loop_done,	sim->loop_arg,
+				 sim->loop_to, sim->loop_asked, sim->loop_stop};
+	sim->loop = loop;
+	sim->loop_asked = sim->loop_stop = false;
+}
+
+static void loop_leave(struct sim *sim, const struct loop_save *ls)
+{
+	sim->loop = ls->loop;
+	sim->loop_done = ls->done;
+	sim->loop_arg = ls->arg;
+	sim->loop_to = ls->to;
+	sim->loop_asked = ls->asked;
+	sim->loop_stop = ls->stop;
+}
+
+bool sim_step(struct sim *sim)
+{
+	struct loop_save ls;
+	bool r;
+
+	sim_no_task_context(sim, "sim_step");
+	/* One event and no more: no sleep goes on past it. */
+	loop_enter(sim, &ls, SIM_LOOP_NONE);
+	r = step(sim);
+	loop_leave(sim, &ls);
+	return r;
+}
+
 bool sim_run_until(struct sim *sim, bool (*done)(void *), void *arg)
 {
+	struct loop_save ls;
+	bool r;
+
 	sim_no_task_context(sim, "sim_run_until");
+	loop_enter(sim, &ls, SIM_LOOP_UNTIL);
+	sim->loop_done = done;
+	sim->loop_arg = arg;
 	for (;;) {
-		if (done(arg))
-			return true;
-		if (!sim_step(sim))
-			return done(arg);
+		if (sim->loop_asked) {
+			/* A sleeping task asked done() about this event. */
+			sim->loop_asked = false;
+			if (sim->loop_stop) {
+				r = true;
+				break;
+			}
+		} else if (done(arg)) {
+			r = true;
+			break;
+		}
+		if (!step(sim)) {
+			r = done(arg);
+			break;
+		}
 	}
+	loop_leave(sim, &ls);
+	return r;
 }
 
 void sim_run(struct sim *sim)
 {
+	struct loop_save ls;
+
 	sim_no_task_context(sim, "sim_run");
-	while (sim_step(sim))
+	loop_enter(sim, &ls, SIM_LOOP_ALL);
+	while (step(sim))
 		;
+	loop_leave(sim, &ls);
 }
 
 void sim_run_to(struct sim *sim, sim_time_t t)
 {
+	struct loop_save ls;
+
 	sim_no_task_context(sim, "sim_run_to");
-	while (sim->nheap && sim->heap[0]->time <= t)
-		sim_step(sim);
+	loop_enter(sim, &ls, SIM_LOOP_TO);
+	sim->loop_to = t;
+	for (const struct sim_event *ev; (ev = peek(sim)) && ev->time <= t;)
+		step(sim);
+	loop_leave(sim, &ls);
 	if (sim->now < t)
 		sim->now = t;
 }
@@ -213,6 +422,12 @@ void sim_queue_free(struct sim *sim)
 	for (size_t i = 0; i < sim->nheap; i++)
 		free(sim->heap[i]);
 	free(sim->heap);
+	while (sim->now_head) {
+		struct sim_event *ev = sim->now_head;
+
+		sim->now_head = ev->next;
+		free(ev);
+	}
 	while (sim->free_ev) {
 		struct sim_event *ev = sim->free_ev;
 

@@ -23,8 +23,11 @@ struct sim_event {
 	uint64_t seq;
 	sim_fn fn;
 	void *arg;
-	size_t idx; /* position in the heap */
+	size_t idx;		       /* position in the heap, SIM_EV_NOW on the list of now */
+	struct sim_event *prev, *next; /* on the list of now */
 };
+
+#define SIM_EV_NOW SIZE_MAX
 
 /* One per task: a task waits on at most one queue at a time. */
 struct sim_waiter {
@@ -61,6 +64,25 @@ struct sim {
 	uint64_t seq;
 	struct sim_event **heap;
 	size_t nheap, capheap;
+	/* Events due now, scheduled with no delay while permutation is off:
+	 * they come after everything already due now and in the order they
+	 * were scheduled, so a list keeps them in (time, key, seq) order
+	 * without heap work (most events of an I/O are of this kind). */
+	struct sim_event *now_head, *now_tail;
+	size_t nnow;
+	/* The loop that runs events now (sim_run_until, sim_run_to, sim_run;
+	 * none under sim_step alone): a task's sleep whose resume event would
+	 * be the very next one that loop takes goes on without it
+	 * (sim_resume_at). */
+	enum { SIM_LOOP_NONE, SIM_LOOP_UNTIL, SIM_LOOP_TO, SIM_LOOP_ALL } loop;
+	bool (*loop_done)(void *);
+	void *loop_arg;
+	sim_time_t loop_to;
+	bool loop_asked; /* done() was asked about the next event already */
+	bool loop_stop;	 /* ... and said stop */
+	/* That resume event while done() is asked about it: pending
+	 * (sim_pending, sim_next_time, sim_cancel see it), not queued. */
+	struct sim_event *virt;
 	/* Spent event handles kept for reuse: a malloc/free pair per event
 	 * is a large part of an event's cost.  Off under ASan, so that a
 	 * stale handle still shows up as a use after free. */
@@ -135,6 +157,15 @@ static inline uint64_t sim_splitmix64(uint64_t *x)
 /* queue.c: end the run unless called outside every task; free the queue. */
 void sim_no_task_context(const struct sim *sim, const char *fn);
 void sim_queue_free(struct sim *sim);
+/* queue.c: schedule the resume event of task t, fn(t) at now + delay, as
+ * sim_at() does (t->resume_ev is the handle) and return false: the task
+ * switches out.  But when that event would be the next one the running loop
+ * takes, do what the loop does up to running it (ask its done() with the
+ * event pending) and, when the loop would run it, move the clock to its
+ * time and return true: the task goes on as if resumed.  When done() has
+ * cancelled the event meanwhile (interrupting t), t->resume_ev is what
+ * resumes t instead, and false is returned. */
+bool sim_resume_at(struct sim *sim, struct sim_task *t, sim_time_t delay, sim_fn fn);
 /* rand.c: seed the generator from the run's seed. */
 void sim_rand_seed(struct sim *sim, uint64_t seed);
 /* task.c: drop a task whether or not it finished; unlink: take it off the

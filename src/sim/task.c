@@ -226,8 +226,8 @@ void sim_sleep(struct sim *sim, sim_time_t ns)
 {
 	struct sim_task *t = need_task(sim, "sim_sleep");
 
-	t->resume_ev = sim_at(sim, ns, task_run, t);
-	task_switch_out(sim, t);
+	if (!sim_resume_at(sim, t, ns, task_run))
+		task_switch_out(sim, t);
 }
 
 static void waitq_add(struct sim_waitq *wq, struct sim_waiter *w)
@@ -317,8 +317,8 @@ int sim_sleep_intr(struct sim *sim, sim_time_t ns)
 	if (t->intr)
 		return -EINTR;
 	t->intr_wait = true;
-	t->resume_ev = sim_at(sim, ns, task_run, t);
-	task_switch_out(sim, t);
+	if (!sim_resume_at(sim, t, ns, task_run))
+		task_switch_out(sim, t);
 	t->intr_wait = false;
 	return t->intr ? -EINTR : 0;
 }

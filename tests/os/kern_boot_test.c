@@ -245,6 +245,60 @@ TEST(kern_kmalloc_is_aligned_disjoint_and_reusable)
 	kf_fini(&f);
 }
 
+/* A block device's requests are all alike: the storage of the last one
+ * freed is handed to the next of the same size, zeroed as os_kmalloc
+ * hands it out; one with a data buffer, or of another size, is not. */
+TEST(kern_dasd_request_storage_is_reused_and_zeroed)
+{
+	struct kf f;
+	struct subchannel *sch;
+	struct ccw_device *cdev;
+	struct dasd_device *dev;
+	struct dasd_ccw_req *a, *b, *c;
+	uint64_t mem;
+	uint8_t *p;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	sch = css_get_subchannel(f.os, (struct ccw_id){0, 0, 0x013f});
+	CHECK(sch != NULL);
+	cdev = ccw_device_from_sch(sch);
+	CHECK(cdev && cdev->drvdata);
+	dev = cdev->drvdata;
+	a = dasd_alloc_request(dev, 96, 0);
+	CHECK(a != NULL);
+	mem = a->mem;
+	p = dasd_kptr(dev, mem, 96);
+	CHECK(p != NULL);
+	memset(p, 0xa5, 96);
+	a->retries = -7;
+	a->have_irb = true;
+	dasd_free_request(a);
+	b = dasd_alloc_request(dev, 96, 0);
+	CHECK(b != NULL);
+#ifndef __SANITIZE_ADDRESS__
+	CHECK_EQ(b->mem, mem);
+#endif
+	p = dasd_kptr(dev, b->mem, 96);
+	for (int i = 0; i < 96; i++)
+		CHECK_EQ(p[i], 0);
+	CHECK(!b->have_irb);
+	CHECK_EQ(b->retries, DASD_RETRIES);
+	CHECK_EQ(b->status, DASD_CQR_FILLED);
+	CHECK(b->id != 0);
+	c = dasd_alloc_request(dev, 96, 0); /* while b lives: its own */
+	CHECK(c && c->mem != b->mem);
+	dasd_free_request(b);
+	dasd_free_request(c);
+	b = dasd_alloc_request(dev, 200, 0); /* another size: its own */
+	CHECK(b && b->mem != mem);
+	c = dasd_alloc_request(dev, 96, 256); /* with data: its own */
+	CHECK(c && c->data);
+	dasd_free_request(b);
+	dasd_free_request(c);
+	kf_fini(&f);
+}
+
 struct kblk {
 	uint64_t a, n;
 };

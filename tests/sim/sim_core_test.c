@@ -141,6 +141,111 @@ TEST(cancelled_event_never_runs)
 	sim_free(sim);
 }
 
+/* Events scheduled from handlers, half of them with no delay, some
+ * cancelled: with permutation off they must run in (time, seq) order,
+ * seq being the order of the sim_at() calls, each exactly once. */
+struct mix {
+	struct sim *sim;
+	struct sim_event *ev[4000];
+	sim_time_t time[4000];
+	bool ran[4000], cancelled[4000];
+	int n, nrun, last, bad;
+	sim_time_t last_time;
+};
+
+static struct mix *the_mix;
+
+static void mix_ev(void *arg);
+
+static void mix_at(struct mix *m, sim_time_t delay)
+{
+	if (m->n == 4000)
+		return;
+	m->time[m->n] = sim_now(m->sim) + delay;
+	m->ev[m->n] = sim_at(m->sim, delay, mix_ev, (void *)(intptr_t)m->n);
+	m->n++;
+}
+
+static void mix_ev(void *arg)
+{
+	struct mix *m = the_mix;
+	int id = (int)(intptr_t)arg;
+
+	if (m->ran[id] || m->cancelled[id] || m->time[id] != sim_now(m->sim) ||
+	    (m->nrun &&
+	     (m->time[id] < m->last_time || (m->time[id] == m->last_time && id < m->last))))
+		m->bad++;
+	m->ran[id] = true;
+	m->ev[id] = NULL;
+	m->nrun++;
+	m->last = id;
+	m->last_time = m->time[id];
+	for (uint64_t k = sim_rand_below(m->sim, 4); k; k--)
+		mix_at(m, sim_rand_below(m->sim, 2) ? 0 : sim_rand_below(m->sim, 3));
+	if (sim_rand_below(m->sim, 4) == 0) {
+		int c = (int)sim_rand_below(m->sim, (uint64_t)m->n);
+
+		if (m->ev[c]) {
+			sim_cancel(m->sim, m->ev[c]);
+			m->ev[c] = NULL;
+			m->cancelled[c] = true;
+		}
+	}
+}
+
+TEST(no_delay_and_later_events_mixed_run_in_time_then_schedule_order)
+{
+	static struct mix m;
+	int cancelled = 0;
+
+	m = (struct mix){.sim = sim_new(7)};
+	the_mix = &m;
+	for (int i = 0; i < 4; i++)
+		mix_at(&m, (sim_time_t)i % 2);
+	while (sim_pending(m.sim)) {
+		sim_time_t t;
+
+		CHECK(sim_next_time(m.sim, &t));
+		CHECK(t >= sim_now(m.sim));
+		sim_step(m.sim);
+	}
+	CHECK_EQ(m.bad, 0);
+	for (int i = 0; i < m.n; i++) {
+		CHECK(m.ran[i] != m.cancelled[i]);
+		cancelled += m.cancelled[i];
+	}
+	CHECK_EQ(m.nrun + cancelled, m.n);
+	CHECK(m.n > 1000);
+	CHECK(cancelled > 10);
+	sim_free(m.sim);
+}
+
+/* Events scheduled with no delay before permutation is switched on keep
+ * their place (key 0) among those scheduled after. */
+TEST(no_delay_events_keep_their_order_across_a_permutation_switch)
+{
+	struct sim *sim = sim_new(3);
+	struct rec r = {.sim = sim};
+	struct item it[3] = {{&r, 0}, {&r, 1}, {&r, 2}};
+
+	sim_at(sim, 0, record, &it[0]);
+	sim_at(sim, 0, record, &it[1]);
+	sim_set_permute(sim, true);
+	sim_at(sim, 0, record, &it[2]);
+	CHECK_EQ(sim_pending(sim), 3);
+	CHECK(!sim_next_is_mine(sim));
+	sim_run(sim);
+	CHECK_EQ(r.n, 3);
+	/* key 0 sorts first; the permuted one (a non-zero key) after them */
+	CHECK_EQ(r.order[0], 0);
+	CHECK_EQ(r.order[1], 1);
+	CHECK_EQ(r.order[2], 2);
+	CHECK(sim_next_is_mine(sim) == false);
+	sim_set_permute(sim, false);
+	CHECK(sim_next_is_mine(sim));
+	sim_free(sim);
+}
+
 static bool three_ran(void *arg)
 {
 	return ((struct rec *)arg)->n >= 3;
@@ -717,4 +822,136 @@ TEST(sim_free_does_not_touch_the_queues_of_waiting_tasks)
 	sim_free(sim);
 	CHECK_MEM(wq, copy, sizeof(copy));
 	free(wq);
+}
+
+/* ---- a sleep with nothing due before its end goes on in the task ----
+ * Whatever the scheduler does with it, the loops must see what they would
+ * see with the sleep's resume event queued: done() asked before every
+ * event with that event pending, sim_step one event, sim_run_to no event
+ * after its time. */
+
+struct napper {
+	struct sim *sim;
+	int naps, done_naps;
+	sim_time_t ns, at[16];
+	int rc[16];
+};
+
+static void napper_main(void *arg)
+{
+	struct napper *n = arg;
+
+	for (int i = 0; i < n->naps; i++) {
+		n->rc[i] = sim_sleep_intr(n->sim, n->ns);
+		n->at[i] = sim_now(n->sim);
+		n->done_naps = i + 1;
+	}
+}
+
+struct asker {
+	struct sim *sim;
+	struct napper *n;
+	struct sim_task *t;
+	int calls, stop_at, intr_at;
+	size_t pending[32];
+	sim_time_t now[32], next[32];
+	int naps[32];
+};
+
+static bool asker_done(void *arg)
+{
+	struct asker *a = arg;
+	sim_time_t next = 0;
+
+	if (a->calls < 32) {
+		a->pending[a->calls] = sim_pending(a->sim);
+		a->now[a->calls] = sim_now(a->sim);
+		a->next[a->calls] = sim_next_time(a->sim, &next) ? next : 0;
+		a->naps[a->calls] = a->n->done_naps;
+	}
+	a->calls++;
+	if (sim_current(a->sim))
+		a->stop_at = -100; /* done() must run outside every task */
+	if (a->calls == a->intr_at)
+		sim_task_interrupt(a->t);
+	return a->calls == a->stop_at || sim_task_done(a->t);
+}
+
+TEST(run_until_asks_done_before_each_sleep_ends_as_if_it_were_queued)
+{
+	struct sim *sim = sim_new(1);
+	struct napper n = {sim, 6, 0, 5, {0}, {0}};
+	struct asker a = {sim, &n, NULL, 0, 4, 0, {0}, {0}, {0}, {0}};
+
+	a.t = sim_task_spawn(sim, "napper", napper_main, &n);
+	CHECK(sim_run_until(sim, asker_done, &a));
+	/* asked before the start, before the ends of naps 1 and 2, and
+	 * stopped before the end of nap 3 */
+	CHECK_EQ(a.calls, 4);
+	CHECK_EQ(n.done_naps, 2);
+	CHECK_EQ(sim_now(sim), 10);
+	CHECK_EQ(sim_pending(sim), 1);
+	for (int i = 1; i < 4; i++) {
+		CHECK_EQ(a.pending[i], 1);
+		CHECK_EQ(a.now[i], 5 * (sim_time_t)(i - 1));
+		CHECK_EQ(a.next[i], 5 * (sim_time_t)i);
+		CHECK_EQ(a.naps[i], i - 1);
+	}
+	a.stop_at = 0;
+	CHECK(sim_run_until(sim, asker_done, &a));
+	CHECK(sim_task_done(a.t));
+	CHECK_EQ(a.calls, 4 + 5); /* before the ends of naps 3 to 6, after the end */
+	CHECK_EQ(sim_now(sim), 30);
+	for (int i = 0; i < 6; i++) {
+		CHECK_EQ(n.at[i], 5 * (sim_time_t)(i + 1));
+		CHECK_EQ(n.rc[i], 0);
+	}
+	sim_task_free(a.t);
+	sim_free(sim);
+}
+
+TEST(done_may_interrupt_a_sleep_it_is_asked_about)
+{
+	struct sim *sim = sim_new(1);
+	struct napper n = {sim, 3, 0, 5, {0}, {0}};
+	struct asker a = {sim, &n, NULL, 0, 0, 3, {0}, {0}, {0}, {0}};
+
+	a.t = sim_task_spawn(sim, "napper", napper_main, &n);
+	CHECK(sim_run_until(sim, asker_done, &a));
+	/* interrupted while asked about the end of nap 2 (at 5): it ends
+	 * at once, and so does nap 3 */
+	CHECK_EQ(n.rc[0], 0);
+	CHECK_EQ(n.at[0], 5);
+	CHECK_EQ(n.rc[1], -EINTR);
+	CHECK_EQ(n.at[1], 5);
+	CHECK_EQ(n.rc[2], -EINTR);
+	CHECK_EQ(n.at[2], 5);
+	CHECK(sim_task_done(a.t));
+	sim_task_free(a.t);
+	sim_free(sim);
+}
+
+TEST(step_and_run_to_never_run_a_sleep_past_their_end)
+{
+	struct sim *sim = sim_new(1);
+	struct napper n = {sim, 6, 0, 5, {0}, {0}};
+	struct sim_task *t = sim_task_spawn(sim, "napper", napper_main, &n);
+
+	CHECK(sim_step(sim)); /* the start: into nap 1 */
+	CHECK_EQ(n.done_naps, 0);
+	CHECK(sim_step(sim));
+	CHECK_EQ(n.done_naps, 1);
+	CHECK_EQ(sim_now(sim), 5);
+	CHECK_EQ(sim_pending(sim), 1);
+	sim_run_to(sim, 17);
+	CHECK_EQ(n.done_naps, 3);
+	CHECK_EQ(sim_now(sim), 17);
+	CHECK_EQ(sim_pending(sim), 1);
+	sim_run_to(sim, 20); /* an end at the limit itself is run */
+	CHECK_EQ(n.done_naps, 4);
+	sim_run(sim);
+	CHECK(sim_task_done(t));
+	CHECK_EQ(sim_now(sim), 30);
+	sim_task_free(t);
+	sim_free(sim);
 }
