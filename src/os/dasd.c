@@ -203,6 +203,22 @@ static void queue_add(struct dasd_device *dev, struct dasd_ccw_req *cqr)
 
 /* ---- the request state machine ---- */
 
+/* dasd_kick() after a request left the queue.  With nothing queued the
+ * bottom half would find nothing to start (and every request queued later
+ * kicks it anew): it is not scheduled, and one already pending goes, as
+ * dasd_kick() would cancel it. */
+static void dasd_kick_queued(struct dasd_device *dev)
+{
+	if (dev->head) {
+		dasd_kick(dev);
+		return;
+	}
+	if (osp(dev->os)->halted || !dev->bh)
+		return;
+	sim_cancel(dev->os->sim, dev->bh);
+	dev->bh = NULL;
+}
+
 static void cqr_final(struct dasd_ccw_req *cqr, enum dasd_cqr_status st, int rc)
 {
 	struct dasd_device *dev = cqr->device;
@@ -214,7 +230,7 @@ static void cqr_final(struct dasd_ccw_req *cqr, enum dasd_cqr_status st, int rc)
 		dev->completed++;
 	os_wake(dev->os, &dev->wq);
 	if (!osp(dev->os)->dying)
-		dasd_kick(dev);
+		dasd_kick_queued(dev);
 }
 
 static void cqr_requeue(struct dasd_ccw_req *cqr)
