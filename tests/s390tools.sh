@@ -61,7 +61,14 @@ real_cmds() { # TREE DIR
 		done' sh "$1" "$root" "$2" "$cmds"
 }
 
-[ $# -gt 0 ] || set -- tests/scenarios/*.scenario examples/*.scenario ../shared/scenarios/*.scenario
+if [ $# -eq 0 ]; then
+	set -- tests/scenarios/*.scenario examples/*.scenario
+	if [ -d ../shared/scenarios ]; then
+		set -- "$@" ../shared/scenarios/*.scenario
+	else
+		echo "s390-tools: no ../shared beside the repository: its scenarios are not compared"
+	fi
+fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/chpsync-s390tools-XXXXXX")
 pass=0
 fail=0
