@@ -185,11 +185,23 @@ static int cp_check_busy_loop(const struct channel_program *cp)
 	}
 }
 
+static bool cp_same_mem(const struct cp_mem *a, const struct cp_mem *b)
+{
+	return a->mem == b->mem && a->alloc == b->alloc && a->free == b->free && a->ctx == b->ctx;
+}
+
+/* The program's block is kept for the next one when there is room. */
 static void cp_release(struct channel_program *cp)
 {
-	if (cp->kmem)
+	if (cp->kmem && !cp->kept && cp->kmem_size <= CP_KEPT_MAX) {
+		cp->kept = cp->kmem;
+		cp->kept_size = cp->kmem_size;
+		cp->kept_m = cp->m;
+	} else if (cp->kmem) {
 		cp->m.free(cp->m.ctx, cp->kmem);
+	}
 	cp->kmem = 0;
+	cp->kmem_size = 0;
 	cp->nchains = 0;
 	if (cp->own_scratch)
 		cp->m.free(cp->m.ctx, cp->scratch);
@@ -215,6 +227,7 @@ int cp_init(struct channel_program *cp, const struct cp_mem *m, const struct vfi
 	cp->own_scratch = false;
 	cp->has_tic = false;
 	cp->kmem = 0;
+	cp->kmem_size = 0;
 	if (orb->ctrl0 & ORB_CTRL0_B)
 		return -EOPNOTSUPP; /* transport mode */
 	/* Suspend control: a suspended program needs RSCH, which the vfio
@@ -365,9 +378,22 @@ static int cp_layout(struct channel_program *cp)
 		for (int j = 0; j < c->len; j++)
 			size += (uint64_t)c->ccw[j].nidal * IDAW2_SIZE;
 	}
-	cp->kmem = cp_alloc(cp, size, 8);
-	if (!cp->kmem)
-		return -ENOMEM;
+	if (cp->kept && (cp->kept_size < size || !cp_same_mem(&cp->kept_m, &cp->m))) {
+		cp->kept_m.free(cp->kept_m.ctx, cp->kept);
+		cp->kept = 0;
+	}
+	if (cp->kept) {
+		/* Every byte of [kmem, kmem + size) is written below and by
+		 * ccw_write: nothing of the old program is reachable. */
+		cp->kmem = cp->kept;
+		cp->kmem_size = cp->kept_size;
+		cp->kept = 0;
+	} else {
+		cp->kmem = cp_alloc(cp, size, 8);
+		if (!cp->kmem)
+			return -ENOMEM;
+		cp->kmem_size = size;
+	}
 	at = cp->kmem;
 	for (int i = 0; i < cp->nchains; i++) {
 		struct ccwchain *c = cp->chain[i];
@@ -501,9 +527,18 @@ void cp_free(struct channel_program *cp)
 		cp_release(cp);
 }
 
-void cp_destroy(struct channel_program *cp)
+void cp_trim(struct channel_program *cp)
 {
 	cp_free(cp);
+	if (cp->kept)
+		cp->kept_m.free(cp->kept_m.ctx, cp->kept);
+	cp->kept = 0;
+	cp->kept_size = 0;
+}
+
+void cp_destroy(struct channel_program *cp)
+{
+	cp_trim(cp);
 	for (int i = 0; i < CCWCHAIN_COUNT_MAX; i++) {
 		free(cp->chain[i]);
 		cp->chain[i] = NULL;

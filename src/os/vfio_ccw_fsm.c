@@ -146,7 +146,7 @@ static void fsm_notoper(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 	os_pr_debug(p->os, "vfio_ccw %s: not operational in state %s",
 		    p->dir + sizeof("/sys/devices/css0"), vfio_ccw_state_name(p->state));
 	vfio_ccw_synth_notoper(p);
-	cp_free(&p->cp);
+	cp_trim(&p->cp);
 	p->state = VFIO_CCW_STATE_NOT_OPER;
 	if (p->quiesce_waiting)
 		sim_wake(p->os->sim, &p->quiesce_wq);
@@ -156,7 +156,7 @@ static void fsm_notoper(struct vfio_ccw_private *p, enum vfio_ccw_event event)
  * disable did not take; free what a program still held, disable again. */
 static void fsm_disabled_irq(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 {
-	cp_free(&p->cp);
+	cp_trim(&p->cp);
 	cio_disable_subchannel(p->sch);
 	if (p->quiesce_waiting)
 		sim_wake(p->os->sim, &p->quiesce_wq);
@@ -253,7 +253,7 @@ static void fsm_close(struct vfio_ccw_private *p, enum vfio_ccw_event event)
 		return;
 	}
 	p->state = VFIO_CCW_STATE_STANDBY;
-	cp_free(&p->cp);
+	cp_trim(&p->cp); /* also the block kept for the next program */
 }
 
 static int io_start(struct vfio_ccw_private *p, const struct orb *orb)

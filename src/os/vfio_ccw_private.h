@@ -28,6 +28,8 @@ struct os;
 #define CCWCHAIN_COUNT_MAX 16
 /* IDAWs per CCW: a 65535-byte count in 2K blocks, first block partial. */
 #define CCW_IDAW_MAX 33
+/* Largest host block kept from one program for the next. */
+#define CP_KEPT_MAX 4096
 /* Per-device CRW queue; when full the report is lost and overflow (R) is
  * signalled (see vfio_ccw_queue_crw). */
 #define VFIO_CCW_CRW_QUEUE_MAX	 16
@@ -81,7 +83,13 @@ struct channel_program {
 	uint64_t scratch; /* bit bucket for CCWs that move no data */
 	bool own_scratch; /* allocated for this program (no m.scratch) */
 	bool has_tic;
-	uint64_t kmem; /* host block: every segment's CCWs, then the IDALs */
+	uint64_t kmem;	    /* host block: every segment's CCWs, then the IDALs */
+	uint64_t kmem_size; /* its size */
+	/* The block of the last program, kept for the next one (Linux's
+	 * per-device CCW chunks rather than kmalloc and kfree per I/O): at
+	 * most one, of at most CP_KEPT_MAX bytes, returned by cp_trim. */
+	uint64_t kept, kept_size;
+	struct cp_mem kept_m; /* the allocator it came from */
 	bool initialized;
 };
 
@@ -94,9 +102,12 @@ void cp_get_orb(const struct channel_program *cp, uint8_t lpm, uint32_t intparm,
 void cp_update_scsw(const struct channel_program *cp, struct scsw *scsw);
 /* True when the program's CCWs or data touch guest [iova, iova+size). */
 bool cp_iova_pinned(const struct channel_program *cp, uint64_t iova, uint64_t size);
-/* Free the program's host memory; the segment buffers stay for reuse. */
+/* End the program; its host block is kept for the next program (or freed
+ * when one is kept already), the segment buffers stay for reuse. */
 void cp_free(struct channel_program *cp);
-/* cp_free, and the segment buffers too (the device goes away). */
+/* cp_free, and free the kept host block too (the device is closed). */
+void cp_trim(struct channel_program *cp);
+/* cp_trim, and the segment buffers too (the device goes away). */
 void cp_destroy(struct channel_program *cp);
 
 /* ---- the FSM (vfio_ccw_fsm.c) ---- */

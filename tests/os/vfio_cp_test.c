@@ -506,9 +506,10 @@ TEST(vfio_cp_reused_segment_forgets_the_previous_program)
 	first = t->cp.chain[0];
 	CHECK_EQ(first->ccw[0].nidaw, 3);
 	cp_free(&t->cp);
-	CHECK_EQ(t->live, 0);
+	CHECK_EQ(t->live, 1); /* the program's block, kept for the next */
 	put_ccw1(t, 0x100, CCW_CMD_NOOP, 0, 0, 0);
 	CHECK_EQ(translate(t, &o), 0);
+	CHECK_EQ(t->live, 2); /* that block and this program's scratch page */
 	CHECK(t->cp.chain[0] == first);
 	CHECK_EQ(t->cp.chain[0]->len, 1);
 	CHECK_EQ(t->cp.chain[0]->ccw[0].nidaw, 0);
@@ -520,6 +521,52 @@ TEST(vfio_cp_reused_segment_forgets_the_previous_program)
 	/* the spare CCW after the one-CCW segment is zero again */
 	c = host_ccw(t, h.cpa + 8);
 	CHECK_EQ(c.cmd, 0);
+	cpt_done(t);
+}
+
+/* The host block of a program is kept for the next program (at most one,
+ * of at most CP_KEPT_MAX bytes), too small a one is given back, and
+ * cp_trim returns it: nothing is held once the device is closed. */
+TEST(vfio_cp_host_block_is_kept_for_the_next_program_and_trimmed)
+{
+	struct cpt *t = cpt_new();
+	struct orb o = orb_fmt1(0);
+	struct orb h;
+	uint64_t cpa;
+
+	t->m.scratch = 0x1ff000;
+	put_ccw1(t, 0, CCW_CMD_READ, 0, 0x800, 0x2000);
+	CHECK_EQ(translate(t, &o), 0);
+	cp_get_orb(&t->cp, 0xff, 0, &h);
+	cpa = h.cpa;
+	cp_free(&t->cp);
+	CHECK_EQ(t->live, 1);
+	/* the same shape again: the same block, nothing allocated */
+	CHECK_EQ(translate(t, &o), 0);
+	CHECK_EQ(t->live, 1);
+	cp_get_orb(&t->cp, 0xff, 0, &h);
+	CHECK_EQ(h.cpa, cpa);
+	CHECK_EQ(host_ccw(t, h.cpa).cmd, CCW_CMD_READ);
+	CHECK_EQ(host_ccw(t, h.cpa + 8).cmd, 0);
+	cp_free(&t->cp);
+	/* a larger program: the kept block is too small, it goes back */
+	put_ccw1(t, 0, CCW_CMD_READ, CCW_FLAG_CC, 0x800, 0x2000);
+	put_ccw1(t, 8, CCW_CMD_READ, CCW_FLAG_CC, 0x800, 0x3000);
+	put_ccw1(t, 16, CCW_CMD_READ, 0, 0x800, 0x4000);
+	CHECK_EQ(translate(t, &o), 0);
+	CHECK_EQ(t->live, 1);
+	cp_get_orb(&t->cp, 0xff, 0, &h);
+	CHECK(h.cpa != cpa);
+	cp_trim(&t->cp);
+	CHECK_EQ(t->live, 0);
+	/* a block larger than CP_KEPT_MAX is not kept */
+	for (int i = 0; i < 200; i++)
+		put_ccw1(t, 8 * (uint64_t)i, CCW_CMD_READ, i < 199 ? CCW_FLAG_CC : 0, 0x2000,
+			 0x2000);
+	CHECK_EQ(translate(t, &o), 0);
+	CHECK(t->cp.kmem_size > CP_KEPT_MAX);
+	cp_free(&t->cp);
+	CHECK_EQ(t->live, 0);
 	cpt_done(t);
 }
 
@@ -608,7 +655,7 @@ TEST(vfio_cp_fuzz_random_programs)
 				}
 			}
 		}
-		cp_free(&t->cp);
+		cp_trim(&t->cp);
 		CHECK_EQ(t->live, 0);
 		t->next = KMEM_START;
 	}
