@@ -32,8 +32,10 @@ struct dasd_devmap {
 
 struct dasd_state {
 	int next_index;
-	struct dasd_devmap *map;
+	struct dasd_devmap *map; /* in the order bus IDs were first seen */
 	size_t nmap, capmap;
+	uint32_t *slot; /* open-addressing index of map: entry + 1, 0 free */
+	size_t nslot;	/* a power of two, at least twice nmap */
 	struct dasd_device *dead[DASD_DEAD_MAX]; /* removed, freed at exit */
 	unsigned ndead;
 };
@@ -1212,12 +1214,56 @@ void dasd_exit(struct os *os)
 
 	for (i = 0; st && i < st->ndead; i++)
 		dasd_device_free(st->dead[i]);
-	if (st)
+	if (st) {
 		free(st->map);
+		free(st->slot);
+	}
 	free(osp(os)->dasd);
 	osp(os)->dasd = NULL;
 }
 
+static uint32_t busid_hash(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* The slot of busid in the index: its entry's, or the free one it would
+ * take. */
+static size_t devmap_slot(const struct dasd_state *st, const char *busid)
+{
+	size_t mask = st->nslot - 1, i = busid_hash(busid) & mask;
+
+	while (st->slot[i] && strcmp(st->map[st->slot[i] - 1].busid, busid))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static int devmap_grow(struct dasd_state *st)
+{
+	size_t n = st->nslot ? 2 * st->nslot : 64;
+	uint32_t *old = st->slot;
+	size_t nold = st->nslot;
+
+	st->slot = calloc(n, sizeof(*st->slot));
+	if (!st->slot) {
+		st->slot = old;
+		return -ENOMEM;
+	}
+	st->nslot = n;
+	for (size_t i = 0; i < nold; i++)
+		if (old[i])
+			st->slot[devmap_slot(st, st->map[old[i] - 1].busid)] = old[i];
+	free(old);
+	return 0;
+}
+
+/* Linux's devmap: a bus ID's device index, given the next one the first
+ * time the bus ID is seen (a hash of bus IDs, as Linux's dasd_hashlists:
+ * a host sets tens of thousands of DASDs online). */
 int dasd_devindex(struct os *os, const char *busid)
 {
 	struct dasd_state *st = osp(os)->dasd;
@@ -1225,9 +1271,13 @@ int dasd_devindex(struct os *os, const char *busid)
 
 	if (!st)
 		return -ENODEV;
-	for (i = 0; i < st->nmap; i++)
-		if (!strcmp(st->map[i].busid, busid))
-			return st->map[i].devindex;
+	if (st->nslot) {
+		i = devmap_slot(st, busid);
+		if (st->slot[i])
+			return st->map[st->slot[i] - 1].devindex;
+	}
+	if (2 * (st->nmap + 1) > st->nslot && devmap_grow(st) < 0)
+		return -ENOMEM;
 	if (st->nmap == st->capmap) {
 		size_t cap = st->capmap ? 2 * st->capmap : 16;
 		struct dasd_devmap *m = realloc(st->map, cap * sizeof(*m));
@@ -1239,5 +1289,6 @@ int dasd_devindex(struct os *os, const char *busid)
 	}
 	snprintf(st->map[st->nmap].busid, sizeof(st->map[st->nmap].busid), "%s", busid);
 	st->map[st->nmap].devindex = st->next_index++;
-	return st->map[st->nmap++].devindex;
+	st->slot[devmap_slot(st, busid)] = (uint32_t)++st->nmap;
+	return st->map[st->nmap - 1].devindex;
 }

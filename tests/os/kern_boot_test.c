@@ -1,6 +1,7 @@
 /* Kernel model on the real machine and 3390: boot, /sys contents, online
  * sequence and its messages, channel-path configure/vary, bad input. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -648,4 +649,30 @@ TEST(kern_dasd_name_of_each_device_index)
 		dasd_name_format(t[i].index, name, sizeof(name));
 		CHECK_STR(name, t[i].name);
 	}
+}
+
+/* The devmap: a bus ID gets the next device index the first time it is
+ * seen and keeps it, however many there are (a host sets tens of thousands
+ * of DASDs online; the map is a hash, as Linux's). */
+TEST(kern_dasd_devindex_is_first_seen_order_and_kept)
+{
+	enum { N = 20000 };
+	char busid[16];
+	struct kf f;
+	int first;
+
+	kf_init(&f, 20, 0, false);
+	CHECK_EQ(kf_write(&f, KF_DEV "/online", "1\n"), 0);
+	first = dasd_devindex(f.os, "0.0.3f3f");
+	CHECK_EQ(first, 0);
+	for (int i = 0; i < N; i++) {
+		snprintf(busid, sizeof(busid), "0.%x.%04x", 1 + (i >> 16), i & 0xffff);
+		CHECK_EQ(dasd_devindex(f.os, busid), first + 1 + i);
+	}
+	for (int i = N - 1; i >= 0; i -= 7) {
+		snprintf(busid, sizeof(busid), "0.%x.%04x", 1 + (i >> 16), i & 0xffff);
+		CHECK_EQ(dasd_devindex(f.os, busid), first + 1 + i);
+	}
+	CHECK_EQ(dasd_devindex(f.os, "0.0.3f3f"), first);
+	kf_fini(&f);
 }
