@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/bytes.h"
+
 #define CCW_SIZE	       8
 
 #define CCW_FLAG_CD	       0x80
@@ -37,8 +39,22 @@ struct ccw1 {
 	uint32_t cda;
 };
 
-void ccw1_encode(const struct ccw1 *c, uint8_t out[CCW_SIZE]);
-void ccw1_decode(const uint8_t in[CCW_SIZE], struct ccw1 *c);
+/* Inline: every layer's channel-program path encodes and decodes CCWs. */
+static inline void ccw1_encode(const struct ccw1 *c, uint8_t out[CCW_SIZE])
+{
+	out[0] = c->cmd;
+	out[1] = c->flags;
+	put_be16(out + 2, c->count);
+	put_be32(out + 4, c->cda);
+}
+
+static inline void ccw1_decode(const uint8_t in[CCW_SIZE], struct ccw1 *c)
+{
+	c->cmd = in[0];
+	c->flags = in[1];
+	c->count = get_be16(in + 2);
+	c->cda = get_be32(in + 4);
+}
 /* Format 0: 24-bit data address, flags in byte 4, count in bytes 6-7. */
 void ccw0_encode(const struct ccw1 *c, uint8_t out[CCW_SIZE]);
 void ccw0_decode(const uint8_t in[CCW_SIZE], struct ccw1 *c);
@@ -54,7 +70,30 @@ enum ccw_kind {
 };
 /* Command type from the command code; fmt0 treats any xxxx1000 as TIC, fmt1
  * only exactly 0x08. */
-enum ccw_kind ccw_kind(uint8_t cmd, bool fmt1);
+static inline enum ccw_kind ccw_kind(uint8_t cmd, bool fmt1)
+{
+	switch (cmd & 0x03) {
+	case 0x01:
+		return CCW_KIND_WRITE;
+	case 0x02:
+		return CCW_KIND_READ;
+	case 0x03:
+		return CCW_KIND_CONTROL;
+	}
+	switch (cmd & 0x0f) {
+	case 0x04:
+		return CCW_KIND_SENSE;
+	case 0x0c:
+		return CCW_KIND_READ_BACKWARD;
+	case 0x08:
+		/* Format 1 needs a zero high nibble for TIC; anything else
+		 * ending in 1000 is an invalid command there. */
+		if (fmt1 && cmd != CCW_CMD_TIC)
+			return CCW_KIND_INVALID;
+		return CCW_KIND_TIC;
+	}
+	return CCW_KIND_INVALID;
+}
 
 /* IDAWs: format 1 (4 bytes, 2K blocks) or format 2 (8 bytes, 4K or 2K). */
 #define IDAW1_SIZE 4

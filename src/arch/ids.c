@@ -95,26 +95,3 @@ int chpid_parse(const char *s, struct chpid *c)
 	c->id = (uint8_t)id;
 	return 0;
 }
-
-#define SCHID_CSSID 0xff000000u
-#define SCHID_RES   0x00f00000u
-#define SCHID_M	    0x00080000u
-#define SCHID_SSID  0x00060000u
-#define SCHID_ONE   0x00010000u
-
-/* M = 1 (MCSS-E) is refused as well: this CSS never enables it, so only
- * css image 0 exists and an M = 1 word cannot name a subchannel in it. */
-int schid_word_decode(uint32_t w, uint8_t *ssid, uint16_t *sch_no)
-{
-	if (!(w & SCHID_ONE))
-		return -1;
-	if (w & SCHID_RES)
-		return -1;
-	if (w & SCHID_M)
-		return -1;
-	if (w & SCHID_CSSID)
-		return -1;
-	*ssid = (uint8_t)((w & SCHID_SSID) >> 17);
-	*sch_no = (uint16_t)w;
-	return 0;
-}

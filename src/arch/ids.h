@@ -42,7 +42,29 @@ static inline uint32_t schid_word(uint8_t ssid, uint16_t sch_no)
 
 /* Check a GR1 subchannel-ID word (§7.0): bit 15 must be 1; with M = 0 the
  * cssid must be 0; reserved bits 8-11 must be 0.  Returns 0 if valid and
- * fills ssid/sch_no, or -1 (operand exception). */
-int schid_word_decode(uint32_t w, uint8_t *ssid, uint16_t *sch_no);
+ * fills ssid/sch_no, or -1 (operand exception).  Inline: every layer's
+ * I/O instructions and interruptions pass one. */
+#define SCHID_CSSID 0xff000000u
+#define SCHID_RES   0x00f00000u
+#define SCHID_M	    0x00080000u
+#define SCHID_SSID  0x00060000u
+#define SCHID_ONE   0x00010000u
+
+/* M = 1 (MCSS-E) is refused as well: this CSS never enables it, so only
+ * css image 0 exists and an M = 1 word cannot name a subchannel in it. */
+static inline int schid_word_decode(uint32_t w, uint8_t *ssid, uint16_t *sch_no)
+{
+	if (!(w & SCHID_ONE))
+		return -1;
+	if (w & SCHID_RES)
+		return -1;
+	if (w & SCHID_M)
+		return -1;
+	if (w & SCHID_CSSID)
+		return -1;
+	*ssid = (uint8_t)((w & SCHID_SSID) >> 17);
+	*sch_no = (uint16_t)w;
+	return 0;
+}
 
 #endif

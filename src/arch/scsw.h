@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "arch/bytes.h"
+
 #define SCSW_SIZE 12
 
 /* flags: bytes 0-1 */
@@ -71,8 +73,27 @@ struct scsw {
 	uint16_t count;
 };
 
-void scsw_encode(const struct scsw *s, uint8_t out[SCSW_SIZE]);
-void scsw_decode(const uint8_t in[SCSW_SIZE], struct scsw *s);
+/* Codec (zarch-css-formats.md §2), inline: every layer's I/O path stores
+ * and fetches SCSWs. */
+static inline void scsw_encode(const struct scsw *s, uint8_t out[SCSW_SIZE])
+{
+	put_be16(out, s->flags);
+	put_be16(out + 2, s->ctrl);
+	put_be32(out + 4, s->cpa);
+	out[8] = s->dstat;
+	out[9] = s->cstat;
+	put_be16(out + 10, s->count);
+}
+
+static inline void scsw_decode(const uint8_t in[SCSW_SIZE], struct scsw *s)
+{
+	s->flags = get_be16(in);
+	s->ctrl = get_be16(in + 2);
+	s->cpa = get_be32(in + 4);
+	s->dstat = in[8];
+	s->cstat = in[9];
+	s->count = get_be16(in + 10);
+}
 
 static inline unsigned scsw_cc(const struct scsw *s)
 {

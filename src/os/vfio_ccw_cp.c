@@ -66,6 +66,7 @@ static struct ccwchain *cp_find_ccw(const struct channel_program *cp, uint64_t i
 static int ccwchain_fetch(struct channel_program *cp, uint64_t iova)
 {
 	bool fmt1 = cp_fmt1(cp);
+	const uint8_t *p = NULL;
 	struct ccwchain *c;
 
 	if (cp->nchains == CCWCHAIN_COUNT_MAX)
@@ -82,13 +83,18 @@ static int ccwchain_fetch(struct channel_program *cp, uint64_t iova)
 	c->len = 0;
 	c->host = 0;
 	for (int n = 0;; n++) {
-		const uint8_t *p;
+		uint64_t at = iova + (uint64_t)n * CCW_SIZE;
 		struct cp_ccw *cc = &c->ccw[n];
 		struct ccw1 *g = &cc->guest;
 
 		if (n == CCWCHAIN_LEN_MAX)
 			return -EINVAL;
-		p = cp_guest(cp, iova + (uint64_t)n * CCW_SIZE, CCW_SIZE);
+		/* One translation per guest page: mappings are whole pages,
+		 * and a CCW (8-byte aligned) never crosses a page. */
+		if (!p || !(at & (VFIO_PAGE_SIZE - 1)))
+			p = cp_guest(cp, at, VFIO_PAGE_SIZE - (at & (VFIO_PAGE_SIZE - 1)));
+		else
+			p += CCW_SIZE;
 		if (!p)
 			return -EFAULT;
 		if (fmt1)

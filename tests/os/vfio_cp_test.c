@@ -188,6 +188,42 @@ TEST(vfio_cp_guest_pages_in_two_mappings_get_their_own_host_addresses)
 	cpt_done(t);
 }
 
+/* A chain fetched across a guest page boundary: the CCWs after it come
+ * from the next page's own mapping (not contiguous on the host), and a
+ * chain that runs off the mapping is -EFAULT. */
+TEST(vfio_cp_chain_across_pages_and_mappings_is_fetched_per_page)
+{
+	struct cpt *t = cpt_new();
+	struct orb o = orb_fmt1(0), h;
+	uint64_t at = GUEST_SIZE - 8;
+
+	CHECK_EQ(vfio_dma_table_map(&t->dma, t->mem, 6u << 20, GUEST_SIZE, 0x1000), 0);
+	o.cpa = (uint32_t)at;
+	put_ccw1(t, at, CCW_CMD_NOOP, CCW_FLAG_CC, 0, 0);
+	/* iova GUEST_SIZE.. is host 6M.. */
+	put_be32(t->mem->base + (6u << 20),
+		 (uint32_t)CCW_CMD_NOOP << 24 | (uint32_t)CCW_FLAG_CC << 16);
+	put_be32(t->mem->base + (6u << 20) + 4, 0);
+	put_be32(t->mem->base + (6u << 20) + 8, (uint32_t)CCW_CMD_BASIC_SENSE << 24 | 8);
+	put_be32(t->mem->base + (6u << 20) + 12, 0x100);
+	/* what lies at the host address right after the first window must
+	 * not be read as the chain's second CCW */
+	put_ccw1(t, GUEST_SIZE, CCW_CMD_WRITE, 0, 8, 0x100);
+	CHECK_EQ(translate(t, &o), 0);
+	CHECK_EQ(t->cp.chain[0]->len, 3);
+	CHECK_EQ(t->cp.chain[0]->ccw[1].guest.cmd, CCW_CMD_NOOP);
+	CHECK_EQ(t->cp.chain[0]->ccw[2].guest.cmd, CCW_CMD_BASIC_SENSE);
+	cp_get_orb(&t->cp, 0xff, 0, &h);
+	CHECK_EQ(host_ccw(t, h.cpa + 16).cmd, CCW_CMD_BASIC_SENSE);
+	cp_trim(&t->cp);
+	/* chaining on past the last mapped page */
+	put_be32(t->mem->base + (6u << 20) + 0xff8,
+		 (uint32_t)CCW_CMD_NOOP << 24 | (uint32_t)CCW_FLAG_CC << 16);
+	o.cpa = (uint32_t)(GUEST_SIZE + 0xff8);
+	CHECK_EQ(translate(t, &o), -EFAULT);
+	cpt_done(t);
+}
+
 TEST(vfio_cp_guest_format2_idal_is_translated)
 {
 	struct cpt *t = cpt_new();
