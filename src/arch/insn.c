@@ -86,17 +86,3 @@ void io_int_code_encode(uint8_t *out, uint32_t schid_word, uint32_t intparm, uns
 	if (lowcore)
 		put_be32(out + 8, io_int_word(isc));
 }
-
-int idaw_fetch(const uint8_t *idaw, uint16_t orb_ctrl0, unsigned i, uint64_t *addr)
-{
-	bool fmt2 = orb_ctrl0 & ORB_CTRL0_C64;
-	uint64_t a = fmt2 ? get_be64(idaw) : get_be32(idaw);
-
-	if (!fmt2 && (a & 0x80000000u))
-		return -1;
-	/* Only the first IDAW may point inside a block. */
-	if (i > 0 && (a & (idaw_block(orb_ctrl0) - 1)))
-		return -1;
-	*addr = a;
-	return 0;
-}

@@ -69,7 +69,19 @@ static inline uint64_t idaw_block(uint16_t orb_ctrl0)
 /* The data address in IDAW number i of a list (bytes at idaw): 0, or -1
  * when the IDAW is invalid (format 1 with bit 0 set, or not the first and
  * not on a block boundary).  The list's own alignment: idal_aligned(). */
-int idaw_fetch(const uint8_t *idaw, uint16_t orb_ctrl0, unsigned i, uint64_t *addr);
+static inline int idaw_fetch(const uint8_t *idaw, uint16_t orb_ctrl0, unsigned i, uint64_t *addr)
+{
+	bool fmt2 = orb_ctrl0 & ORB_CTRL0_C64;
+	uint64_t a = fmt2 ? get_be64(idaw) : get_be32(idaw);
+
+	if (!fmt2 && (a & 0x80000000u))
+		return -1;
+	/* Only the first IDAW may point inside a block. */
+	if (i > 0 && (a & (idaw_block(orb_ctrl0) - 1)))
+		return -1;
+	*addr = a;
+	return 0;
+}
 static inline bool idal_aligned(uint32_t cda, uint16_t orb_ctrl0)
 {
 	return (cda & (idaw_size(orb_ctrl0) - 1)) == 0;
