@@ -310,7 +310,7 @@ static int ccw_translate_data(struct channel_program *cp, struct cp_ccw *cc)
 		rc = ccw_guest_piece(cp, g, n, next, &a);
 		if (rc)
 			return rc;
-		len = cp->blk - a % cp->blk;
+		len = cp->blk - (a & (cp->blk - 1)); /* 4096 or 2048 */
 		if (len > left)
 			len = left;
 		if (vfio_dma_xlate(cp->dma, a, len, &cc->hpiece[n]))

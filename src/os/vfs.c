@@ -391,11 +391,17 @@ static ssize_t blk_rmw(struct vfs_dev *d, void *buf, const void *wbuf, size_t le
 	return r < 0 ? r : (ssize_t)len;
 }
 
+/* Every direct read or write asks this twice: a block size is a power of
+ * two (a mask, not two 64-bit divisions), others are divided. */
 static bool blk_aligned(struct vfs_dev *d, size_t len, uint64_t off)
 {
 	unsigned bs = d->ops->blksize ? d->ops->blksize(d->priv) : 0;
 
-	return bs == 0 || (off % bs == 0 && len % bs == 0);
+	if (bs == 0)
+		return true;
+	if (!(bs & (bs - 1)))
+		return !((off | len) & (bs - 1));
+	return off % bs == 0 && len % bs == 0;
 }
 
 static ssize_t dev_io(struct vfs_dev *d, void *buf, const void *wbuf, size_t len, uint64_t off)
