@@ -61,6 +61,109 @@ static void cmd_reject(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *c
 
 /* ---- track buffer ---- */
 
+struct eckd_trkpool {
+	unsigned max, n;
+	struct eckd *head, *tail; /* devices holding a buffer, newest use first */
+};
+
+struct eckd_trkpool *eckd_trkpool_new(unsigned max)
+{
+	struct eckd_trkpool *pool = calloc(1, sizeof(*pool));
+
+	if (pool)
+		pool->max = max ? max : 1;
+	return pool;
+}
+
+void eckd_trkpool_free(struct eckd_trkpool *pool)
+{
+	free(pool);
+}
+
+unsigned eckd_trkpool_count(const struct eckd_trkpool *pool)
+{
+	return pool->n;
+}
+
+static void pool_unlink(struct eckd_trkpool *pool, struct eckd *e)
+{
+	if (e->pool_prev)
+		e->pool_prev->pool_next = e->pool_next;
+	else
+		pool->head = e->pool_next;
+	if (e->pool_next)
+		e->pool_next->pool_prev = e->pool_prev;
+	else
+		pool->tail = e->pool_prev;
+	e->pool_prev = e->pool_next = NULL;
+}
+
+static void pool_push(struct eckd_trkpool *pool, struct eckd *e)
+{
+	e->pool_prev = NULL;
+	e->pool_next = pool->head;
+	if (pool->head)
+		pool->head->pool_prev = e;
+	else
+		pool->tail = e;
+	pool->head = e;
+}
+
+/* The device gives its buffer back (it is between start functions, or
+ * going away); its next command that needs a track reads it again. */
+static void trkbuf_release(struct eckd *e)
+{
+	struct eckd_trkpool *pool = e->cfg.trkpool;
+
+	if (!e->trkbuf)
+		return;
+	if (pool) {
+		pool_unlink(pool, e);
+		pool->n--;
+	}
+	free(e->trkbuf);
+	e->trkbuf = NULL;
+	e->buf_trk = NO_TRACK;
+	e->buf_frame = false;
+	e->buf_lazy = false;
+	e->buf_loaded = 0;
+	e->buf_stamped = false;
+	e->buf_hole = false;
+}
+
+/* The device has a track buffer, the pool's newest; -1 without memory.
+ * A full pool takes the buffer of the device that used its own longest
+ * ago and is not in a start function (all of them in one: past the
+ * bound, as a buffer cannot be taken from a running program). */
+static int trkbuf_get(struct eckd *e)
+{
+	struct eckd_trkpool *pool = e->cfg.trkpool;
+
+	if (e->trkbuf) {
+		if (pool && pool->head != e) {
+			pool_unlink(pool, e);
+			pool_push(pool, e);
+		}
+		return 0;
+	}
+	if (pool && pool->n >= pool->max) {
+		struct eckd *v = pool->tail;
+
+		while (v && v->busy)
+			v = v->pool_prev;
+		if (v)
+			trkbuf_release(v);
+	}
+	e->trkbuf = malloc(e->img.trksize);
+	if (!e->trkbuf)
+		return -1;
+	if (pool) {
+		pool_push(pool, e);
+		pool->n++;
+	}
+	return 0;
+}
+
 static void trace_err(struct eckd *e)
 {
 	if (e->sim)
@@ -224,9 +327,11 @@ static void stamp_cchh(struct eckd *e)
 static int load_track(struct eckd *e, struct eckd_path *p, struct ccwdev_cmd *cmd, uint32_t trk)
 {
 	p->trk = trk;
-	if (e->buf_trk == trk)
+	if (e->buf_trk == trk) {
+		trkbuf_get(e); /* the pool's newest (it has its buffer) */
 		return 0;
-	if (!e->trkbuf && !(e->trkbuf = malloc(e->img.trksize))) {
+	}
+	if (trkbuf_get(e) < 0) {
 		snprintf(e->img.err, sizeof(e->img.err), "%s: out of memory", e->cfg.image);
 		image_error(e, p, cmd);
 		return -1;
@@ -1197,6 +1302,7 @@ static int eckd_select(struct ccwdev *dev, uint8_t path)
 	if (!p)
 		return -ENODEV; /* no memory for it: this path cannot be used */
 	chain_reset(p);
+	to_eckd(dev)->busy++;
 	return 0;
 }
 
@@ -1230,10 +1336,13 @@ static void eckd_exec(struct ccwdev *dev, uint8_t path, struct ccwdev_cmd *cmd)
 
 static void eckd_end(struct ccwdev *dev, uint8_t path)
 {
-	struct eckd_path *p = to_eckd(dev)->path[path];
+	struct eckd *e = to_eckd(dev);
+	struct eckd_path *p = e->path[path];
 
 	if (p)
 		chain_reset(p);
+	if (e->busy)
+		e->busy--;
 }
 
 static int eckd_sense(struct ccwdev *dev, uint8_t path, uint8_t buf[32])
@@ -1265,7 +1374,7 @@ static void eckd_destroy(struct ccwdev *dev)
 			free(e->path[i]->rssd);
 		free(e->path[i]);
 	}
-	free(e->trkbuf);
+	trkbuf_release(e);
 	free(e->image_path);
 	free(e);
 }

@@ -10,6 +10,7 @@
 #include "dev/ccwdev.h"
 
 struct ckd_cache;
+struct eckd_trkpool;
 #include "sim/sim.h"
 
 struct eckd_config {
@@ -30,6 +31,9 @@ struct eckd_config {
 	/* Open image files share this descriptor cache (a machine's); NULL:
 	 * the device keeps its own descriptors open. */
 	struct ckd_cache *cache;
+	/* Devices share this bound on their track buffers (a machine's); NULL:
+	 * each device keeps the buffer its first command allocates. */
+	struct eckd_trkpool *trkpool;
 	/* A scratch volume (a work directory's): when the image does not
 	 * exist, the device makes it, a sparse CDL volume of create_cyls
 	 * cylinders with volser create_volser, the first time it needs it,
@@ -38,6 +42,16 @@ struct eckd_config {
 	uint32_t create_cyls;
 	const char *create_volser;
 };
+
+/* A bound on the track buffers of the devices that share it: when `max`
+ * are taken, a device that needs one takes the buffer of the device that
+ * used its own longest ago and is not in a start function (that device
+ * reads its track again when it next needs it; writes go through to the
+ * image, so nothing is lost).  Free it after every device using it. */
+struct eckd_trkpool *eckd_trkpool_new(unsigned max);
+void eckd_trkpool_free(struct eckd_trkpool *pool);
+/* Track buffers held now. */
+unsigned eckd_trkpool_count(const struct eckd_trkpool *pool);
 
 /* Open the image and build the device.  NULL with "file: what is wrong" in
  * err when the image cannot be used. */

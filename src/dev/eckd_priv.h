@@ -98,6 +98,8 @@ struct eckd {
 	uint16_t buf_loaded;   /* lazy: records (bit r-1) whose data is in the buffer */
 	bool buf_frame;	       /* the buffer holds the standard track frame (load_track) */
 	bool buf_stamped;      /* lazy: the HA and counts carry buf_trk's CCHH */
+	unsigned busy;	       /* start functions in progress (select .. end) */
+	struct eckd *pool_prev, *pool_next; /* cfg.trkpool's list, newest first */
 	struct eckd_bits std;  /* per track: known to be the standard 12 x 4096 layout */
 	struct eckd_bits hole; /* per track: a hole of a sparse image */
 	/* reservation */

@@ -467,6 +467,7 @@ static struct ccwdev *make_3390(struct deck *d, const struct iodev *io, unsigned
 	struct eckd_config cfg = {.cu_type = io->cu->unit,
 				  .devno = (uint16_t)devno,
 				  .cache = d->m->ckd_cache,
+				  .trkpool = d->m->trkpool,
 				  .cmd_time = t->dasd_cmd,
 				  .stage_time = t->dasd_stage,
 				  .prestage = t->dasd_prestage};

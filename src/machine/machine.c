@@ -8,6 +8,7 @@
 
 #include "arch/ids.h"
 #include "dev/ckd_image.h"
+#include "dev/eckd.h"
 #include "arch/schib.h"
 #include "machine/machine_priv.h"
 
@@ -21,6 +22,10 @@
 #define DEFAULT_STORAGE (64ull << 30)
 #define MIN_STORAGE	(512ull << 20)
 #define DEFAULT_CRW_LEN 256
+/* Track buffers of the 3390s (56 KB each): a device keeps the one its
+ * first command takes until this many are held and another device needs
+ * one (tens of thousands of DASDs set online keep only these). */
+#define TRACK_BUFFERS 1024
 
 /* The timing models (docs/timing.md has the figures and their sources).
  * FICON: a FICON Express16S channel path in command mode (the mode Linux
@@ -81,7 +86,8 @@ struct machine *machine_new(struct sim *sim, const struct machine_config *cfg)
 		m->mem = storage_new(m->cfg.storage_size);
 	}
 	m->ckd_cache = ckd_cache_new(ckd_cache_default_max());
-	if (!m->mem || !m->ckd_cache || crw_init(m)) {
+	m->trkpool = eckd_trkpool_new(TRACK_BUFFERS);
+	if (!m->mem || !m->ckd_cache || !m->trkpool || crw_init(m)) {
 		machine_free(m);
 		return NULL;
 	}
@@ -102,6 +108,7 @@ void machine_free(struct machine *m)
 			m->devs[i]->ops->destroy(m->devs[i]);
 	free(m->devs);
 	ckd_cache_free(m->ckd_cache);
+	eckd_trkpool_free(m->trkpool);
 	storage_free(m->mem);
 	free(m);
 }

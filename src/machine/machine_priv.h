@@ -149,6 +149,7 @@ struct machine {
 	struct sim_event *sclp_ev;
 	/* the descriptors of the devices' image files (dev/ckd_image.h) */
 	struct ckd_cache *ckd_cache;
+	struct eckd_trkpool *trkpool; /* the 3390s' track buffers, bounded */
 	struct sim_event *deliver_ev;
 	sim_time_t deliver_at;
 	struct sim_event *crw_ev;

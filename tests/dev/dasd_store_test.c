@@ -309,3 +309,55 @@ TEST(ckd_devices_share_a_bounded_descriptor_cache)
 	CHECK_EQ(open_fds(), base);
 	ckd_cache_free(c);
 }
+
+/* Track buffers are bounded machine-wide: a device that is not in a
+ * start function gives its buffer up to another device when the pool is
+ * full (its next command reads the track again), one in a start function
+ * never does. */
+TEST(eckd_track_buffers_are_bounded_and_never_taken_from_a_running_program)
+{
+	struct eckd_trkpool *pool = eckd_trkpool_new(4);
+	struct ccwdev *d[24];
+	uint8_t buf[4096], de[16], lr[16];
+
+	CHECK(pool != NULL);
+	for (int i = 0; i < 24; i++) {
+		char name[32], err[600];
+		struct eckd_config cfg = {.devno = 0x100, .trkpool = pool};
+
+		snprintf(name, sizeof(name), "pool%d.3390", i);
+		cfg.image = dasd_tmp(name);
+		mkvol(cfg.image);
+		d[i] = eckd_open(NULL, &cfg, err, sizeof(err));
+		CHECK(d[i] != NULL);
+	}
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 24; i++) {
+			memset(buf, i + round, sizeof(buf));
+			CHECK_EQ(dasd_rw_blocks(d[i], 0x42, true, TRK * 12 + round, 1, buf), CEDE);
+			CHECK(eckd_trkpool_count(pool) <= 4);
+		}
+	/* Device 0 located its record and waits in its program while 23
+	 * others take buffers: its buffer stays, its read is right. */
+	dasd_de(de, 0x40, 0xc0, TRK, TRK);
+	dasd_lr(lr, 0x06, 0x80, 1, TRK, 2, 4096);
+	dasd_select(d[0], 0x42);
+	CHECK_EQ(dasd_cmd(d[0], 0x42, 0x63, de, 16), CEDE);
+	CHECK_EQ(dasd_cmd(d[0], 0x42, 0x47, lr, 16), CEDE);
+	for (int i = 1; i < 24; i++) {
+		CHECK_EQ(dasd_rw_blocks(d[i], 0x42, false, TRK * 12 + 1, 1, buf), CEDE);
+		CHECK_EQ(buf[100], i + 1);
+		CHECK(eckd_trkpool_count(pool) <= 4);
+	}
+	memset(buf, 0xee, sizeof(buf));
+	CHECK_EQ(dasd_cmd(d[0], 0x42, 0x86, buf, 4096), CEDE);
+	CHECK_EQ(buf[100], 1);
+	dasd_end(d[0], 0x42);
+	for (int i = 0; i < 24; i++) {
+		CHECK_EQ(dasd_rw_blocks(d[i], 0x42, false, TRK * 12, 1, buf), CEDE);
+		CHECK_EQ(buf[100], i);
+		d[i]->ops->destroy(d[i]);
+	}
+	CHECK_EQ(eckd_trkpool_count(pool), 0);
+	eckd_trkpool_free(pool);
+}
