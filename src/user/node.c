@@ -260,7 +260,7 @@ const struct prog *node_find_prog(const struct node *n, const char *name)
 	return NULL;
 }
 
-void node_write(struct node *n, const char *text, size_t len)
+static void term_append(struct node *n, const char *text, size_t len)
 {
 	if (n->term_len + len + 1 > n->term_cap) {
 		size_t cap = n->term_cap ? n->term_cap : 4096;
@@ -277,6 +277,23 @@ void node_write(struct node *n, const char *text, size_t len)
 	memcpy(n->term + n->term_len, text, len);
 	n->term_len += len;
 	n->term[n->term_len] = '\0';
+}
+
+/* The node's terminal.  A NUL byte is a fill character that a terminal
+ * shows as nothing (ECMA-48): it is dropped, so the text stays a string
+ * and binary output does not cut off what follows it. */
+void node_write(struct node *n, const char *text, size_t len)
+{
+	for (;;) {
+		const char *nul = memchr(text, '\0', len);
+		size_t k = nul ? (size_t)(nul - text) : len;
+
+		term_append(n, text, k);
+		if (!nul)
+			return;
+		text += k + 1;
+		len -= k + 1;
+	}
 }
 
 char *node_take_output(struct node *n)

@@ -290,3 +290,18 @@ TEST(shell_random_lines_never_crash)
 	CHECK_EQ(node_jobs(f.n), 0);
 	ufix_fini(&f);
 }
+
+/* Binary output on the terminal: a NUL byte shows as nothing, as on a real
+ * terminal, and what follows it is still there (a transcript of a command
+ * that printed binary data lost everything after its first NUL; found by
+ * fuzzing: regress-terminal-nul-byte). */
+TEST(shell_terminal_shows_what_follows_a_nul_byte)
+{
+	struct ufix f;
+
+	ufix_init(&f);
+	CHECK_STR(ufix_run(&f, "echo a; dd if=/dev/zero bs=4 count=1 status=none; echo after"),
+		  "a\nafter\n");
+	CHECK_STR(ufix_run(&f, "printf 'x\\0y\\n'"), "xy\n");
+	ufix_fini(&f);
+}
