@@ -307,22 +307,6 @@ static bool user_owns(struct os *os, uint64_t a, uint64_t size)
 
 /* ---- DMA mapping table ---- */
 
-int vfio_dma_xlate(const struct vfio_dma_table *t, uint64_t iova, uint64_t len, uint64_t *host)
-{
-	if (!len)
-		len = 1;
-	for (int i = 0; i < t->n; i++) {
-		const struct vfio_dma_map *m = &t->map[i];
-
-		if (iova >= m->iova && iova - m->iova < m->size &&
-		    len <= m->size - (iova - m->iova)) {
-			*host = m->vaddr + (iova - m->iova);
-			return 0;
-		}
-	}
-	return -EFAULT;
-}
-
 static bool page_aligned(uint64_t v)
 {
 	return !(v & (VFIO_PAGE_SIZE - 1));

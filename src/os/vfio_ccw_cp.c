@@ -102,7 +102,6 @@ static int ccwchain_fetch(struct channel_program *cp, uint64_t iova)
 		else
 			ccw0_decode(p, g);
 		cc->kind = (uint8_t)ccw_kind(g->cmd, fmt1);
-		cc->idal = 0;
 		cc->nidaw = 0;
 		cc->nidal = 0;
 		c->len = n + 1;
@@ -125,6 +124,9 @@ static int cp_fetch_all(struct channel_program *cp)
 {
 	int rc = ccwchain_fetch(cp, cp->orb.cpa);
 
+	/* Without a TIC there is no other segment to fetch. */
+	if (!cp->has_tic)
+		return rc;
 	for (int ci = 0; !rc && ci < cp->nchains; ci++) {
 		struct ccwchain *c = cp->chain[ci];
 
@@ -343,8 +345,9 @@ static int ccw_translate(struct channel_program *cp, struct cp_ccw *cc)
 	return 0;
 }
 
-/* Second pass: the host CCW (and its IDAL) at the place laid out for it. */
-static void ccw_write(struct channel_program *cp, struct ccwchain *c, int i)
+/* Second pass: the host CCW at the place laid out for it, and its IDAL at
+ * idal; returns where the next CCW's IDAL goes. */
+static uint64_t ccw_write(struct channel_program *cp, struct ccwchain *c, int i, uint64_t idal)
 {
 	struct cp_ccw *cc = &c->ccw[i];
 	uint8_t *base = cp->m.mem->base;
@@ -363,27 +366,23 @@ static void ccw_write(struct channel_program *cp, struct ccwchain *c, int i)
 		h.cda = (uint32_t)(t->host + (uint64_t)idx * CCW_SIZE);
 	} else {
 		for (int k = 0; k < cc->nidal; k++)
-			put_be64(base + cc->idal + (uint64_t)k * IDAW2_SIZE,
+			put_be64(base + idal + (uint64_t)k * IDAW2_SIZE,
 				 cc->nidaw ? cc->hpiece[k] : cp->scratch);
 		h.flags |= CCW_FLAG_IDA;
-		h.cda = (uint32_t)cc->idal;
+		h.cda = (uint32_t)idal;
+		idal += (uint64_t)cc->nidal * IDAW2_SIZE;
 	}
 	ccw1_encode(&h, base + c->host + (uint64_t)i * CCW_SIZE);
+	return idal;
 }
 
-/* One host block for the whole program: each segment's CCWs plus a spare,
- * then the IDALs (one allocation per I/O instead of one per CCW). */
-static int cp_layout(struct channel_program *cp)
+/* One host block of size bytes for the whole program: each segment's CCWs
+ * plus a spare, then the IDALs (one allocation per I/O instead of one per
+ * CCW); the IDALs are placed as they are written. */
+static int cp_layout(struct channel_program *cp, uint64_t size)
 {
-	uint64_t size = 0, at;
+	uint64_t at;
 
-	for (int i = 0; i < cp->nchains; i++) {
-		const struct ccwchain *c = cp->chain[i];
-
-		size += (uint64_t)(c->len + 1) * CCW_SIZE;
-		for (int j = 0; j < c->len; j++)
-			size += (uint64_t)c->ccw[j].nidal * IDAW2_SIZE;
-	}
 	if (cp->kept && (cp->kept_size < size || !cp_same_mem(&cp->kept_m, &cp->m))) {
 		cp->kept_m.free(cp->kept_m.ctx, cp->kept);
 		cp->kept = 0;
@@ -412,16 +411,6 @@ static int cp_layout(struct channel_program *cp)
 		 * whatever kernel memory follows. */
 		memset(cp->m.mem->base + at - CCW_SIZE, 0, CCW_SIZE);
 	}
-	for (int i = 0; i < cp->nchains; i++) {
-		struct ccwchain *c = cp->chain[i];
-
-		for (int j = 0; j < c->len; j++) {
-			if (!c->ccw[j].nidal)
-				continue;
-			c->ccw[j].idal = at;
-			at += (uint64_t)c->ccw[j].nidal * IDAW2_SIZE;
-		}
-	}
 	return 0;
 }
 
@@ -438,23 +427,36 @@ static int cp_get_scratch(struct channel_program *cp)
 
 int cp_prefetch(struct channel_program *cp)
 {
+	uint64_t size = 0, idal;
+	const struct ccwchain *last;
 	int rc;
 
 	if (!cp->initialized)
 		return -EINVAL;
+	/* The first pass also counts the block's size (the segments' CCWs
+	 * and spares, the IDALs) instead of walking the program again. */
 	rc = cp_get_scratch(cp);
-	for (int i = 0; !rc && i < cp->nchains; i++)
-		for (int j = 0; !rc && j < cp->chain[i]->len; j++)
-			rc = ccw_translate(cp, &cp->chain[i]->ccw[j]);
+	for (int i = 0; !rc && i < cp->nchains; i++) {
+		struct ccwchain *c = cp->chain[i];
+
+		size += (uint64_t)(c->len + 1) * CCW_SIZE;
+		for (int j = 0; !rc && j < c->len; j++) {
+			rc = ccw_translate(cp, &c->ccw[j]);
+			size += (uint64_t)c->ccw[j].nidal * IDAW2_SIZE;
+		}
+	}
 	if (!rc)
-		rc = cp_layout(cp);
+		rc = cp_layout(cp, size);
 	if (rc) {
 		cp_release(cp);
 		return rc;
 	}
+	/* The IDALs follow the last segment and its spare, in program order. */
+	last = cp->chain[cp->nchains - 1];
+	idal = last->host + (uint64_t)(last->len + 1) * CCW_SIZE;
 	for (int i = 0; i < cp->nchains; i++)
 		for (int j = 0; j < cp->chain[i]->len; j++)
-			ccw_write(cp, cp->chain[i], j);
+			idal = ccw_write(cp, cp->chain[i], j, idal);
 	return 0;
 }
 

@@ -53,7 +53,6 @@ struct cp_mem {
 struct cp_ccw {
 	struct ccw1 guest;	       /* as fetched, in format-1 shape */
 	uint8_t kind;		       /* ccw_kind() of the guest command, in its format */
-	uint64_t idal;		       /* host IDAL, inside the program's block (0 if none) */
 	uint8_t nidaw;		       /* guest data pieces */
 	uint8_t nidal;		       /* IDAWs of the host IDAL */
 	int mark;		       /* step of the busy-loop walk that reached it */
