@@ -20,7 +20,7 @@
 
 /* Pointer to guest [iova, iova+len) in host storage, or NULL when any byte
  * is outside the DMA mappings. */
-static const uint8_t *cp_guest(const struct channel_program *cp, uint64_t iova, uint64_t len)
+static inline const uint8_t *cp_guest(const struct channel_program *cp, uint64_t iova, uint64_t len)
 {
 	uint64_t host;
 
