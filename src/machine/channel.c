@@ -407,15 +407,14 @@ static bool cmd_complete(struct machine *m, struct subchannel *s);
 /* The storage an IDAW list addresses, when its pieces follow each other
  * (as those of every buffer an OS allocates do): one area the device may
  * use in place.  NULL when they do not, or when any IDAW is bad (the
- * general path then finds the program check). */
-static uint8_t *ida_area(struct machine *m, uint16_t orb_ctrl0, uint32_t cda, uint32_t len)
+ * general path then finds the program check).  The whole list: */
+static __attribute__((noinline)) uint8_t *ida_area_pieces(struct machine *m, uint16_t orb_ctrl0,
+							  uint32_t cda, uint32_t len)
 {
 	uint64_t bs = idaw_block(orb_ctrl0), first = 0, next = 0;
 	unsigned isz = idaw_size(orb_ctrl0);
 	uint32_t done = 0;
 
-	if (!idal_aligned(cda, orb_ctrl0))
-		return NULL;
 	for (uint64_t i = 0; done < len; i++) {
 		const uint8_t *ip = storage_ptr(m->mem, cda + i * isz, isz);
 		uint64_t a, n;
@@ -431,6 +430,26 @@ static uint8_t *ida_area(struct machine *m, uint16_t orb_ctrl0, uint32_t cda, ui
 		done += (uint32_t)n;
 	}
 	return storage_ptr(m->mem, first, len);
+}
+
+/* The common case first, inline: the first IDAW's block holds all the
+ * data (every command of a 4 KB read, every parameter block), one IDAW
+ * fetched and no loop. */
+static inline uint8_t *ida_area(struct machine *m, uint16_t orb_ctrl0, uint32_t cda, uint32_t len)
+{
+	uint64_t bs = idaw_block(orb_ctrl0), a;
+	const uint8_t *ip;
+
+	if (!idal_aligned(cda, orb_ctrl0))
+		return NULL;
+	if (!len)
+		return ida_area_pieces(m, orb_ctrl0, cda, len);
+	ip = storage_ptr(m->mem, cda, idaw_size(orb_ctrl0));
+	if (!ip || idaw_fetch(ip, orb_ctrl0, 0, &a))
+		return NULL;
+	if (bs - (a & (bs - 1)) >= len)
+		return storage_ptr(m->mem, a, len);
+	return ida_area_pieces(m, orb_ctrl0, cda, len);
 }
 
 /* The data area of a command that the device may use in place (no copy

@@ -55,15 +55,25 @@ void ebcdic_to_ascii(char *out, const uint8_t *in, size_t n)
 
 struct cp_builder {
 	struct dasd_ccw_req *cqr;
+	uint8_t *k;		  /* the request's storage, NULL when not addressable */
 	uint64_t ccw, idaw, parm; /* next free addresses */
 };
 
+/* The CCWs, IDAWs and parameter bytes all lie in the request's storage
+ * (cpb_size() sized it for them), so it is translated to a kernel pointer
+ * once here rather than once for each of them. */
 static void cpb_init(struct cp_builder *b, struct dasd_ccw_req *cqr, int nccw, int nidaw)
 {
 	b->cqr = cqr;
+	b->k = dasd_kptr(cqr->device, cqr->mem, cqr->memsize);
 	b->ccw = cqr->mem;
 	b->idaw = cqr->mem + (uint64_t)nccw * CCW_SIZE;
 	b->parm = b->idaw + (uint64_t)nidaw * IDAW2_SIZE;
+}
+
+static uint8_t *cpb_ptr(const struct cp_builder *b, uint64_t addr)
+{
+	return b->k ? b->k + (addr - b->cqr->mem) : NULL;
 }
 
 static uint64_t cpb_size(int nccw, int nidaw, int parm_bytes)
@@ -76,19 +86,18 @@ static uint64_t cpb_size(int nccw, int nidaw, int parm_bytes)
 static void cpb_ccw(struct cp_builder *b, uint8_t cmd, uint8_t flags, uint16_t count, uint64_t addr,
 		    bool ida)
 {
-	struct dasd_device *dev = b->cqr->device;
 	struct ccw1 c = {.cmd = cmd, .flags = flags, .count = count, .cda = (uint32_t)addr};
 	uint8_t *p;
 
 	if (ida) {
-		p = dasd_kptr(dev, b->idaw, IDAW2_SIZE);
+		p = cpb_ptr(b, b->idaw);
 		if (p)
 			put_be64(p, addr);
 		c.flags |= CCW_FLAG_IDA;
 		c.cda = (uint32_t)b->idaw;
 		b->idaw += IDAW2_SIZE;
 	}
-	p = dasd_kptr(dev, b->ccw, CCW_SIZE);
+	p = cpb_ptr(b, b->ccw);
 	if (p)
 		ccw1_encode(&c, p);
 	b->ccw += CCW_SIZE;
@@ -98,7 +107,7 @@ static void cpb_ccw(struct cp_builder *b, uint8_t cmd, uint8_t flags, uint16_t c
 static uint64_t cpb_parm(struct cp_builder *b, const uint8_t *bytes, size_t len)
 {
 	uint64_t a = b->parm;
-	uint8_t *p = dasd_kptr(b->cqr->device, a, len);
+	uint8_t *p = cpb_ptr(b, a);
 
 	if (p)
 		memcpy(p, bytes, len);

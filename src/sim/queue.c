@@ -30,7 +30,7 @@ void sim_no_task_context(const struct sim *sim, const char *fn)
 	}
 }
 
-static bool ev_before(const struct sim_event *a, const struct sim_event *b)
+static inline bool ev_before(const struct sim_event *a, const struct sim_event *b)
 {
 	if (a->time != b->time)
 		return a->time < b->time;
@@ -39,31 +39,32 @@ static bool ev_before(const struct sim_event *a, const struct sim_event *b)
 	return a->seq < b->seq;
 }
 
-static void heap_set(struct sim *sim, size_t i, struct sim_event *ev)
+static inline void heap_set(struct sim *sim, size_t i, struct sim_event *ev)
 {
 	sim->heap[i] = ev;
 	ev->idx = i;
 }
 
-static void sift_up(struct sim *sim, size_t i)
+/* Put ev into the hole at i, moving it up past the events it comes
+ * before. */
+static inline void sift_up(struct sim *sim, size_t i, struct sim_event *ev)
 {
-	struct sim_event *ev = sim->heap[i];
-
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
+		struct sim_event *p = sim->heap[parent];
 
-		if (!ev_before(ev, sim->heap[parent]))
+		if (!ev_before(ev, p))
 			break;
-		heap_set(sim, i, sim->heap[parent]);
+		heap_set(sim, i, p);
 		i = parent;
 	}
 	heap_set(sim, i, ev);
 }
 
-static void sift_down(struct sim *sim, size_t i)
+/* Put ev into the hole at i, moving it down past the events that come
+ * before it. */
+static inline void sift_down(struct sim *sim, size_t i, struct sim_event *ev)
 {
-	struct sim_event *ev = sim->heap[i];
-
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
 		struct sim_event *best = ev;
@@ -72,26 +73,54 @@ static void sift_down(struct sim *sim, size_t i)
 			m = l;
 			best = sim->heap[l];
 		}
-		if (r < sim->nheap && ev_before(sim->heap[r], best))
+		if (r < sim->nheap && ev_before(sim->heap[r], best)) {
 			m = r;
+			best = sim->heap[r];
+		}
 		if (m == i)
 			break;
-		heap_set(sim, i, sim->heap[m]);
+		heap_set(sim, i, best);
 		i = m;
 	}
 	heap_set(sim, i, ev);
 }
 
+static __attribute__((noinline)) void heap_grow(struct sim *sim)
+{
+	sim->capheap = sim->capheap ? 2 * sim->capheap : 64;
+	sim->heap = sim_xrealloc(sim->heap, sim->capheap * sizeof(*sim->heap));
+}
+
+/* Every queued event with a delay comes through here and through
+ * heap_pop_top, so both are inline in their callers (the heap is mostly
+ * one or two events deep: the calls, not the sifting, were the cost). */
+static inline void heap_push(struct sim *sim, struct sim_event *ev)
+{
+	if (sim->nheap == sim->capheap)
+		heap_grow(sim);
+	sift_up(sim, sim->nheap++, ev);
+}
+
+static inline struct sim_event *heap_pop_top(struct sim *sim)
+{
+	struct sim_event *top = sim->heap[0];
+
+	if (--sim->nheap) /* the last event fills the hole at the top */
+		sift_down(sim, 0, sim->heap[sim->nheap]);
+	return top;
+}
+
+/* Any event (sim_cancel). */
 static void heap_remove(struct sim *sim, size_t i)
 {
 	struct sim_event *last = sim->heap[--sim->nheap];
 
 	if (i == sim->nheap)
 		return;
-	heap_set(sim, i, last);
-	sift_down(sim, i);
-	if (i) /* the top only ever moves down */
-		sift_up(sim, last->idx);
+	if (i && ev_before(last, sim->heap[(i - 1) / 2]))
+		sift_up(sim, i, last);
+	else
+		sift_down(sim, i, last);
 }
 
 static void now_append(struct sim *sim, struct sim_event *ev)
@@ -183,19 +212,33 @@ static inline void ev_queue(struct sim *sim, struct sim_event *ev)
 		now_append(sim, ev);
 		return;
 	}
-	if (sim->nheap == sim->capheap) {
-		sim->capheap = sim->capheap ? 2 * sim->capheap : 64;
-		sim->heap = sim_xrealloc(sim->heap, sim->capheap * sizeof(*sim->heap));
+	heap_push(sim, ev);
+}
+
+/* sim_at's slow path: a first handle or a full heap.  Out of line and
+ * tail-called, so that the common path is a leaf function that saves no
+ * registers. */
+static __attribute__((noinline, cold)) struct sim_event *
+sim_at_grow(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg)
+{
+	if (!sim->free_ev) {
+		struct sim_event *ev = sim_xmalloc(sizeof(*ev));
+
+		ev->arg = NULL;
+		sim->free_ev = ev;
 	}
-	sim->nheap++;
-	heap_set(sim, sim->nheap - 1, ev);
-	sift_up(sim, sim->nheap - 1);
+	if (sim->nheap == sim->capheap)
+		heap_grow(sim);
+	return sim_at(sim, delay, fn, arg);
 }
 
 struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg)
 {
-	struct sim_event *ev = ev_alloc(sim);
+	struct sim_event *ev = sim->free_ev;
 
+	if (__builtin_expect(!ev || sim->nheap == sim->capheap, 0))
+		return sim_at_grow(sim, delay, fn, arg);
+	sim->free_ev = ev->arg;
 	ev_stamp(sim, delay, ev);
 	ev->fn = fn;
 	ev->arg = arg;
@@ -203,8 +246,10 @@ struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg
 	return ev;
 }
 
-/* Would the running loop take v (stamped just now) as its next event? */
-static bool next_for_loop(const struct sim *sim, const struct sim_event *v)
+/* Would the running loop take v (stamped just now) as its next event?
+ * (Inline: every sleep asks it twice.) */
+static inline __attribute__((always_inline)) bool next_for_loop(const struct sim *sim,
+								const struct sim_event *v)
 {
 	if (sim->loop == SIM_LOOP_NONE || sim->virt || sim->now_head)
 		return false; /* (the list of now holds older events due now) */
@@ -310,7 +355,7 @@ static inline __attribute__((always_inline)) bool step(struct sim *sim)
 			sim->now_tail = NULL;
 		sim->nnow--;
 	} else if (ev) {
-		heap_remove(sim, 0);
+		heap_pop_top(sim);
 	} else {
 		return false;
 	}

@@ -494,12 +494,17 @@ size_t world_live_procs(const struct world *w)
 
 int proc_cpu(struct proc *p, sim_time_t ns)
 {
-	struct sim *sim = proc_sim(p);
+	struct sim *sim;
+	struct sim_task *t;
 
 	if (p->sig)
 		return -EINTR;
+	if (!ns)
+		return 0;
 	/* Only in the process's own task (not from an event). */
-	if (!ns || !sim_current(sim) || sim_current(sim) != proc_task(p))
+	t = proc_task(p);
+	sim = proc_sim(p);
+	if (!t || sim_current(sim) != t)
 		return 0;
 	return sim_sleep_intr(sim, ns);
 }

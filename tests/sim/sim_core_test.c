@@ -141,6 +141,72 @@ TEST(cancelled_event_never_runs)
 	sim_free(sim);
 }
 
+/* A deep heap: 2,000 events at spread-out times, every third one then
+ * cancelled wherever it sits (the last, the top, the middle of the heap),
+ * and more scheduled as they run: the rest run once each, in (time,
+ * schedule order). */
+struct deep {
+	struct sim *sim;
+	sim_time_t time[3000];
+	int n, nrun, bad, last;
+	sim_time_t last_time;
+};
+
+static struct deep *the_deep;
+
+static void deep_ev(void *arg)
+{
+	struct deep *d = the_deep;
+	int id = (int)(intptr_t)arg;
+
+	if (d->time[id] != sim_now(d->sim) ||
+	    (d->nrun &&
+	     (d->time[id] < d->last_time || (d->time[id] == d->last_time && id < d->last))))
+		d->bad++;
+	d->nrun++;
+	d->last = id;
+	d->last_time = d->time[id];
+	if (d->n < 3000 && sim_rand_below(d->sim, 2)) {
+		sim_time_t delay = sim_rand_below(d->sim, 1000);
+
+		d->time[d->n] = sim_now(d->sim) + delay;
+		sim_at(d->sim, delay, deep_ev, (void *)(intptr_t)d->n);
+		d->n++;
+	}
+}
+
+TEST(deep_heap_with_cancels_anywhere_runs_in_time_then_schedule_order)
+{
+	static struct deep d;
+	static struct sim_event *ev[2000];
+	int cancelled = 0;
+
+	d = (struct deep){.sim = sim_new(11)};
+	the_deep = &d;
+	for (int i = 0; i < 2000; i++) {
+		sim_time_t delay = sim_rand_below(d.sim, 5000);
+
+		d.time[i] = delay;
+		ev[i] = sim_at(d.sim, delay, deep_ev, (void *)(intptr_t)i);
+	}
+	d.n = 2000;
+	/* every third, in an order unrelated to the heap's */
+	for (int k = 0; k < 2000; k++) {
+		int i = k * 1231 % 2000;
+
+		if (i % 3 == 0) {
+			sim_cancel(d.sim, ev[i]);
+			cancelled++;
+		}
+	}
+	CHECK_EQ(sim_pending(d.sim), (size_t)(2000 - cancelled));
+	sim_run(d.sim);
+	CHECK_EQ(d.bad, 0);
+	CHECK_EQ(d.nrun, d.n - cancelled);
+	CHECK(d.n > 2500);
+	sim_free(d.sim);
+}
+
 /* Events scheduled from handlers, half of them with no delay, some
  * cancelled: with permutation off they must run in (time, seq) order,
  * seq being the order of the sim_at() calls, each exactly once. */
