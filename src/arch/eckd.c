@@ -11,16 +11,6 @@ void eckd_cchh_encode(uint8_t out[ECKD_CCHH_SIZE], uint32_t trk, uint16_t heads)
 	put_be16(out + 2, (uint16_t)(trk % heads));
 }
 
-uint32_t eckd_cchh_track(const uint8_t in[ECKD_CCHH_SIZE], uint16_t heads)
-{
-	return (uint32_t)get_be16(in) * heads + get_be16(in + 2);
-}
-
-int eckd_cchh_valid(const uint8_t in[ECKD_CCHH_SIZE], uint32_t cyls, uint16_t heads)
-{
-	return get_be16(in) < cyls && get_be16(in + 2) < heads;
-}
-
 void eckd_de_encode(const struct eckd_de *de, uint16_t heads, uint8_t out[ECKD_DE_SIZE])
 {
 	out[0] = de->mask;
@@ -34,17 +24,6 @@ void eckd_de_encode(const struct eckd_de *de, uint16_t heads, uint8_t out[ECKD_D
 		memcpy(out + 12, out + 8, ECKD_CCHH_SIZE);
 	else
 		eckd_cchh_encode(out + 12, de->last_trk, heads);
-}
-
-void eckd_de_decode(const uint8_t in[ECKD_DE_SIZE], uint16_t heads, struct eckd_de *de)
-{
-	de->mask = in[0];
-	de->ga = in[1];
-	de->blksize = get_be16(in + 2);
-	memcpy(de->res, in + 4, 3);
-	de->ga_ext = in[7];
-	de->first_trk = eckd_cchh_track(in + 8, heads);
-	de->last_trk = eckd_cchh_track(in + 12, heads);
 }
 
 void eckd_lr_encode(const struct eckd_lr *lr, uint16_t heads, uint8_t out[ECKD_LR_SIZE])
@@ -63,19 +42,6 @@ void eckd_lr_encode(const struct eckd_lr *lr, uint16_t heads, uint8_t out[ECKD_L
 	out[12] = lr->search_rec;
 	out[13] = lr->sector;
 	put_be16(out + 14, lr->tlf);
-}
-
-void eckd_lr_decode(const uint8_t in[ECKD_LR_SIZE], uint16_t heads, struct eckd_lr *lr)
-{
-	lr->op = in[0];
-	lr->aux = in[1];
-	lr->res = in[2];
-	lr->count = in[3];
-	lr->seek_trk = eckd_cchh_track(in + 4, heads);
-	lr->search_trk = eckd_cchh_track(in + 8, heads);
-	lr->search_rec = in[12];
-	lr->sector = in[13];
-	lr->tlf = get_be16(in + 14);
 }
 
 void eckd_count_encode(const struct eckd_count *c, uint8_t out[ECKD_COUNT_SIZE])
