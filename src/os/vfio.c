@@ -80,10 +80,15 @@ static struct vfio_host *vfio_host_get(struct os *os, bool create)
 static struct vfio_fd *fd_get(struct os *os, int fd, enum vfio_fd_kind kind)
 {
 	struct vfio_host *h = vfio_host_get(os, false);
+	struct vfio_fd *f;
 
-	if (!h || fd < VFIO_FD_FIRST || fd >= h->nfd || !h->fd[fd] || h->fd[fd]->kind != kind)
+	/* One unsigned compare for both ends: a negative fd is beyond any
+	 * table, and the slots of fds 0-2 are never filled (fd_alloc starts
+	 * at VFIO_FD_FIRST). */
+	if (!h || (unsigned)fd >= (unsigned)h->nfd)
 		return NULL;
-	return h->fd[fd];
+	f = h->fd[fd];
+	return f && f->kind == kind ? f : NULL;
 }
 
 /* Room for fd `want`: grow by half again (at least VFIO_FD_GROW slots). */

@@ -20,7 +20,7 @@
 
 /* Pointer to guest [iova, iova+len) in host storage, or NULL when any byte
  * is outside the DMA mappings. */
-static const uint8_t *cp_guest(const struct channel_program *cp, uint64_t iova, uint64_t len)
+static inline const uint8_t *cp_guest(const struct channel_program *cp, uint64_t iova, uint64_t len)
 {
 	uint64_t host;
 
@@ -272,18 +272,12 @@ static bool ccw_moves_data(const struct cp_ccw *cc)
 	return true;
 }
 
-/* Guest address of data piece i: from the guest's IDAL or from the
- * contiguous data area. */
-static int ccw_guest_piece(struct channel_program *cp, const struct ccw1 *g, int i, uint64_t next,
-			   uint64_t *addr)
+/* Guest address of data piece i of a CCW with IDA: its guest IDAW. */
+static int ccw_guest_idaw(struct channel_program *cp, const struct ccw1 *g, int i, uint64_t *addr)
 {
 	unsigned sz = idaw_size(cp->orb.ctrl0);
 	const uint8_t *p;
 
-	if (!(g->flags & CCW_FLAG_IDA)) {
-		*addr = next;
-		return 0;
-	}
 	if (!idal_aligned(g->cda, cp->orb.ctrl0))
 		return -EINVAL;
 	p = cp_guest(cp, (uint64_t)g->cda + (uint64_t)i * sz, sz);
@@ -293,32 +287,37 @@ static int ccw_guest_piece(struct channel_program *cp, const struct ccw1 *g, int
 }
 
 /* The host IDAL of one CCW, computed before any host memory is taken: one
- * IDAW per guest block, each checked against the DMA mappings. */
+ * IDAW per guest block, each checked against the DMA mappings.  The data
+ * pieces come from the guest's IDAL, or follow each other from the CCW's
+ * data address. */
 static int ccw_translate_data(struct channel_program *cp, struct cp_ccw *cc)
 {
 	const struct ccw1 *g = &cc->guest;
-	uint64_t next = g->cda;
+	bool ida = g->flags & CCW_FLAG_IDA;
+	uint64_t a = g->cda;
 	uint32_t left = g->count;
 	int n = 0;
 
 	if (cc->kind == CCW_KIND_READ_BACKWARD)
 		return -EOPNOTSUPP;
 	while (left) {
-		uint64_t a, len;
+		uint64_t len;
 		int rc;
 
 		if (n == CCW_IDAW_MAX)
 			return -EINVAL;
-		rc = ccw_guest_piece(cp, g, n, next, &a);
-		if (rc)
-			return rc;
+		if (ida) {
+			rc = ccw_guest_idaw(cp, g, n, &a);
+			if (rc)
+				return rc;
+		}
 		len = cp->blk - (a & (cp->blk - 1)); /* 4096 or 2048 */
 		if (len > left)
 			len = left;
-		if (vfio_dma_xlate(cp->dma, a, len, &cc->hpiece[n]))
+		if (vfio_dma_xlate(cp->dma, a, len, &cc->piece[n].host))
 			return -EFAULT;
-		cc->gpiece[n++] = a;
-		next = a + len;
+		cc->piece[n++].guest = a;
+		a += len;
 		left -= (uint32_t)len;
 	}
 	cc->nidaw = (uint8_t)n;
@@ -367,7 +366,7 @@ static uint64_t ccw_write(struct channel_program *cp, struct ccwchain *c, int i,
 	} else {
 		for (int k = 0; k < cc->nidal; k++)
 			put_be64(base + idal + (uint64_t)k * IDAW2_SIZE,
-				 cc->nidaw ? cc->hpiece[k] : cp->scratch);
+				 cc->nidaw ? cc->piece[k].host : cp->scratch);
 		h.flags |= CCW_FLAG_IDA;
 		h.cda = (uint32_t)idal;
 		idal += (uint64_t)cc->nidal * IDAW2_SIZE;
@@ -521,8 +520,8 @@ bool cp_iova_pinned(const struct channel_program *cp, uint64_t iova, uint64_t si
 			return true;
 		for (int j = 0; j < c->len; j++)
 			for (int k = 0; k < c->ccw[j].nidaw; k++)
-				if (ranges_overlap(c->ccw[j].gpiece[k] -
-							   c->ccw[j].gpiece[k] % cp->blk,
+				if (ranges_overlap(c->ccw[j].piece[k].guest -
+							   c->ccw[j].piece[k].guest % cp->blk,
 						   cp->blk, iova, size))
 					return true;
 	}

@@ -51,13 +51,16 @@ struct cp_mem {
 };
 
 struct cp_ccw {
-	struct ccw1 guest;	       /* as fetched, in format-1 shape */
-	uint8_t kind;		       /* ccw_kind() of the guest command, in its format */
-	uint8_t nidaw;		       /* guest data pieces */
-	uint8_t nidal;		       /* IDAWs of the host IDAL */
-	int mark;		       /* step of the busy-loop walk that reached it */
-	uint64_t gpiece[CCW_IDAW_MAX]; /* guest address of each data piece */
-	uint64_t hpiece[CCW_IDAW_MAX]; /* its host address */
+	struct ccw1 guest; /* as fetched, in format-1 shape */
+	uint8_t kind;	   /* ccw_kind() of the guest command, in its format */
+	uint8_t nidaw;	   /* guest data pieces */
+	uint8_t nidal;	   /* IDAWs of the host IDAL */
+	int mark;	   /* step of the busy-loop walk that reached it */
+	/* Each data piece: its guest and its host address, side by side
+	 * so that a CCW of one piece is one cache line. */
+	struct {
+		uint64_t guest, host;
+	} piece[CCW_IDAW_MAX];
 };
 
 /* Only the first len entries are meaningful: the buffer is reused by the

@@ -157,7 +157,7 @@ static void withdraw_irq(struct vsch *s);
 
 static void irq_kick(struct vcss *css)
 {
-	if (css->irq_ev || !css->bound || css->stopped || !css->up.io_interrupt)
+	if (css->irq_ev || !css->npending || !css->bound || css->stopped || !css->up.io_interrupt)
 		return;
 	if (next_irq(css))
 		css->irq_ev = sim_at(css->sim, VCSS_IRQ_LATENCY, irq_deliver, css);
@@ -173,6 +173,7 @@ static void irq_deliver(void *arg)
 	if (!s)
 		return;
 	s->irq_pending = false;
+	css->npending--;
 	css->st.io_interrupts++;
 	css->up.io_interrupt(css->up.os, schid_word(0, s->schno), s->pmcw.intparm,
 			     io_int_word(pmcw_isc(&s->pmcw)));
@@ -183,6 +184,7 @@ void vcss_post_status(struct vsch *s)
 {
 	struct vcss *css = s->css;
 
+	css->npending += !s->irq_pending;
 	s->irq_pending = true;
 	s->irq_seq = ++css->irq_seq;
 	irq_kick(css);
@@ -309,6 +311,7 @@ static bool not_oper(const struct vsch *s)
 
 static void withdraw_irq(struct vsch *s)
 {
+	s->css->npending -= s->irq_pending;
 	s->irq_pending = false;
 }
 
@@ -423,12 +426,16 @@ static int vcss_tsch(void *c, uint32_t schid, uint64_t addr)
 	css->st.tsch++;
 	if (not_oper(s))
 		return 3;
-	memset(&irb, 0, sizeof(irb));
+	/* Each field set once, not the whole IRB zeroed first. */
 	irb.scsw = s->scsw;
 	if (s->scsw.ctrl & SCSW_STCTL_PEND) {
 		memcpy(irb.esw, s->esw, sizeof(irb.esw));
 		memcpy(irb.ecw, s->ecw, sizeof(irb.ecw));
+	} else {
+		memset(irb.esw, 0, sizeof(irb.esw));
+		memset(irb.ecw, 0, sizeof(irb.ecw));
 	}
+	memset(irb.emw, 0, sizeof(irb.emw));
 	irb_encode(&irb, p);
 	withdraw_irq(s);
 	if (!(s->scsw.ctrl & SCSW_STCTL_PEND))

@@ -25,6 +25,9 @@ struct vcss {
 	 * by irq_seq; one delivery event at a time. */
 	uint64_t irq_seq;
 	struct sim_event *irq_ev;
+	/* Subchannels with irq_pending set: with none, nothing is scanned
+	 * for a request (after every delivery). */
+	int npending;
 	/* CRW queue (ring) and the channel-report machine check. */
 	uint32_t crw[VCSS_CRW_QUEUE_LEN];
 	int crw_head, crw_count;
