@@ -371,11 +371,11 @@ static int ccw_translate(struct channel_program *cp, struct cp_ccw *cc)
 	return 0;
 }
 
-/* Second pass: the host CCW at the place laid out for it, and its IDAL at
- * idal; returns where the next CCW's IDAL goes. */
-static uint64_t ccw_write(struct channel_program *cp, struct ccwchain *c, int i, uint64_t idal)
+/* Second pass: the host CCW at out, the place laid out for it, and its
+ * IDAL at idal; returns where the next CCW's IDAL goes. */
+static uint64_t ccw_write(struct channel_program *cp, const struct cp_ccw *cc, uint8_t *out,
+			  uint64_t idal)
 {
-	struct cp_ccw *cc = &c->ccw[i];
 	uint8_t *base = cp->m.mem->base;
 	struct ccw1 h = cc->guest;
 
@@ -391,14 +391,21 @@ static uint64_t ccw_write(struct channel_program *cp, struct ccwchain *c, int i,
 		}
 		h.cda = (uint32_t)(t->host + (uint64_t)idx * CCW_SIZE);
 	} else {
-		for (int k = 0; k < cc->nidal; k++)
-			put_be64(base + idal + (uint64_t)k * IDAW2_SIZE,
-				 cc->nidaw ? cc->piece[k].host : cp->scratch);
+		uint8_t *w = base + idal;
+
+		/* The data pieces (nidal == nidaw), or every IDAW at the
+		 * scratch page for a CCW that moves no data. */
+		if (cc->nidaw)
+			for (int k = 0; k < cc->nidaw; k++)
+				put_be64(w + (uint64_t)k * IDAW2_SIZE, cc->piece[k].host);
+		else
+			for (int k = 0; k < cc->nidal; k++)
+				put_be64(w + (uint64_t)k * IDAW2_SIZE, cp->scratch);
 		h.flags |= CCW_FLAG_IDA;
 		h.cda = (uint32_t)idal;
 		idal += (uint64_t)cc->nidal * IDAW2_SIZE;
 	}
-	ccw1_encode(&h, base + c->host + (uint64_t)i * CCW_SIZE);
+	ccw1_encode(&h, out);
 	return idal;
 }
 
@@ -480,9 +487,13 @@ int cp_prefetch(struct channel_program *cp)
 	/* The IDALs follow the last segment and its spare, in program order. */
 	last = cp->chain[cp->nchains - 1];
 	idal = last->host + (uint64_t)(last->len + 1) * CCW_SIZE;
-	for (int i = 0; i < cp->nchains; i++)
-		for (int j = 0; j < cp->chain[i]->len; j++)
-			idal = ccw_write(cp, cp->chain[i], j, idal);
+	for (int i = 0; i < cp->nchains; i++) {
+		const struct ccwchain *c = cp->chain[i];
+		uint8_t *out = cp->m.mem->base + c->host;
+
+		for (int j = 0; j < c->len; j++, out += CCW_SIZE)
+			idal = ccw_write(cp, &c->ccw[j], out, idal);
+	}
 	return 0;
 }
 
