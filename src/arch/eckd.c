@@ -29,7 +29,11 @@ void eckd_de_encode(const struct eckd_de *de, uint16_t heads, uint8_t out[ECKD_D
 	memcpy(out + 4, de->res, 3);
 	out[7] = de->ga_ext;
 	eckd_cchh_encode(out + 8, de->first_trk, heads);
-	eckd_cchh_encode(out + 12, de->last_trk, heads);
+	/* An extent of one track (as most are) costs one division, not two. */
+	if (de->last_trk == de->first_trk)
+		memcpy(out + 12, out + 8, ECKD_CCHH_SIZE);
+	else
+		eckd_cchh_encode(out + 12, de->last_trk, heads);
 }
 
 void eckd_de_decode(const uint8_t in[ECKD_DE_SIZE], uint16_t heads, struct eckd_de *de)
@@ -50,7 +54,12 @@ void eckd_lr_encode(const struct eckd_lr *lr, uint16_t heads, uint8_t out[ECKD_L
 	out[2] = lr->res;
 	out[3] = lr->count;
 	eckd_cchh_encode(out + 4, lr->seek_trk, heads);
-	eckd_cchh_encode(out + 8, lr->search_trk, heads);
+	/* The search is on the seek track in every LR the dasd builds: one
+	 * division, not two. */
+	if (lr->search_trk == lr->seek_trk)
+		memcpy(out + 8, out + 4, ECKD_CCHH_SIZE);
+	else
+		eckd_cchh_encode(out + 8, lr->search_trk, heads);
 	out[12] = lr->search_rec;
 	out[13] = lr->sector;
 	put_be16(out + 14, lr->tlf);

@@ -3,8 +3,6 @@
 
 #include "arch/bytes.h"
 
-#define ORB_CPA_BIT0 0x80000000u
-
 /* Bytes 12-31: CSS priority (12), CU priority (14); 13, 15 and 16-31 are
  * reserved. */
 int orb_decode_ext(const uint8_t in[ORB_EXT_SIZE], struct orb *o)
@@ -16,19 +14,4 @@ int orb_decode_ext(const uint8_t in[ORB_EXT_SIZE], struct orb *o)
 	for (int i = 16; i < ORB_EXT_SIZE; i++)
 		bad |= in[i] != 0;
 	return bad;
-}
-
-/* Neither transport mode nor the MIDAW facility is provided, so B and D
- * are operand exceptions like the reserved bits. */
-int orb_invalid(const struct orb *o)
-{
-	if (o->ctrl1 & ORB_CTRL1_INVALID)
-		return 1;
-	if (o->ctrl0 & ORB_CTRL0_B)
-		return 1;
-	if (o->ctrl1 & ORB_CTRL1_MIDAW)
-		return 1;
-	if (o->cpa & ORB_CPA_BIT0)
-		return 1;
-	return 0;
 }

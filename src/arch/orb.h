@@ -64,7 +64,14 @@ static inline void orb_decode(const uint8_t in[ORB_SIZE], struct orb *o)
 /* Decode the extension bytes 12-31 of a 32-byte ORB into o; returns nonzero
  * when a reserved extension field is set. */
 int orb_decode_ext(const uint8_t in[ORB_EXT_SIZE], struct orb *o);
-/* SSCH operand checks (§4.2): nonzero means operand exception. */
-int orb_invalid(const struct orb *o);
+/* SSCH operand checks (§4.2): nonzero means operand exception.  Neither
+ * transport mode nor the MIDAW facility is provided, so B and D are
+ * operand exceptions like the reserved bits; so is CPA bit 0.  Inline:
+ * every start passes it twice. */
+static inline int orb_invalid(const struct orb *o)
+{
+	return (o->ctrl1 & (ORB_CTRL1_INVALID | ORB_CTRL1_MIDAW)) || (o->ctrl0 & ORB_CTRL0_B) ||
+	       (o->cpa & 0x80000000u);
+}
 
 #endif

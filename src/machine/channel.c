@@ -415,6 +415,8 @@ static __attribute__((noinline)) uint8_t *ida_area_pieces(struct machine *m, uin
 	unsigned isz = idaw_size(orb_ctrl0);
 	uint32_t done = 0;
 
+	if (!idal_aligned(cda, orb_ctrl0))
+		return NULL;
 	for (uint64_t i = 0; done < len; i++) {
 		const uint8_t *ip = storage_ptr(m->mem, cda + i * isz, isz);
 		uint64_t a, n;
@@ -434,15 +436,15 @@ static __attribute__((noinline)) uint8_t *ida_area_pieces(struct machine *m, uin
 
 /* The common case first, inline: the first IDAW's block holds all the
  * data (every command of a 4 KB read, every parameter block), one IDAW
- * fetched and no loop. */
-static inline uint8_t *ida_area(struct machine *m, uint16_t orb_ctrl0, uint32_t cda, uint32_t len)
+ * fetched and no loop.  Expanded once per IDAW format (ida_area()): with
+ * the format a constant, the arch helpers fold to a few instructions. */
+static inline __attribute__((always_inline)) uint8_t *
+ida_first(struct machine *m, uint16_t orb_ctrl0, uint32_t cda, uint32_t len)
 {
 	uint64_t bs = idaw_block(orb_ctrl0), a;
 	const uint8_t *ip;
 
-	if (!idal_aligned(cda, orb_ctrl0))
-		return NULL;
-	if (!len)
+	if (!len || !idal_aligned(cda, orb_ctrl0))
 		return ida_area_pieces(m, orb_ctrl0, cda, len);
 	ip = storage_ptr(m->mem, cda, idaw_size(orb_ctrl0));
 	if (!ip || idaw_fetch(ip, orb_ctrl0, 0, &a))
@@ -450,6 +452,14 @@ static inline uint8_t *ida_area(struct machine *m, uint16_t orb_ctrl0, uint32_t 
 	if (bs - (a & (bs - 1)) >= len)
 		return storage_ptr(m->mem, a, len);
 	return ida_area_pieces(m, orb_ctrl0, cda, len);
+}
+
+static inline __attribute__((always_inline)) uint8_t *
+ida_area(struct machine *m, uint16_t orb_ctrl0, uint32_t cda, uint32_t len)
+{
+	if (orb_ctrl0 & ORB_CTRL0_C64) /* format-2 IDAWs */
+		return ida_first(m, orb_ctrl0 | ORB_CTRL0_C64, cda, len);
+	return ida_first(m, orb_ctrl0 & ~ORB_CTRL0_C64, cda, len);
 }
 
 /* The data area of a command that the device may use in place (no copy
@@ -555,8 +565,9 @@ static bool setup_simple(struct machine *m, struct subchannel *s, struct sch_io 
 }
 
 /* Fetch and set up the next command; false when the program ended (a
- * program check) or was suspended. */
-static bool setup_cmd(struct machine *m, struct subchannel *s)
+ * program check) or was suspended.  Out of line: its locals and spills
+ * stay out of chn_step()'s frame when setup_simple() does the work. */
+static __attribute__((noinline)) bool setup_cmd(struct machine *m, struct subchannel *s)
 {
 	struct sch_io *io = s->io;
 	uint64_t addr = io->ccw_addr, bad;

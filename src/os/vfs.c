@@ -391,9 +391,9 @@ static ssize_t blk_rmw(struct vfs_dev *d, void *buf, const void *wbuf, size_t le
 	return r < 0 ? r : (ssize_t)len;
 }
 
-/* Every direct read or write asks this twice: a block size is a power of
- * two (a mask, not two 64-bit divisions), others are divided. */
-static bool blk_aligned(struct vfs_dev *d, size_t len, uint64_t off)
+/* Every read or write of a device asks this once: a block size is a power
+ * of two (a mask, not two 64-bit divisions), others are divided. */
+static inline bool blk_aligned(struct vfs_dev *d, size_t len, uint64_t off)
 {
 	unsigned bs = d->ops->blksize ? d->ops->blksize(d->priv) : 0;
 
@@ -404,15 +404,20 @@ static bool blk_aligned(struct vfs_dev *d, size_t len, uint64_t off)
 	return off % bs == 0 && len % bs == 0;
 }
 
-static ssize_t dev_io(struct vfs_dev *d, void *buf, const void *wbuf, size_t len, uint64_t off)
+/* direct: O_DIRECT, where a partial block is -EINVAL (before anything
+ * else is looked at), not read, patched and written back. */
+static ssize_t dev_io(struct vfs_dev *d, bool direct, void *buf, const void *wbuf, size_t len,
+		      uint64_t off)
 {
 	uint64_t size;
 
+	if (direct && !blk_aligned(d, len, off))
+		return -EINVAL;
 	if (d->gone)
 		return -ENODEV;
 	if (wbuf && !d->ops->write)
 		return -EROFS;
-	if (!blk_aligned(d, len, off))
+	if (!direct && !blk_aligned(d, len, off))
 		return blk_rmw(d, buf, wbuf, len, off);
 	size = d->ops->size(d->priv);
 	if (size != UINT64_MAX) {
@@ -437,10 +442,8 @@ ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t len, uint64_t off)
 
 	if (!(f->flags & VFS_RD))
 		return -EBADF;
-	if (f->dev && (f->flags & VFS_DIRECT) && !blk_aligned(f->dev, len, off))
-		return -EINVAL;
 	if (f->dev)
-		return dev_io(f->dev, buf, NULL, len, off);
+		return dev_io(f->dev, f->flags & VFS_DIRECT, buf, NULL, len, off);
 	if (off >= t->len)
 		return 0;
 	if (len > t->len - off)
@@ -460,16 +463,13 @@ static uint64_t tmp_used(const struct vfs *v)
 	return sum;
 }
 
-ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t len, uint64_t off)
+/* A /tmp file's write, out of line: a device's write (every dd block to
+ * /dev/null) goes on to the device without this one's stack frame. */
+static __attribute__((noinline)) ssize_t tmp_pwrite(struct vfs_file *f, const void *buf, size_t len,
+						    uint64_t off)
 {
 	struct vfs_tmpfile *t = f->tf;
 
-	if (!(f->flags & VFS_WR))
-		return -EBADF;
-	if (f->dev && (f->flags & VFS_DIRECT) && !blk_aligned(f->dev, len, off))
-		return -EINVAL;
-	if (f->dev)
-		return dev_io(f->dev, NULL, buf, len, off);
 	if (!len && off <= t->len)
 		return 0;
 	if (off + len > t->len && tmp_used(f->v) - t->len + off + len > f->v->tmp_max)
@@ -492,6 +492,15 @@ ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t len, uint64_t off
 	if (off + len > t->len)
 		t->len = (size_t)(off + len);
 	return (ssize_t)len;
+}
+
+ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t len, uint64_t off)
+{
+	if (!(f->flags & VFS_WR))
+		return -EBADF;
+	if (f->dev)
+		return dev_io(f->dev, f->flags & VFS_DIRECT, NULL, buf, len, off);
+	return tmp_pwrite(f, buf, len, off);
 }
 
 int vfs_truncate(struct vfs_file *f, uint64_t len)

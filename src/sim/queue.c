@@ -268,10 +268,10 @@ bool sim_resume_at(struct sim *sim, struct sim_task *t, sim_time_t delay, sim_fn
 {
 	struct sim_event v, *ev;
 
+	/* Only the order fields: the handler and argument matter once the
+	 * event is queued (the pending event that done() may see or cancel
+	 * is never run from v). */
 	ev_stamp(sim, delay, &v);
-	v.fn = fn;
-	v.arg = t;
-	v.idx = 0;
 	if (!next_for_loop(sim, &v))
 		goto queue;
 	if (sim->loop == SIM_LOOP_UNTIL) {
@@ -291,7 +291,9 @@ bool sim_resume_at(struct sim *sim, struct sim_task *t, sim_time_t delay, sim_fn
 			return false; /* cancelled: t->resume_ev resumes t */
 		sim->virt = NULL;
 		t->resume_ev = NULL;
-		if (stop || !next_for_loop(sim, &v))
+		/* Still the next event unless done() scheduled another (each
+		 * takes a seq; a cancel only ever leaves v ahead). */
+		if (stop || (sim->seq != v.seq + 1 && !next_for_loop(sim, &v)))
 			goto queue;
 		sim->loop_asked = false;
 	}
@@ -299,7 +301,11 @@ bool sim_resume_at(struct sim *sim, struct sim_task *t, sim_time_t delay, sim_fn
 	return true;
 queue:
 	ev = ev_alloc(sim);
-	*ev = v;
+	ev->time = v.time;
+	ev->key = v.key;
+	ev->seq = v.seq;
+	ev->fn = fn;
+	ev->arg = t;
 	ev_queue(sim, ev);
 	t->resume_ev = ev;
 	return false;

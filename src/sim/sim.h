@@ -137,6 +137,10 @@ void sim_task_interrupt(struct sim_task *t);
 bool sim_task_interrupted(const struct sim_task *t);
 /* 0 after the whole sleep, -EINTR when interrupted. */
 int sim_sleep_intr(struct sim *sim, sim_time_t ns);
+/* The same for task t when it is the running task; called from anywhere
+ * else (an event, another task) it returns 0 at once and no time passes
+ * (a process's CPU time, charged only in its own task). */
+int sim_task_sleep_intr(struct sim_task *t, sim_time_t ns);
 /* 0 when woken by sim_wake(), -EINTR when interrupted. */
 int sim_wait_intr(struct sim *sim, struct sim_waitq *wq);
 

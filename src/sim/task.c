@@ -310,10 +310,8 @@ bool sim_task_interrupted(const struct sim_task *t)
 	return t->intr;
 }
 
-int sim_sleep_intr(struct sim *sim, sim_time_t ns)
+static inline int sleep_intr(struct sim *sim, struct sim_task *t, sim_time_t ns)
 {
-	struct sim_task *t = need_task(sim, "sim_sleep_intr");
-
 	if (t->intr)
 		return -EINTR;
 	t->intr_wait = true;
@@ -321,6 +319,20 @@ int sim_sleep_intr(struct sim *sim, sim_time_t ns)
 		task_switch_out(sim, t);
 	t->intr_wait = false;
 	return t->intr ? -EINTR : 0;
+}
+
+int sim_sleep_intr(struct sim *sim, sim_time_t ns)
+{
+	return sleep_intr(sim, need_task(sim, "sim_sleep_intr"), ns);
+}
+
+int sim_task_sleep_intr(struct sim_task *t, sim_time_t ns)
+{
+	struct sim *sim = t->sim;
+
+	if (sim->current != t)
+		return 0;
+	return sleep_intr(sim, t, ns);
 }
 
 int sim_wait_intr(struct sim *sim, struct sim_waitq *wq)

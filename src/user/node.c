@@ -494,7 +494,6 @@ size_t world_live_procs(const struct world *w)
 
 int proc_cpu(struct proc *p, sim_time_t ns)
 {
-	struct sim *sim;
 	struct sim_task *t;
 
 	if (p->sig)
@@ -503,10 +502,7 @@ int proc_cpu(struct proc *p, sim_time_t ns)
 		return 0;
 	/* Only in the process's own task (not from an event). */
 	t = proc_task(p);
-	sim = proc_sim(p);
-	if (!t || sim_current(sim) != t)
-		return 0;
-	return sim_sleep_intr(sim, ns);
+	return t ? sim_task_sleep_intr(t, ns) : 0;
 }
 
 /* A read or write system call: its entry costs SYSCALL_NS (and is where

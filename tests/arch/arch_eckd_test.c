@@ -59,6 +59,27 @@ TEST(eckd_define_extent_and_locate_record_bytes)
 	CHECK_EQ(ECKD_LR_ORIENT(0x86), ECKD_ORIENT_DATA);
 }
 
+TEST(eckd_define_extent_and_locate_record_keep_two_tracks_apart)
+{
+	/* an extent of tracks 14-16 crosses a cylinder (15 heads): CCHH
+	 * 0/14 and 1/1; an LR seeking 14 and searching 16 likewise */
+	static const uint8_t de_cchh[8] = {0, 0, 0, 14, 0, 1, 0, 1};
+	struct eckd_de de = {.first_trk = 14, .last_trk = 16}, de2;
+	struct eckd_lr lr = {.seek_trk = 14, .search_trk = 16}, lr2;
+	uint8_t b[16];
+
+	eckd_de_encode(&de, 15, b);
+	CHECK_MEM(b + 8, de_cchh, 8);
+	eckd_de_decode(b, 15, &de2);
+	CHECK_EQ(de2.first_trk, 14);
+	CHECK_EQ(de2.last_trk, 16);
+	eckd_lr_encode(&lr, 15, b);
+	CHECK_MEM(b + 4, de_cchh, 8);
+	eckd_lr_decode(b, 15, &lr2);
+	CHECK_EQ(lr2.seek_trk, 14);
+	CHECK_EQ(lr2.search_trk, 16);
+}
+
 TEST(eckd_count_and_rdc_round_trip)
 {
 	struct eckd_count c = {.cyl = 0x1234, .head = 14, .rec = 3, .kl = 4, .dl = 80}, c2;

@@ -848,6 +848,65 @@ TEST(interrupt_leaves_an_uninterruptible_wait_alone)
 	sim_free(sim);
 }
 
+/* sim_task_sleep_intr: the task sleeps only when it is the one running. */
+struct tsleep {
+	struct sim *sim;
+	struct sim_task *a, *b;
+	int rc_own, rc_other, rc_event, rc_intr;
+	sim_time_t own_at, other_at, event_at, intr_at;
+};
+
+static void tsleep_a(void *arg)
+{
+	struct tsleep *s = arg;
+
+	s->rc_own = sim_task_sleep_intr(s->a, 5);
+	s->own_at = sim_now(s->sim);
+	sim_task_interrupt(s->a);
+	s->rc_intr = sim_task_sleep_intr(s->a, 5);
+	s->intr_at = sim_now(s->sim);
+}
+
+static void tsleep_b(void *arg)
+{
+	struct tsleep *s = arg;
+
+	/* a is not the running task: no time passes for anyone */
+	s->rc_other = sim_task_sleep_intr(s->a, 1000);
+	s->other_at = sim_now(s->sim);
+}
+
+static void tsleep_ev(void *arg)
+{
+	struct tsleep *s = arg;
+
+	s->rc_event = sim_task_sleep_intr(s->b, 1000);
+	s->event_at = sim_now(s->sim);
+}
+
+TEST(task_sleep_intr_sleeps_only_in_the_running_task)
+{
+	static struct tsleep s;
+
+	s = (struct tsleep){.sim = sim_new(1), .rc_other = 1, .rc_event = 1};
+	s.a = sim_task_spawn(s.sim, "a", tsleep_a, &s);
+	s.b = sim_task_spawn(s.sim, "b", tsleep_b, &s);
+	sim_at(s.sim, 2, tsleep_ev, &s);
+	sim_run(s.sim);
+	CHECK_EQ(s.rc_own, 0);
+	CHECK_EQ(s.own_at, 5);
+	CHECK_EQ(s.rc_other, 0);
+	CHECK_EQ(s.other_at, 0);
+	CHECK_EQ(s.rc_event, 0);
+	CHECK_EQ(s.event_at, 2);
+	CHECK_EQ(s.rc_intr, -EINTR);
+	CHECK_EQ(s.intr_at, 5);
+	CHECK_EQ(sim_now(s.sim), 5);
+	sim_task_free(s.a);
+	sim_task_free(s.b);
+	sim_free(s.sim);
+}
+
 TEST(interruptible_sleep_that_is_not_interrupted_sleeps_in_full)
 {
 	struct sim *sim = sim_new(1);
