@@ -106,14 +106,10 @@ static uint64_t stream_size(void *priv)
 	return UINT64_MAX;
 }
 
-static unsigned char_blksize(void *priv)
-{
-	return 0;
-}
-
-static const struct vfs_dev_ops null_ops = {null_read, null_write, stream_size, char_blksize};
-static const struct vfs_dev_ops zero_ops = {zero_read, null_write, stream_size, char_blksize};
-static const struct vfs_dev_ops urandom_ops = {urandom_read, null_write, stream_size, char_blksize};
+/* No blksize: a character device (no call per read or write to learn it). */
+static const struct vfs_dev_ops null_ops = {null_read, null_write, stream_size, NULL};
+static const struct vfs_dev_ops zero_ops = {zero_read, null_write, stream_size, NULL};
+static const struct vfs_dev_ops urandom_ops = {urandom_read, null_write, stream_size, NULL};
 
 void vfs_set_tmp_max(struct vfs *v, uint64_t bytes)
 {
