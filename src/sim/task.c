@@ -279,8 +279,10 @@ void sim_wake(struct sim *sim, struct sim_waitq *wq)
 
 		waiter_unlink(w);
 		w->woken = true;
-		sim_cancel(sim, w->timeout_ev);
-		w->timeout_ev = NULL;
+		if (w->timeout_ev) { /* (a sim_wait has none) */
+			sim_cancel(sim, w->timeout_ev);
+			w->timeout_ev = NULL;
+		}
 		t->resume_ev = sim_at(sim, 0, task_run, t);
 	}
 }
