@@ -312,7 +312,8 @@ bool sim_task_interrupted(const struct sim_task *t)
 	return t->intr;
 }
 
-static inline int sleep_intr(struct sim *sim, struct sim_task *t, sim_time_t ns)
+static inline __attribute__((always_inline)) int sleep_intr(struct sim *sim, struct sim_task *t,
+							    sim_time_t ns)
 {
 	if (t->intr)
 		return -EINTR;
