@@ -352,8 +352,10 @@ struct vfs_file *vfs_open(struct vfs *v, const char *path, int flags, int *err)
 	return f;
 }
 
-/* Partial-block access: read the covering blocks, patch, write back. */
-static ssize_t blk_rmw(struct vfs_dev *d, void *buf, const void *wbuf, size_t len, uint64_t off)
+/* Partial-block access: read the covering blocks, patch, write back (out of
+ * line: the whole-block path of dev_io keeps a small frame). */
+static __attribute__((noinline)) ssize_t blk_rmw(struct vfs_dev *d, void *buf, const void *wbuf,
+						 size_t len, uint64_t off)
 {
 	unsigned bs = d->ops->blksize(d->priv);
 	uint64_t size = d->ops->size(d->priv);
