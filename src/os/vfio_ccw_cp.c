@@ -286,27 +286,27 @@ static int ccw_guest_idaw(struct channel_program *cp, const struct ccw1 *g, int 
 	return idaw_fetch(p, cp->orb.ctrl0, (unsigned)i, addr) ? -EINVAL : 0;
 }
 
-/* The host IDAL of one CCW, computed before any host memory is taken: one
- * IDAW per guest block, each checked against the DMA mappings.  The data
- * pieces come from the guest's IDAL, or follow each other from the CCW's
- * data address. */
-static int ccw_translate_data(struct channel_program *cp, struct cp_ccw *cc)
+/* The data pieces of one CCW from the first, at guest address a: one IDAW
+ * per guest block, each checked against the DMA mappings.  The pieces
+ * after the first come from the guest's IDAL, or follow each other from
+ * the first.  Out of line: the common CCW has one piece
+ * (ccw_translate_data), and this walk's saved registers would cost it
+ * more than its own work. */
+static __attribute__((noinline)) int ccw_translate_pieces(struct channel_program *cp,
+							  struct cp_ccw *cc, uint64_t a)
 {
 	const struct ccw1 *g = &cc->guest;
 	bool ida = g->flags & CCW_FLAG_IDA;
-	uint64_t a = g->cda;
 	uint32_t left = g->count;
 	int n = 0;
 
-	if (cc->kind == CCW_KIND_READ_BACKWARD)
-		return -EOPNOTSUPP;
 	while (left) {
 		uint64_t len;
 		int rc;
 
 		if (n == CCW_IDAW_MAX)
 			return -EINVAL;
-		if (ida) {
+		if (ida && n) {
 			rc = ccw_guest_idaw(cp, g, n, &a);
 			if (rc)
 				return rc;
@@ -322,6 +322,33 @@ static int ccw_translate_data(struct channel_program *cp, struct cp_ccw *cc)
 	}
 	cc->nidaw = (uint8_t)n;
 	cc->nidal = (uint8_t)n;
+	return 0;
+}
+
+/* The host IDAL of one CCW, computed before any host memory is taken.  Data
+ * that ends inside the block of its first byte (a parameter block, a
+ * block-aligned read of one block) is one piece, translated here; the
+ * rest takes the general walk. */
+static int ccw_translate_data(struct channel_program *cp, struct cp_ccw *cc)
+{
+	const struct ccw1 *g = &cc->guest;
+	uint64_t a = g->cda;
+
+	if (cc->kind == CCW_KIND_READ_BACKWARD)
+		return -EOPNOTSUPP;
+	if (g->flags & CCW_FLAG_IDA) {
+		int rc = ccw_guest_idaw(cp, g, 0, &a);
+
+		if (rc)
+			return rc;
+	}
+	if (g->count > cp->blk - (a & (cp->blk - 1)))
+		return ccw_translate_pieces(cp, cc, a);
+	if (vfio_dma_xlate(cp->dma, a, g->count, &cc->piece[0].host))
+		return -EFAULT;
+	cc->piece[0].guest = a;
+	cc->nidaw = 1;
+	cc->nidal = 1;
 	return 0;
 }
 
@@ -344,11 +371,11 @@ static int ccw_translate(struct channel_program *cp, struct cp_ccw *cc)
 	return 0;
 }
 
-/* Second pass: the host CCW at the place laid out for it, and its IDAL at
- * idal; returns where the next CCW's IDAL goes. */
-static uint64_t ccw_write(struct channel_program *cp, struct ccwchain *c, int i, uint64_t idal)
+/* Second pass: the host CCW at out, the place laid out for it, and its
+ * IDAL at idal; returns where the next CCW's IDAL goes. */
+static uint64_t ccw_write(struct channel_program *cp, const struct cp_ccw *cc, uint8_t *out,
+			  uint64_t idal)
 {
-	struct cp_ccw *cc = &c->ccw[i];
 	uint8_t *base = cp->m.mem->base;
 	struct ccw1 h = cc->guest;
 
@@ -364,14 +391,21 @@ static uint64_t ccw_write(struct channel_program *cp, struct ccwchain *c, int i,
 		}
 		h.cda = (uint32_t)(t->host + (uint64_t)idx * CCW_SIZE);
 	} else {
-		for (int k = 0; k < cc->nidal; k++)
-			put_be64(base + idal + (uint64_t)k * IDAW2_SIZE,
-				 cc->nidaw ? cc->piece[k].host : cp->scratch);
+		uint8_t *w = base + idal;
+
+		/* The data pieces (nidal == nidaw), or every IDAW at the
+		 * scratch page for a CCW that moves no data. */
+		if (cc->nidaw)
+			for (int k = 0; k < cc->nidaw; k++)
+				put_be64(w + (uint64_t)k * IDAW2_SIZE, cc->piece[k].host);
+		else
+			for (int k = 0; k < cc->nidal; k++)
+				put_be64(w + (uint64_t)k * IDAW2_SIZE, cp->scratch);
 		h.flags |= CCW_FLAG_IDA;
 		h.cda = (uint32_t)idal;
 		idal += (uint64_t)cc->nidal * IDAW2_SIZE;
 	}
-	ccw1_encode(&h, base + c->host + (uint64_t)i * CCW_SIZE);
+	ccw1_encode(&h, out);
 	return idal;
 }
 
@@ -453,9 +487,13 @@ int cp_prefetch(struct channel_program *cp)
 	/* The IDALs follow the last segment and its spare, in program order. */
 	last = cp->chain[cp->nchains - 1];
 	idal = last->host + (uint64_t)(last->len + 1) * CCW_SIZE;
-	for (int i = 0; i < cp->nchains; i++)
-		for (int j = 0; j < cp->chain[i]->len; j++)
-			idal = ccw_write(cp, cp->chain[i], j, idal);
+	for (int i = 0; i < cp->nchains; i++) {
+		const struct ccwchain *c = cp->chain[i];
+		uint8_t *out = cp->m.mem->base + c->host;
+
+		for (int j = 0; j < c->len; j++, out += CCW_SIZE)
+			idal = ccw_write(cp, &c->ccw[j], out, idal);
+	}
 	return 0;
 }
 
