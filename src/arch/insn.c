@@ -6,24 +6,6 @@
 #include "arch/bytes.h"
 #include "arch/css_if.h"
 
-int insn_fetch_orb(const struct storage *mem, uint64_t addr, struct orb *o)
-{
-	uint8_t *p;
-	int rc = insn_operand(mem, addr, ORB_SIZE, &p);
-
-	if (rc)
-		return rc;
-	orb_decode(p, o);
-	if (o->ctrl1 & ORB_CTRL1_ORBX) {
-		rc = insn_operand(mem, addr, ORB_EXT_SIZE, &p);
-		if (rc)
-			return rc;
-		if (orb_decode_ext(p, o))
-			return -PGM_OPERAND;
-	}
-	return orb_invalid(o) ? -PGM_OPERAND : 0;
-}
-
 bool insn_msch_apply(struct pmcw *cur, const struct pmcw *n)
 {
 	cur->intparm = n->intparm;
@@ -33,19 +15,6 @@ bool insn_msch_apply(struct pmcw *cur, const struct pmcw *n)
 	cur->pom = n->pom;
 	cur->chars = (cur->chars & ~MSCH_PMCW_CHARS) | (n->chars & MSCH_PMCW_CHARS);
 	return (n->chars & PMCW_CHARS_MBFC) != 0;
-}
-
-/* ORB key, S, F, P, I, A and U: the same bits in ORB word 1 and SCSW word 0. */
-#define ORB_TO_SCSW_FLAGS                                                                   \
-	(ORB_CTRL0_KEY | ORB_CTRL0_SPND | ORB_CTRL0_FMT | ORB_CTRL0_PFCH | ORB_CTRL0_ISIC | \
-	 ORB_CTRL0_ALCC | ORB_CTRL0_SSIC)
-
-void insn_ssch_start(struct scsw *w, const struct orb *o)
-{
-	memset(w, 0, sizeof(*w));
-	w->flags = o->ctrl0 & ORB_TO_SCSW_FLAGS;
-	w->ctrl = SCSW_FCTL_START | SCSW_ACTL_START;
-	w->cpa = o->cpa;
 }
 
 bool insn_tsch_clear(struct scsw *w)

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arch/css_if.h"
 #include "arch/orb.h"
@@ -27,8 +28,26 @@ static inline int insn_operand(const struct storage *mem, uint64_t addr, uint64_
 }
 
 /* SSCH's ORB at addr: 12 bytes, 32 with the extension bit; 0, the
- * operand's program exception, or -PGM_OPERAND for an invalid ORB. */
-int insn_fetch_orb(const struct storage *mem, uint64_t addr, struct orb *o);
+ * operand's program exception, or -PGM_OPERAND for an invalid ORB.
+ * Inline, as insn_ssch_start(): every I/O passes two SSCHs (the guest's
+ * and the host's). */
+static inline int insn_fetch_orb(const struct storage *mem, uint64_t addr, struct orb *o)
+{
+	uint8_t *p;
+	int rc = insn_operand(mem, addr, ORB_SIZE, &p);
+
+	if (rc)
+		return rc;
+	orb_decode(p, o);
+	if (o->ctrl1 & ORB_CTRL1_ORBX) {
+		rc = insn_operand(mem, addr, ORB_EXT_SIZE, &p);
+		if (rc)
+			return rc;
+		if (orb_decode_ext(p, o))
+			return -PGM_OPERAND;
+	}
+	return orb_invalid(o) ? -PGM_OPERAND : 0;
+}
 
 /* MSCH: the PMCW fields the program may set. */
 #define MSCH_PMCW_FLAGS \
@@ -38,9 +57,20 @@ int insn_fetch_orb(const struct storage *mem, uint64_t addr, struct orb *o);
  * measurement-block address is to be taken too (format-1 MB). */
 bool insn_msch_apply(struct pmcw *cur, const struct pmcw *n);
 
+/* ORB key, S, F, P, I, A and U: the same bits in ORB word 1 and SCSW word 0. */
+#define ORB_TO_SCSW_FLAGS                                                                   \
+	(ORB_CTRL0_KEY | ORB_CTRL0_SPND | ORB_CTRL0_FMT | ORB_CTRL0_PFCH | ORB_CTRL0_ISIC | \
+	 ORB_CTRL0_ALCC | ORB_CTRL0_SSIC)
+
 /* SSCH accepted: the SCSW of the start function (ORB key, S, F, P, I, A
  * and U, which sit in the same bits of ORB word 1 and SCSW word 0). */
-void insn_ssch_start(struct scsw *w, const struct orb *o);
+static inline void insn_ssch_start(struct scsw *w, const struct orb *o)
+{
+	memset(w, 0, sizeof(*w));
+	w->flags = o->ctrl0 & ORB_TO_SCSW_FLAGS;
+	w->ctrl = SCSW_FCTL_START | SCSW_ACTL_START;
+	w->cpa = o->cpa;
+}
 
 /* TSCH with status pending: the clearing rules (§7.1).  True when the
  * status was final (not intermediate only), i.e. the functions ended. */

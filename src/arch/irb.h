@@ -82,9 +82,19 @@ static inline void irb_decode(const uint8_t in[IRB_SIZE], struct irb *irb)
 
 /* What TSCH stores when no EMW applies (IRB bytes 0-63), without building
  * a struct irb: the SCSW, ESW words 0 and 1 (words 2-4 zero) and the ECW
- * (32 bytes, or zeros when ecw is NULL). */
-void irb_encode_status(const struct scsw *scsw, uint32_t esw0, uint32_t erw, const uint8_t *ecw,
-		       uint8_t out[IRB_OFF_EMW]);
+ * (32 bytes, or zeros when ecw is NULL).  Inline: the machine's TSCH. */
+static inline void irb_encode_status(const struct scsw *scsw, uint32_t esw0, uint32_t erw,
+				     const uint8_t *ecw, uint8_t out[IRB_OFF_EMW])
+{
+	scsw_encode(scsw, out);
+	put_be32(out + IRB_OFF_ESW, esw0);
+	put_be32(out + IRB_OFF_ESW + 4, erw);
+	memset(out + IRB_OFF_ESW + 8, 0, IRB_OFF_ECW - IRB_OFF_ESW - 8);
+	if (ecw)
+		memcpy(out + IRB_OFF_ECW, ecw, IRB_OFF_EMW - IRB_OFF_ECW);
+	else
+		memset(out + IRB_OFF_ECW, 0, IRB_OFF_EMW - IRB_OFF_ECW);
+}
 
 static inline uint8_t irb_esw_lpum(const struct irb *irb)
 {
