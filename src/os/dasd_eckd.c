@@ -54,8 +54,8 @@ void ebcdic_to_ascii(char *out, const uint8_t *in, size_t n)
 /* ---- channel program building ---- */
 
 struct cp_builder {
-	struct dasd_ccw_req *cqr;
 	uint8_t *k;		  /* the request's storage, NULL when not addressable */
+	uint64_t mem;		  /* its address */
 	uint64_t ccw, idaw, parm; /* next free addresses */
 };
 
@@ -64,8 +64,8 @@ struct cp_builder {
  * once here rather than once for each of them. */
 static void cpb_init(struct cp_builder *b, struct dasd_ccw_req *cqr, int nccw, int nidaw)
 {
-	b->cqr = cqr;
 	b->k = dasd_kptr(cqr->device, cqr->mem, cqr->memsize);
+	b->mem = cqr->mem;
 	b->ccw = cqr->mem;
 	b->idaw = cqr->mem + (uint64_t)nccw * CCW_SIZE;
 	b->parm = b->idaw + (uint64_t)nidaw * IDAW2_SIZE;
@@ -73,7 +73,7 @@ static void cpb_init(struct cp_builder *b, struct dasd_ccw_req *cqr, int nccw, i
 
 static uint8_t *cpb_ptr(const struct cp_builder *b, uint64_t addr)
 {
-	return b->k ? b->k + (addr - b->cqr->mem) : NULL;
+	return b->k ? b->k + (addr - b->mem) : NULL;
 }
 
 static uint64_t cpb_size(int nccw, int nidaw, int parm_bytes)
@@ -486,6 +486,8 @@ int dasd_eckd_rw(struct dasd_device *dev, bool write, uint64_t blk, uint32_t n, 
 			rc = eckd_rw_special(dev, write, blk, buf);
 			run = 1;
 		} else {
+			/* blk itself is not special: the run starts with it */
+			run = 1;
 			while (run < n && run < DASD_MAX_BLOCKS && !cdl_special(dev, blk + run))
 				run++;
 			rc = eckd_rw_run(dev, write, blk, run, buf);
