@@ -61,6 +61,34 @@ static inline void put_be64(uint8_t *p, uint64_t v)
 	memcpy(p, &v, sizeof(v));
 }
 
+/* Two consecutive big-endian words to and from a uint32_t[2]: one 64-bit
+ * load or store and a byte swap for the pair (the swap of the 64-bit value
+ * also swaps the two words, which the rotation puts back).  For the runs of
+ * words in an IRB, which every I/O passes at each seam. */
+static inline void get_be32x2(const uint8_t *p, uint32_t w[2])
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__
+	v = BE64(v);
+	v = v >> 32 | v << 32;
+#endif
+	memcpy(w, &v, sizeof(v));
+}
+
+static inline void put_be32x2(uint8_t *p, const uint32_t w[2])
+{
+	uint64_t v;
+
+	memcpy(&v, w, sizeof(v));
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__
+	v = v >> 32 | v << 32;
+	v = BE64(v);
+#endif
+	memcpy(p, &v, sizeof(v));
+}
+
 #undef BE16
 #undef BE32
 #undef BE64

@@ -8,6 +8,9 @@
 #define CHPSYNC_ARCH_ECKD_H
 
 #include <stdint.h>
+#include <string.h>
+
+#include "arch/bytes.h"
 
 /* Command codes. */
 #define ECKD_CMD_READ_COUNT  0x12
@@ -23,11 +26,24 @@
 
 /* A track address: cylinder (bytes 0-1) and head (bytes 2-3). */
 #define ECKD_CCHH_SIZE 4
-void eckd_cchh_encode(uint8_t out[ECKD_CCHH_SIZE], uint32_t trk, uint16_t heads);
-/* The track number of a CCHH (no range check: see eckd_cchh_valid). */
-uint32_t eckd_cchh_track(const uint8_t in[ECKD_CCHH_SIZE], uint16_t heads);
+/* Inline, as the DE and LR codecs: the dasd encodes one of each per
+ * channel program. */
+static inline void eckd_cchh_encode(uint8_t out[ECKD_CCHH_SIZE], uint32_t trk, uint16_t heads)
+{
+	put_be16(out, (uint16_t)(trk / heads));
+	put_be16(out + 2, (uint16_t)(trk % heads));
+}
+/* The track number of a CCHH (no range check: see eckd_cchh_valid).
+ * Inline, as the check: the 3390 checks three CCHHs per channel program. */
+static inline uint32_t eckd_cchh_track(const uint8_t in[ECKD_CCHH_SIZE], uint16_t heads)
+{
+	return (uint32_t)get_be16(in) * heads + get_be16(in + 2);
+}
 /* Cylinder below cyls and head below heads. */
-int eckd_cchh_valid(const uint8_t in[ECKD_CCHH_SIZE], uint32_t cyls, uint16_t heads);
+static inline int eckd_cchh_valid(const uint8_t in[ECKD_CCHH_SIZE], uint32_t cyls, uint16_t heads)
+{
+	return get_be16(in) < cyls && get_be16(in + 2) < heads;
+}
 
 /* Define Extent: 16 bytes (32 with the extended parameters, which are
  * zero here). */
@@ -53,9 +69,34 @@ struct eckd_de {
 	uint8_t ga_ext;		      /* byte 7 */
 	uint32_t first_trk, last_trk; /* bytes 8-11, 12-15 as CCHH */
 };
-void eckd_de_encode(const struct eckd_de *de, uint16_t heads, uint8_t out[ECKD_DE_SIZE]);
-/* The tracks are decoded without a range check (eckd_cchh_valid). */
-void eckd_de_decode(const uint8_t in[ECKD_DE_SIZE], uint16_t heads, struct eckd_de *de);
+static inline void eckd_de_encode(const struct eckd_de *de, uint16_t heads,
+				  uint8_t out[ECKD_DE_SIZE])
+{
+	out[0] = de->mask;
+	out[1] = de->ga;
+	put_be16(out + 2, de->blksize);
+	memcpy(out + 4, de->res, 3);
+	out[7] = de->ga_ext;
+	eckd_cchh_encode(out + 8, de->first_trk, heads);
+	/* An extent of one track (as most are) costs one division, not two. */
+	if (de->last_trk == de->first_trk)
+		memcpy(out + 12, out + 8, ECKD_CCHH_SIZE);
+	else
+		eckd_cchh_encode(out + 12, de->last_trk, heads);
+}
+/* The tracks are decoded without a range check (eckd_cchh_valid).  Inline,
+ * as the LR's decoder: the 3390 decodes one of each per channel program. */
+static inline void eckd_de_decode(const uint8_t in[ECKD_DE_SIZE], uint16_t heads,
+				  struct eckd_de *de)
+{
+	de->mask = in[0];
+	de->ga = in[1];
+	de->blksize = get_be16(in + 2);
+	memcpy(de->res, in + 4, 3);
+	de->ga_ext = in[7];
+	de->first_trk = eckd_cchh_track(in + 8, heads);
+	de->last_trk = eckd_cchh_track(in + 12, heads);
+}
 
 /* Locate Record: 16 bytes. */
 #define ECKD_LR_SIZE 16
@@ -87,8 +128,37 @@ struct eckd_lr {
 	uint8_t sector;	     /* byte 13 */
 	uint16_t tlf;	     /* bytes 14-15 */
 };
-void eckd_lr_encode(const struct eckd_lr *lr, uint16_t heads, uint8_t out[ECKD_LR_SIZE]);
-void eckd_lr_decode(const uint8_t in[ECKD_LR_SIZE], uint16_t heads, struct eckd_lr *lr);
+static inline void eckd_lr_encode(const struct eckd_lr *lr, uint16_t heads,
+				  uint8_t out[ECKD_LR_SIZE])
+{
+	out[0] = lr->op;
+	out[1] = lr->aux;
+	out[2] = lr->res;
+	out[3] = lr->count;
+	eckd_cchh_encode(out + 4, lr->seek_trk, heads);
+	/* The search is on the seek track in every LR the dasd builds: one
+	 * division, not two. */
+	if (lr->search_trk == lr->seek_trk)
+		memcpy(out + 8, out + 4, ECKD_CCHH_SIZE);
+	else
+		eckd_cchh_encode(out + 8, lr->search_trk, heads);
+	out[12] = lr->search_rec;
+	out[13] = lr->sector;
+	put_be16(out + 14, lr->tlf);
+}
+static inline void eckd_lr_decode(const uint8_t in[ECKD_LR_SIZE], uint16_t heads,
+				  struct eckd_lr *lr)
+{
+	lr->op = in[0];
+	lr->aux = in[1];
+	lr->res = in[2];
+	lr->count = in[3];
+	lr->seek_trk = eckd_cchh_track(in + 4, heads);
+	lr->search_trk = eckd_cchh_track(in + 8, heads);
+	lr->search_rec = in[12];
+	lr->sector = in[13];
+	lr->tlf = get_be16(in + 14);
+}
 
 /* The count field of a record: CCHH, R, key length, data length. */
 #define ECKD_COUNT_SIZE 8

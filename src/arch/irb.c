@@ -8,21 +8,15 @@
 void irb_encode(const struct irb *irb, uint8_t out[IRB_SIZE])
 {
 	scsw_encode(&irb->scsw, out);
-	/* word by word, unrolled: three IRBs pass each seam per I/O */
-	put_be32(out + IRB_OFF_ESW, irb->esw[0]);
-	put_be32(out + IRB_OFF_ESW + 4, irb->esw[1]);
-	put_be32(out + IRB_OFF_ESW + 8, irb->esw[2]);
-	put_be32(out + IRB_OFF_ESW + 12, irb->esw[3]);
+	/* two words at a time, unrolled: three IRBs pass each seam per I/O */
+	put_be32x2(out + IRB_OFF_ESW, irb->esw);
+	put_be32x2(out + IRB_OFF_ESW + 8, irb->esw + 2);
 	put_be32(out + IRB_OFF_ESW + 16, irb->esw[4]);
 	memcpy(out + IRB_OFF_ECW, irb->ecw, sizeof(irb->ecw));
-	put_be32(out + IRB_OFF_EMW, irb->emw[0]);
-	put_be32(out + IRB_OFF_EMW + 4, irb->emw[1]);
-	put_be32(out + IRB_OFF_EMW + 8, irb->emw[2]);
-	put_be32(out + IRB_OFF_EMW + 12, irb->emw[3]);
-	put_be32(out + IRB_OFF_EMW + 16, irb->emw[4]);
-	put_be32(out + IRB_OFF_EMW + 20, irb->emw[5]);
-	put_be32(out + IRB_OFF_EMW + 24, irb->emw[6]);
-	put_be32(out + IRB_OFF_EMW + 28, irb->emw[7]);
+	put_be32x2(out + IRB_OFF_EMW, irb->emw);
+	put_be32x2(out + IRB_OFF_EMW + 8, irb->emw + 2);
+	put_be32x2(out + IRB_OFF_EMW + 16, irb->emw + 4);
+	put_be32x2(out + IRB_OFF_EMW + 24, irb->emw + 6);
 }
 
 void irb_encode_status(const struct scsw *scsw, uint32_t esw0, uint32_t erw, const uint8_t *ecw,
@@ -41,18 +35,12 @@ void irb_encode_status(const struct scsw *scsw, uint32_t esw0, uint32_t erw, con
 void irb_decode(const uint8_t in[IRB_SIZE], struct irb *irb)
 {
 	scsw_decode(in, &irb->scsw);
-	irb->esw[0] = get_be32(in + IRB_OFF_ESW);
-	irb->esw[1] = get_be32(in + IRB_OFF_ESW + 4);
-	irb->esw[2] = get_be32(in + IRB_OFF_ESW + 8);
-	irb->esw[3] = get_be32(in + IRB_OFF_ESW + 12);
+	get_be32x2(in + IRB_OFF_ESW, irb->esw);
+	get_be32x2(in + IRB_OFF_ESW + 8, irb->esw + 2);
 	irb->esw[4] = get_be32(in + IRB_OFF_ESW + 16);
 	memcpy(irb->ecw, in + IRB_OFF_ECW, sizeof(irb->ecw));
-	irb->emw[0] = get_be32(in + IRB_OFF_EMW);
-	irb->emw[1] = get_be32(in + IRB_OFF_EMW + 4);
-	irb->emw[2] = get_be32(in + IRB_OFF_EMW + 8);
-	irb->emw[3] = get_be32(in + IRB_OFF_EMW + 12);
-	irb->emw[4] = get_be32(in + IRB_OFF_EMW + 16);
-	irb->emw[5] = get_be32(in + IRB_OFF_EMW + 20);
-	irb->emw[6] = get_be32(in + IRB_OFF_EMW + 24);
-	irb->emw[7] = get_be32(in + IRB_OFF_EMW + 28);
+	get_be32x2(in + IRB_OFF_EMW, irb->emw);
+	get_be32x2(in + IRB_OFF_EMW + 8, irb->emw + 2);
+	get_be32x2(in + IRB_OFF_EMW + 16, irb->emw + 4);
+	get_be32x2(in + IRB_OFF_EMW + 24, irb->emw + 6);
 }

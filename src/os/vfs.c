@@ -106,14 +106,10 @@ static uint64_t stream_size(void *priv)
 	return UINT64_MAX;
 }
 
-static unsigned char_blksize(void *priv)
-{
-	return 0;
-}
-
-static const struct vfs_dev_ops null_ops = {null_read, null_write, stream_size, char_blksize};
-static const struct vfs_dev_ops zero_ops = {zero_read, null_write, stream_size, char_blksize};
-static const struct vfs_dev_ops urandom_ops = {urandom_read, null_write, stream_size, char_blksize};
+/* No blksize: a character device (no call per read or write to learn it). */
+static const struct vfs_dev_ops null_ops = {null_read, null_write, stream_size, NULL};
+static const struct vfs_dev_ops zero_ops = {zero_read, null_write, stream_size, NULL};
+static const struct vfs_dev_ops urandom_ops = {urandom_read, null_write, stream_size, NULL};
 
 void vfs_set_tmp_max(struct vfs *v, uint64_t bytes)
 {
@@ -356,8 +352,10 @@ struct vfs_file *vfs_open(struct vfs *v, const char *path, int flags, int *err)
 	return f;
 }
 
-/* Partial-block access: read the covering blocks, patch, write back. */
-static ssize_t blk_rmw(struct vfs_dev *d, void *buf, const void *wbuf, size_t len, uint64_t off)
+/* Partial-block access: read the covering blocks, patch, write back (out of
+ * line: the whole-block path of dev_io keeps a small frame). */
+static __attribute__((noinline)) ssize_t blk_rmw(struct vfs_dev *d, void *buf, const void *wbuf,
+						 size_t len, uint64_t off)
 {
 	unsigned bs = d->ops->blksize(d->priv);
 	uint64_t size = d->ops->size(d->priv);

@@ -19,7 +19,7 @@ struct vfs_dev_ops {
 	ssize_t (*read)(void *priv, void *buf, size_t len, uint64_t off);
 	ssize_t (*write)(void *priv, const void *buf, size_t len, uint64_t off);
 	uint64_t (*size)(void *priv);	 /* bytes; UINT64_MAX for a stream */
-	unsigned (*blksize)(void *priv); /* 0 for character devices */
+	unsigned (*blksize)(void *priv); /* NULL (or 0) for character devices */
 };
 
 struct vfs *vfs_new(struct os *os);

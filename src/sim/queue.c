@@ -30,15 +30,6 @@ void sim_no_task_context(const struct sim *sim, const char *fn)
 	}
 }
 
-static inline bool ev_before(const struct sim_event *a, const struct sim_event *b)
-{
-	if (a->time != b->time)
-		return a->time < b->time;
-	if (a->key != b->key)
-		return a->key < b->key;
-	return a->seq < b->seq;
-}
-
 static inline void heap_set(struct sim *sim, size_t i, struct sim_event *ev)
 {
 	sim->heap[i] = ev;
@@ -191,19 +182,6 @@ static void ev_release(struct sim *sim, struct sim_event *ev)
 	sim->free_ev = ev;
 }
 
-/* Stamp ev as scheduled now for now + delay (it takes its seq). */
-static inline void ev_stamp(struct sim *sim, sim_time_t delay, struct sim_event *ev)
-{
-	ev->time = delay > UINT64_MAX - sim->now ? UINT64_MAX : sim->now + delay;
-	ev->seq = sim->seq++;
-	ev->key = 0;
-	if (sim->permute) {
-		uint64_t x = ev->seq ^ sim->seed;
-
-		ev->key = sim_splitmix64(&x);
-	}
-}
-
 static inline void ev_queue(struct sim *sim, struct sim_event *ev)
 {
 	if (ev->time == sim->now && !ev->key) {
@@ -246,69 +224,18 @@ struct sim_event *sim_at(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg
 	return ev;
 }
 
-/* Would the running loop take v (stamped just now) as its next event?
- * (Inline: every sleep asks it twice.) */
-static inline __attribute__((always_inline)) bool next_for_loop(const struct sim *sim,
-								const struct sim_event *v)
+/* sim_resume_at's other way: the resume event queued after all. */
+void sim_resume_queue(struct sim *sim, struct sim_task *t, const struct sim_event *v, sim_fn fn)
 {
-	if (sim->loop == SIM_LOOP_NONE || sim->virt || sim->now_head)
-		return false; /* (the list of now holds older events due now) */
-	if (sim->loop == SIM_LOOP_TO && v->time > sim->loop_to)
-		return false;
-	return !sim->nheap || ev_before(v, sim->heap[0]);
-}
+	struct sim_event *ev = ev_alloc(sim);
 
-/* A task's sleep is the commonest event there is (every system call of a
- * process costs simulated CPU time), and mostly nothing else is due before
- * it ends.  Queueing its resume event, switching to the scheduler and back
- * is then work without effect: the same events run in the same order with
- * the same seq numbers (so the same permuted tie-breaks), and the loop's
- * done() is asked the same questions in the same states. */
-bool sim_resume_at(struct sim *sim, struct sim_task *t, sim_time_t delay, sim_fn fn)
-{
-	struct sim_event v, *ev;
-
-	/* Only the order fields: the handler and argument matter once the
-	 * event is queued (the pending event that done() may see or cancel
-	 * is never run from v). */
-	ev_stamp(sim, delay, &v);
-	if (!next_for_loop(sim, &v))
-		goto queue;
-	if (sim->loop == SIM_LOOP_UNTIL) {
-		/* The loop asks done() before each event, outside every
-		 * task, with the event pending. */
-		struct sim_task *cur = sim->current;
-		bool stop;
-
-		sim->virt = &v;
-		t->resume_ev = &v;
-		sim->current = NULL;
-		stop = sim->loop_done(sim->loop_arg);
-		sim->current = cur;
-		sim->loop_asked = true;
-		sim->loop_stop = stop;
-		if (!sim->virt)
-			return false; /* cancelled: t->resume_ev resumes t */
-		sim->virt = NULL;
-		t->resume_ev = NULL;
-		/* Still the next event unless done() scheduled another (each
-		 * takes a seq; a cancel only ever leaves v ahead). */
-		if (stop || (sim->seq != v.seq + 1 && !next_for_loop(sim, &v)))
-			goto queue;
-		sim->loop_asked = false;
-	}
-	sim->now = v.time;
-	return true;
-queue:
-	ev = ev_alloc(sim);
-	ev->time = v.time;
-	ev->key = v.key;
-	ev->seq = v.seq;
+	ev->time = v->time;
+	ev->key = v->key;
+	ev->seq = v->seq;
 	ev->fn = fn;
 	ev->arg = t;
 	ev_queue(sim, ev);
 	t->resume_ev = ev;
-	return false;
 }
 
 void sim_cancel(struct sim *sim, struct sim_event *ev)

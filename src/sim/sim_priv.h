@@ -157,15 +157,100 @@ static inline uint64_t sim_splitmix64(uint64_t *x)
 /* queue.c: end the run unless called outside every task; free the queue. */
 void sim_no_task_context(const struct sim *sim, const char *fn);
 void sim_queue_free(struct sim *sim);
-/* queue.c: schedule the resume event of task t, fn(t) at now + delay, as
- * sim_at() does (t->resume_ev is the handle) and return false: the task
- * switches out.  But when that event would be the next one the running loop
- * takes, do what the loop does up to running it (ask its done() with the
- * event pending) and, when the loop would run it, move the clock to its
- * time and return true: the task goes on as if resumed.  When done() has
- * cancelled the event meanwhile (interrupting t), t->resume_ev is what
- * resumes t instead, and false is returned. */
-bool sim_resume_at(struct sim *sim, struct sim_task *t, sim_time_t delay, sim_fn fn);
+/* The queue's order: (time, key, seq). */
+static inline bool ev_before(const struct sim_event *a, const struct sim_event *b)
+{
+	if (a->time != b->time)
+		return a->time < b->time;
+	if (a->key != b->key)
+		return a->key < b->key;
+	return a->seq < b->seq;
+}
+
+/* Stamp ev as scheduled now for now + delay (it takes its seq). */
+static inline void ev_stamp(struct sim *sim, sim_time_t delay, struct sim_event *ev)
+{
+	ev->time = delay > UINT64_MAX - sim->now ? UINT64_MAX : sim->now + delay;
+	ev->seq = sim->seq++;
+	ev->key = 0;
+	if (sim->permute) {
+		uint64_t x = ev->seq ^ sim->seed;
+
+		ev->key = sim_splitmix64(&x);
+	}
+}
+
+/* Would the running loop take v (stamped just now) as its next event? */
+static inline bool sim_next_for_loop(const struct sim *sim, const struct sim_event *v)
+{
+	if (sim->loop == SIM_LOOP_NONE || sim->virt || sim->now_head)
+		return false; /* (the list of now holds older events due now) */
+	if (sim->loop == SIM_LOOP_TO && v->time > sim->loop_to)
+		return false;
+	return !sim->nheap || ev_before(v, sim->heap[0]);
+}
+
+/* queue.c: queue the resume event fn(t) stamped in v (t->resume_ev is
+ * its handle). */
+void sim_resume_queue(struct sim *sim, struct sim_task *t, const struct sim_event *v, sim_fn fn);
+
+/* Schedule the resume event of task t, fn(t) at now + delay, as sim_at()
+ * does (t->resume_ev is the handle) and return false: the task switches
+ * out.  But when that event would be the next one the running loop takes,
+ * do what the loop does up to running it (ask its done() with the event
+ * pending) and, when the loop would run it, move the clock to its time and
+ * return true: the task goes on as if resumed.  When done() has cancelled
+ * the event meanwhile (interrupting t), t->resume_ev is what resumes t
+ * instead, and false is returned.
+ *
+ * A task's sleep is the commonest event there is (every system call of a
+ * process costs simulated CPU time), and mostly nothing else is due before
+ * it ends.  Queueing its resume event, switching to the scheduler and back
+ * is then work without effect: the same events run in the same order with
+ * the same seq numbers (so the same permuted tie-breaks), and the loop's
+ * done() is asked the same questions in the same states.  Inline in the
+ * sleeps of task.c: it is most of their work. */
+static inline __attribute__((always_inline)) bool sim_resume_at(struct sim *sim, struct sim_task *t,
+								sim_time_t delay, sim_fn fn)
+{
+	struct sim_event v;
+
+	/* Only the order fields: the handler and argument matter once the
+	 * event is queued (the pending event that done() may see or cancel
+	 * is never run from v). */
+	ev_stamp(sim, delay, &v);
+	if (!sim_next_for_loop(sim, &v))
+		goto queue;
+	if (sim->loop == SIM_LOOP_UNTIL) {
+		/* The loop asks done() before each event, outside every
+		 * task, with the event pending. */
+		struct sim_task *cur = sim->current;
+		bool stop;
+
+		sim->virt = &v;
+		t->resume_ev = &v;
+		sim->current = NULL;
+		stop = sim->loop_done(sim->loop_arg);
+		sim->current = cur;
+		sim->loop_asked = true;
+		sim->loop_stop = stop;
+		if (!sim->virt)
+			return false; /* cancelled: t->resume_ev resumes t */
+		sim->virt = NULL;
+		t->resume_ev = NULL;
+		/* Still the next event unless done() scheduled another (each
+		 * takes a seq; a cancel only ever leaves v ahead). */
+		if (stop || (sim->seq != v.seq + 1 && !sim_next_for_loop(sim, &v)))
+			goto queue;
+		sim->loop_asked = false;
+	}
+	sim->now = v.time;
+	return true;
+queue:
+	sim_resume_queue(sim, t, &v, fn);
+	return false;
+}
+
 /* rand.c: seed the generator from the run's seed. */
 void sim_rand_seed(struct sim *sim, uint64_t seed);
 /* task.c: drop a task whether or not it finished; unlink: take it off the

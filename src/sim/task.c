@@ -279,8 +279,10 @@ void sim_wake(struct sim *sim, struct sim_waitq *wq)
 
 		waiter_unlink(w);
 		w->woken = true;
-		sim_cancel(sim, w->timeout_ev);
-		w->timeout_ev = NULL;
+		if (w->timeout_ev) { /* (a sim_wait has none) */
+			sim_cancel(sim, w->timeout_ev);
+			w->timeout_ev = NULL;
+		}
 		t->resume_ev = sim_at(sim, 0, task_run, t);
 	}
 }
@@ -310,7 +312,8 @@ bool sim_task_interrupted(const struct sim_task *t)
 	return t->intr;
 }
 
-static inline int sleep_intr(struct sim *sim, struct sim_task *t, sim_time_t ns)
+static inline __attribute__((always_inline)) int sleep_intr(struct sim *sim, struct sim_task *t,
+							    sim_time_t ns)
 {
 	if (t->intr)
 		return -EINTR;

@@ -234,6 +234,25 @@ TEST(irb_round_trip_every_field)
 	CHECK_MEM(in, out, IRB_SIZE);
 }
 
+/* The ESW and EMW go two words at a time: each word lands in its own
+ * place, in order, and comes back the same. */
+TEST(irb_every_esw_and_emw_word_in_place)
+{
+	uint8_t in[IRB_SIZE], out[IRB_SIZE];
+	struct irb irb;
+
+	for (int i = 0; i < IRB_SIZE; i++)
+		in[i] = (uint8_t)(13 * i + 5);
+	irb_decode(in, &irb);
+	for (int i = 0; i < 5; i++)
+		CHECK_EQ(irb.esw[i], get_be32(in + IRB_OFF_ESW + 4 * i));
+	for (int i = 0; i < 8; i++)
+		CHECK_EQ(irb.emw[i], get_be32(in + IRB_OFF_EMW + 4 * i));
+	memset(out, 0, sizeof(out));
+	irb_encode(&irb, out);
+	CHECK_MEM(in + IRB_OFF_ESW, out + IRB_OFF_ESW, IRB_SIZE - IRB_OFF_ESW);
+}
+
 TEST(irb_esw_lpum_is_esw_byte_1)
 {
 	uint8_t in[IRB_SIZE] = {0};
