@@ -273,7 +273,8 @@ static bool ccw_moves_data(const struct cp_ccw *cc)
 }
 
 /* Guest address of data piece i of a CCW with IDA: its guest IDAW. */
-static int ccw_guest_idaw(struct channel_program *cp, const struct ccw1 *g, int i, uint64_t *addr)
+static inline int ccw_guest_idaw(struct channel_program *cp, const struct ccw1 *g, int i,
+				 uint64_t *addr)
 {
 	unsigned sz = idaw_size(cp->orb.ctrl0);
 	const uint8_t *p;
