@@ -1306,9 +1306,10 @@ static int eckd_select(struct ccwdev *dev, uint8_t path)
 	return 0;
 }
 
-static void eckd_exec(struct ccwdev *dev, uint8_t path, struct ccwdev_cmd *cmd)
+/* Every command: see eckd_exec().  Out of line, so that the common case
+ * there saves and restores no registers. */
+static __attribute__((noinline)) void exec_cmd(struct eckd *e, uint8_t path, struct ccwdev_cmd *cmd)
 {
-	struct eckd *e = to_eckd(dev);
 	struct eckd_path *p = get_path(e, path);
 
 	cmd->len = 0;
@@ -1331,6 +1332,28 @@ static void eckd_exec(struct ccwdev *dev, uint8_t path, struct ccwdev_cmd *cmd)
 		cmd_reject(e, p, cmd, SNS7_INVALID_SEQ);
 		return;
 	}
+	lookup(cmd->code)(e, p, cmd);
+}
+
+/* The common case, which exec_cmd() would handle the same way: the path
+ * is known, the device not reserved (so nothing is held off) and no
+ * Read Subsystem Data is due: count the command and run it. */
+static void eckd_exec(struct ccwdev *dev, uint8_t path, struct ccwdev_cmd *cmd)
+{
+	struct eckd *e = to_eckd(dev);
+	struct eckd_path *p = e->path[path];
+
+	if (!p || e->reserved || p->rssd_ready) {
+		exec_cmd(e, path, cmd);
+		return;
+	}
+	cmd->len = 0;
+	cmd->wanted_more = false;
+	cmd->latency = e->cfg.cmd_time;
+	cmd->dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
+	p->ncmds++;
+	p->prev_code = p->cur_code;
+	p->cur_code = cmd->code;
 	lookup(cmd->code)(e, p, cmd);
 }
 
