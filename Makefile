@@ -236,7 +236,7 @@ BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 $(BUILD)/bench/%: bench/%.c $(LIBS_CLI)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -Itests -o $@ $(filter-out %.h,$^) $(LDLIBS)
 bench: $(BENCH_BIN) $(BUILD)/chpsync $(BRIDGE_SO)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 	@echo "== bench/real_qemu_iops.sh"; sh bench/real_qemu_iops.sh $(BUILD)
