@@ -61,6 +61,19 @@ static inline int eckd_cchh_valid(const uint8_t in[ECKD_CCHH_SIZE], uint32_t cyl
 /* byte 7, global attributes extended */
 #define ECKD_DE_GAEXT_R0 0x04 /* may format R0 */
 
+/* Two CCHHs of one parameter block.  When both are the same track (an
+ * extent of one track, as most are; the search of every LR the dasd
+ * builds, on its seek track) the second is a copy: one division, not two. */
+static inline void eckd_cchh_encode_pair(uint8_t *a, uint32_t trk_a, uint8_t *b, uint32_t trk_b,
+					 uint16_t heads)
+{
+	eckd_cchh_encode(a, trk_a, heads);
+	if (trk_b == trk_a)
+		memcpy(b, a, ECKD_CCHH_SIZE);
+	else
+		eckd_cchh_encode(b, trk_b, heads);
+}
+
 struct eckd_de {
 	uint8_t mask;		      /* file mask */
 	uint8_t ga;		      /* global attributes */
@@ -77,12 +90,7 @@ static inline void eckd_de_encode(const struct eckd_de *de, uint16_t heads,
 	put_be16(out + 2, de->blksize);
 	memcpy(out + 4, de->res, 3);
 	out[7] = de->ga_ext;
-	eckd_cchh_encode(out + 8, de->first_trk, heads);
-	/* An extent of one track (as most are) costs one division, not two. */
-	if (de->last_trk == de->first_trk)
-		memcpy(out + 12, out + 8, ECKD_CCHH_SIZE);
-	else
-		eckd_cchh_encode(out + 12, de->last_trk, heads);
+	eckd_cchh_encode_pair(out + 8, de->first_trk, out + 12, de->last_trk, heads);
 }
 /* The tracks are decoded without a range check (eckd_cchh_valid).  Inline,
  * as the LR's decoder: the 3390 decodes one of each per channel program. */
@@ -135,13 +143,7 @@ static inline void eckd_lr_encode(const struct eckd_lr *lr, uint16_t heads,
 	out[1] = lr->aux;
 	out[2] = lr->res;
 	out[3] = lr->count;
-	eckd_cchh_encode(out + 4, lr->seek_trk, heads);
-	/* The search is on the seek track in every LR the dasd builds: one
-	 * division, not two. */
-	if (lr->search_trk == lr->seek_trk)
-		memcpy(out + 8, out + 4, ECKD_CCHH_SIZE);
-	else
-		eckd_cchh_encode(out + 8, lr->search_trk, heads);
+	eckd_cchh_encode_pair(out + 4, lr->seek_trk, out + 8, lr->search_trk, heads);
 	out[12] = lr->search_rec;
 	out[13] = lr->sector;
 	put_be16(out + 14, lr->tlf);
