@@ -78,7 +78,7 @@ for from in 1 51 101 151 201 251 301 351; do
 	[ -n "$found" ] && break
 done
 if [ -n "$found" ]; then
-	echo "explore upstream: seed $found hangs on a cancelled start ($up/fail-$found.scenario)"
+	echo "explore upstream: found as expected: with the upstream host driver seed $found hangs on a cancelled start ($up/fail-$found.scenario)"
 	pass
 	# The run still ends cleanly: the end of the run fails the guest's
 	# start that never ends, so its processes end.
